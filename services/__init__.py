@@ -1,0 +1,1 @@
+"""Boucle's four services, each a Litestar application with its own schema and stream."""

@@ -1,0 +1,1 @@
+"""Collection points: places, labels, intake of donations at the counter, shipments."""

@@ -1,0 +1,65 @@
+"""JSON API of the collection point."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import Parameter
+
+from services.collection_point import handlers, store
+from services.collection_point.domain import CollectionPoint, Intake, IntakeCreate, point_scope
+from shared.auth import Principal
+from shared.errors import NotFound
+from shared.idempotency import fingerprint
+from shared.web.app import Runtime
+from shared.web.security import allow, public
+
+COUNTER_ROLES = ("collector", "coordinator", "admin")
+
+
+class CollectionPointController(Controller):
+    path = "/api/v1/collection-points"
+    tags = ["collection points"]
+
+    @get("/", opt=public())
+    async def list_collection_points(self, runtime: Runtime) -> list[CollectionPoint]:
+        """Active collection points, by commune."""
+        return await store.list_points(runtime.pool)
+
+
+class IntakeController(Controller):
+    path = "/api/v1/intakes"
+    tags = ["intakes"]
+
+    @post("/", opt=allow(*COUNTER_ROLES), status_code=201)
+    async def create_intake(
+        self,
+        request: Request[Any, Any, Any],
+        data: IntakeCreate,
+        runtime: Runtime,
+        principal: Principal,
+        idempotency_key: Annotated[
+            str | None, Parameter(header="Idempotency-Key", max_length=200, required=False)
+        ] = None,
+    ) -> Response[bytes]:
+        """Register a donated device: scan or type its label. ``Idempotency-Key`` is honoured."""
+        body = await request.body()
+        answer = await handlers.receive_device(
+            runtime.pool, principal, data, idempotency_key, fingerprint(principal.sub, body)
+        )
+        runtime.relay.wake()
+        return Response(answer.body, status_code=answer.status_code, media_type="application/json")
+
+    @get("/{intake_id:uuid}", opt=allow(*COUNTER_ROLES))
+    async def get_intake(
+        self, intake_id: uuid.UUID, runtime: Runtime, principal: Principal
+    ) -> Intake:
+        intake = await store.get_intake(runtime.pool, intake_id)
+        if intake is None or not principal.may_reach(point_scope(intake.collection_point_id)):
+            raise NotFound(f"No intake {intake_id} at your collection points.")
+        return intake
+
+
+ROUTES = [CollectionPointController, IntakeController]

@@ -1,0 +1,22 @@
+"""Composition root of the collection point service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from litestar import Litestar
+
+from services.collection_point import api
+from shared.config import Settings, load_settings
+from shared.web.app import ServiceDefinition, create_app
+
+DEFINITION = ServiceDefinition(
+    name="collection_point",
+    title="Points de collecte",
+    route_handlers=api.ROUTES,
+    migrations=Path(__file__).parent / "migrations",
+)
+
+
+def build(settings: Settings | None = None) -> Litestar:
+    return create_app(settings or load_settings(service="collection_point"), DEFINITION)

@@ -1,0 +1,1 @@
+"""The group_purchase service: requests, allocations, campaigns (skeleton for now)."""

@@ -1,0 +1,1 @@
+"""Inventory: the device register, its lifecycle, and the public passport."""

@@ -1,0 +1,24 @@
+"""Composition root of the inventory service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from litestar import Litestar
+
+from services.inventory import api, consumers, pages
+from shared.config import Settings, load_settings
+from shared.web.app import ServiceDefinition, create_app
+
+DEFINITION = ServiceDefinition(
+    name="inventory",
+    title="Inventaire",
+    route_handlers=[*api.ROUTES, *pages.ROUTES],
+    migrations=Path(__file__).parent / "migrations",
+    templates=Path(__file__).parent / "templates",
+    consumers=consumers.CONSUMERS,
+)
+
+
+def build(settings: Settings | None = None) -> Litestar:
+    return create_app(settings or load_settings(service="inventory"), DEFINITION)

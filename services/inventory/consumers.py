@@ -1,0 +1,26 @@
+"""What inventory listens to: subject → handler."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import asyncpg
+
+from services.inventory import handlers
+from shared.contracts.collection import DeviceReceived
+from shared.contracts.streams import Consumption
+from shared.events import Event
+
+HANDLERS: dict[type[Event], Callable[[asyncpg.Connection, Event], Awaitable[None]]] = {
+    DeviceReceived: handlers.register_received_device,
+}
+
+
+async def apply(connection: asyncpg.Connection, event: Event) -> None:
+    """Apply an event inventory cares about; other events of the stream are acknowledged."""
+    handler = HANDLERS.get(type(event))
+    if handler is not None:
+        await handler(connection, event)
+
+
+CONSUMERS = [(Consumption("inventory", "COLLECTION", "collection.>"), apply)]

@@ -1,0 +1,30 @@
+"""Public pages of inventory: the device passport."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get
+from litestar.response import Template
+
+from services.inventory import store
+from shared.labels import LabelError, parse_code
+from shared.web.app import Runtime
+from shared.web.pages import page
+from shared.web.security import public
+
+
+@get("/d/{code:str}", opt=public(), include_in_schema=True, tags=["passport"])
+async def passport(request: Request[Any, Any, Any], code: str, runtime: Runtime) -> Template:
+    """The public passport of a device: type, stage and a timeline of places (never people)."""
+    try:
+        label = parse_code(code)
+    except LabelError as error:
+        return page(request, "passport_missing.html", status_code=404, code=code, reason=str(error))
+    device = await store.device_by_label(runtime.pool, label)
+    if device is None:
+        return page(request, "passport_missing.html", status_code=404, code=code, reason="")
+    return page(request, "passport.html", device=device)
+
+
+ROUTES = [passport]

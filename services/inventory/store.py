@@ -1,0 +1,80 @@
+"""SQL of the inventory schema."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import asyncpg
+
+from services.inventory.domain import Device, HistoryEntry, State
+from shared.labels import format_code
+
+
+async def insert_device(
+    connection: asyncpg.Connection,
+    device_id: uuid.UUID,
+    label: str,
+    device_type: str,
+    state: State,
+    at: datetime,
+) -> bool:
+    """False when the device (or its label) is already registered."""
+    inserted = await connection.fetchval(
+        "INSERT INTO devices (id, label, device_type, state, registered_at, state_since) "
+        "VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT DO NOTHING RETURNING true",
+        device_id,
+        label,
+        device_type,
+        state.value,
+        at,
+    )
+    return bool(inserted)
+
+
+async def append_history(
+    connection: asyncpg.Connection,
+    device_id: uuid.UUID,
+    entry: HistoryEntry,
+    event_id: uuid.UUID,
+) -> None:
+    await connection.execute(
+        "INSERT INTO device_history (device_id, at, state, subject, event_id, producer, "
+        "place_name, correlation_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        device_id,
+        entry.at,
+        entry.state.value,
+        entry.subject,
+        event_id,
+        entry.producer,
+        entry.place_name,
+        entry.correlation_id,
+    )
+
+
+async def device_by_label(
+    connection: asyncpg.Connection | asyncpg.Pool, label: str
+) -> Device | None:
+    row = await connection.fetchrow(
+        "SELECT id, label, device_type, state, version, registered_at, state_since "
+        "FROM devices WHERE label = $1",
+        label,
+    )
+    if row is None:
+        return None
+    history = await connection.fetch(
+        "SELECT at, state, subject, producer, place_name, correlation_id FROM device_history "
+        "WHERE device_id = $1 ORDER BY at, id",
+        row["id"],
+    )
+    return Device(
+        id=row["id"],
+        code=row["label"],
+        code_display=format_code(row["label"]),
+        device_type=row["device_type"],
+        state=State(row["state"]),
+        version=row["version"],
+        registered_at=row["registered_at"],
+        state_since=row["state_since"],
+        history=[HistoryEntry(**{**dict(h), "state": State(h["state"])}) for h in history],
+    )

@@ -1,0 +1,1 @@
+"""The refurbishment service: workshops, diagnosis, erasure, grading (skeleton for now)."""

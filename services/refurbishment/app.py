@@ -1,0 +1,21 @@
+"""Composition root of the refurbishment service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from litestar import Litestar
+
+from shared.config import Settings, load_settings
+from shared.web.app import ServiceDefinition, create_app
+
+DEFINITION = ServiceDefinition(
+    name="refurbishment",
+    title="Reconditionnement",
+    route_handlers=[],
+    migrations=Path(__file__).parent / "migrations",
+)
+
+
+def build(settings: Settings | None = None) -> Litestar:
+    return create_app(settings or load_settings(service="refurbishment"), DEFINITION)

@@ -1,0 +1,1 @@
+"""The kit every Boucle service is built from."""

@@ -1,0 +1,225 @@
+"""JetStream: connect with reconnect, ensure streams and the DLQ, run durable pull consumers."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+
+import asyncpg
+import nats
+import nats.errors
+import nats.js.errors
+from nats.aio.client import Client
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StorageType, StreamConfig
+
+from shared.contracts.streams import DLQ_STREAM, DLQ_SUBJECTS, STREAMS, Consumption
+from shared.db import TRANSIENT_ERRORS, transaction
+from shared.events import Event, EventRegistry, UndecodableEvent
+from shared.inbox import first_delivery
+from shared.logging import contextvars, get_logger
+
+log = get_logger("boucle.bus")
+NATS_ERRORS = (nats.errors.Error, nats.js.errors.Error)
+
+
+class RetryLater(Exception):
+    """The event arrived before its prerequisite: redeliver it later."""
+
+
+Handler = Callable[[asyncpg.Connection, Event], Awaitable[None]]
+
+
+async def connect(url: str, name: str, attempts: int = 60) -> Client:
+    """Connect, retrying at start; once connected the client reconnects forever by itself."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return await nats.connect(
+                servers=[url],
+                name=name,
+                allow_reconnect=True,
+                max_reconnect_attempts=-1,
+                reconnect_time_wait=0.5,
+                connect_timeout=2,
+                error_cb=_log_error,
+                disconnected_cb=_log_disconnected,
+                reconnected_cb=_log_reconnected,
+            )
+        except (*NATS_ERRORS, OSError) as error:
+            if attempt == attempts:
+                raise
+            log.warning("nats_connect_retrying", error=repr(error), attempt=attempt)
+            await asyncio.sleep(0.5)
+    raise AssertionError("unreachable")
+
+
+async def _log_error(error: Exception) -> None:
+    log.warning("nats_error", error=repr(error))
+
+
+async def _log_disconnected() -> None:
+    log.warning("nats_disconnected")
+
+
+async def _log_reconnected() -> None:
+    log.info("nats_reconnected")
+
+
+async def ensure_streams(js: JetStreamContext, replicas: int = 1) -> None:
+    """Create or update the four context streams and the DLQ (all file storage)."""
+    configs = [
+        StreamConfig(
+            name=stream.name,
+            subjects=list(stream.subjects),
+            storage=StorageType.FILE,
+            num_replicas=replicas,
+            duplicate_window=120.0,
+            description=stream.description,
+        )
+        for stream in STREAMS
+    ]
+    configs.append(
+        StreamConfig(
+            name=DLQ_STREAM,
+            subjects=list(DLQ_SUBJECTS),
+            storage=StorageType.FILE,
+            num_replicas=replicas,
+            description="Advisories of messages that exhausted deliveries or were terminated.",
+        )
+    )
+    for config in configs:
+        try:
+            await js.stream_info(config.name or "")
+        except nats.js.errors.NotFoundError:
+            with contextlib.suppress(nats.js.errors.BadRequestError):
+                await js.add_stream(config)  # may race with another service: both succeed
+        else:
+            await js.update_stream(config)
+
+
+class Consumer:
+    """A durable pull consumer that applies each event once, in one transaction, then acks."""
+
+    def __init__(
+        self,
+        js: JetStreamContext,
+        pool: asyncpg.Pool,
+        consumption: Consumption,
+        registry: EventRegistry,
+        handler: Handler,
+        max_deliver: int = 8,
+        ack_wait: float = 30.0,
+        concurrency: int = 8,
+        after_commit: Callable[[], None] | None = None,
+    ) -> None:
+        self._js = js
+        self._pool = pool
+        self._consumption = consumption
+        self._registry = registry
+        self._handler = handler
+        self._max_deliver = max_deliver
+        self._ack_wait = ack_wait
+        self._slots = asyncio.Semaphore(concurrency)
+        self._after_commit = after_commit
+        self._stopping = asyncio.Event()
+        self.applied = 0
+
+    @property
+    def name(self) -> str:
+        return self._consumption.consumer
+
+    def stop(self) -> None:
+        """Finish the messages in hand and leave the loop (within the fetch timeout)."""
+        self._stopping.set()
+
+    async def run(self) -> None:
+        backoff = 0.2
+        while not self._stopping.is_set():
+            try:
+                subscription = await self._subscribe()
+                while not self._stopping.is_set():
+                    try:
+                        messages = await subscription.fetch(batch=128, timeout=1.0)
+                    except nats.errors.TimeoutError:
+                        continue
+                    backoff = 0.2
+                    await asyncio.gather(*(self._guarded(message) for message in messages))
+            except asyncio.CancelledError:
+                raise
+            except (*NATS_ERRORS, *TRANSIENT_ERRORS) as error:
+                log.warning("consumer_retrying", consumer=self.name, error=repr(error))
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+
+    async def _subscribe(self) -> JetStreamContext.PullSubscription:
+        config = ConsumerConfig(
+            durable_name=self.name,
+            ack_policy=AckPolicy.EXPLICIT,
+            deliver_policy=DeliverPolicy.ALL,
+            max_deliver=self._max_deliver,
+            ack_wait=self._ack_wait,
+            filter_subject=self._consumption.filter_subject,
+            max_ack_pending=10_000,
+        )
+        return await self._js.pull_subscribe(
+            self._consumption.filter_subject,
+            durable=self.name,
+            stream=self._consumption.stream,
+            config=config,
+        )
+
+    async def _guarded(self, message: Msg) -> None:
+        async with self._slots:
+            try:
+                await self.handle(message)
+            except NATS_ERRORS as error:
+                # the ack itself failed: the message comes back and the inbox absorbs it
+                log.warning("ack_failed", consumer=self.name, error=repr(error))
+
+    async def handle(self, message: Msg) -> None:
+        """Decode, apply once, ack after commit; nak with delay on transient trouble."""
+        headers = message.headers or {}
+        contextvars.clear_contextvars()
+        contextvars.bind_contextvars(
+            consumer=self.name,
+            subject=message.subject,
+            correlation_id=headers.get("Correlation-Id", ""),
+        )
+        try:
+            event = self._registry.decode(message.subject, message.data)
+        except UndecodableEvent as error:
+            log.error("event_undecodable", error=str(error), stream_seq=_sequence(message))
+            await message.term()
+            return
+        contextvars.bind_contextvars(event_id=str(event.event_id))
+        delivered = message.metadata.num_delivered if message.metadata else 1
+        try:
+            async with transaction(self._pool) as connection:
+                if await first_delivery(connection, self.name, event):
+                    await self._handler(connection, event)
+                    self.applied += 1
+        except RetryLater as reason:
+            log.info("event_deferred", reason=str(reason), delivered=delivered)
+            await message.nak(delay=min(2.0 * delivered, 30.0))
+            return
+        except TRANSIENT_ERRORS as error:
+            log.warning("event_retrying", error=repr(error), delivered=delivered)
+            await message.nak(delay=min(1.0 * delivered, 30.0))
+            return
+        except Exception:
+            log.exception("event_failed", delivered=delivered)
+            await message.nak(delay=min(2.0 * delivered, 30.0))
+            return
+        if self._after_commit is not None:
+            self._after_commit()
+        await message.ack()
+        log.info("event_applied")
+
+
+def _sequence(message: Msg) -> int | None:
+    try:
+        return message.metadata.sequence.stream
+    except (AttributeError, ValueError, nats.errors.Error):
+        return None

@@ -1,0 +1,78 @@
+"""Settings read once per process from ``BOUCLE_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Literal
+
+import msgspec
+
+SERVICES: tuple[str, ...] = ("inventory", "collection_point", "refurbishment", "group_purchase")
+DEFAULT_PORTS: dict[str, int] = {
+    "inventory": 8001,
+    "collection_point": 8002,
+    "refurbishment": 8003,
+    "group_purchase": 8004,
+}
+SCHEMAS: dict[str, str] = {
+    "inventory": "inventory",
+    "collection_point": "collection",
+    "refurbishment": "refurbishment",
+    "group_purchase": "purchase",
+}
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything a service process needs to know about its surroundings."""
+
+    service: str = "inventory"
+    database_url: str = "postgresql://boucle@127.0.0.1:5432/boucle"
+    database_pool_min: int = 2
+    database_pool_max: int = 10
+    nats_url: str = "nats://127.0.0.1:4222"
+    stream_replicas: int = 1
+    http_host: str = "127.0.0.1"
+    http_port: int = 0
+    public_url: str = ""
+    auth_public_key: str = ""
+    log_format: Literal["auto", "json", "console"] = "auto"
+    log_level: str = "info"
+    consumer_max_deliveries: int = 8
+    consumer_ack_wait_seconds: float = 30.0
+    relay_batch_size: int = 256
+    relay_poll_seconds: float = 0.5
+    inventory_url: str = ""
+
+    @property
+    def schema(self) -> str:
+        return SCHEMAS[self.service]
+
+    @property
+    def port(self) -> int:
+        return self.http_port or DEFAULT_PORTS[self.service]
+
+
+SETTING_NAMES: frozenset[str] = frozenset(
+    f"BOUCLE_{name.upper()}" for name in Settings.__struct_fields__
+)
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+    """Build the settings from ``BOUCLE_<FIELD>`` variables; unknown ``BOUCLE_*`` names fail."""
+    environ = os.environ if environ is None else environ
+    unknown = sorted(
+        key for key in environ if key.startswith("BOUCLE_") and key not in SETTING_NAMES
+    )
+    if unknown:
+        raise ValueError(f"unknown setting(s): {', '.join(unknown)}")
+    raw: dict[str, object] = {
+        name: environ[f"BOUCLE_{name.upper()}"]
+        for name in Settings.__struct_fields__
+        if f"BOUCLE_{name.upper()}" in environ
+    }
+    raw.update(overrides)
+    settings = msgspec.convert(raw, Settings, strict=False)
+    if settings.service not in SERVICES:
+        raise ValueError(f"BOUCLE_SERVICE must be one of {', '.join(SERVICES)}")
+    return settings

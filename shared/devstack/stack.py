@@ -1,0 +1,101 @@
+"""The whole Boucle stack on one machine: embedded servers plus the four service processes."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from shared.auth import ensure_keypair
+from shared.config import DEFAULT_PORTS, SCHEMAS, SERVICES
+from shared.devstack.nats import EmbeddedNats
+from shared.devstack.postgres import EmbeddedPostgres
+from shared.devstack.processes import spawn, stop, url_answers, wait_until
+from shared.migrations import migrate
+from shared.services import migrations_folder
+
+
+@dataclass
+class Ports:
+    postgres: int = 55432
+    nats: int = 4222
+    nats_monitor: int = 8222
+    services: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_PORTS))
+
+
+class Stack:
+    """Starts and stops everything ``boucle up`` runs, in order, with nothing left behind."""
+
+    def __init__(self, data_dir: Path, ports: Ports | None = None, public_host: str = "") -> None:
+        self.data_dir = data_dir.resolve()
+        self.ports = ports or Ports()
+        self.postgres = EmbeddedPostgres(self.data_dir / "postgres", self.ports.postgres)
+        self.nats = EmbeddedNats(self.data_dir / "nats", self.ports.nats, self.ports.nats_monitor)
+        self.public_host = public_host or f"127.0.0.1:{self.ports.services['inventory']}"
+        self.services: dict[str, subprocess.Popen[bytes]] = {}
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.data_dir / "keys"
+
+    def url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.ports.services[service]}"
+
+    def start_servers(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        ensure_keypair(self.keys_dir)
+        self.postgres.start()
+        self.nats.start()
+
+    def migrate_all(self) -> None:
+        async def run() -> None:
+            for service in SERVICES:
+                await migrate(self.postgres.dsn, SCHEMAS[service], migrations_folder(service))
+
+        asyncio.run(run())
+
+    def service_env(self, service: str) -> dict[str, str]:
+        env = {key: value for key, value in os.environ.items() if not key.startswith("BOUCLE_")}
+        env.update(
+            BOUCLE_SERVICE=service,
+            BOUCLE_DATABASE_URL=self.postgres.dsn,
+            BOUCLE_NATS_URL=self.nats.url,
+            BOUCLE_HTTP_PORT=str(self.ports.services[service]),
+            BOUCLE_AUTH_PUBLIC_KEY=str(self.keys_dir / "auth-ed25519.pub.pem"),
+            BOUCLE_PUBLIC_URL=f"http://{self.public_host}",
+            BOUCLE_INVENTORY_URL=self.url("inventory"),
+            BOUCLE_LOG_FORMAT="json",
+        )
+        return env
+
+    def start_service(self, service: str) -> None:
+        self.services[service] = spawn(
+            [sys.executable, "-m", "shared.cli", "serve", service],
+            self.data_dir / "logs" / f"{service}.log",
+            env=self.service_env(service),
+        )
+
+    def start_services(self) -> None:
+        for service in SERVICES:
+            self.start_service(service)
+        for service in SERVICES:
+            wait_until(
+                url_answers(f"{self.url(service)}/health/ready"),
+                f"service {service}",
+                timeout=90,
+                process=self.services[service],
+            )
+
+    def stop_service(self, service: str) -> None:
+        process = self.services.pop(service, None)
+        if process is not None:
+            stop(process)
+
+    def stop(self) -> None:
+        for service in list(self.services):
+            self.stop_service(service)
+        self.nats.stop()
+        self.postgres.stop()

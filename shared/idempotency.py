@@ -1,0 +1,60 @@
+"""HTTP idempotency: a replayed ``Idempotency-Key`` gets the first answer, never a second effect."""
+
+from __future__ import annotations
+
+import hashlib
+
+import asyncpg
+import msgspec
+
+
+class IdempotencyConflict(Exception):
+    """The key was already used for a different request."""
+
+
+class StoredResponse(msgspec.Struct, frozen=True):
+    status_code: int
+    body: bytes
+
+
+def fingerprint(*parts: bytes | str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode() if isinstance(part, str) else part)
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+async def claim(
+    connection: asyncpg.Connection, key: str, request_fingerprint: str
+) -> StoredResponse | None:
+    """Claim ``key`` in the current transaction.
+
+    Returns ``None`` when this request owns the key (do the work, then :func:`remember`);
+    returns the stored answer when the key was used before. A concurrent request with the
+    same key waits here until the first one commits or rolls back.
+    """
+    owned = await connection.fetchval(
+        "INSERT INTO idempotency_keys (key, fingerprint) VALUES ($1, $2) "
+        "ON CONFLICT DO NOTHING RETURNING true",
+        key,
+        request_fingerprint,
+    )
+    if owned:
+        return None
+    row = await connection.fetchrow(
+        "SELECT fingerprint, status_code, response FROM idempotency_keys WHERE key = $1", key
+    )
+    assert row is not None
+    if row["fingerprint"] != request_fingerprint:
+        raise IdempotencyConflict(key)
+    return StoredResponse(row["status_code"], row["response"])
+
+
+async def remember(connection: asyncpg.Connection, key: str, status_code: int, body: bytes) -> None:
+    await connection.execute(
+        "UPDATE idempotency_keys SET status_code = $2, response = $3 WHERE key = $1",
+        key,
+        status_code,
+        body,
+    )

@@ -1,0 +1,1 @@
+"""The web side of the kit: app factory, problem+json errors, health, metrics, guards, pages."""

@@ -1,0 +1,170 @@
+"""The app factory: one Litestar app per service, with its lifespan (pool, NATS, relay)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from litestar import Litestar, Request, Router, get
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.response import Template
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+from litestar.types import ControllerRouterHandler
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+
+from shared.auth import load_public_key
+from shared.bus import Consumer, Handler, connect, ensure_streams
+from shared.config import Settings
+from shared.contracts.streams import Consumption
+from shared.db import create_pool
+from shared.events import registry
+from shared.logging import configure_logging, get_logger
+from shared.migrations import migrate
+from shared.outbox import Relay
+from shared.web import health
+from shared.web.metrics import Metrics
+from shared.web.pages import SHARED_TEMPLATES, STATIC_FILES, page
+from shared.web.problems import EXCEPTION_HANDLERS
+from shared.web.requests import request_logging
+from shared.web.security import authorize, provide_principal, public
+
+log = get_logger("boucle.app")
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    """What makes one service: its routes, migrations, templates and consumers."""
+
+    name: str
+    title: str
+    route_handlers: Sequence[ControllerRouterHandler]
+    migrations: Path
+    templates: Path | None = None
+    consumers: Sequence[tuple[Consumption, Handler]] = field(default_factory=tuple)
+
+
+@dataclass
+class Runtime:
+    """The live connections of one service process, owned by its lifespan."""
+
+    settings: Settings
+    pool: asyncpg.Pool
+    nats: Client
+    js: JetStreamContext
+    relay: Relay
+    consumers: list[Consumer]
+
+
+@get("/", opt=public(), include_in_schema=False)
+async def home(request: Request[Any, Any, Any]) -> Template:
+    return page(request, "service_home.html", service=request.app.state.definition.title)
+
+
+def provide_runtime(request: Request[Any, Any, Any]) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+def create_app(settings: Settings, definition: ServiceDefinition) -> Litestar:
+    configure_logging(settings.service, settings.log_format, settings.log_level)
+    metrics = Metrics(settings.service)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        applied = await migrate(settings.database_url, settings.schema, definition.migrations)
+        if applied:
+            log.info("migrations_applied", names=applied)
+        pool = await create_pool(
+            settings.database_url,
+            settings.schema,
+            settings.database_pool_min,
+            settings.database_pool_max,
+        )
+        client = await connect(settings.nats_url, f"boucle-{settings.service}")
+        js = client.jetstream(publish_async_max_pending=4096)
+        await ensure_streams(js, settings.stream_replicas)
+        relay = Relay(pool, js, settings.relay_batch_size, settings.relay_poll_seconds)
+        consumers = [
+            Consumer(
+                js,
+                pool,
+                consumption,
+                registry,
+                handler,
+                settings.consumer_max_deliveries,
+                settings.consumer_ack_wait_seconds,
+                after_commit=relay.wake,
+            )
+            for consumption, handler in definition.consumers
+        ]
+        runtime = Runtime(settings, pool, client, js, relay, consumers)
+        app.state.runtime = runtime
+        metrics.gauges["boucle_outbox_published_total"] = lambda: relay.published
+        metrics.gauges["boucle_events_applied_total"] = lambda: sum(c.applied for c in consumers)
+        tasks = [asyncio.create_task(relay.run(), name="relay")]
+        tasks += [asyncio.create_task(c.run(), name=f"consumer-{c.name}") for c in consumers]
+        log.info("service_started", port=settings.port)
+        try:
+            yield
+        finally:
+            relay.stop()
+            for consumer in consumers:
+                consumer.stop()
+            _, still_running = await asyncio.wait(tasks, timeout=1.5)
+            for task in still_running:
+                task.cancel()
+            await asyncio.wait(tasks, timeout=3)
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(3):
+                    await client.close()
+            await asyncio.wait_for(pool.close(), 10)
+            log.info("service_stopped")
+
+    template_dirs = [d for d in (definition.templates, SHARED_TEMPLATES) if d is not None]
+    return Litestar(
+        route_handlers=[
+            home,
+            *health.ROUTES,
+            *definition.route_handlers,
+            create_static_files_router("/static", [STATIC_FILES], opt=public()),
+        ],
+        lifespan=[lifespan],
+        guards=[authorize],
+        dependencies={
+            "runtime": Provide(provide_runtime, sync_to_thread=False),
+            "principal": Provide(provide_principal, sync_to_thread=False),
+        },
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[request_logging(metrics)],
+        template_config=TemplateConfig(directory=template_dirs, engine=JinjaTemplateEngine),
+        openapi_config=OpenAPIConfig(
+            title=f"Boucle — {definition.title}",
+            version="1.0.0",
+            render_plugins=[JsonRenderPlugin()],
+            openapi_router=Router(path="/schema", route_handlers=[], opt=public()),
+        ),
+        state=_initial_state(settings, definition, metrics),
+        logging_config=None,
+    )
+
+
+def _initial_state(settings: Settings, definition: ServiceDefinition, metrics: Metrics) -> State:
+    return State(
+        {
+            "settings": settings,
+            "definition": definition,
+            "metrics": metrics,
+            "public_key": load_public_key(settings.auth_public_key),
+        }
+    )

@@ -1,0 +1,114 @@
+"""French-first message catalogs; the person's language choice is remembered in a cookie."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.connection import ASGIConnection
+
+LANGUAGES = ("fr", "en")
+LANGUAGE_COOKIE = "boucle_lang"
+
+CATALOGS: dict[str, dict[str, str]] = {
+    "fr": {
+        "skip_to_content": "Aller au contenu",
+        "site_name": "Boucle",
+        "tagline": "Le réemploi du matériel informatique dans la métropole",
+        "switch_language": "English",
+        "switch_language_label": "Read this page in English",
+        "footer": "Boucle — logiciel libre de la Métropole Européenne de Lille",
+        "passport_title": "Passeport de l'appareil",
+        "device_label": "Étiquette",
+        "device_type": "Type d'appareil",
+        "current_stage": "Étape actuelle",
+        "history": "Historique",
+        "date": "Date",
+        "event": "Étape",
+        "place": "Lieu",
+        "not_found_title": "Appareil introuvable",
+        "not_found_text": "Aucun appareil ne porte l'étiquette {code}. Vérifiez les caractères "
+        "imprimés sous le QR code.",
+        "state.received": "Reçu dans un point de collecte",
+        "state.in_transit": "En route vers l'atelier",
+        "state.in_refurbishment": "En reconditionnement",
+        "state.ready": "Prêt pour une nouvelle vie",
+        "state.reserved": "Réservé pour un foyer",
+        "state.delivered": "Remis à un foyer",
+        "state.returned": "Rapporté",
+        "state.recycled": "Recyclé",
+        "state.dismantled": "Démonté pour pièces",
+        "type.laptop": "Ordinateur portable",
+        "type.desktop": "Ordinateur fixe",
+        "type.tablet": "Tablette",
+        "type.smartphone": "Smartphone",
+        "type.monitor": "Écran",
+        "type.printer": "Imprimante",
+        "type.peripheral": "Périphérique",
+        "type.other": "Autre",
+        "service_home": "Service {service}",
+        "service_home_text": "Ce service de Boucle fonctionne. Son interface de programmation "
+        "est décrite à l'adresse {schema}.",
+        "privacy_note": "Ce passeport ne contient aucune donnée personnelle.",
+        "error_title": "Une erreur est survenue",
+    },
+    "en": {
+        "skip_to_content": "Skip to content",
+        "site_name": "Boucle",
+        "tagline": "Reusing IT equipment across the metropolis",
+        "switch_language": "Français",
+        "switch_language_label": "Lire cette page en français",
+        "footer": "Boucle — free software of the Métropole Européenne de Lille",
+        "passport_title": "Device passport",
+        "device_label": "Label",
+        "device_type": "Device type",
+        "current_stage": "Current stage",
+        "history": "History",
+        "date": "Date",
+        "event": "Stage",
+        "place": "Place",
+        "not_found_title": "Device not found",
+        "not_found_text": "No device carries the label {code}. Check the characters printed "
+        "under the QR code.",
+        "state.received": "Received at a collection point",
+        "state.in_transit": "On its way to the workshop",
+        "state.in_refurbishment": "Being refurbished",
+        "state.ready": "Ready for a new life",
+        "state.reserved": "Reserved for a household",
+        "state.delivered": "Handed over to a household",
+        "state.returned": "Brought back",
+        "state.recycled": "Recycled",
+        "state.dismantled": "Dismantled for parts",
+        "type.laptop": "Laptop",
+        "type.desktop": "Desktop computer",
+        "type.tablet": "Tablet",
+        "type.smartphone": "Smartphone",
+        "type.monitor": "Monitor",
+        "type.printer": "Printer",
+        "type.peripheral": "Peripheral",
+        "type.other": "Other",
+        "service_home": "{service} service",
+        "service_home_text": "This Boucle service is running. Its programming interface is "
+        "described at {schema}.",
+        "privacy_note": "This passport holds no personal data.",
+        "error_title": "Something went wrong",
+    },
+}
+
+
+def language_of(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    """``?lang=`` first, then the remembered choice, then French."""
+    asked = connection.query_params.get("lang")
+    if asked in LANGUAGES:
+        return str(asked)
+    remembered = connection.cookies.get(LANGUAGE_COOKIE)
+    return remembered if remembered in LANGUAGES else "fr"
+
+
+def translator(language: str) -> Any:
+    catalog = CATALOGS[language]
+
+    def translate(key: str, **values: Any) -> str:
+        text = catalog.get(key) or CATALOGS["fr"].get(key) or key
+        return text.format(**values) if values else text
+
+    return translate

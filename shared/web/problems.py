@@ -1,0 +1,109 @@
+"""RFC 9457 problem+json for every 4xx/5xx, with a message a person can act on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from shared.errors import DomainError
+from shared.idempotency import IdempotencyConflict
+from shared.logging import get_logger
+
+log = get_logger("boucle.web")
+PROBLEM_JSON = "application/problem+json"
+
+TITLES: dict[int, str] = {
+    400: "Bad request",
+    401: "Sign-in required",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Request too large",
+    415: "Unsupported media type",
+    422: "Invalid input",
+    429: "Too many requests",
+    500: "Internal error",
+    503: "Temporarily unavailable",
+}
+
+
+class Problem(HTTPException):
+    """An error the caller can act on: ``Problem(422, "The label … has a wrong check symbol")``."""
+
+    def __init__(self, status_code: int, detail: str, **extensions: Any) -> None:
+        super().__init__(status_code=status_code, detail=detail, extra=extensions or None)
+
+
+class ProblemBody(msgspec.Struct, omit_defaults=True):
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str = ""
+    errors: list[dict[str, Any]] | None = None
+    extensions: dict[str, Any] | None = None
+
+
+def problem_response(
+    request: Request[Any, Any, Any], status: int, detail: str, **extra: Any
+) -> Response[Any]:
+    errors = extra.pop("errors", None)
+    body = ProblemBody(
+        type="about:blank",
+        title=TITLES.get(status, "Error"),
+        status=status,
+        detail=detail,
+        instance=request.url.path,
+        errors=errors,
+        extensions=extra or None,
+    )
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _validation_errors(exception: ValidationException) -> list[dict[str, Any]]:
+    extra = exception.extra
+    if isinstance(extra, list):
+        return [item for item in extra if isinstance(item, dict)]
+    return []
+
+
+def handle_http_exception(request: Request[Any, Any, Any], exception: Exception) -> Response[Any]:
+    if isinstance(exception, ValidationException):
+        errors = _validation_errors(exception)
+        detail = "; ".join(
+            f"{error.get('key') or 'body'}: {error.get('message')}" for error in errors
+        )
+        return problem_response(
+            request, 400, detail or str(exception.detail), errors=errors or None
+        )
+    if isinstance(exception, DomainError):
+        return problem_response(request, exception.status_code, str(exception), **exception.details)
+    if isinstance(exception, IdempotencyConflict):
+        return problem_response(
+            request,
+            422,
+            "This Idempotency-Key was already used for a different request; "
+            "send a new key for a new request.",
+        )
+    if isinstance(exception, HTTPException):
+        extra = exception.extra if isinstance(exception.extra, dict) else {}
+        return problem_response(request, exception.status_code, str(exception.detail), **extra)
+    log.exception("unhandled_error", path=request.url.path)
+    return problem_response(
+        request,
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        "Something went wrong on our side; nothing was saved. Please try again.",
+    )
+
+
+EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
+    HTTPException: handle_http_exception,
+    Exception: handle_http_exception,
+}
+__all__ = ["EXCEPTION_HANDLERS", "PROBLEM_JSON", "MediaType", "Problem", "problem_response"]

@@ -1,0 +1,57 @@
+"""ASGI middleware: a request id bound to the logs, one summary line and metrics per request."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared.logging import contextvars, get_logger
+from shared.web.metrics import Metrics
+
+log = get_logger("boucle.http")
+
+
+def request_logging(metrics: Metrics) -> Any:
+    def middleware(app: ASGIApp) -> ASGIApp:
+        async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] != "http":
+                await app(scope, receive, send)
+                return
+            headers = dict(scope["headers"])
+            request_id = headers.get(b"x-request-id", b"").decode()[:64] or uuid.uuid4().hex
+            contextvars.clear_contextvars()
+            contextvars.bind_contextvars(request_id=request_id, correlation_id=request_id)
+            status = 500
+            started = time.perf_counter()
+
+            async def send_with_id(message: Message) -> None:
+                nonlocal status
+                if message["type"] == "http.response.start":
+                    status = message["status"]
+                    message["headers"] = [
+                        *message.get("headers", []),
+                        (b"x-request-id", request_id.encode()),
+                    ]
+                await send(message)
+
+            try:
+                await app(scope, receive, send_with_id)
+            finally:
+                elapsed = time.perf_counter() - started
+                route = scope.get("path_template") or scope["path"]
+                if status >= 400 or not str(route).startswith("/health"):
+                    log.info(
+                        "request",
+                        method=scope["method"],
+                        path=scope["path"],
+                        status=status,
+                        duration_ms=round(elapsed * 1000, 2),
+                    )
+                metrics.observe(scope["method"], str(route), status, elapsed)
+
+        return wrapped
+
+    return middleware

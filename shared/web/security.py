@@ -1,0 +1,56 @@
+"""Every route declares who may call it: ``opt={"public": True}`` or ``opt={"roles": (...)}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+
+from shared.auth import InvalidToken, Principal, verify_token
+
+SESSION_COOKIE = "boucle_session"
+
+
+def public() -> dict[str, Any]:
+    """Route options for a route anyone may call."""
+    return {"public": True}
+
+
+def allow(*roles: str) -> dict[str, Any]:
+    """Route options for a route only these roles may call."""
+    return {"roles": roles}
+
+
+def _token(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
+    header = connection.headers.get("authorization", "")
+    if header[:7].lower() == "bearer ":
+        return header[7:].strip()
+    return connection.cookies.get(SESSION_COOKIE)
+
+
+def authorize(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """The app-wide guard: public routes pass; others need a valid token with a listed role."""
+    if handler.opt.get("public"):
+        return
+    token = _token(connection)
+    if not token:
+        raise NotAuthorizedException("Sign in first: this action needs a Boucle account.")
+    public_key: Ed25519PublicKey = connection.app.state.public_key
+    try:
+        principal = verify_token(public_key, token)
+    except InvalidToken as error:
+        raise NotAuthorizedException(str(error).capitalize() + ".") from error
+    roles: tuple[str, ...] = handler.opt.get("roles", ())
+    if not principal.has_any(roles):
+        raise PermissionDeniedException(
+            f"Your role does not allow this; it is for: {', '.join(roles) or 'nobody'}."
+        )
+    connection.scope["principal"] = principal  # type: ignore[typeddict-unknown-key]
+
+
+def provide_principal(request: ASGIConnection[Any, Any, Any, Any]) -> Principal:
+    principal: Principal = request.scope["principal"]  # type: ignore[typeddict-item]
+    return principal
