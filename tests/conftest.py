@@ -1,0 +1,76 @@
+"""One embedded stack (PostgreSQL, NATS, the four services) shared by the whole test session."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Iterator
+
+import asyncpg
+import httpx
+import pytest
+
+from services.collection_point import store as collection_store
+from services.collection_point.domain import CollectionPoint
+from shared.db import create_pool
+from shared.devstack.stack import Stack
+from tests.stacks import running_stack, token_for
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    with running_stack(tmp_path_factory.mktemp("stack")) as started:
+        yield started
+
+
+@pytest.fixture(scope="session")
+def coordinator_token(stack: Stack) -> str:
+    return token_for(stack, "coordinator")
+
+
+@pytest.fixture
+async def collection_pool(stack: Stack) -> AsyncIterator[asyncpg.Pool]:
+    pool = await create_pool(stack.postgres.dsn, "collection", 1, 4)
+    yield pool
+    await pool.close()
+
+
+@pytest.fixture
+async def inventory_pool(stack: Stack) -> AsyncIterator[asyncpg.Pool]:
+    pool = await create_pool(stack.postgres.dsn, "inventory", 1, 4)
+    yield pool
+    await pool.close()
+
+
+@pytest.fixture
+async def collection_point(collection_pool: asyncpg.Pool) -> CollectionPoint:
+    """A fresh collection point (random ids let tests share one database)."""
+    point = CollectionPoint(
+        id=uuid.uuid4(),
+        name=f"Médiathèque test {uuid.uuid4().hex[:6]}",
+        kind="library",
+        address="1 rue de test",
+        postcode="59000",
+        commune="Lille",
+    )
+    async with collection_pool.acquire() as connection:
+        await collection_store.upsert_point(connection, point)
+    return point
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(timeout=30) as client:
+        yield client
+
+
+async def wait_for(check, timeout: float = 20.0, interval: float = 0.05):  # type: ignore[no-untyped-def]
+    """Poll ``check`` (async, returns a value or None) until it returns something truthy."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        value = await check()
+        if value:
+            return value
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"still waiting after {timeout} s")
+        await asyncio.sleep(interval)

@@ -1,0 +1,69 @@
+"""The walking skeleton, end to end, with all four services running as processes."""
+
+from __future__ import annotations
+
+import httpx
+
+from services.collection_point.domain import CollectionPoint
+from shared.config import SERVICES
+from shared.devstack.stack import Stack
+from shared.labels import format_code, generate_code
+from tests.conftest import wait_for
+from tests.stacks import token_for
+
+
+async def test_every_service_is_live_and_ready(stack: Stack, http: httpx.AsyncClient) -> None:
+    for service in SERVICES:
+        live = await http.get(f"{stack.url(service)}/health/live")
+        ready = await http.get(f"{stack.url(service)}/health/ready")
+        assert live.status_code == 200, service
+        assert ready.json()["checks"] == {"postgresql": True, "nats": True}, service
+
+
+async def test_a_donation_scanned_at_the_counter_shows_up_in_inventory_and_its_passport(
+    stack: Stack, http: httpx.AsyncClient, collection_point: CollectionPoint
+) -> None:
+    collector = token_for(stack, "collector", f"collection_point:{collection_point.id}")
+    code = generate_code()
+
+    points = await http.get(f"{stack.url('collection_point')}/api/v1/collection-points")
+    assert str(collection_point.id) in {point["id"] for point in points.json()}
+
+    intake = await http.post(
+        f"{stack.url('collection_point')}/api/v1/intakes",
+        json={
+            "label": f"https://boucle.example/d/{format_code(code).lower()}",
+            "device_type": "laptop",
+            "collection_point_id": str(collection_point.id),
+        },
+        headers={"Authorization": f"Bearer {collector}"},
+    )
+    assert intake.status_code == 201, intake.text
+    assert intake.json()["label"] == code
+
+    async def device() -> dict | None:
+        answer = await http.get(
+            f"{stack.url('inventory')}/api/v1/devices/{code}",
+            headers={"Authorization": f"Bearer {collector}"},
+        )
+        return answer.json() if answer.status_code == 200 else None
+
+    registered = await wait_for(device)
+    assert registered["code"] == code
+    assert registered["state"] == "received"
+    assert [entry["place_name"] for entry in registered["history"]] == [collection_point.name]
+    assert registered["id"] == intake.json()["device_id"]
+
+    passport = await http.get(f"{stack.url('inventory')}/d/{format_code(code)}")
+    assert passport.status_code == 200
+    assert format_code(code) in passport.text
+    assert "Reçu dans un point de collecte" in passport.text
+    assert collection_point.name in passport.text
+
+
+async def test_the_passport_of_an_unknown_label_says_so_in_french(
+    stack: Stack, http: httpx.AsyncClient
+) -> None:
+    answer = await http.get(f"{stack.url('inventory')}/d/{generate_code()}")
+    assert answer.status_code == 404
+    assert "Appareil introuvable" in answer.text

@@ -1,0 +1,44 @@
+"""Test stacks: embedded PostgreSQL + NATS on free ports, and the four services as processes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from shared.auth import issue_token, load_private_key
+from shared.config import SERVICES
+from shared.devstack.processes import free_port
+from shared.devstack.stack import Ports, Stack
+
+
+def free_ports() -> Ports:
+    return Ports(
+        postgres=free_port(),
+        nats=free_port(),
+        nats_monitor=free_port(),
+        services={service: free_port() for service in SERVICES},
+    )
+
+
+@contextmanager
+def running_stack(folder: Path, with_services: bool = True) -> Iterator[Stack]:
+    """A whole stack in ``folder``; stopped whatever happens."""
+    stack = Stack(folder, free_ports())
+    try:
+        stack.start_servers()
+        stack.migrate_all()
+        if with_services:
+            stack.start_services()
+        yield stack
+    finally:
+        stack.stop()
+
+
+def token_for(stack: Stack, role: str, *scopes: str, subject: str = "") -> str:
+    return issue_token(
+        load_private_key(stack.keys_dir),
+        subject or f"test-{role}",
+        (role,),  # type: ignore[arg-type]
+        scopes,
+    )
