@@ -64,13 +64,13 @@ async def http() -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-async def wait_for(check, timeout: float = 20.0, interval: float = 0.05):  # type: ignore[no-untyped-def]
+async def wait_for(check, within: float = 20.0, interval: float = 0.05):  # type: ignore[no-untyped-def]
     """Poll ``check`` (async, returns a value or None) until it returns something truthy."""
-    deadline = asyncio.get_running_loop().time() + timeout
+    deadline = asyncio.get_running_loop().time() + within
     while True:
         value = await check()
         if value:
             return value
         if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"still waiting after {timeout} s")
+            raise AssertionError(f"still waiting after {within} s")
         await asyncio.sleep(interval)
