@@ -35,4 +35,4 @@ def configure_logging(service: str, log_format: str = "auto", level: str = "info
 
 
 def get_logger(name: str) -> structlog.typing.FilteringBoundLogger:
-    return structlog.get_logger(name)  # type: ignore[no-any-return]
+    return structlog.get_logger(name)

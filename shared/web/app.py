@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,7 +132,9 @@ def create_app(settings: Settings, definition: ServiceDefinition) -> Litestar:
             await asyncio.wait_for(pool.close(), 10)
             log.info("service_stopped")
 
-    template_dirs = [d for d in (definition.templates, SHARED_TEMPLATES) if d is not None]
+    template_dirs: list[Path | os.PathLike[Any] | str] = [
+        d for d in (definition.templates, SHARED_TEMPLATES) if d is not None
+    ]
     return Litestar(
         route_handlers=[
             home,

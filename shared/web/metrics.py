@@ -12,12 +12,12 @@ class Metrics:
     def __init__(self, service: str) -> None:
         self.service = service
         self.requests: Counter[tuple[str, str, int]] = Counter()
-        self.seconds: Counter[tuple[str, str]] = Counter()
+        self.seconds: dict[tuple[str, str], float] = {}
         self.gauges: dict[str, Callable[[], float]] = {}
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         self.requests[(method, route, status)] += 1
-        self.seconds[(method, route)] += seconds
+        self.seconds[(method, route)] = self.seconds.get((method, route), 0.0) + seconds
 
     def render(self) -> str:
         lines = [

@@ -9,6 +9,7 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from shared.db import TRANSIENT_ERRORS
 from shared.errors import DomainError
 from shared.idempotency import IdempotencyConflict
 from shared.logging import get_logger
@@ -50,7 +51,11 @@ class ProblemBody(msgspec.Struct, omit_defaults=True):
 
 
 def problem_response(
-    request: Request[Any, Any, Any], status: int, detail: str, **extra: Any
+    request: Request[Any, Any, Any],
+    status: int,
+    detail: str,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
 ) -> Response[Any]:
     errors = extra.pop("errors", None)
     body = ProblemBody(
@@ -62,7 +67,8 @@ def problem_response(
         errors=errors,
         extensions=extra or None,
     )
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if status == 401:
+        headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
@@ -79,8 +85,9 @@ def handle_http_exception(request: Request[Any, Any, Any], exception: Exception)
         detail = "; ".join(
             f"{error.get('key') or 'body'}: {error.get('message')}" for error in errors
         )
+        status = 422 if any(error.get("key") for error in errors) else 400
         return problem_response(
-            request, 400, detail or str(exception.detail), errors=errors or None
+            request, status, detail or str(exception.detail), errors=errors or None
         )
     if isinstance(exception, DomainError):
         return problem_response(request, exception.status_code, str(exception), **exception.details)
@@ -90,6 +97,15 @@ def handle_http_exception(request: Request[Any, Any, Any], exception: Exception)
             422,
             "This Idempotency-Key was already used for a different request; "
             "send a new key for a new request.",
+        )
+    if isinstance(exception, TRANSIENT_ERRORS):
+        log.warning("dependency_unavailable", path=request.url.path, error=repr(exception))
+        return problem_response(
+            request,
+            503,
+            "The service cannot reach its database right now; nothing was saved. "
+            "Please try again in a moment.",
+            headers={"Retry-After": "5"},
         )
     if isinstance(exception, HTTPException):
         extra = exception.extra if isinstance(exception.extra, dict) else {}

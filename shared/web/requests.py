@@ -20,6 +20,7 @@ def request_logging(metrics: Metrics) -> Any:
             if scope["type"] != "http":
                 await app(scope, receive, send)
                 return
+            method: str = scope["method"]  # type: ignore[typeddict-item]
             headers = dict(scope["headers"])
             request_id = headers.get(b"x-request-id", b"").decode()[:64] or uuid.uuid4().hex
             contextvars.clear_contextvars()
@@ -45,12 +46,12 @@ def request_logging(metrics: Metrics) -> Any:
                 if status >= 400 or not str(route).startswith("/health"):
                     log.info(
                         "request",
-                        method=scope["method"],
+                        method=method,
                         path=scope["path"],
                         status=status,
                         duration_ms=round(elapsed * 1000, 2),
                     )
-                metrics.observe(scope["method"], str(route), status, elapsed)
+                metrics.observe(method, str(route), status, elapsed)
 
         return wrapped
 

@@ -1,0 +1,432 @@
+"""When the servers underneath fail: NATS killed, PostgreSQL restarted, poison and duplicates.
+
+These tests run on their own stack (they kill its servers) and check what a user would
+notice: every donation the counter accepted reaches the register exactly once, the services
+heal by themselves, and a bad or repeated message never blocks or doubles anything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+
+import asyncpg
+import httpx
+import nats
+import pytest
+
+from services.collection_point import store as collection_store
+from services.collection_point.domain import CollectionPoint
+from shared.config import SERVICES
+from shared.contracts.streams import DLQ_STREAM
+from shared.devstack.stack import Stack
+from shared.labels import generate_code
+from tests.stacks import running_stack, token_for
+
+DEVICE_RECEIVED = "collection.device.received"
+CONCURRENCY = 16
+REQUEST_TIMEOUT = 15.0
+
+
+@pytest.fixture(scope="module")
+def failing_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """A stack of its own: these tests kill and restart its servers."""
+    with running_stack(tmp_path_factory.mktemp("failures")) as started:
+        yield started
+
+
+@pytest.fixture(scope="module")
+def coordinator(failing_stack: Stack) -> str:
+    return token_for(failing_stack, "coordinator")
+
+
+@pytest.fixture(scope="module")
+async def collection_point(failing_stack: Stack) -> CollectionPoint:
+    point = CollectionPoint(
+        id=uuid.uuid4(),
+        name=f"Mairie de quartier {uuid.uuid4().hex[:6]}",
+        kind="town_hall",
+        address="2 place de test",
+        postcode="59100",
+        commune="Roubaix",
+    )
+    connection = await asyncpg.connect(failing_stack.postgres.dsn)
+    try:
+        await connection.execute("SET search_path TO collection")
+        await collection_store.upsert_point(connection, point)
+    finally:
+        await connection.close()
+    return point
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[httpx.AsyncClient]:
+    limits = httpx.Limits(max_connections=CONCURRENCY * 2)
+    async with httpx.AsyncClient(timeout=REQUEST_TIMEOUT, limits=limits) as client:
+        yield client
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@dataclass
+class Answer:
+    label: str
+    status: int | None  # None: no HTTP answer at all (connection error or timeout)
+    content_type: str = ""
+    body: str = ""
+    failure: str = ""
+    during_outage: bool = False
+
+    @property
+    def accepted(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+
+@dataclass
+class Counter:
+    """Donations brought to the counter, ``concurrency`` at a time, each with a new label."""
+
+    http: httpx.AsyncClient
+    url: str
+    token: str
+    point: CollectionPoint
+    answers: list[Answer] = field(default_factory=list)
+    outage: bool = False
+    _labels: set[str] = field(default_factory=set)
+
+    def new_label(self) -> str:
+        while True:
+            code = generate_code()
+            if code not in self._labels:
+                self._labels.add(code)
+                return code
+
+    @property
+    def accepted(self) -> list[Answer]:
+        return [answer for answer in self.answers if answer.accepted]
+
+    async def donate(self, label: str) -> Answer:
+        during_outage = self.outage
+        try:
+            response = await self.http.post(
+                f"{self.url}/api/v1/intakes",
+                json={
+                    "label": label,
+                    "device_type": "laptop",
+                    "collection_point_id": str(self.point.id),
+                },
+                headers={"Authorization": f"Bearer {self.token}"},
+            )
+        except httpx.HTTPError as error:
+            answer = Answer(label, None, failure=repr(error), during_outage=during_outage)
+        else:
+            answer = Answer(
+                label,
+                response.status_code,
+                response.headers.get("content-type", ""),
+                response.text,
+                during_outage=during_outage or self.outage,
+            )
+        self.answers.append(answer)
+        return answer
+
+    async def run(self, total: int, stop: asyncio.Event | None = None) -> None:
+        """Post up to ``total`` donations, stopping early once ``stop`` is set."""
+        labels = iter(self.new_label() for _ in range(total))
+        lock = asyncio.Lock()
+
+        async def worker() -> None:
+            while stop is None or not stop.is_set():
+                async with lock:
+                    label = next(labels, None)
+                if label is None:
+                    return
+                await self.donate(label)
+                await asyncio.sleep(0)
+
+        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+
+    async def until(self, check: Callable[[], bool], within: float, what: str) -> None:
+        async with asyncio.timeout(within):
+            while not check():
+                await asyncio.sleep(0.02)
+        assert check(), what
+
+
+async def eventually(
+    check: Callable[[], Awaitable[object]], within: float, what: str, interval: float = 0.2
+) -> object:
+    """Poll ``check`` until it returns something truthy, at most ``within`` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    last: object = None
+    while loop.time() < deadline:
+        try:
+            last = await check()
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, httpx.HTTPError) as error:
+            last = error
+        else:
+            if last:
+                return last
+        await asyncio.sleep(interval)
+    raise AssertionError(f"{what}: still not true after {within:.0f} s (last: {last!r})")
+
+
+async def query(stack: Stack, sql: str, *args: object) -> list[asyncpg.Record]:
+    connection = await asyncpg.connect(stack.postgres.dsn, timeout=5)
+    try:
+        return await connection.fetch(sql, *args)
+    finally:
+        await connection.close()
+
+
+async def devices_by_label(stack: Stack, labels: list[str]) -> dict[str, int]:
+    rows = await query(
+        stack,
+        "SELECT d.label, count(*) AS devices, "
+        "(SELECT count(*) FROM inventory.device_history h WHERE h.device_id = d.id) AS entries "
+        "FROM inventory.devices d WHERE d.label = ANY($1::text[]) GROUP BY d.id, d.label",
+        labels,
+    )
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["label"]] = counts.get(row["label"], 0) + row["devices"]
+        assert row["entries"] == 1, f"device {row['label']} has {row['entries']} history rows"
+    return counts
+
+
+async def all_registered(stack: Stack, labels: list[str], within: float) -> dict[str, int]:
+    async def complete() -> dict[str, int] | None:
+        counts = await devices_by_label(stack, labels)
+        return counts if len(counts) >= len(labels) else None
+
+    counts = await eventually(complete, within, f"{len(labels)} donations reach inventory")
+    assert isinstance(counts, dict)
+    return counts
+
+
+async def all_ready(http: httpx.AsyncClient, stack: Stack, within: float) -> None:
+    async def ready() -> bool:
+        for service in SERVICES:
+            answer = await http.get(f"{stack.url(service)}/health/ready", timeout=5)
+            if answer.status_code != 200:
+                return False
+        return True
+
+    await eventually(ready, within, "every service is ready again")
+
+
+async def published(stack: Stack, subject: str, payload: bytes, message_id: str) -> int:
+    client = await nats.connect(stack.nats.url, connect_timeout=2, allow_reconnect=False)
+    try:
+        ack = await client.jetstream().publish(
+            subject, payload, headers={"Nats-Msg-Id": message_id}, timeout=5
+        )
+        assert not ack.duplicate
+        return ack.seq
+    finally:
+        await client.close()
+
+
+async def consumer_done_with(stack: Stack, stream_sequence: int, within: float) -> None:
+    """Wait until inventory's consumer has acknowledged (or terminated) ``stream_sequence``."""
+
+    async def done() -> bool:
+        client = await nats.connect(stack.nats.url, connect_timeout=2, allow_reconnect=False)
+        try:
+            info = await client.jetstream().consumer_info("COLLECTION", "inventory", timeout=2)
+        finally:
+            await client.close()
+        return info.ack_floor.stream_seq >= stream_sequence and info.num_ack_pending == 0
+
+    await eventually(done, within, f"inventory is done with stream message {stream_sequence}")
+
+
+async def dlq_advisories(stack: Stack) -> list[dict[str, object]]:
+    client = await nats.connect(stack.nats.url, connect_timeout=2, allow_reconnect=False)
+    try:
+        js = client.jetstream()
+        state = (await js.stream_info(DLQ_STREAM)).state
+        advisories = []
+        for sequence in range(state.first_seq, state.last_seq + 1):
+            if state.messages == 0:
+                break
+            message = await js.get_msg(DLQ_STREAM, sequence)
+            advisories.append({"subject": message.subject, **json.loads(message.data or b"{}")})
+        return advisories
+    finally:
+        await client.close()
+
+
+def assert_clean_problem(answer: Answer) -> None:
+    assert answer.content_type.startswith("application/problem+json"), answer
+    problem = json.loads(answer.body)
+    assert problem["status"] == answer.status
+    assert problem["detail"], answer
+    assert "Traceback" not in answer.body and "asyncpg" not in answer.body, answer
+
+
+# --------------------------------------------------------------------------- tests
+
+
+async def test_donations_accepted_while_nats_is_killed_all_reach_inventory_exactly_once(
+    failing_stack: Stack,
+    http: httpx.AsyncClient,
+    coordinator: str,
+    collection_point: CollectionPoint,
+) -> None:
+    stack = failing_stack
+    counter = Counter(http, stack.url("collection_point"), coordinator, collection_point)
+    load = asyncio.create_task(counter.run(500))
+    try:
+        await counter.until(lambda: len(counter.answers) >= 100, 60, "first donations answered")
+        await asyncio.to_thread(stack.nats.kill)
+        counter.outage = True
+        await counter.until(
+            lambda: sum(a.during_outage for a in counter.answers) >= 150 or load.done(),
+            60,
+            "donations answered while NATS is down",
+        )
+        await asyncio.to_thread(stack.nats.start)
+        counter.outage = False
+        async with asyncio.timeout(120):
+            await load
+    finally:
+        load.cancel()
+
+    assert len(counter.answers) == 500
+    refused = [answer for answer in counter.answers if not answer.accepted]
+    assert not refused, f"donations refused although PostgreSQL was up: {refused[:3]}"
+    assert any(answer.during_outage for answer in counter.accepted)
+
+    accepted = [answer.label for answer in counter.accepted]
+    counts = await all_registered(stack, accepted, within=60)
+    assert all(counts.get(label) == 1 for label in accepted)
+    assert not await devices_by_label(stack, [answer.label for answer in refused])
+    await all_ready(http, stack, within=30)
+
+
+async def test_services_heal_by_themselves_after_postgresql_restarts_and_lose_no_donation(
+    failing_stack: Stack,
+    http: httpx.AsyncClient,
+    coordinator: str,
+    collection_point: CollectionPoint,
+) -> None:
+    stack = failing_stack
+    services = dict(stack.services)
+    counter = Counter(http, stack.url("collection_point"), coordinator, collection_point)
+    stop = asyncio.Event()
+    load = asyncio.create_task(counter.run(3000, stop))
+    try:
+        await counter.until(lambda: len(counter.accepted) >= 100, 60, "first donations accepted")
+        counter.outage = True
+        await asyncio.to_thread(stack.postgres.stop)
+        outage_answers = len(counter.answers)
+        await counter.until(
+            lambda: len(counter.answers) >= outage_answers + 30, 60, "answers during the outage"
+        )
+        await asyncio.to_thread(stack.postgres.start)
+        counter.outage = False
+        restarted_accepted = len(counter.accepted)
+        await counter.until(
+            lambda: len(counter.accepted) >= restarted_accepted + 100,
+            60,
+            "donations accepted again after the restart",
+        )
+    finally:
+        stop.set()
+        async with asyncio.timeout(REQUEST_TIMEOUT * 2):
+            await load
+
+    assert all(process.poll() is None for process in services.values()), "a service died"
+    await all_ready(http, stack, within=30)
+
+    no_answer = [answer for answer in counter.answers if answer.status is None]
+    assert not no_answer, f"requests left without an answer: {no_answer[:3]}"
+    refused = [answer for answer in counter.answers if not answer.accepted]
+    assert refused, "the outage refused nothing: PostgreSQL was not really down"
+    for answer in refused:
+        assert answer.status == 503, answer
+        assert_clean_problem(answer)
+
+    accepted = [answer.label for answer in counter.accepted]
+    kept = await query(
+        stack, "SELECT label FROM collection.intakes WHERE label = ANY($1::text[])", accepted
+    )
+    assert {row["label"] for row in kept} == set(accepted), "an accepted donation was lost"
+    counts = await all_registered(stack, accepted, within=60)
+    assert all(counts.get(label) == 1 for label in accepted)
+
+
+async def test_an_undecodable_message_is_dead_lettered_and_does_not_block_later_donations(
+    failing_stack: Stack,
+    http: httpx.AsyncClient,
+    coordinator: str,
+    collection_point: CollectionPoint,
+) -> None:
+    stack = failing_stack
+    garbage = await published(stack, DEVICE_RECEIVED, b"\x00\xff{not an event", str(uuid.uuid4()))
+
+    counter = Counter(http, stack.url("collection_point"), coordinator, collection_point)
+    answer = await counter.donate(counter.new_label())
+    assert answer.status == 201, answer
+    assert await all_registered(stack, [answer.label], within=30) == {answer.label: 1}
+
+    async def terminated() -> list[dict[str, object]]:
+        return [
+            advisory
+            for advisory in await dlq_advisories(stack)
+            if ".MSG_TERMINATED." in str(advisory["subject"])
+            and advisory.get("stream") == "COLLECTION"
+            and advisory.get("stream_seq") == garbage
+        ]
+
+    advisories = await eventually(terminated, 30, "the garbage message is dead-lettered")
+    assert isinstance(advisories, list) and len(advisories) == 1
+    assert advisories[0]["consumer"] == "inventory"
+
+
+async def test_an_event_delivered_twice_registers_one_device_with_one_history_entry(
+    failing_stack: Stack,
+    http: httpx.AsyncClient,
+    coordinator: str,
+    collection_point: CollectionPoint,
+) -> None:
+    stack = failing_stack
+    counter = Counter(http, stack.url("collection_point"), coordinator, collection_point)
+    answer = await counter.donate(counter.new_label())
+    assert answer.status == 201, answer
+    await all_registered(stack, [answer.label], within=30)
+
+    (event,) = await query(
+        stack,
+        "SELECT event_id, payload FROM collection.outbox "
+        "WHERE subject = $1 AND position(convert_to($2, 'UTF8') IN payload) > 0",
+        DEVICE_RECEIVED,
+        f'"intake_id":"{json.loads(answer.body)["id"]}"',
+    )
+    # the same event again, under another message id so that JetStream keeps both copies
+    again = await published(stack, DEVICE_RECEIVED, bytes(event["payload"]), str(uuid.uuid4()))
+    await consumer_done_with(stack, again, within=30)
+
+    assert await devices_by_label(stack, [answer.label]) == {answer.label: 1}
+    history = await query(
+        stack,
+        "SELECT h.event_id FROM inventory.device_history h "
+        "JOIN inventory.devices d ON d.id = h.device_id WHERE d.label = $1",
+        answer.label,
+    )
+    assert [row["event_id"] for row in history] == [event["event_id"]]
+    announced = await query(
+        stack,
+        "SELECT count(*) AS n FROM inventory.outbox "
+        "WHERE subject = 'inventory.device.state_changed' "
+        "AND position(convert_to($1, 'UTF8') IN payload) > 0",
+        str(event["event_id"]),
+    )
+    assert announced[0]["n"] == 1, "the state change was announced more than once"
+

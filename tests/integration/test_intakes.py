@@ -1,0 +1,160 @@
+"""Intake at the counter over real HTTP: idempotency, label conflicts, clear errors, roles, scope."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import asyncpg
+import httpx
+
+from services.collection_point.domain import CollectionPoint
+from shared.devstack.stack import Stack
+from shared.labels import format_code, generate_code
+from tests.conftest import wait_for
+from tests.stacks import token_for
+
+
+def _intake(point: CollectionPoint, label: str, device_type: str = "laptop") -> dict[str, str]:
+    return {"label": label, "device_type": device_type, "collection_point_id": str(point.id)}
+
+
+async def test_the_same_intake_sent_twenty_times_at_once_is_one_intake_one_event_one_device(
+    stack: Stack,
+    http: httpx.AsyncClient,
+    collection_point: CollectionPoint,
+    collection_pool: asyncpg.Pool,
+    inventory_pool: asyncpg.Pool,
+) -> None:
+    token = token_for(stack, "collector", f"collection_point:{collection_point.id}")
+    code = generate_code()
+    headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())}
+    answers = await asyncio.gather(
+        *(
+            http.post(
+                f"{stack.url('collection_point')}/api/v1/intakes",
+                json=_intake(collection_point, code),
+                headers=headers,
+            )
+            for _ in range(20)
+        )
+    )
+    assert {answer.status_code for answer in answers} == {201}
+    assert len({answer.json()["id"] for answer in answers}) == 1
+    assert (
+        await collection_pool.fetchval("SELECT count(*) FROM intakes WHERE label = $1", code) == 1
+    )
+    assert (
+        await collection_pool.fetchval(
+            "SELECT count(*) FROM outbox WHERE subject = 'collection.device.received' "
+            "AND convert_from(payload, 'UTF8')::jsonb ->> 'label' = $1",
+            code,
+        )
+        == 1
+    )
+
+    async def registered() -> int:
+        return await inventory_pool.fetchval("SELECT count(*) FROM devices WHERE label = $1", code)
+
+    assert await wait_for(registered) == 1
+    await asyncio.sleep(0.5)  # a duplicate, if any, would land in this window
+    assert await registered() == 1
+    assert (
+        await inventory_pool.fetchval(
+            "SELECT count(*) FROM device_history h JOIN devices d ON d.id = h.device_id "
+            "WHERE d.label = $1",
+            code,
+        )
+        == 1
+    )
+
+
+async def test_a_reused_idempotency_key_with_another_body_is_refused(
+    stack: Stack, http: httpx.AsyncClient, collection_point: CollectionPoint
+) -> None:
+    token = token_for(stack, "coordinator")
+    headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())}
+    url = f"{stack.url('collection_point')}/api/v1/intakes"
+    first = await http.post(url, json=_intake(collection_point, generate_code()), headers=headers)
+    second = await http.post(url, json=_intake(collection_point, generate_code()), headers=headers)
+    assert first.status_code == 201
+    assert second.status_code == 422
+    assert "Idempotency-Key" in second.json()["detail"]
+
+
+async def test_a_label_already_on_another_device_is_a_conflict_that_says_where(
+    stack: Stack, http: httpx.AsyncClient, collection_point: CollectionPoint
+) -> None:
+    token = token_for(stack, "coordinator")
+    url = f"{stack.url('collection_point')}/api/v1/intakes"
+    code = generate_code()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert (await http.post(url, json=_intake(collection_point, code), headers=headers)).is_success
+    again = await http.post(url, json=_intake(collection_point, code, "tablet"), headers=headers)
+    assert again.status_code == 409
+    assert again.headers["content-type"] == "application/problem+json"
+    problem = again.json()
+    assert format_code(code) in problem["detail"]
+    assert collection_point.name in problem["detail"]
+
+
+async def test_a_mistyped_label_is_a_422_that_names_the_check_symbol(
+    stack: Stack, http: httpx.AsyncClient, collection_point: CollectionPoint
+) -> None:
+    code = generate_code()
+    wrong = code[:8] + ("0" if code[8] != "0" else "1")
+    answer = await http.post(
+        f"{stack.url('collection_point')}/api/v1/intakes",
+        json=_intake(collection_point, wrong),
+        headers={"Authorization": f"Bearer {token_for(stack, 'coordinator')}"},
+    )
+    assert answer.status_code == 422
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert "check symbol" in answer.json()["detail"]
+
+
+async def test_malformed_and_invalid_bodies_get_a_problem_not_a_crash(
+    stack: Stack, http: httpx.AsyncClient, collection_point: CollectionPoint
+) -> None:
+    url = f"{stack.url('collection_point')}/api/v1/intakes"
+    headers = {"Authorization": f"Bearer {token_for(stack, 'coordinator')}"}
+    broken = await http.post(
+        url, content=b"{not json", headers={**headers, "content-type": "application/json"}
+    )
+    unknown_type = await http.post(
+        url, json=_intake(collection_point, generate_code(), "toaster"), headers=headers
+    )
+    missing = await http.post(url, json={"device_type": "laptop"}, headers=headers)
+    for answer in (broken, unknown_type, missing):
+        assert 400 <= answer.status_code < 500, answer.text
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert answer.json()["detail"]
+    assert "toaster" in unknown_type.json()["detail"]
+
+
+async def test_intake_needs_a_signed_in_counter_role(
+    stack: Stack, http: httpx.AsyncClient, collection_point: CollectionPoint
+) -> None:
+    url = f"{stack.url('collection_point')}/api/v1/intakes"
+    body = _intake(collection_point, generate_code())
+    anonymous = await http.post(url, json=body)
+    forged = await http.post(url, json=body, headers={"Authorization": "Bearer abc.def"})
+    refurbisher = await http.post(
+        url, json=body, headers={"Authorization": f"Bearer {token_for(stack, 'refurbisher')}"}
+    )
+    assert anonymous.status_code == 401
+    assert forged.status_code == 401
+    assert refurbisher.status_code == 403
+    assert refurbisher.headers["content-type"] == "application/problem+json"
+
+
+async def test_a_collector_cannot_register_at_a_point_outside_their_scope(
+    stack: Stack, http: httpx.AsyncClient, collection_point: CollectionPoint
+) -> None:
+    elsewhere = token_for(stack, "collector", f"collection_point:{uuid.uuid4()}")
+    answer = await http.post(
+        f"{stack.url('collection_point')}/api/v1/intakes",
+        json=_intake(collection_point, generate_code()),
+        headers={"Authorization": f"Bearer {elsewhere}"},
+    )
+    assert answer.status_code == 404

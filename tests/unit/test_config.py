@@ -1,0 +1,30 @@
+"""Settings come from BOUCLE_* variables, typed; a misspelt variable is refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.config import load_settings
+
+
+def test_settings_are_read_and_typed_from_the_environment() -> None:
+    settings = load_settings(
+        {"BOUCLE_SERVICE": "collection_point", "BOUCLE_HTTP_PORT": "9000", "PATH": "/bin"}
+    )
+    assert settings.service == "collection_point"
+    assert settings.port == 9000
+    assert settings.schema == "collection"
+
+
+def test_each_service_has_its_default_port() -> None:
+    assert load_settings({}, service="group_purchase").port == 8004
+
+
+def test_a_misspelt_setting_is_refused_rather_than_ignored() -> None:
+    with pytest.raises(ValueError, match="BOUCLE_DATABSE_URL"):
+        load_settings({"BOUCLE_DATABSE_URL": "postgresql://x"})
+
+
+def test_an_unknown_service_is_refused() -> None:
+    with pytest.raises(ValueError, match="BOUCLE_SERVICE"):
+        load_settings({"BOUCLE_SERVICE": "billing"})

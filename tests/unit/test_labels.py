@@ -1,0 +1,84 @@
+"""Label codes: what a scanner or a person produces is understood; a typo is caught."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.labels import (
+    ALPHABET,
+    LabelCheckSymbolMismatch,
+    LabelError,
+    check_symbol,
+    format_code,
+    generate_code,
+    parse_code,
+    passport_url,
+)
+
+
+def test_a_generated_code_has_eight_symbols_and_a_valid_check_symbol() -> None:
+    for _ in range(200):
+        code = generate_code()
+        assert len(code) == 9
+        assert set(code) <= set(ALPHABET)
+        assert parse_code(code) == code
+
+
+def test_codes_are_shown_grouped_for_people() -> None:
+    assert format_code("K7Q2M9XBA") == "K7Q2-M9XB-A"
+
+
+@pytest.mark.parametrize(
+    "scanned",
+    [
+        "{code}",
+        "{grouped}",
+        "{grouped_lower}",
+        "  {grouped}\n",
+        "HTTPS://BOUCLE.EXAMPLE/D/{code}",
+        "https://boucle.example/d/{grouped_lower}/",
+    ],
+)
+def test_anything_a_scanner_or_a_person_produces_is_understood(scanned: str) -> None:
+    code = generate_code()
+    raw = scanned.format(
+        code=code, grouped=format_code(code), grouped_lower=format_code(code).lower()
+    )
+    assert parse_code(raw) == code
+
+
+def test_letters_people_confuse_with_digits_are_read_as_the_digit() -> None:
+    body = "10000000"
+    code = body + check_symbol(body)
+    assert parse_code("IO00-0000-" + code[-1]) == code
+    assert parse_code("l0000000" + code[-1]) == code
+
+
+def test_every_single_symbol_typo_is_caught_by_the_check_symbol() -> None:
+    code = generate_code()
+    for position in range(9):
+        for symbol in ALPHABET:
+            if symbol == code[position]:
+                continue
+            typo = code[:position] + symbol + code[position + 1 :]
+            with pytest.raises(LabelCheckSymbolMismatch):
+                parse_code(typo)
+
+
+def test_a_wrong_check_symbol_says_so_in_words_a_collector_understands() -> None:
+    code = generate_code()
+    wrong = code[:8] + next(s for s in ALPHABET if s != code[8])
+    with pytest.raises(LabelCheckSymbolMismatch, match="wrong check symbol"):
+        parse_code(wrong)
+
+
+@pytest.mark.parametrize("raw", ["", "K7Q2", "K7Q2-M9XB-AA1", "K7Q2-M9XB-U"])
+def test_what_cannot_be_a_label_is_refused_with_a_reason(raw: str) -> None:
+    with pytest.raises(LabelError):
+        parse_code(raw)
+
+
+def test_the_printed_url_is_upper_case_for_a_small_alphanumeric_qr_code() -> None:
+    assert passport_url("boucle.lillemetropole.fr", "K7Q2M9XBA") == (
+        "HTTPS://BOUCLE.LILLEMETROPOLE.FR/D/K7Q2M9XBA"
+    )
