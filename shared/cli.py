@@ -18,6 +18,9 @@ def main(argv: list[str] | None = None) -> int:
     up = commands.add_parser("up", help="run all four services on embedded PostgreSQL and NATS")
     up.add_argument("--demo", action="store_true", help="load a demo territory")
     up.add_argument("--data", type=Path, default=DEFAULT_DATA, help="data folder (kept)")
+    up.add_argument(
+        "--free-ports", action="store_true", help="use free ports instead of 8001-8004 etc."
+    )
 
     serve = commands.add_parser("serve", help="run one service against BOUCLE_* servers")
     serve.add_argument("service", choices=_services())
@@ -37,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "up":
         from shared.devstack.up import run_up
 
-        return run_up(args.data, demo=args.demo)
+        return run_up(args.data, demo=args.demo, free_ports=args.free_ports)
     if args.command == "serve":
         return _serve(args.service)
     if args.command == "token":

@@ -17,3 +17,8 @@ def build_app(service: str) -> Any:
     """Import ``services.<service>.app`` and build its Litestar application."""
     module = importlib.import_module(f"services.{service}.app")
     return module.build()
+
+
+def definition(service: str) -> Any:
+    """The ``ServiceDefinition`` of ``service`` (routes, migrations, consumers)."""
+    return importlib.import_module(f"services.{service}.app").DEFINITION

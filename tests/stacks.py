@@ -7,24 +7,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from shared.auth import issue_token, load_private_key
-from shared.config import SERVICES
-from shared.devstack.processes import free_port
-from shared.devstack.stack import Ports, Stack
-
-
-def free_ports() -> Ports:
-    return Ports(
-        postgres=free_port(),
-        nats=free_port(),
-        nats_monitor=free_port(),
-        services={service: free_port() for service in SERVICES},
-    )
+from shared.devstack.stack import Stack, any_free_ports
 
 
 @contextmanager
 def running_stack(folder: Path, with_services: bool = True) -> Iterator[Stack]:
     """A whole stack in ``folder``; stopped whatever happens."""
-    stack = Stack(folder, free_ports())
+    stack = Stack(folder, any_free_ports())
     try:
         stack.start_servers()
         stack.migrate_all()

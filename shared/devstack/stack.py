@@ -13,7 +13,7 @@ from shared.auth import ensure_keypair
 from shared.config import DEFAULT_PORTS, SCHEMAS, SERVICES
 from shared.devstack.nats import EmbeddedNats
 from shared.devstack.postgres import EmbeddedPostgres
-from shared.devstack.processes import spawn, stop, url_answers, wait_until
+from shared.devstack.processes import free_port, spawn, stop, url_answers, wait_until
 from shared.migrations import migrate
 from shared.services import migrations_folder
 
@@ -24,6 +24,16 @@ class Ports:
     nats: int = 4222
     nats_monitor: int = 8222
     services: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_PORTS))
+
+
+def any_free_ports() -> Ports:
+    """Free ports for everything (tests, or a machine where the defaults are taken)."""
+    return Ports(
+        postgres=free_port(),
+        nats=free_port(),
+        nats_monitor=free_port(),
+        services={service: free_port() for service in SERVICES},
+    )
 
 
 class Stack:

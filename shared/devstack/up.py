@@ -11,12 +11,12 @@ from pathlib import Path
 
 from shared.auth import ROLES, issue_token, load_private_key
 from shared.config import SERVICES
-from shared.devstack.stack import Stack
+from shared.devstack.stack import Stack, any_free_ports
 from shared.labels import generate_code
 
 
-def run_up(data_dir: Path, demo: bool = False) -> int:
-    stack = Stack(data_dir)
+def run_up(data_dir: Path, demo: bool = False, free_ports: bool = False) -> int:
+    stack = Stack(data_dir, any_free_ports() if free_ports else None)
     stopping = threading.Event()
 
     def request_stop(signal_number: int, _frame: object) -> None:

@@ -1,0 +1,66 @@
+"""``boucle up``: a newcomer's first command starts everything and Ctrl-C leaves nothing behind."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+
+
+def _read_until(process: subprocess.Popen[str], marker: str, within: float) -> str:
+    assert process.stdout is not None
+    seen: list[str] = []
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        seen.append(line)
+        if marker in line:
+            return "".join(seen)
+    raise AssertionError("boucle up did not say it was running:\n" + "".join(seen))
+
+
+def _alive(processes: list[psutil.Process]) -> list[str]:
+    return [
+        " ".join(p.cmdline()[:3]) for p in processes if p.is_running() and p.status() != "zombie"
+    ]
+
+
+def test_boucle_up_demo_serves_passports_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "shared.cli", "up", "--demo", "--free-ports", "--data", str(data)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={key: value for key, value in os.environ.items() if not key.startswith("BOUCLE_")},
+        start_new_session=True,
+    )
+    try:
+        printed = _read_until(process, "Press Ctrl-C to stop", within=120)
+        printed += _read_until(process, "admin", within=10)
+        passports = re.findall(r"http://127\.0\.0\.1:\d+/d/[0-9A-Z]{9}", printed)
+        assert len(passports) >= 4
+        for role in ("collector", "coordinator", "admin"):
+            assert re.search(rf"^\s+{role}\s+\S+\.\S+$", printed, re.MULTILINE), role
+        with urllib.request.urlopen(passports[0], timeout=10) as page:
+            assert page.status == 200
+            assert "Passeport" in page.read().decode()
+        children = psutil.Process(process.pid).children(recursive=True)
+        commands = " ".join(" ".join(child.cmdline()) for child in children)
+        for program in ("postgres", "nats-server", "serve inventory", "serve group_purchase"):
+            assert program in commands
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(60)
+    assert process.returncode == 0
+    assert _alive(children) == []
+    assert not (data / "postgres" / "postmaster.pid").exists()
