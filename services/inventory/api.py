@@ -6,26 +6,18 @@ from litestar import Controller, get
 
 from services.inventory import store
 from services.inventory.domain import Device
+from shared.auth import ROLES
 from shared.errors import NotFound
 from shared.labels import format_code, parse_code
 from shared.web.app import Runtime
 from shared.web.security import allow
-
-STAFF_ROLES = (
-    "collector",
-    "refurbisher",
-    "erasure_officer",
-    "social_worker",
-    "coordinator",
-    "admin",
-)
 
 
 class DeviceController(Controller):
     path = "/api/v1/devices"
     tags = ["devices"]
 
-    @get("/{code:str}", opt=allow(*STAFF_ROLES))
+    @get("/{code:str}", opt=allow(*ROLES))
     async def get_device(self, code: str, runtime: Runtime) -> Device:
         """A device by its label (URL, bare code, any case, dashes or not), with its history."""
         label = parse_code(code)
