@@ -6,7 +6,7 @@ from pathlib import Path
 
 from litestar import Litestar
 
-from services.collection_point import api
+from services.collection_point import api, consumers
 from shared.config import Settings, load_settings
 from shared.web.app import ServiceDefinition, create_app
 
@@ -15,6 +15,7 @@ DEFINITION = ServiceDefinition(
     title="Points de collecte",
     route_handlers=api.ROUTES,
     migrations=Path(__file__).parent / "migrations",
+    consumers=consumers.CONSUMERS,
 )
 
 

@@ -41,6 +41,8 @@ class Intake(msgspec.Struct, frozen=True, kw_only=True):
     collection_point_id: uuid.UUID
     received_by: str
     received_at: datetime
+    inventory_state: str | None = None
+    """The device's lifecycle state as inventory last announced it; empty until registered."""
 
 
 def point_scope(collection_point_id: uuid.UUID) -> str:

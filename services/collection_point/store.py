@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 import asyncpg
 
@@ -11,6 +12,7 @@ from shared.labels import format_code
 
 _POINT_COLUMNS = "id, name, kind, address, postcode, commune"
 _INTAKE_COLUMNS = "id, device_id, label, device_type, collection_point_id, received_by, received_at"
+_INTAKE_VIEW = f"{_INTAKE_COLUMNS}, inventory_state"
 
 
 def _intake(row: asyncpg.Record) -> Intake:
@@ -73,7 +75,18 @@ async def intake_with_label(connection: asyncpg.Connection, label: str) -> async
 async def get_intake(
     connection: asyncpg.Connection | asyncpg.Pool, intake_id: uuid.UUID
 ) -> Intake | None:
-    row = await connection.fetchrow(
-        f"SELECT {_INTAKE_COLUMNS} FROM intakes WHERE id = $1", intake_id
-    )
+    row = await connection.fetchrow(f"SELECT {_INTAKE_VIEW} FROM intakes WHERE id = $1", intake_id)
     return _intake(row) if row else None
+
+
+async def record_inventory_state(
+    connection: asyncpg.Connection, device_id: uuid.UUID, state: str, at: datetime
+) -> None:
+    """Keep the newest state inventory announced (announcements may arrive out of order)."""
+    await connection.execute(
+        "UPDATE intakes SET inventory_state = $2, inventory_state_at = $3 WHERE device_id = $1 "
+        "AND (inventory_state_at IS NULL OR inventory_state_at <= $3)",
+        device_id,
+        state,
+        at,
+    )

@@ -34,4 +34,12 @@ class Consumption(msgspec.Struct, frozen=True):
     filter_subject: str
 
 
-CONSUMERS: tuple[Consumption, ...] = (Consumption("inventory", "COLLECTION", "collection.>"),)
+CONSUMERS: tuple[Consumption, ...] = (
+    Consumption("inventory", "COLLECTION", "collection.>"),
+    Consumption("collection_point", "INVENTORY", "inventory.>"),
+)
+
+
+def consumption_of(consumer: str, stream: str) -> Consumption:
+    """The declared consumption of ``stream`` by ``consumer`` (this table is the contract)."""
+    return next(c for c in CONSUMERS if c.consumer == consumer and c.stream == stream)

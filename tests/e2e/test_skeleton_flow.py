@@ -40,6 +40,7 @@ async def test_a_donation_scanned_at_the_counter_shows_up_in_inventory_and_its_p
     )
     assert intake.status_code == 201, intake.text
     assert intake.json()["label"] == code
+    assert intake.json()["inventory_state"] is None
 
     async def device() -> dict | None:
         answer = await http.get(
@@ -53,6 +54,16 @@ async def test_a_donation_scanned_at_the_counter_shows_up_in_inventory_and_its_p
     assert registered["state"] == "received"
     assert [entry["place_name"] for entry in registered["history"]] == [collection_point.name]
     assert registered["id"] == intake.json()["device_id"]
+
+    async def intake_as_the_counter_sees_it() -> dict | None:
+        answer = await http.get(
+            f"{stack.url('collection_point')}/api/v1/intakes/{intake.json()['id']}",
+            headers={"Authorization": f"Bearer {collector}"},
+        )
+        seen = answer.json()
+        return seen if seen["inventory_state"] else None
+
+    assert (await wait_for(intake_as_the_counter_sees_it))["inventory_state"] == "received"
 
     passport = await http.get(f"{stack.url('inventory')}/d/{format_code(code)}")
     assert passport.status_code == 200
