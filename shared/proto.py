@@ -17,6 +17,7 @@ ASYNCAPI_FILE = "asyncapi.yaml"
 
 def event_schema(event_type: type[Event]) -> dict[str, Any]:
     schema = msgspec.json.schema(event_type)
+    _require_generated_envelope_fields(schema)
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"https://boucle.eu/proto/events/{event_type.subject}.schema.json",
@@ -25,6 +26,19 @@ def event_schema(event_type: type[Event]) -> dict[str, Any]:
         **schema,
     }
     return schema
+
+
+def _require_generated_envelope_fields(schema: dict[str, Any]) -> None:
+    """Producers always send ``event_id`` and ``occurred_at``, but their defaults are made by a
+    factory, which JSON Schema cannot express: the contract states them as required."""
+    body = schema["$defs"][schema["$ref"].rsplit("/", 1)[-1]]
+    generated = {
+        field.encode_name
+        for field in msgspec.structs.fields(Event)
+        if field.default_factory is not msgspec.NODEFAULT
+    }
+    required = generated | set(body.get("required", ()))
+    body["required"] = [name for name in body["properties"] if name in required]
 
 
 def asyncapi_document() -> dict[str, Any]:

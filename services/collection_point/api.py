@@ -6,7 +6,8 @@ import uuid
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, HeaderParameter, JSONBody
 
 from services.collection_point import handlers, store
 from services.collection_point.domain import CollectionPoint, Intake, IntakeCreate, point_scope
@@ -24,7 +25,9 @@ class CollectionPointController(Controller):
     tags = ["collection points"]
 
     @get("/", opt=public())
-    async def list_collection_points(self, runtime: Runtime) -> list[CollectionPoint]:
+    async def list_collection_points(
+        self, runtime: NamedDependency[Runtime]
+    ) -> list[CollectionPoint]:
         """Active collection points, by commune."""
         return await store.list_points(runtime.pool)
 
@@ -37,11 +40,11 @@ class IntakeController(Controller):
     async def create_intake(
         self,
         request: Request[Any, Any, Any],
-        data: IntakeCreate,
-        runtime: Runtime,
-        principal: Principal,
+        data: JSONBody[IntakeCreate],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
         idempotency_key: Annotated[
-            str | None, Parameter(header="Idempotency-Key", max_length=200, required=False)
+            str | None, HeaderParameter(name="Idempotency-Key", max_length=200, required=False)
         ] = None,
     ) -> Response[bytes]:
         """Register a donated device: scan or type its label. ``Idempotency-Key`` is honoured."""
@@ -54,7 +57,10 @@ class IntakeController(Controller):
 
     @get("/{intake_id:uuid}", opt=allow(*COUNTER_ROLES))
     async def get_intake(
-        self, intake_id: uuid.UUID, runtime: Runtime, principal: Principal
+        self,
+        intake_id: FromPath[uuid.UUID],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
     ) -> Intake:
         intake = await store.get_intake(runtime.pool, intake_id)
         if intake is None or not principal.may_reach(point_scope(intake.collection_point_id)):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from litestar import Controller, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath
 
 from services.inventory import store
 from services.inventory.domain import Device
@@ -18,7 +20,7 @@ class DeviceController(Controller):
     tags = ["devices"]
 
     @get("/{code:str}", opt=allow(*ROLES))
-    async def get_device(self, code: str, runtime: Runtime) -> Device:
+    async def get_device(self, code: FromPath[str], runtime: NamedDependency[Runtime]) -> Device:
         """A device by its label (URL, bare code, any case, dashes or not), with its history."""
         label = parse_code(code)
         device = await store.device_by_label(runtime.pool, label)

@@ -8,7 +8,7 @@ import asyncpg
 
 from services.inventory import handlers
 from shared.contracts.collection import DeviceReceived
-from shared.contracts.streams import Consumption
+from shared.contracts.streams import consumption_of
 from shared.events import Event
 
 HANDLERS: dict[type[Event], Callable[[asyncpg.Connection, Event], Awaitable[None]]] = {
@@ -23,4 +23,4 @@ async def apply(connection: asyncpg.Connection, event: Event) -> None:
         await handler(connection, event)
 
 
-CONSUMERS = [(Consumption("inventory", "COLLECTION", "collection.>"), apply)]
+CONSUMERS = [(consumption_of("inventory", "COLLECTION"), apply)]

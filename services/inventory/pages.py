@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath
 from litestar.response import Template
 
 from services.inventory import store
@@ -14,8 +16,10 @@ from shared.web.pages import page
 from shared.web.security import public
 
 
-@get("/d/{code:str}", opt=public(), include_in_schema=True, tags=["passport"])
-async def passport(request: Request[Any, Any, Any], code: str, runtime: Runtime) -> Template:
+@get(["/d/{code:str}", "/D/{code:str}"], opt=public(), tags=["passport"])
+async def passport(
+    request: Request[Any, Any, Any], code: FromPath[str], runtime: NamedDependency[Runtime]
+) -> Template:
     """The public passport of a device: type, stage and a timeline of places (never people)."""
     try:
         label = parse_code(code)

@@ -27,6 +27,7 @@ PUBLIC_PATHS = {
     "/static/{file_path:path}",
     "/api/v1/collection-points",
     "/d/{code:str}",
+    "/D/{code:str}",  # the QR code holds an upper-case URL
 }
 
 
