@@ -1,0 +1,114 @@
+"""Debian's Chromium driven by Playwright, and a real device whose passport the tests open."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+
+from services.collection_point.domain import CollectionPoint
+from shared.devstack.stack import Stack
+from shared.labels import format_code, generate_code
+from tests.conftest import wait_for
+from tests.stacks import token_for
+
+# The distribution's browser, never one downloaded by Playwright: CI installs it with apt.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # the tests may run as root, where Chromium's sandbox refuses to start
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PATIENCE_MS = 15_000
+
+OpenPage = Callable[..., Awaitable[Page]]
+
+
+@dataclass(frozen=True)
+class Passport:
+    """A device registered through a real intake, as its donor would look it up."""
+
+    code: str
+    place_name: str
+    url: str
+
+    @property
+    def code_display(self) -> str:
+        return format_code(self.code)
+
+
+@pytest.fixture(scope="session")
+def chromium_executable() -> str:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"the browser tests need Debian's Chromium at {CHROMIUM}: apt-get install chromium"
+        )
+    return str(CHROMIUM)
+
+
+@pytest.fixture(scope="session")
+async def browser(chromium_executable: str) -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(
+            executable_path=chromium_executable, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        await chromium.close()
+
+
+@pytest.fixture
+async def open_page(browser: Browser) -> AsyncIterator[OpenPage]:
+    """Open a page in a fresh browser context (no cookies); options go to ``new_context``."""
+    contexts: list[BrowserContext] = []
+
+    async def opened(**context_options: Any) -> Page:
+        context = await browser.new_context(**context_options)
+        context.set_default_timeout(PATIENCE_MS)
+        contexts.append(context)
+        return await context.new_page()
+
+    yield opened
+    for context in contexts:
+        await context.close()
+
+
+@pytest.fixture
+async def passport(
+    stack: Stack, http: httpx.AsyncClient, collection_point: CollectionPoint
+) -> Passport:
+    """A laptop dropped off at ``collection_point`` and registered by inventory."""
+    collector = token_for(stack, "collector", f"collection_point:{collection_point.id}")
+    code = generate_code()
+    intake = await http.post(
+        f"{stack.url('collection_point')}/api/v1/intakes",
+        json={
+            "label": format_code(code),
+            "device_type": "laptop",
+            "collection_point_id": str(collection_point.id),
+        },
+        headers={"Authorization": f"Bearer {collector}"},
+    )
+    assert intake.status_code == 201, intake.text
+
+    async def registered() -> bool:
+        answer = await http.get(
+            f"{stack.url('inventory')}/api/v1/devices/{code}",
+            headers={"Authorization": f"Bearer {collector}"},
+        )
+        return answer.status_code == 200
+
+    await wait_for(registered)
+    return Passport(
+        code=code,
+        place_name=collection_point.name,
+        url=f"{stack.url('inventory')}/d/{format_code(code)}",
+    )
