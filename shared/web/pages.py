@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from litestar import Request
 from litestar.datastructures import Cookie
@@ -11,6 +13,7 @@ from litestar.response import Template
 
 from shared.web.i18n import LANGUAGE_COOKIE, language_of, translator
 
+TIMEZONE = ZoneInfo("Europe/Paris")
 SHARED_TEMPLATES = Path(__file__).parent.parent / "ui" / "templates"
 STATIC_FILES = Path(__file__).parent.parent / "ui" / "static"
 
@@ -19,6 +22,7 @@ def page(
     request: Request[Any, Any, Any],
     template: str,
     status_code: int = 200,
+    headers: dict[str, str] | None = None,
     **context: Any,
 ) -> Template:
     """Render ``template`` in the person's language, remembering an explicit choice."""
@@ -35,8 +39,15 @@ def page(
             "other_lang": "en" if language == "fr" else "fr",
             "t": translator(language),
             "path": request.url.path,
+            "local": local_time,
             **context,
         },
         status_code=status_code,
+        headers=headers,
         cookies=cookies,
     )
+
+
+def local_time(moment: datetime) -> datetime:
+    """Times are stored in UTC; people in the metropolis read them in Paris time."""
+    return moment.astimezone(TIMEZONE)

@@ -13,6 +13,7 @@ from shared.db import TRANSIENT_ERRORS
 from shared.errors import DomainError
 from shared.idempotency import IdempotencyConflict
 from shared.logging import get_logger
+from shared.web.pages import page
 
 log = get_logger("boucle.web")
 PROBLEM_JSON = "application/problem+json"
@@ -69,7 +70,16 @@ def problem_response(
     )
     if status == 401:
         headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
+    if _wants_html(request):
+        return page(request, "error.html", status_code=status, problem=body, headers=headers)
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _wants_html(request: Request[Any, Any, Any]) -> bool:
+    """A person's browser asking for a page gets the problem as a page, in their language."""
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get(
+        "accept", ""
+    )
 
 
 def _validation_errors(exception: ValidationException) -> list[dict[str, Any]]:

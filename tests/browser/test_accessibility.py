@@ -62,6 +62,15 @@ async def test_each_service_home_page_has_no_wcag_violation(
     await assert_no_wcag_violation(open_page, f"{stack.url(service)}/")
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+async def test_the_error_page_a_browser_gets_has_no_wcag_violation(
+    open_page: OpenPage, stack: Stack, lang: str
+) -> None:
+    await assert_no_wcag_violation(
+        open_page, f"{stack.url('collection_point')}/nulle-part?lang={lang}"
+    )
+
+
 async def test_the_first_tab_reaches_a_visible_skip_link_that_moves_to_the_content(
     open_page: OpenPage, passport: Passport
 ) -> None:
