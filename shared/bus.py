@@ -16,13 +16,16 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StorageType, StreamConfig
 
 from shared.contracts.streams import DLQ_STREAM, DLQ_SUBJECTS, STREAMS, Consumption
-from shared.db import TRANSIENT_ERRORS, transaction
+from shared.db import TRANSIENT_ERRORS, database_answers, transaction
 from shared.events import Event, EventRegistry, UndecodableEvent
 from shared.inbox import first_delivery
 from shared.logging import contextvars, get_logger
 
 log = get_logger("boucle.bus")
 NATS_ERRORS = (nats.errors.Error, nats.js.errors.Error)
+RETRYABLE_ERRORS: tuple[type[BaseException], ...] = (*NATS_ERRORS, *TRANSIENT_ERRORS)
+CONSUMER_CHECK_SECONDS = 5.0  # how long a consumer stays idle before checking it still exists
+CONSUMER_CHECK_TIMEOUT = 2.0
 
 
 class RetryLater(Exception):
@@ -33,11 +36,12 @@ Handler = Callable[[asyncpg.Connection, Event], Awaitable[None]]
 
 
 async def connect(url: str, name: str, attempts: int = 60) -> Client:
-    """Connect, retrying at start; once connected the client reconnects forever by itself."""
+    """Connect to ``url`` (several servers: comma-separated), retrying at start; once
+    connected the client reconnects forever by itself."""
     for attempt in range(1, attempts + 1):
         try:
             return await nats.connect(
-                servers=[url],
+                servers=[server.strip() for server in url.split(",")],
                 name=name,
                 allow_reconnect=True,
                 max_reconnect_attempts=-1,
@@ -135,23 +139,58 @@ class Consumer:
         self._stopping.set()
 
     async def run(self) -> None:
+        """Fetch and apply until stopped; any failure re-subscribes after a pause, never exits."""
         backoff = 0.2
         while not self._stopping.is_set():
+            subscription: JetStreamContext.PullSubscription | None = None
             try:
                 subscription = await self._subscribe()
-                while not self._stopping.is_set():
-                    try:
-                        messages = await subscription.fetch(batch=128, timeout=1.0)
-                    except nats.errors.TimeoutError:
-                        continue
-                    backoff = 0.2
-                    await asyncio.gather(*(self._guarded(message) for message in messages))
+                log.info("consumer_subscribed", consumer=self.name)
+                backoff = 0.2
+                await self._fetch_and_apply(subscription)
             except asyncio.CancelledError:
                 raise
-            except (*NATS_ERRORS, *TRANSIENT_ERRORS) as error:
+            except RETRYABLE_ERRORS as error:
                 log.warning("consumer_retrying", consumer=self.name, error=repr(error))
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
+            except Exception:  # a bug must not silently end consumption for good
+                log.exception("consumer_failed", consumer=self.name)
+            finally:
+                if subscription is not None:
+                    with contextlib.suppress(Exception):
+                        await subscription.unsubscribe()
+            await self._pause(backoff)
+            backoff = min(backoff * 2, 5.0)
+
+    async def _fetch_and_apply(self, subscription: JetStreamContext.PullSubscription) -> None:
+        loop = asyncio.get_running_loop()
+        checked = loop.time()
+        while not self._stopping.is_set():
+            try:
+                messages = await subscription.fetch(batch=128, timeout=1.0)
+            except TimeoutError:  # nothing to do (or NATS away: the client reconnects)
+                if loop.time() - checked >= CONSUMER_CHECK_SECONDS:
+                    checked = loop.time()
+                    await self._check_consumer()
+                continue
+            await asyncio.gather(*(self._guarded(message) for message in messages))
+
+    async def _check_consumer(self) -> None:
+        """Idle for a while: make sure the durable consumer still exists on the server.
+
+        A consumer deleted (or lost with the server's storage) makes fetches time out as if
+        there were nothing to do; ``NotFoundError`` here makes ``run`` subscribe again, which
+        re-creates it (the inbox absorbs what it delivers a second time).
+        """
+        client = getattr(self._js, "_nc", None)
+        if client is not None and not client.is_connected:
+            return
+        await self._js.consumer_info(
+            self._consumption.stream, self.name, timeout=CONSUMER_CHECK_TIMEOUT
+        )
+
+    async def _pause(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
 
     async def _subscribe(self) -> JetStreamContext.PullSubscription:
         config = ConsumerConfig(
@@ -177,6 +216,8 @@ class Consumer:
             except NATS_ERRORS as error:
                 # the ack itself failed: the message comes back and the inbox absorbs it
                 log.warning("ack_failed", consumer=self.name, error=repr(error))
+            except Exception:  # not acked: JetStream redelivers it after the ack wait
+                log.exception("event_handling_failed", consumer=self.name)
 
     async def handle(self, message: Msg) -> None:
         """Decode, apply once, ack after commit; nak with delay on transient trouble."""
@@ -196,10 +237,7 @@ class Consumer:
         contextvars.bind_contextvars(event_id=str(event.event_id))
         delivered = message.metadata.num_delivered if message.metadata else 1
         try:
-            async with transaction(self._pool) as connection:
-                if await first_delivery(connection, self.name, event):
-                    await self._handler(connection, event)
-                    self.applied += 1
+            await self._apply_once(message, event)
         except RetryLater as reason:
             log.info("event_deferred", reason=str(reason), delivered=delivered)
             await message.nak(delay=min(2.0 * delivered, 30.0))
@@ -216,6 +254,35 @@ class Consumer:
             self._after_commit()
         await message.ack()
         log.info("event_applied")
+
+    async def _apply_once(self, message: Msg, event: Event) -> None:
+        """Apply ``event`` in one transaction unless this consumer already did.
+
+        While the database cannot be reached at all, the message stays in hand (its ack
+        deadline pushed back) instead of being nak'ed: an outage must not use up the
+        delivery budget and send good events to the DLQ. Other transient errors (the
+        database answers: serialization failure, deadlock…) propagate and are nak'ed.
+        """
+        backoff = 0.2
+        while True:
+            applied = False
+            try:
+                async with transaction(self._pool) as connection:
+                    if await first_delivery(connection, self.name, event):
+                        await self._handler(connection, event)
+                        applied = True
+            except TRANSIENT_ERRORS as error:
+                if self._stopping.is_set() or await database_answers(self._pool):
+                    raise
+                log.warning("event_waiting_for_database", error=repr(error))
+                with contextlib.suppress(*NATS_ERRORS, TimeoutError):
+                    await message.in_progress()
+                await self._pause(backoff)
+                backoff = min(backoff * 2, 5.0)
+                continue
+            if applied:
+                self.applied += 1
+            return
 
 
 def _sequence(message: Msg) -> int | None:

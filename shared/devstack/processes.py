@@ -35,7 +35,10 @@ def spawn(
     user: str | None = None,
     stop_signal: int = signal.SIGTERM,
 ) -> subprocess.Popen[bytes]:
-    """Start ``command`` in its own session, logging to ``log_path``; it stops if we die."""
+    """Start ``command`` in its own session, logging to ``log_path``; it stops if we die.
+
+    Linux sends the parent-death signal when the *thread* that started the child ends: start
+    servers from a long-lived thread (the main one), never from a short-lived worker."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("ab") as log:
         return subprocess.Popen(

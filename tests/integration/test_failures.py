@@ -11,31 +11,62 @@ import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field, replace
 
 import asyncpg
 import httpx
 import nats
 import pytest
+from nats.js.api import ConsumerInfo
 
 from services.collection_point import store as collection_store
 from services.collection_point.domain import CollectionPoint
 from shared.config import SERVICES
+from shared.contracts.collection import DeviceReceived
 from shared.contracts.streams import DLQ_STREAM
 from shared.devstack.stack import Stack
+from shared.events import encode
 from shared.labels import generate_code
 from tests.stacks import running_stack, token_for
 
 DEVICE_RECEIVED = "collection.device.received"
 CONCURRENCY = 16
 REQUEST_TIMEOUT = 15.0
+Servers = Callable[[Callable[[], None]], Awaitable[None]]
+OUTAGE_AFTER_DELIVERY = 4.0  # longer than the first nak delay of a delivery budget of two
 
 
 @pytest.fixture(scope="module")
-def failing_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def server_thread() -> Iterator[ThreadPoolExecutor]:
+    """The one thread that restarts servers, alive until the stack has stopped.
+
+    Servers are started with a parent-death signal, and Linux sends it when the *thread*
+    that started them ends: a server restarted from a short-lived worker thread would be
+    stopped behind the test's back.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="servers") as executor:
+        yield executor
+
+
+@pytest.fixture(scope="module")
+def failing_stack(
+    server_thread: ThreadPoolExecutor, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Stack]:
     """A stack of its own: these tests kill and restart its servers."""
     with running_stack(tmp_path_factory.mktemp("failures")) as started:
         yield started
+
+
+@pytest.fixture(scope="module")
+def servers(server_thread: ThreadPoolExecutor) -> Servers:
+    """``await servers(stack.nats.kill)``: stop or start a server without blocking the load."""
+
+    async def run(action: Callable[[], None]) -> None:
+        await asyncio.get_running_loop().run_in_executor(server_thread, action)
+
+    return run
 
 
 @pytest.fixture(scope="module")
@@ -151,10 +182,14 @@ class Counter:
         await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
 
     async def until(self, check: Callable[[], bool], within: float, what: str) -> None:
-        async with asyncio.timeout(within):
-            while not check():
-                await asyncio.sleep(0.02)
-        assert check(), what
+        try:
+            async with asyncio.timeout(within):
+                while True:
+                    if check():
+                        return
+                    await asyncio.sleep(0.02)
+        except TimeoutError:
+            raise AssertionError(f"{what}: not after {within:.0f} s") from None
 
 
 async def eventually(
@@ -232,18 +267,54 @@ async def published(stack: Stack, subject: str, payload: bytes, message_id: str)
         await client.close()
 
 
+async def inventory_consumer(stack: Stack) -> ConsumerInfo:
+    client = await nats.connect(stack.nats.url, connect_timeout=2, allow_reconnect=False)
+    try:
+        return await client.jetstream().consumer_info("COLLECTION", "inventory", timeout=2)
+    finally:
+        await client.close()
+
+
+async def consumer_received(stack: Stack, stream_sequence: int, within: float) -> None:
+    """Wait until inventory's consumer has been handed ``stream_sequence``."""
+
+    async def received() -> bool:
+        delivered = (await inventory_consumer(stack)).delivered
+        return delivered is not None and (delivered.stream_seq or 0) >= stream_sequence
+
+    await eventually(received, within, f"inventory received stream message {stream_sequence}")
+
+
 async def consumer_done_with(stack: Stack, stream_sequence: int, within: float) -> None:
-    """Wait until inventory's consumer has acknowledged (or terminated) ``stream_sequence``."""
+    """Wait until inventory's consumer has acknowledged (or terminated) every message up to
+    ``stream_sequence``."""
 
     async def done() -> bool:
-        client = await nats.connect(stack.nats.url, connect_timeout=2, allow_reconnect=False)
-        try:
-            info = await client.jetstream().consumer_info("COLLECTION", "inventory", timeout=2)
-        finally:
-            await client.close()
-        return info.ack_floor.stream_seq >= stream_sequence and info.num_ack_pending == 0
+        acknowledged = (await inventory_consumer(stack)).ack_floor
+        return acknowledged is not None and (acknowledged.stream_seq or 0) >= stream_sequence
 
     await eventually(done, within, f"inventory is done with stream message {stream_sequence}")
+
+
+@asynccontextmanager
+async def delivery_budget(stack: Stack, deliveries: int) -> AsyncIterator[None]:
+    """Temporarily give inventory's durable consumer another ``max_deliver``."""
+
+    async def set_budget(value: int) -> None:
+        client = await nats.connect(stack.nats.url, connect_timeout=2, allow_reconnect=False)
+        try:
+            js = client.jetstream()
+            info = await js.consumer_info("COLLECTION", "inventory", timeout=2)
+            await js.add_consumer("COLLECTION", replace(info.config, max_deliver=value))
+        finally:
+            await client.close()
+
+    before = (await inventory_consumer(stack)).config.max_deliver
+    await set_budget(deliveries)
+    try:
+        yield
+    finally:
+        await set_budget(before or -1)
 
 
 async def dlq_advisories(stack: Stack) -> list[dict[str, object]]:
@@ -271,95 +342,6 @@ def assert_clean_problem(answer: Answer) -> None:
 
 
 # --------------------------------------------------------------------------- tests
-
-
-async def test_donations_accepted_while_nats_is_killed_all_reach_inventory_exactly_once(
-    failing_stack: Stack,
-    http: httpx.AsyncClient,
-    coordinator: str,
-    collection_point: CollectionPoint,
-) -> None:
-    stack = failing_stack
-    counter = Counter(http, stack.url("collection_point"), coordinator, collection_point)
-    load = asyncio.create_task(counter.run(500))
-    try:
-        await counter.until(lambda: len(counter.answers) >= 100, 60, "first donations answered")
-        await asyncio.to_thread(stack.nats.kill)
-        counter.outage = True
-        await counter.until(
-            lambda: sum(a.during_outage for a in counter.answers) >= 150 or load.done(),
-            60,
-            "donations answered while NATS is down",
-        )
-        await asyncio.to_thread(stack.nats.start)
-        counter.outage = False
-        async with asyncio.timeout(120):
-            await load
-    finally:
-        load.cancel()
-
-    assert len(counter.answers) == 500
-    refused = [answer for answer in counter.answers if not answer.accepted]
-    assert not refused, f"donations refused although PostgreSQL was up: {refused[:3]}"
-    assert any(answer.during_outage for answer in counter.accepted)
-
-    accepted = [answer.label for answer in counter.accepted]
-    counts = await all_registered(stack, accepted, within=60)
-    assert all(counts.get(label) == 1 for label in accepted)
-    assert not await devices_by_label(stack, [answer.label for answer in refused])
-    await all_ready(http, stack, within=30)
-
-
-async def test_services_heal_by_themselves_after_postgresql_restarts_and_lose_no_donation(
-    failing_stack: Stack,
-    http: httpx.AsyncClient,
-    coordinator: str,
-    collection_point: CollectionPoint,
-) -> None:
-    stack = failing_stack
-    services = dict(stack.services)
-    counter = Counter(http, stack.url("collection_point"), coordinator, collection_point)
-    stop = asyncio.Event()
-    load = asyncio.create_task(counter.run(3000, stop))
-    try:
-        await counter.until(lambda: len(counter.accepted) >= 100, 60, "first donations accepted")
-        counter.outage = True
-        await asyncio.to_thread(stack.postgres.stop)
-        outage_answers = len(counter.answers)
-        await counter.until(
-            lambda: len(counter.answers) >= outage_answers + 30, 60, "answers during the outage"
-        )
-        await asyncio.to_thread(stack.postgres.start)
-        counter.outage = False
-        restarted_accepted = len(counter.accepted)
-        await counter.until(
-            lambda: len(counter.accepted) >= restarted_accepted + 100,
-            60,
-            "donations accepted again after the restart",
-        )
-    finally:
-        stop.set()
-        async with asyncio.timeout(REQUEST_TIMEOUT * 2):
-            await load
-
-    assert all(process.poll() is None for process in services.values()), "a service died"
-    await all_ready(http, stack, within=30)
-
-    no_answer = [answer for answer in counter.answers if answer.status is None]
-    assert not no_answer, f"requests left without an answer: {no_answer[:3]}"
-    refused = [answer for answer in counter.answers if not answer.accepted]
-    assert refused, "the outage refused nothing: PostgreSQL was not really down"
-    for answer in refused:
-        assert answer.status == 503, answer
-        assert_clean_problem(answer)
-
-    accepted = [answer.label for answer in counter.accepted]
-    kept = await query(
-        stack, "SELECT label FROM collection.intakes WHERE label = ANY($1::text[])", accepted
-    )
-    assert {row["label"] for row in kept} == set(accepted), "an accepted donation was lost"
-    counts = await all_registered(stack, accepted, within=60)
-    assert all(counts.get(label) == 1 for label in accepted)
 
 
 async def test_an_undecodable_message_is_dead_lettered_and_does_not_block_later_donations(
@@ -430,3 +412,140 @@ async def test_an_event_delivered_twice_registers_one_device_with_one_history_en
     )
     assert announced[0]["n"] == 1, "the state change was announced more than once"
 
+
+async def test_events_arriving_while_postgresql_is_down_are_applied_when_it_is_back(
+    failing_stack: Stack,
+    servers: Servers,
+) -> None:
+    """However long the outage, waiting for the database must not use up the delivery budget:
+    the budget is cut to two deliveries here, so that a nak'ed retry would dead-letter."""
+    stack = failing_stack
+    labels = [generate_code() for _ in range(5)]
+    events = [
+        DeviceReceived(
+            producer="collection_point",
+            aggregate_id=uuid.uuid4(),
+            intake_id=uuid.uuid4(),
+            label=label,
+            device_type="tablet",
+            collection_point_id=uuid.uuid4(),
+            collection_point_name="Maison de quartier",
+        )
+        for label in labels
+    ]
+    async with delivery_budget(stack, 2):
+        await servers(stack.postgres.stop)
+        try:
+            sequences = [
+                await published(stack, DEVICE_RECEIVED, encode(event), str(event.event_id))
+                for event in events
+            ]
+            await consumer_received(stack, sequences[0], within=30)
+            await asyncio.sleep(OUTAGE_AFTER_DELIVERY)  # a nak'ed retry would be due by now
+        finally:
+            await servers(stack.postgres.start)
+
+        assert await all_registered(stack, labels, within=30) == dict.fromkeys(labels, 1)
+        await consumer_done_with(stack, sequences[-1], within=30)
+    dead = [
+        advisory
+        for advisory in await dlq_advisories(stack)
+        if advisory.get("stream") == "COLLECTION" and advisory.get("stream_seq") in sequences
+    ]
+    assert not dead, f"events dead-lettered during the outage: {dead}"
+
+
+async def test_donations_accepted_while_nats_is_killed_all_reach_inventory_exactly_once(
+    failing_stack: Stack,
+    servers: Servers,
+    http: httpx.AsyncClient,
+    coordinator: str,
+    collection_point: CollectionPoint,
+) -> None:
+    stack = failing_stack
+    counter = Counter(http, stack.url("collection_point"), coordinator, collection_point)
+    load = asyncio.create_task(counter.run(500))
+    try:
+        await counter.until(lambda: len(counter.answers) >= 100, 60, "first donations answered")
+        await servers(stack.nats.kill)
+        counter.outage = True
+        await counter.until(
+            lambda: sum(a.during_outage for a in counter.answers) >= 150 or load.done(),
+            60,
+            "donations answered while NATS is down",
+        )
+        await servers(stack.nats.start)
+        counter.outage = False
+        async with asyncio.timeout(120):
+            await load
+    finally:
+        load.cancel()
+
+    assert len(counter.answers) == 500
+    refused = [answer for answer in counter.answers if not answer.accepted]
+    assert not refused, f"donations refused although PostgreSQL was up: {refused[:3]}"
+    assert any(answer.during_outage for answer in counter.accepted)
+
+    accepted = [answer.label for answer in counter.accepted]
+    counts = await all_registered(stack, accepted, within=60)
+    assert all(counts.get(label) == 1 for label in accepted)
+    assert not await devices_by_label(stack, [answer.label for answer in refused])
+    await all_ready(http, stack, within=30)
+
+
+async def test_services_heal_by_themselves_after_postgresql_restarts_and_lose_no_donation(
+    failing_stack: Stack,
+    servers: Servers,
+    http: httpx.AsyncClient,
+    coordinator: str,
+    collection_point: CollectionPoint,
+) -> None:
+    stack = failing_stack
+    services = dict(stack.services)
+    counter = Counter(http, stack.url("collection_point"), coordinator, collection_point)
+    stop = asyncio.Event()
+    load = asyncio.create_task(counter.run(3000, stop))
+    try:
+        await counter.until(lambda: len(counter.accepted) >= 100, 60, "first donations accepted")
+        counter.outage = True
+        await servers(stack.postgres.stop)
+        outage_answers = len(counter.answers)
+        await counter.until(
+            lambda: len(counter.answers) >= outage_answers + 30, 60, "answers during the outage"
+        )
+        await servers(stack.postgres.start)
+        counter.outage = False
+        restarted_accepted = len(counter.accepted)
+        await counter.until(
+            lambda: len(counter.accepted) >= restarted_accepted + 100,
+            60,
+            "donations accepted again after the restart",
+        )
+    finally:
+        stop.set()
+        async with asyncio.timeout(REQUEST_TIMEOUT * 2):
+            await load
+
+    assert all(process.poll() is None for process in services.values()), "a service died"
+    await all_ready(http, stack, within=30)
+
+    no_answer = [answer for answer in counter.answers if answer.status is None]
+    assert not no_answer, f"requests left without an answer: {no_answer[:3]}"
+    refused = [answer for answer in counter.answers if not answer.accepted]
+    assert refused, "the outage refused nothing: PostgreSQL was not really down"
+    for answer in refused:
+        assert answer.status == 503, answer
+        assert_clean_problem(answer)
+    refused_labels = [answer.label for answer in refused]
+    left_behind = await query(
+        stack, "SELECT label FROM collection.intakes WHERE label = ANY($1::text[])", refused_labels
+    )
+    assert not left_behind, "a donation answered 503 (nothing saved) was saved"
+
+    accepted = [answer.label for answer in counter.accepted]
+    kept = await query(
+        stack, "SELECT label FROM collection.intakes WHERE label = ANY($1::text[])", accepted
+    )
+    assert {row["label"] for row in kept} == set(accepted), "an accepted donation was lost"
+    counts = await all_registered(stack, accepted, within=60)
+    assert all(counts.get(label) == 1 for label in accepted)
