@@ -1,4 +1,4 @@
-"""A small HTTP/1.1 keep-alive load generator on asyncio streams, one request in flight per connection."""
+"""A small HTTP/1.1 keep-alive load generator on asyncio streams, one request per connection."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Raw limits of the servers underneath: single-row commits in PostgreSQL, durable JetStream publishes."""
+"""Raw limits underneath: one-row commits in PostgreSQL, durable publishes to JetStream."""
 
 from __future__ import annotations
 

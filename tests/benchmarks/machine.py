@@ -10,7 +10,8 @@ from pathlib import Path
 
 import psutil
 
-MIB = 1024 * 1024
+FLUSH_FIELD = 18  # /proc/diskstats: "flush requests completed" (Linux 5.5+)
+SKIPPED = ("loop", "ram", "zram")
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Memory:
     """One process tree's memory; ``uss``/``pss`` are ``None`` when the kernel does not tell."""
 
     processes: int
+    threads: int
     rss: int
     uss: int | None
     pss: int | None
@@ -59,7 +61,7 @@ def tree(pid: int) -> list[psutil.Process]:
 
 
 def memory(pid: int) -> Memory:
-    rss = 0
+    rss = threads = 0
     uss: int | None = 0
     pss: int | None = 0
     processes = tree(pid)
@@ -71,9 +73,10 @@ def memory(pid: int) -> Memory:
         except psutil.NoSuchProcess:
             continue
         rss += info.rss
+        threads += _threads(process)
         uss = None if uss is None or not hasattr(info, "uss") else uss + info.uss
         pss = None if pss is None or not hasattr(info, "pss") else pss + info.pss
-    return Memory(len(processes), rss, uss, pss)
+    return Memory(len(processes), threads, rss, uss, pss)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -86,7 +89,25 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
-def threads(pid: int) -> int:
+def busy_seconds() -> float:
+    """CPU seconds the whole machine spent not idle, all CPUs added."""
+    times = psutil.cpu_times()
+    return sum(getattr(times, name, 0.0) for name in ("user", "nice", "system", "irq", "softirq"))
+
+
+def disk_flushes() -> int:
+    """Cache flushes (what fsync turns into) completed by the machine's disks since boot."""
+    disks = {path.name for path in Path("/sys/block").glob("*")} - {""}
+    total = 0
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/diskstats").read_text().splitlines():
+            fields = line.split()
+            if len(fields) > FLUSH_FIELD and fields[2] in disks and fields[2][:4] not in SKIPPED:
+                total += int(fields[FLUSH_FIELD])
+    return total
+
+
+def _threads(process: psutil.Process) -> int:
     with contextlib.suppress(psutil.Error):
-        return psutil.Process(pid).num_threads()
+        return process.num_threads()
     return 0

@@ -1,4 +1,4 @@
-"""Intake at the counter over real HTTP: idempotency, label conflicts, clear errors, roles, scope."""
+"""Intake at the counter over real HTTP: idempotency, conflicts, clear errors, roles, scope."""
 
 from __future__ import annotations
 

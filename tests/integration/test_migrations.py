@@ -66,7 +66,7 @@ async def test_an_applied_migration_that_was_edited_is_refused(
     _write(tmp_path, "010_things.sql", "CREATE TABLE things (id int);")
     await migrate(stack.postgres.dsn, schema, tmp_path)
     _write(tmp_path, "010_things.sql", "CREATE TABLE things (id bigint);")
-    with pytest.raises(EditedMigration, match="010_things.sql"):
+    with pytest.raises(EditedMigration, match=r"010_things\.sql"):
         await migrate(stack.postgres.dsn, schema, tmp_path)
 
 

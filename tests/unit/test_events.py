@@ -48,7 +48,7 @@ def test_every_event_carries_the_envelope() -> None:
 
 def test_a_body_that_breaks_its_contract_is_undecodable() -> None:
     body = encode(_received()).replace(b'"laptop"', b'"toaster"')
-    with pytest.raises(UndecodableEvent, match="collection.device.received"):
+    with pytest.raises(UndecodableEvent, match=r"collection\.device\.received"):
         registry.decode("collection.device.received", body)
 
 

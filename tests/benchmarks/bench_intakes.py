@@ -1,0 +1,254 @@
+"""Intakes per second, time until visible in inventory and idle memory of a whole embedded stack."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime
+import resource
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import asyncpg
+import msgspec
+
+from services.collection_point import store as collection_store
+from services.collection_point.domain import CollectionPoint
+from shared.config import SERVICES
+from shared.db import create_pool
+from shared.devstack.stack import Stack
+from shared.labels import generate_code
+from tests.benchmarks import machine
+from tests.benchmarks.httpload import post_request, run_load
+from tests.benchmarks.limits import jetstream_publishes_per_second, postgres_commits_per_second
+from tests.benchmarks.report import (
+    CLIENT,
+    FLUSHES,
+    MACHINE,
+    Level,
+    print_cpu,
+    print_levels,
+    print_machine,
+    print_memory,
+    print_targets,
+)
+from tests.stacks import running_stack, token_for
+
+DRAIN_POLL = 0.25
+
+VISIBILITY_SQL = """
+SELECT extract(epoch FROM i.processed_at - o.created_at)::float8 AS visible,
+       extract(epoch FROM o.sent_at - o.created_at)::float8 AS relayed,
+       o.xmin::text AS relay_transaction, i.processed_at
+FROM collection.outbox o
+LEFT JOIN inventory.inbox i ON i.event_id = o.event_id AND i.consumer = 'inventory'
+WHERE o.subject = 'collection.device.received' AND o.created_at BETWEEN $1 AND $2
+"""
+PENDING_SQL = """
+SELECT count(*) FROM collection.outbox o
+WHERE o.subject = 'collection.device.received' AND o.created_at BETWEEN $1 AND $2
+  AND NOT EXISTS (SELECT 1 FROM inventory.inbox i
+                  WHERE i.consumer = 'inventory' AND i.event_id = o.event_id)
+"""
+
+
+# --- the stack's processes ---------------------------------------------------------------
+
+
+def stack_processes(stack: Stack) -> dict[str, int]:
+    pids = {name: process.pid for name, process in stack.services.items()}
+    if stack.nats.process is not None:
+        pids["nats-server"] = stack.nats.process.pid
+    if stack.postgres.process is not None:
+        pids["postgresql"] = stack.postgres.process.pid
+    return pids
+
+
+def counters(stack: Stack) -> dict[str, float]:
+    """CPU seconds used so far by each process tree, this client and the machine; disk flushes."""
+    totals = {name: machine.cpu_seconds(pid) for name, pid in stack_processes(stack).items()}
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    totals[CLIENT] = usage.ru_utime + usage.ru_stime
+    totals[MACHINE] = machine.busy_seconds()
+    totals[FLUSHES] = machine.disk_flushes()
+    return totals
+
+
+# --- one concurrency level ---------------------------------------------------------------
+
+
+def intake_request_factory(
+    stack: Stack, token: str, point: uuid.UUID, keyed: bool
+) -> Callable[[], bytes]:
+    address = urlsplit(stack.url("collection_point"))
+    host, port = address.hostname or "127.0.0.1", address.port or 80
+    base = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    encoder = msgspec.json.Encoder()
+
+    def make() -> bytes:
+        body = {"label": generate_code(), "device_type": "laptop", "collection_point_id": point}
+        headers = {**base, "Idempotency-Key": uuid.uuid4().hex} if keyed else base
+        return post_request(host, port, "/api/v1/intakes", headers, encoder.encode(body))
+
+    return make
+
+
+async def database_now(connection: asyncpg.Connection) -> datetime.datetime:
+    now: datetime.datetime = await connection.fetchval("SELECT clock_timestamp()")
+    return now
+
+
+async def drain(
+    connection: asyncpg.Connection, since: datetime.datetime, until: datetime.datetime, limit: float
+) -> int:
+    """Wait (at most ``limit`` seconds) until inventory applied every event of the window."""
+    pending = 0
+    for _ in range(max(1, int(limit / DRAIN_POLL))):
+        pending = await connection.fetchval(PENDING_SQL, since, until)
+        if pending == 0:
+            return 0
+        await asyncio.sleep(DRAIN_POLL)
+    return int(pending)
+
+
+async def run_level(
+    stack: Stack,
+    connection: asyncpg.Connection,
+    make_request: Callable[[], bytes],
+    connections: int,
+    args: argparse.Namespace,
+) -> Level:
+    address = urlsplit(stack.url("collection_point"))
+    since = await database_now(connection)
+    before = counters(stack)
+    load = await run_load(
+        address.hostname or "127.0.0.1", address.port or 80, make_request, connections, args.seconds
+    )
+    after = counters(stack)
+    until = await database_now(connection)
+    level = Level(connections, load, {k: (after[k] - before[k]) / load.seconds for k in after})
+    level.not_visible = await drain(connection, since, until, args.drain_seconds)
+    await measure_visibility(connection, level, since, until)
+    return level
+
+
+async def measure_visibility(
+    connection: asyncpg.Connection, level: Level, since: datetime.datetime, until: datetime.datetime
+) -> None:
+    rows = await connection.fetch(VISIBILITY_SQL, since, until)
+    level.visible = [row["visible"] for row in rows if row["visible"] is not None]
+    level.relayed = [row["relayed"] for row in rows if row["relayed"] is not None]
+    level.relay_batches = len({row["relay_transaction"] for row in rows if row["relayed"]})
+    applied = [row["processed_at"] for row in rows if row["processed_at"] is not None]
+    if applied:
+        span = max((max(applied) - since).total_seconds(), level.load.seconds)
+        level.visible_rate = len(applied) / span
+
+
+# --- the run -----------------------------------------------------------------------------
+
+
+async def create_point(dsn: str) -> uuid.UUID:
+    point = CollectionPoint(
+        id=uuid.uuid4(),
+        name="Médiathèque banc d'essai",
+        kind="library",
+        address="1 rue de la mesure",
+        postcode="59000",
+        commune="Lille",
+    )
+    pool = await create_pool(dsn, "collection", 1, 1)
+    try:
+        async with pool.acquire() as connection:
+            await collection_store.upsert_point(connection, point)
+    finally:
+        await pool.close()
+    return point.id
+
+
+async def raw_limits(stack: Stack, args: argparse.Namespace) -> tuple[float, float]:
+    print(f"Raw limits ({args.raw_seconds:g} s each)")
+    commits = 0.0
+    for connections in args.pg_connections:
+        rate = await postgres_commits_per_second(stack.postgres.dsn, connections, args.raw_seconds)
+        print(f"  PostgreSQL one-row INSERT commits, {connections} connections: {rate:,.0f}/s")
+        commits = max(commits, rate)
+    publishes = await jetstream_publishes_per_second(stack.nats.url, args.raw_seconds)
+    print(f"  JetStream publish_async pipelined, file storage, sync always: {publishes:,.0f}/s")
+    return commits, publishes
+
+
+async def benchmark(stack: Stack, args: argparse.Namespace) -> None:
+    await asyncio.sleep(args.settle)
+    print(f"\nIdle memory, {args.settle:g} s after start (MB = 10^6 bytes)")
+    memory_used = print_memory(stack_processes(stack))
+    print()
+    commits, publishes = await raw_limits(stack, args)
+    point = await create_point(stack.postgres.dsn)
+    token = token_for(stack, "coordinator")
+    make_request = intake_request_factory(stack, token, point, args.idempotency_key)
+    connection = await asyncpg.connect(stack.postgres.dsn)
+    try:
+        levels = [
+            await run_level(stack, connection, make_request, connections, args)
+            for connections in args.levels
+        ]
+    finally:
+        await connection.close()
+    print(
+        f"\nIntakes over HTTP/1.1 keep-alive, {args.seconds:g} s per level, Idempotency-Key "
+        f"{'sent' if args.idempotency_key else 'not sent'}; visible = inbox.processed_at − "
+        "outbox.created_at; relay = outbox.sent_at − created_at; batch = mean rows per relay batch"
+    )
+    print_levels(levels)
+    print(
+        "\nCPU during the load per process tree; machine = all CPUs busy, "
+        f"others = machine − ours (of {machine.machine().usable_cpus * 100}%)"
+    )
+    print_cpu(levels)
+    best = max(level.sustained_rate for level in levels)
+    print(
+        f"\nRatios: best sustained {best:,.0f} intakes/s ÷ PostgreSQL commits/s = "
+        f"{best / commits:.2f}; ÷ JetStream publishes/s = {best / publishes:.2f}"
+    )
+    print("\nAfter the load")
+    print_memory(stack_processes(stack))
+    print("\nTargets")
+    print_targets(levels, memory_used)
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=10.0, help="load time per level")
+    parser.add_argument("--levels", type=_integers, default=[8, 32, 64], help="e.g. 8,32,64")
+    parser.add_argument("--raw-seconds", type=float, default=5.0, help="time per raw limit")
+    parser.add_argument("--pg-connections", type=_integers, default=[10, 64])
+    parser.add_argument("--drain-seconds", type=float, default=60.0, help="bounded wait")
+    parser.add_argument("--settle", type=float, default=5.0, help="idle time before memory")
+    parser.add_argument("--idempotency-key", action=argparse.BooleanOptionalAction, default=True)
+    return parser.parse_args(argv)
+
+
+def _integers(text: str) -> list[int]:
+    return [int(part) for part in text.split(",") if part.strip()]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    print_machine()
+    started = time.perf_counter()
+    with (
+        tempfile.TemporaryDirectory(prefix="boucle-bench-") as folder,
+        running_stack(Path(folder)) as stack,
+    ):
+        print(f"Stack ready in {time.perf_counter() - started:.1f} s ({', '.join(SERVICES)})")
+        asyncio.run(benchmark(stack, args))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,194 @@
+"""The printed report: machine, memory, throughput and latency per level, CPU, targets."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from tests.benchmarks import machine
+from tests.benchmarks.httpload import LoadResult
+
+TARGET_RATE = 1000.0
+TARGET_P99_VISIBLE = 0.5
+TARGET_MEMORY_BYTES = 500_000_000
+MB = 1_000_000
+CLIENT = "client"
+MACHINE = "machine"
+FLUSHES = "disk flushes"
+SHORT_NAMES = {
+    "collection_point": "collection",
+    "refurbishment": "refurb.",
+    "group_purchase": "purchase",
+    "nats-server": "nats",
+    "postgresql": "postgres",
+}
+
+
+@dataclass
+class Level:
+    """One concurrency level: what the client saw and what the database recorded."""
+
+    connections: int
+    load: LoadResult
+    per_second: dict[str, float]  # CPU seconds (per process tree, client, machine), flushes
+    visible: list[float] = field(default_factory=list)
+    relayed: list[float] = field(default_factory=list)
+    relay_batches: int = 0
+    not_visible: int = 0
+    visible_rate: float = 0.0
+
+    @property
+    def client_cpu(self) -> float:
+        return self.per_second[CLIENT]
+
+    @property
+    def accepted_rate(self) -> float:
+        return self.load.accepted / self.load.seconds if self.load.seconds else 0.0
+
+    @property
+    def sustained_rate(self) -> float:
+        return min(self.accepted_rate, self.visible_rate)
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    """Nearest-rank percentile; NaN when there is nothing to rank."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered), max(1, math.ceil(share * len(ordered)))) - 1]
+
+
+def milliseconds(values: Sequence[float]) -> str:
+    return "/".join(f"{percentile(values, share) * 1000:.0f}" for share in (0.5, 0.95, 0.99))
+
+
+def verdict(passed: bool) -> str:
+    return "PASS" if passed else "MISS"
+
+
+def print_memory(processes: dict[str, int]) -> int:
+    """Print each process tree's memory; return the total used for the target (PSS if known)."""
+    rows = {name: machine.memory(pid) for name, pid in processes.items()}
+    print(
+        f"  {'process tree':<18}{'procs':>6}{'threads':>8}{'RSS MB':>9}{'USS MB':>9}{'PSS MB':>9}"
+    )
+    for name, row in rows.items():
+        print(
+            f"  {name:<18}{row.processes:>6}{row.threads:>8}{row.rss / MB:>9.1f}"
+            f"{_mb(row.uss):>9}{_mb(row.pss):>9}"
+        )
+    rss = sum(row.rss for row in rows.values())
+    pss_known = all(row.pss is not None for row in rows.values())
+    pss = sum(row.pss or 0 for row in rows.values())
+    uss = sum(row.uss or 0 for row in rows.values())
+    print(f"  {'total':<18}{'':>14}{rss / MB:>9.1f}{uss / MB:>9.1f}{pss / MB:>9.1f}")
+    used = pss if pss_known else rss
+    basis = "PSS (shared pages split between their users)" if pss_known else "RSS"
+    print(f"  sum used for the target: {basis}; the RSS sum counts shared pages once per process")
+    return used
+
+
+def _mb(value: int | None) -> str:
+    return "n/a" if value is None else f"{value / MB:.1f}"
+
+
+def print_machine() -> None:
+    info = machine.machine()
+    print(
+        f"Machine: {info.cpus} CPUs ({info.usable_cpus} usable), {info.cpu_model}, "
+        f"{info.ram_bytes / 2**30:.1f} GiB RAM; {info.system}"
+    )
+    print(
+        "Stack: embedded PostgreSQL (fsync=on, synchronous_commit=on), nats-server "
+        "(JetStream file storage, sync_interval: always), 4 services as processes"
+    )
+    busy = machine.busy_seconds()
+    time.sleep(1.0)
+    print(
+        f"CPU busy before the stack starts (other work on this machine): "
+        f"{(machine.busy_seconds() - busy) * 100:.0f}% of {info.usable_cpus * 100}%"
+    )
+
+
+def print_levels(levels: Sequence[Level]) -> None:
+    print(
+        f"  {'conns':>5}{'accepted/s':>11}{'errors':>7}{'HTTP p50/95/99 ms':>19}"
+        f"{'visible/s':>10}{'visible p50/95/99 ms':>22}{'not vis.':>9}"
+        f"{'relay p50/99 ms':>16}{'batch':>7}{'client CPU':>11}"
+    )
+    for level in levels:
+        relay = "/".join(f"{percentile(level.relayed, s) * 1000:.0f}" for s in (0.5, 0.99))
+        batch = len(level.relayed) / level.relay_batches if level.relay_batches else 0.0
+        print(
+            f"  {level.connections:>5}{level.accepted_rate:>11.0f}"
+            f"{level.load.errors + level.load.refused:>7}{milliseconds(level.load.latencies):>19}"
+            f"{level.visible_rate:>10.0f}{milliseconds(level.visible):>22}{level.not_visible:>9}"
+            f"{relay:>16}{batch:>7.1f}{level.client_cpu * 100:>10.0f}%"
+        )
+    for level in levels:
+        if level.load.errors or level.load.refused:
+            print(
+                f"  at {level.connections}: statuses {level.load.statuses}, "
+                f"transport errors {level.load.errors} {level.load.first_error}"
+            )
+
+
+def print_cpu(levels: Sequence[Level]) -> None:
+    """CPU share per process tree (100% = one CPU) and CPU milliseconds per accepted intake."""
+    if not levels:
+        return
+    names = [name for name in levels[0].per_second if name not in (MACHINE, FLUSHES)]
+    titles = [SHORT_NAMES.get(name, name) for name in names]
+    print(
+        f"  {'conns':>5} {'':<11}"
+        + "".join(f"{title:>11}" for title in titles)
+        + f"{'all':>8}{'machine':>9}{'others':>8}"
+    )
+    for level in levels:
+        ours = sum(level.per_second[name] for name in names)
+        machine_busy = level.per_second[MACHINE]
+        print(
+            f"  {level.connections:>5} {'% of a CPU':<11}"
+            + "".join(f"{level.per_second[name] * 100:>10.0f}%" for name in names)
+            + f"{ours * 100:>7.0f}%{machine_busy * 100:>8.0f}%"
+            + f"{max(0.0, machine_busy - ours) * 100:>7.0f}%"
+        )
+        per_intake = 1000 / level.accepted_rate if level.accepted_rate else float("nan")
+        print(
+            f"  {'':>5} {'ms/intake':<11}"
+            + "".join(f"{level.per_second[name] * per_intake:>11.2f}" for name in names)
+            + f"{ours * per_intake:>8.2f}"
+        )
+    for level in levels:
+        flushes = level.per_second[FLUSHES]
+        print(
+            f"  {level.connections:>5} disk flushes (whole machine): {flushes:,.0f}/s, "
+            f"{flushes / level.accepted_rate if level.accepted_rate else 0:.1f} per intake"
+        )
+    cpus = machine.machine().usable_cpus
+    print(
+        f"  budget for {TARGET_RATE:,.0f} intakes/s on {cpus} CPUs: "
+        f"{cpus * 1000 / TARGET_RATE:.2f} ms/intake for everything at 100% busy"
+    )
+
+
+def print_targets(levels: Sequence[Level], memory_used: int) -> None:
+    best = max(levels, key=lambda level: level.sustained_rate)
+    print(
+        f"  ≥ {TARGET_RATE:,.0f} intakes/s sustained end to end: "
+        f"{verdict(best.sustained_rate >= TARGET_RATE)} "
+        f"(best {best.sustained_rate:,.0f}/s at {best.connections} connections)"
+    )
+    for level in levels:
+        p99 = percentile(level.visible, 0.99)
+        passed = p99 < TARGET_P99_VISIBLE and level.not_visible == 0
+        print(
+            f"  p99 until visible < {TARGET_P99_VISIBLE * 1000:.0f} ms at {level.connections} "
+            f"connections: {verdict(passed)} ({p99 * 1000:.0f} ms, {level.not_visible} not visible)"
+        )
+    print(
+        f"  whole stack idle < {TARGET_MEMORY_BYTES / MB:.0f} MB: "
+        f"{verdict(memory_used < TARGET_MEMORY_BYTES)} ({memory_used / MB:.0f} MB)"
+    )
