@@ -97,21 +97,22 @@ async def _one_connection(
             elapsed = time.perf_counter() - started
         except (OSError, TimeoutError, asyncio.IncompleteReadError, ValueError) as error:
             result.fail(error)
-            writer = _close(writer)
+            _close(writer)
+            writer = None
             await asyncio.sleep(0.05)
             continue
         result.count(status)
         if 200 <= status < 300:
             result.latencies.append(elapsed)
         if not keep_alive:
-            writer = _close(writer)
+            _close(writer)
+            writer = None
     _close(writer)
 
 
 def _close(writer: asyncio.StreamWriter | None) -> None:
     if writer is not None:
         writer.close()
-    return None
 
 
 async def run_load(

@@ -9,7 +9,7 @@ import time
 import asyncpg
 import nats
 import nats.js.errors
-from nats.js.api import StorageType, StreamConfig
+from nats.js.api import PubAck, StorageType, StreamConfig
 
 SCRATCH_SCHEMA = "bench_scratch"
 BENCH_STREAM = "BENCH"
@@ -69,8 +69,8 @@ async def jetstream_publishes_per_second(url: str, seconds: float) -> float:
 
 
 async def _publish_until(js: nats.js.JetStreamContext, deadline: float) -> int:
-    futures: list[asyncio.Future[object]] = []
+    futures: list[asyncio.Future[PubAck]] = []
     while time.perf_counter() < deadline:
         futures.append(await js.publish_async("bench.intake", BENCH_PAYLOAD))
     acks = await asyncio.wait_for(asyncio.gather(*futures), timeout=60)
-    return sum(1 for ack in acks if getattr(ack, "stream", None) == BENCH_STREAM)
+    return sum(1 for ack in acks if ack.stream == BENCH_STREAM)
