@@ -79,7 +79,12 @@ def _serve(service: str) -> int:
             loop.add_signal_handler(signal_number, server.stop)
         await server.serve()
 
-    asyncio.run(run())
+    try:
+        import uvloop
+    except ImportError:  # not built for this platform: the standard loop serves too
+        asyncio.run(run())
+    else:
+        uvloop.run(run())
     return 0
 
 

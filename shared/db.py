@@ -43,6 +43,11 @@ async def _init_connection(connection: asyncpg.Connection) -> None:
     )
 
 
+async def _keep_session(connection: asyncpg.Connection) -> None:
+    """Skip asyncpg's reset round trip on release: every unit of work ends its transaction,
+    and nothing sets session state on pooled connections (no LISTEN, no session locks)."""
+
+
 async def create_pool(dsn: str, schema: str, min_size: int = 2, max_size: int = 10) -> asyncpg.Pool:
     """A pool whose connections see ``schema`` first; the schema is created if missing."""
     connection = await asyncpg.connect(dsn, timeout=CONNECT_TIMEOUT)
@@ -60,6 +65,7 @@ async def create_pool(dsn: str, schema: str, min_size: int = 2, max_size: int = 
         server_settings={"search_path": schema, "application_name": f"boucle-{schema}"},
         command_timeout=30,
         timeout=CONNECT_TIMEOUT,
+        reset=_keep_session,
     )
     assert pool is not None
     return pool

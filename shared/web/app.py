@@ -38,7 +38,7 @@ from shared.web.metrics import Metrics
 from shared.web.pages import SHARED_TEMPLATES, STATIC_FILES, page
 from shared.web.problems import EXCEPTION_HANDLERS
 from shared.web.requests import request_logging
-from shared.web.security import authorize, provide_principal, public
+from shared.web.security import VerifiedTokens, authorize, provide_principal, public
 
 log = get_logger("boucle.app")
 
@@ -168,6 +168,6 @@ def _initial_state(settings: Settings, definition: ServiceDefinition, metrics: M
             "settings": settings,
             "definition": definition,
             "metrics": metrics,
-            "public_key": load_public_key(settings.auth_public_key),
+            "tokens": VerifiedTokens(load_public_key(settings.auth_public_key)),
         }
     )

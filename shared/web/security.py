@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -31,16 +32,43 @@ def _token(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
     return connection.cookies.get(SESSION_COOKIE)
 
 
-def authorize(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
-    """The app-wide guard: public routes pass; others need a valid token with a listed role."""
+class VerifiedTokens:
+    """Tokens already verified, so a busy counter does not pay an Ed25519 check per request.
+
+    Expiry is checked on every use; the cache is bounded and simply emptied when full."""
+
+    def __init__(self, public_key: Ed25519PublicKey, size: int = 4096) -> None:
+        self._public_key = public_key
+        self._size = size
+        self._known: dict[str, Principal] = {}
+
+    def verify(self, token: str) -> Principal:
+        principal = self._known.get(token)
+        if principal is None:
+            principal = verify_token(self._public_key, token)
+            if len(self._known) >= self._size:
+                self._known.clear()
+            self._known[token] = principal
+        elif principal.exp < time.time():
+            del self._known[token]
+            raise InvalidToken("the token has expired: sign in again")
+        return principal
+
+
+async def authorize(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
+    """The app-wide guard: public routes pass; others need a valid token with a listed role.
+
+    Asynchronous on purpose: Litestar runs a plain function guard in a worker thread."""
     if handler.opt.get("public"):
         return
     token = _token(connection)
     if not token:
         raise NotAuthorizedException("Sign in first: this action needs a Boucle account.")
-    public_key: Ed25519PublicKey = connection.app.state.public_key
+    tokens: VerifiedTokens = connection.app.state.tokens
     try:
-        principal = verify_token(public_key, token)
+        principal = tokens.verify(token)
     except InvalidToken as error:
         raise NotAuthorizedException(str(error).capitalize() + ".") from error
     roles: tuple[str, ...] = handler.opt.get("roles", ())

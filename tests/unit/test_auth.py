@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from shared.auth import (
     load_public_key,
     verify_token,
 )
+from shared.web.security import VerifiedTokens
 
 
 def test_a_token_issued_with_the_private_key_is_verified_with_the_public_key(
@@ -63,3 +65,22 @@ def test_the_key_pair_is_created_once(tmp_path: Path) -> None:
     ensure_keypair(tmp_path)
     assert (tmp_path / "auth-ed25519.pem").read_bytes() == first
     assert (tmp_path / "auth-ed25519.pem").stat().st_mode & 0o077 == 0
+
+
+def test_a_remembered_token_is_still_refused_once_it_expires() -> None:
+    key = Ed25519PrivateKey.generate()
+    tokens = VerifiedTokens(key.public_key())
+    token = issue_token(key, "amina", ("collector",), ttl_seconds=1)
+    assert tokens.verify(token).sub == "amina"
+    time.sleep(1.1)
+    with pytest.raises(InvalidToken, match="expired"):
+        tokens.verify(token)
+
+
+def test_remembering_tokens_does_not_let_a_forgery_through() -> None:
+    key, other = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    tokens = VerifiedTokens(key.public_key(), size=2)
+    for _ in range(3):
+        tokens.verify(issue_token(key, "amina", ("collector",)))
+    with pytest.raises(InvalidToken):
+        tokens.verify(issue_token(other, "mallory", ("admin",)))
