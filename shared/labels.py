@@ -61,6 +61,9 @@ def parse_code(raw: str) -> str:
     return text
 
 
-def passport_url(public_host: str, code: str) -> str:
-    """The upper-case URL printed in the QR code (alphanumeric mode keeps it small)."""
-    return f"HTTPS://{public_host.upper()}/D/{code}"
+def passport_url(public: str, code: str) -> str:
+    """The upper-case URL printed in the QR code (alphanumeric mode keeps it small).
+
+    ``public`` is the public host (HTTPS assumed) or the public base URL with its scheme."""
+    base = public.rstrip("/") if "://" in public else f"https://{public}"
+    return f"{base.upper()}/D/{code}"

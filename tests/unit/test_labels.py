@@ -82,3 +82,9 @@ def test_the_printed_url_is_upper_case_for_a_small_alphanumeric_qr_code() -> Non
     assert passport_url("boucle.lillemetropole.fr", "K7Q2M9XBA") == (
         "HTTPS://BOUCLE.LILLEMETROPOLE.FR/D/K7Q2M9XBA"
     )
+
+
+def test_a_development_stack_prints_its_own_address_in_the_qr_code() -> None:
+    assert passport_url("http://127.0.0.1:8001/", "K7Q2M9XBA") == (
+        "HTTP://127.0.0.1:8001/D/K7Q2M9XBA"
+    )

@@ -1,0 +1,111 @@
+"""SQL of label batches and labels."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import asyncpg
+import msgspec
+
+from shared.labels import format_code
+
+
+class Label(msgspec.Struct, frozen=True, kw_only=True):
+    code: str
+    code_display: str
+    voided: bool
+    void_reason: str | None = None
+
+
+class LabelBatch(msgspec.Struct, frozen=True, kw_only=True):
+    id: uuid.UUID
+    collection_point_id: uuid.UUID
+    label_count: int
+    created_by: str
+    created_at: datetime
+    labels: list[Label]
+
+
+async def insert_batch(
+    connection: asyncpg.Connection,
+    batch_id: uuid.UUID,
+    collection_point_id: uuid.UUID,
+    created_by: str,
+    codes: list[str],
+) -> list[str]:
+    """Record the batch and those of ``codes`` not already taken; return the ones taken."""
+    await connection.execute(
+        "INSERT INTO label_batches (id, collection_point_id, label_count, created_by) "
+        "VALUES ($1, $2, $3, $4)",
+        batch_id,
+        collection_point_id,
+        len(codes),
+        created_by,
+    )
+    return await add_labels(connection, batch_id, codes)
+
+
+async def add_labels(
+    connection: asyncpg.Connection, batch_id: uuid.UUID, codes: list[str]
+) -> list[str]:
+    """Insert ``codes`` into the batch; return those that already existed elsewhere."""
+    inserted = await connection.fetch(
+        "INSERT INTO labels (code, batch_id) SELECT unnest($2::text[]), $1 "
+        "ON CONFLICT (code) DO NOTHING RETURNING code",
+        batch_id,
+        codes,
+    )
+    fresh = {row["code"] for row in inserted}
+    return [code for code in codes if code not in fresh]
+
+
+async def get_batch(
+    connection: asyncpg.Connection | asyncpg.Pool, batch_id: uuid.UUID
+) -> LabelBatch | None:
+    row = await connection.fetchrow(
+        "SELECT id, collection_point_id, label_count, created_by, created_at "
+        "FROM label_batches WHERE id = $1",
+        batch_id,
+    )
+    if row is None:
+        return None
+    labels = await connection.fetch(
+        "SELECT code, voided_at IS NOT NULL AS voided, void_reason FROM labels "
+        "WHERE batch_id = $1 ORDER BY code",
+        batch_id,
+    )
+    return LabelBatch(
+        **dict(row),
+        labels=[
+            Label(
+                code=label["code"],
+                code_display=format_code(label["code"]),
+                voided=label["voided"],
+                void_reason=label["void_reason"],
+            )
+            for label in labels
+        ],
+    )
+
+
+async def label_point(
+    connection: asyncpg.Connection | asyncpg.Pool, code: str
+) -> asyncpg.Record | None:
+    """The label's batch point and void state, or None for a label Boucle never printed."""
+    return await connection.fetchrow(
+        "SELECT b.collection_point_id, l.voided_at FROM labels l "
+        "JOIN label_batches b ON b.id = l.batch_id WHERE l.code = $1",
+        code,
+    )
+
+
+async def void_label(connection: asyncpg.Connection, code: str, reason: str) -> bool:
+    """Void a label not yet voided; False if it was already void."""
+    voided = await connection.fetchval(
+        "UPDATE labels SET voided_at = now(), void_reason = $2 "
+        "WHERE code = $1 AND voided_at IS NULL RETURNING true",
+        code,
+        reason,
+    )
+    return bool(voided)

@@ -1,0 +1,127 @@
+"""JSON and print API of labels: batches for a point, sheets to print, single labels, void."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
+
+from services.collection_point import label_handlers
+from services.collection_point.label_sheets import (
+    FORMATS,
+    SheetName,
+    render_png,
+    render_sheets,
+    render_svg,
+)
+from services.collection_point.label_store import LabelBatch
+from shared.auth import Principal
+from shared.idempotency import fingerprint
+from shared.web.app import Runtime
+from shared.web.security import allow
+
+LABEL_ROLES = ("collector", "coordinator", "admin")
+
+
+def _public(request: Request[Any, Any, Any], runtime: Runtime) -> str:
+    """The address printed in the QR codes: the public URL, or this origin behind the proxy."""
+    return runtime.settings.public_url or str(request.base_url)
+
+
+class LabelBatchController(Controller):
+    path = "/api/v1/label-batches"
+    tags = ["labels"]
+
+    @post("/", opt=allow(*LABEL_ROLES), status_code=201)
+    async def create_label_batch(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[label_handlers.LabelBatchCreate],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+        idempotency_key: Annotated[
+            str | None, HeaderParameter(name="Idempotency-Key", max_length=200, required=False)
+        ] = None,
+    ) -> Response[bytes]:
+        """Issue new label codes to a collection point, to print before devices arrive."""
+        answer = await label_handlers.issue_batch(
+            runtime.pool,
+            principal,
+            data,
+            idempotency_key,
+            fingerprint(principal.sub, await request.body()),
+        )
+        return Response(answer.body, status_code=answer.status_code, media_type="application/json")
+
+    @get("/{batch_id:uuid}", opt=allow(*LABEL_ROLES))
+    async def get_label_batch(
+        self,
+        batch_id: FromPath[uuid.UUID],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+    ) -> LabelBatch:
+        return await label_handlers.batch_for(runtime.pool, principal, batch_id)
+
+    @get("/{batch_id:uuid}/sheet", opt=allow(*LABEL_ROLES), media_type="application/pdf")
+    async def print_label_batch(
+        self,
+        request: Request[Any, Any, Any],
+        batch_id: FromPath[uuid.UUID],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+        sheet: Annotated[SheetName, QueryParameter(name="format")] = "L7651",
+    ) -> Response[bytes]:
+        """The batch's labels (voided ones left out) as a PDF for the chosen sheet or roll.
+        Printing again is a reprint: the same codes."""
+        batch = await label_handlers.batch_for(runtime.pool, principal, batch_id)
+        codes = [label.code for label in batch.labels if not label.voided]
+        pdf = render_sheets(codes, FORMATS[sheet], _public(request, runtime))
+        return Response(
+            pdf,
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="labels-{batch_id}-{sheet}.pdf"'},
+        )
+
+
+class LabelController(Controller):
+    path = "/api/v1/labels"
+    tags = ["labels"]
+
+    @get("/{code:str}/svg", opt=allow(*LABEL_ROLES), media_type="image/svg+xml")
+    async def label_svg(
+        self,
+        request: Request[Any, Any, Any],
+        code: FromPath[str],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+    ) -> str:
+        label = await label_handlers.printable_code(runtime.pool, principal, code)
+        return render_svg(label, _public(request, runtime))
+
+    @get("/{code:str}/png", opt=allow(*LABEL_ROLES), media_type="image/png")
+    async def label_png(
+        self,
+        request: Request[Any, Any, Any],
+        code: FromPath[str],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+    ) -> bytes:
+        label = await label_handlers.printable_code(runtime.pool, principal, code)
+        return render_png(label, _public(request, runtime))
+
+    @post("/{code:str}/void", opt=allow(*LABEL_ROLES), status_code=204)
+    async def void_label(
+        self,
+        code: FromPath[str],
+        data: JSONBody[label_handlers.LabelVoid],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+    ) -> None:
+        """Void a damaged or lost label: it can no longer be attached to a device."""
+        await label_handlers.void_label(runtime.pool, principal, code, data.reason)
+
+
+ROUTES = [LabelBatchController, LabelController]
