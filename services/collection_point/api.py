@@ -10,26 +10,14 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, HeaderParameter, JSONBody
 
 from services.collection_point import handlers, store
-from services.collection_point.domain import CollectionPoint, Intake, IntakeCreate, point_scope
+from services.collection_point.domain import Intake, IntakeCreate, point_scope
 from shared.auth import Principal
 from shared.errors import NotFound
 from shared.idempotency import fingerprint
 from shared.web.app import Runtime
-from shared.web.security import allow, public
+from shared.web.security import allow
 
 COUNTER_ROLES = ("collector", "coordinator", "admin")
-
-
-class CollectionPointController(Controller):
-    path = "/api/v1/collection-points"
-    tags = ["collection points"]
-
-    @get("/", opt=public())
-    async def list_collection_points(
-        self, runtime: NamedDependency[Runtime]
-    ) -> list[CollectionPoint]:
-        """Active collection points, by commune."""
-        return await store.list_points(runtime.pool)
 
 
 class IntakeController(Controller):
@@ -68,4 +56,4 @@ class IntakeController(Controller):
         return intake
 
 
-ROUTES = [CollectionPointController, IntakeController]
+ROUTES = [IntakeController]

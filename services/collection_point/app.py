@@ -6,14 +6,14 @@ from pathlib import Path
 
 from litestar import Litestar
 
-from services.collection_point import api, consumers, labels_api
+from services.collection_point import api, consumers, labels_api, places_api
 from shared.config import Settings, load_settings
 from shared.web.app import ServiceDefinition, create_app
 
 DEFINITION = ServiceDefinition(
     name="collection_point",
     title="Points de collecte",
-    route_handlers=[*api.ROUTES, *labels_api.ROUTES],
+    route_handlers=[*places_api.ROUTES, *api.ROUTES, *labels_api.ROUTES],
     migrations=Path(__file__).parent / "migrations",
     consumers=consumers.CONSUMERS,
 )

@@ -1,62 +1,82 @@
-"""A demo territory: collection points in Lille, Roubaix, Tourcoing and Villeneuve d'Ascq."""
+"""A demo territory: collection points in Lille, Roubaix, Tourcoing and Villeneuve-d'Ascq."""
 
 from __future__ import annotations
 
 import uuid
 
-from services.collection_point import store
-from services.collection_point.domain import CollectionPoint
-from shared.db import create_pool
+from services.collection_point import places_store
+from services.collection_point.places import PlaceFields
+from shared.db import create_pool, transaction
 
 _NAMESPACE = uuid.UUID("6f1c2a52-3f7e-4c1e-9a55-b0c1e0000001")
 
-
-def _point(slug: str, **fields: str) -> CollectionPoint:
-    return CollectionPoint(id=uuid.uuid5(_NAMESPACE, slug), **fields)  # type: ignore[arg-type]
-
-
-DEMO_POINTS: tuple[CollectionPoint, ...] = (
-    _point(
-        "lille-jean-leveque",
+DEMO_PLACES: dict[str, PlaceFields] = {
+    "lille-jean-leveque": PlaceFields(
         name="Médiathèque Jean Lévêque",
         kind="library",
         address="22 rue Jean Jaurès",
         postcode="59000",
         commune="Lille",
+        insee_code="59350",
+        latitude=50.6311,
+        longitude=3.0703,
+        opening_hours="Tu-Fr 10:00-12:30,14:00-18:00; Sa 10:00-17:00; PH off",
+        accepted_types=["laptop", "desktop", "tablet", "smartphone", "monitor"],
+        accessibility="Entrée de plain-pied, ascenseur, boucle magnétique à l'accueil.",
+        phone="+33320000001",
     ),
-    _point(
-        "roubaix-mairie",
+    "roubaix-mairie": PlaceFields(
         name="Hôtel de ville de Roubaix — accueil",
         kind="town_hall",
         address="17 Grand Place",
         postcode="59100",
         commune="Roubaix",
+        insee_code="59512",
+        latitude=50.6905,
+        longitude=3.1817,
+        opening_hours="Mo-Fr 08:30-12:00,13:30-17:30; PH off",
+        accepted_types=["laptop", "tablet", "smartphone"],
+        accessibility="Accès par la rampe côté rue Pierre Motte.",
     ),
-    _point(
-        "tourcoing-centre-social",
+    "tourcoing-centre-social": PlaceFields(
         name="Centre social Boilly",
         kind="social_centre",
         address="47 rue Boilly",
         postcode="59200",
         commune="Tourcoing",
+        insee_code="59599",
+        latitude=50.7239,
+        longitude=3.1612,
+        opening_hours="Mo-Fr 09:00-12:00,14:00-18:00; Sa 09:00-12:00; PH off",
+        accepted_types=["laptop", "desktop", "tablet", "smartphone", "printer", "peripheral"],
     ),
-    _point(
-        "villeneuve-tiers-lieu",
+    "villeneuve-tiers-lieu": PlaceFields(
         name="La Fabrique du quartier",
         kind="third_place",
         address="5 place Salvador Allende",
         postcode="59650",
         commune="Villeneuve-d'Ascq",
+        insee_code="59009",
+        latitude=50.6233,
+        longitude=3.1450,
+        opening_hours="We 14:00-19:00; Sa 10:00-18:00",
+        accepted_types=["laptop", "desktop", "tablet", "smartphone", "monitor", "other"],
+        accessibility="Rez-de-chaussée, toilettes adaptées.",
     ),
-)
+}
 
 
-async def seed(dsn: str) -> list[CollectionPoint]:
+def demo_point_id(slug: str) -> uuid.UUID:
+    return uuid.uuid5(_NAMESPACE, slug)
+
+
+async def seed(dsn: str) -> list[uuid.UUID]:
+    """Create or refresh the demo places; return their ids."""
     pool = await create_pool(dsn, "collection", 1, 2)
     try:
-        async with pool.acquire() as connection:
-            for point in DEMO_POINTS:
-                await store.upsert_point(connection, point)
+        async with transaction(pool) as connection:
+            for slug, fields in DEMO_PLACES.items():
+                await places_store.save_place(connection, demo_point_id(slug), fields)
     finally:
         await pool.close()
-    return list(DEMO_POINTS)
+    return [demo_point_id(slug) for slug in DEMO_PLACES]

@@ -32,7 +32,7 @@ def run_up(data_dir: Path, demo: bool = False, free_ports: bool = False) -> int:
         if demo:
             from services.collection_point.demo import seed
 
-            point_ids = [str(point.id) for point in asyncio.run(seed(stack.postgres.dsn))]
+            point_ids = [str(point_id) for point_id in asyncio.run(seed(stack.postgres.dsn))]
         print("Boucle: starting the four services", flush=True)
         stack.start_services()
         tokens = _dev_tokens(stack, point_ids)

@@ -26,6 +26,7 @@ PUBLIC_PATHS = {
     "/metrics",
     "/static/{file_path:path}",
     "/api/v1/collection-points",
+    "/api/v1/collection-points/{place_id:uuid}",
     "/d/{code:str}",
     "/D/{code:str}",  # the QR code holds an upper-case URL
 }

@@ -27,7 +27,7 @@ async def test_a_donation_scanned_at_the_counter_shows_up_in_inventory_and_its_p
     code = generate_code()
 
     points = await http.get(f"{stack.url('collection_point')}/api/v1/collection-points")
-    assert str(collection_point.id) in {point["id"] for point in points.json()}
+    assert str(collection_point.id) in {view["place"]["id"] for view in points.json()}
 
     intake = await http.post(
         f"{stack.url('collection_point')}/api/v1/intakes",

@@ -1,0 +1,103 @@
+"""Places over real HTTP: find where to give, open now, and coordinators keep places current."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+
+from shared.devstack.stack import Stack
+from tests.stacks import token_for
+
+ALWAYS_OPEN = "24/7"
+NEVER_OPEN = "off"
+
+
+def _place(**overrides: object) -> dict[str, object]:
+    body: dict[str, object] = {
+        "name": f"Maison de quartier {uuid.uuid4().hex[:6]}",
+        "kind": "neighbourhood_house",
+        "address": "3 rue des Arts",
+        "postcode": "59800",
+        "commune": f"Testville-{uuid.uuid4().hex[:6]}",
+        "opening_hours": ALWAYS_OPEN,
+        "accepted_types": ["laptop", "tablet"],
+        "latitude": 50.63,
+        "longitude": 3.06,
+    }
+    body.update(overrides)
+    return body
+
+
+async def _create(http: httpx.AsyncClient, stack: Stack, **overrides: object) -> httpx.Response:
+    return await http.post(
+        f"{stack.url('collection_point')}/api/v1/collection-points",
+        json=_place(**overrides),
+        headers={"Authorization": f"Bearer {token_for(stack, 'coordinator')}"},
+    )
+
+
+async def test_a_citizen_finds_places_by_commune_type_and_open_now(
+    stack: Stack, http: httpx.AsyncClient
+) -> None:
+    commune = f"Wattrelos-{uuid.uuid4().hex[:6]}"
+    open_place = (await _create(http, stack, commune=commune)).json()["place"]
+    closed_place = (await _create(http, stack, commune=commune, opening_hours=NEVER_OPEN)).json()[
+        "place"
+    ]
+    screens_only = (await _create(http, stack, commune=commune, accepted_types=["monitor"])).json()[
+        "place"
+    ]
+    url = f"{stack.url('collection_point')}/api/v1/collection-points"
+
+    in_commune = (await http.get(url, params={"commune": commune.lower()})).json()
+    assert len(in_commune) == 3
+    laptops = (await http.get(url, params={"commune": commune, "accepts": "laptop"})).json()
+    assert {v["place"]["id"] for v in laptops} == {open_place["id"], closed_place["id"]}
+    open_now = (await http.get(url, params={"commune": commune, "open_now": "true"})).json()
+    assert {v["place"]["id"] for v in open_now} == {open_place["id"], screens_only["id"]}
+    assert all(v["status"]["open_now"] for v in open_now)
+
+
+async def test_unreadable_hours_and_bad_postcodes_are_refused_and_nothing_is_created(
+    stack: Stack, http: httpx.AsyncClient
+) -> None:
+    commune = f"Croix-{uuid.uuid4().hex[:6]}"
+    hours = await _create(http, stack, commune=commune, opening_hours="lundi 9h-12h")
+    postcode = await _create(http, stack, commune=commune, postcode="5900")
+    assert hours.status_code == 422
+    assert "Mo-Fr 09:00-12:00" in hours.json()["detail"]
+    assert postcode.status_code == 422
+    assert "postcode" in postcode.json()["detail"]
+    listed = await http.get(
+        f"{stack.url('collection_point')}/api/v1/collection-points", params={"commune": commune}
+    )
+    assert listed.json() == []
+
+
+async def test_only_coordinators_manage_places(stack: Stack, http: httpx.AsyncClient) -> None:
+    answer = await http.post(
+        f"{stack.url('collection_point')}/api/v1/collection-points",
+        json=_place(),
+        headers={"Authorization": f"Bearer {token_for(stack, 'collector')}"},
+    )
+    assert answer.status_code == 403
+
+
+async def test_a_stale_edit_does_not_overwrite_a_newer_one(
+    stack: Stack, http: httpx.AsyncClient
+) -> None:
+    created = await _create(http, stack)
+    place_id = created.json()["place"]["id"]
+    etag = created.headers["etag"]
+    url = f"{stack.url('collection_point')}/api/v1/collection-points/{place_id}"
+    headers = {"Authorization": f"Bearer {token_for(stack, 'coordinator')}"}
+    first = await http.patch(
+        url, json=_place(name="Maison des Arts"), headers={**headers, "If-Match": etag}
+    )
+    stale = await http.patch(
+        url, json=_place(name="Maison Arts"), headers={**headers, "If-Match": etag}
+    )
+    assert first.status_code == 200
+    assert stale.status_code == 409
+    assert (await http.get(url)).json()["place"]["name"] == "Maison des Arts"
