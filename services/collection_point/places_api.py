@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from litestar import Controller, Response, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 
 from services.collection_point import places_store
+from services.collection_point.open_data import places_csv, places_geojson
 from services.collection_point.places import PlaceFields, PlaceView, view
 from shared.contracts.collection import DeviceType
 from shared.db import transaction
@@ -98,4 +99,25 @@ class CollectionPointController(Controller):
         return Response(view(place, utc_now()), headers={"ETag": _etag(place.version)})
 
 
-ROUTES = [CollectionPointController]
+class OpenDataController(Controller):
+    path = "/api/v1/open-data"
+    tags = ["open data"]
+
+    @get("/collection-points.csv", opt=public(), media_type="text/csv; charset=utf-8")
+    async def collection_points_csv(self, runtime: NamedDependency[Runtime]) -> Response[str]:
+        """Collection points in the "lieux de médiation numérique" standard, v1.0.1."""
+        places = await places_store.list_places(runtime.pool)
+        source = runtime.settings.public_url or "Boucle"
+        return Response(
+            places_csv(places, source),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="lieux-collecte-boucle.csv"'},
+        )
+
+    @get("/collection-points.geojson", opt=public(), media_type="application/geo+json")
+    async def collection_points_geojson(self, runtime: NamedDependency[Runtime]) -> dict[str, Any]:
+        """Collection points with coordinates, as a GeoJSON FeatureCollection."""
+        return places_geojson(await places_store.list_places(runtime.pool))
+
+
+ROUTES = [CollectionPointController, OpenDataController]

@@ -27,8 +27,15 @@ PUBLIC_PATHS = {
     "/static/{file_path:path}",
     "/api/v1/collection-points",
     "/api/v1/collection-points/{place_id:uuid}",
+    "/api/v1/open-data/collection-points.csv",
+    "/api/v1/open-data/collection-points.geojson",
     "/d/{code:str}",
     "/D/{code:str}",  # the QR code holds an upper-case URL
+    # Signing in and out, renewing a session, choosing a password from a one-time link.
+    "/auth/sign-in",
+    "/auth/sign-out",
+    "/auth/refresh",
+    "/auth/reset/{secret:str}",
 }
 
 

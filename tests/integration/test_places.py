@@ -101,3 +101,15 @@ async def test_a_stale_edit_does_not_overwrite_a_newer_one(
     assert first.status_code == 200
     assert stale.status_code == 409
     assert (await http.get(url)).json()["place"]["name"] == "Maison des Arts"
+
+
+async def test_the_open_data_exports_list_every_active_place(
+    stack: Stack, http: httpx.AsyncClient
+) -> None:
+    created = (await _create(http, stack)).json()["place"]
+    base = f"{stack.url('collection_point')}/api/v1/open-data"
+    csv_answer = await http.get(f"{base}/collection-points.csv")
+    geojson = await http.get(f"{base}/collection-points.geojson")
+    assert csv_answer.headers["content-type"].startswith("text/csv")
+    assert created["id"] in csv_answer.text
+    assert created["id"] in {feature["id"] for feature in geojson.json()["features"]}
