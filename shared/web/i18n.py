@@ -72,6 +72,77 @@ CATALOGS: dict[str, dict[str, str]] = {
         "month.10": "octobre",
         "month.11": "novembre",
         "month.12": "décembre",
+        "account_nav": "Compte",
+        "sign_in": "Se connecter",
+        "sign_out": "Se déconnecter",
+        "sign_in_title": "Connexion",
+        "login": "Identifiant",
+        "password": "Mot de passe",
+        "forgot_password": "Mot de passe oublié ? Demandez à un administrateur un lien de "
+        "réinitialisation.",
+        "notice.signed_out": "Vous êtes déconnecté.",
+        "notice.session_ended": "Votre session a pris fin. Connectez-vous à nouveau.",
+        "notice.password_set": "Votre mot de passe est enregistré. Vous pouvez vous connecter.",
+        "notice.disabled": "Ce compte est désactivé. Adressez-vous à un administrateur.",
+        "notice.password_changed": "Votre mot de passe a été changé. Vos autres sessions sont "
+        "fermées.",
+        "account_error.wrong_credentials": "Identifiant ou mot de passe incorrect.",
+        "account_error.disabled": "Ce compte est désactivé. Adressez-vous à un administrateur.",
+        "account_error.too_many_attempts": "Trop de tentatives. Réessayez dans {minutes} "
+        "minute(s).",
+        "account_error.session_ended": "Votre session a pris fin. Connectez-vous à nouveau.",
+        "account_error.invalid_account": "L'identifiant compte de 2 à 64 lettres minuscules, "
+        "chiffres, points, tirets ou soulignés ; le nom affiché de 1 à 120 caractères.",
+        "account_error.invalid_roles": "Choisissez au moins un rôle.",
+        "account_error.password_too_short": "Le mot de passe doit compter au moins 12 caractères "
+        "; quelques mots sans rapport entre eux font un bon mot de passe.",
+        "account_error.password_has_login": "Le mot de passe ne doit pas contenir l'identifiant.",
+        "account_error.login_taken": "Cet identifiant est déjà pris.",
+        "account_error.no_password_here": "Cette session n'est pas liée à un compte : aucun mot "
+        "de passe à changer.",
+        "account_error.wrong_current_password": "Le mot de passe actuel est incorrect. Rien n'a "
+        "été changé.",
+        "account_error.link_unusable": "Ce lien est inconnu, déjà utilisé ou expiré. Demandez-en "
+        "un nouveau à un administrateur.",
+        "account_error.passwords_differ": "Les deux nouveaux mots de passe sont différents.",
+        "change_password_title": "Changer mon mot de passe",
+        "current_password": "Mot de passe actuel",
+        "new_password": "Nouveau mot de passe",
+        "confirm_password": "Nouveau mot de passe, une seconde fois",
+        "password_rule": "Au moins 12 caractères, sans l'identifiant.",
+        "save_password": "Enregistrer le mot de passe",
+        "reset_title": "Choisir un mot de passe",
+        "reset_intro": "Choisissez le mot de passe du compte {login}. Ce lien ne sert qu'une fois.",
+        "reset_link_title": "Lien à usage unique",
+        "account_created": "Le compte {login} ({name}) est créé. Transmettez ce lien à cette "
+        "personne pour qu'elle choisisse son mot de passe :",
+        "reset_link_intro": "Transmettez ce lien à {name} ({login}) pour qu'elle choisisse un "
+        "nouveau mot de passe :",
+        "reset_link_rule": "Le lien sert une seule fois et expire dans 24 heures. Il n'est "
+        "affiché qu'ici.",
+        "back_to_accounts": "Retour aux comptes",
+        "accounts_title": "Comptes",
+        "accounts_caption": "{count} compte(s)",
+        "display_name": "Nom affiché",
+        "roles": "Rôles",
+        "scopes": "Périmètre",
+        "scopes_hint": "Par exemple collection_point:<identifiant>, séparés par des espaces.",
+        "account_state": "État",
+        "actions": "Actions",
+        "enabled": "Actif",
+        "disabled": "Désactivé",
+        "issue_reset_link": "Lien de réinitialisation",
+        "disable": "Désactiver",
+        "add_account": "Ajouter un compte",
+        "role.collector": "Agent de point de collecte",
+        "role.refurbisher": "Reconditionneur",
+        "role.erasure_officer": "Responsable de l'effacement",
+        "role.social_worker": "Travailleur social",
+        "role.coordinator": "Coordination",
+        "role.admin": "Administration",
+        "error.429": "Trop de tentatives. Patientez quelques minutes avant de réessayer.",
+        "error.reason.csrf": "Le formulaire a expiré ou ne vient pas de Boucle. Rechargez la page "
+        "et envoyez-le à nouveau. Rien n'a été changé.",
     },
     "en": {
         "skip_to_content": "Skip to content",
@@ -135,6 +206,72 @@ CATALOGS: dict[str, dict[str, str]] = {
         "month.10": "October",
         "month.11": "November",
         "month.12": "December",
+        "account_nav": "Account",
+        "sign_in": "Sign in",
+        "sign_out": "Sign out",
+        "sign_in_title": "Sign in",
+        "login": "Login",
+        "password": "Password",
+        "forgot_password": "Forgot your password? Ask an administrator for a reset link.",
+        "notice.signed_out": "You are signed out.",
+        "notice.session_ended": "Your session has ended. Sign in again.",
+        "notice.password_set": "Your password is saved. You can sign in.",
+        "notice.disabled": "This account is disabled. Ask an administrator.",
+        "notice.password_changed": "Your password was changed. Your other sessions are closed.",
+        "account_error.wrong_credentials": "Wrong login or password.",
+        "account_error.disabled": "This account is disabled. Ask an administrator.",
+        "account_error.too_many_attempts": "Too many attempts. Try again in {minutes} minute(s).",
+        "account_error.session_ended": "Your session has ended. Sign in again.",
+        "account_error.invalid_account": "A login has 2 to 64 lower-case letters, digits, dots, "
+        "dashes or underscores; a display name 1 to 120 characters.",
+        "account_error.invalid_roles": "Choose at least one role.",
+        "account_error.password_too_short": "The password needs at least 12 characters; a few "
+        "unrelated words make a good one.",
+        "account_error.password_has_login": "The password must not contain the login.",
+        "account_error.login_taken": "This login is already taken.",
+        "account_error.no_password_here": "This session is not tied to an account: no password to "
+        "change.",
+        "account_error.wrong_current_password": "The current password is wrong. Nothing was "
+        "changed.",
+        "account_error.link_unusable": "This link is unknown, already used or expired. Ask an "
+        "administrator for a new one.",
+        "account_error.passwords_differ": "The two new passwords differ.",
+        "change_password_title": "Change my password",
+        "current_password": "Current password",
+        "new_password": "New password",
+        "confirm_password": "New password, once more",
+        "password_rule": "At least 12 characters, without the login.",
+        "save_password": "Save the password",
+        "reset_title": "Choose a password",
+        "reset_intro": "Choose the password of the account {login}. This link works only once.",
+        "reset_link_title": "One-time link",
+        "account_created": "The account {login} ({name}) is created. Give this link to that "
+        "person so they choose their password:",
+        "reset_link_intro": "Give this link to {name} ({login}) so they choose a new password:",
+        "reset_link_rule": "The link works once and expires in 24 hours. It is shown only here.",
+        "back_to_accounts": "Back to the accounts",
+        "accounts_title": "Accounts",
+        "accounts_caption": "{count} account(s)",
+        "display_name": "Display name",
+        "roles": "Roles",
+        "scopes": "Scope",
+        "scopes_hint": "For example collection_point:<id>, separated by spaces.",
+        "account_state": "State",
+        "actions": "Actions",
+        "enabled": "Enabled",
+        "disabled": "Disabled",
+        "issue_reset_link": "Reset link",
+        "disable": "Disable",
+        "add_account": "Add an account",
+        "role.collector": "Collection-point agent",
+        "role.refurbisher": "Refurbisher",
+        "role.erasure_officer": "Erasure officer",
+        "role.social_worker": "Social worker",
+        "role.coordinator": "Coordinator",
+        "role.admin": "Administrator",
+        "error.429": "Too many attempts. Wait a few minutes before trying again.",
+        "error.reason.csrf": "The form has expired or does not come from Boucle. Reload the page "
+        "and send it again. Nothing was changed.",
     },
 }
 
@@ -156,3 +293,12 @@ def translator(language: str) -> Any:
         return text.format(**values) if values else text
 
     return translate
+
+
+def register(catalogs: dict[str, dict[str, str]]) -> None:
+    """Add a service's own messages; a key defined twice is a mistake, refused."""
+    for language, messages in catalogs.items():
+        clash = set(messages) & set(CATALOGS[language])
+        if clash:
+            raise ValueError(f"messages defined twice: {', '.join(sorted(clash))}")
+        CATALOGS[language].update(messages)
