@@ -1,0 +1,171 @@
+"""Certified data erasure: the rules a certificate must satisfy (NIST SP 800-88 Appendix G,
+décret 2022-190). Pure: no I/O; the use cases store what these functions accept."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+import msgspec
+
+from shared.errors import DomainError
+
+Level = Literal["clear", "purge", "destroy"]
+Method = Literal[
+    "overwrite",
+    "block_erase",
+    "crypto_erase",
+    "sanitize",
+    "factory_reset",
+    "degauss",
+    "physical_destruction",
+]
+MediaType = Literal["magnetic", "flash", "hybrid"]
+Verification = Literal["full", "quick_sampling", "other"]
+PHONE_LIKE = frozenset({"smartphone", "tablet"})
+
+METHODS_BY_LEVEL: dict[str, frozenset[str]] = {
+    "clear": frozenset({"overwrite", "factory_reset"}),
+    "purge": frozenset({"block_erase", "crypto_erase", "sanitize", "degauss"}),
+    "destroy": frozenset({"physical_destruction"}),
+}
+
+
+class ErasureRefused(DomainError):
+    """A certificate that would not prove the data is gone: nothing is recorded."""
+
+
+class Officer(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    name: str
+    roles: tuple[str, ...]
+
+    @property
+    def is_erasure_officer(self) -> bool:
+        return "erasure_officer" in self.roles
+
+
+class MediumErasure(msgspec.Struct, frozen=True, kw_only=True):
+    media_type: MediaType
+    manufacturer: str = ""
+    model: str = ""
+    serial: str = ""
+    level: Level
+    method: Method
+    tool: str
+    tool_version: str = ""
+    verification: Verification
+    started_at: datetime
+    ended_at: datetime
+    tool_log_sha256: str = ""
+
+
+class PhoneChecklist(msgspec.Struct, frozen=True, kw_only=True):
+    """What a phone or tablet needs beyond a factory reset (no open tool records this)."""
+
+    factory_reset: bool
+    accounts_and_activation_lock_removed: bool
+    sim_removed: bool
+    memory_card_removed: bool
+    mdm_checked: bool
+
+
+class Certificate(msgspec.Struct, frozen=True, kw_only=True):
+    id: uuid.UUID
+    device_label: str
+    device_type: str
+    media: tuple[MediumErasure, ...]
+    phone_checklist: PhoneChecklist | None
+    performed_by: Officer
+    validated_by: Officer
+    issued_at: datetime
+
+
+def certify(
+    certificate_id: uuid.UUID,
+    device_label: str,
+    device_type: str,
+    media: tuple[MediumErasure, ...],
+    phone_checklist: PhoneChecklist | None,
+    performed_by: Officer,
+    validated_by: Officer,
+    issued_at: datetime,
+) -> Certificate:
+    """Accept a certificate only if every rule holds; otherwise say which one does not."""
+    _check_people(performed_by, validated_by)
+    if not media:
+        raise ErasureRefused(
+            "A certificate lists at least one storage medium; for a device with none, an "
+            "erasure officer states “no storage” instead."
+        )
+    for index, medium in enumerate(media, start=1):
+        _check_medium(index, medium)
+    if device_type in PHONE_LIKE:
+        _check_phone(phone_checklist)
+    return Certificate(
+        id=certificate_id,
+        device_label=device_label,
+        device_type=device_type,
+        media=media,
+        phone_checklist=phone_checklist,
+        performed_by=performed_by,
+        validated_by=validated_by,
+        issued_at=issued_at,
+    )
+
+
+def _check_people(performed_by: Officer, validated_by: Officer) -> None:
+    if not performed_by.is_erasure_officer:
+        raise ErasureRefused(
+            f"{performed_by.name} is not an erasure officer: only trained erasure officers "
+            "certify an erasure (a refurbisher may prepare it)."
+        )
+    if not validated_by.is_erasure_officer:
+        raise ErasureRefused(f"{validated_by.name} is not an erasure officer and cannot validate.")
+    if validated_by.id == performed_by.id:
+        raise ErasureRefused(
+            "The erasure must be validated by a second erasure officer, not by the person "
+            "who did it."
+        )
+
+
+def _check_medium(index: int, medium: MediumErasure) -> None:
+    where = f"Medium {index}" + (f" ({medium.serial})" if medium.serial else "")
+    if medium.method not in METHODS_BY_LEVEL[medium.level]:
+        allowed = ", ".join(sorted(METHODS_BY_LEVEL[medium.level]))
+        raise ErasureRefused(
+            f"{where}: “{medium.method}” is not a {medium.level} method (use {allowed})."
+        )
+    if medium.media_type in {"flash", "hybrid"} and medium.method == "overwrite":
+        raise ErasureRefused(
+            f"{where}: overwriting does not reach all of a flash memory's cells; use the "
+            "drive's sanitize or cryptographic erase (NIST SP 800-88, ANSSI)."
+        )
+    if medium.ended_at <= medium.started_at:
+        raise ErasureRefused(f"{where}: the erasure must end after it started.")
+    if medium.tool_log_sha256 and len(medium.tool_log_sha256) != 64:
+        raise ErasureRefused(f"{where}: the tool log hash must be a SHA-256 (64 hex digits).")
+
+
+def _check_phone(checklist: PhoneChecklist | None) -> None:
+    missing = (
+        [name for name, done in msgspec.structs.asdict(checklist).items() if not done]
+        if checklist
+        else list(PhoneChecklist.__struct_fields__)
+    )
+    if missing:
+        raise ErasureRefused(
+            "For a phone or tablet, every checklist step must be done: "
+            + ", ".join(name.replace("_", " ") for name in missing)
+            + "."
+        )
+
+
+def state_no_storage(officer: Officer) -> None:
+    """Only an erasure officer may state that a device holds no storage at all."""
+    if not officer.is_erasure_officer:
+        raise ErasureRefused(
+            f"{officer.name} is not an erasure officer: only an erasure officer may state "
+            "that a device holds no storage."
+        )
