@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import msgspec
-from opening_hours import OpeningHours, ParserError
+from opening_hours import OpeningHours, ParserError  # type: ignore[attr-defined]
 
 from shared.errors import DomainError
 
