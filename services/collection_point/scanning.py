@@ -10,6 +10,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from shared.errors import DomainError
 from shared.labels import LabelError, parse_code
 
+QR_ONLY = zxingcpp.barcode_formats_from_str("QRCode")
 MAX_PIXELS = 40_000_000  # a 12 MP phone photo is far below; a decompression bomb is not
 
 
@@ -27,7 +28,7 @@ def label_in_photo(photo: bytes) -> str:
     except (UnidentifiedImageError, OSError) as error:
         raise UnreadablePhoto("This file is not a photo (JPEG, PNG or WebP).") from error
     codes = set()
-    for result in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode):
+    for result in zxingcpp.read_barcodes(image, formats=QR_ONLY):
         try:
             codes.add(parse_code(result.text))
         except LabelError:
