@@ -6,13 +6,17 @@ from collections.abc import Awaitable, Callable
 
 import asyncpg
 
-from services.inventory import handlers
+from services.inventory import handlers, reservations
+from services.inventory.facts import DEVICE_FACTS
 from shared.contracts.collection import DeviceReceived
+from shared.contracts.purchase import ReservationRequested
 from shared.contracts.streams import consumption_of
 from shared.events import Event
 
 HANDLERS: dict[type[Event], Callable[[asyncpg.Connection, Event], Awaitable[None]]] = {
     DeviceReceived: handlers.register_received_device,
+    ReservationRequested: reservations.answer_reservation_request,
+    **dict.fromkeys(DEVICE_FACTS, handlers.apply_device_fact),
 }
 
 
@@ -23,4 +27,7 @@ async def apply(connection: asyncpg.Connection, event: Event) -> None:
         await handler(connection, event)
 
 
-CONSUMERS = [(consumption_of("inventory", "COLLECTION"), apply)]
+CONSUMERS = [
+    (consumption_of("inventory", stream), apply)
+    for stream in ("COLLECTION", "REFURBISHMENT", "PURCHASE")
+]

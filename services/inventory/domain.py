@@ -1,4 +1,4 @@
-"""The device lifecycle: states and the transitions inventory allows (pure, no I/O)."""
+"""The device lifecycle: states, the transitions inventory allows, and its refusals (pure)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ class State(StrEnum):
 
 
 TRANSITIONS: dict[State, frozenset[State]] = {
-    State.RECEIVED: frozenset({State.IN_TRANSIT, State.RECYCLED}),
+    # straight to a workshop as well, until shipments from collection points are tracked
+    State.RECEIVED: frozenset({State.IN_TRANSIT, State.IN_REFURBISHMENT, State.RECYCLED}),
     State.IN_TRANSIT: frozenset({State.IN_REFURBISHMENT, State.RECYCLED}),
     State.IN_REFURBISHMENT: frozenset({State.READY, State.RECYCLED, State.DISMANTLED}),
     State.READY: frozenset({State.RESERVED}),
@@ -32,15 +33,27 @@ TRANSITIONS: dict[State, frozenset[State]] = {
     State.DELIVERED: frozenset({State.RETURNED}),
     State.RETURNED: frozenset({State.IN_REFURBISHMENT}),
     State.RECYCLED: frozenset(),
-    State.DISMANTLED: frozenset(),
+    State.DISMANTLED: frozenset({State.RECYCLED}),  # parts harvested, then the rest recycled
 }
 
 
-class IllegalTransition(Conflict):
+class TransitionRefused(Conflict):
+    """A fact that the lifecycle refuses; the message is the reason a coordinator reads."""
+
+
+class IllegalTransition(TransitionRefused):
     def __init__(self, current: State, target: State) -> None:
         super().__init__(f"A device that is {current} cannot become {target}.")
         self.current = current
         self.target = target
+
+
+class ReservationRefused(TransitionRefused):
+    """A reservation request answered no (an answer to the requester, not an anomaly)."""
+
+
+class NotYet(Exception):
+    """The fact depends on another one not applied yet (events may arrive out of order)."""
 
 
 def check_transition(current: State, target: State) -> None:
@@ -67,3 +80,11 @@ class Device(msgspec.Struct, frozen=True, kw_only=True):
     registered_at: datetime
     state_since: datetime
     history: list[HistoryEntry]
+
+    def stages(self) -> list[HistoryEntry]:
+        """The history as a person reads it: the first entry of each state it went through."""
+        return [
+            entry
+            for previous, entry in zip([None, *self.history], self.history, strict=False)
+            if previous is None or previous.state is not entry.state
+        ]

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-import asyncpg
+import uuid
 
-from services.inventory import store
-from services.inventory.domain import HistoryEntry, State
+import asyncpg
+import msgspec
+
+from services.inventory import lifecycle_store, store
+from services.inventory.domain import HistoryEntry, NotYet, State, TransitionRefused
+from services.inventory.facts import WORKSHOP_FACTS, apply_fact, require_in_sequence
+from services.inventory.lifecycle import Lifecycle
+from services.inventory.lifecycle_store import RegisteredDevice
+from services.inventory.steps import PRODUCER, Step, record_step
+from shared.bus import RetryLater
 from shared.contracts.collection import DeviceReceived
 from shared.contracts.inventory import DeviceStateChanged
+from shared.contracts.purchase import DeviceHandedOver, DeviceReturned, ReservationReleased
+from shared.contracts.refurbishment import DeviceCheckedIn, DeviceGraded
 from shared.events import Event
 from shared.logging import get_logger
 from shared.outbox import add_events
 
-PRODUCER = "inventory"
 log = get_logger("boucle.inventory")
 
 
@@ -26,6 +35,7 @@ async def register_received_device(connection: asyncpg.Connection, event: Event)
         event.device_type,
         State.RECEIVED,
         event.occurred_at,
+        event.collection_point_name,
     ):
         log.warning("device_already_registered", label=event.label)
         return
@@ -55,3 +65,61 @@ async def register_received_device(connection: asyncpg.Connection, event: Event)
             )
         ],
     )
+
+
+async def locked_device(connection: asyncpg.Connection, event: Event) -> RegisteredDevice:
+    """The device ``event`` is about, locked; retried later while it is not registered."""
+    device = await lifecycle_store.device_for_update(connection, event.aggregate_id)
+    if device is None:
+        raise RetryLater(f"device {event.aggregate_id} is not registered yet")
+    return device
+
+
+async def apply_device_fact(connection: asyncpg.Connection, event: Event) -> None:
+    """Apply a workshop's or a hand-over's fact; a refused one is recorded, never half-applied."""
+    device = await locked_device(connection, event)
+    ends_reservation = reservation_ended_by(event)
+    if ends_reservation is not None:
+        request_id, _ = ends_reservation
+        if await lifecycle_store.reservation_status(connection, request_id) is None:
+            raise RetryLater(f"reservation request {request_id} has not been applied yet")
+    workshop_fact = isinstance(event, WORKSHOP_FACTS)
+    after: Lifecycle | None
+    try:
+        if workshop_fact:
+            require_in_sequence(device.refurbishment_facts_seen, event.aggregate_version)
+        after = apply_fact(device.lifecycle, event)
+    except NotYet as reason:
+        raise RetryLater(str(reason)) from reason
+    except TransitionRefused as refusal:
+        await lifecycle_store.record_rejection(connection, device, event, str(refusal))
+        log.info("transition_rejected", device_id=str(device.id), reason=str(refusal))
+        after = None
+    if workshop_fact:
+        await lifecycle_store.note_refurbishment_fact(
+            connection, device.id, event.aggregate_version
+        )
+    if after is None:
+        return
+    specs = msgspec.to_builtins(event.specs) if isinstance(event, DeviceGraded) else None
+    await record_step(connection, device, after, Step.of(event), place_after(device, event), specs)
+    if ends_reservation is not None:
+        await lifecycle_store.end_reservation(connection, *ends_reservation, event.occurred_at)
+
+
+def reservation_ended_by(event: Event) -> tuple[uuid.UUID, str] | None:
+    """The request whose reservation ``event`` ends, and how it ends."""
+    if isinstance(event, ReservationReleased):
+        return event.request_id, "released"
+    if isinstance(event, DeviceHandedOver):
+        return event.request_id, "delivered"
+    return None
+
+
+def place_after(device: RegisteredDevice, event: Event) -> str:
+    """Where the device is once ``event`` applies (a place's name, never a person)."""
+    if isinstance(event, DeviceCheckedIn):
+        return event.workshop_name
+    if isinstance(event, DeviceHandedOver | DeviceReturned):
+        return ""  # with a household, whose whereabouts inventory never knows
+    return device.place_name

@@ -18,16 +18,18 @@ async def insert_device(
     device_type: str,
     state: State,
     at: datetime,
+    place_name: str = "",
 ) -> bool:
     """False when the device (or its label) is already registered."""
     inserted = await connection.fetchval(
-        "INSERT INTO devices (id, label, device_type, state, registered_at, state_since) "
-        "VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT DO NOTHING RETURNING true",
+        "INSERT INTO devices (id, label, device_type, state, registered_at, state_since, "
+        "place_name) VALUES ($1, $2, $3, $4, $5, $5, $6) ON CONFLICT DO NOTHING RETURNING true",
         device_id,
         label,
         device_type,
         state.value,
         at,
+        place_name,
     )
     return bool(inserted)
 

@@ -36,6 +36,8 @@ class Consumption(msgspec.Struct, frozen=True):
 
 CONSUMERS: tuple[Consumption, ...] = (
     Consumption("inventory", "COLLECTION", "collection.>"),
+    Consumption("inventory", "REFURBISHMENT", "refurbishment.>"),
+    Consumption("inventory", "PURCHASE", "purchase.>"),
     Consumption("collection_point", "INVENTORY", "inventory.>"),
 )
 

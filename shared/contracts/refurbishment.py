@@ -1,0 +1,95 @@
+"""Events published by ``refurbishment`` on ``refurbishment.>``: facts stated by a workshop.
+
+Every event's ``aggregate_id`` is the device id. Inventory applies them through the device
+lifecycle; until shipments between collection points and workshops are tracked, a device is
+checked in straight from ``received`` as well as from ``in_transit``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Literal
+
+import msgspec
+
+from shared.events import Event, registry
+
+Grade = Literal["A", "B", "C"]
+
+
+class SpecsSummary(msgspec.Struct, frozen=True, kw_only=True):
+    """What matching a device to a request needs to know (never anything about its donor)."""
+
+    brand: str = ""
+    model: str = ""
+    processor: str = ""
+    memory_gb: int = 0
+    storage_gb: int = 0
+    screen_inches: float = 0.0
+    operating_system: str = ""
+
+
+@registry.register
+class DeviceCheckedIn(Event, frozen=True, kw_only=True):
+    """A workshop checked a device in: it enters (or, once returned, re-enters) refurbishment.
+
+    Accepted from ``received`` and ``in_transit`` (shipments are not tracked yet) and from
+    ``returned``; every check-in asks for a new erasure and a new grade before release.
+    """
+
+    subject = "refurbishment.device.checked_in"
+    description = "A workshop checked a device in for refurbishment."
+
+    workshop_id: uuid.UUID
+    workshop_name: str = ""
+
+
+@registry.register
+class DeviceErased(Event, frozen=True, kw_only=True):
+    """The device's data was erased under a certificate, or an erasure officer stated that it
+    has no storage at all (then ``certificate_id`` is empty and ``no_storage`` is true)."""
+
+    subject = "refurbishment.device.erased"
+    description = "The device's data was erased (certificate) or it has no storage (stated)."
+
+    certificate_id: uuid.UUID | None = None
+    no_storage: bool = False
+
+
+@registry.register
+class DeviceGraded(Event, frozen=True, kw_only=True):
+    """The device was tested and graded (A: light traces at most, B: visible wear, C: works,
+    marked). Never "as new": French law forbids calling a refurbished device that."""
+
+    subject = "refurbishment.device.graded"
+    description = "The device was tested and given a grade, with a summary of its specs."
+
+    grade: Grade
+    functional_pass: bool
+    specs: SpecsSummary = msgspec.field(default_factory=SpecsSummary)
+
+
+@registry.register
+class DeviceReleased(Event, frozen=True, kw_only=True):
+    """The workshop released the device for a second life."""
+
+    subject = "refurbishment.device.released"
+    description = "The workshop released the refurbished device for a second life."
+
+
+@registry.register
+class DeviceRecycled(Event, frozen=True, kw_only=True):
+    """The device cannot be reused and went to a recycling channel."""
+
+    subject = "refurbishment.device.recycled"
+    description = "The device went to a recycling channel."
+
+    reason: str
+
+
+@registry.register
+class DeviceDismantled(Event, frozen=True, kw_only=True):
+    """The device was taken apart for spare parts (what is left is recycled later)."""
+
+    subject = "refurbishment.device.dismantled"
+    description = "The device was taken apart for spare parts."
