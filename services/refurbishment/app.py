@@ -6,14 +6,17 @@ from pathlib import Path
 
 from litestar import Litestar
 
+from services.refurbishment import api, consumers, pages
 from shared.config import Settings, load_settings
 from shared.web.app import ServiceDefinition, create_app
 
 DEFINITION = ServiceDefinition(
     name="refurbishment",
     title="Reconditionnement",
-    route_handlers=[],
+    route_handlers=[*api.ROUTES, *pages.ROUTES],
     migrations=Path(__file__).parent / "migrations",
+    templates=Path(__file__).parent / "templates",
+    consumers=consumers.CONSUMERS,
 )
 
 

@@ -94,15 +94,7 @@ def certify(
 ) -> Certificate:
     """Accept a certificate only if every rule holds; otherwise say which one does not."""
     _check_people(performed_by, validated_by)
-    if not media:
-        raise ErasureRefused(
-            "A certificate lists at least one storage medium; for a device with none, an "
-            "erasure officer states “no storage” instead."
-        )
-    for index, medium in enumerate(media, start=1):
-        _check_medium(index, medium)
-    if device_type in PHONE_LIKE:
-        _check_phone(phone_checklist)
+    check_media(device_type, media, phone_checklist)
     return Certificate(
         id=certificate_id,
         device_label=device_label,
@@ -113,6 +105,21 @@ def certify(
         validated_by=validated_by,
         issued_at=issued_at,
     )
+
+
+def check_media(
+    device_type: str, media: tuple[MediumErasure, ...], phone_checklist: PhoneChecklist | None
+) -> None:
+    """The rules on what was erased and how, checked as soon as an erasure is recorded."""
+    if not media:
+        raise ErasureRefused(
+            "A certificate lists at least one storage medium; for a device with none, an "
+            "erasure officer states “no storage” instead."
+        )
+    for index, medium in enumerate(media, start=1):
+        _check_medium(index, medium)
+    if device_type in PHONE_LIKE:
+        _check_phone(phone_checklist)
 
 
 def _check_people(performed_by: Officer, validated_by: Officer) -> None:

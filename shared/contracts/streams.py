@@ -39,6 +39,7 @@ CONSUMERS: tuple[Consumption, ...] = (
     Consumption("inventory", "REFURBISHMENT", "refurbishment.>"),
     Consumption("inventory", "PURCHASE", "purchase.>"),
     Consumption("collection_point", "INVENTORY", "inventory.>"),
+    Consumption("refurbishment", "COLLECTION", "collection.>"),
 )
 
 

@@ -29,6 +29,9 @@ PUBLIC_PATHS = {
     "/api/v1/collection-points/{place_id:uuid}",
     "/api/v1/open-data/collection-points.csv",
     "/api/v1/open-data/collection-points.geojson",
+    "/lieux",
+    "/lieux/{place_id:uuid}",
+    "/verifier",
     "/d/{code:str}",
     "/D/{code:str}",  # the QR code holds an upper-case URL
     # Signing in and out, renewing a session, choosing a password from a one-time link.

@@ -1,0 +1,189 @@
+"""JSON API of the bench: workshops, check-in, erasure, grade, release, recycle."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
+
+from services.refurbishment import handlers, store
+from services.refurbishment.bench import (
+    CheckIn,
+    ErasurePreparation,
+    GradeGiven,
+    Recycling,
+    WorkOrder,
+)
+from shared.auth import Principal
+from shared.errors import NotFound
+from shared.events import uuid7
+from shared.web.app import Runtime
+from shared.web.security import allow
+
+BENCH = ("refurbisher", "erasure_officer", "coordinator", "admin")
+OFFICERS = ("erasure_officer",)
+
+
+class WorkshopCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    name: Annotated[str, msgspec.Meta(min_length=2, max_length=200)]
+    commune: Annotated[str, msgspec.Meta(max_length=100)] = ""
+
+
+class Workshop(msgspec.Struct, frozen=True, kw_only=True):
+    id: uuid.UUID
+    name: str
+    commune: str
+
+
+class ErasureRecorded(msgspec.Struct, frozen=True, kw_only=True):
+    erasure_id: uuid.UUID
+
+
+class CertificateIssued(msgspec.Struct, frozen=True, kw_only=True):
+    erasure_id: uuid.UUID
+    sha256: str
+    pdf: str
+
+
+def verify_url(request: Request[Any, Any, Any], runtime: Runtime) -> str:
+    base = runtime.settings.public_url or str(request.base_url)
+    return f"{base.rstrip('/')}/verifier"
+
+
+class WorkshopController(Controller):
+    path = "/api/v1/workshops"
+    tags = ["workshops"]
+
+    @post("/", opt=allow("coordinator", "admin"), status_code=201)
+    async def create_workshop(
+        self, data: JSONBody[WorkshopCreate], runtime: NamedDependency[Runtime]
+    ) -> Workshop:
+        workshop = Workshop(id=uuid7(), name=data.name, commune=data.commune)
+        await store.upsert_workshop(runtime.pool, workshop.id, workshop.name, workshop.commune)
+        return workshop
+
+
+class BenchController(Controller):
+    path = "/api/v1"
+    tags = ["bench"]
+
+    @post("/check-ins", opt=allow(*BENCH), status_code=201)
+    async def check_in_device(
+        self,
+        data: JSONBody[CheckIn],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+    ) -> WorkOrder:
+        """Scan a device in at a workshop: its work order opens."""
+        order = await handlers.check_in(runtime.pool, principal, data)
+        runtime.relay.wake()
+        return order
+
+    @get("/work-orders/{order_id:uuid}", opt=allow(*BENCH))
+    async def get_work_order(
+        self,
+        order_id: FromPath[uuid.UUID],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+    ) -> WorkOrder:
+        order = await store.get_work_order(runtime.pool, order_id)
+        if order is None or not principal.may_reach(handlers.workshop_scope(order.workshop_id)):
+            raise NotFound(f"No work order {order_id} at your workshops.")
+        return order
+
+    @post("/work-orders/{order_id:uuid}/erasures", opt=allow(*OFFICERS), status_code=201)
+    async def record_erasure(
+        self,
+        order_id: FromPath[uuid.UUID],
+        data: JSONBody[ErasurePreparation],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+    ) -> ErasureRecorded:
+        """Record what was erased and how; a second erasure officer validates it."""
+        erasure_id = await handlers.record_erasure(runtime.pool, principal, order_id, data)
+        return ErasureRecorded(erasure_id=erasure_id)
+
+    @post("/erasures/{erasure_id:uuid}/validation", opt=allow(*OFFICERS), status_code=201)
+    async def validate_erasure(
+        self,
+        request: Request[Any, Any, Any],
+        erasure_id: FromPath[uuid.UUID],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+    ) -> CertificateIssued:
+        """Validate a colleague's erasure (never one's own): the certificate is issued."""
+        sha256 = await handlers.validate_erasure(
+            runtime.pool, principal, erasure_id, verify_url(request, runtime)
+        )
+        runtime.relay.wake()
+        return CertificateIssued(
+            erasure_id=erasure_id, sha256=sha256, pdf=f"/api/v1/certificates/{erasure_id}/pdf"
+        )
+
+    @post("/work-orders/{order_id:uuid}/no-storage", opt=allow(*OFFICERS), status_code=204)
+    async def state_no_storage(
+        self,
+        order_id: FromPath[uuid.UUID],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+    ) -> None:
+        """State that the device holds no storage at all (nothing to erase)."""
+        await handlers.state_without_storage(runtime.pool, principal, order_id)
+        runtime.relay.wake()
+
+    @post("/work-orders/{order_id:uuid}/grade", opt=allow(*BENCH), status_code=204)
+    async def grade_device(
+        self,
+        order_id: FromPath[uuid.UUID],
+        data: JSONBody[GradeGiven],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+    ) -> None:
+        await handlers.grade(runtime.pool, principal, order_id, data)
+        runtime.relay.wake()
+
+    @post("/work-orders/{order_id:uuid}/release", opt=allow(*BENCH), status_code=204)
+    async def release_device(
+        self,
+        order_id: FromPath[uuid.UUID],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+    ) -> None:
+        """Release for a second life: needs a certificate, a grade and passed tests."""
+        await handlers.release(runtime.pool, principal, order_id)
+        runtime.relay.wake()
+
+    @post("/work-orders/{order_id:uuid}/recycling", opt=allow(*BENCH), status_code=204)
+    async def recycle_device(
+        self,
+        order_id: FromPath[uuid.UUID],
+        data: JSONBody[Recycling],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+    ) -> None:
+        """Send to recycling, with the reason (Open Repair Data Standard barrier code)."""
+        await handlers.recycle(runtime.pool, principal, order_id, data)
+        runtime.relay.wake()
+
+    @get("/certificates/{erasure_id:uuid}/pdf", opt=allow(*BENCH), media_type="application/pdf")
+    async def certificate_pdf(
+        self,
+        erasure_id: FromPath[uuid.UUID],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+    ) -> Response[bytes]:
+        row = await store.certificate_pdf(runtime.pool, erasure_id)
+        if (
+            row is None
+            or row["certificate_pdf"] is None
+            or not principal.may_reach(handlers.workshop_scope(row["workshop_id"]))
+        ):
+            raise NotFound(f"No certificate {erasure_id} at your workshops.")
+        return Response(row["certificate_pdf"], media_type="application/pdf")
+
+
+ROUTES = [WorkshopController, BenchController]

@@ -1,0 +1,18 @@
+"""What the workshops listen to: devices registered at collection points (label → device)."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from services.refurbishment import store
+from shared.contracts.collection import DeviceReceived
+from shared.contracts.streams import consumption_of
+from shared.events import Event
+
+
+async def apply(connection: asyncpg.Connection, event: Event) -> None:
+    if isinstance(event, DeviceReceived):
+        await store.remember_device(connection, event.aggregate_id, event.label, event.device_type)
+
+
+CONSUMERS = [(consumption_of("refurbishment", "COLLECTION"), apply)]

@@ -1,0 +1,217 @@
+"""Use cases of the bench, one transaction each, facts announced through the outbox."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import asyncpg
+import msgspec
+
+from services.refurbishment import store
+from services.refurbishment.bench import (
+    CheckIn,
+    ErasurePreparation,
+    GradeGiven,
+    Recycling,
+    WorkOrder,
+    check_open,
+    check_release,
+)
+from services.refurbishment.certificate_pdf import fingerprint, render_certificate
+from services.refurbishment.erasure import (
+    ErasureRefused,
+    Officer,
+    certify,
+    check_media,
+    state_no_storage,
+)
+from shared.auth import Principal
+from shared.contracts.refurbishment import (
+    DeviceCheckedIn,
+    DeviceErased,
+    DeviceGraded,
+    DeviceRecycled,
+    DeviceReleased,
+)
+from shared.db import transaction
+from shared.errors import Conflict, NotFound
+from shared.events import Event, utc_now, uuid7
+from shared.labels import format_code, parse_code
+from shared.logging import contextvars
+from shared.outbox import add_events
+
+PRODUCER = "refurbishment"
+
+
+def workshop_scope(workshop_id: uuid.UUID) -> str:
+    return f"workshop:{workshop_id}"
+
+
+def _officer(principal: Principal) -> Officer:
+    return Officer(id=principal.sub, name=principal.sub, roles=tuple(principal.roles))
+
+
+async def _announce(
+    connection: asyncpg.Connection, order: WorkOrder, event_type: type[Event], **fields: Any
+) -> None:
+    event = event_type(
+        producer=PRODUCER,
+        aggregate_id=order.device_id,
+        aggregate_version=await store.next_event_version(connection, order.device_id),
+        correlation_id=contextvars.get_contextvars().get("correlation_id", ""),
+        **fields,
+    )
+    await add_events(connection, [event])
+
+
+async def _order_for(
+    connection: asyncpg.Connection, principal: Principal, order_id: uuid.UUID
+) -> WorkOrder:
+    order = await store.get_work_order(connection, order_id, lock=True)
+    if order is None or not principal.may_reach(workshop_scope(order.workshop_id)):
+        raise NotFound(f"No work order {order_id} at your workshops.")
+    return order
+
+
+async def check_in(pool: asyncpg.Pool, principal: Principal, command: CheckIn) -> WorkOrder:
+    """A device scanned in at a workshop: its stay (work order) opens."""
+    label = parse_code(command.label)
+    async with transaction(pool) as connection:
+        workshop = await store.workshop_name(connection, command.workshop_id)
+        if workshop is None or not principal.may_reach(workshop_scope(command.workshop_id)):
+            raise NotFound(f"No workshop {command.workshop_id} that you work at.")
+        device = await store.device_by_label(connection, label)
+        if device is None:
+            raise NotFound(
+                f"No collection point has registered the label {format_code(label)} yet; "
+                "check the label, or register the device at a collection point first."
+            )
+        order_id = uuid7()
+        if not await store.open_work_order(
+            connection, order_id, device["device_id"], command.workshop_id, principal.sub
+        ):
+            current = await store.open_order_of(connection, device["device_id"])
+            where = f" at {current.workshop_name}" if current else ""
+            raise Conflict(f"The device {format_code(label)} is already checked in{where}.")
+        order = await store.get_work_order(connection, order_id)
+        assert order is not None
+        await _announce(
+            connection,
+            order,
+            DeviceCheckedIn,
+            workshop_id=order.workshop_id,
+            workshop_name=workshop,
+        )
+    return order
+
+
+async def record_erasure(
+    pool: asyncpg.Pool, principal: Principal, order_id: uuid.UUID, erasure: ErasurePreparation
+) -> uuid.UUID:
+    """An erasure officer records what they erased and how; a second one must validate it."""
+    if "erasure_officer" not in principal.roles:
+        raise ErasureRefused("Only erasure officers record a certified erasure.")
+    async with transaction(pool) as connection:
+        order = await _order_for(connection, principal, order_id)
+        check_open(order)
+        check_media(order.device_type, tuple(erasure.media), erasure.phone_checklist)
+        erasure_id = uuid7()
+        await store.insert_erasure(
+            connection, erasure_id, order.id, msgspec.to_builtins(erasure), principal.sub
+        )
+    return erasure_id
+
+
+async def validate_erasure(
+    pool: asyncpg.Pool, principal: Principal, erasure_id: uuid.UUID, verify_url: str
+) -> str:
+    """A second erasure officer validates: the certificate is issued; returns its SHA-256."""
+    async with transaction(pool) as connection:
+        pending = await store.pending_erasure(connection, erasure_id)
+        if pending is None:
+            raise NotFound(f"No erasure {erasure_id} waiting for validation.")
+        order = await _order_for(connection, principal, pending["work_order_id"])
+        check_open(order)
+        if pending["issued_at"] is not None:
+            raise Conflict("This erasure was already validated; its certificate exists.")
+        body = msgspec.convert(pending["body"], ErasurePreparation)
+        performer = Officer(
+            id=pending["performed_by"], name=pending["performed_by"], roles=("erasure_officer",)
+        )
+        certificate = certify(
+            erasure_id,
+            order.label,
+            order.device_type,
+            tuple(body.media),
+            body.phone_checklist,
+            performer,
+            _officer(principal),
+            utc_now(),
+        )
+        pdf = render_certificate(certificate, order.workshop_name, verify_url)
+        sha256 = fingerprint(pdf)
+        await store.issue_certificate(
+            connection, erasure_id, principal.sub, pdf, sha256, certificate.issued_at
+        )
+        await _announce(connection, order, DeviceErased, certificate_id=erasure_id)
+    return sha256
+
+
+async def state_without_storage(
+    pool: asyncpg.Pool, principal: Principal, order_id: uuid.UUID
+) -> None:
+    """An erasure officer states the device holds no storage at all (a screen, a keyboard)."""
+    state_no_storage(_officer(principal))
+    async with transaction(pool) as connection:
+        order = await _order_for(connection, principal, order_id)
+        check_open(order)
+        erasure_id = uuid7()
+        await store.insert_erasure(
+            connection, erasure_id, order.id, {}, principal.sub, no_storage=True
+        )
+        await store.issue_certificate(connection, erasure_id, principal.sub, None, None, utc_now())
+        await _announce(connection, order, DeviceErased, no_storage=True)
+
+
+async def grade(
+    pool: asyncpg.Pool, principal: Principal, order_id: uuid.UUID, given: GradeGiven
+) -> None:
+    async with transaction(pool) as connection:
+        order = await _order_for(connection, principal, order_id)
+        check_open(order)
+        await store.save_grading(
+            connection,
+            order.id,
+            given.grade,
+            given.functional_pass,
+            given.battery_health,
+            msgspec.to_builtins(given.specs),
+            principal.sub,
+        )
+        await _announce(
+            connection,
+            order,
+            DeviceGraded,
+            grade=given.grade,
+            functional_pass=given.functional_pass,
+            specs=given.specs,
+        )
+
+
+async def release(pool: asyncpg.Pool, principal: Principal, order_id: uuid.UUID) -> None:
+    async with transaction(pool) as connection:
+        order = await _order_for(connection, principal, order_id)
+        check_release(order)
+        await store.close_work_order(connection, order.id, "released")
+        await _announce(connection, order, DeviceReleased)
+
+
+async def recycle(
+    pool: asyncpg.Pool, principal: Principal, order_id: uuid.UUID, recycling: Recycling
+) -> None:
+    async with transaction(pool) as connection:
+        order = await _order_for(connection, principal, order_id)
+        check_open(order)
+        await store.close_work_order(connection, order.id, f"recycled:{recycling.barrier}")
+        await _announce(connection, order, DeviceRecycled, reason=recycling.reason)

@@ -1,0 +1,207 @@
+"""SQL of the refurbishment schema."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, TypeAlias
+
+import asyncpg
+
+from services.refurbishment.bench import WorkOrder
+
+_ORDER = """
+SELECT o.id, o.device_id, d.label, d.device_type, o.workshop_id, w.name AS workshop_name,
+       EXISTS (SELECT 1 FROM erasures e WHERE e.work_order_id = o.id
+               AND e.issued_at IS NOT NULL) AS erased,
+       g.work_order_id IS NOT NULL AS graded, coalesce(g.functional_pass, false) AS functional_pass,
+       o.closed_at IS NOT NULL AS closed
+FROM work_orders o
+JOIN known_devices d ON d.device_id = o.device_id
+JOIN workshops w ON w.id = o.workshop_id
+LEFT JOIN gradings g ON g.work_order_id = o.id
+"""
+
+Connection: TypeAlias = asyncpg.Connection | asyncpg.Pool
+
+
+async def upsert_workshop(
+    connection: Connection, workshop_id: uuid.UUID, name: str, commune: str
+) -> None:
+    await connection.execute(
+        "INSERT INTO workshops (id, name, commune) VALUES ($1, $2, $3) "
+        "ON CONFLICT (id) DO UPDATE SET name = $2, commune = $3",
+        workshop_id,
+        name,
+        commune,
+    )
+
+
+async def workshop_name(connection: Connection, workshop_id: uuid.UUID) -> str | None:
+    name: str | None = await connection.fetchval(
+        "SELECT name FROM workshops WHERE id = $1", workshop_id
+    )
+    return name
+
+
+async def remember_device(
+    connection: Connection, device_id: uuid.UUID, label: str, device_type: str
+) -> None:
+    await connection.execute(
+        "INSERT INTO known_devices (device_id, label, device_type) VALUES ($1, $2, $3) "
+        "ON CONFLICT DO NOTHING",
+        device_id,
+        label,
+        device_type,
+    )
+
+
+async def device_by_label(connection: Connection, label: str) -> asyncpg.Record | None:
+    return await connection.fetchrow(
+        "SELECT device_id, device_type FROM known_devices WHERE label = $1", label
+    )
+
+
+async def next_event_version(connection: asyncpg.Connection, device_id: uuid.UUID) -> int:
+    """Number this workshop's facts about a device 1, 2, 3… so inventory applies them in order."""
+    version: int = await connection.fetchval(
+        "UPDATE known_devices SET last_event_version = last_event_version + 1 "
+        "WHERE device_id = $1 RETURNING last_event_version",
+        device_id,
+    )
+    return version
+
+
+async def open_work_order(
+    connection: asyncpg.Connection,
+    order_id: uuid.UUID,
+    device_id: uuid.UUID,
+    workshop_id: uuid.UUID,
+    by: str,
+) -> bool:
+    """False when the device already has an open work order."""
+    opened = await connection.fetchval(
+        "INSERT INTO work_orders (id, device_id, workshop_id, opened_by) VALUES ($1, $2, $3, $4) "
+        "ON CONFLICT DO NOTHING RETURNING true",
+        order_id,
+        device_id,
+        workshop_id,
+        by,
+    )
+    return bool(opened)
+
+
+async def open_order_of(connection: Connection, device_id: uuid.UUID) -> WorkOrder | None:
+    row = await connection.fetchrow(
+        _ORDER + "WHERE o.device_id = $1 AND o.closed_at IS NULL", device_id
+    )
+    return WorkOrder(**dict(row)) if row else None
+
+
+async def get_work_order(
+    connection: Connection, order_id: uuid.UUID, lock: bool = False
+) -> WorkOrder | None:
+    if lock:
+        await connection.execute("SELECT 1 FROM work_orders WHERE id = $1 FOR UPDATE", order_id)
+    row = await connection.fetchrow(_ORDER + "WHERE o.id = $1", order_id)
+    return WorkOrder(**dict(row)) if row else None
+
+
+async def close_work_order(
+    connection: asyncpg.Connection, order_id: uuid.UUID, outcome: str
+) -> None:
+    await connection.execute(
+        "UPDATE work_orders SET outcome = $2, closed_at = now() WHERE id = $1", order_id, outcome
+    )
+
+
+async def insert_erasure(
+    connection: asyncpg.Connection,
+    erasure_id: uuid.UUID,
+    order_id: uuid.UUID,
+    body: dict[str, Any],
+    performed_by: str,
+    no_storage: bool = False,
+) -> None:
+    await connection.execute(
+        "INSERT INTO erasures (id, work_order_id, body, performed_by, no_storage) "
+        "VALUES ($1, $2, $3, $4, $5)",
+        erasure_id,
+        order_id,
+        body,
+        performed_by,
+        no_storage,
+    )
+
+
+async def pending_erasure(
+    connection: asyncpg.Connection, erasure_id: uuid.UUID
+) -> asyncpg.Record | None:
+    return await connection.fetchrow(
+        "SELECT id, work_order_id, body, performed_by, issued_at FROM erasures "
+        "WHERE id = $1 FOR UPDATE",
+        erasure_id,
+    )
+
+
+async def issue_certificate(
+    connection: asyncpg.Connection,
+    erasure_id: uuid.UUID,
+    validated_by: str,
+    pdf: bytes | None,
+    sha256: str | None,
+    issued_at: datetime,
+) -> None:
+    await connection.execute(
+        "UPDATE erasures SET validated_by = $2, certificate_pdf = $3, certificate_sha256 = $4, "
+        "issued_at = $5 WHERE id = $1",
+        erasure_id,
+        validated_by,
+        pdf,
+        sha256,
+        issued_at,
+    )
+
+
+async def certificate_by_hash(connection: Connection, sha256: str) -> asyncpg.Record | None:
+    return await connection.fetchrow(
+        """SELECT e.id, e.issued_at, d.label, w.name AS workshop_name
+           FROM erasures e
+           JOIN work_orders o ON o.id = e.work_order_id
+           JOIN known_devices d ON d.device_id = o.device_id
+           JOIN workshops w ON w.id = o.workshop_id
+           WHERE e.certificate_sha256 = $1""",
+        sha256,
+    )
+
+
+async def certificate_pdf(connection: Connection, erasure_id: uuid.UUID) -> asyncpg.Record | None:
+    return await connection.fetchrow(
+        "SELECT e.certificate_pdf, o.workshop_id FROM erasures e "
+        "JOIN work_orders o ON o.id = e.work_order_id WHERE e.id = $1 AND e.issued_at IS NOT NULL",
+        erasure_id,
+    )
+
+
+async def save_grading(
+    connection: asyncpg.Connection,
+    order_id: uuid.UUID,
+    grade: str,
+    functional_pass: bool,
+    battery_health: int | None,
+    specs: dict[str, Any],
+    by: str,
+) -> None:
+    await connection.execute(
+        """INSERT INTO gradings
+               (work_order_id, grade, functional_pass, battery_health, specs, graded_by)
+           VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (work_order_id) DO UPDATE SET grade = $2, functional_pass = $3,
+               battery_health = $4, specs = $5, graded_by = $6, graded_at = now()""",
+        order_id,
+        grade,
+        functional_pass,
+        battery_health,
+        specs,
+        by,
+    )

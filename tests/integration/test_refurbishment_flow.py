@@ -1,0 +1,165 @@
+"""A donated device through a workshop over real HTTP: checked in, erased under a certificate
+validated by a second officer, graded, released, and ready in inventory."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+import httpx
+
+from services.collection_point.domain import CollectionPoint
+from shared.devstack.stack import Stack
+from shared.labels import generate_code
+from tests.conftest import wait_for
+from tests.stacks import token_for
+
+NVME = {
+    "media_type": "flash",
+    "serial": "S35ENX0J000000",
+    "level": "purge",
+    "method": "crypto_erase",
+    "tool": "nvme-cli",
+    "tool_version": "2.8",
+    "verification": "full",
+    "started_at": "2026-11-28T09:00:00Z",
+    "ended_at": "2026-11-28T09:03:00Z",
+}
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def _donated_device(stack: Stack, http: httpx.AsyncClient, point: CollectionPoint) -> str:
+    code = generate_code()
+    answer = await http.post(
+        f"{stack.url('collection_point')}/api/v1/intakes",
+        json={"label": code, "device_type": "laptop", "collection_point_id": str(point.id)},
+        headers=_bearer(token_for(stack, "coordinator")),
+    )
+    assert answer.status_code == 201, answer.text
+    return code
+
+
+async def _workshop(stack: Stack, http: httpx.AsyncClient) -> str:
+    answer = await http.post(
+        f"{stack.url('refurbishment')}/api/v1/workshops",
+        json={"name": f"Atelier {uuid.uuid4().hex[:6]}", "commune": "Roubaix"},
+        headers=_bearer(token_for(stack, "coordinator")),
+    )
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["id"])
+
+
+async def _checked_in(stack: Stack, http: httpx.AsyncClient, workshop: str, code: str) -> str:
+    refurbisher = token_for(stack, "refurbisher", f"workshop:{workshop}")
+
+    async def check_in() -> dict | None:  # the workshop learns of the device from its event
+        answer = await http.post(
+            f"{stack.url('refurbishment')}/api/v1/check-ins",
+            json={"workshop_id": workshop, "label": code},
+            headers=_bearer(refurbisher),
+        )
+        return answer.json() if answer.status_code == 201 else None
+
+    return str((await wait_for(check_in))["id"])
+
+
+async def test_a_device_goes_from_check_in_to_ready_with_a_verifiable_certificate(
+    stack: Stack, http: httpx.AsyncClient, collection_point: CollectionPoint
+) -> None:
+    base = f"{stack.url('refurbishment')}/api/v1"
+    code = await _donated_device(stack, http, collection_point)
+    workshop = await _workshop(stack, http)
+    order = await _checked_in(stack, http, workshop, code)
+    amina = token_for(stack, "erasure_officer", f"workshop:{workshop}", subject="amina")
+    bruno = token_for(stack, "erasure_officer", f"workshop:{workshop}", subject="bruno")
+    refurbisher = token_for(stack, "refurbisher", f"workshop:{workshop}")
+
+    too_early = await http.post(f"{base}/work-orders/{order}/release", headers=_bearer(refurbisher))
+    assert too_early.status_code == 409
+    assert "erasure certificate" in too_early.json()["detail"]
+
+    recorded = await http.post(
+        f"{base}/work-orders/{order}/erasures", json={"media": [NVME]}, headers=_bearer(amina)
+    )
+    assert recorded.status_code == 201, recorded.text
+    erasure = recorded.json()["erasure_id"]
+    own = await http.post(f"{base}/erasures/{erasure}/validation", headers=_bearer(amina))
+    assert own.status_code == 422
+    assert "second erasure officer" in own.json()["detail"]
+    issued = await http.post(f"{base}/erasures/{erasure}/validation", headers=_bearer(bruno))
+    assert issued.status_code == 201, issued.text
+
+    pdf = await http.get(stack.url("refurbishment") + issued.json()["pdf"], headers=_bearer(bruno))
+    assert hashlib.sha256(pdf.content).hexdigest() == issued.json()["sha256"]
+    genuine = await http.get(
+        f"{stack.url('refurbishment')}/verifier", params={"sha256": issued.json()["sha256"]}
+    )
+    assert genuine.status_code == 200
+    assert "Certificat authentique" in genuine.text
+    altered = bytearray(pdf.content)
+    altered[len(altered) // 2] ^= 1
+    forged = await http.get(
+        f"{stack.url('refurbishment')}/verifier",
+        params={"sha256": hashlib.sha256(altered).hexdigest()},
+    )
+    assert forged.status_code == 404
+    assert "Certificat inconnu" in forged.text
+
+    graded = await http.post(
+        f"{base}/work-orders/{order}/grade",
+        json={"grade": "B", "functional_pass": True, "battery_health": 81,
+              "specs": {"brand": "Lenovo", "memory_gb": 8, "storage_gb": 256}},
+        headers=_bearer(refurbisher),
+    )  # fmt: skip
+    assert graded.status_code == 204, graded.text
+    released = await http.post(f"{base}/work-orders/{order}/release", headers=_bearer(refurbisher))
+    assert released.status_code == 204, released.text
+
+    async def ready() -> dict | None:
+        answer = await http.get(
+            f"{stack.url('inventory')}/api/v1/devices/{code}",
+            headers=_bearer(token_for(stack, "coordinator")),
+        )
+        device = answer.json()
+        return device if device["state"] == "ready" else None
+
+    device = await wait_for(ready)
+    states = [entry["state"] for entry in device["history"]]
+    assert states[0] == "received"
+    assert "in_refurbishment" in states
+    assert states[-1] == "ready"
+
+
+async def test_only_erasure_officers_record_erasures_and_scopes_hide_other_workshops(
+    stack: Stack, http: httpx.AsyncClient, collection_point: CollectionPoint
+) -> None:
+    base = f"{stack.url('refurbishment')}/api/v1"
+    code = await _donated_device(stack, http, collection_point)
+    workshop = await _workshop(stack, http)
+    order = await _checked_in(stack, http, workshop, code)
+    refurbisher = token_for(stack, "refurbisher", f"workshop:{workshop}")
+    elsewhere = token_for(stack, "erasure_officer", f"workshop:{uuid.uuid4()}")
+    by_refurbisher = await http.post(
+        f"{base}/work-orders/{order}/erasures", json={"media": [NVME]}, headers=_bearer(refurbisher)
+    )
+    by_outsider = await http.post(
+        f"{base}/work-orders/{order}/erasures", json={"media": [NVME]}, headers=_bearer(elsewhere)
+    )
+    overwritten_flash = await http.post(
+        f"{base}/work-orders/{order}/erasures",
+        json={"media": [{**NVME, "level": "clear", "method": "overwrite"}]},
+        headers=_bearer(token_for(stack, "erasure_officer", f"workshop:{workshop}")),
+    )
+    assert by_refurbisher.status_code == 403
+    assert by_outsider.status_code == 404
+    assert overwritten_flash.status_code == 422
+    assert "flash" in overwritten_flash.json()["detail"]
+    twice = await http.post(
+        f"{base}/check-ins",
+        json={"workshop_id": workshop, "label": code},
+        headers=_bearer(refurbisher),
+    )
+    assert twice.status_code == 409
