@@ -9,7 +9,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
+import services.inventory.messages  # noqa: F401  (registers the page messages)
 from services.inventory import store
+from services.inventory.impact import avoided_by_reuse
 from shared.labels import LabelError, parse_code
 from shared.web.app import Runtime
 from shared.web.pages import page
@@ -28,7 +30,9 @@ async def passport(
     device = await store.device_by_label(runtime.pool, label)
     if device is None:
         return page(request, "passport_missing.html", status_code=404, code=code, reason="")
-    return page(request, "passport.html", device=device)
+    return page(
+        request, "passport.html", device=device, impact=avoided_by_reuse(device.device_type)
+    )
 
 
 ROUTES = [passport]
