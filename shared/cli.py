@@ -32,6 +32,27 @@ def main(argv: list[str] | None = None) -> int:
     token.add_argument("--hours", type=int, default=12)
     token.add_argument("--data", type=Path, default=DEFAULT_DATA)
 
+    users = commands.add_parser("users", help="manage staff accounts")
+    users.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the `boucle up` folder")
+    users.add_argument(
+        "--database-url",
+        default=None,
+        help="PostgreSQL URL (default: BOUCLE_DATABASE_URL or "
+        "the database of `boucle up` in --data)",
+    )
+    users.add_argument("--url", default=None, help="base URL of the sign-in pages, for reset links")
+    actions = users.add_subparsers(dest="action", required=True)
+    actions.add_parser("list", help="list the accounts")
+    add = actions.add_parser("add", help="add an account; prints a link to set its password")
+    add.add_argument("login")
+    add.add_argument("--name", required=True, help="display name")
+    add.add_argument("--role", action="append", required=True, choices=_roles())
+    add.add_argument("--scope", action="append", default=[])
+    disable = actions.add_parser("disable", help="disable an account and end its sessions")
+    disable.add_argument("login")
+    reset = actions.add_parser("reset", help="print a one-time link to choose a new password")
+    reset.add_argument("login")
+
     contracts = commands.add_parser("contracts", help="write proto/ from the event Structs")
     contracts.add_argument("--check", action="store_true", help="fail if proto/ is stale")
     contracts.add_argument("--out", type=Path, default=Path("proto"))
@@ -45,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(args.service)
     if args.command == "token":
         return _token(args)
+    if args.command == "users":
+        return _users(args)
     from shared.proto import write_or_check
 
     return write_or_check(args.out, check=args.check)
@@ -97,6 +120,51 @@ def _token(args: argparse.Namespace) -> int:
         print(f"no signing key in {args.data}/keys: run `boucle up` first", file=sys.stderr)
         return 2
     print(issue_token(key, args.subject, tuple(args.role), tuple(args.scope), args.hours * 3600))
+    return 0
+
+
+def _users(args: argparse.Namespace) -> int:
+    import os
+
+    from services.group_purchase.accounts import operators
+    from services.group_purchase.accounts.domain import AccountError
+    from shared.config import DEFAULT_PORTS
+    from shared.devstack.stack import Stack
+
+    dsn = (
+        args.database_url or os.environ.get("BOUCLE_DATABASE_URL") or Stack(args.data).postgres.dsn
+    )
+    base = (
+        args.url
+        or os.environ.get("BOUCLE_ACCOUNTS_URL")
+        or os.environ.get("BOUCLE_PUBLIC_URL")
+        or f"http://127.0.0.1:{DEFAULT_PORTS['group_purchase']}"
+    ).rstrip("/")
+    try:
+        if args.action == "list":
+            for line in asyncio.run(operators.list_accounts(dsn)):
+                print(line)
+        elif args.action == "add":
+            secret = asyncio.run(
+                operators.add_account(
+                    dsn, args.login, args.name, tuple(args.role), tuple(args.scope)
+                )
+            )
+            print(f"account {args.login} added; its password is chosen at this one-time link:")
+            print(f"{base}/auth/reset/{secret}")
+        elif args.action == "disable":
+            asyncio.run(operators.disable_account(dsn, args.login))
+            print(f"account {args.login} disabled; its sessions end within 10 minutes")
+        else:
+            secret = asyncio.run(operators.reset_link(dsn, args.login))
+            print(f"one-time link for {args.login} (valid 24 hours):")
+            print(f"{base}/auth/reset/{secret}")
+    except AccountError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"cannot reach the database ({error}): is `boucle up` running?", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -36,6 +36,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     http_port: int = 0
     public_url: str = ""
     auth_public_key: str = ""
+    # The Ed25519 signing key (PEM file path or PEM text): set for group_purchase only, the
+    # service that signs people in; every other service holds only the public key.
+    auth_private_key: str = ""
+    # Where the sign-in pages are (group_purchase); empty when one origin serves everything.
+    accounts_url: str = ""
+    # Cookies marked Secure: by default when the public URL is https.
+    cookie_secure: bool | None = None
+    # Behind the reverse proxy every request comes from the proxy: take the client address
+    # from the last X-Forwarded-For entry (the one the proxy appended) to limit sign-ins.
+    trust_forwarded_for: bool = False
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: str = "info"
     consumer_max_deliveries: int = 8
@@ -47,6 +57,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def schema(self) -> str:
         return SCHEMAS[self.service]
+
+    @property
+    def secure_cookies(self) -> bool:
+        if self.cookie_secure is not None:
+            return self.cookie_secure
+        return self.public_url.startswith("https://")
 
     @property
     def port(self) -> int:

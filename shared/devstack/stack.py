@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from shared.auth import ensure_keypair
+from shared.auth import PRIVATE_KEY_FILE, ensure_keypair
 from shared.config import DEFAULT_PORTS, SCHEMAS, SERVICES
 from shared.devstack.nats import EmbeddedNats
 from shared.devstack.postgres import EmbeddedPostgres
@@ -77,8 +77,11 @@ class Stack:
             BOUCLE_AUTH_PUBLIC_KEY=str(self.keys_dir / "auth-ed25519.pub.pem"),
             BOUCLE_PUBLIC_URL=f"http://{self.public_host}",
             BOUCLE_INVENTORY_URL=self.url("inventory"),
+            BOUCLE_ACCOUNTS_URL=self.url("group_purchase"),
             BOUCLE_LOG_FORMAT="json",
         )
+        if service == "group_purchase":  # the only service that signs sessions
+            env["BOUCLE_AUTH_PRIVATE_KEY"] = str(self.keys_dir / PRIVATE_KEY_FILE)
         return env
 
     def start_service(self, service: str) -> None:

@@ -9,6 +9,7 @@ import threading
 import urllib.request
 from pathlib import Path
 
+from services.group_purchase.accounts import operators
 from shared.auth import ROLES, issue_token, load_private_key
 from shared.config import SERVICES
 from shared.devstack.stack import Stack, any_free_ports
@@ -29,16 +30,20 @@ def run_up(data_dir: Path, demo: bool = False, free_ports: bool = False) -> int:
         stack.start_servers()
         stack.migrate_all()
         point_ids: list[str] = []
+        admin_password = asyncio.run(operators.first_admin(stack.postgres.dsn))
+        people: list[tuple[str, str, str]] = []
         if demo:
             from services.collection_point.demo import seed
 
             point_ids = [str(point_id) for point_id in asyncio.run(seed(stack.postgres.dsn))]
+            people = asyncio.run(operators.demo_accounts(stack.postgres.dsn, point_ids))
         print("Boucle: starting the four services", flush=True)
         stack.start_services()
         tokens = _dev_tokens(stack, point_ids)
         if demo:
             _post_demo_intakes(stack, tokens["coordinator"], point_ids)
         _print_welcome(stack, tokens)
+        _print_accounts(stack, admin_password, people)
         while not stopping.is_set() and all(p.poll() is None for p in stack.services.values()):
             stopping.wait(0.5)
         crashed = [name for name, p in stack.services.items() if p.poll() is not None]
@@ -89,4 +94,20 @@ def _print_welcome(stack: Stack, tokens: dict[str, str]) -> None:
     print("\nDevelopment tokens (Authorization: Bearer …), valid 12 hours:")
     for role, token in tokens.items():
         print(f"  {role:<16} {token}")
+    print(flush=True)
+
+
+def _print_accounts(
+    stack: Stack, admin_password: str | None, people: list[tuple[str, str, str]]
+) -> None:
+    sign_in = f"{stack.url('group_purchase')}/auth/sign-in"
+    print(f"Sign in at {sign_in}")
+    if admin_password:
+        print("  First administrator (shown this once; change it after signing in):")
+        print(f"    login admin   password {admin_password}")
+    if people:
+        print("  Demo accounts, one per persona:")
+        for persona, login, password in people:
+            shown = password or "(unchanged since it was created; `boucle users reset`)"
+            print(f"    {persona:<16} login {login:<20} password {shown}")
     print(flush=True)

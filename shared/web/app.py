@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,11 +34,14 @@ from shared.logging import configure_logging, get_logger
 from shared.migrations import migrate
 from shared.outbox import Relay
 from shared.web import health
+from shared.web.csrf import csrf_protection
+from shared.web.headers import security_headers
 from shared.web.metrics import Metrics
 from shared.web.pages import SHARED_TEMPLATES, STATIC_FILES, page
 from shared.web.problems import EXCEPTION_HANDLERS
 from shared.web.requests import request_logging
 from shared.web.security import VerifiedTokens, authorize, provide_principal, public
+from shared.web.session import SessionExpired, renew_session, sign_in_url
 
 log = get_logger("boucle.app")
 
@@ -53,6 +56,9 @@ class ServiceDefinition:
     migrations: Path
     templates: Path | None = None
     consumers: Sequence[tuple[Consumption, Handler]] = field(default_factory=tuple)
+    # Process-wide objects of this service (a signing key, a sign-in throttle) put in
+    # ``app.state`` at build time.
+    state: Callable[[Settings], Mapping[str, Any]] | None = None
 
 
 @dataclass
@@ -148,9 +154,12 @@ def create_app(settings: Settings, definition: ServiceDefinition) -> Litestar:
             "runtime": Provide(provide_runtime, sync_to_thread=False),
             "principal": Provide(provide_principal, sync_to_thread=False),
         },
-        exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[request_logging(metrics)],
-        template_config=TemplateConfig(directory=template_dirs, engine=JinjaTemplateEngine),
+        exception_handlers={**EXCEPTION_HANDLERS, SessionExpired: renew_session},
+        middleware=[request_logging(metrics), csrf_protection(settings.secure_cookies)],
+        before_send=[security_headers(settings)],
+        template_config=TemplateConfig(
+            directory=template_dirs, engine=JinjaTemplateEngine, engine_callback=_page_helpers
+        ),
         openapi_config=OpenAPIConfig(
             title=f"Boucle — {definition.title}",
             version="1.0.0",
@@ -162,6 +171,10 @@ def create_app(settings: Settings, definition: ServiceDefinition) -> Litestar:
     )
 
 
+def _page_helpers(engine: JinjaTemplateEngine) -> None:
+    engine.engine.globals["sign_in_url"] = sign_in_url
+
+
 def _initial_state(settings: Settings, definition: ServiceDefinition, metrics: Metrics) -> State:
     return State(
         {
@@ -169,5 +182,6 @@ def _initial_state(settings: Settings, definition: ServiceDefinition, metrics: M
             "definition": definition,
             "metrics": metrics,
             "tokens": VerifiedTokens(load_public_key(settings.auth_public_key)),
+            **(definition.state(settings) if definition.state else {}),
         }
     )

@@ -140,6 +140,21 @@ CATALOGS: dict[str, dict[str, str]] = {
         "role.social_worker": "Travailleur social",
         "role.coordinator": "Coordination",
         "role.admin": "Administration",
+        "machines_title": "Jetons machine",
+        "machines_intro": "Pour les bornes et les intégrations : un secret échangé contre un "
+        "jeton de 10 minutes ; le révoquer coupe l'accès en 10 minutes au plus.",
+        "machine_name": "Nom de la machine",
+        "machine_last_used": "Dernier usage",
+        "revoked": "Révoqué",
+        "revoke": "Révoquer",
+        "add_machine": "Créer un jeton machine",
+        "machine_secret_title": "Secret du jeton machine",
+        "machine_secret_intro": "Voici le secret de « {name} ». Il n'est affiché qu'une fois : "
+        "copiez-le dans la configuration de la machine.",
+        "machine_secret_use": "La machine l'envoie à POST /api/v1/auth/machine-token et reçoit un "
+        "jeton valable 10 minutes.",
+        "account_error.no_such_machine_token": "Ce jeton machine n'existe pas.",
+        "account_error.machine_revoked": "Ce jeton machine est inconnu ou révoqué.",
         "error.429": "Trop de tentatives. Patientez quelques minutes avant de réessayer.",
         "error.reason.csrf": "Le formulaire a expiré ou ne vient pas de Boucle. Rechargez la page "
         "et envoyez-le à nouveau. Rien n'a été changé.",
@@ -269,6 +284,21 @@ CATALOGS: dict[str, dict[str, str]] = {
         "role.social_worker": "Social worker",
         "role.coordinator": "Coordinator",
         "role.admin": "Administrator",
+        "machines_title": "Machine tokens",
+        "machines_intro": "For kiosks and integrations: a secret exchanged for a 10-minute token; "
+        "revoking it cuts access within 10 minutes.",
+        "machine_name": "Machine name",
+        "machine_last_used": "Last used",
+        "revoked": "Revoked",
+        "revoke": "Revoke",
+        "add_machine": "Create a machine token",
+        "machine_secret_title": "Machine token secret",
+        "machine_secret_intro": "This is the secret of “{name}”. It is shown only once: copy it "
+        "into the machine's configuration.",
+        "machine_secret_use": "The machine sends it to POST /api/v1/auth/machine-token and gets a "
+        "token valid 10 minutes.",
+        "account_error.no_such_machine_token": "This machine token does not exist.",
+        "account_error.machine_revoked": "This machine token is unknown or revoked.",
         "error.429": "Too many attempts. Wait a few minutes before trying again.",
         "error.reason.csrf": "The form has expired or does not come from Boucle. Reload the page "
         "and send it again. Nothing was changed.",

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import base64
 import time
 from typing import Any
 
+import msgspec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
 from shared.auth import InvalidToken, Principal, verify_token
+from shared.web.session import SESSION_COOKIE, SessionExpired
 
-SESSION_COOKIE = "boucle_session"
+__all__ = ["SESSION_COOKIE", "VerifiedTokens", "allow", "authorize", "public"]
 
 
 def public() -> dict[str, Any]:
@@ -54,6 +57,30 @@ class VerifiedTokens:
             raise InvalidToken("the token has expired: sign in again")
         return principal
 
+    def expired_but_genuine(self, token: str) -> bool:
+        """True for a token signed with our key whose lifetime is over (renewable)."""
+        try:
+            body, signature = token.split(".")
+            self._public_key.verify(_unb64(signature), body.encode())
+            principal = _claims.decode(_unb64(body))
+        except Exception:  # anything else than a genuine token
+            return False
+        return bool(principal.exp < time.time())
+
+
+_claims = msgspec.json.Decoder(Principal)
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _wants_page(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
+    """A browser opening a page or sending a form (programs use the API and bearer tokens)."""
+    return not connection.url.path.startswith("/api/") and "text/html" in connection.headers.get(
+        "accept", ""
+    )
+
 
 async def authorize(
     connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
@@ -70,6 +97,9 @@ async def authorize(
     try:
         principal = tokens.verify(token)
     except InvalidToken as error:
+        from_cookie = token == connection.cookies.get(SESSION_COOKIE)
+        if from_cookie and _wants_page(connection) and tokens.expired_but_genuine(token):
+            raise SessionExpired("Your session is being renewed.") from error
         raise NotAuthorizedException(str(error).capitalize() + ".") from error
     roles: tuple[str, ...] = handler.opt.get("roles", ())
     if not principal.has_any(roles):

@@ -326,3 +326,13 @@ def test_metrics_are_not_published_through_the_proxy() -> None:
 def test_pages_without_an_owner_reach_a_service() -> None:
     assert PROXY.route("/")[0] in {upstream(service) for service in SERVICES}
     assert PROXY.route("/static/boucle.css")[0] in {upstream(service) for service in SERVICES}
+
+
+def test_only_the_service_that_signs_people_in_holds_the_private_key() -> None:
+    for service in SERVICES:
+        key_path = settings_of(service).auth_private_key
+        if service == "group_purchase":
+            assert key_path in mounts(service, read_only=True)
+        else:
+            assert key_path == ""
+            assert not any("auth-ed25519.pem" in target for target in mounts(service))

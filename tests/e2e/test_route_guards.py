@@ -39,6 +39,7 @@ PUBLIC_PATHS = {
     "/auth/sign-out",
     "/auth/refresh",
     "/auth/reset/{secret:str}",
+    "/api/v1/auth/machine-token",  # a kiosk's secret for a short session token
 }
 
 

@@ -1,0 +1,136 @@
+"""Pure rules of accounts and sessions: who may sign in, refresh, and how long things last."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from datetime import datetime, timedelta
+from typing import Annotated
+
+import msgspec
+
+from shared.auth import ROLES, UNSCOPED_ROLES
+
+# A session token lives a few minutes: every service trusts it without asking anyone, so
+# this is the longest a disabled account or a signed-out session can still be used.
+SESSION_TOKEN_LIFETIME = timedelta(minutes=10)
+# The refresh token (opaque, stored hashed) lasts one working day from sign-in.
+REFRESH_LIFETIME = timedelta(hours=12)
+RESET_LINK_LIFETIME = timedelta(hours=24)
+MINIMUM_PASSWORD_LENGTH = 12
+
+Login = Annotated[str, msgspec.Meta(min_length=2, max_length=64, pattern=r"^[a-z0-9._-]+$")]
+DisplayName = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
+
+
+class AccountError(Exception):
+    """A refusal a person can act on; ``status_code`` is the HTTP answer."""
+
+    status_code = 422
+
+    def __init__(self, message: str, status_code: int | None = None, key: str = "") -> None:
+        super().__init__(message)
+        if status_code is not None:
+            self.status_code = status_code
+        self.key = key  # the message's name in the page catalogs
+
+
+class Account(msgspec.Struct, frozen=True, kw_only=True):
+    id: uuid.UUID
+    login: str
+    display_name: str
+    roles: tuple[str, ...]
+    scopes: tuple[str, ...] = ()
+    enabled: bool = True
+    password_hash: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+class Session(msgspec.Struct, frozen=True, kw_only=True):
+    """A signed-in browser: its refresh token is known only by its hash."""
+
+    id: uuid.UUID
+    account_id: uuid.UUID
+    expires_at: datetime
+    revoked_at: datetime | None = None
+
+
+def normalise_login(login: str) -> str:
+    return login.strip().lower()
+
+
+def check_new_account(login: str, display_name: str, roles: tuple[str, ...]) -> None:
+    try:
+        msgspec.convert({"login": login, "display_name": display_name}, _NewAccount)
+    except msgspec.ValidationError as error:
+        raise AccountError(
+            "A login is 2 to 64 lower-case letters, digits, dots, dashes or underscores, "
+            "and a display name 1 to 120 characters.",
+            key="invalid_account",
+        ) from error
+    unknown = [role for role in roles if role not in ROLES]
+    if not roles or unknown:
+        raise AccountError(
+            f"Give at least one role among: {', '.join(ROLES)}.", key="invalid_roles"
+        )
+
+
+class _NewAccount(msgspec.Struct):
+    login: Login
+    display_name: DisplayName
+
+
+def check_new_password(password: str, login: str) -> None:
+    if len(password) < MINIMUM_PASSWORD_LENGTH:
+        raise AccountError(
+            f"The password must have at least {MINIMUM_PASSWORD_LENGTH} characters; "
+            "a few unrelated words make a good one.",
+            key="password_too_short",
+        )
+    if normalise_login(login) in password.lower():
+        raise AccountError("The password must not contain the login.", key="password_has_login")
+
+
+def check_may_sign_in(account: Account | None, password_matches: bool) -> Account:
+    """Same message for an unknown login and a wrong password: logins are not revealed."""
+    if account is None or not password_matches:
+        raise AccountError("Wrong login or password.", 401, key="wrong_credentials")
+    if not account.enabled:
+        raise AccountError("This account is disabled; ask an administrator.", 403, "disabled")
+    return account
+
+
+def check_may_refresh(session: Session | None, account: Account | None, now: datetime) -> Account:
+    """A session refreshes only while it is neither revoked nor expired, for an enabled account."""
+    if session is None or account is None:
+        raise AccountError("This session is unknown: sign in again.", 401, "session_ended")
+    if session.revoked_at is not None:
+        raise AccountError("This session was ended: sign in again.", 401, "session_ended")
+    if session.expires_at <= now:
+        raise AccountError("This session has expired: sign in again.", 401, "session_ended")
+    if not account.enabled:
+        raise AccountError("This account is disabled; ask an administrator.", 403, "disabled")
+    return account
+
+
+def token_scopes(account: Account) -> tuple[str, ...]:
+    """Unscoped roles reach everything anyway; others carry exactly their scopes."""
+    return () if set(account.roles) <= UNSCOPED_ROLES else account.scopes
+
+
+def new_secret() -> str:
+    """An opaque secret for a refresh token or a reset link (256 bits)."""
+    return secrets.token_urlsafe(32)
+
+
+def digest(secret: str) -> bytes:
+    """Secrets are stored as their SHA-256: a database leak does not leak usable tokens."""
+    return hashlib.sha256(secret.encode()).digest()
+
+
+def generated_password() -> str:
+    """A password for a first admin or a demo account: 4 groups of 5 readable symbols."""
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    return "-".join("".join(secrets.choice(alphabet) for _ in range(5)) for _ in range(4))

@@ -1,0 +1,94 @@
+"""Accounts from the command line and at first start: the first admin, demo personas, and
+the ``boucle users`` operations."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import asyncpg
+
+from services.group_purchase.accounts import handlers, store
+from services.group_purchase.accounts.domain import AccountError, generated_password
+from shared.config import SCHEMAS
+from shared.db import create_pool
+from shared.migrations import migrate
+from shared.services import migrations_folder
+
+SCHEMA = SCHEMAS["group_purchase"]
+# One account per persona of the demo territory.
+DEMO_PERSONAS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("agent.collecte", "Camille Agent de collecte", ("collector",)),
+    ("reconditionneur", "Dominique Reconditionneur", ("refurbisher",)),
+    ("effacement", "Sacha Responsable effacement", ("refurbisher", "erasure_officer")),
+    ("travailleur.social", "Alex Travailleur social", ("social_worker",)),
+    ("coordination", "Morgan Coordination", ("coordinator",)),
+)
+
+
+@asynccontextmanager
+async def accounts_pool(dsn: str) -> AsyncIterator[asyncpg.Pool]:
+    await migrate(dsn, SCHEMA, migrations_folder("group_purchase"))
+    pool = await create_pool(dsn, SCHEMA, 1, 2)
+    try:
+        yield pool
+    finally:
+        await pool.close()
+
+
+async def first_admin(dsn: str) -> str | None:
+    """The generated password of the first admin, when this start created it."""
+    async with accounts_pool(dsn) as pool:
+        return await handlers.ensure_first_admin(pool)
+
+
+async def demo_accounts(dsn: str, point_ids: list[str]) -> list[tuple[str, str, str]]:
+    """(persona, login, password) for each demo account created now; existing ones keep
+    their password (shown as empty)."""
+    created = []
+    scopes = {"collector": tuple(f"collection_point:{point}" for point in point_ids)}
+    async with accounts_pool(dsn) as pool:
+        for login, name, roles in DEMO_PERSONAS:
+            password = generated_password()
+            try:
+                await handlers.add_account(
+                    pool, login, name, roles, scopes.get(roles[0], ()), password=password
+                )
+            except AccountError:
+                password = ""
+            created.append((roles[-1], login, password))
+    return created
+
+
+async def list_accounts(dsn: str) -> list[str]:
+    async with accounts_pool(dsn) as pool:
+        return [
+            f"{account.login:<22} {'enabled ' if account.enabled else 'disabled'} "
+            f"{','.join(account.roles):<28} {' '.join(account.scopes) or '-'}  "
+            f"{account.display_name}"
+            for account in await store.list_accounts(pool)
+        ]
+
+
+async def add_account(
+    dsn: str, login: str, name: str, roles: tuple[str, ...], scopes: tuple[str, ...]
+) -> str:
+    """Create the account without a password; the returned secret opens the reset page."""
+    async with accounts_pool(dsn) as pool:
+        account = await handlers.add_account(pool, login, name, roles, scopes)
+        _, secret = await handlers.issue_reset_link(pool, account.id)
+    return secret
+
+
+async def disable_account(dsn: str, login: str) -> None:
+    async with accounts_pool(dsn) as pool:
+        await handlers.disable_account_by_login(pool, login)
+
+
+async def reset_link(dsn: str, login: str) -> str:
+    async with accounts_pool(dsn) as pool:
+        account = await store.account_by_login(pool, login)
+        if account is None:
+            raise AccountError(f"No account has the login {login}.", 404)
+        _, secret = await handlers.issue_reset_link(pool, account.id)
+    return secret

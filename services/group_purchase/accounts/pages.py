@@ -1,0 +1,351 @@
+"""Pages of accounts: sign in and out, renew a session, change or reset a password, and the
+administrators' list of accounts."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import Request, get, post, route
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Redirect, Response, Template
+
+from services.group_purchase.accounts import handlers, machines, store
+from services.group_purchase.accounts.domain import REFRESH_LIFETIME, AccountError
+from services.group_purchase.accounts.keys import signing_key
+from services.group_purchase.accounts.throttle import SignInThrottle
+from shared.auth import ROLES, Principal
+from shared.config import Settings
+from shared.logging import get_logger
+from shared.web.app import Runtime
+from shared.web.pages import page
+from shared.web.problems import Problem
+from shared.web.security import allow, public
+from shared.web.session import (
+    REFRESH_COOKIE,
+    SIGN_IN_PATH,
+    cleared_cookies,
+    renewed_session_cookie,
+    safe_next,
+    session_cookies,
+)
+
+log = get_logger("boucle.accounts")
+NO_STORE = {"Cache-Control": "no-store"}
+ANY_ROLE = allow(*ROLES)
+ADMIN = allow("admin")
+
+
+def accounts_state(settings: Settings) -> dict[str, Any]:
+    return {"sign_in_throttle": SignInThrottle()}
+
+
+def _wants_page(request: Request[Any, Any, Any]) -> bool:
+    return "text/html" in request.headers.get("accept", "")
+
+
+async def _form(request: Request[Any, Any, Any]) -> dict[str, str]:
+    form = await request.form()
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+def _refused(
+    request: Request[Any, Any, Any], template: str, error: AccountError, **context: Any
+) -> Template:
+    """The same page again with the reason, or problem+json for a program."""
+    log.info("account_action_refused", reason=error.key or str(error), path=request.url.path)
+    if not _wants_page(request):
+        raise Problem(error.status_code, str(error))
+    return page(
+        request, template, status_code=error.status_code, error=error, headers=NO_STORE, **context
+    )
+
+
+def _known_notice(notice: str) -> str:
+    return notice if notice in {"signed_out", "session_ended", "password_set", "disabled"} else ""
+
+
+def _address(request: Request[Any, Any, Any]) -> str:
+    settings: Settings = request.app.state.settings
+    forwarded = request.headers.get("x-forwarded-for", "")
+    if settings.trust_forwarded_for and forwarded:
+        return forwarded.split(",")[-1].strip()
+    return request.client.host if request.client else "unknown"
+
+
+@get(SIGN_IN_PATH, opt=public(), include_in_schema=False)
+async def sign_in_page(request: Request[Any, Any, Any]) -> Template:
+    return page(
+        request,
+        "sign_in.html",
+        next=safe_next(request.query_params.get("next"), request),
+        notice=_known_notice(request.query_params.get("notice", "")),
+        headers=NO_STORE,
+    )
+
+
+@post(SIGN_IN_PATH, opt=public(), include_in_schema=False, status_code=303)
+async def sign_in(
+    request: Request[Any, Any, Any], runtime: NamedDependency[Runtime]
+) -> Template | Redirect:
+    form = await _form(request)
+    login = form.get("login", "").strip().lower()
+    target = safe_next(form.get("next"), request)
+    throttle: SignInThrottle = request.app.state.sign_in_throttle
+    wait = throttle.wait_seconds(login, _address(request))
+    if wait:
+        log.warning("sign_in_throttled", wait_seconds=wait)
+        minutes = max(1, -(-wait // 60))
+        error = AccountError(
+            f"Too many attempts: try again in {minutes} minute(s).", 429, "too_many_attempts"
+        )
+        if not _wants_page(request):
+            raise Problem(429, str(error), retry_after_seconds=wait)
+        return page(
+            request,
+            "sign_in.html",
+            status_code=429,
+            error=error,
+            minutes=minutes,
+            next=target,
+            login=login,
+            headers={**NO_STORE, "Retry-After": str(wait)},
+        )
+    try:
+        signed_in = await handlers.sign_in(
+            runtime.pool, signing_key(request), login, form.get("password", "")
+        )
+    except AccountError as error:
+        if error.status_code == 401:
+            throttle.failed(login, _address(request))
+        return _refused(request, "sign_in.html", error, next=target, login=login)
+    throttle.succeeded(login)
+    log.info("signed_in", account_id=str(signed_in.account.id))
+    settings: Settings = request.app.state.settings
+    return Redirect(
+        target,
+        status_code=303,
+        headers=NO_STORE,
+        cookies=session_cookies(
+            settings,
+            signed_in.session_token,
+            signed_in.refresh_secret,
+            int(REFRESH_LIFETIME.total_seconds()),
+        ),
+    )
+
+
+# A form sent with an expired token comes here by a 307 that keeps its body, and goes back
+# the same way; this route changes nothing but the session cookie, and the refresh cookie
+# (SameSite=Lax) never comes with a post from another site, so it needs no CSRF token.
+@route(
+    "/auth/refresh",
+    http_method=["GET", "POST"],
+    opt={**public(), "csrf_exempt": True},
+    include_in_schema=False,
+)
+async def renew(request: Request[Any, Any, Any], runtime: NamedDependency[Runtime]) -> Redirect:
+    """A page found its session token expired: a new one if the session is still alive."""
+    settings: Settings = request.app.state.settings
+    target = safe_next(request.query_params.get("next"), request)
+    secret = request.cookies.get(REFRESH_COOKIE, "")
+    try:
+        if not secret:
+            raise AccountError("No session to renew.", 401, "session_ended")
+        account, token = await handlers.refresh(runtime.pool, signing_key(request), secret)
+    except AccountError as error:
+        log.info("session_not_renewed", reason=error.key)
+        return Redirect(
+            SIGN_IN_PATH,
+            query_params={"next": target, "notice": error.key},
+            status_code=303,
+            headers=NO_STORE,
+            cookies=cleared_cookies(settings),
+        )
+    log.info("session_renewed", account_id=str(account.id))
+    cookie = renewed_session_cookie(settings, token, int(REFRESH_LIFETIME.total_seconds()))
+    if request.method == "GET":
+        return Redirect(target, status_code=303, headers=NO_STORE, cookies=[cookie])
+    return Redirect(target, status_code=307, headers=NO_STORE, cookies=[cookie])
+
+
+@post("/auth/sign-out", opt=public(), include_in_schema=False, status_code=303)
+async def sign_out(request: Request[Any, Any, Any], runtime: NamedDependency[Runtime]) -> Redirect:
+    secret = request.cookies.get(REFRESH_COOKIE, "")
+    if secret:
+        await handlers.sign_out(runtime.pool, secret)
+    log.info("signed_out")
+    return Redirect(
+        SIGN_IN_PATH,
+        query_params={"notice": "signed_out"},
+        status_code=303,
+        headers=NO_STORE,
+        cookies=cleared_cookies(request.app.state.settings),
+    )
+
+
+def _account_id(principal: Principal) -> uuid.UUID:
+    try:
+        return uuid.UUID(principal.sub)
+    except ValueError:
+        raise AccountError(
+            "This session was not opened with an account (a development token): no password "
+            "to change.",
+            403,
+            "no_password_here",
+        ) from None
+
+
+@get("/auth/password", opt=ANY_ROLE, include_in_schema=False)
+async def password_page(request: Request[Any, Any, Any]) -> Template:
+    return page(request, "password.html", headers=NO_STORE)
+
+
+@post("/auth/password", opt=ANY_ROLE, include_in_schema=False)
+async def change_password(
+    request: Request[Any, Any, Any],
+    runtime: NamedDependency[Runtime],
+    principal: NamedDependency[Principal],
+) -> Template:
+    form = await _form(request)
+    try:
+        if form.get("new_password", "") != form.get("confirm_password", ""):
+            raise AccountError("The two new passwords differ.", 422, "passwords_differ")
+        await handlers.change_password(
+            runtime.pool,
+            _account_id(principal),
+            form.get("current_password", ""),
+            form.get("new_password", ""),
+            request.cookies.get(REFRESH_COOKIE, ""),
+        )
+    except AccountError as error:
+        return _refused(request, "password.html", error)
+    log.info("password_changed", account_id=principal.sub)
+    return page(request, "password.html", changed=True, headers=NO_STORE)
+
+
+@get("/auth/reset/{secret:str}", opt=public(), include_in_schema=False)
+async def reset_page(
+    request: Request[Any, Any, Any], secret: FromPath[str], runtime: NamedDependency[Runtime]
+) -> Template:
+    try:
+        account = await handlers.account_of_reset_link(runtime.pool, secret)
+    except AccountError as error:
+        return _refused(request, "reset.html", error, unusable=True)
+    return page(request, "reset.html", login=account.login, headers=NO_STORE)
+
+
+@post("/auth/reset/{secret:str}", opt=public(), include_in_schema=False, status_code=303)
+async def reset_password(
+    request: Request[Any, Any, Any], secret: FromPath[str], runtime: NamedDependency[Runtime]
+) -> Template | Redirect:
+    form = await _form(request)
+    try:
+        if form.get("new_password", "") != form.get("confirm_password", ""):
+            raise AccountError("The two new passwords differ.", 422, "passwords_differ")
+        account = await handlers.reset_password(runtime.pool, secret, form.get("new_password", ""))
+    except AccountError as error:
+        return _refused(request, "reset.html", error, unusable=error.key == "link_unusable")
+    log.info("password_reset", account_id=str(account.id))
+    return Redirect(
+        SIGN_IN_PATH, query_params={"notice": "password_set"}, status_code=303, headers=NO_STORE
+    )
+
+
+def _reset_url(request: Request[Any, Any, Any], secret: str) -> str:
+    return f"{str(request.base_url).rstrip('/')}/auth/reset/{secret}"
+
+
+async def _accounts_page(
+    request: Request[Any, Any, Any], runtime: Runtime, status_code: int = 200, **context: Any
+) -> Template:
+    accounts = await store.list_accounts(runtime.pool)
+    return page(
+        request,
+        "accounts.html",
+        status_code=status_code,
+        accounts=accounts,
+        machines=await machines.list_machine_tokens(runtime.pool),
+        roles=ROLES,
+        headers=NO_STORE,
+        **context,
+    )
+
+
+@get("/accounts", opt=ADMIN, include_in_schema=False)
+async def accounts_page(
+    request: Request[Any, Any, Any], runtime: NamedDependency[Runtime]
+) -> Template:
+    return await _accounts_page(request, runtime)
+
+
+@post("/accounts", opt=ADMIN, include_in_schema=False)
+async def add_account(
+    request: Request[Any, Any, Any], runtime: NamedDependency[Runtime]
+) -> Template:
+    form = await request.form()
+    roles = tuple(str(role) for role in form.getall("roles", []))
+    scopes = tuple(str(form.get("scopes", "")).replace(",", " ").split())
+    try:
+        account = await handlers.add_account(
+            runtime.pool,
+            str(form.get("login", "")),
+            str(form.get("display_name", "")),
+            roles,
+            scopes,
+        )
+        account, secret = await handlers.issue_reset_link(runtime.pool, account.id)
+    except AccountError as error:
+        if not _wants_page(request):
+            raise Problem(error.status_code, str(error)) from error
+        return await _accounts_page(request, runtime, error.status_code, error=error)
+    log.info("account_added", account_id=str(account.id))
+    return page(
+        request, "reset_link.html", account=account, link=_reset_url(request, secret), new=True
+    )
+
+
+@post("/accounts/{account_id:uuid}/disable", opt=ADMIN, include_in_schema=False, status_code=303)
+async def disable_account(
+    request: Request[Any, Any, Any],
+    account_id: FromPath[uuid.UUID],
+    runtime: NamedDependency[Runtime],
+) -> Redirect:
+    try:
+        await handlers.disable_account(runtime.pool, account_id)
+    except AccountError as error:
+        raise Problem(error.status_code, str(error)) from error
+    log.info("account_disabled", account_id=str(account_id))
+    return Redirect("/accounts", status_code=303)
+
+
+@post("/accounts/{account_id:uuid}/reset-link", opt=ADMIN, include_in_schema=False)
+async def issue_reset_link(
+    request: Request[Any, Any, Any],
+    account_id: FromPath[uuid.UUID],
+    runtime: NamedDependency[Runtime],
+) -> Template:
+    try:
+        account, secret = await handlers.issue_reset_link(runtime.pool, account_id)
+    except AccountError as error:
+        raise Problem(error.status_code, str(error)) from error
+    log.info("reset_link_issued", account_id=str(account.id))
+    return page(request, "reset_link.html", account=account, link=_reset_url(request, secret))
+
+
+ROUTES = [
+    sign_in_page,
+    sign_in,
+    renew,
+    sign_out,
+    password_page,
+    change_password,
+    reset_page,
+    reset_password,
+    accounts_page,
+    add_account,
+    disable_account,
+    issue_reset_link,
+]
+__all__ = ["ROUTES", "Response", "accounts_state"]

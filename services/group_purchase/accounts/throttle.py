@@ -1,0 +1,55 @@
+"""Sign-in attempts limited per login and per address, with the time left to wait."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import deque
+from collections.abc import Callable
+
+
+class SignInThrottle:
+    """Failed attempts in a sliding window; a success forgets the login's failures.
+
+    Kept in the memory of the issuing process: several replicas each count on their own,
+    which multiplies the allowance by the number of replicas but still stops guessing."""
+
+    def __init__(
+        self,
+        per_login: int = 5,
+        per_address: int = 20,
+        window_seconds: float = 15 * 60,
+        clock: Callable[[], float] = time.monotonic,
+        max_keys: int = 100_000,
+    ) -> None:
+        self._limits = {"login": per_login, "address": per_address}
+        self._window = window_seconds
+        self._clock = clock
+        self._max_keys = max_keys
+        self._failures: dict[tuple[str, str], deque[float]] = {}
+
+    def wait_seconds(self, login: str, address: str) -> int:
+        """0 if an attempt may be made now, else the whole seconds until it may."""
+        now = self._clock()
+        waits = [0.0]
+        for key in (("login", login), ("address", address)):
+            failures = self._recent(key, now)
+            if len(failures) >= self._limits[key[0]]:
+                waits.append(failures[-self._limits[key[0]]] + self._window - now)
+        return math.ceil(max(waits))
+
+    def failed(self, login: str, address: str) -> None:
+        now = self._clock()
+        if len(self._failures) >= self._max_keys:
+            self._failures.clear()  # a flood of distinct keys must not exhaust memory
+        for key in (("login", login), ("address", address)):
+            self._recent(key, now).append(now)
+
+    def succeeded(self, login: str) -> None:
+        self._failures.pop(("login", login), None)
+
+    def _recent(self, key: tuple[str, str], now: float) -> deque[float]:
+        failures = self._failures.setdefault(key, deque())
+        while failures and failures[0] <= now - self._window:
+            failures.popleft()
+        return failures
