@@ -6,8 +6,11 @@ import asyncio
 import json
 import signal
 import threading
+import time
+import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from services.group_purchase.accounts import operators
 from shared.auth import ROLES, issue_token, load_private_key
@@ -30,18 +33,18 @@ def run_up(data_dir: Path, demo: bool = False, free_ports: bool = False) -> int:
         stack.start_servers()
         stack.migrate_all()
         point_ids: list[str] = []
+        scopes: dict[str, tuple[str, ...]] = {}
         admin_password = asyncio.run(operators.first_admin(stack.postgres.dsn))
         people: list[tuple[str, str, str]] = []
         if demo:
-            from services.collection_point.demo import seed
-
-            point_ids = [str(point_id) for point_id in asyncio.run(seed(stack.postgres.dsn))]
-            people = asyncio.run(operators.demo_accounts(stack.postgres.dsn, point_ids))
+            point_ids, scopes = _seed_demo_territory(stack)
+            people = asyncio.run(operators.demo_accounts(stack.postgres.dsn, scopes))
         print("Boucle: starting the four services", flush=True)
         stack.start_services()
-        tokens = _dev_tokens(stack, point_ids)
+        tokens = _dev_tokens(stack, scopes)
         if demo:
-            _post_demo_intakes(stack, tokens["coordinator"], point_ids)
+            codes = _post_demo_intakes(stack, tokens["coordinator"], point_ids)
+            _refurbish_demo_laptop(stack, scopes, codes[0])
         _print_welcome(stack, tokens)
         _print_accounts(stack, admin_password, people)
         while not stopping.is_set() and all(p.poll() is None for p in stack.services.values()):
@@ -57,38 +60,116 @@ def run_up(data_dir: Path, demo: bool = False, free_ports: bool = False) -> int:
         print("Boucle: stopped.", flush=True)
 
 
-def _dev_tokens(stack: Stack, point_ids: list[str]) -> dict[str, str]:
+def _seed_demo_territory(stack: Stack) -> tuple[list[str], dict[str, tuple[str, ...]]]:
+    """Collection points and a workshop; the scopes the demo's people get."""
+    from services.collection_point.demo import seed as seed_points
+    from services.refurbishment.demo import seed as seed_workshop
+
+    point_ids = [str(point_id) for point_id in asyncio.run(seed_points(stack.postgres.dsn))]
+    workshop = f"workshop:{asyncio.run(seed_workshop(stack.postgres.dsn))}"
+    scopes = {
+        "collector": tuple(f"collection_point:{point}" for point in point_ids),
+        "refurbisher": (workshop,),
+        "erasure_officer": (workshop,),
+    }
+    return point_ids, scopes
+
+
+def _dev_tokens(stack: Stack, scopes: dict[str, tuple[str, ...]]) -> dict[str, str]:
     key = load_private_key(stack.keys_dir)
-    scopes = {"collector": tuple(f"collection_point:{point}" for point in point_ids)}
     return {
         role: issue_token(key, f"dev-{role}", (role,), scopes.get(role, ()))  # type: ignore[arg-type]
         for role in ROLES
     }
 
 
-def _post_demo_intakes(stack: Stack, token: str, point_ids: list[str]) -> None:
+def _call(url: str, token: str, body: object | None = None) -> Any:
+    """A JSON call as any API client would make it; None for an empty answer."""
+    request = urllib.request.Request(
+        url,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        answer = response.read()
+    return json.loads(answer) if answer else None
+
+
+def _post_demo_intakes(stack: Stack, token: str, point_ids: list[str]) -> list[str]:
     kinds = ["laptop", "laptop", "smartphone", "tablet", "desktop", "monitor"]
+    codes = []
     for index, kind in enumerate(kinds):
         body = {
             "label": generate_code(),
             "device_type": kind,
             "collection_point_id": point_ids[index % len(point_ids)],
         }
-        request = urllib.request.Request(
-            f"{stack.url('collection_point')}/api/v1/intakes",
-            data=json.dumps(body).encode(),
-            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-            method="POST",
-        )
-        with urllib.request.urlopen(request, timeout=10) as response:
-            response.read()
+        _call(f"{stack.url('collection_point')}/api/v1/intakes", token, body)
+        codes.append(body["label"])
         print(f"  demo device {body['label']}: {stack.url('inventory')}/d/{body['label']}")
+    return codes
+
+
+def _refurbish_demo_laptop(stack: Stack, scopes: dict[str, tuple[str, ...]], code: str) -> None:
+    """Take one demo laptop through the bench, so the demo shows a device ready for a home."""
+    key = load_private_key(stack.keys_dir)
+    workshop = scopes["refurbisher"][0].removeprefix("workshop:")
+
+    def token(subject: str, role: str) -> str:
+        return issue_token(key, subject, (role,), scopes[role])  # type: ignore[arg-type]
+
+    api = f"{stack.url('refurbishment')}/api/v1"
+    for _ in range(100):  # the workshop learns of the device from its event
+        try:
+            order = _call(
+                f"{api}/check-ins",
+                token("dev-refurbisher", "refurbisher"),
+                {"workshop_id": workshop, "label": code},
+            )
+            break
+        except urllib.error.HTTPError as error:
+            if error.code != 404:
+                raise
+            time.sleep(0.1)
+    else:
+        print("  (the demo workshop did not hear of the device in time; skipped)")
+        return
+    media = {
+        "media_type": "flash",
+        "level": "purge",
+        "method": "crypto_erase",
+        "tool": "nvme-cli",
+        "tool_version": "2.8",
+        "verification": "full",
+        "started_at": "2026-11-28T09:00:00Z",
+        "ended_at": "2026-11-28T09:04:00Z",
+    }
+    erasure = _call(
+        f"{api}/work-orders/{order['id']}/erasures",
+        token("dev-erasure-officer-1", "erasure_officer"),
+        {"media": [media]},
+    )
+    issued = _call(
+        f"{api}/erasures/{erasure['erasure_id']}/validation",
+        token("dev-erasure-officer-2", "erasure_officer"),
+    )
+    grade = {"grade": "B", "functional_pass": True, "specs": {"memory_gb": 8, "storage_gb": 256}}
+    refurbisher = token("dev-refurbisher", "refurbisher")
+    _call(f"{api}/work-orders/{order['id']}/grade", refurbisher, grade)
+    _call(f"{api}/work-orders/{order['id']}/release", refurbisher)
+    print(f"  refurbished and released: {stack.url('inventory')}/d/{code}")
+    print(
+        f"    erasure certificate: {stack.url('refurbishment')}/verifier?sha256={issued['sha256']}"
+    )
 
 
 def _print_welcome(stack: Stack, tokens: dict[str, str]) -> None:
     print("\nBoucle is running. Press Ctrl-C to stop.\n")
     for service in SERVICES:
         print(f"  {service:<17} {stack.url(service)}   (API description: /schema)")
+    print(f"\n  where to give     {stack.url('collection_point')}/lieux")
+    print(f"  check an erasure  {stack.url('refurbishment')}/verifier")
     print(f"\n  PostgreSQL        {stack.postgres.dsn}")
     print(f"  NATS              {stack.nats.url}")
     print("\nDevelopment tokens (Authorization: Bearer …), valid 12 hours:")

@@ -54,6 +54,10 @@ def test_boucle_up_demo_serves_passports_and_ctrl_c_stops_everything(tmp_path: P
         with urllib.request.urlopen(passports[0], timeout=10) as page:
             assert page.status == 200
             assert "Passeport" in page.read().decode()
+        certificate = re.search(r"http://127\.0\.0\.1:\d+/verifier\?sha256=[0-9a-f]{64}", printed)
+        assert certificate, "the demo takes a laptop through the workshop"
+        with urllib.request.urlopen(certificate.group(0), timeout=10) as page:
+            assert "Certificat authentique" in page.read().decode()
         children = psutil.Process(process.pid).children(recursive=True)
         commands = " ".join(" ".join(child.cmdline()) for child in children)
         for program in ("postgres", "nats-server", "serve inventory", "serve group_purchase"):

@@ -21,6 +21,7 @@ DEMO_PERSONAS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("agent.collecte", "Camille Agent de collecte", ("collector",)),
     ("reconditionneur", "Dominique Reconditionneur", ("refurbisher",)),
     ("effacement", "Sacha Responsable effacement", ("refurbisher", "erasure_officer")),
+    ("effacement.2", "Noor Responsable effacement", ("erasure_officer",)),
     ("travailleur.social", "Alex Travailleur social", ("social_worker",)),
     ("coordination", "Morgan Coordination", ("coordinator",)),
 )
@@ -42,18 +43,18 @@ async def first_admin(dsn: str) -> str | None:
         return await handlers.ensure_first_admin(pool)
 
 
-async def demo_accounts(dsn: str, point_ids: list[str]) -> list[tuple[str, str, str]]:
+async def demo_accounts(
+    dsn: str, scopes_by_role: dict[str, tuple[str, ...]]
+) -> list[tuple[str, str, str]]:
     """(persona, login, password) for each demo account created now; existing ones keep
-    their password (shown as empty)."""
+    their password (shown as empty). Each account gets the scopes of its roles."""
     created = []
-    scopes = {"collector": tuple(f"collection_point:{point}" for point in point_ids)}
     async with accounts_pool(dsn) as pool:
         for login, name, roles in DEMO_PERSONAS:
             password = generated_password()
+            scopes = tuple(dict.fromkeys(s for role in roles for s in scopes_by_role.get(role, ())))
             try:
-                await handlers.add_account(
-                    pool, login, name, roles, scopes.get(roles[0], ()), password=password
-                )
+                await handlers.add_account(pool, login, name, roles, scopes, password=password)
             except AccountError:
                 password = ""
             created.append((roles[-1], login, password))
