@@ -6,7 +6,7 @@ from pathlib import Path
 
 from litestar import Litestar
 
-from services.inventory import api, consumers, pages
+from services.inventory import api, consumers, jobs, pages
 from shared.config import Settings, load_settings
 from shared.web.app import ServiceDefinition, create_app
 
@@ -17,6 +17,7 @@ DEFINITION = ServiceDefinition(
     migrations=Path(__file__).parent / "migrations",
     templates=Path(__file__).parent / "templates",
     consumers=consumers.CONSUMERS,
+    background=(jobs.expire_reservations_periodically,),
 )
 
 

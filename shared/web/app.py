@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,6 +59,10 @@ class ServiceDefinition:
     # Process-wide objects of this service (a signing key, a sign-in throttle) put in
     # ``app.state`` at build time.
     state: Callable[[Settings], Mapping[str, Any]] | None = None
+    # Periodic work of this service (expiring reservations…), run while the service runs.
+    background: Sequence[Callable[[Runtime], Coroutine[Any, Any, None]]] = field(
+        default_factory=tuple
+    )
 
 
 @dataclass
@@ -121,6 +125,7 @@ def create_app(settings: Settings, definition: ServiceDefinition) -> Litestar:
         metrics.gauges["boucle_events_applied_total"] = lambda: sum(c.applied for c in consumers)
         tasks = [asyncio.create_task(relay.run(), name="relay")]
         tasks += [asyncio.create_task(c.run(), name=f"consumer-{c.name}") for c in consumers]
+        tasks += [asyncio.create_task(job(runtime)) for job in definition.background]
         log.info("service_started", port=settings.port)
         try:
             yield

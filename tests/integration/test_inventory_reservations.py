@@ -9,6 +9,7 @@ from datetime import timedelta
 import asyncpg
 from nats.js import JetStreamContext
 
+from services.inventory.jobs import expire_due
 from services.inventory.reservations import answer_reservation_request, expire_reservations
 from shared.contracts.purchase import DeviceHandedOver, ReservationReleased
 from shared.db import transaction
@@ -140,3 +141,17 @@ async def test_two_transactions_deciding_at_once_confirm_one_request_and_reject_
     statuses = sorted(row["status"] for row in await answers(inventory_pool, donation.id))
     assert statuses == ["active", "rejected"]
     assert await state_of(inventory_pool, donation.id) == "reserved"
+
+
+async def test_the_periodic_job_expires_every_lapsed_reservation(
+    bus: JetStreamContext, inventory_pool: asyncpg.Pool
+) -> None:
+    donations = [await ready_device(bus, inventory_pool) for _ in range(2)]
+    for donation in donations:
+        await publish(bus, donation.requested(uuid.uuid4()))
+    for donation in donations:
+        await until_state(inventory_pool, donation.id, "reserved")
+    latest = max([(await answers(inventory_pool, d.id))[0]["expires_at"] for d in donations])
+
+    assert await expire_due(inventory_pool, latest) >= 2
+    assert [await state_of(inventory_pool, d.id) for d in donations] == ["ready", "ready"]
