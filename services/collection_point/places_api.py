@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Response, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 
 from services.collection_point import places_store
 from services.collection_point.open_data import places_csv, places_geojson
@@ -41,8 +41,8 @@ class CollectionPointController(Controller):
         runtime: NamedDependency[Runtime],
         commune: Annotated[str, QueryParameter(max_length=100)] = "",
         postcode: Annotated[str, QueryParameter(max_length=5)] = "",
-        accepts: DeviceType | None = None,
-        open_now: bool = False,
+        accepts: FromQuery[DeviceType | None] = None,
+        open_now: FromQuery[bool] = False,
     ) -> list[PlaceView]:
         """Where to give: active places by commune, filtered by commune or postcode start,
         accepted device type, and open right now (French public holidays included)."""
