@@ -80,6 +80,9 @@ class Device(msgspec.Struct, frozen=True, kw_only=True):
     registered_at: datetime
     state_since: datetime
     history: list[HistoryEntry]
+    grade: str | None = None
+    brand: str = ""
+    model: str = ""
 
     def stages(self) -> list[HistoryEntry]:
         """The history as a person reads it: the first entry of each state it went through."""

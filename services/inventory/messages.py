@@ -7,6 +7,11 @@ from shared.web.i18n import register
 register(
     {
         "fr": {
+            "passport.model": "Marque et modèle",
+            "passport.grade": "État",
+            "passport.grade.A": "A — très bon état, traces d'usage légères au plus",
+            "passport.grade.B": "B — bon état, traces d'usage visibles",
+            "passport.grade.C": "C — état correct, fonctionne, usure marquée",
             "impact.title": "Son impact",
             "impact.avoided": "Une seconde vie pour cet appareil évite environ {kg} kg "
             "d'équivalent CO2, soit {years} ans d'usage en plus.",
@@ -19,6 +24,11 @@ register(
             "il sera réparé, ou ses pièces serviront, ou il sera recyclé.",
         },
         "en": {
+            "passport.model": "Make and model",
+            "passport.grade": "Condition",
+            "passport.grade.A": "A — very good, light signs of use at most",
+            "passport.grade.B": "B — good, visible signs of use",
+            "passport.grade.C": "C — fair, works, clearly worn",
             "impact.title": "Its impact",
             "impact.avoided": "A second life for this device avoids about {kg} kg of CO2 "
             "equivalent, that is {years} more years of use.",

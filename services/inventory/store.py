@@ -58,8 +58,8 @@ async def device_by_label(
     connection: asyncpg.Connection | asyncpg.Pool, label: str
 ) -> Device | None:
     row = await connection.fetchrow(
-        "SELECT id, label, device_type, state, version, registered_at, state_since "
-        "FROM devices WHERE label = $1",
+        "SELECT id, label, device_type, state, version, registered_at, state_since, grade, "
+        "specs FROM devices WHERE label = $1",
         label,
     )
     if row is None:
@@ -79,4 +79,7 @@ async def device_by_label(
         registered_at=row["registered_at"],
         state_since=row["state_since"],
         history=[HistoryEntry(**{**dict(h), "state": State(h["state"])}) for h in history],
+        grade=row["grade"],
+        brand=str(row["specs"].get("brand", "")),
+        model=str(row["specs"].get("model", "")),
     )

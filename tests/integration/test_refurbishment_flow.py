@@ -127,6 +127,11 @@ async def test_a_device_goes_from_check_in_to_ready_with_a_verifiable_certificat
         return device if device["state"] == "ready" else None
 
     device = await wait_for(ready)
+    assert device["grade"] == "B"
+    assert device["brand"] == "Lenovo"
+    passport = await http.get(f"{stack.url('inventory')}/d/{code}")
+    assert "Lenovo" in passport.text
+    assert "B — bon état" in passport.text
     states = [entry["state"] for entry in device["history"]]
     assert states[0] == "received"
     assert "in_refurbishment" in states
