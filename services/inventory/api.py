@@ -2,22 +2,48 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+import msgspec
 from litestar import Controller, get
 from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery, QueryParameter
 
-from services.inventory import store
-from services.inventory.domain import Device
+from services.inventory import oversight, store
+from services.inventory.domain import Device, State
+from services.inventory.oversight import DeviceFilter, DevicePage, FlowStage, RejectedTransition
 from shared.auth import ROLES
 from shared.errors import NotFound
 from shared.labels import format_code, parse_code
 from shared.web.app import Runtime
 from shared.web.security import allow
 
+OVERSEERS = ("coordinator", "admin")
+
 
 class DeviceController(Controller):
     path = "/api/v1/devices"
     tags = ["devices"]
+
+    @get("/", opt=allow(*OVERSEERS))
+    async def search_devices(
+        self,
+        runtime: NamedDependency[Runtime],
+        in_state: Annotated[State | None, QueryParameter(name="state")] = None,
+        device_type: FromQuery[str | None] = None,
+        grade: FromQuery[str | None] = None,
+        place: FromQuery[str | None] = None,
+        stuck_days: FromQuery[int | None] = None,
+        after: FromQuery[str | None] = None,
+    ) -> DevicePage:
+        """Devices by state, type, grade, place, and those stuck in their state for more than
+        ``stuck_days``; longest waiting first, 100 a page (``next_after`` for the next)."""
+        where = msgspec.convert(
+            {"state": in_state, "device_type": device_type, "grade": grade, "place": place,
+             "stuck_days": stuck_days},
+            DeviceFilter,
+        )  # fmt: skip
+        return await oversight.search_devices(runtime.pool, where, after)
 
     @get("/{code:str}", opt=allow(*ROLES))
     async def get_device(self, code: FromPath[str], runtime: NamedDependency[Runtime]) -> Device:
@@ -29,4 +55,21 @@ class DeviceController(Controller):
         return device
 
 
-ROUTES = [DeviceController]
+class OversightController(Controller):
+    path = "/api/v1"
+    tags = ["oversight"]
+
+    @get("/flow", opt=allow(*OVERSEERS))
+    async def get_flow(self, runtime: NamedDependency[Runtime]) -> list[FlowStage]:
+        """The flow as a funnel: devices at each stage and how long they stay there."""
+        return await oversight.flow(runtime.pool)
+
+    @get("/rejected-transitions", opt=allow(*OVERSEERS))
+    async def list_rejected_transitions(
+        self, runtime: NamedDependency[Runtime]
+    ) -> list[RejectedTransition]:
+        """Facts the lifecycle refused (never half-applied), newest first, with the reason."""
+        return await oversight.rejected_transitions(runtime.pool)
+
+
+ROUTES = [DeviceController, OversightController]

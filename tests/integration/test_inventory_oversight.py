@@ -1,0 +1,66 @@
+"""What coordinators see over real HTTP: devices by state and place, the funnel, refusals."""
+
+from __future__ import annotations
+
+import httpx
+
+from services.collection_point.domain import CollectionPoint
+from shared.devstack.stack import Stack
+from shared.labels import generate_code
+from tests.conftest import wait_for
+from tests.stacks import token_for
+
+
+async def test_a_coordinator_finds_devices_by_state_and_place_and_sees_the_funnel(
+    stack: Stack, http: httpx.AsyncClient, collection_point: CollectionPoint
+) -> None:
+    coordinator = {"Authorization": f"Bearer {token_for(stack, 'coordinator')}"}
+    codes = [generate_code() for _ in range(3)]
+    for code in codes:
+        answer = await http.post(
+            f"{stack.url('collection_point')}/api/v1/intakes",
+            json={"label": code, "device_type": "tablet",
+                  "collection_point_id": str(collection_point.id)},
+            headers=coordinator,
+        )  # fmt: skip
+        assert answer.status_code == 201
+    url = f"{stack.url('inventory')}/api/v1/devices"
+    params = {"state": "received", "place": collection_point.name, "device_type": "tablet"}
+
+    async def listed() -> list[str] | None:
+        page = (await http.get(url, params=params, headers=coordinator)).json()
+        found = [device["code"] for device in page["devices"]]
+        return found if len(found) == 3 else None
+
+    assert sorted(await wait_for(listed)) == sorted(codes)
+    stuck = await http.get(url, params={**params, "stuck_days": 1}, headers=coordinator)
+    assert stuck.json()["devices"] == []
+
+    flow = (await http.get(f"{stack.url('inventory')}/api/v1/flow", headers=coordinator)).json()
+    received = next(stage for stage in flow if stage["state"] == "received")
+    assert received["devices"] >= 3
+    assert [stage["state"] for stage in flow][:3] == ["received", "in_transit", "in_refurbishment"]
+
+    rejected = await http.get(
+        f"{stack.url('inventory')}/api/v1/rejected-transitions", headers=coordinator
+    )
+    assert rejected.status_code == 200
+    assert isinstance(rejected.json(), list)
+
+
+async def test_a_forged_page_cursor_is_a_clear_error(stack: Stack, http: httpx.AsyncClient) -> None:
+    answer = await http.get(
+        f"{stack.url('inventory')}/api/v1/devices",
+        params={"after": "yesterday"},
+        headers={"Authorization": f"Bearer {token_for(stack, 'coordinator')}"},
+    )
+    assert answer.status_code == 422
+    assert "cursor" in answer.json()["detail"]
+
+
+async def test_only_coordinators_search_the_register(stack: Stack, http: httpx.AsyncClient) -> None:
+    answer = await http.get(
+        f"{stack.url('inventory')}/api/v1/devices",
+        headers={"Authorization": f"Bearer {token_for(stack, 'collector')}"},
+    )
+    assert answer.status_code == 403
