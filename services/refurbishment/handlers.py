@@ -213,5 +213,7 @@ async def recycle(
     async with transaction(pool) as connection:
         order = await _order_for(connection, principal, order_id)
         check_open(order)
-        await store.close_work_order(connection, order.id, f"recycled:{recycling.barrier}")
+        await store.close_work_order(
+            connection, order.id, f"recycled:{recycling.barrier}", recycling.reason
+        )
         await _announce(connection, order, DeviceRecycled, reason=recycling.reason)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from enum import IntEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
 
@@ -105,3 +105,25 @@ def ords_csv(records: Sequence[RepairRecord], data_provider: str, recorded: date
     for record in records:
         writer.writerow(ords_row(record, data_provider, recorded))
     return buffer.getvalue()
+
+
+def record_of(row: Mapping[str, Any]) -> RepairRecord:
+    """A finished work order as a repair record: released is fixed, recycled is end of life."""
+    outcome = str(row["outcome"])
+    recycled = outcome.startswith("recycled")
+    barrier = RepairBarrier(int(outcome.split(":", 1)[1])) if recycled and ":" in outcome else None
+    problem = str(row["outcome_note"]) or (
+        f"Refurbished: data erased under certificate, graded {row['grade']}"
+        if row["grade"]
+        else "Refurbished"
+    )
+    return RepairRecord(
+        id=str(row["id"]),
+        device_type=str(row["device_type"]),
+        brand=str(row["brand"]),
+        status=RepairStatus.END_OF_LIFE if recycled else RepairStatus.FIXED,
+        barrier=barrier,
+        problem=problem,
+        workshop_id=str(row["workshop_id"]),
+        event_date=row["closed_at"].date(),
+    )

@@ -5,18 +5,21 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from litestar import Request, get
+from litestar import Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from litestar.response import Template
 
 import services.refurbishment.messages  # noqa: F401  (registers the page messages)
 from services.refurbishment import store
+from services.refurbishment.ords import ords_csv, record_of
+from shared.events import utc_now
 from shared.labels import format_code
 from shared.web.app import Runtime
 from shared.web.pages import local_time, page
 from shared.web.security import public
 
+DATA_PROVIDER = "Boucle — Métropole Européenne de Lille"
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -46,4 +49,21 @@ async def verify_certificate(
     )
 
 
-ROUTES = [verify_certificate]
+@get(
+    "/api/v1/open-data/repairs.csv",
+    opt=public(),
+    media_type="text/csv; charset=utf-8",
+    tags=["open data"],
+)
+async def repairs_csv(runtime: NamedDependency[Runtime]) -> Response[str]:
+    """Finished workshop stays in the Open Repair Data Standard (no person, no label)."""
+    rows = await store.closed_work_orders(runtime.pool)
+    text = ords_csv([record_of(row) for row in rows], DATA_PROVIDER, utc_now().date())
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="reparations-boucle-ords.csv"'},
+    )
+
+
+ROUTES = [verify_certificate, repairs_csv]

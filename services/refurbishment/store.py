@@ -108,10 +108,26 @@ async def get_work_order(
 
 
 async def close_work_order(
-    connection: asyncpg.Connection, order_id: uuid.UUID, outcome: str
+    connection: asyncpg.Connection, order_id: uuid.UUID, outcome: str, note: str = ""
 ) -> None:
     await connection.execute(
-        "UPDATE work_orders SET outcome = $2, closed_at = now() WHERE id = $1", order_id, outcome
+        "UPDATE work_orders SET outcome = $2, outcome_note = $3, closed_at = now() WHERE id = $1",
+        order_id,
+        outcome,
+        note,
+    )
+
+
+async def closed_work_orders(connection: Connection, limit: int = 10_000) -> list[asyncpg.Record]:
+    """Finished stays, newest first, with what the open repair data needs."""
+    return await connection.fetch(
+        """SELECT o.id, d.device_type, o.workshop_id, o.outcome, o.outcome_note, o.closed_at,
+                  g.grade, coalesce(g.specs ->> 'brand', '') AS brand
+           FROM work_orders o
+           JOIN known_devices d ON d.device_id = o.device_id
+           LEFT JOIN gradings g ON g.work_order_id = o.id
+           WHERE o.closed_at IS NOT NULL ORDER BY o.closed_at DESC LIMIT $1""",
+        limit,
     )
 
 
@@ -204,4 +220,69 @@ async def save_grading(
         battery_health,
         specs,
         by,
+    )
+
+
+# Reads of the bench pages: a workshop's board and one work order's steps.
+
+
+async def workshops_reachable(connection: Connection, ids: list[uuid.UUID] | None) -> list[Any]:
+    """The workshops with these ids (all of them when ``ids`` is None), by name."""
+    if ids is None:
+        return await connection.fetch("SELECT id, name, commune FROM workshops ORDER BY name")
+    return await connection.fetch(
+        "SELECT id, name, commune FROM workshops WHERE id = ANY($1::uuid[]) ORDER BY name", ids
+    )
+
+
+async def open_orders_at(connection: Connection, workshop_id: uuid.UUID) -> list[Any]:
+    """The open work orders of a workshop, oldest first, with whether an erasure awaits
+    its second officer."""
+    return await connection.fetch(
+        """SELECT board.*, w.opened_at,
+                  EXISTS (SELECT 1 FROM erasures e WHERE e.work_order_id = board.id
+                          AND e.issued_at IS NULL) AS awaiting_validation
+           FROM ("""
+        + _ORDER
+        + """WHERE o.workshop_id = $1 AND o.closed_at IS NULL) AS board
+           JOIN work_orders w ON w.id = board.id
+           ORDER BY w.opened_at""",
+        workshop_id,
+    )
+
+
+async def recently_closed_at(
+    connection: Connection, workshop_id: uuid.UUID, limit: int = 20
+) -> list[Any]:
+    return await connection.fetch(
+        """SELECT o.id, d.label, d.device_type, o.outcome, o.closed_at
+           FROM work_orders o JOIN known_devices d ON d.device_id = o.device_id
+           WHERE o.workshop_id = $1 AND o.closed_at IS NOT NULL
+           ORDER BY o.closed_at DESC LIMIT $2""",
+        workshop_id,
+        limit,
+    )
+
+
+async def order_stay(connection: Connection, order_id: uuid.UUID) -> asyncpg.Record | None:
+    """When and by whom a work order was opened, and how it ended."""
+    return await connection.fetchrow(
+        "SELECT opened_at, opened_by, outcome, closed_at FROM work_orders WHERE id = $1", order_id
+    )
+
+
+async def erasures_of(connection: Connection, order_id: uuid.UUID) -> list[Any]:
+    return await connection.fetch(
+        """SELECT id, body, no_storage, performed_by, prepared_at, validated_by,
+                  certificate_sha256, certificate_pdf IS NOT NULL AS has_pdf, issued_at
+           FROM erasures WHERE work_order_id = $1 ORDER BY prepared_at""",
+        order_id,
+    )
+
+
+async def grading_of(connection: Connection, order_id: uuid.UUID) -> asyncpg.Record | None:
+    return await connection.fetchrow(
+        """SELECT grade, functional_pass, battery_health, specs, graded_by, graded_at
+           FROM gradings WHERE work_order_id = $1""",
+        order_id,
     )

@@ -32,6 +32,7 @@ PUBLIC_PATHS = {
     "/lieux",
     "/lieux/{place_id:uuid}",
     "/verifier",
+    "/api/v1/open-data/repairs.csv",
     "/d/{code:str}",
     "/D/{code:str}",  # the QR code holds an upper-case URL
     # Signing in and out, renewing a session, choosing a password from a one-time link.

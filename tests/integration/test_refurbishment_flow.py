@@ -3,7 +3,9 @@ validated by a second officer, graded, released, and ready in inventory."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import uuid
 
 import httpx
