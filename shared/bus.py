@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from asyncio import FIRST_COMPLETED
 from collections.abc import Awaitable, Callable
 
 import asyncpg
@@ -26,6 +27,10 @@ NATS_ERRORS = (nats.errors.Error, nats.js.errors.Error)
 RETRYABLE_ERRORS: tuple[type[BaseException], ...] = (*NATS_ERRORS, *TRANSIENT_ERRORS)
 CONSUMER_CHECK_SECONDS = 5.0  # how long a consumer stays idle before checking it still exists
 CONSUMER_CHECK_TIMEOUT = 2.0
+FETCH_BATCH = 128  # messages applied together at most
+BATCHES_IN_HAND = 4  # fetched batches being applied at once (chunks share the slots)
+FETCH_MORE_SECONDS = 0.03  # once one message is in hand, how long the others may take
+CHUNK_SIZE = 16  # events applied in one transaction (one at a time again if any fails)
 
 
 class RetryLater(Exception):
@@ -104,7 +109,11 @@ async def ensure_streams(js: JetStreamContext, replicas: int = 1) -> None:
 
 
 class Consumer:
-    """A durable pull consumer that applies each event once, in one transaction, then acks."""
+    """A durable pull consumer that applies each event once, then acks after the commit.
+
+    Fetched events are applied in chunks, one transaction per chunk (the inbox rows with
+    the effects); a chunk that fails is rolled back and applied again one event per
+    transaction, so that one failing event only delays, naks or terminates itself."""
 
     def __init__(
         self,
@@ -162,17 +171,43 @@ class Consumer:
             backoff = min(backoff * 2, 5.0)
 
     async def _fetch_and_apply(self, subscription: JetStreamContext.PullSubscription) -> None:
+        """Fetch while earlier batches are being applied (a few at once): waiting for each
+        batch to be done before asking for the next one left the consumer behind under load.
+        Every batch in hand is finished before leaving, whatever ends the loop."""
         loop = asyncio.get_running_loop()
         checked = loop.time()
-        while not self._stopping.is_set():
-            try:
-                messages = await subscription.fetch(batch=128, timeout=1.0)
-            except TimeoutError:  # nothing to do (or NATS away: the client reconnects)
-                if loop.time() - checked >= CONSUMER_CHECK_SECONDS:
-                    checked = loop.time()
-                    await self._check_consumer()
-                continue
-            await asyncio.gather(*(self._guarded(message) for message in messages))
+        in_hand: set[asyncio.Task[None]] = set()
+        try:
+            while not self._stopping.is_set():
+                if len(in_hand) >= BATCHES_IN_HAND:
+                    _, in_hand = await asyncio.wait(in_hand, return_when=FIRST_COMPLETED)
+                try:
+                    # the first event alone: a fetch of many waits until it has them all (or
+                    # until its timeout), which held events back for up to a second
+                    messages = await subscription.fetch(batch=1, timeout=1.0)
+                except TimeoutError:  # nothing to do (or NATS away: the client reconnects)
+                    if loop.time() - checked >= CONSUMER_CHECK_SECONDS:
+                        checked = loop.time()
+                        await self._check_consumer()
+                    continue
+                with contextlib.suppress(TimeoutError):  # then whatever is there or comes soon
+                    messages += await subscription.fetch(
+                        batch=FETCH_BATCH - 1, timeout=FETCH_MORE_SECONDS
+                    )
+                in_hand.add(asyncio.create_task(self.apply_batch(messages)))
+        finally:
+            if in_hand:
+                await asyncio.gather(*in_hand, return_exceptions=True)
+
+    async def apply_batch(self, messages: list[Msg]) -> None:
+        """Apply fetched messages a chunk per transaction, the chunks side by side."""
+        decoded = [
+            (message, event)
+            for message in messages
+            if (event := await self._decoded_or_terminated(message)) is not None
+        ]
+        chunks = [decoded[at : at + CHUNK_SIZE] for at in range(0, len(decoded), CHUNK_SIZE)]
+        await asyncio.gather(*(self._guarded_chunk(chunk) for chunk in chunks))
 
     async def _check_consumer(self) -> None:
         """Idle for a while: make sure the durable consumer still exists on the server.
@@ -209,32 +244,85 @@ class Consumer:
             config=config,
         )
 
-    async def _guarded(self, message: Msg) -> None:
+    async def _guarded_chunk(self, chunk: list[tuple[Msg, Event]]) -> None:
         async with self._slots:
-            try:
-                await self.handle(message)
-            except NATS_ERRORS as error:
-                # the ack itself failed: the message comes back and the inbox absorbs it
-                log.warning("ack_failed", consumer=self.name, error=repr(error))
-            except Exception:  # not acked: JetStream redelivers it after the ack wait
-                log.exception("event_handling_failed", consumer=self.name)
+            if len(chunk) > 1:
+                try:
+                    await self._apply_chunk(chunk)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as error:  # every effect rolled back: one at a time
+                    log.info(
+                        "chunk_applied_one_by_one",
+                        consumer=self.name,
+                        events=len(chunk),
+                        error=repr(error),
+                    )
+                else:
+                    await self._acknowledge(chunk)
+                    return
+            for message, event in chunk:
+                await self._guarded(message, event)
 
-    async def handle(self, message: Msg) -> None:
-        """Decode, apply once, ack after commit; nak with delay on transient trouble."""
-        headers = message.headers or {}
-        contextvars.clear_contextvars()
-        contextvars.bind_contextvars(
-            consumer=self.name,
-            subject=message.subject,
-            correlation_id=headers.get("Correlation-Id", ""),
-        )
+    async def _apply_chunk(self, chunk: list[tuple[Msg, Event]]) -> None:
+        """Apply every event of ``chunk`` this consumer has not applied yet, in one
+        transaction; any failure (a ``RetryLater`` too) rolls the whole chunk back."""
+        applied = 0
+        async with transaction(self._pool) as connection:
+            for message, event in chunk:
+                _bind(self.name, message, event)
+                if await first_delivery(connection, self.name, event):
+                    await self._handler(connection, event)
+                    applied += 1
+        self.applied += applied
+
+    async def _acknowledge(self, chunk: list[tuple[Msg, Event]]) -> None:
+        """After the commit: wake the relay once, then ack and log every message."""
+        if self._after_commit is not None:
+            self._after_commit()
+        for message, event in chunk:
+            _bind(self.name, message, event)
+            try:
+                await message.ack()
+            except NATS_ERRORS as error:
+                # the message comes back and the inbox absorbs it
+                log.warning("ack_failed", error=repr(error))
+            else:
+                log.info("event_applied")
+
+    async def _guarded(self, message: Msg, event: Event | None = None) -> None:
         try:
-            event = self._registry.decode(message.subject, message.data)
+            await self.handle(message, event)
+        except NATS_ERRORS as error:
+            # the ack itself failed: the message comes back and the inbox absorbs it
+            log.warning("ack_failed", consumer=self.name, error=repr(error))
+        except Exception:  # not acked: JetStream redelivers it after the ack wait
+            log.exception("event_handling_failed", consumer=self.name)
+
+    async def _decoded_or_terminated(self, message: Msg) -> Event | None:
+        """The message's event; an undecodable message is terminated (it goes to the DLQ)."""
+        try:
+            return self._registry.decode(message.subject, message.data)
         except UndecodableEvent as error:
+            _bind(self.name, message, None)
             log.error("event_undecodable", error=str(error), stream_seq=_sequence(message))
-            await message.term()
-            return
-        contextvars.bind_contextvars(event_id=str(event.event_id))
+            try:
+                await message.term()
+            except NATS_ERRORS as failure:  # not terminated: it comes back and is met again
+                log.warning("ack_failed", error=repr(failure))
+            return None
+
+    async def handle(self, message: Msg, event: Event | None = None) -> None:
+        """Decode, apply once, ack after commit; nak with delay on transient trouble."""
+        _bind(self.name, message, event)
+        if event is None:
+            try:
+                event = self._registry.decode(message.subject, message.data)
+            except UndecodableEvent as error:
+                log.error("event_undecodable", error=str(error), stream_seq=_sequence(message))
+                await message.term()
+                return
+            contextvars.bind_contextvars(event_id=str(event.event_id))
         delivered = message.metadata.num_delivered if message.metadata else 1
         try:
             await self._apply_once(message, event)
@@ -283,6 +371,20 @@ class Consumer:
             if applied:
                 self.applied += 1
             return
+
+
+def _bind(consumer: str, message: Msg, event: Event | None) -> None:
+    """The context of the log lines about ``message`` (and of its handler's lines)."""
+    headers = message.headers or {}
+    contextvars.clear_contextvars()
+    context = {
+        "consumer": consumer,
+        "subject": message.subject,
+        "correlation_id": headers.get("Correlation-Id", ""),
+    }
+    if event is not None:
+        context["event_id"] = str(event.event_id)
+    contextvars.bind_contextvars(**context)
 
 
 def _sequence(message: Msg) -> int | None:

@@ -51,6 +51,24 @@ async def claim(
     return StoredResponse(row["status_code"], row["response"])
 
 
+async def stored(
+    connection: asyncpg.Connection | asyncpg.Pool, key: str, request_fingerprint: str
+) -> StoredResponse | None:
+    """The answer stored under ``key``, or ``None`` when the key holds no answer (yet).
+
+    Raises :class:`IdempotencyConflict` when the key was used for a different request."""
+    row = await connection.fetchrow(
+        "SELECT fingerprint, status_code, response FROM idempotency_keys WHERE key = $1", key
+    )
+    if row is None:
+        return None
+    if row["fingerprint"] != request_fingerprint:
+        raise IdempotencyConflict(key)
+    if row["status_code"] is None or row["response"] is None:
+        return None
+    return StoredResponse(row["status_code"], row["response"])
+
+
 async def remember(connection: asyncpg.Connection, key: str, status_code: int, body: bytes) -> None:
     await connection.execute(
         "UPDATE idempotency_keys SET status_code = $2, response = $3 WHERE key = $1",

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Sequence
+import threading
+from collections.abc import Awaitable, Callable, Sequence
 
 import asyncpg
+import msgspec
 import nats.errors
 import nats.js.errors
 from nats.aio.client import Client
-from nats.js import JetStreamContext
 from nats.js.api import PubAck
 
 from shared.db import TRANSIENT_ERRORS
@@ -20,6 +21,9 @@ from shared.logging import get_logger
 log = get_logger("boucle.outbox")
 ACK_CHECK_SECONDS = 0.25  # how often a batch waiting for acks looks at the connection
 NATS_CHECK_SECONDS = 0.25  # how often the relay looks whether NATS is back
+PUBLISH_MAX_PENDING = 4096  # publications awaiting their ack at once
+RELAY_LINGER_SECONDS = 0.05  # under load, how long a batch waits for more rows to join
+RELAY_LOOPS = 2  # batches in flight at once per relay (claimed apart by SKIP LOCKED)
 RETRYABLE_ERRORS: tuple[type[BaseException], ...] = (*TRANSIENT_ERRORS, nats.errors.Error)
 
 
@@ -39,47 +43,191 @@ async def add_events(connection: asyncpg.Connection, events: Sequence[Event]) ->
     )
 
 
+class OwnConnections(msgspec.Struct, frozen=True):
+    """How the relay opens connections of its own: a pool of ``size`` connections to the
+    service's schema, and NATS."""
+
+    open_pool: Callable[[int], Awaitable[asyncpg.Pool]]
+    nats_url: str
+    name: str
+
+
 class Relay:
     """Publishes pending outbox rows in batches; keeps retrying with backoff while NATS is down.
 
-    Several replicas may run: rows are claimed with ``FOR UPDATE SKIP LOCKED``. Pending rows
-    are found by status, never by an id watermark (sequences commit out of order).
+    Several replicas may run, and each runs several loops: rows are claimed with
+    ``FOR UPDATE SKIP LOCKED``, so that one loop publishes its batch while another marks
+    the batch it has just published. Pending rows are found by status, never by an id
+    watermark (sequences commit out of order).
+
+    Given ``own`` connections, the relay works on a thread of its own, with its own event
+    loop, database pool and NATS connection: on the service's event loop, busy with HTTP
+    requests, every step of a batch (each read of acknowledgements too) waited for a whole
+    turn of that loop, and events waited seconds in the outbox under load. Without, it runs
+    on the caller's loop and connections.
     """
 
     def __init__(
         self,
         pool: asyncpg.Pool,
-        js: JetStreamContext,
+        client: Client,
         batch_size: int = 256,
         poll_seconds: float = 0.5,
         ack_timeout: float = 10.0,
+        loops: int = RELAY_LOOPS,
+        own: OwnConnections | None = None,
     ) -> None:
+        self._shared_pool = pool
+        self._shared_client = client
         self._pool = pool
-        self._js = js
-        self._client: Client | None = getattr(js, "_nc", None)
+        self._client: Client = client
+        self._js = client.jetstream(publish_async_max_pending=PUBLISH_MAX_PENDING)
+        self._shared_js = self._js
+        self._own = own
         self._batch_size = batch_size
         self._poll_seconds = poll_seconds
         self._ack_timeout = ack_timeout
-        self._wake = asyncio.Event()
+        self._loops = max(1, loops)
+        self._wakes: list[asyncio.Event] = []
         self._stopped = asyncio.Event()
+        self._stopping = False
+        self._publishing = asyncio.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None  # where the relay runs
+        self._wake_pending = False
+        self._idle_loops = 0  # loops waiting for a hint (or the poll interval)
+        self._hint = False  # rows were committed since a loop last looked
         self.published = 0
 
     def wake(self) -> None:
-        """A hint that rows were just committed."""
-        self._wake.set()
+        """A hint that rows were just committed (from any thread)."""
+        self._hint = True  # seen by a loop about to wait, without a call across threads
+        loop = self._loop
+        if loop is None or self._wake_pending or not self._idle_loops:
+            return
+        self._wake_pending = True
+        if _running_loop() is loop:
+            self._wake_all()
+        else:
+            with contextlib.suppress(RuntimeError):  # that loop has just closed
+                loop.call_soon_threadsafe(self._wake_all)
+
+    def _wake_all(self) -> None:
+        self._wake_pending = False
+        for wake in self._wakes:
+            wake.set()
 
     def stop(self) -> None:
+        self._stopping = True
+        loop = self._loop
+        if loop is None:
+            return
+        if _running_loop() is loop:
+            self._stop_here()
+        else:
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(self._stop_here)
+
+    def _stop_here(self) -> None:
         self._stopped.set()
-        self._wake.set()
+        self._wake_all()
 
     async def run(self) -> None:
-        """Publish until stopped; no failure ends the loop (rows stay pending meanwhile)."""
+        """Publish until stopped; no failure ends the loops (rows stay pending meanwhile)."""
+        own = self._own
+        if own is None:
+            await self._run_here(None, self._shared_client)
+            return
+        caller = asyncio.get_running_loop()
+        finished: asyncio.Future[None] = caller.create_future()
+
+        def done() -> None:
+            if not finished.done():
+                finished.set_result(None)
+
+        def main() -> None:
+            loop = _new_event_loop()
+            try:
+                loop.run_until_complete(self._run_on_thread(own))
+            except BaseException as error:  # logged; the caller's task ends with the thread
+                log.error("relay_thread_failed", error=repr(error))
+            finally:
+                loop.close()
+                with contextlib.suppress(RuntimeError):
+                    caller.call_soon_threadsafe(done)
+
+        thread = threading.Thread(target=main, name="outbox-relay", daemon=True)
+        thread.start()
+        try:
+            await asyncio.shield(finished)
+        except asyncio.CancelledError:
+            self.stop()
+            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(asyncio.shield(finished), 2.0)
+            raise
+
+    async def _run_on_thread(self, own: OwnConnections) -> None:
+        from shared.bus import connect  # the bus needs nothing from here: no import cycle
+
+        self._stopped = asyncio.Event()
+        self._publishing = asyncio.Lock()
+        self._loop = asyncio.get_running_loop()
+        if self._stopping:
+            return
+        client: Client | None = None
+        while client is None:
+            try:
+                client = await connect(own.nats_url, own.name, attempts=10)
+            except Exception as error:  # NATS away since the start: keep trying
+                log.warning("relay_connect_retrying", error=repr(error))
+                await self._pause(1.0)
+                if self._stopped.is_set():
+                    return
+        try:
+            await self._run_here(await self._open_pool(own), client)
+        finally:
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(3):
+                    await client.close()
+
+    async def _run_here(self, own: asyncpg.Pool | None, client: Client) -> None:
+        """The loops, on the running event loop, with ``own`` pool when given."""
+        self._loop = asyncio.get_running_loop()
+        self._pool = own or self._shared_pool
+        self._client = client
+        self._js = (
+            self._shared_js
+            if client is self._shared_client
+            else client.jetstream(publish_async_max_pending=PUBLISH_MAX_PENDING)
+        )
+        if self._stopping:
+            self._stopped.set()
+        try:
+            await asyncio.gather(*(self._loop_batches(asyncio.Event()) for _ in range(self._loops)))
+        finally:
+            self._pool = self._shared_pool
+            if own is not None:
+                try:
+                    await asyncio.wait_for(own.close(), 1.0)
+                except Exception:  # a connection still busy: close them all at once
+                    own.terminate()
+
+    async def _open_pool(self, own: OwnConnections) -> asyncpg.Pool | None:
+        """The relay's own small pool; ``None`` (use the shared pool) if it cannot open."""
+        try:
+            return await own.open_pool(self._loops)
+        except Exception as error:  # keep publishing through the shared pool
+            log.warning("relay_pool_unavailable", error=repr(error))
+            return None
+
+    async def _loop_batches(self, wake: asyncio.Event) -> None:
+        self._wakes.append(wake)
         backoff = 0.1
         while not self._stopped.is_set():
             if not self._connected():
                 await self._wait_for_nats()
                 continue
-            self._wake.clear()  # a wake-up during the batch triggers the next one at once
+            wake.clear()  # a wake-up during the batch triggers the next one at once
+            self._hint = False
             try:
                 sent = await self.publish_batch()
                 backoff = 0.1
@@ -96,11 +244,20 @@ class Relay:
                 backoff = min(backoff * 2, 5.0)
                 continue
             if sent < self._batch_size:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
+                self._idle_loops += 1
+                try:
+                    if self._hint:
+                        wake.set()
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(wake.wait(), self._poll_seconds)
+                finally:
+                    self._idle_loops -= 1
+                if wake.is_set() and sent > 0:
+                    # rows keep coming: let a few more gather (fewer, fuller batches)
+                    await self._pause(RELAY_LINGER_SECONDS)
 
     def _connected(self) -> bool:
-        return self._client is None or self._client.is_connected
+        return bool(self._client.is_connected)
 
     async def _wait_for_nats(self) -> None:
         """Publishing while disconnected would only fill the reconnect buffer with copies
@@ -143,26 +300,34 @@ class Relay:
         written to a dead socket never come, and waiting for them would stall the relay.
         Every future left pending is cancelled, or it would hold one of the client's
         ``publish_async`` slots for good and, once they are all taken, block the relay.
+        The loops publish one at a time (waiting for acks overlaps): a future registered
+        by a ``publish_async`` that then raised is recognised as an orphan that way.
         """
         futures: list[asyncio.Future[PubAck]] = []
-        pending_before = self._pending_publishes()
-        reconnects = self._reconnects()
         try:
-            for row in rows:
-                futures.append(
-                    await self._js.publish_async(
-                        row["subject"],
-                        row["payload"],
-                        wait_stall=self._ack_timeout,
-                        headers={**row["headers"], "Nats-Msg-Id": str(row["event_id"])},
-                    )
-                )
+            async with self._publishing:
+                if not self._connected():
+                    raise nats.errors.ConnectionReconnectingError()
+                reconnects = self._reconnects()
+                pending_before = self._pending_publishes()
+                try:
+                    for row in rows:
+                        futures.append(
+                            await self._js.publish_async(
+                                row["subject"],
+                                row["payload"],
+                                wait_stall=self._ack_timeout,
+                                headers={**row["headers"], "Nats-Msg-Id": str(row["event_id"])},
+                            )
+                        )
+                except BaseException:
+                    self._cancel_orphans(pending_before, futures)
+                    raise
             return await self._acks(futures, reconnects)
         finally:
             for future in futures:
                 if not future.cancel() and not future.cancelled():
                     future.exception()  # resolved: mark a failure as seen (no asyncio warning)
-            self._cancel_orphans(pending_before, futures)
 
     async def _acks(self, futures: list[asyncio.Future[PubAck]], reconnects: int) -> list[PubAck]:
         loop = asyncio.get_running_loop()
@@ -179,8 +344,6 @@ class Relay:
 
     def _reconnects(self) -> int:
         """Changes whenever the connection is lost or replaced."""
-        if self._client is None:
-            return 0
         if not self._client.is_connected:
             return -1
         return int(self._client.stats.get("reconnects", 0))
@@ -197,3 +360,19 @@ class Relay:
         for future in self._pending_publishes().values():
             if id(future) not in known:
                 future.cancel()
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+def _new_event_loop() -> asyncio.AbstractEventLoop:
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - uvloop is a dependency
+        return asyncio.new_event_loop()
+    loop: asyncio.AbstractEventLoop = uvloop.new_event_loop()
+    return loop

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+import uuid
+
 import asyncpg
 import msgspec
 
@@ -10,15 +13,44 @@ from services.collection_point.domain import Intake, IntakeCreate, point_scope
 from shared import idempotency
 from shared.auth import Principal
 from shared.contracts.collection import DeviceReceived
-from shared.db import transaction
+from shared.db import ACQUIRE_TIMEOUT, TRANSIENT_ERRORS
 from shared.errors import Conflict, NotFound
 from shared.events import utc_now, uuid7
 from shared.labels import format_code, parse_code
 from shared.logging import contextvars
-from shared.outbox import add_events
 
 PRODUCER = "collection_point"
+POINT_NAMES_SECONDS = 30.0  # how long a point's name is trusted before it is read again
+RECORD_ATTEMPTS = 2  # a pooled connection the server dropped fails: once more on a fresh one
 _encoder = msgspec.json.Encoder()
+
+
+class PointNames:
+    """Names of active collection points, kept briefly: the name goes into the event.
+
+    The intake statement only writes when the point is still active under that very name,
+    so a stale entry costs one more round trip, never a wrong event."""
+
+    def __init__(self, seconds: float = POINT_NAMES_SECONDS) -> None:
+        self._seconds = seconds
+        self._names: dict[uuid.UUID, tuple[str, float]] = {}
+
+    def get(self, point_id: uuid.UUID) -> str | None:
+        entry = self._names.get(point_id)
+        if entry is None or time.monotonic() - entry[1] > self._seconds:
+            return None
+        return entry[0]
+
+    def put(self, point_id: uuid.UUID, name: str | None) -> None:
+        if name is None:
+            self._names.pop(point_id, None)
+        else:
+            if len(self._names) > 10_000:
+                self._names.clear()
+            self._names[point_id] = (name, time.monotonic())
+
+
+point_names = PointNames()
 
 
 async def receive_device(
@@ -28,62 +60,118 @@ async def receive_device(
     idempotency_key: str | None,
     request_fingerprint: str,
 ) -> idempotency.StoredResponse:
-    """Register a donated device at the counter; a replayed key returns the first answer."""
+    """Register a donated device at the counter; a replayed key returns the first answer.
+
+    The intake, its event and the key's answer are written by one autocommit statement
+    (``store.record_intake``): all of them or nothing."""
     code = parse_code(command.label)
     key = f"intakes:{idempotency_key}" if idempotency_key else None
-    async with transaction(pool) as connection:
-        if key is not None:
-            stored = await idempotency.claim(connection, key, request_fingerprint)
-            if stored is not None:
-                return stored
-        point = await store.get_point(connection, command.collection_point_id)
-        if point is None or not principal.may_reach(point_scope(point.id)):
-            raise NotFound(
-                f"No collection point {command.collection_point_id} that you work at; "
-                "choose one of your collection points."
+    point_id = command.collection_point_id
+    in_scope = principal.may_reach(point_scope(point_id))
+    intake = Intake(
+        id=uuid7(),
+        device_id=uuid7(),
+        label=code,
+        label_display=format_code(code),
+        device_type=command.device_type,
+        collection_point_id=point_id,
+        received_by=principal.sub,
+        received_at=utc_now(),
+    )
+    body = _encoder.encode(intake)
+    correlation_id = contextvars.get_contextvars().get("correlation_id", "")
+    event_id = uuid7()
+    point_name = point_names.get(point_id) if in_scope else None
+    attempt = 0
+    while True:
+        attempt += 1
+        async with pool.acquire(timeout=ACQUIRE_TIMEOUT) as connection:
+            if in_scope and point_name is None:
+                point_name = await _fresh_point_name(connection, point_id)
+            if not in_scope or point_name is None:
+                return await _refused_without_point(connection, key, request_fingerprint, point_id)
+            event = DeviceReceived(
+                event_id=event_id,
+                occurred_at=intake.received_at,
+                producer=PRODUCER,
+                aggregate_id=intake.device_id,
+                correlation_id=correlation_id,
+                intake_id=intake.id,
+                label=code,
+                device_type=intake.device_type,
+                collection_point_id=point_id,
+                collection_point_name=point_name,
             )
-        intake = Intake(
-            id=uuid7(),
-            device_id=uuid7(),
-            label=code,
-            label_display=format_code(code),
-            device_type=command.device_type,
-            collection_point_id=point.id,
-            received_by=principal.sub,
-            received_at=utc_now(),
-        )
-        if not await store.insert_intake(connection, intake):
-            await _refuse_attached_label(connection, code)
-        await add_events(
-            connection,
-            [
-                DeviceReceived(
-                    producer=PRODUCER,
-                    aggregate_id=intake.device_id,
-                    correlation_id=contextvars.get_contextvars().get("correlation_id", ""),
-                    intake_id=intake.id,
-                    label=code,
-                    device_type=intake.device_type,
-                    collection_point_id=point.id,
-                    collection_point_name=point.name,
+            try:
+                recorded = await store.record_intake(
+                    connection, intake, point_name, event, key, request_fingerprint, body
                 )
-            ],
-        )
-        body = _encoder.encode(intake)
-        if key is not None:
-            await idempotency.remember(connection, key, 201, body)
-    return idempotency.StoredResponse(201, body)
+            except asyncpg.UniqueViolationError as error:
+                if key is None or error.constraint_name != "idempotency_keys_pkey":
+                    raise
+                return await _replayed(connection, key, request_fingerprint)
+            except TRANSIENT_ERRORS:
+                # Retrying is safe: the same ids are sent again, and an intake this request
+                # wrote before losing its connection is recognised by its id below.
+                connection.terminate()
+                if attempt >= RECORD_ATTEMPTS:
+                    raise
+                continue
+            if recorded.inserted:
+                return idempotency.StoredResponse(201, body)
+            if recorded.point_name != point_name:  # renamed or deactivated meanwhile
+                point_names.put(point_id, recorded.point_name)
+                point_name = recorded.point_name
+                if point_name is not None:
+                    continue
+                return await _refused_without_point(connection, key, request_fingerprint, point_id)
+            if key is not None:
+                stored = await idempotency.stored(connection, key, request_fingerprint)
+                if stored is not None:
+                    return stored
+            existing = await store.intake_with_label(connection, code)
+            if existing is not None and existing["id"] == intake.id:
+                return idempotency.StoredResponse(201, body)  # written by the lost attempt
+            raise _attached_label(code, existing)
 
 
-async def _refuse_attached_label(connection: asyncpg.Connection, code: str) -> None:
-    existing = await store.intake_with_label(connection, code)
+async def _fresh_point_name(connection: asyncpg.Connection, point_id: uuid.UUID) -> str | None:
+    name = await store.active_point_name(connection, point_id)
+    point_names.put(point_id, name)
+    return name
+
+
+async def _refused_without_point(
+    connection: asyncpg.Connection, key: str | None, request_fingerprint: str, point_id: uuid.UUID
+) -> idempotency.StoredResponse:
+    """No such active point within the principal's scope: a replayed key still gets the
+    first answer, anything else is a 404."""
+    if key is not None:
+        stored = await idempotency.stored(connection, key, request_fingerprint)
+        if stored is not None:
+            return stored
+    raise NotFound(
+        f"No collection point {point_id} that you work at; choose one of your collection points."
+    )
+
+
+async def _replayed(
+    connection: asyncpg.Connection, key: str, request_fingerprint: str
+) -> idempotency.StoredResponse:
+    stored = await idempotency.stored(connection, key, request_fingerprint)
+    if stored is None:  # the key's owner stored no answer: it cannot be replayed
+        raise idempotency.IdempotencyConflict(key)
+    return stored
+
+
+def _attached_label(code: str, existing: asyncpg.Record | None) -> Conflict:
     where = (
         f" to a {existing['device_type']} received at {existing['point_name']} "
         f"on {existing['received_at']:%d/%m/%Y}"
         if existing
         else ""
     )
-    raise Conflict(
+    return Conflict(
         f"The label {format_code(code)} is already attached{where}. "
         "Use a new label for this device.",
         intake_id=str(existing["id"]) if existing else None,

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import NamedTuple
 
 import asyncpg
 
 from services.collection_point.domain import CollectionPoint, Intake
+from shared.events import Event, encode
 from shared.labels import format_code
 
 _POINT_COLUMNS = "id, name, kind, address, postcode, commune"
@@ -47,11 +49,53 @@ async def upsert_point(connection: asyncpg.Connection, point: CollectionPoint) -
     )
 
 
-async def insert_intake(connection: asyncpg.Connection, intake: Intake) -> bool:
-    """False when the label is already attached to another intake."""
-    inserted = await connection.fetchval(
-        f"INSERT INTO intakes ({_INTAKE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7) "
-        "ON CONFLICT (label) DO NOTHING RETURNING true",
+# One autocommit statement records an intake: the intake row, its event in the outbox and,
+# when the request carries an Idempotency-Key, the key with its stored answer. The key is
+# inserted *without* ``ON CONFLICT``: a key already taken (or being taken by a concurrent
+# transaction, which this statement then waits for) aborts the whole statement, so nothing
+# is ever half-applied. The intake is inserted only when the point is active and still has
+# the name written in the event; a label already attached inserts nothing.
+_RECORD_INTAKE = f"""
+WITH point AS (
+    SELECT name FROM collection_points WHERE id = $5 AND active
+), intake AS (
+    INSERT INTO intakes ({_INTAKE_COLUMNS})
+    SELECT $1, $2, $3, $4, $5, $6, $7 FROM point WHERE point.name = $8
+    ON CONFLICT (label) DO NOTHING
+    RETURNING id
+), event AS (
+    INSERT INTO outbox (event_id, subject, payload, headers)
+    SELECT $9, $10, $11, $12 FROM intake
+), answer AS (
+    INSERT INTO idempotency_keys (key, fingerprint, status_code, response)
+    SELECT $13, $14, 201, $15 FROM intake WHERE $13::text IS NOT NULL
+)
+SELECT (SELECT name FROM point) AS point_name, EXISTS (SELECT FROM intake) AS inserted
+"""
+
+
+class IntakeRecording(NamedTuple):
+    inserted: bool
+    """False: nothing was written (label already attached, or the point is not as given)."""
+    point_name: str | None
+    """The active point's current name; ``None`` when there is no such active point."""
+
+
+async def record_intake(
+    connection: asyncpg.Connection | asyncpg.Pool,
+    intake: Intake,
+    point_name: str,
+    event: Event,
+    key: str | None,
+    fingerprint: str,
+    answer: bytes,
+) -> IntakeRecording:
+    """Record ``intake`` and ``event`` (and the key's 201 ``answer``) in one statement.
+
+    Raises ``asyncpg.UniqueViolationError`` on ``idempotency_keys_pkey`` when ``key`` was
+    already used (nothing written)."""
+    row = await connection.fetchrow(
+        _RECORD_INTAKE,
         intake.id,
         intake.device_id,
         intake.label,
@@ -59,11 +103,31 @@ async def insert_intake(connection: asyncpg.Connection, intake: Intake) -> bool:
         intake.collection_point_id,
         intake.received_by,
         intake.received_at,
+        point_name,
+        event.event_id,
+        event.subject,
+        encode(event),
+        {"Correlation-Id": event.correlation_id} if event.correlation_id else {},
+        key,
+        fingerprint,
+        answer,
     )
-    return bool(inserted)
+    assert row is not None
+    return IntakeRecording(row["inserted"], row["point_name"])
 
 
-async def intake_with_label(connection: asyncpg.Connection, label: str) -> asyncpg.Record | None:
+async def active_point_name(
+    connection: asyncpg.Connection | asyncpg.Pool, point_id: uuid.UUID
+) -> str | None:
+    name: str | None = await connection.fetchval(
+        "SELECT name FROM collection_points WHERE id = $1 AND active", point_id
+    )
+    return name
+
+
+async def intake_with_label(
+    connection: asyncpg.Connection | asyncpg.Pool, label: str
+) -> asyncpg.Record | None:
     return await connection.fetchrow(
         "SELECT i.id, i.device_type, i.received_at, p.name AS point_name "
         "FROM intakes i JOIN collection_points p ON p.id = i.collection_point_id "

@@ -7,6 +7,7 @@ import contextlib
 import os
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ from shared.db import create_pool
 from shared.events import registry
 from shared.logging import configure_logging, get_logger
 from shared.migrations import migrate
-from shared.outbox import Relay
+from shared.outbox import OwnConnections, Relay
 from shared.web import health
 from shared.web.csrf import csrf_protection
 from shared.web.headers import security_headers
@@ -105,7 +106,17 @@ def create_app(settings: Settings, definition: ServiceDefinition) -> Litestar:
         client = await connect(settings.nats_url, f"boucle-{settings.service}")
         js = client.jetstream(publish_async_max_pending=4096)
         await ensure_streams(js, settings.stream_replicas)
-        relay = Relay(pool, js, settings.relay_batch_size, settings.relay_poll_seconds)
+        relay = Relay(
+            pool,
+            client,
+            settings.relay_batch_size,
+            settings.relay_poll_seconds,
+            own=OwnConnections(
+                open_pool=partial(create_pool, settings.database_url, settings.schema, 0),
+                nats_url=settings.nats_url,
+                name=f"boucle-{settings.service}-relay",
+            ),
+        )
         consumers = [
             Consumer(
                 js,
