@@ -21,13 +21,6 @@ def _intake(row: asyncpg.Record) -> Intake:
     return Intake(label_display=format_code(row["label"]), **dict(row))
 
 
-async def list_points(connection: asyncpg.Connection | asyncpg.Pool) -> list[CollectionPoint]:
-    rows = await connection.fetch(
-        f"SELECT {_POINT_COLUMNS} FROM collection_points WHERE active ORDER BY commune, name"
-    )
-    return [CollectionPoint(**dict(row)) for row in rows]
-
-
 async def get_point(connection: asyncpg.Connection, point_id: uuid.UUID) -> CollectionPoint | None:
     row = await connection.fetchrow(
         f"SELECT {_POINT_COLUMNS} FROM collection_points WHERE id = $1 AND active", point_id
