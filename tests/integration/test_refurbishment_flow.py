@@ -170,3 +170,15 @@ async def test_only_erasure_officers_record_erasures_and_scopes_hide_other_works
         headers=_bearer(refurbisher),
     )
     assert twice.status_code == 409
+
+    recycled = await http.post(
+        f"{base}/work-orders/{order}/recycling",
+        json={"barrier": 6, "reason": "Hinges broken, case cracked"},
+        headers=_bearer(refurbisher),
+    )
+    assert recycled.status_code == 204, recycled.text
+    repairs = await http.get(f"{stack.url('refurbishment')}/api/v1/open-data/repairs.csv")
+    [row] = [r for r in csv.DictReader(io.StringIO(repairs.text)) if r["id"] == order]
+    assert (row["repair_status"], row["repair_barrier_if_end_of_life"]) == ("3", "6")
+    assert row["problem"] == "Hinges broken, case cracked"
+    assert code not in repairs.text  # no label: nothing that leads back to a donor
