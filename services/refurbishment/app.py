@@ -6,14 +6,14 @@ from pathlib import Path
 
 from litestar import Litestar
 
-from services.refurbishment import api, consumers, pages
+from services.refurbishment import api, bench_pages, consumers, pages
 from shared.config import Settings, load_settings
 from shared.web.app import ServiceDefinition, create_app
 
 DEFINITION = ServiceDefinition(
     name="refurbishment",
     title="Reconditionnement",
-    route_handlers=[*api.ROUTES, *pages.ROUTES],
+    route_handlers=[*api.ROUTES, *pages.ROUTES, *bench_pages.ROUTES],
     migrations=Path(__file__).parent / "migrations",
     templates=Path(__file__).parent / "templates",
     consumers=consumers.CONSUMERS,

@@ -1,0 +1,180 @@
+"""The workshop bench in Chromium without JavaScript: a label typed and Enter pressed checks a
+device in, its work order opens from the board, forms answer in words; no axe violation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from axe_playwright_python.async_playwright import Axe
+from playwright.async_api import Page, expect
+
+from services.collection_point.domain import CollectionPoint
+from services.refurbishment import store
+from shared.db import create_pool
+from shared.devstack.stack import Stack
+from shared.labels import format_code
+from tests.browser.conftest import OpenPage
+from tests.browser.test_accessibility import SMALLEST_PHONE, WCAG_AA, described
+from tests.conftest import wait_for
+from tests.e2e.test_bench_pages import (
+    at_bench,
+    checked_in,
+    donated_device,
+    new_workshop,
+    order_path,
+)
+from tests.stacks import token_for
+
+
+def signed_in(
+    stack: Stack, role: str, workshop: str, subject: str, javascript: bool = False
+) -> dict[str, Any]:
+    """Browser context options: the session cookie of a person of ``workshop`` (and no
+    JavaScript, unless an axe scan needs it)."""
+    token = token_for(stack, role, f"workshop:{workshop}", subject=subject)
+    cookie = {
+        "name": "boucle_session",
+        "value": token,
+        "domain": "127.0.0.1",
+        "path": "/",
+        "expires": -1,
+        "httpOnly": True,
+        "secure": False,
+        "sameSite": "Lax",
+    }
+    state = {"cookies": [cookie], "origins": []}
+    return {"storage_state": state, "java_script_enabled": javascript}
+
+
+async def assert_no_violation_here(page: Page) -> None:
+    results = await Axe().run(
+        page, options={"runOnly": {"type": "tag", "values": WCAG_AA}, "resultTypes": ["violations"]}
+    )
+    violations = results.response["violations"]
+    assert not violations, f"{page.url}:\n{described(violations)}"
+
+
+async def known_to_workshops(stack: Stack, code: str) -> None:
+    """Wait until the workshops have learnt of the donated device from its event."""
+    pool = await create_pool(stack.postgres.dsn, "refurbishment", 1, 2)
+    try:
+
+        async def known() -> bool:
+            return await store.device_by_label(pool, code) is not None
+
+        await wait_for(known)
+    finally:
+        await pool.close()
+
+
+@pytest.fixture
+async def workshop(stack: Stack) -> str:
+    return await new_workshop(stack)
+
+
+async def test_a_label_typed_and_entered_checks_the_device_in_and_opens_its_work_order(
+    open_page: OpenPage, stack: Stack, workshop: str, collection_point: CollectionPoint
+) -> None:
+    code = await donated_device(stack, collection_point)
+    await known_to_workshops(stack, code)
+    page = await open_page(**signed_in(stack, "refurbisher", workshop, "camille"))
+    await page.goto(f"{stack.url('refurbishment')}/atelier/{workshop}")
+
+    await page.get_by_label("Étiquette de l'appareil").fill(format_code(code).lower())
+    await page.get_by_label("Étiquette de l'appareil").press("Enter")
+
+    await expect(page.get_by_role("status")).to_contain_text(f"{format_code(code)} est enregistré")
+    await page.get_by_role("link", name=f"Ouvrir la fiche de {format_code(code)}").click()
+    await expect(page.get_by_role("heading", level=1)).to_contain_text(format_code(code))
+    await page.get_by_role("button", name="Sortir l'appareil").click()
+    await expect(page.get_by_role("alert")).to_contain_text("ne peut pas encore sortir")
+    await page.get_by_role("link", name="Retour à l'établi").click()
+    board = page.get_by_role("region", name="À effacer")
+    await expect(board.get_by_role("link", name=format_code(code))).to_be_visible()
+
+
+async def test_an_erasure_officer_records_an_erasure_in_the_browser(
+    open_page: OpenPage, stack: Stack, workshop: str, collection_point: CollectionPoint
+) -> None:
+    code = await donated_device(stack, collection_point)
+    async with at_bench(stack, "refurbisher", workshop) as volunteer:
+        order = await checked_in(volunteer, workshop, code)
+    page = await open_page(**signed_in(stack, "erasure_officer", workshop, "amina"))
+    await page.goto(f"{stack.url('refurbishment')}/atelier/commandes/{order}")
+
+    await page.get_by_label("Type de support").select_option("flash")
+    await page.get_by_label("Purge (purge)").check()
+    await page.get_by_label("Méthode").select_option("crypto_erase")
+    await page.get_by_label("Outil", exact=True).fill("nvme-cli")
+    await page.get_by_label("Vérification").select_option("full")
+    await page.get_by_label("Début de l'effacement").fill("2026-11-28T09:00")
+    await page.get_by_label("Fin de l'effacement").fill("2026-11-28T08:00")
+    await page.get_by_role("button", name="Enregistrer l'effacement").click()
+
+    end = page.get_by_label("Fin de l'effacement")
+    await expect(end).to_have_attribute("aria-invalid", "true")
+    await expect(page.get_by_text("La fin de l'effacement doit venir après son début.").first)\
+        .to_be_visible()  # fmt: skip
+    await expect(page.get_by_label("Outil", exact=True)).to_have_value("nvme-cli")
+    await end.fill("2026-11-28T09:04")
+    await page.get_by_role("button", name="Enregistrer l'effacement").click()
+    await expect(page.get_by_role("status")).to_contain_text("Une seconde personne")
+
+
+async def test_the_board_and_a_work_order_have_no_wcag_violation_empty_or_with_a_refusal(
+    open_page: OpenPage, stack: Stack, workshop: str, collection_point: CollectionPoint
+) -> None:
+    code = await donated_device(stack, collection_point)
+    keyboard = await donated_device(stack, collection_point, "peripheral")
+    async with (
+        at_bench(stack, "refurbisher", workshop) as volunteer,
+        at_bench(stack, "erasure_officer", workshop) as officer,
+    ):
+        order = await checked_in(volunteer, workshop, code)
+        ready = order_path(await checked_in(volunteer, workshop, keyboard))
+        await officer.send(ready, f"{ready}/sans-stockage")  # then ready to release
+        await volunteer.send(ready, f"{ready}/evaluation", {"grade": "A", "functional_pass": "yes"})
+    base = stack.url("refurbishment")
+    page = await open_page(**signed_in(stack, "erasure_officer", workshop, "bruno", True))
+
+    board = f"{base}/atelier/{workshop}"
+    for url in (f"{base}/atelier", f"{board}?lang=en", f"{board}?lang=fr"):
+        await page.goto(url)
+        await assert_no_violation_here(page)
+    await expect(page.get_by_role("button", name=f"Sortir {format_code(keyboard)}")).to_be_visible()
+    await page.get_by_label("Étiquette de l'appareil").fill("K7Q2-M9XB")
+    await page.get_by_role("button", name="Enregistrer l'arrivée").click()
+    await expect(page.get_by_role("alert")).to_be_visible()
+    await assert_no_violation_here(page)
+
+    for url in (
+        f"{base}/atelier/commandes/{order}?lang=en",
+        f"{base}/atelier/commandes/{order}?lang=fr",
+    ):
+        await page.goto(url)
+        await assert_no_violation_here(page)
+    await page.get_by_role("button", name="Sortir l'appareil").click()
+    await expect(page.get_by_role("alert")).to_be_visible()
+    await assert_no_violation_here(page)
+    await page.get_by_role("button", name="Enregistrer l'évaluation").click()
+    await expect(page.get_by_role("alert")).to_contain_text("Choisissez une des options.")
+    await assert_no_violation_here(page)
+
+
+async def test_a_work_order_fits_a_320_pixel_wide_screen(
+    open_page: OpenPage, stack: Stack, workshop: str, collection_point: CollectionPoint
+) -> None:
+    code = await donated_device(stack, collection_point)
+    async with at_bench(stack, "refurbisher", workshop) as volunteer:
+        order = await checked_in(volunteer, workshop, code)
+    page = await open_page(
+        viewport=SMALLEST_PHONE, **signed_in(stack, "erasure_officer", workshop, "amina", True)
+    )
+    for path in (f"/atelier/{workshop}", f"/atelier/commandes/{order}"):
+        await page.goto(stack.url("refurbishment") + path)
+        wide = await page.evaluate(
+            "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right"
+            " > 320).map(e => e.tagName + '#' + e.id + '.' + e.className).slice(0, 8)"
+        )
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 320, (path, wide)

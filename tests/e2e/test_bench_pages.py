@@ -1,0 +1,322 @@
+"""The bench pages over real HTTP, as a browser sends them (session cookie, CSRF token, forms):
+a donated device checked in, erased by one officer, validated by another, graded and
+released through the pages only, and ready in inventory; refusals said in words."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+
+from services.collection_point.domain import CollectionPoint
+from shared.devstack.stack import Stack
+from shared.labels import format_code, generate_code
+from tests.conftest import wait_for
+from tests.stacks import token_for
+
+HTML = {"Accept": "text/html"}
+LSHW = Path(__file__).parents[1] / "unit" / "data" / "lshw-laptop.json"
+NVME_ERASURE = {
+    "media_type": "flash",
+    "manufacturer": "Samsung",
+    "model": "PM961",
+    "serial": "S35ENX0J000000",
+    "level": "purge",
+    "method": "crypto_erase",
+    "tool": "nvme-cli",
+    "tool_version": "2.8",
+    "verification": "full",
+    "started_at": "2026-11-28T09:00",
+    "ended_at": "2026-11-28T09:03",
+}
+GRADE = {
+    "grade": "B",
+    "functional_pass": "yes",
+    "battery_health": "81",
+    "brand": "Lenovo",
+    "model": "ThinkPad T470",
+    "memory_gb": "8",
+    "storage_gb": "256",
+}
+
+
+def said(answer: httpx.Response) -> str:
+    """The page's text as a person reads it (entities such as &#39; decoded)."""
+    return html.unescape(answer.text)
+
+
+def bearer(stack: Stack) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token_for(stack, 'coordinator')}"}
+
+
+async def donated_device(stack: Stack, point: CollectionPoint, device_type: str = "laptop") -> str:
+    """A device dropped off at ``point``: its label code (compact form)."""
+    code = generate_code()
+    async with httpx.AsyncClient(timeout=30) as http:
+        answer = await http.post(
+            f"{stack.url('collection_point')}/api/v1/intakes",
+            json={"label": code, "device_type": device_type, "collection_point_id": str(point.id)},
+            headers=bearer(stack),
+        )
+    assert answer.status_code == 201, answer.text
+    return code
+
+
+async def new_workshop(stack: Stack) -> str:
+    async with httpx.AsyncClient(timeout=30) as http:
+        answer = await http.post(
+            f"{stack.url('refurbishment')}/api/v1/workshops",
+            json={"name": f"Atelier {uuid.uuid4().hex[:6]}", "commune": "Roubaix"},
+            headers=bearer(stack),
+        )
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["id"])
+
+
+class Bench:
+    """One person at the bench: a browser-like client signed in with their session cookie."""
+
+    def __init__(self, stack: Stack, client: httpx.AsyncClient) -> None:
+        self.base = stack.url("refurbishment")
+        self.client = client
+
+    async def page(self, path: str) -> httpx.Response:
+        return await self.client.get(self.base + path)
+
+    async def send(
+        self,
+        page_path: str,
+        action: str,
+        fields: dict[str, str] | None = None,
+        files: dict[str, tuple[str, bytes]] | None = None,
+    ) -> httpx.Response:
+        """Open the page, then send one of its forms with the page's CSRF token."""
+        shown = await self.page(page_path)
+        found = re.search(r'name="_csrf_token" value="([^"]+)"', shown.text)
+        assert found, shown.text
+        return await self.client.post(
+            self.base + action, data={**(fields or {}), "_csrf_token": found.group(1)}, files=files
+        )
+
+
+@asynccontextmanager
+async def at_bench(
+    stack: Stack, role: str, workshop: str, subject: str = ""
+) -> AsyncIterator[Bench]:
+    token = token_for(stack, role, f"workshop:{workshop}", subject=subject or f"{role}-{workshop}")
+    async with httpx.AsyncClient(
+        timeout=30, headers=HTML, cookies={"boucle_session": token}
+    ) as client:
+        yield Bench(stack, client)
+
+
+async def checked_in(bench: Bench, workshop: str, label: str) -> str:
+    """Scan ``label`` in on the board (once the workshop knows it): the new work order's id."""
+
+    async def scanned() -> str | None:
+        answer = await bench.send(f"/atelier/{workshop}", f"/atelier/{workshop}/arrivees",
+                                  {"label": label})  # fmt: skip
+        if answer.status_code != 303:
+            assert answer.status_code == 404, answer.text  # not known yet: said, then retried
+            assert "Aucun point de collecte n'a encore enregistré" in said(answer)
+            return None
+        found = re.search(r"arrivee=([0-9a-f-]{36})", answer.headers["location"])
+        assert found, answer.headers["location"]
+        return found.group(1)
+
+    order: str = await wait_for(scanned)
+    return order
+
+
+def order_path(order: str) -> str:
+    return f"/atelier/commandes/{order}"
+
+
+def confirmed(answer: httpx.Response, done: str, order: str) -> None:
+    assert answer.status_code == 303, answer.text
+    assert answer.headers["location"] == f"{order_path(order)}?fait={done}"
+
+
+async def test_a_volunteer_takes_a_device_from_check_in_to_ready_through_the_pages_only(
+    stack: Stack, collection_point: CollectionPoint
+) -> None:
+    code = await donated_device(stack, collection_point)
+    workshop = await new_workshop(stack)
+    async with (
+        at_bench(stack, "refurbisher", workshop) as volunteer,
+        at_bench(stack, "erasure_officer", workshop, "amina") as amina,
+        at_bench(stack, "erasure_officer", workshop, "bruno") as bruno,
+    ):
+        order = await checked_in(volunteer, workshop, format_code(code).lower())
+        board = await volunteer.page(f"/atelier/{workshop}?arrivee={order}")
+        assert f"{format_code(code)} est enregistré à l'atelier" in said(board)
+        assert f'href="{order_path(order)}"' in said(board)
+
+        too_early = await volunteer.send(order_path(order), f"{order_path(order)}/sortie")
+        assert too_early.status_code == 409
+        assert "ne peut pas encore sortir" in said(too_early)
+        assert "un certificat d'effacement validé" in said(too_early)
+        assert 'name="erasure_id"' not in said(too_early)  # a refurbisher prepares, not certifies
+
+        recorded = await amina.send(
+            order_path(order),
+            f"{order_path(order)}/effacement",
+            NVME_ERASURE,
+            files={"tool_log": ("nvme.log", b"sanitize completed\n")},
+        )
+        confirmed(recorded, "erasure", order)
+        own_page = await amina.page(f"{order_path(order)}?fait=erasure")
+        assert "Une seconde personne responsable de l'effacement doit maintenant" in said(own_page)
+        assert "Vous avez enregistré cet effacement" in said(own_page)
+        assert 'name="erasure_id"' not in said(own_page)
+
+        colleague_page = await bruno.page(order_path(order))
+        erasure = re.search(r'name="erasure_id" value="([^"]+)"', colleague_page.text)
+        assert erasure, colleague_page.text
+        own = await amina.send(
+            order_path(order), f"{order_path(order)}/validation", {"erasure_id": erasure.group(1)}
+        )
+        assert own.status_code == 422
+        assert "pas par celle qui l'a fait" in said(own)
+
+        validated = await bruno.send(
+            order_path(order), f"{order_path(order)}/validation", {"erasure_id": erasure.group(1)}
+        )
+        confirmed(validated, "validated", order)
+        certified = await volunteer.page(order_path(order))
+        pdf_link = re.search(r'href="(/api/v1/certificates/[0-9a-f-]+/pdf)"', certified.text)
+        fingerprint = re.search(r'<code class="hash">([0-9a-f]{64})</code>', certified.text)
+        assert pdf_link and fingerprint, certified.text
+        assert f"/verifier?sha256={fingerprint.group(1)}" in said(certified)
+        pdf = await volunteer.page(pdf_link.group(1))
+        assert pdf.headers["content-type"] == "application/pdf"
+        assert hashlib.sha256(pdf.content).hexdigest() == fingerprint.group(1)
+        genuine = await volunteer.page(f"/verifier?sha256={fingerprint.group(1)}")
+        assert "Certificat authentique" in said(genuine)
+
+        graded = await volunteer.send(order_path(order), f"{order_path(order)}/evaluation", GRADE)
+        confirmed(graded, "graded", order)
+        board = await volunteer.page(f"/atelier/{workshop}")
+        assert f'action="{order_path(order)}/sortie"' in said(board)  # ready: released from here
+        released = await volunteer.send(
+            f"/atelier/{workshop}", f"{order_path(order)}/sortie", {"back": "board"}
+        )
+        assert released.status_code == 303, released.text
+        assert released.headers["location"] == f"/atelier/{workshop}?sorti={order}"
+        board = await volunteer.page(released.headers["location"])
+        assert f"{format_code(code)} est sorti pour une seconde vie" in said(board)
+        closed = await volunteer.page(order_path(order))
+        assert "Cette fiche est close" in said(closed)
+        assert 'action="' + order_path(order) not in said(closed)  # no form left
+
+    async with httpx.AsyncClient(timeout=30) as http:
+
+        async def ready() -> dict | None:
+            answer = await http.get(
+                f"{stack.url('inventory')}/api/v1/devices/{code}", headers=bearer(stack)
+            )
+            device = answer.json()
+            return device if device["state"] == "ready" else None
+
+        device = await wait_for(ready)
+    assert [entry["state"] for entry in device["history"]][-1] == "ready"
+
+
+async def test_a_mistyped_label_is_refused_in_words_and_kept_in_the_field(
+    stack: Stack,
+) -> None:
+    workshop = await new_workshop(stack)
+    code = generate_code()
+    wrong = code[:8] + next(symbol for symbol in "0123456789" if symbol != code[8])
+    async with at_bench(stack, "refurbisher", workshop) as volunteer:
+        answer = await volunteer.send(
+            f"/atelier/{workshop}", f"/atelier/{workshop}/arrivees", {"label": wrong}
+        )
+    assert answer.status_code == 422
+    assert "caractère de contrôle" in said(answer)
+    assert f'value="{wrong}"' in said(answer)
+    assert 'aria-invalid="true"' in said(answer)
+
+
+async def test_scanning_a_device_already_at_the_workshop_opens_its_work_order(
+    stack: Stack, collection_point: CollectionPoint
+) -> None:
+    code = await donated_device(stack, collection_point)
+    workshop = await new_workshop(stack)
+    async with at_bench(stack, "refurbisher", workshop) as volunteer:
+        order = await checked_in(volunteer, workshop, code)
+        again = await volunteer.send(
+            f"/atelier/{workshop}", f"/atelier/{workshop}/arrivees", {"label": code}
+        )
+        confirmed(again, "already_here", order)
+
+
+async def test_a_grade_without_its_cosmetic_condition_is_refused_keeping_what_was_typed(
+    stack: Stack, collection_point: CollectionPoint
+) -> None:
+    code = await donated_device(stack, collection_point)
+    workshop = await new_workshop(stack)
+    async with at_bench(stack, "refurbisher", workshop) as volunteer:
+        order = await checked_in(volunteer, workshop, code)
+        answer = await volunteer.send(
+            order_path(order), f"{order_path(order)}/evaluation", {**GRADE, "grade": ""}
+        )
+        assert answer.status_code == 422
+        assert "Choisissez une des options." in said(answer)
+        assert 'value="ThinkPad T470"' in said(answer)
+
+        lshw = {"lshw": ("specs.json", LSHW.read_bytes())}
+        filled = await volunteer.send(order_path(order), f"{order_path(order)}/lshw", files=lshw)
+        assert filled.status_code == 200
+        assert 'value="LENOVO"' in said(filled) and 'value="8"' in said(filled)
+        unrelated = await volunteer.send(
+            order_path(order), f"{order_path(order)}/lshw", files={"lshw": ("photo.json", b"{}")}
+        )
+        assert unrelated.status_code == 422
+        assert "lshw -json" in said(unrelated)
+
+
+async def test_a_phone_erasure_needs_its_whole_checklist_and_flash_is_not_overwritten(
+    stack: Stack, collection_point: CollectionPoint
+) -> None:
+    code = await donated_device(stack, collection_point, "smartphone")
+    workshop = await new_workshop(stack)
+    async with (
+        at_bench(stack, "refurbisher", workshop) as volunteer,
+        at_bench(stack, "erasure_officer", workshop) as officer,
+    ):
+        order = await checked_in(volunteer, workshop, code)
+        reset = {**NVME_ERASURE, "level": "clear", "method": "factory_reset", "tool": "Android"}
+        partly = await officer.send(
+            order_path(order), f"{order_path(order)}/effacement", {**reset, "sim_removed": "yes"}
+        )
+        assert partly.status_code == 422
+        assert "chaque étape de la liste doit être faite" in said(partly)
+        assert 'id="erasure-sim_removed" name="sim_removed" value="yes" checked' in said(partly)
+        overwritten = await officer.send(
+            order_path(order),
+            f"{order_path(order)}/effacement",
+            {**NVME_ERASURE, "level": "clear", "method": "overwrite"},
+        )
+        assert overwritten.status_code == 422
+        assert "mémoire flash" in said(overwritten)
+
+
+async def test_officers_of_other_workshops_do_not_see_the_work_order(
+    stack: Stack, collection_point: CollectionPoint
+) -> None:
+    code = await donated_device(stack, collection_point)
+    workshop = await new_workshop(stack)
+    async with (
+        at_bench(stack, "refurbisher", workshop) as volunteer,
+        at_bench(stack, "erasure_officer", str(uuid.uuid4())) as outsider,
+    ):
+        order = await checked_in(volunteer, workshop, code)
+        assert (await outsider.page(order_path(order))).status_code == 404
+        assert (await outsider.page(f"/atelier/{workshop}")).status_code == 404
