@@ -6,14 +6,20 @@ from pathlib import Path
 
 from litestar import Litestar
 
-from services.collection_point import api, consumers, labels_api, pages, places_api
+from services.collection_point import api, consumers, counter, labels_api, pages, places_api
 from shared.config import Settings, load_settings
 from shared.web.app import ServiceDefinition, create_app
 
 DEFINITION = ServiceDefinition(
     name="collection_point",
     title="Points de collecte",
-    route_handlers=[*places_api.ROUTES, *api.ROUTES, *labels_api.ROUTES, *pages.ROUTES],
+    route_handlers=[
+        *places_api.ROUTES,
+        *api.ROUTES,
+        *labels_api.ROUTES,
+        *pages.ROUTES,
+        *counter.ROUTES,
+    ],
     migrations=Path(__file__).parent / "migrations",
     templates=Path(__file__).parent / "templates",
     consumers=consumers.CONSUMERS,

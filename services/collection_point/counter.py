@@ -1,0 +1,347 @@
+"""The counter page: a collector registers a donated device in seconds by scanning, typing or
+photographing its label (no JavaScript needed; a USB scanner types the code and Enter)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, time
+from typing import Annotated, Any, cast
+
+import asyncpg
+import msgspec
+from litestar import Request, get, post
+from litestar.datastructures import Cookie, UploadFile
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter
+from litestar.response import Redirect, Template
+
+import services.collection_point.counter_messages  # noqa: F401  (registers the messages)
+from services.collection_point import handlers, places_store, store
+from services.collection_point.domain import Intake, IntakeCreate, point_scope
+from services.collection_point.places import Place
+from services.collection_point.scanning import UnreadablePhoto, label_in_photo
+from shared.auth import Principal
+from shared.contracts.collection import DeviceType
+from shared.errors import Conflict, NotFound
+from shared.events import utc_now
+from shared.idempotency import IdempotencyConflict, fingerprint
+from shared.labels import LabelCheckSymbolMismatch, LabelError, format_code, parse_code
+from shared.web.app import Runtime
+from shared.web.i18n import language_of, translator
+from shared.web.pages import TIMEZONE, local_time, page
+from shared.web.security import allow
+
+COUNTER_PATH = "/guichet"
+COUNTER = allow("collector", "coordinator", "admin")
+POINT_COOKIE = "boucle_guichet"  # the point this device's counter works for
+NO_STORE = {"Cache-Control": "no-store"}  # each rendering carries a fresh idempotency key
+DEVICE_TYPES: tuple[str, ...] = DeviceType.__args__  # type: ignore[attr-defined]
+FIELDS = ("label", "photo", "device_type", "acknowledged")  # in the order of the form
+TODAY_LIMIT = 200
+_encoder = msgspec.json.Encoder()
+
+
+class CounterForm(msgspec.Struct, frozen=True, kw_only=True):
+    """What the collector typed, given back unchanged when the donation is refused."""
+
+    label: str = ""
+    device_type: str = "laptop"
+    acknowledged: bool = False
+
+
+class Refused(Exception):
+    """The donation was not registered: messages by form field, and the HTTP status."""
+
+    def __init__(self, status_code: int, form: CounterForm, **errors: str) -> None:
+        super().__init__(status_code, errors)
+        self.status_code = status_code
+        self.form = form
+        self.errors = errors
+
+
+@get(COUNTER_PATH, opt=COUNTER, include_in_schema=False)
+async def counter_page(
+    request: Request[Any, Any, Any],
+    runtime: NamedDependency[Runtime],
+    principal: NamedDependency[Principal],
+    point: Annotated[uuid.UUID | None, QueryParameter()] = None,
+    choisir: Annotated[str, QueryParameter(max_length=5)] = "",
+    enregistre: Annotated[uuid.UUID | None, QueryParameter()] = None,
+) -> Template:
+    """The counter form of one point (after a choice of point when there are several), with
+    the confirmation of the donation just registered and today's donations."""
+    places = await reachable_places(runtime.pool, principal)
+    place: Place | None
+    if point is not None:
+        place = _place_in(places, point)
+    else:
+        place = None if choisir else _remembered(request, places)
+    if place is None:
+        return page(
+            request,
+            "counter_points.html",
+            status_code=200 if places else 403,
+            headers=NO_STORE,
+            places=places,
+        )
+    t = translator(language_of(request))
+    confirmation = await _confirmation(runtime.pool, principal, place, enregistre, t)
+    template = await _counter(request, runtime.pool, place, len(places), confirmation=confirmation)
+    if point is not None:
+        template.cookies.append(
+            Cookie(
+                key=POINT_COOKIE,
+                value=str(place.id),
+                max_age=365 * 86400,
+                path=COUNTER_PATH,
+                httponly=True,
+                samesite="lax",
+                secure=runtime.settings.secure_cookies,
+            )
+        )
+    return template
+
+
+@post(COUNTER_PATH, opt=COUNTER, include_in_schema=False, status_code=303)
+async def register_donation(
+    request: Request[Any, Any, Any],
+    runtime: NamedDependency[Runtime],
+    principal: NamedDependency[Principal],
+) -> Template | Redirect:
+    """Register the donation; a form sent twice (same hidden key) registers it once."""
+    form = await request.form()
+    places = await reachable_places(runtime.pool, principal)
+    place = _place_in(places, _uuid(_text(form.get("point"))))
+    submitted = CounterForm(
+        label=_text(form.get("label")).strip()[:200],
+        device_type=_text(form.get("device_type")),
+        acknowledged=_text(form.get("acknowledged")) == "yes",
+    )
+    photo = form.get("photo")
+    t = translator(language_of(request))
+    try:
+        intake = await _register(
+            runtime.pool,
+            principal,
+            place,
+            submitted,
+            await photo.read() if isinstance(photo, UploadFile) else b"",
+            _text(form.get("key"))[:200] or None,
+            t,
+        )
+    except Refused as refused:
+        return await _counter(
+            request,
+            runtime.pool,
+            place,
+            len(places),
+            form=refused.form,
+            errors=refused.errors,
+            status_code=refused.status_code,
+        )
+    runtime.relay.wake()
+    return Redirect(f"{COUNTER_PATH}?point={place.id}&enregistre={intake.id}", status_code=303)
+
+
+async def _register(
+    pool: asyncpg.Pool,
+    principal: Principal,
+    place: Place,
+    submitted: CounterForm,
+    photo: bytes,
+    key: str | None,
+    t: Any,
+) -> Intake:
+    """Check the form, then register the intake; raises ``Refused`` with the reasons."""
+    form, errors = _read_photo(submitted, photo, t)
+    if form.device_type not in place.accepted_types:
+        name = t(f"type.{form.device_type}") if form.device_type in DEVICE_TYPES else "?"
+        errors.setdefault(
+            "device_type", t("counter.error.type_not_accepted", place=place.name, type=name)
+        )
+    if not form.acknowledged:
+        errors["acknowledged"] = t("counter.error.acknowledged")
+    if "photo" not in errors:
+        problem = _label_problem(form.label, t)
+        if problem:
+            errors["label"] = problem
+    if errors:
+        raise Refused(422, form, **errors)
+    command = IntakeCreate(
+        label=parse_code(form.label),  # canonical, so that a replay has the same fingerprint
+        device_type=cast(DeviceType, form.device_type),  # one of the place's accepted types
+        collection_point_id=place.id,
+    )
+    try:
+        answer = await handlers.receive_device(
+            pool,
+            principal,
+            command,
+            key,
+            fingerprint(principal.sub, "counter", _encoder.encode(command)),
+        )
+    except Conflict as conflict:
+        raise Refused(409, form, label=await _attached(pool, form.label, t)) from conflict
+    except IdempotencyConflict as conflict:
+        raise Refused(409, form, label=t("counter.error.form_used")) from conflict
+    return msgspec.json.decode(answer.body, type=Intake)
+
+
+def _label_problem(label: str, t: Any) -> str:
+    """What is wrong with the typed or scanned label, in words; '' when it is a label."""
+    if not label:
+        return str(t("counter.error.no_label"))
+    try:
+        parse_code(label)
+    except LabelCheckSymbolMismatch as error:
+        return str(t("counter.error.check_symbol", code=format_code(error.code)))
+    except LabelError:
+        return str(t("counter.error.not_a_label", typed=label[:40]))
+    return ""
+
+
+def _read_photo(submitted: CounterForm, photo: bytes, t: Any) -> tuple[CounterForm, dict[str, str]]:
+    """The form with the label decoded from the photo, if a photo was sent."""
+    if not photo:
+        return submitted, {}
+    try:
+        code = label_in_photo(photo)
+    except UnreadablePhoto as error:
+        return submitted, {"photo": t(f"counter.error.{_photo_problem(error)}")}
+    if submitted.label:
+        try:
+            typed = parse_code(submitted.label)
+        except LabelError:
+            typed = ""
+        if typed != code:
+            message = t(
+                "counter.error.photo_differs",
+                photo=format_code(code),
+                typed=submitted.label[:40],
+            )
+            return submitted, {"photo": message}
+    return msgspec.structs.replace(submitted, label=format_code(code)), {}
+
+
+def _photo_problem(error: UnreadablePhoto) -> str:
+    """Which of the scanner's refusals this is, to say it in the person's language."""
+    message = str(error)
+    if "too large" in message:
+        return "photo_too_large"
+    if "not a photo" in message:
+        return "photo_not_image"
+    if "several" in message:
+        return "photo_several"
+    return "photo_no_label"
+
+
+async def _attached(pool: asyncpg.Pool, label: str, t: Any) -> str:
+    """Where the label already is: which device, which place, which day."""
+    code = parse_code(label)
+    existing = await store.intake_with_label(pool, code)
+    if existing is None:
+        return str(t("counter.error.attached_elsewhere", code=format_code(code)))
+    return str(
+        t(
+            "counter.error.attached",
+            code=format_code(code),
+            type=t(f"type.{existing['device_type']}"),
+            place=existing["point_name"],
+            date=local_time(existing["received_at"]).strftime("%d/%m/%Y"),
+        )
+    )
+
+
+async def _counter(
+    request: Request[Any, Any, Any],
+    pool: asyncpg.Pool,
+    place: Place,
+    places_count: int,
+    form: CounterForm | None = None,
+    errors: dict[str, str] | None = None,
+    confirmation: str = "",
+    status_code: int = 200,
+) -> Template:
+    errors = errors or {}
+    accepted = [kind for kind in DEVICE_TYPES if kind in place.accepted_types]
+    if form is None:
+        form = CounterForm(device_type="laptop" if "laptop" in accepted else accepted[0])
+    return page(
+        request,
+        "counter.html",
+        status_code=status_code,
+        headers=NO_STORE,
+        place=place,
+        several=places_count > 1,
+        form=form,
+        key=uuid.uuid4().hex,
+        device_types=accepted,
+        errors=errors,
+        focus=next((field for field in FIELDS if field in errors), "label"),
+        confirmation=confirmation,
+        intakes=await todays_intakes(pool, place.id),
+    )
+
+
+async def _confirmation(
+    pool: asyncpg.Pool, principal: Principal, place: Place, intake_id: uuid.UUID | None, t: Any
+) -> str:
+    """The sentence confirming the donation just registered here, or '' for anything else."""
+    if intake_id is None:
+        return ""
+    intake = await store.get_intake(pool, intake_id)
+    if (
+        intake is None
+        or intake.collection_point_id != place.id
+        or not principal.may_reach(point_scope(place.id))
+    ):
+        return ""
+    return str(t(f"counter.registered.{intake.device_type}", code=intake.label_display))
+
+
+async def reachable_places(pool: asyncpg.Pool, principal: Principal) -> list[Place]:
+    """The active places this person may receive donations at."""
+    places = await places_store.list_places(pool)
+    return [place for place in places if principal.may_reach(point_scope(place.id))]
+
+
+async def todays_intakes(pool: asyncpg.Pool, point_id: uuid.UUID) -> list[asyncpg.Record]:
+    """Donations received at the point since midnight, Paris time, newest first."""
+    midnight = datetime.combine(utc_now().astimezone(TIMEZONE).date(), time(), TIMEZONE)
+    return await pool.fetch(
+        "SELECT label, device_type, received_at, inventory_state FROM intakes "
+        "WHERE collection_point_id = $1 AND received_at >= $2 "
+        "ORDER BY received_at DESC LIMIT $3",
+        point_id,
+        midnight,
+        TODAY_LIMIT,
+    )
+
+
+def _place_in(places: list[Place], point_id: uuid.UUID | None) -> Place:
+    for place in places:
+        if place.id == point_id:
+            return place
+    raise NotFound(f"No collection point {point_id} that you work at; choose one of your points.")
+
+
+def _remembered(request: Request[Any, Any, Any], places: list[Place]) -> Place | None:
+    """The only point, or the one this device chose before (if still reachable)."""
+    if len(places) == 1:
+        return places[0]
+    remembered = _uuid(request.cookies.get(POINT_COOKIE, ""))
+    return next((place for place in places if place.id == remembered), None)
+
+
+def _uuid(text: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+ROUTES = [counter_page, register_donation]

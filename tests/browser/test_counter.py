@@ -1,0 +1,157 @@
+"""The counter page in Chromium: a collector registers a donation with the keyboard (or a
+USB scanner that types like one), with or without JavaScript; no WCAG violation."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import asyncpg
+import pytest
+from axe_playwright_python.async_playwright import Axe
+from playwright.async_api import Page, expect
+
+from services.collection_point import store as collection_store
+from services.collection_point.domain import CollectionPoint
+from shared.devstack.stack import Stack
+from shared.labels import format_code, generate_code
+from tests.browser.conftest import OpenPage
+from tests.browser.test_accessibility import SMALLEST_PHONE, WCAG_AA, described
+from tests.stacks import token_for
+
+ACKNOWLEDGED = "Le donateur a été informé de ces trois points et les accepte"
+
+
+def signed_in_as_collector(stack: Stack, *points: CollectionPoint) -> dict[str, Any]:
+    """Context options of a browser where a collector of ``points`` is signed in."""
+    token = token_for(stack, "collector", *(f"collection_point:{point.id}" for point in points))
+    cookie = {
+        "name": "boucle_session",
+        "value": token,
+        "domain": "127.0.0.1",
+        "path": "/",
+        "expires": -1,
+        "httpOnly": True,
+        "secure": False,
+        "sameSite": "Lax",
+    }
+    return {"storage_state": {"cookies": [cookie], "origins": []}}
+
+
+async def open_counter(
+    open_page: OpenPage, stack: Stack, point: CollectionPoint, **options: Any
+) -> Page:
+    page = await open_page(**signed_in_as_collector(stack, point), **options)
+    answer = await page.goto(f"{stack.url('collection_point')}/guichet?point={point.id}")
+    assert answer is not None and answer.status == 200
+    return page
+
+
+async def assert_page_has_no_wcag_violation(page: Page) -> None:
+    results = await Axe().run(
+        page, options={"runOnly": {"type": "tag", "values": WCAG_AA}, "resultTypes": ["violations"]}
+    )
+    violations = results.response["violations"]
+    assert not violations, f"{page.url}:\n{described(violations)}"
+
+
+async def test_without_javascript_a_typed_code_and_enter_register_the_donation(
+    open_page: OpenPage, stack: Stack, collection_point: CollectionPoint
+) -> None:
+    code = format_code(generate_code())
+    page = await open_counter(open_page, stack, collection_point, java_script_enabled=False)
+    label = page.get_by_label("Étiquette", exact=True)
+    await expect(label).to_be_focused()
+    await expect(page.get_by_label("Ordinateur portable")).to_be_checked()
+
+    await page.get_by_label(ACKNOWLEDGED).check()
+    await label.fill(code.lower())
+    await label.press("Enter")
+
+    await expect(page.get_by_role("status")).to_have_text(f"Ordinateur portable {code} enregistré")
+    await expect(page.get_by_role("table")).to_contain_text(code)
+    await expect(page.get_by_label("Étiquette", exact=True)).to_have_value("")
+    await expect(page.get_by_label("Étiquette", exact=True)).to_be_focused()
+
+
+async def test_with_javascript_a_keyboard_wedge_scanner_types_into_the_label_field(
+    open_page: OpenPage, stack: Stack, collection_point: CollectionPoint
+) -> None:
+    code = generate_code()
+    page = await open_counter(open_page, stack, collection_point)
+
+    await page.get_by_label(ACKNOWLEDGED).check()  # the focus goes back to the label field
+    await page.keyboard.type(f"HTTPS://{stack.public_host.upper()}/D/{code}")
+    await page.keyboard.press("Enter")
+
+    await expect(page.get_by_role("status")).to_have_text(
+        f"Ordinateur portable {format_code(code)} enregistré"
+    )
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+async def test_the_counter_page_has_no_wcag_violation_empty_refused_confirmed_or_narrow(
+    open_page: OpenPage, stack: Stack, collection_point: CollectionPoint, lang: str
+) -> None:
+    page = await open_page(**signed_in_as_collector(stack, collection_point))
+    await page.goto(
+        f"{stack.url('collection_point')}/guichet?point={collection_point.id}&lang={lang}"
+    )
+    await assert_page_has_no_wcag_violation(page)
+
+    code = generate_code()
+    wrong = code[:8] + ("0" if code[8] != "0" else "1")
+    await page.locator("#acknowledged").check()
+    await page.locator("#label").fill(wrong)
+    await page.locator("#label").press("Enter")
+    await expect(page.locator("#label")).to_have_attribute("aria-invalid", "true")
+    await expect(page.locator("#label-error")).to_contain_text(format_code(wrong))
+    await assert_page_has_no_wcag_violation(page)
+
+    await page.locator("#acknowledged").check()
+    await page.locator("#label").fill(code)
+    await page.locator("#label").press("Enter")
+    await expect(page.get_by_role("status")).to_contain_text(format_code(code))
+    await assert_page_has_no_wcag_violation(page)
+    await page.set_viewport_size(SMALLEST_PHONE)
+    await assert_page_has_no_wcag_violation(page)
+
+
+async def test_a_signed_out_browser_is_offered_to_sign_in(
+    open_page: OpenPage, stack: Stack
+) -> None:
+    page = await open_page(java_script_enabled=False)
+    answer = await page.goto(f"{stack.url('collection_point')}/guichet")
+    assert answer is not None and answer.status == 401
+    await expect(page.get_by_role("main").get_by_role("link", name="Se connecter")).to_be_visible()
+
+
+async def test_a_collector_of_two_points_chooses_one_and_the_counter_remembers_it(
+    open_page: OpenPage,
+    stack: Stack,
+    collection_point: CollectionPoint,
+    collection_pool: asyncpg.Pool,
+) -> None:
+    town_hall = CollectionPoint(
+        id=uuid.uuid4(),
+        name=f"Mairie test {uuid.uuid4().hex[:6]}",
+        kind="town_hall",
+        address="2 place de test",
+        postcode="59100",
+        commune="Roubaix",
+    )
+    async with collection_pool.acquire() as connection:
+        await collection_store.upsert_point(connection, town_hall)
+    page = await open_page(**signed_in_as_collector(stack, collection_point, town_hall))
+    counter = f"{stack.url('collection_point')}/guichet"
+
+    await page.goto(counter)
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Choisir le point de collecte")
+    await assert_page_has_no_wcag_violation(page)
+    await page.get_by_role("link", name=town_hall.name).click()
+    await expect(page.get_by_text(f"Point de collecte : {town_hall.name}")).to_be_visible()
+
+    await page.goto(counter)
+    await expect(page.get_by_text(f"Point de collecte : {town_hall.name}")).to_be_visible()
+    await page.get_by_role("link", name="Changer de point").click()
+    await expect(page.get_by_role("link", name=collection_point.name)).to_be_visible()

@@ -1,0 +1,224 @@
+"""The counter page over real HTTP, as a browser sends it: session cookie, CSRF token, the
+hidden idempotency key, a multipart form with an optional photo."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import asyncpg
+import httpx
+import pytest
+
+from services.collection_point.domain import CollectionPoint
+from services.collection_point.label_sheets import render_png
+from shared.devstack.stack import Stack
+from shared.labels import format_code, generate_code
+from tests.conftest import wait_for
+from tests.integration.test_places import _create
+from tests.stacks import token_for
+
+HIDDEN = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)"\s*/?>')
+NO_PHOTO = ("", b"", "application/octet-stream")  # what a browser sends for an empty file input
+
+
+@dataclass
+class Counter:
+    """A collector's browser at the counter of one collection point."""
+
+    client: httpx.AsyncClient
+    url: str
+    point: CollectionPoint
+
+    async def open(self) -> dict[str, str]:
+        """Load the empty form; the hidden fields it carries (CSRF token, point, key)."""
+        answer = await self.client.get(f"{self.url}?point={self.point.id}")
+        assert answer.status_code == 200, answer.text
+        return dict(HIDDEN.findall(answer.text))
+
+    async def send(
+        self,
+        hidden: dict[str, str],
+        label: str,
+        photo: tuple[str, bytes, str] = NO_PHOTO,
+        acknowledged: bool = True,
+    ) -> httpx.Response:
+        fields = {**hidden, "label": label, "device_type": "laptop"}
+        if acknowledged:
+            fields["acknowledged"] = "yes"
+        return await self.client.post(self.url, data=fields, files={"photo": photo})
+
+
+@pytest.fixture
+async def counter(stack: Stack, collection_point: CollectionPoint) -> AsyncIterator[Counter]:
+    token = token_for(stack, "collector", f"collection_point:{collection_point.id}")
+    async with httpx.AsyncClient(
+        timeout=30, headers={"Accept": "text/html"}, cookies={"boucle_session": token}
+    ) as client:
+        yield Counter(client, f"{stack.url('collection_point')}/guichet", collection_point)
+
+
+async def intakes_labelled(pool: asyncpg.Pool, body: str) -> list[asyncpg.Record]:
+    """Intakes whose label starts with ``body`` (the 8 symbols before the check symbol)."""
+    return await pool.fetch("SELECT id, label FROM intakes WHERE label LIKE $1 || '%'", body)
+
+
+async def test_a_scanned_full_url_registers_the_device_and_it_reaches_inventory(
+    stack: Stack, counter: Counter, collection_pool: asyncpg.Pool
+) -> None:
+    code = generate_code()
+    scanned = f"HTTPS://{stack.public_host.upper()}/D/{code}"  # what a wedge scanner types
+
+    sent = await counter.send(await counter.open(), scanned)
+
+    assert sent.status_code == 303, sent.text
+    confirmed = await counter.client.get(sent.url.join(sent.headers["location"]))
+    assert confirmed.status_code == 200
+    assert f"Ordinateur portable {format_code(code)} enregistré" in confirmed.text
+    today = confirmed.text.split('id="today"', 1)[1]
+    assert format_code(code) in today
+    assert 'value=""' in confirmed.text.split('id="label"', 1)[1].split(">", 1)[0]
+    collector = token_for(stack, "collector")
+
+    async def in_inventory() -> dict | None:
+        answer = await counter.client.get(
+            f"{stack.url('inventory')}/api/v1/devices/{code}",
+            headers={"Authorization": f"Bearer {collector}", "Accept": "application/json"},
+        )
+        return answer.json() if answer.status_code == 200 else None
+
+    device = await wait_for(in_inventory)
+    assert device["state"] == "received"
+    assert [entry["place_name"] for entry in device["history"]] == [counter.point.name]
+
+
+async def test_a_form_sent_twice_with_its_hidden_key_registers_the_donation_once(
+    counter: Counter, collection_pool: asyncpg.Pool
+) -> None:
+    code = generate_code()
+    hidden = await counter.open()
+
+    double_click = await asyncio.gather(*(counter.send(hidden, code) for _ in range(2)))
+    reloaded = await counter.send(hidden, code)
+
+    answers = [*double_click, reloaded]
+    assert [answer.status_code for answer in answers] == [303, 303, 303]
+    assert len({answer.headers["location"] for answer in answers}) == 1
+    assert len(await intakes_labelled(collection_pool, code[:8])) == 1
+
+
+async def test_a_wrong_check_symbol_is_refused_with_the_reason_and_nothing_is_saved(
+    counter: Counter, collection_pool: asyncpg.Pool
+) -> None:
+    code = generate_code()
+    wrong = code[:8] + ("0" if code[8] != "0" else "1")
+
+    refused = await counter.send(await counter.open(), format_code(wrong).lower())
+
+    assert refused.status_code == 422
+    page = html.unescape(refused.text)
+    assert f"L'étiquette {format_code(wrong)} a un caractère de contrôle" in page
+    field = page.split('id="label"', 1)[1].split(">", 1)[0]
+    assert f'value="{format_code(wrong).lower()}"' in field
+    assert 'aria-invalid="true"' in field
+    assert "label-error" in field
+    assert await intakes_labelled(collection_pool, code[:8]) == []
+
+
+async def test_a_donation_without_the_donors_acknowledgement_is_not_saved(
+    counter: Counter, collection_pool: asyncpg.Pool
+) -> None:
+    code = generate_code()
+
+    refused = await counter.send(await counter.open(), code, acknowledged=False)
+
+    assert refused.status_code == 422
+    assert "Cochez cette case" in html.unescape(refused.text)
+    assert await intakes_labelled(collection_pool, code[:8]) == []
+
+
+async def test_a_label_already_attached_is_refused_saying_where(
+    counter: Counter, collection_pool: asyncpg.Pool
+) -> None:
+    code = generate_code()
+    assert (await counter.send(await counter.open(), code)).status_code == 303
+
+    again = await counter.send(await counter.open(), code)
+
+    assert again.status_code == 409
+    assert f"reçu à {counter.point.name}" in html.unescape(again.text)
+    assert len(await intakes_labelled(collection_pool, code[:8])) == 1
+
+
+async def test_a_photo_of_a_printed_label_registers_that_label(
+    stack: Stack, counter: Counter, collection_pool: asyncpg.Pool
+) -> None:
+    code = generate_code()
+    photo = render_png(code, stack.public_host)
+
+    sent = await counter.send(await counter.open(), "", photo=("label.png", photo, "image/png"))
+
+    assert sent.status_code == 303, sent.text
+    confirmed = await counter.client.get(sent.url.join(sent.headers["location"]))
+    assert f"Ordinateur portable {format_code(code)} enregistré" in confirmed.text
+    assert [row["label"] for row in await intakes_labelled(collection_pool, code[:8])] == [code]
+
+
+async def test_a_photo_without_a_label_is_refused_in_words_and_nothing_is_saved(
+    counter: Counter,
+) -> None:
+    refused = await counter.send(
+        await counter.open(), "", photo=("notes.txt", b"not an image", "text/plain")
+    )
+
+    assert refused.status_code == 422
+    assert "n'est pas une photo" in html.unescape(refused.text)
+
+
+async def test_a_collector_cannot_use_the_counter_of_another_point(
+    stack: Stack, counter: Counter, http: httpx.AsyncClient
+) -> None:
+    elsewhere = token_for(
+        stack, "collector", "collection_point:00000000-0000-0000-0000-000000000000"
+    )
+    answer = await http.get(
+        f"{counter.url}?point={counter.point.id}",
+        headers={"Accept": "text/html"},
+        cookies={"boucle_session": elsewhere},
+    )
+    assert answer.status_code == 404
+
+
+async def test_a_point_offers_only_the_types_it_accepts_and_refuses_the_others(
+    stack: Stack, collection_pool: asyncpg.Pool, http: httpx.AsyncClient
+) -> None:
+    created = await _create(http, stack, accepted_types=["tablet", "smartphone"])
+    place = created.json()["place"]
+    point = CollectionPoint(
+        id=place["id"],
+        name=place["name"],
+        kind=place["kind"],
+        address=place["address"],
+        postcode=place["postcode"],
+        commune=place["commune"],
+    )
+    token = token_for(stack, "collector", f"collection_point:{point.id}")
+    async with httpx.AsyncClient(
+        timeout=30, headers={"Accept": "text/html"}, cookies={"boucle_session": token}
+    ) as client:
+        counter = Counter(client, f"{stack.url('collection_point')}/guichet", point)
+        page = await client.get(f"{counter.url}?point={point.id}")
+        offered = re.findall(
+            r'name="device_type" id="type-(\w+)" value="\w+"( checked)?', page.text
+        )
+        assert offered == [("tablet", " checked"), ("smartphone", "")]
+
+        code = generate_code()
+        refused = await counter.send(await counter.open(), code)  # a laptop, forged
+
+    assert refused.status_code == 422
+    assert "n'accepte pas ce type d'appareil (Ordinateur portable)" in html.unescape(refused.text)
+    assert await intakes_labelled(collection_pool, code[:8]) == []
