@@ -22,6 +22,7 @@ DEFINITION = ServiceDefinition(
     ],
     migrations=Path(__file__).parent / "migrations",
     templates=Path(__file__).parent / "templates",
+    entry_pages=(("places.title", "/lieux"), ("counter.title", "/guichet")),
     consumers=consumers.CONSUMERS,
 )
 

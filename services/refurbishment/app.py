@@ -16,6 +16,7 @@ DEFINITION = ServiceDefinition(
     route_handlers=[*api.ROUTES, *pages.ROUTES, *bench_pages.ROUTES],
     migrations=Path(__file__).parent / "migrations",
     templates=Path(__file__).parent / "templates",
+    entry_pages=(("bench.workshops.title", "/atelier"), ("verify.title", "/verifier")),
     consumers=consumers.CONSUMERS,
 )
 

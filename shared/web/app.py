@@ -60,6 +60,8 @@ class ServiceDefinition:
     # Process-wide objects of this service (a signing key, a sign-in throttle) put in
     # ``app.state`` at build time.
     state: Callable[[Settings], Mapping[str, Any]] | None = None
+    # Pages people start from, listed on the service's home page: (message key, path).
+    entry_pages: Sequence[tuple[str, str]] = field(default_factory=tuple)
     # Periodic work of this service (expiring reservations…), run while the service runs.
     background: Sequence[Callable[[Runtime], Coroutine[Any, Any, None]]] = field(
         default_factory=tuple
@@ -80,7 +82,10 @@ class Runtime:
 
 @get("/", opt=public(), include_in_schema=False)
 async def home(request: Request[Any, Any, Any]) -> Template:
-    return page(request, "service_home.html", service=request.app.state.definition.title)
+    definition: ServiceDefinition = request.app.state.definition
+    return page(
+        request, "service_home.html", service=definition.title, entries=definition.entry_pages
+    )
 
 
 def provide_runtime(request: Request[Any, Any, Any]) -> Runtime:

@@ -78,3 +78,12 @@ async def test_the_passport_of_an_unknown_label_says_so_in_french(
     answer = await http.get(f"{stack.url('inventory')}/d/{generate_code()}")
     assert answer.status_code == 404
     assert "Appareil introuvable" in answer.text
+
+
+async def test_each_service_home_page_leads_to_the_pages_people_start_from(
+    stack: Stack, http: httpx.AsyncClient
+) -> None:
+    collection = (await http.get(f"{stack.url('collection_point')}/")).text
+    workshop = (await http.get(f"{stack.url('refurbishment')}/")).text
+    assert 'href="/lieux"' in collection and 'href="/guichet"' in collection
+    assert 'href="/atelier"' in workshop and 'href="/verifier"' in workshop
