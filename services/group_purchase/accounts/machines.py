@@ -15,7 +15,7 @@ import msgspec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from litestar import Request, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar.params import FromPath, JSONBody
 from litestar.response import Redirect, Template
 
 from services.group_purchase.accounts.domain import (
@@ -134,7 +134,7 @@ async def exchange(pool: asyncpg.Pool, key: Ed25519PrivateKey, secret: str) -> s
 )
 async def exchange_machine_token(
     request: Request[Any, Any, Any],
-    data: MachineTokenExchange,
+    data: JSONBody[MachineTokenExchange],
     runtime: NamedDependency[Runtime],
 ) -> SessionToken:
     """A machine's secret for a session token (``Authorization: Bearer``) valid 10 minutes."""
