@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, HeaderParameter, JSONBody
+from litestar.params import FromPath, JSONBody
 
 from services.collection_point import handlers, store
 from services.collection_point.domain import Intake, IntakeCreate, point_scope
 from shared.auth import Principal
 from shared.errors import NotFound
-from shared.idempotency import fingerprint
 from shared.web.app import Runtime
+from shared.web.replays import IdempotencyKey, replayable, request_fingerprint
 from shared.web.security import allow
 
 COUNTER_ROLES = ("collector", "coordinator", "admin")
@@ -31,17 +31,18 @@ class IntakeController(Controller):
         data: JSONBody[IntakeCreate],
         runtime: NamedDependency[Runtime],
         principal: NamedDependency[Principal],
-        idempotency_key: Annotated[
-            str | None, HeaderParameter(name="Idempotency-Key", max_length=200, required=False)
-        ] = None,
+        idempotency_key: IdempotencyKey = None,
     ) -> Response[bytes]:
         """Register a donated device: scan or type its label. ``Idempotency-Key`` is honoured."""
-        body = await request.body()
         answer = await handlers.receive_device(
-            runtime.pool, principal, data, idempotency_key, fingerprint(principal.sub, body)
+            runtime.pool,
+            principal,
+            data,
+            idempotency_key,
+            await request_fingerprint(request, principal),
         )
         runtime.relay.wake()
-        return Response(answer.body, status_code=answer.status_code, media_type="application/json")
+        return replayable(answer)
 
     @get("/{intake_id:uuid}", opt=allow(*COUNTER_ROLES))
     async def get_intake(

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from services.collection_point import label_handlers
 from services.collection_point.label_sheets import (
@@ -19,8 +19,8 @@ from services.collection_point.label_sheets import (
 )
 from services.collection_point.label_store import LabelBatch
 from shared.auth import Principal
-from shared.idempotency import fingerprint
 from shared.web.app import Runtime
+from shared.web.replays import IdempotencyKey, replayable, request_fingerprint
 from shared.web.security import allow
 
 LABEL_ROLES = ("collector", "coordinator", "admin")
@@ -42,9 +42,7 @@ class LabelBatchController(Controller):
         data: JSONBody[label_handlers.LabelBatchCreate],
         runtime: NamedDependency[Runtime],
         principal: NamedDependency[Principal],
-        idempotency_key: Annotated[
-            str | None, HeaderParameter(name="Idempotency-Key", max_length=200, required=False)
-        ] = None,
+        idempotency_key: IdempotencyKey = None,
     ) -> Response[bytes]:
         """Issue new label codes to a collection point, to print before devices arrive."""
         answer = await label_handlers.issue_batch(
@@ -52,9 +50,9 @@ class LabelBatchController(Controller):
             principal,
             data,
             idempotency_key,
-            fingerprint(principal.sub, await request.body()),
+            await request_fingerprint(request, principal),
         )
-        return Response(answer.body, status_code=answer.status_code, media_type="application/json")
+        return replayable(answer)
 
     @get("/{batch_id:uuid}", opt=allow(*LABEL_ROLES))
     async def get_label_batch(
