@@ -6,14 +6,14 @@ from pathlib import Path
 
 from litestar import Litestar
 
-from services.inventory import api, consumers, jobs, pages
+from services.inventory import api, consumers, impact_pages, jobs, pages
 from shared.config import Settings, load_settings
 from shared.web.app import ServiceDefinition, create_app
 
 DEFINITION = ServiceDefinition(
     name="inventory",
     title="Inventaire",
-    route_handlers=[*api.ROUTES, *pages.ROUTES],
+    route_handlers=[*api.ROUTES, *pages.ROUTES, *impact_pages.ROUTES],
     migrations=Path(__file__).parent / "migrations",
     templates=Path(__file__).parent / "templates",
     consumers=consumers.CONSUMERS,

@@ -35,6 +35,9 @@ PUBLIC_PATHS = {
     "/api/v1/open-data/repairs.csv",
     "/d/{code:str}",
     "/D/{code:str}",  # the QR code holds an upper-case URL
+    "/impact",
+    "/api/v1/open-data/impact.json",
+    "/api/v1/open-data/impact.csv",
     # Signing in and out, renewing a session, choosing a password from a one-time link.
     "/auth/sign-in",
     "/auth/sign-out",

@@ -1,0 +1,281 @@
+"""Public impact figures: what was collected, reused, recycled and avoided, traced to device
+records and to the versioned, sourced factors, over an optional period."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import asyncpg
+import msgspec
+
+from services.inventory.impact import DEFAULT_VERSION, avoided_by_reuse, factor_set
+from shared.web.pages import TIMEZONE
+
+REUSED_STATES = ("ready", "reserved", "delivered")
+ENDED_STATES = ("recycled", "dismantled")
+WEIGHT_BASIS = "default"  # no weight is measured at intake yet: every kilogram is a default
+PERIOD_BASIS = "collected: registration date; delivered: date of handing over (Europe/Paris)"
+
+
+class Period(msgspec.Struct, frozen=True, kw_only=True):
+    """Days in Paris time, both ends included; an open end reaches the first or last record."""
+
+    start: date | None = None
+    end: date | None = None
+
+    def bounds(self) -> tuple[datetime | None, datetime | None]:
+        def midnight(day: date) -> datetime:
+            return datetime.combine(day, time.min, tzinfo=TIMEZONE)
+
+        return (
+            midnight(self.start) if self.start else None,
+            midnight(self.end + timedelta(days=1)) if self.end else None,
+        )
+
+
+class MonthFlow(msgspec.Struct, frozen=True, kw_only=True):
+    month: str  # YYYY-MM, Paris time
+    collected: int
+    delivered: int
+
+
+class PlaceFlow(msgspec.Struct, frozen=True, kw_only=True):
+    place_name: str  # where the device was collected; communes are not recorded yet
+    collected: int
+    delivered: int
+
+
+class ImpactFigures(msgspec.Struct, frozen=True, kw_only=True):
+    factors_version: str
+    period_from: date | None
+    period_to: date | None
+    period_basis: str
+    devices_collected: int
+    devices_reused: int
+    devices_delivered: int
+    devices_recycled_or_dismantled: int
+    households_equipped: int
+    ewaste_diverted_kg: float
+    weight_basis: str
+    devices_without_weight: int
+    avoided_kg_co2e: float
+    gross_embodied_kg_co2e: float
+    devices_without_factor: int
+    methods: list[str]
+    sources: dict[str, str]
+    by_month: list[MonthFlow]
+    by_place: list[PlaceFlow]
+
+
+_IN_PERIOD = "($1::timestamptz IS NULL OR {at} >= $1) AND ($2::timestamptz IS NULL OR {at} < $2)"
+_DELIVERED = (
+    "FROM reservations r JOIN devices d ON d.id = r.device_id "
+    "WHERE r.status = 'delivered' AND " + _IN_PERIOD.format(at="r.ended_at")
+)
+_ORIGIN = (
+    "coalesce((SELECT h.place_name FROM device_history h WHERE h.device_id = d.id "
+    "ORDER BY h.at, h.id LIMIT 1), d.place_name)"
+)
+_PARIS_MONTH = "to_char({at} AT TIME ZONE 'Europe/Paris', 'YYYY-MM')"
+
+
+async def impact_figures(
+    pool: asyncpg.Pool, period: Period, version: str = DEFAULT_VERSION
+) -> ImpactFigures:
+    """Every figure of the public impact page and of its open-data exports."""
+    bounds = period.bounds()
+    async with pool.acquire() as connection, _one_snapshot(connection):
+        states = await connection.fetch(
+            "SELECT state, count(*) AS devices FROM devices WHERE "
+            + _IN_PERIOD.format(at="registered_at")
+            + " GROUP BY state",
+            *bounds,
+        )
+        delivered = await connection.fetch(
+            "SELECT d.device_type, count(DISTINCT d.id) AS devices " + _DELIVERED + " GROUP BY 1",
+            *bounds,
+        )
+        households = await connection.fetchval(
+            "SELECT count(DISTINCT r.household_reference) " + _DELIVERED, *bounds
+        )
+        collected_months = await connection.fetch(
+            f"SELECT {_PARIS_MONTH.format(at='registered_at')} AS key, count(*) AS devices "
+            "FROM devices WHERE " + _IN_PERIOD.format(at="registered_at") + " GROUP BY 1",
+            *bounds,
+        )
+        delivered_months = await connection.fetch(
+            f"SELECT {_PARIS_MONTH.format(at='r.ended_at')} AS key, "
+            "count(DISTINCT d.id) AS devices " + _DELIVERED + " GROUP BY 1",
+            *bounds,
+        )
+        collected_places = await connection.fetch(
+            f"SELECT {_ORIGIN} AS key, count(*) AS devices FROM devices d WHERE "
+            + _IN_PERIOD.format(at="d.registered_at")
+            + " GROUP BY 1",
+            *bounds,
+        )
+        delivered_places = await connection.fetch(
+            f"SELECT {_ORIGIN} AS key, count(DISTINCT d.id) AS devices "
+            + _DELIVERED
+            + " GROUP BY 1",
+            *bounds,
+        )
+    by_state = {row["state"]: row["devices"] for row in states}
+    delivered_by_type = {row["device_type"]: row["devices"] for row in delivered}
+    months = _merged(collected_months, delivered_months)
+    places = _merged(collected_places, delivered_places)
+    tally = reuse_tally(delivered_by_type, version)
+    return ImpactFigures(
+        period_from=period.start,
+        period_to=period.end,
+        period_basis=PERIOD_BASIS,
+        devices_collected=sum(by_state.values()),
+        devices_reused=sum(by_state.get(state, 0) for state in REUSED_STATES),
+        devices_delivered=sum(delivered_by_type.values()),
+        devices_recycled_or_dismantled=sum(by_state.get(state, 0) for state in ENDED_STATES),
+        households_equipped=households or 0,
+        by_month=[
+            MonthFlow(month=month, collected=counts[0], delivered=counts[1])
+            for month, counts in _every_month(months)
+        ],
+        by_place=[
+            PlaceFlow(place_name=place, collected=counts[0], delivered=counts[1])
+            for place, counts in sorted(places.items(), key=lambda item: (-item[1][0], item[0]))
+        ],
+        factors_version=tally.factors_version,
+        ewaste_diverted_kg=tally.ewaste_diverted_kg,
+        weight_basis=WEIGHT_BASIS,
+        devices_without_weight=tally.devices_without_weight,
+        avoided_kg_co2e=tally.avoided_kg_co2e,
+        gross_embodied_kg_co2e=tally.gross_embodied_kg_co2e,
+        devices_without_factor=tally.devices_without_factor,
+        methods=tally.methods,
+        sources=tally.sources,
+    )
+
+
+class ReuseTally(msgspec.Struct, frozen=True, kw_only=True):
+    factors_version: str
+    ewaste_diverted_kg: float
+    devices_without_weight: int
+    avoided_kg_co2e: float
+    gross_embodied_kg_co2e: float
+    devices_without_factor: int
+    methods: list[str]
+    sources: dict[str, str]
+
+
+def reuse_tally(delivered_by_type: dict[str, int], version: str = DEFAULT_VERSION) -> ReuseTally:
+    """Default weights, net avoided and gross embodied CO2e of delivered devices, by type."""
+    factors = factor_set(version)
+    weight = avoided_kg = embodied_kg = 0.0
+    without_weight = without_factor = 0
+    methods: set[str] = set()
+    for device_type, devices in delivered_by_type.items():
+        factor = factors.factor(device_type)
+        avoided = avoided_by_reuse(device_type, version)
+        if factor is None or factor.default_weight_kg is None:
+            without_weight += devices
+        else:
+            weight += factor.default_weight_kg * devices
+        if avoided is None:
+            without_factor += devices
+            continue
+        avoided_kg += avoided.avoided_kg_co2e * devices
+        embodied_kg += avoided.gross_embodied_kg_co2e * devices
+        methods.add(avoided.method)
+    return ReuseTally(
+        factors_version=factors.version,
+        ewaste_diverted_kg=round(weight, 2),
+        devices_without_weight=without_weight,
+        avoided_kg_co2e=round(avoided_kg, 1),
+        gross_embodied_kg_co2e=round(embodied_kg, 1),
+        devices_without_factor=without_factor,
+        methods=sorted(methods) or sorted(_all_methods(version)),
+        sources=factors.sources,
+    )
+
+
+def _all_methods(version: str) -> set[str]:
+    return {
+        avoided.method
+        for factor in factor_set(version).factors
+        if (avoided := avoided_by_reuse(factor.device_type, version)) is not None
+    }
+
+
+def _one_snapshot(connection: asyncpg.Connection) -> Any:
+    """All the figures from one snapshot, so that they add up even while devices arrive."""
+    return connection.transaction(isolation="repeatable_read", readonly=True)
+
+
+def _merged(
+    collected: Iterable[asyncpg.Record], delivered: Iterable[asyncpg.Record]
+) -> dict[str, tuple[int, int]]:
+    counts: dict[str, tuple[int, int]] = {}
+    for row in collected:
+        counts[row["key"]] = (row["devices"], 0)
+    for row in delivered:
+        counts[row["key"]] = (counts.get(row["key"], (0, 0))[0], row["devices"])
+    return counts
+
+
+def _every_month(counts: dict[str, tuple[int, int]]) -> list[tuple[str, tuple[int, int]]]:
+    """Months from the first to the last with a figure, empty months included (a chart with
+    a gap where nothing happened tells the truth; one without would not)."""
+    if not counts:
+        return []
+    year, month = map(int, min(counts).split("-"))
+    last = max(counts)
+    months = []
+    while (key := f"{year:04d}-{month:02d}") <= last:
+        months.append((key, counts.get(key, (0, 0))))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+CSV_COLUMNS = ("indicator", "value", "unit", "month", "place_name", "period_from", "period_to",
+               "factors_version")  # fmt: skip
+TOTALS = (
+    ("devices_collected", "devices"),
+    ("devices_reused", "devices"),
+    ("devices_delivered", "devices"),
+    ("devices_recycled_or_dismantled", "devices"),
+    ("households_equipped", "households"),
+    ("ewaste_diverted_kg", "kg (default weight)"),
+    ("avoided_kg_co2e", "kg CO2e (net)"),
+    ("gross_embodied_kg_co2e", "kg CO2e (gross embodied)"),
+    ("devices_without_weight", "devices"),
+    ("devices_without_factor", "devices"),
+)
+
+
+def figures_csv(figures: ImpactFigures) -> str:
+    """Long-format UTF-8 CSV: the totals, then devices collected and delivered by month and by
+    collection place, every row stating the period and the factors' version."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, restval="", lineterminator="\n")
+    writer.writeheader()
+    common = {
+        "period_from": figures.period_from.isoformat() if figures.period_from else "",
+        "period_to": figures.period_to.isoformat() if figures.period_to else "",
+        "factors_version": figures.factors_version,
+    }
+    for indicator, unit in TOTALS:
+        value = getattr(figures, indicator)
+        writer.writerow({"indicator": indicator, "value": value, "unit": unit, **common})
+    for month in figures.by_month:
+        for indicator in ("collected", "delivered"):
+            value = getattr(month, indicator)
+            writer.writerow({"indicator": f"devices_{indicator}", "unit": "devices",
+                             "value": value, "month": month.month, **common})  # fmt: skip
+    for place in figures.by_place:
+        for indicator in ("collected", "delivered"):
+            writer.writerow({"indicator": f"devices_{indicator}", "unit": "devices",
+                             "value": getattr(place, indicator), "place_name": place.place_name,
+                             **common})  # fmt: skip
+    return buffer.getvalue()

@@ -1,0 +1,128 @@
+"""The public impact page and its open-data exports, which carry the same figures."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter
+from litestar.response import Template
+from litestar.types import ControllerRouterHandler
+from markupsafe import Markup
+
+import services.inventory.impact_messages  # noqa: F401  (registers the page messages)
+from services.inventory.impact_figures import ImpactFigures, Period, figures_csv, impact_figures
+from services.inventory.impact_svg import Series, bar_chart
+from shared.errors import DomainError
+from shared.web.app import Runtime
+from shared.web.i18n import language_of, translator
+from shared.web.pages import page
+from shared.web.security import public
+
+From = Annotated[str | None, QueryParameter(name="from")]
+To = Annotated[str | None, QueryParameter(name="to")]
+
+
+class InvalidPeriod(DomainError):
+    """A period a person can correct: dates as YYYY-MM-DD, the start not after the end."""
+
+
+def period_of(start: str | None, end: str | None) -> Period:
+    try:
+        period = Period(
+            start=date.fromisoformat(start) if start else None,
+            end=date.fromisoformat(end) if end else None,
+        )
+    except ValueError as error:
+        raise InvalidPeriod("Dates are written YYYY-MM-DD, for example 2026-01-31.") from error
+    if period.start and period.end and period.start > period.end:
+        raise InvalidPeriod("The start of the period must not come after its end.")
+    return period
+
+
+@get("/impact", opt=public(), tags=["impact"])
+async def impact_page(
+    request: Request[Any, Any, Any],
+    runtime: NamedDependency[Runtime],
+    start: From = None,
+    end: To = None,
+) -> Template:
+    """What was collected, reused, recycled and avoided, with the method and the sources."""
+    try:
+        period = period_of(start, end)
+        invalid = False
+    except InvalidPeriod:
+        period, invalid = Period(), True
+    figures = await impact_figures(runtime.pool, period)
+    language = language_of(request)
+    return page(
+        request,
+        "impact.html",
+        figures=figures,
+        chart=Markup(monthly_chart(figures, language)),  # every text in it is escaped
+        month_name=lambda month: month_name(month, language),
+        number=lambda value: number(value, language),
+        asked_from=start or "",
+        asked_to=end or "",
+        invalid_period=invalid,
+    )
+
+
+class ImpactOpenDataController(Controller):
+    path = "/api/v1/open-data"
+    tags = ["open data"]
+
+    @get("/impact.json", opt=public())
+    async def impact_json(
+        self, runtime: NamedDependency[Runtime], start: From = None, end: To = None
+    ) -> ImpactFigures:
+        """The impact figures (``from``/``to`` as YYYY-MM-DD), with the factors' version."""
+        return await impact_figures(runtime.pool, period_of(start, end))
+
+    @get("/impact.csv", opt=public(), media_type="text/csv; charset=utf-8")
+    async def impact_csv(
+        self, runtime: NamedDependency[Runtime], start: From = None, end: To = None
+    ) -> Response[str]:
+        """The impact figures as long-format CSV, every row with the factors' version."""
+        figures = await impact_figures(runtime.pool, period_of(start, end))
+        return Response(
+            figures_csv(figures),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="impact-boucle.csv"'},
+        )
+
+
+def monthly_chart(figures: ImpactFigures, language: str) -> str:
+    t = translator(language)
+    return bar_chart(
+        "impact-by-month",
+        t("figures.chart_title"),
+        t("figures.chart_desc"),
+        [month_name(flow.month, language, short=True) for flow in figures.by_month],
+        [
+            Series(name=t("figures.collected"), values=[f.collected for f in figures.by_month]),
+            Series(name=t("figures.delivered"), values=[f.delivered for f in figures.by_month]),
+        ],
+    )
+
+
+def month_name(month: str, language: str, short: bool = False) -> str:
+    """``2026-03`` as people read it: « mars 2026 », or « 03/2026 » under a narrow bar."""
+    year, number_of_month = month.split("-")
+    if short:
+        return f"{number_of_month}/{year}"
+    return f"{translator(language)(f'month.{int(number_of_month)}')} {year}"
+
+
+def number(value: float, language: str) -> str:
+    """Thousands grouped, kilograms to two decimals at most, in the reader's convention."""
+    # a float always has a decimal point here, so trailing zeros are only decimals
+    text = f"{value:,.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
+    if language == "fr":
+        return text.replace(",", "\u202f").replace(".", ",")
+    return text
+
+
+ROUTES: list[ControllerRouterHandler] = [impact_page, ImpactOpenDataController]

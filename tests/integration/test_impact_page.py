@@ -1,0 +1,208 @@
+"""The public impact figures follow the register on the real stack: devices registered and
+handed over move them, the exports carry the factors' version, the page shows the export's
+numbers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import uuid
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+import httpx
+import nats
+import pytest
+from nats.js import JetStreamContext
+
+from services.collection_point.domain import CollectionPoint
+from shared.contracts.collection import DeviceReceived
+from shared.contracts.purchase import DeviceHandedOver, ReservationRequested
+from shared.devstack.stack import Stack
+from shared.labels import generate_code
+from shared.web.pages import TIMEZONE
+from tests.conftest import wait_for
+from tests.integration.test_inventory_lifecycle import Donation, publish, until_state
+from tests.stacks import token_for
+
+FACTORS_VERSION = "ademe-arcep-2025"
+TOTALS = (
+    "devices_collected",
+    "devices_reused",
+    "devices_delivered",
+    "devices_recycled_or_dismantled",
+    "households_equipped",
+    "ewaste_diverted_kg",
+    "avoided_kg_co2e",
+    "gross_embodied_kg_co2e",
+)
+
+
+@pytest.fixture
+async def bus(stack: Stack) -> AsyncIterator[JetStreamContext]:
+    client = await nats.connect(stack.nats.url)
+    yield client.jetstream()
+    await client.close()
+
+
+class DonationAt(Donation):
+    """A donated laptop received at a given collection point."""
+
+    def __init__(self, point: CollectionPoint) -> None:
+        super().__init__()
+        self.point = point
+
+    def received(self) -> DeviceReceived:
+        return DeviceReceived(
+            producer="collection_point",
+            aggregate_id=self.id,
+            correlation_id=self.correlation_id,
+            intake_id=uuid.uuid4(),
+            label=self.label,
+            device_type="laptop",
+            collection_point_id=self.point.id,
+            collection_point_name=self.point.name,
+        )
+
+
+async def figures(stack: Stack, http: httpx.AsyncClient, **period: str) -> dict[str, Any]:
+    answer = await http.get(f"{stack.url('inventory')}/api/v1/open-data/impact.json", params=period)
+    assert answer.status_code == 200, answer.text
+    body: dict[str, Any] = answer.json()
+    return body
+
+
+def place_row(body: dict[str, Any], place_name: str) -> dict[str, Any] | None:
+    return next((row for row in body["by_place"] if row["place_name"] == place_name), None)
+
+
+async def hand_over(bus: JetStreamContext, pool: asyncpg.Pool, donation: Donation) -> None:
+    await publish(bus, donation.received(), donation.checked_in(), donation.erased())
+    await publish(bus, donation.graded(), donation.released())
+    await until_state(pool, donation.id, "ready")
+    request_id = uuid.uuid4()
+    household = f"foyer-{uuid.uuid4().hex[:8]}"
+    await publish(
+        bus,
+        donation.purchase(
+            ReservationRequested, request_id=request_id, household_reference=household
+        ),
+    )
+    await until_state(pool, donation.id, "reserved")
+    await publish(bus, donation.purchase(DeviceHandedOver, request_id=request_id))
+    await until_state(pool, donation.id, "delivered")
+
+
+async def test_the_figures_grow_as_devices_are_registered_and_handed_over(
+    stack: Stack,
+    http: httpx.AsyncClient,
+    bus: JetStreamContext,
+    inventory_pool: asyncpg.Pool,
+    collection_point: CollectionPoint,
+) -> None:
+    before = await figures(stack, http)
+    collector = token_for(stack, "collector", f"collection_point:{collection_point.id}")
+    for _ in range(2):
+        intake = await http.post(
+            f"{stack.url('collection_point')}/api/v1/intakes",
+            json={"label": generate_code(), "device_type": "tablet",
+                  "collection_point_id": str(collection_point.id)},
+            headers={"Authorization": f"Bearer {collector}"},
+        )  # fmt: skip
+        assert intake.status_code == 201, intake.text
+
+    async def registered() -> dict[str, Any] | None:
+        body = await figures(stack, http)
+        row = place_row(body, collection_point.name)
+        return body if row and row["collected"] == 2 else None
+
+    after_intakes = await wait_for(registered)
+    assert after_intakes["devices_collected"] - before["devices_collected"] == 2
+    assert after_intakes["devices_delivered"] == before["devices_delivered"]
+    month = datetime.now(TIMEZONE).strftime("%Y-%m")
+    assert any(
+        flow["month"] == month and flow["collected"] >= 2 for flow in after_intakes["by_month"]
+    )
+
+    await hand_over(bus, inventory_pool, DonationAt(collection_point))
+    after = await figures(stack, http)
+    assert place_row(after, collection_point.name) == {
+        "place_name": collection_point.name, "collected": 3, "delivered": 1,
+    }  # fmt: skip
+    assert after["devices_collected"] - before["devices_collected"] == 3
+    assert after["devices_delivered"] - before["devices_delivered"] == 1
+    assert after["households_equipped"] - before["households_equipped"] == 1
+    # a laptop: default weight 1.65 kg; ADEME gain 27 kg CO2e a year × 2.5 years of second life
+    assert after["ewaste_diverted_kg"] - before["ewaste_diverted_kg"] == pytest.approx(1.65)
+    assert after["avoided_kg_co2e"] - before["avoided_kg_co2e"] == pytest.approx(67.5)
+    assert after["gross_embodied_kg_co2e"] - before["gross_embodied_kg_co2e"] == pytest.approx(
+        182.3
+    )
+    assert after["weight_basis"] == "default"
+
+    today = datetime.now(TIMEZONE).date().isoformat()
+    today_only = await figures(stack, http, **{"from": today, "to": today})
+    assert place_row(today_only, collection_point.name) == place_row(after, collection_point.name)
+
+
+async def test_a_period_counts_only_its_days_and_a_wrong_one_is_a_clear_error(
+    stack: Stack, http: httpx.AsyncClient
+) -> None:
+    long_ago = await figures(stack, http, **{"from": "2001-01-01", "to": "2001-12-31"})
+    assert long_ago["period_from"] == "2001-01-01"
+    assert long_ago["period_to"] == "2001-12-31"
+    assert [long_ago[key] for key in TOTALS] == [0] * len(TOTALS)
+    assert long_ago["by_month"] == []
+
+    url = f"{stack.url('inventory')}/api/v1/open-data/impact.json"
+    backwards = await http.get(url, params={"from": "2026-02-01", "to": "2026-01-01"})
+    assert backwards.status_code == 422
+    assert "start" in backwards.json()["detail"]
+    garbled = await http.get(url, params={"from": "31/01/2026"})
+    assert garbled.status_code == 422
+
+    backwards_page = {"from": "2026-02-01", "to": "2026-01-01"}
+    page = await http.get(f"{stack.url('inventory')}/impact", params=backwards_page)
+    assert page.status_code == 200
+    assert 'role="alert"' in page.text
+
+
+async def test_both_exports_state_the_factors_version(
+    stack: Stack, http: httpx.AsyncClient
+) -> None:
+    body = await figures(stack, http)
+    assert body["factors_version"] == FACTORS_VERSION
+    assert "ademe-reuse-2022" in body["sources"]
+    assert body["methods"]
+
+    answer = await http.get(f"{stack.url('inventory')}/api/v1/open-data/impact.csv")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(answer.text)))
+    assert rows and {row["factors_version"] for row in rows} == {FACTORS_VERSION}
+    totals = {
+        row["indicator"]: row["value"] for row in rows if not row["month"] + row["place_name"]
+    }
+    assert int(totals["devices_collected"]) == body["devices_collected"]
+    assert float(totals["avoided_kg_co2e"]) == body["avoided_kg_co2e"]
+
+
+@pytest.mark.parametrize("period", [{}, {"from": "2001-01-01", "to": "2001-12-31"}])
+async def test_the_page_shows_the_same_numbers_as_the_json_export(
+    stack: Stack, http: httpx.AsyncClient, period: dict[str, str]
+) -> None:
+    page = await http.get(f"{stack.url('inventory')}/impact", params=period)
+    body = await figures(stack, http, **period)
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    shown = dict(re.findall(r'<data id="figure-(\w+)" value="([^"]+)"', page.text))
+    assert set(shown) == set(TOTALS)
+    for key in TOTALS:
+        assert float(shown[key]) == body[key], key
+    assert FACTORS_VERSION in page.text
+    assert ('role="img"' in page.text) == bool(body["by_month"])
+    for flow in body["by_month"]:
+        assert f'<time datetime="{flow["month"]}">' in page.text
