@@ -16,6 +16,7 @@ DEFINITION = ServiceDefinition(
     route_handlers=[*api.ROUTES, *pages.ROUTES, *impact_pages.ROUTES],
     migrations=Path(__file__).parent / "migrations",
     templates=Path(__file__).parent / "templates",
+    entry_pages=(("figures.title", "/impact"),),
     consumers=consumers.CONSUMERS,
     background=(jobs.expire_reservations_periodically,),
 )

@@ -85,5 +85,7 @@ async def test_each_service_home_page_leads_to_the_pages_people_start_from(
 ) -> None:
     collection = (await http.get(f"{stack.url('collection_point')}/")).text
     workshop = (await http.get(f"{stack.url('refurbishment')}/")).text
+    register = (await http.get(f"{stack.url('inventory')}/")).text
+    assert 'href="/impact"' in register
     assert 'href="/lieux"' in collection and 'href="/guichet"' in collection
     assert 'href="/atelier"' in workshop and 'href="/verifier"' in workshop
