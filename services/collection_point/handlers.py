@@ -9,6 +9,7 @@ import asyncpg
 import msgspec
 
 from services.collection_point import store
+from services.collection_point.acceptance import accepted_types
 from services.collection_point.domain import Intake, IntakeCreate, point_scope
 from shared import idempotency
 from shared.auth import Principal
@@ -68,6 +69,8 @@ async def receive_device(
     key = f"intakes:{idempotency_key}" if idempotency_key else None
     point_id = command.collection_point_id
     in_scope = principal.may_reach(point_scope(point_id))
+    if in_scope:
+        await accepted_types.check(pool, point_id, command.device_type)
     intake = Intake(
         id=uuid7(),
         device_id=uuid7(),

@@ -97,7 +97,7 @@ def _call(url: str, token: str, body: object | None = None) -> Any:
 
 
 def _post_demo_intakes(stack: Stack, token: str, point_ids: list[str]) -> list[str]:
-    kinds = ["laptop", "laptop", "smartphone", "tablet", "desktop", "monitor"]
+    kinds = ["laptop", "laptop", "smartphone", "tablet", "desktop", "smartphone"]
     codes = []
     for index, kind in enumerate(kinds):
         body = {

@@ -7,6 +7,7 @@ import uuid
 import httpx
 
 from shared.devstack.stack import Stack
+from shared.labels import generate_code
 from tests.stacks import token_for
 
 ALWAYS_OPEN = "24/7"
@@ -113,3 +114,24 @@ async def test_the_open_data_exports_list_every_active_place(
     assert csv_answer.headers["content-type"].startswith("text/csv")
     assert created["id"] in csv_answer.text
     assert created["id"] in {feature["id"] for feature in geojson.json()["features"]}
+
+
+async def test_an_intake_of_a_type_the_place_does_not_take_is_refused_and_says_where_to_go(
+    stack: Stack, http: httpx.AsyncClient
+) -> None:
+    screens_only = (await _create(http, stack, accepted_types=["monitor"])).json()["place"]
+    headers = {"Authorization": f"Bearer {token_for(stack, 'coordinator')}"}
+    url = f"{stack.url('collection_point')}/api/v1/intakes"
+
+    def intake(device_type: str) -> dict[str, str]:
+        return {
+            "label": generate_code(),
+            "device_type": device_type,
+            "collection_point_id": screens_only["id"],
+        }
+
+    laptop = await http.post(url, json=intake("laptop"), headers=headers)
+    monitor = await http.post(url, json=intake("monitor"), headers=headers)
+    assert laptop.status_code == 422
+    assert "does not take laptop" in laptop.json()["detail"]
+    assert monitor.status_code == 201
