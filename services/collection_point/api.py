@@ -9,10 +9,10 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
-from services.collection_point import handlers, store
+from services.collection_point import bulk_handlers, handlers, store
 from services.collection_point.domain import Intake, IntakeCreate, point_scope
 from shared.auth import Principal
-from shared.errors import NotFound
+from shared.errors import DomainError, NotFound
 from shared.web.app import Runtime
 from shared.web.replays import IdempotencyKey, replayable, request_fingerprint
 from shared.web.security import allow
@@ -57,4 +57,37 @@ class IntakeController(Controller):
         return intake
 
 
-ROUTES = [IntakeController]
+class BulkIntakeController(Controller):
+    path = "/api/v1/collection-points/{place_id:uuid}/bulk-intakes"
+    tags = ["intakes"]
+
+    @post("/", opt=allow(*COUNTER_ROLES), status_code=201)
+    async def import_intakes(
+        self,
+        request: Request[Any, Any, Any],
+        place_id: FromPath[uuid.UUID],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[bytes]:
+        """A corporate donation from a CSV file (columns ``label`` and ``device_type``, comma
+        or semicolon separated): every row checked, every problem reported with its line,
+        nothing imported unless all rows are valid."""
+        raw = await request.body()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise DomainError("The file must be CSV text encoded in UTF-8.") from error
+        answer = await bulk_handlers.receive_file(
+            runtime.pool,
+            principal,
+            place_id,
+            text,
+            idempotency_key,
+            await request_fingerprint(request, principal),
+        )
+        runtime.relay.wake()
+        return replayable(answer)
+
+
+ROUTES = [IntakeController, BulkIntakeController]

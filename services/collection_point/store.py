@@ -147,3 +147,27 @@ async def record_inventory_state(
         state,
         at,
     )
+
+
+async def labels_taken(connection: asyncpg.Connection, labels: list[str]) -> set[str]:
+    rows = await connection.fetch("SELECT label FROM intakes WHERE label = ANY($1::text[])", labels)
+    return {row["label"] for row in rows}
+
+
+async def insert_intakes(connection: asyncpg.Connection, intakes: list[Intake]) -> None:
+    """Insert every intake, in the caller's transaction (a label taken meanwhile fails all)."""
+    await connection.executemany(
+        f"INSERT INTO intakes ({_INTAKE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        [
+            (
+                intake.id,
+                intake.device_id,
+                intake.label,
+                intake.device_type,
+                intake.collection_point_id,
+                intake.received_by,
+                intake.received_at,
+            )
+            for intake in intakes
+        ],
+    )

@@ -1,0 +1,96 @@
+"""Use case of a corporate donation imported from a file: all rows or none, one transaction."""
+
+from __future__ import annotations
+
+import uuid
+
+import asyncpg
+import msgspec
+
+from services.collection_point import places_store, store
+from services.collection_point.bulk import BulkRefused, already_attached, read_rows
+from services.collection_point.domain import Intake, point_scope
+from shared import idempotency
+from shared.auth import Principal
+from shared.contracts.collection import DeviceReceived
+from shared.db import transaction
+from shared.errors import Conflict, NotFound
+from shared.events import utc_now, uuid7
+from shared.labels import format_code
+from shared.logging import contextvars
+from shared.outbox import add_events
+
+PRODUCER = "collection_point"
+
+
+class BulkImported(msgspec.Struct, frozen=True, kw_only=True):
+    imported: int
+    intakes: list[Intake]
+
+
+async def receive_file(
+    pool: asyncpg.Pool,
+    principal: Principal,
+    point_id: uuid.UUID,
+    text: str,
+    idempotency_key: str | None,
+    request_fingerprint: str,
+) -> idempotency.StoredResponse:
+    """Register every device of the file at ``point_id``, or none, saying why by line."""
+    key = f"bulk-intakes:{idempotency_key}" if idempotency_key else None
+    try:
+        async with transaction(pool) as connection:
+            if key is not None:
+                stored = await idempotency.claim(connection, key, request_fingerprint)
+                if stored is not None:
+                    return stored
+            place = await places_store.get_place(connection, point_id)
+            if place is None or not principal.may_reach(point_scope(point_id)):
+                raise NotFound(f"No collection point {point_id} that you work at.")
+            rows, problems = read_rows(text, list(place.accepted_types))
+            taken = await store.labels_taken(connection, [row.label for row in rows])
+            problems += already_attached(rows, taken)
+            if problems:
+                raise BulkRefused(sorted(problems, key=lambda problem: problem.line))
+            now = utc_now()
+            intakes = [
+                Intake(
+                    id=uuid7(),
+                    device_id=uuid7(),
+                    label=row.label,
+                    label_display=format_code(row.label),
+                    device_type=row.device_type,
+                    collection_point_id=point_id,
+                    received_by=principal.sub,
+                    received_at=now,
+                )
+                for row in rows
+            ]
+            await store.insert_intakes(connection, intakes)
+            correlation_id = contextvars.get_contextvars().get("correlation_id", "")
+            await add_events(
+                connection,
+                [
+                    DeviceReceived(
+                        producer=PRODUCER,
+                        occurred_at=now,
+                        aggregate_id=intake.device_id,
+                        correlation_id=correlation_id,
+                        intake_id=intake.id,
+                        label=intake.label,
+                        device_type=intake.device_type,
+                        collection_point_id=point_id,
+                        collection_point_name=place.name,
+                    )
+                    for intake in intakes
+                ],
+            )
+            body = msgspec.json.encode(BulkImported(imported=len(intakes), intakes=intakes))
+            if key is not None:
+                await idempotency.remember(connection, key, 201, body)
+    except asyncpg.UniqueViolationError as error:
+        raise Conflict(
+            "A label of this file was attached to another device at the same moment; "
+            "nothing was imported. Send the file again to see which one."
+        ) from error
+    return idempotency.StoredResponse(201, body)

@@ -1,0 +1,88 @@
+"""A corporate donation imported from a CSV file over real HTTP: all rows or none."""
+
+from __future__ import annotations
+
+import uuid
+
+import asyncpg
+import httpx
+
+from services.collection_point.domain import CollectionPoint
+from shared.devstack.stack import Stack
+from shared.labels import format_code, generate_code
+from tests.conftest import wait_for
+from tests.stacks import token_for
+
+
+def _url(stack: Stack, point: CollectionPoint) -> str:
+    return f"{stack.url('collection_point')}/api/v1/collection-points/{point.id}/bulk-intakes"
+
+
+def _headers(stack: Stack, point: CollectionPoint, **extra: str) -> dict[str, str]:
+    token = token_for(stack, "collector", f"collection_point:{point.id}")
+    return {"Authorization": f"Bearer {token}", "Content-Type": "text/csv", **extra}
+
+
+async def test_a_valid_file_registers_every_device_once_and_they_reach_inventory(
+    stack: Stack,
+    http: httpx.AsyncClient,
+    collection_point: CollectionPoint,
+    inventory_pool: asyncpg.Pool,
+) -> None:
+    codes = [generate_code() for _ in range(40)]
+    text = "label;device_type\n" + "".join(f"{format_code(c)};laptop\n" for c in codes)
+    headers = _headers(stack, collection_point, **{"Idempotency-Key": str(uuid.uuid4())})
+    first = await http.post(_url(stack, collection_point), content=text.encode(), headers=headers)
+    again = await http.post(_url(stack, collection_point), content=text.encode(), headers=headers)
+    assert first.status_code == 201, first.text
+    assert first.json()["imported"] == 40
+    assert again.json() == first.json()
+
+    async def registered() -> int | None:
+        count = await inventory_pool.fetchval(
+            "SELECT count(*) FROM devices WHERE label = ANY($1::text[])", codes
+        )
+        return count if count == 40 else None
+
+    assert await wait_for(registered) == 40
+
+
+async def test_one_bad_row_imports_nothing_and_every_problem_is_listed_by_line(
+    stack: Stack,
+    http: httpx.AsyncClient,
+    collection_point: CollectionPoint,
+    collection_pool: asyncpg.Pool,
+) -> None:
+    good, attached = generate_code(), generate_code()
+    coordinator = {"Authorization": f"Bearer {token_for(stack, 'coordinator')}"}
+    await http.post(
+        f"{stack.url('collection_point')}/api/v1/intakes",
+        json={"label": attached, "device_type": "tablet",
+              "collection_point_id": str(collection_point.id)},
+        headers=coordinator,
+    )  # fmt: skip
+    text = f"label,device_type\n{good},laptop\n{attached},laptop\nK7Q2-M9XB-4,laptop\n"
+    answer = await http.post(
+        _url(stack, collection_point),
+        content=text.encode(),
+        headers=_headers(stack, collection_point),
+    )
+    assert answer.status_code == 422
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert "Nothing was imported" in answer.json()["detail"]
+    problems = [(e["line"], e["column"]) for e in answer.json()["errors"]]
+    assert problems == [(3, "label"), (4, "label")]  # attached elsewhere; wrong check symbol
+    imported = await collection_pool.fetchval("SELECT count(*) FROM intakes WHERE label = $1", good)
+    assert imported == 0
+
+
+async def test_a_collector_cannot_import_at_another_point(
+    stack: Stack, http: httpx.AsyncClient, collection_point: CollectionPoint
+) -> None:
+    elsewhere = token_for(stack, "collector", f"collection_point:{uuid.uuid4()}")
+    answer = await http.post(
+        _url(stack, collection_point),
+        content=f"label,device_type\n{generate_code()},laptop\n".encode(),
+        headers={"Authorization": f"Bearer {elsewhere}", "Content-Type": "text/csv"},
+    )
+    assert answer.status_code == 404
