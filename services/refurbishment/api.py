@@ -18,6 +18,7 @@ from services.refurbishment.bench import (
     Recycling,
     WorkOrder,
 )
+from shared import audit
 from shared.auth import Principal
 from shared.errors import NotFound
 from shared.events import uuid7
@@ -183,7 +184,14 @@ class BenchController(Controller):
             or not principal.may_reach(handlers.workshop_scope(row["workshop_id"]))
         ):
             raise NotFound(f"No certificate {erasure_id} at your workshops.")
+        await audit.record(runtime.pool, principal.sub, "certificate.read", f"erasure:{erasure_id}")
         return Response(row["certificate_pdf"], media_type="application/pdf")
+
+    @get("/erasures/audit", opt=allow("admin"))
+    async def erasure_audit(self, runtime: NamedDependency[Runtime]) -> list[audit.AuditEntry]:
+        """Who recorded, validated or read an erasure certificate, when and from where
+        (newest first; the JSON is the export)."""
+        return await audit.latest(runtime.pool)
 
 
 ROUTES = [WorkshopController, BenchController]

@@ -26,6 +26,7 @@ from services.refurbishment.erasure import (
     check_media,
     state_no_storage,
 )
+from shared import audit
 from shared.auth import Principal
 from shared.contracts.refurbishment import (
     DeviceCheckedIn,
@@ -120,6 +121,7 @@ async def record_erasure(
         await store.insert_erasure(
             connection, erasure_id, order.id, msgspec.to_builtins(erasure), principal.sub
         )
+        await audit.record(connection, principal.sub, "erasure.recorded", f"erasure:{erasure_id}")
     return erasure_id
 
 
@@ -154,6 +156,7 @@ async def validate_erasure(
         await store.issue_certificate(
             connection, erasure_id, principal.sub, pdf, sha256, certificate.issued_at
         )
+        await audit.record(connection, principal.sub, "certificate.issued", f"erasure:{erasure_id}")
         await _announce(connection, order, DeviceErased, certificate_id=erasure_id)
     return sha256
 
@@ -171,6 +174,7 @@ async def state_without_storage(
             connection, erasure_id, order.id, {}, principal.sub, no_storage=True
         )
         await store.issue_certificate(connection, erasure_id, principal.sub, None, None, utc_now())
+        await audit.record(connection, principal.sub, "no_storage.stated", f"erasure:{erasure_id}")
         await _announce(connection, order, DeviceErased, no_storage=True)
 
 

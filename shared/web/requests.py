@@ -8,6 +8,7 @@ from typing import Any
 
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.audit import client_address
 from shared.logging import contextvars, get_logger
 from shared.web.metrics import Metrics
 
@@ -25,6 +26,8 @@ def request_logging(metrics: Metrics) -> Any:
             request_id = headers.get(b"x-request-id", b"").decode()[:64] or uuid.uuid4().hex
             contextvars.clear_contextvars()
             contextvars.bind_contextvars(request_id=request_id, correlation_id=request_id)
+            client = scope.get("client")
+            client_address.set(client[0] if client else "")
             status = 500
             started = time.perf_counter()
 

@@ -10,7 +10,9 @@ import asyncpg
 import pytest
 
 from shared.devstack.stack import Stack
-from shared.migrations import EditedMigration, migrate
+from shared.migrations import SHARED_MIGRATIONS, EditedMigration, migrate
+
+SHARED = sorted(path.name for path in SHARED_MIGRATIONS.glob("*.sql"))
 
 
 def _write(folder: Path, name: str, sql: str) -> None:
@@ -40,7 +42,7 @@ async def test_applying_migrations_twice_is_a_no_op(
     _write(tmp_path, "010_things.sql", "CREATE TABLE things (id int PRIMARY KEY);")
     first = await migrate(stack.postgres.dsn, schema, tmp_path)
     second = await migrate(stack.postgres.dsn, schema, tmp_path)
-    assert first == ["001_messaging.sql", "010_things.sql"]
+    assert first == [*SHARED, "010_things.sql"]
     assert second == []
     assert {"things", "outbox", "inbox", "idempotency_keys", "schema_migrations"} <= (
         await _tables(stack.postgres.dsn, schema)
@@ -57,7 +59,7 @@ async def test_processes_starting_at_once_apply_each_migration_exactly_once(
         *(migrate(stack.postgres.dsn, schema, tmp_path) for _ in range(6))
     )
     applied = [name for names in results for name in names]
-    assert sorted(applied) == ["001_messaging.sql", "010_things.sql", "011_more.sql"]
+    assert sorted(applied) == [*SHARED, "010_things.sql", "011_more.sql"]
 
 
 async def test_an_applied_migration_that_was_edited_is_refused(

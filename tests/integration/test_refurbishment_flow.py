@@ -96,6 +96,14 @@ async def test_a_device_goes_from_check_in_to_ready_with_a_verifiable_certificat
 
     pdf = await http.get(stack.url("refurbishment") + issued.json()["pdf"], headers=_bearer(bruno))
     assert hashlib.sha256(pdf.content).hexdigest() == issued.json()["sha256"]
+    trail = await http.get(f"{base}/erasures/audit", headers=_bearer(token_for(stack, "admin")))
+    mine = [entry for entry in trail.json() if entry["subject"] == f"erasure:{erasure}"]
+    assert [(entry["actor"], entry["action"]) for entry in reversed(mine)] == [
+        ("amina", "erasure.recorded"),
+        ("bruno", "certificate.issued"),
+        ("bruno", "certificate.read"),
+    ]
+    assert {entry["address"] for entry in mine} == {"127.0.0.1"}
     genuine = await http.get(
         f"{stack.url('refurbishment')}/verifier", params={"sha256": issued.json()["sha256"]}
     )
