@@ -33,6 +33,25 @@ PATIENCE_MS = 15_000
 OpenPage = Callable[..., Awaitable[Page]]
 
 
+def signed_in(token: str, javascript: bool = True) -> dict[str, Any]:
+    """Browser context options where the bearer of ``token`` is signed in (its session cookie
+    for every service on 127.0.0.1), with or without JavaScript."""
+    cookie = {
+        "name": "boucle_session",
+        "value": token,
+        "domain": "127.0.0.1",
+        "path": "/",
+        "expires": -1,
+        "httpOnly": True,
+        "secure": False,
+        "sameSite": "Lax",
+    }
+    return {
+        "storage_state": {"cookies": [cookie], "origins": []},
+        "java_script_enabled": javascript,
+    }
+
+
 @dataclass(frozen=True)
 class Passport:
     """A device registered through a real intake, as its donor would look it up."""

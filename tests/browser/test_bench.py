@@ -14,7 +14,7 @@ from services.refurbishment import store
 from shared.db import create_pool
 from shared.devstack.stack import Stack
 from shared.labels import format_code
-from tests.browser.conftest import OpenPage
+from tests.browser.conftest import OpenPage, signed_in
 from tests.browser.test_accessibility import SMALLEST_PHONE, WCAG_AA, described
 from tests.conftest import wait_for
 from tests.e2e.test_bench_pages import (
@@ -27,24 +27,12 @@ from tests.e2e.test_bench_pages import (
 from tests.stacks import token_for
 
 
-def signed_in(
+def bench_person(
     stack: Stack, role: str, workshop: str, subject: str, javascript: bool = False
 ) -> dict[str, Any]:
-    """Browser context options: the session cookie of a person of ``workshop`` (and no
+    """Context options of a browser where a person of ``workshop`` is signed in (and no
     JavaScript, unless an axe scan needs it)."""
-    token = token_for(stack, role, f"workshop:{workshop}", subject=subject)
-    cookie = {
-        "name": "boucle_session",
-        "value": token,
-        "domain": "127.0.0.1",
-        "path": "/",
-        "expires": -1,
-        "httpOnly": True,
-        "secure": False,
-        "sameSite": "Lax",
-    }
-    state = {"cookies": [cookie], "origins": []}
-    return {"storage_state": state, "java_script_enabled": javascript}
+    return signed_in(token_for(stack, role, f"workshop:{workshop}", subject=subject), javascript)
 
 
 async def assert_no_violation_here(page: Page) -> None:
@@ -78,7 +66,7 @@ async def test_a_label_typed_and_entered_checks_the_device_in_and_opens_its_work
 ) -> None:
     code = await donated_device(stack, collection_point)
     await known_to_workshops(stack, code)
-    page = await open_page(**signed_in(stack, "refurbisher", workshop, "camille"))
+    page = await open_page(**bench_person(stack, "refurbisher", workshop, "camille"))
     await page.goto(f"{stack.url('refurbishment')}/atelier/{workshop}")
 
     await page.get_by_label("Étiquette de l'appareil").fill(format_code(code).lower())
@@ -100,7 +88,7 @@ async def test_an_erasure_officer_records_an_erasure_in_the_browser(
     code = await donated_device(stack, collection_point)
     async with at_bench(stack, "refurbisher", workshop) as volunteer:
         order = await checked_in(volunteer, workshop, code)
-    page = await open_page(**signed_in(stack, "erasure_officer", workshop, "amina"))
+    page = await open_page(**bench_person(stack, "erasure_officer", workshop, "amina"))
     await page.goto(f"{stack.url('refurbishment')}/atelier/commandes/{order}")
 
     await page.get_by_label("Type de support").select_option("flash")
@@ -136,7 +124,7 @@ async def test_the_board_and_a_work_order_have_no_wcag_violation_empty_or_with_a
         await officer.send(ready, f"{ready}/sans-stockage")  # then ready to release
         await volunteer.send(ready, f"{ready}/evaluation", {"grade": "A", "functional_pass": "yes"})
     base = stack.url("refurbishment")
-    page = await open_page(**signed_in(stack, "erasure_officer", workshop, "bruno", True))
+    page = await open_page(**bench_person(stack, "erasure_officer", workshop, "bruno", True))
 
     board = f"{base}/atelier/{workshop}"
     for url in (f"{base}/atelier", f"{board}?lang=en", f"{board}?lang=fr"):
@@ -169,7 +157,7 @@ async def test_a_work_order_fits_a_320_pixel_wide_screen(
     async with at_bench(stack, "refurbisher", workshop) as volunteer:
         order = await checked_in(volunteer, workshop, code)
     page = await open_page(
-        viewport=SMALLEST_PHONE, **signed_in(stack, "erasure_officer", workshop, "amina", True)
+        viewport=SMALLEST_PHONE, **bench_person(stack, "erasure_officer", workshop, "amina", True)
     )
     for path in (f"/atelier/{workshop}", f"/atelier/commandes/{order}"):
         await page.goto(stack.url("refurbishment") + path)

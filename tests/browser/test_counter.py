@@ -15,7 +15,7 @@ from services.collection_point import store as collection_store
 from services.collection_point.domain import CollectionPoint
 from shared.devstack.stack import Stack
 from shared.labels import format_code, generate_code
-from tests.browser.conftest import OpenPage
+from tests.browser.conftest import OpenPage, signed_in
 from tests.browser.test_accessibility import SMALLEST_PHONE, WCAG_AA, described
 from tests.stacks import token_for
 
@@ -24,24 +24,14 @@ ACKNOWLEDGED = "Le donateur a été informé de ces trois points et les accepte"
 
 def signed_in_as_collector(stack: Stack, *points: CollectionPoint) -> dict[str, Any]:
     """Context options of a browser where a collector of ``points`` is signed in."""
-    token = token_for(stack, "collector", *(f"collection_point:{point.id}" for point in points))
-    cookie = {
-        "name": "boucle_session",
-        "value": token,
-        "domain": "127.0.0.1",
-        "path": "/",
-        "expires": -1,
-        "httpOnly": True,
-        "secure": False,
-        "sameSite": "Lax",
-    }
-    return {"storage_state": {"cookies": [cookie], "origins": []}}
+    scopes = (f"collection_point:{point.id}" for point in points)
+    return signed_in(token_for(stack, "collector", *scopes))
 
 
 async def open_counter(
     open_page: OpenPage, stack: Stack, point: CollectionPoint, **options: Any
 ) -> Page:
-    page = await open_page(**signed_in_as_collector(stack, point), **options)
+    page = await open_page(**{**signed_in_as_collector(stack, point), **options})
     answer = await page.goto(f"{stack.url('collection_point')}/guichet?point={point.id}")
     assert answer is not None and answer.status == 200
     return page
