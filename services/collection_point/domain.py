@@ -9,6 +9,7 @@ from typing import Literal
 import msgspec
 
 from shared.contracts.collection import DeviceType
+from shared.errors import DomainError
 
 PlaceKind = Literal[
     "library", "town_hall", "social_centre", "neighbourhood_house", "third_place", "mobile"
@@ -48,3 +49,11 @@ class Intake(msgspec.Struct, frozen=True, kw_only=True):
 def point_scope(collection_point_id: uuid.UUID) -> str:
     """The token scope that lets a collector act for one collection point."""
     return f"collection_point:{collection_point_id}"
+
+
+class TypeNotAccepted(DomainError):
+    def __init__(self, device_type: str, accepted: list[str]) -> None:
+        super().__init__(
+            f"This collection point does not take {device_type} devices; it takes "
+            f"{', '.join(accepted)}. Send the donor to another point (see /lieux)."
+        )

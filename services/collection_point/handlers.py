@@ -9,8 +9,7 @@ import asyncpg
 import msgspec
 
 from services.collection_point import store
-from services.collection_point.acceptance import accepted_types
-from services.collection_point.domain import Intake, IntakeCreate, point_scope
+from services.collection_point.domain import Intake, IntakeCreate, TypeNotAccepted, point_scope
 from shared import idempotency
 from shared.auth import Principal
 from shared.contracts.collection import DeviceReceived
@@ -26,32 +25,33 @@ RECORD_ATTEMPTS = 2  # a pooled connection the server dropped fails: once more o
 _encoder = msgspec.json.Encoder()
 
 
-class PointNames:
-    """Names of active collection points, kept briefly: the name goes into the event.
+class ActivePoints:
+    """Active collection points (name and accepted types), kept briefly: the name goes into
+    the event, the types decide what the point takes.
 
     The intake statement only writes when the point is still active under that very name,
     so a stale entry costs one more round trip, never a wrong event."""
 
     def __init__(self, seconds: float = POINT_NAMES_SECONDS) -> None:
         self._seconds = seconds
-        self._names: dict[uuid.UUID, tuple[str, float]] = {}
+        self._points: dict[uuid.UUID, tuple[store.ActivePoint, float]] = {}
 
-    def get(self, point_id: uuid.UUID) -> str | None:
-        entry = self._names.get(point_id)
+    def get(self, point_id: uuid.UUID) -> store.ActivePoint | None:
+        entry = self._points.get(point_id)
         if entry is None or time.monotonic() - entry[1] > self._seconds:
             return None
         return entry[0]
 
-    def put(self, point_id: uuid.UUID, name: str | None) -> None:
-        if name is None:
-            self._names.pop(point_id, None)
+    def put(self, point_id: uuid.UUID, point: store.ActivePoint | None) -> None:
+        if point is None:
+            self._points.pop(point_id, None)
         else:
-            if len(self._names) > 10_000:
-                self._names.clear()
-            self._names[point_id] = (name, time.monotonic())
+            if len(self._points) > 10_000:
+                self._points.clear()
+            self._points[point_id] = (point, time.monotonic())
 
 
-point_names = PointNames()
+active_points = ActivePoints()
 
 
 async def receive_device(
@@ -69,8 +69,6 @@ async def receive_device(
     key = f"intakes:{idempotency_key}" if idempotency_key else None
     point_id = command.collection_point_id
     in_scope = principal.may_reach(point_scope(point_id))
-    if in_scope:
-        await accepted_types.check(pool, point_id, command.device_type)
     intake = Intake(
         id=uuid7(),
         device_id=uuid7(),
@@ -84,15 +82,18 @@ async def receive_device(
     body = _encoder.encode(intake)
     correlation_id = contextvars.get_contextvars().get("correlation_id", "")
     event_id = uuid7()
-    point_name = point_names.get(point_id) if in_scope else None
+    point = active_points.get(point_id) if in_scope else None
     attempt = 0
     while True:
         attempt += 1
         async with pool.acquire(timeout=ACQUIRE_TIMEOUT) as connection:
-            if in_scope and point_name is None:
-                point_name = await _fresh_point_name(connection, point_id)
-            if not in_scope or point_name is None:
+            if in_scope and point is None:
+                point = await _fresh_point(connection, point_id)
+            if not in_scope or point is None:
                 return await _refused_without_point(connection, key, request_fingerprint, point_id)
+            if command.device_type not in point.accepted_types:
+                raise TypeNotAccepted(command.device_type, point.accepted_types)
+            point_name = point.name
             event = DeviceReceived(
                 event_id=event_id,
                 occurred_at=intake.received_at,
@@ -123,9 +124,8 @@ async def receive_device(
             if recorded.inserted:
                 return idempotency.StoredResponse(201, body)
             if recorded.point_name != point_name:  # renamed or deactivated meanwhile
-                point_names.put(point_id, recorded.point_name)
-                point_name = recorded.point_name
-                if point_name is not None:
+                point = await _fresh_point(connection, point_id)
+                if point is not None:
                     continue
                 return await _refused_without_point(connection, key, request_fingerprint, point_id)
             if key is not None:
@@ -138,10 +138,12 @@ async def receive_device(
             raise _attached_label(code, existing)
 
 
-async def _fresh_point_name(connection: asyncpg.Connection, point_id: uuid.UUID) -> str | None:
-    name = await store.active_point_name(connection, point_id)
-    point_names.put(point_id, name)
-    return name
+async def _fresh_point(
+    connection: asyncpg.Connection, point_id: uuid.UUID
+) -> store.ActivePoint | None:
+    point = await store.active_point(connection, point_id)
+    active_points.put(point_id, point)
+    return point
 
 
 async def _refused_without_point(

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 import asyncpg
+import msgspec
 
 from services.collection_point.domain import CollectionPoint, Intake
 from shared.events import Event, encode
@@ -109,13 +110,18 @@ async def record_intake(
     return IntakeRecording(row["inserted"], row["point_name"])
 
 
-async def active_point_name(
+class ActivePoint(msgspec.Struct, frozen=True):
+    name: str
+    accepted_types: list[str]
+
+
+async def active_point(
     connection: asyncpg.Connection | asyncpg.Pool, point_id: uuid.UUID
-) -> str | None:
-    name: str | None = await connection.fetchval(
-        "SELECT name FROM collection_points WHERE id = $1 AND active", point_id
+) -> ActivePoint | None:
+    row = await connection.fetchrow(
+        "SELECT name, accepted_types FROM collection_points WHERE id = $1 AND active", point_id
     )
-    return name
+    return ActivePoint(row["name"], list(row["accepted_types"])) if row else None
 
 
 async def intake_with_label(
