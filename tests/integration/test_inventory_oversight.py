@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncpg
 import httpx
+import nats
 
 from services.collection_point.domain import CollectionPoint
 from shared.devstack.stack import Stack
 from shared.labels import generate_code
 from tests.conftest import wait_for
+from tests.integration.test_inventory_lifecycle import Donation, publish, rejections
 from tests.stacks import token_for
 
 
@@ -41,12 +44,6 @@ async def test_a_coordinator_finds_devices_by_state_and_place_and_sees_the_funne
     assert received["devices"] >= 3
     assert [stage["state"] for stage in flow][:3] == ["received", "in_transit", "in_refurbishment"]
 
-    rejected = await http.get(
-        f"{stack.url('inventory')}/api/v1/rejected-transitions", headers=coordinator
-    )
-    assert rejected.status_code == 200
-    assert isinstance(rejected.json(), list)
-
 
 async def test_a_forged_page_cursor_is_a_clear_error(stack: Stack, http: httpx.AsyncClient) -> None:
     answer = await http.get(
@@ -64,3 +61,25 @@ async def test_only_coordinators_search_the_register(stack: Stack, http: httpx.A
         headers={"Authorization": f"Bearer {token_for(stack, 'collector')}"},
     )
     assert answer.status_code == 403
+
+
+async def test_a_refused_fact_is_listed_for_coordinators_with_its_reason(
+    stack: Stack, http: httpx.AsyncClient, inventory_pool: asyncpg.Pool
+) -> None:
+    client = await nats.connect(stack.nats.url)
+    try:
+        bus = client.jetstream()
+        donation = Donation()
+        await publish(bus, donation.received(), donation.checked_in(), donation.graded())
+        await publish(bus, donation.released())  # no erasure certificate: refused
+        await wait_for(lambda: rejections(inventory_pool, donation.id), within=40)
+    finally:
+        await client.close()
+    listed = await http.get(
+        f"{stack.url('inventory')}/api/v1/rejected-transitions",
+        headers={"Authorization": f"Bearer {token_for(stack, 'coordinator')}"},
+    )
+    [refusal] = [r for r in listed.json() if r["code"] == donation.label]
+    assert refusal["subject"] == "refurbishment.device.released"
+    assert refusal["state"] == "in_refurbishment"
+    assert "no erasure certificate" in refusal["reason"]
