@@ -73,12 +73,20 @@ async def batch_for(
     return batch
 
 
+async def _reachable_label(
+    connection: asyncpg.Connection | asyncpg.Pool, principal: Principal, code: str
+) -> asyncpg.Record:
+    """The label's point and void state; 404 alike for unknown and out-of-scope labels."""
+    label = await label_store.label_point(connection, code)
+    if label is None or not principal.may_reach(point_scope(label["collection_point_id"])):
+        raise NotFound(f"No label {format_code(code)} at your collection points.")
+    return label
+
+
 async def printable_code(pool: asyncpg.Pool, principal: Principal, raw: str) -> str:
     """A label of one of the principal's points, for a reprint; a voided one is refused."""
     code = parse_code(raw)
-    label = await label_store.label_point(pool, code)
-    if label is None or not principal.may_reach(point_scope(label["collection_point_id"])):
-        raise NotFound(f"No label {format_code(code)} at your collection points.")
+    label = await _reachable_label(pool, principal, code)
     if label["voided_at"] is not None:
         raise Conflict(f"The label {format_code(code)} was voided; print a new one instead.")
     return code
@@ -88,8 +96,6 @@ async def void_label(pool: asyncpg.Pool, principal: Principal, raw: str, reason:
     """A damaged or lost label is voided: it can no longer be attached to a device."""
     code = parse_code(raw)
     async with transaction(pool) as connection:
-        label = await label_store.label_point(connection, code)
-        if label is None or not principal.may_reach(point_scope(label["collection_point_id"])):
-            raise NotFound(f"No label {format_code(code)} at your collection points.")
+        await _reachable_label(connection, principal, code)
         if not await label_store.void_label(connection, code, reason):
             raise Conflict(f"The label {format_code(code)} is already void.")
