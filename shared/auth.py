@@ -42,6 +42,21 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
     def has_any(self, roles: tuple[str, ...]) -> bool:
         return any(role in roles for role in self.roles)
 
+    def scoped_ids(self, kind: str) -> list[uuid.UUID] | None:
+        """The ids of ``kind`` scopes (``workshop:<id>``…) this caller may reach; ``None``
+        for coordinators and admins, who reach them all."""
+        if any(role in UNSCOPED_ROLES for role in self.roles):
+            return None
+        ids = []
+        for scope in self.scopes:
+            scope_kind, _, value = scope.partition(":")
+            if scope_kind == kind:
+                try:
+                    ids.append(uuid.UUID(value))
+                except ValueError:
+                    continue
+        return ids
+
     def may_reach(self, scope: str) -> bool:
         """Coordinators and admins reach everything; others only what their scopes name."""
         return any(role in UNSCOPED_ROLES for role in self.roles) or scope in self.scopes

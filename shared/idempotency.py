@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Awaitable, Callable
 
 import asyncpg
 import msgspec
@@ -76,3 +77,22 @@ async def remember(connection: asyncpg.Connection, key: str, status_code: int, b
         status_code,
         body,
     )
+
+
+async def answer_once(
+    connection: asyncpg.Connection,
+    key: str | None,
+    request_fingerprint: str,
+    status_code: int,
+    work: Callable[[], Awaitable[bytes]],
+) -> StoredResponse:
+    """Do ``work`` once per key, in the caller's transaction, and keep its answer; a replay
+    (even a concurrent one: it waits for the first to commit) gets the first answer."""
+    if key is not None:
+        answer = await claim(connection, key, request_fingerprint)
+        if answer is not None:
+            return answer
+    body = await work()
+    if key is not None:
+        await remember(connection, key, status_code, body)
+    return StoredResponse(status_code, body)

@@ -36,3 +36,8 @@ def configure_logging(service: str, log_format: str = "auto", level: str = "info
 
 def get_logger(name: str) -> structlog.typing.FilteringBoundLogger:
     return structlog.get_logger(name)
+
+
+def current_correlation_id() -> str:
+    """The correlation id of the request or message being handled ("" outside one)."""
+    return str(structlog.contextvars.get_contextvars().get("correlation_id", ""))

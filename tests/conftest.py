@@ -43,6 +43,13 @@ async def inventory_pool(stack: Stack) -> AsyncIterator[asyncpg.Pool]:
 
 
 @pytest.fixture
+async def purchase_pool(stack: Stack) -> AsyncIterator[asyncpg.Pool]:
+    pool = await create_pool(stack.postgres.dsn, "purchase", 1, 4)
+    yield pool
+    await pool.close()
+
+
+@pytest.fixture
 async def collection_point(collection_pool: asyncpg.Pool) -> CollectionPoint:
     """A fresh collection point (random ids let tests share one database)."""
     point = CollectionPoint(

@@ -17,7 +17,7 @@ from services.refurbishment.bench import CheckIn, WorkOrder
 from services.refurbishment.bench_order_pages import BENCH, NO_STORE, form_fields, order_url
 from services.refurbishment.bench_refusals import explain
 from services.refurbishment.bench_views import board_columns
-from shared.auth import UNSCOPED_ROLES, Principal
+from shared.auth import Principal
 from shared.errors import Conflict, DomainError, NotFound
 from shared.labels import format_code, parse_code
 from shared.web.app import Runtime
@@ -31,27 +31,12 @@ def _board_url(workshop_id: uuid.UUID) -> str:
     return f"/atelier/{workshop_id}"
 
 
-def _workshop_ids(principal: Principal) -> list[uuid.UUID] | None:
-    """The workshops a person works at (None: all of them, for coordinators and admins)."""
-    if any(role in UNSCOPED_ROLES for role in principal.roles):
-        return None
-    ids = []
-    for scope in principal.scopes:
-        kind, _, value = scope.partition(":")
-        if kind == "workshop":
-            try:
-                ids.append(uuid.UUID(value))
-            except ValueError:
-                continue
-    return ids
-
-
 @get("/atelier", opt=BENCH, include_in_schema=False)
 async def list_workshops(
     request: AnyRequest, runtime: NamedDependency[Runtime], principal: NamedDependency[Principal]
 ) -> Template:
     """The workshops a person works at, each opening its bench board."""
-    workshops = await store.workshops_reachable(runtime.pool, _workshop_ids(principal))
+    workshops = await store.workshops_reachable(runtime.pool, principal.scoped_ids("workshop"))
     return page(request, "bench_workshops.html", workshops=workshops, headers=NO_STORE)
 
 

@@ -40,6 +40,7 @@ CONSUMERS: tuple[Consumption, ...] = (
     Consumption("inventory", "PURCHASE", "purchase.>"),
     Consumption("collection_point", "INVENTORY", "inventory.>"),
     Consumption("refurbishment", "COLLECTION", "collection.>"),
+    Consumption("group_purchase", "INVENTORY", "inventory.>"),
 )
 
 

@@ -38,6 +38,7 @@ PUBLIC_PATHS = {
     "/impact",
     "/api/v1/open-data/impact.json",
     "/api/v1/open-data/impact.csv",
+    "/api/v1/open-data/priority-criteria.json",  # the published criteria of priority
     # Signing in and out, renewing a session, choosing a password from a one-time link.
     "/auth/sign-in",
     "/auth/sign-out",

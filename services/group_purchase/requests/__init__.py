@@ -1,0 +1,1 @@
+"""Households' requests: needs, priority, proposals, reservations and hand-over."""

@@ -1,0 +1,356 @@
+"""JSON API of requests: organisations, households, requests, proposals, hand-over, shortage."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+import asyncpg
+import msgspec
+from litestar import Controller, Request, Response, delete, get, post, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
+
+from services.group_purchase.requests import handlers, receipts, store, views
+from services.group_purchase.requests.domain import (
+    Household,
+    HouseholdCreate,
+    Organisation,
+    OrganisationCreate,
+    RequestCreate,
+)
+from services.group_purchase.requests.priority import PriorityPolicy, load_policy
+from services.group_purchase.requests.proposals import MatchingRun, run_matching
+from services.group_purchase.requests.shortage import Shortage, shortage_by_type
+from shared.auth import Principal
+from shared.db import transaction
+from shared.errors import NotFound
+from shared.events import utc_now
+from shared.idempotency import answer_once
+from shared.web.app import Runtime
+from shared.web.i18n import language_of
+from shared.web.replays import IdempotencyKey, replayable, request_fingerprint
+from shared.web.security import allow, public
+
+REQUESTERS = ("social_worker", "coordinator", "admin")
+COORDINATION = ("coordinator", "admin")
+AnyRequest = Request[Any, Any, Any]
+_encoder = msgspec.json.Encoder()
+
+
+class QuotaUpdate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    monthly_quota: Annotated[int, msgspec.Meta(ge=0)] | None
+
+
+class ProposalDecision(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    proposal_id: uuid.UUID
+    reason: Annotated[str, msgspec.Meta(max_length=300)] = ""
+
+
+class HandOver(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    place: Annotated[str, msgspec.Meta(max_length=200)] = ""
+
+
+class DeviceBack(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    reason: Annotated[str, msgspec.Meta(max_length=300)] = ""
+
+
+class Reserving(msgspec.Struct, frozen=True, kw_only=True):
+    reservation_id: uuid.UUID
+
+
+class HandedOver(msgspec.Struct, frozen=True, kw_only=True):
+    reservation_id: uuid.UUID
+    receipt: str
+
+
+class HouseholdExport(msgspec.Struct, frozen=True, kw_only=True):
+    household: Household
+    requests: list[views.RequestView]
+
+
+async def _once(
+    request: AnyRequest,
+    runtime: Runtime,
+    principal: Principal,
+    key: str,
+    work: Callable[[asyncpg.Connection], Awaitable[bytes]],
+) -> Response[bytes]:
+    """Do ``work`` in one transaction, once per ``Idempotency-Key`` (``key`` ends in ``None``
+    without one); a replay gets the first answer."""
+    fingerprint = await request_fingerprint(request, principal)
+    async with transaction(runtime.pool) as connection:
+        answer = await answer_once(
+            connection,
+            None if key.endswith(":None") else key,
+            fingerprint,
+            201,
+            lambda: work(connection),
+        )
+    return replayable(answer)
+
+
+class OrganisationController(Controller):
+    path = "/api/v1/organisations"
+    tags = ["requests"]
+
+    @post("/", opt=allow(*COORDINATION), status_code=201)
+    async def create_organisation(
+        self, data: JSONBody[OrganisationCreate], runtime: NamedDependency[Runtime]
+    ) -> Organisation:
+        return await handlers.create_organisation(runtime.pool, data)
+
+    @get("/", opt=allow(*REQUESTERS))
+    async def list_organisations(
+        self, runtime: NamedDependency[Runtime], principal: NamedDependency[Principal]
+    ) -> list[Organisation]:
+        reachable = principal.scoped_ids("organisation")
+        return [
+            o
+            for o in await store.list_organisations(runtime.pool)
+            if reachable is None or o.id in reachable
+        ]
+
+    @put("/{organisation_id:uuid}/quota", opt=allow(*COORDINATION))
+    async def set_quota(
+        self,
+        organisation_id: FromPath[uuid.UUID],
+        data: JSONBody[QuotaUpdate],
+        runtime: NamedDependency[Runtime],
+    ) -> Organisation:
+        """Devices an organisation may reserve per calendar month (``null``: no limit)."""
+        if not await store.set_quota(runtime.pool, organisation_id, data.monthly_quota):
+            raise NotFound(f"No organisation {organisation_id}.")
+        organisation = await store.get_organisation(runtime.pool, organisation_id)
+        assert organisation is not None
+        return organisation
+
+
+class HouseholdController(Controller):
+    path = "/api/v1/households"
+    tags = ["requests"]
+
+    @post("/", opt=allow(*REQUESTERS), status_code=201)
+    async def create_household(
+        self,
+        request: AnyRequest,
+        data: JSONBody[HouseholdCreate],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[bytes]:
+        """Register a household with its consent. ``Idempotency-Key`` is honoured."""
+
+        async def work(connection: asyncpg.Connection) -> bytes:
+            return _encoder.encode(await handlers.create_household(connection, principal, data))
+
+        return await _once(request, runtime, principal, f"households:{idempotency_key}", work)
+
+    @get("/", opt=allow(*REQUESTERS))
+    async def list_households(
+        self, runtime: NamedDependency[Runtime], principal: NamedDependency[Principal]
+    ) -> list[Household]:
+        return await store.list_households(runtime.pool, principal.scoped_ids("organisation"))
+
+    @get("/{household_id:uuid}", opt=allow(*REQUESTERS))
+    async def get_household(
+        self,
+        household_id: FromPath[uuid.UUID],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+    ) -> Household:
+        return await handlers.reachable_household(runtime.pool, principal, household_id)
+
+    @get("/{household_id:uuid}/export", opt=allow(*REQUESTERS))
+    async def export_household(
+        self,
+        request: AnyRequest,
+        household_id: FromPath[uuid.UUID],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+    ) -> HouseholdExport:
+        """Everything Boucle keeps about a household (its right of access)."""
+        household = await handlers.reachable_household(runtime.pool, principal, household_id)
+        now = utc_now()
+        requests = [
+            view
+            for request_id in await views.requests_of_household(runtime.pool, household_id)
+            if (
+                view := await views.request_view(
+                    runtime.pool, request_id, now, language_of(request)
+                )
+            )
+        ]
+        return HouseholdExport(household=household, requests=requests)
+
+    @delete("/{household_id:uuid}/personal-data", opt=allow(*REQUESTERS), status_code=200)
+    async def erase_household(
+        self,
+        household_id: FromPath[uuid.UUID],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+    ) -> Household:
+        """The household asked to be forgotten: contact and situation are erased; the opaque
+        reference stays so that devices handed over keep their history."""
+        await handlers.erase_household(runtime.pool, principal, household_id)
+        return await handlers.reachable_household(runtime.pool, principal, household_id)
+
+
+class RequestController(Controller):
+    path = "/api/v1/requests"
+    tags = ["requests"]
+
+    @post("/", opt=allow(*REQUESTERS), status_code=201)
+    async def submit_request(
+        self,
+        request: AnyRequest,
+        data: JSONBody[RequestCreate],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[bytes]:
+        """File a request: each need gets a proposal with its reasons, or waits (and says why).
+        ``Idempotency-Key`` is honoured (a paper form typed in twice is filed once)."""
+        language = language_of(request)
+
+        async def work(connection: asyncpg.Connection) -> bytes:
+            request_id = await handlers.submit_request(connection, principal, data)
+            view = await views.request_view(connection, request_id, utc_now(), language)
+            return _encoder.encode(view)
+
+        return await _once(request, runtime, principal, f"requests:{idempotency_key}", work)
+
+    @get("/{request_id:uuid}", opt=allow(*REQUESTERS))
+    async def get_request(
+        self,
+        request: AnyRequest,
+        request_id: FromPath[uuid.UUID],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+    ) -> views.RequestView:
+        return await reachable_request(request, runtime, principal, request_id)
+
+    @get("/queue", opt=allow(*REQUESTERS))
+    async def get_queue(
+        self, runtime: NamedDependency[Runtime], principal: NamedDependency[Principal]
+    ) -> list[views.QueueEntry]:
+        """Needs not yet served, the most urgent first (one's organisation's, or all)."""
+        return await views.queue(runtime.pool, utc_now(), principal.scoped_ids("organisation"))
+
+
+async def reachable_request(
+    request: AnyRequest, runtime: Runtime, principal: Principal, request_id: uuid.UUID
+) -> views.RequestView:
+    view = await views.request_view(runtime.pool, request_id, utc_now(), language_of(request))
+    if view is None:
+        raise NotFound(f"No request {request_id} among your organisation's.")
+    handlers.check_reaches(principal, view.organisation_id, "request")
+    return view
+
+
+class NeedController(Controller):
+    path = "/api/v1/needs/{need_id:uuid}"
+    tags = ["requests"]
+
+    @post("/confirmation", opt=allow(*REQUESTERS), status_code=202)
+    async def confirm_proposal(
+        self,
+        need_id: FromPath[uuid.UUID],
+        data: JSONBody[ProposalDecision],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+    ) -> Reserving:
+        """A person confirms the proposed device; inventory then holds it (or says it cannot)."""
+        attempt = await handlers.confirm_proposal(
+            runtime.pool, principal, need_id, data.proposal_id
+        )
+        runtime.relay.wake()
+        return Reserving(reservation_id=attempt)
+
+    @post("/decline", opt=allow(*REQUESTERS), status_code=200)
+    async def decline_proposal(
+        self,
+        need_id: FromPath[uuid.UUID],
+        data: JSONBody[ProposalDecision],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+    ) -> None:
+        """The proposed device does not suit the household: the next one is proposed."""
+        await handlers.decline_proposal(
+            runtime.pool, principal, need_id, data.proposal_id, data.reason
+        )
+
+    @post("/cancellation", opt=allow(*REQUESTERS), status_code=200)
+    async def cancel_need(
+        self,
+        need_id: FromPath[uuid.UUID],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+    ) -> None:
+        await handlers.cancel_need(runtime.pool, principal, need_id)
+        runtime.relay.wake()
+
+    @post("/hand-over", opt=allow(*REQUESTERS), status_code=201)
+    async def hand_over(
+        self,
+        need_id: FromPath[uuid.UUID],
+        data: JSONBody[HandOver],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+    ) -> HandedOver:
+        """The family has the device; the receipt is to print and give them."""
+        attempt = await handlers.hand_over(runtime.pool, principal, need_id, data.place)
+        runtime.relay.wake()
+        return HandedOver(reservation_id=attempt, receipt=receipts.receipt_path(need_id))
+
+    @get("/receipt.pdf", opt=allow(*REQUESTERS), media_type="application/pdf")
+    async def get_receipt(
+        self,
+        request: AnyRequest,
+        need_id: FromPath[uuid.UUID],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+    ) -> Response[bytes]:
+        return await receipts.receipt_response(request, runtime, principal, need_id)
+
+    @post("/return", opt=allow(*REQUESTERS), status_code=200)
+    async def return_device(
+        self,
+        need_id: FromPath[uuid.UUID],
+        data: JSONBody[DeviceBack],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+    ) -> None:
+        await handlers.return_device(runtime.pool, principal, need_id, data.reason)
+        runtime.relay.wake()
+
+
+class CoordinationController(Controller):
+    path = "/api/v1"
+    tags = ["requests"]
+
+    @post("/matching/runs", opt=allow(*COORDINATION), status_code=201)
+    async def run_matching(self, runtime: NamedDependency[Runtime]) -> MatchingRun:
+        """Propose now, to every open need, the best free ready device (it runs every minute)."""
+        async with transaction(runtime.pool) as connection:
+            return await run_matching(connection, utc_now())
+
+    @get("/shortage", opt=allow(*REQUESTERS))
+    async def get_shortage(self, runtime: NamedDependency[Runtime]) -> list[Shortage]:
+        """Per device type: needs still open, ready stock, and what came in lately."""
+        return await shortage_by_type(runtime.pool, utc_now())
+
+    @get("/open-data/priority-criteria.json", opt=public())
+    async def get_priority_criteria(self) -> PriorityPolicy:
+        """The published criteria of priority and the points each gives."""
+        return load_policy()
+
+
+ROUTES = [
+    OrganisationController,
+    HouseholdController,
+    RequestController,
+    NeedController,
+    CoordinationController,
+]

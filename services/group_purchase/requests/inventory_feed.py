@@ -1,0 +1,123 @@
+"""What requests learn from inventory: which devices are ready, and the answers to reservations.
+
+A rejected or lapsed reservation sends its need back to matching at once, so the social
+worker finds the next proposal (never a reservation: a person confirms again)."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from services.group_purchase.requests import store
+from services.group_purchase.requests.domain import NeedStatus
+from services.group_purchase.requests.proposals import run_matching
+from shared.contracts.inventory import (
+    DeviceAvailable,
+    DeviceStateChanged,
+    ReservationConfirmed,
+    ReservationExpired,
+    ReservationRejected,
+)
+from shared.contracts.streams import consumption_of
+from shared.events import Event, utc_now
+from shared.logging import get_logger
+
+log = get_logger("boucle.group_purchase.inventory_feed")
+
+
+async def note_state(connection: asyncpg.Connection, event: DeviceStateChanged) -> None:
+    await connection.execute(
+        "INSERT INTO known_devices (device_id, label, state, updated_at) "
+        "VALUES ($1, $2, $3, $4) ON CONFLICT (device_id) DO UPDATE "
+        "SET state = excluded.state, updated_at = excluded.updated_at",
+        event.aggregate_id,
+        event.label,
+        event.to_state,
+        event.occurred_at,
+    )
+    if event.to_state == "ready":
+        return
+    # an offer of a device that is no longer ready (recycled, returned…) is withdrawn
+    withdrawn = await connection.fetch(
+        "UPDATE proposals SET status = 'withdrawn', decided_at = $2 "
+        "WHERE device_id = $1 AND status = 'open' RETURNING need_id",
+        event.aggregate_id,
+        event.occurred_at,
+    )
+    for row in withdrawn:
+        await store.set_need_status(
+            connection, row["need_id"], NeedStatus.SUBMITTED, note="proposal_withdrawn"
+        )
+    if withdrawn:
+        await run_matching(connection, utc_now(), [row["need_id"] for row in withdrawn])
+
+
+async def note_available(connection: asyncpg.Connection, event: DeviceAvailable) -> None:
+    specs = event.specs
+    make_model = " ".join(part for part in (specs.brand, specs.model) if part)
+    await connection.execute(
+        "INSERT INTO known_devices (device_id, label, device_type, state, grade, make_model, "
+        "memory_gb, storage_gb, screen_inches, place_name, became_ready_at, updated_at) "
+        "VALUES ($1, $2, $3, 'ready', $4, $5, $6, $7, $8, $9, $10, $10) "
+        "ON CONFLICT (device_id) DO UPDATE SET device_type = excluded.device_type, "
+        "grade = excluded.grade, make_model = excluded.make_model, "
+        "memory_gb = excluded.memory_gb, storage_gb = excluded.storage_gb, "
+        "screen_inches = excluded.screen_inches, place_name = excluded.place_name, "
+        "became_ready_at = excluded.became_ready_at",
+        event.aggregate_id,
+        event.label,
+        event.device_type,
+        event.grade,
+        make_model,
+        specs.memory_gb,
+        specs.storage_gb,
+        specs.screen_inches,
+        event.place_name,
+        event.occurred_at,
+    )
+
+
+async def note_confirmed(connection: asyncpg.Connection, event: ReservationConfirmed) -> None:
+    need_id = await connection.fetchval(
+        "UPDATE reservation_attempts SET status = 'confirmed', answered_at = $2, expires_at = $3 "
+        "WHERE id = $1 AND status = 'requested' RETURNING need_id",
+        event.request_id,
+        event.occurred_at,
+        event.expires_at,
+    )
+    if need_id is None:  # released meanwhile: inventory hears of the release too
+        log.info("reservation_confirmed_after_release", request_id=str(event.request_id))
+        return
+    await store.set_need_status(connection, need_id, NeedStatus.RESERVED, note="")
+
+
+async def note_refused(connection: asyncpg.Connection, event: Event) -> None:
+    """Rejected (taken meanwhile) or lapsed: the need goes back to matching."""
+    assert isinstance(event, ReservationRejected | ReservationExpired)
+    rejected = isinstance(event, ReservationRejected)
+    need_id = await connection.fetchval(
+        "UPDATE reservation_attempts SET status = $2, answered_at = $3, reason = $4 "
+        "WHERE id = $1 AND status IN ('requested', 'confirmed') RETURNING need_id",
+        event.request_id,
+        "rejected" if rejected else "expired",
+        event.occurred_at,
+        event.reason if isinstance(event, ReservationRejected) else "",
+    )
+    if need_id is None:
+        return
+    note = "reservation_rejected" if rejected else "reservation_expired"
+    await store.set_need_status(connection, need_id, NeedStatus.SUBMITTED, note=note)
+    await run_matching(connection, utc_now(), [need_id])
+
+
+async def apply(connection: asyncpg.Connection, event: Event) -> None:
+    if isinstance(event, DeviceStateChanged):
+        await note_state(connection, event)
+    elif isinstance(event, DeviceAvailable):
+        await note_available(connection, event)
+    elif isinstance(event, ReservationConfirmed):
+        await note_confirmed(connection, event)
+    elif isinstance(event, ReservationRejected | ReservationExpired):
+        await note_refused(connection, event)
+
+
+CONSUMERS = [(consumption_of("group_purchase", "INVENTORY"), apply)]

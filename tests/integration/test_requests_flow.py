@@ -1,0 +1,315 @@
+"""Requests on the real stack: a household from request to hand-over, and what must never break
+(one device for one household, scoping, nothing half-applied, no personal data in events)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import asyncpg
+import httpx
+import pypdfium2
+import pytest
+from nats.js import JetStreamContext
+
+from shared.devstack.stack import Stack
+from shared.labels import format_code
+from tests.conftest import wait_for
+from tests.households import Territory
+from tests.integration.test_inventory_lifecycle import bus, publish, state_of, until_state
+
+__all__ = ["bus"]  # the module-scoped fixture, shared with the lifecycle tests
+
+
+@pytest.fixture
+async def territory(
+    stack: Stack, http: httpx.AsyncClient, purchase_pool: asyncpg.Pool
+) -> AsyncIterator[Territory]:
+    opened = await Territory(stack, http).open()
+    yield opened
+    await opened.close(purchase_pool)
+
+
+def pdf_text(document: bytes) -> str:
+    pdf = pypdfium2.PdfDocument(document)
+    return "\n".join(page.get_textpage().get_text_range() for page in pdf)
+
+
+async def test_a_household_goes_from_request_to_hand_over_and_inventory_follows(
+    territory: Territory,
+    bus: JetStreamContext,
+    inventory_pool: asyncpg.Pool,
+    purchase_pool: asyncpg.Pool,
+    http: httpx.AsyncClient,
+) -> None:
+    device = await territory.ready_device(bus, inventory_pool, purchase_pool)
+    household = await territory.household(school_age_children=2, no_computer=True)
+    assert household["reference"].startswith("M-")
+
+    request = await territory.request(household["id"], min_memory_gb=4)
+    need = request["needs"][0]
+    assert need["status"] == "proposed"
+    proposal = need["proposal"]
+    assert proposal["device_id"] == str(device.id)
+    assert any("8 Go" in reason and "4" in reason for reason in proposal["reasons"])
+    assert any(territory.place in reason for reason in proposal["reasons"])
+    assert request["priority_points"] >= 2 * 15 + 25
+    assert request["priority"], "the priority explains itself"
+
+    confirmed = await http.post(
+        f"{territory.api}/needs/{need['id']}/confirmation",
+        json={"proposal_id": proposal["id"]},
+        headers=territory.worker,
+    )
+    assert confirmed.status_code == 202, confirmed.text
+    await until_state(inventory_pool, device.id, "reserved")
+    reserved = await territory.need_when(request["id"], "reserved")
+    assert reserved["reservation"]["expires_at"]
+
+    handed = await http.post(
+        f"{territory.api}/needs/{need['id']}/hand-over",
+        json={"place": territory.place},
+        headers=territory.worker,
+    )
+    assert handed.status_code == 201, handed.text
+    await until_state(inventory_pool, device.id, "delivered")
+
+    again = await http.post(
+        f"{territory.api}/needs/{need['id']}/hand-over", json={}, headers=territory.worker
+    )
+    assert again.status_code == 409
+    assert "already handed over" in again.json()["detail"]
+
+    receipt = await http.get(
+        territory.stack.url("group_purchase") + handed.json()["receipt"], headers=territory.worker
+    )
+    assert receipt.headers["content-type"] == "application/pdf"
+    text = pdf_text(receipt.content)
+    assert format_code(device.label) in text
+    assert household["reference"] in text
+
+
+async def test_two_workers_confirming_the_same_proposal_reserve_it_once(
+    territory: Territory,
+    bus: JetStreamContext,
+    inventory_pool: asyncpg.Pool,
+    purchase_pool: asyncpg.Pool,
+    http: httpx.AsyncClient,
+) -> None:
+    device = await territory.ready_device(bus, inventory_pool, purchase_pool)
+    household = await territory.household()
+    need = (await territory.request(household["id"]))["needs"][0]
+    colleague = territory.worker_of(territory.organisation_id)
+
+    answers = await asyncio.gather(
+        *(territory.confirm(need, headers) for headers in (territory.worker, colleague))
+    )
+    assert sorted(a.status_code for a in answers) == [202, 409]
+    attempts = await purchase_pool.fetchval(
+        "SELECT count(*) FROM reservation_attempts WHERE device_id = $1", device.id
+    )
+    assert attempts == 1
+    await until_state(inventory_pool, device.id, "reserved")
+
+
+async def test_a_device_taken_elsewhere_is_withdrawn_and_the_next_one_proposed(
+    territory: Territory,
+    bus: JetStreamContext,
+    inventory_pool: asyncpg.Pool,
+    purchase_pool: asyncpg.Pool,
+) -> None:
+    first = await territory.ready_device(bus, inventory_pool, purchase_pool, memory_gb=4)
+    household = await territory.household()
+    request = await territory.request(household["id"])
+    assert request["needs"][0]["proposal"]["device_id"] == str(first.id)
+    second = await territory.ready_device(bus, inventory_pool, purchase_pool, memory_gb=16)
+
+    await publish(bus, first.requested(uuid.uuid4()))  # another channel reserves it first
+
+    async def next_proposed() -> dict[str, Any] | None:
+        need: dict[str, Any] = (await territory.view(request["id"]))["needs"][0]
+        proposal = need["proposal"]
+        return need if proposal and proposal["device_id"] == str(second.id) else None
+
+    need = await wait_for(next_proposed, within=40)
+    assert need["status"] == "proposed"
+    assert need["note"] == "proposal_withdrawn"
+
+
+async def test_a_reservation_inventory_refuses_moves_the_need_to_the_next_proposal(
+    territory: Territory,
+    bus: JetStreamContext,
+    inventory_pool: asyncpg.Pool,
+    purchase_pool: asyncpg.Pool,
+    http: httpx.AsyncClient,
+) -> None:
+    first = await territory.ready_device(bus, inventory_pool, purchase_pool, memory_gb=4)
+    household = await territory.household()
+    request = await territory.request(household["id"])
+    need = request["needs"][0]
+    second = await territory.ready_device(bus, inventory_pool, purchase_pool, memory_gb=16)
+    # the workshop took it back, and group_purchase has not heard of it yet
+    await inventory_pool.execute(
+        "UPDATE devices SET state = 'in_refurbishment' WHERE id = $1", first.id
+    )
+
+    confirmed = await territory.confirm(need)
+    assert confirmed.status_code == 202, confirmed.text
+
+    proposed = await territory.need_when(request["id"], "proposed")
+    assert proposed["proposal"]["device_id"] == str(second.id)
+    assert proposed["note"] == "reservation_rejected"
+    assert await state_of(inventory_pool, second.id) == "ready"  # proposed, not reserved
+    refused = await purchase_pool.fetchrow(
+        "SELECT status, reason FROM reservation_attempts WHERE device_id = $1", first.id
+    )
+    assert refused["status"] == "rejected"
+    assert "not ready" in refused["reason"]
+
+
+async def test_cancelling_a_reserved_need_makes_the_device_ready_again(
+    territory: Territory,
+    bus: JetStreamContext,
+    inventory_pool: asyncpg.Pool,
+    purchase_pool: asyncpg.Pool,
+    http: httpx.AsyncClient,
+) -> None:
+    device = await territory.ready_device(bus, inventory_pool, purchase_pool)
+    household = await territory.household()
+    request = await territory.request(household["id"])
+    need = request["needs"][0]
+    await territory.confirm(need)
+    await territory.need_when(request["id"], "reserved")
+
+    cancelled = await http.post(
+        f"{territory.api}/needs/{need['id']}/cancellation", headers=territory.worker
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    await until_state(inventory_pool, device.id, "ready")
+    assert (await territory.view(request["id"]))["needs"][0]["status"] == "cancelled"
+
+
+async def test_a_worker_of_another_organisation_finds_nothing(
+    territory: Territory, stack: Stack, http: httpx.AsyncClient
+) -> None:
+    household = await territory.household()
+    request = await territory.request(household["id"])
+    other = await Territory(stack, http).open()
+    stranger = other.worker
+
+    for url in (
+        f"{territory.api}/households/{household['id']}",
+        f"{territory.api}/households/{household['id']}/export",
+        f"{territory.api}/requests/{request['id']}",
+    ):
+        assert (await http.get(url, headers=stranger)).status_code == 404
+    cancel = await http.post(
+        f"{territory.api}/needs/{request['needs'][0]['id']}/cancellation", headers=stranger
+    )
+    assert cancel.status_code == 404
+    filed = await http.post(
+        f"{territory.api}/requests",
+        json={
+            "household_id": household["id"],
+            "needs": [{"device_type": "laptop", "purpose": "school"}],
+        },
+        headers=stranger,
+    )
+    assert filed.status_code == 404
+    queue = (await http.get(f"{territory.api}/requests/queue", headers=stranger)).json()
+    assert all(entry["household_reference"] != household["reference"] for entry in queue)
+
+
+async def test_bad_requests_are_refused_with_a_reason_and_leave_nothing(
+    territory: Territory, http: httpx.AsyncClient, purchase_pool: asyncpg.Pool
+) -> None:
+    no_consent = await http.post(
+        f"{territory.api}/households",
+        json={"organisation_id": territory.organisation_id, "commune": "Lille"},
+        headers=territory.worker,
+    )
+    assert no_consent.status_code == 422
+    assert "consent" in no_consent.json()["detail"]
+
+    household = await territory.household()
+    impossible = await http.post(
+        f"{territory.api}/requests",
+        json={
+            "household_id": household["id"],
+            "needs": [{"device_type": "laptop", "purpose": "school", "min_memory_gb": 512}],
+        },
+        headers=territory.worker,
+    )
+    assert impossible.status_code in (400, 422)
+    assert "min_memory_gb" in impossible.text
+    kept = await purchase_pool.fetchval(
+        "SELECT count(*) FROM requests WHERE household_id = $1::text::uuid", household["id"]
+    )
+    assert kept == 0
+
+
+async def test_a_replayed_request_is_filed_once(
+    territory: Territory, http: httpx.AsyncClient, purchase_pool: asyncpg.Pool
+) -> None:
+    household = await territory.household()
+    body = {
+        "household_id": household["id"],
+        "needs": [{"device_type": "tablet", "purpose": "health"}],
+    }
+    headers = territory.worker | {"Idempotency-Key": f"paper-form-{household['id']}"}
+    first, second = [
+        await http.post(f"{territory.api}/requests", json=body, headers=headers) for _ in range(2)
+    ]
+    assert first.status_code == second.status_code == 201
+    assert first.json()["id"] == second.json()["id"]
+    assert (
+        await purchase_pool.fetchval(
+            "SELECT count(*) FROM requests WHERE household_id = $1::text::uuid", household["id"]
+        )
+        == 1
+    )
+
+
+async def test_a_quota_reached_refuses_the_confirmation_and_keeps_the_proposal(
+    stack: Stack,
+    http: httpx.AsyncClient,
+    bus: JetStreamContext,
+    inventory_pool: asyncpg.Pool,
+    purchase_pool: asyncpg.Pool,
+) -> None:
+    territory = await Territory(stack, http).open(monthly_quota=0)
+    try:
+        await territory.ready_device(bus, inventory_pool, purchase_pool)
+        household = await territory.household()
+        request = await territory.request(household["id"])
+        need = request["needs"][0]
+        refused = await territory.confirm(need)
+        assert refused.status_code == 409
+        assert "quota" in refused.json()["detail"]
+        assert (await territory.view(request["id"]))["needs"][0]["status"] == "proposed"
+    finally:
+        await territory.close(purchase_pool)
+
+
+async def test_purchase_events_carry_no_personal_data(
+    territory: Territory,
+    bus: JetStreamContext,
+    inventory_pool: asyncpg.Pool,
+    purchase_pool: asyncpg.Pool,
+    http: httpx.AsyncClient,
+) -> None:
+    await territory.ready_device(bus, inventory_pool, purchase_pool)
+    household = await territory.household(job_seeking=True)
+    request = await territory.request(household["id"])
+    need = request["needs"][0]
+    await territory.confirm(need)
+    await territory.need_when(request["id"], "reserved")
+    payloads = [
+        bytes(row["payload"]).decode()
+        for row in await purchase_pool.fetch("SELECT payload FROM outbox")
+    ]
+    assert any(household["reference"] in payload for payload in payloads)
+    for personal in ("Famille Exemple", "06 12 34 56 78", "Roubaix", "job_seeking"):
+        assert not any(personal in payload for payload in payloads), personal
