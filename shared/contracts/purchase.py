@@ -11,6 +11,8 @@ from typing import Annotated
 
 import msgspec
 
+from shared.contracts.collection import LabelCode
+from shared.contracts.refurbishment import Grade, SpecsSummary
 from shared.events import Event, registry
 
 HouseholdReference = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
@@ -56,3 +58,22 @@ class DeviceReturned(Event, frozen=True, kw_only=True):
     description = "A household brought a delivered device back."
 
     reason: str = ""
+
+
+@registry.register
+class PurchasedDeviceReceived(Event, frozen=True, kw_only=True):
+    """A device bought in a group-purchase campaign was delivered and labelled: inventory
+    registers it as ``ready`` (source ``purchase``, no refurbishment needed) and, when
+    ``request_id`` is set, reserves it at once for the need that was pledged."""
+
+    subject = "purchase.device.received"
+    description = "A device bought in a group purchase was delivered, labelled and is ready."
+
+    label: LabelCode
+    device_type: str
+    grade: Grade = "A"
+    specs: SpecsSummary = msgspec.field(default_factory=SpecsSummary)
+    campaign_id: uuid.UUID
+    place_name: str = ""
+    request_id: uuid.UUID | None = None
+    household_reference: str = ""

@@ -39,6 +39,7 @@ class NeedStatus(StrEnum):
     RESERVED = "reserved"  # the device is held for the household
     HANDED_OVER = "handed_over"
     WAITING = "waiting"  # nothing fits now; proposed again when a device becomes ready
+    PLEDGED = "pledged"  # enrolled in a group-purchase campaign: matching leaves it alone
     CANCELLED = "cancelled"
     RETURNED = "returned"
 

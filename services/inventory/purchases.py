@@ -1,0 +1,89 @@
+"""Devices bought in a group purchase: registered ready at once, and reserved for the need
+they were pledged to, so the normal hand-over follows."""
+
+from __future__ import annotations
+
+import uuid
+
+import asyncpg
+import msgspec
+
+from services.inventory import store
+from services.inventory.domain import HistoryEntry, State
+from services.inventory.handlers import locked_device
+from services.inventory.reservations import answer_reservation_request
+from services.inventory.steps import PRODUCER, Step, available
+from shared.contracts.inventory import DeviceStateChanged
+from shared.contracts.purchase import PurchasedDeviceReceived, ReservationRequested
+from shared.events import Event
+from shared.logging import get_logger
+from shared.outbox import add_events
+
+log = get_logger("boucle.inventory.purchases")
+
+
+async def register_purchased_device(connection: asyncpg.Connection, event: Event) -> None:
+    """Register the delivered device as ``ready`` (graded by its supplier, nothing to erase),
+    then answer the reservation of the pledged need like any other request."""
+    assert isinstance(event, PurchasedDeviceReceived)
+    specs = msgspec.to_builtins(event.specs)
+    inserted = await connection.fetchval(
+        "INSERT INTO devices (id, label, device_type, state, registered_at, state_since, "
+        "place_name, grade, functional_pass, graded_at, specs, source) "
+        "VALUES ($1, $2, $3, 'ready', $4, $4, $5, $6, true, $4, $7, 'purchase') "
+        "ON CONFLICT DO NOTHING RETURNING true",
+        event.aggregate_id,
+        event.label,
+        event.device_type,
+        event.occurred_at,
+        event.place_name,
+        event.grade,
+        specs,
+    )
+    if not inserted:
+        log.warning("purchased_device_already_registered", label=event.label)
+        return
+    step = Step.of(event)
+    await store.append_history(
+        connection,
+        event.aggregate_id,
+        HistoryEntry(
+            at=event.occurred_at,
+            state=State.READY,
+            subject=event.subject,
+            producer=event.producer,
+            place_name=event.place_name,
+            correlation_id=event.correlation_id,
+        ),
+        event.event_id,
+    )
+    device = await locked_device(connection, event)
+    await add_events(
+        connection,
+        [
+            DeviceStateChanged(
+                producer=PRODUCER,
+                aggregate_id=device.id,
+                correlation_id=event.correlation_id,
+                label=device.label,
+                to_state=State.READY.value,
+                cause_event_id=str(event.event_id),
+            ),
+            available(device, device.lifecycle, 1, event.place_name, specs, step),
+        ],
+    )
+    if event.request_id is not None:
+        await answer_reservation_request(connection, _reservation_of(event, event.request_id))
+
+
+def _reservation_of(event: PurchasedDeviceReceived, request_id: uuid.UUID) -> ReservationRequested:
+    """The pledged need's reservation, as if requested at delivery (its own history step)."""
+    return ReservationRequested(
+        event_id=uuid.uuid5(event.event_id, "reservation"),
+        occurred_at=event.occurred_at,
+        producer=event.producer,
+        aggregate_id=event.aggregate_id,
+        correlation_id=event.correlation_id,
+        request_id=request_id,
+        household_reference=event.household_reference,
+    )

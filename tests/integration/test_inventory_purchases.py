@@ -1,0 +1,83 @@
+"""Devices bought in a group purchase enter the register ready, reserved for their pledged need."""
+
+from __future__ import annotations
+
+import uuid
+
+import asyncpg
+import httpx
+from nats.js import JetStreamContext
+
+from shared.contracts.purchase import PurchasedDeviceReceived
+from shared.contracts.refurbishment import SpecsSummary
+from shared.devstack.stack import Stack
+from shared.labels import generate_code
+from tests.integration.test_inventory_lifecycle import (
+    announcements,
+    bus,
+    history,
+    publish,
+    until_state,
+)
+
+__all__ = ["bus"]  # the module-scoped fixture, shared with the lifecycle tests
+
+
+def delivered(request_id: uuid.UUID | None) -> PurchasedDeviceReceived:
+    return PurchasedDeviceReceived(
+        producer="group_purchase",
+        aggregate_id=uuid.uuid4(),
+        correlation_id=f"campaign-{uuid.uuid4().hex[:8]}",
+        label=generate_code(),
+        device_type="laptop",
+        grade="A",
+        specs=SpecsSummary(brand="HP", model="EliteBook 840 G6", memory_gb=8, storage_gb=256),
+        campaign_id=uuid.uuid4(),
+        place_name="Maison de quartier de Fives",
+        request_id=request_id,
+        household_reference="M-TEST234" if request_id else "",
+    )
+
+
+async def test_a_purchased_device_pledged_to_a_need_is_ready_then_reserved_for_it(
+    bus: JetStreamContext, inventory_pool: asyncpg.Pool
+) -> None:
+    request_id = uuid.uuid4()
+    event = delivered(request_id)
+    await publish(bus, event, event)  # delivered twice: registered once
+    await until_state(inventory_pool, event.aggregate_id, "reserved")
+
+    steps = await history(inventory_pool, event.aggregate_id)
+    assert [(s["subject"], s["state"]) for s in steps] == [
+        ("purchase.device.received", "ready"),
+        ("purchase.reservation.requested", "reserved"),
+    ]
+    source = await inventory_pool.fetchval(
+        "SELECT source FROM devices WHERE id = $1", event.aggregate_id
+    )
+    assert source == "purchase"
+    subjects = [a["subject"] for a in await announcements(inventory_pool, event.aggregate_id)]
+    assert subjects.count("inventory.device.available") == 1
+    confirmed = [
+        a
+        for a in await announcements(inventory_pool, event.aggregate_id)
+        if a["subject"] == "inventory.reservation.confirmed"
+    ]
+    assert [a["request_id"] for a in confirmed] == [str(request_id)]
+
+
+async def test_a_purchased_device_not_yet_pledged_is_ready_with_a_public_passport(
+    bus: JetStreamContext, inventory_pool: asyncpg.Pool, stack: Stack, http: httpx.AsyncClient
+) -> None:
+    event = delivered(None)
+    await publish(bus, event)
+    await until_state(inventory_pool, event.aggregate_id, "ready")
+    reservations = await inventory_pool.fetchval(
+        "SELECT count(*) FROM reservations WHERE device_id = $1", event.aggregate_id
+    )
+    assert reservations == 0
+    passport = await http.get(
+        f"{stack.url('inventory')}/d/{event.label}", headers={"Accept": "text/html"}
+    )
+    assert passport.status_code == 200
+    assert "EliteBook" in passport.text
