@@ -29,8 +29,9 @@ lint: $(BIN)/boucle
 test: $(BIN)/boucle chromium lint  ## lint, types, contracts, then unit → browser tests
 	$(BIN)/pytest
 
-bench: $(BIN)/boucle  ## throughput, latency and memory, with the machine's raw limits
+bench: $(BIN)/boucle  ## throughput, latency, memory and matching, with the machine's raw limits
 	$(BIN)/python -m tests.benchmarks.bench_intakes
+	$(BIN)/python -m tests.benchmarks.bench_matching
 
 contracts: $(BIN)/boucle  ## regenerate proto/ from the event Structs
 	$(BIN)/boucle contracts

@@ -45,6 +45,7 @@ def run_up(data_dir: Path, demo: bool = False, free_ports: bool = False) -> int:
         if demo:
             codes = _post_demo_intakes(stack, tokens["coordinator"], point_ids)
             _refurbish_demo_laptop(stack, scopes, codes[0])
+            _file_demo_requests(stack, tokens, scopes)
         _print_welcome(stack, tokens)
         _print_accounts(stack, admin_password, people)
         while not stopping.is_set() and all(p.poll() is None for p in stack.services.values()):
@@ -63,14 +64,17 @@ def run_up(data_dir: Path, demo: bool = False, free_ports: bool = False) -> int:
 def _seed_demo_territory(stack: Stack) -> tuple[list[str], dict[str, tuple[str, ...]]]:
     """Collection points and a workshop; the scopes the demo's people get."""
     from services.collection_point.demo import seed as seed_points
+    from services.group_purchase.requests.demo import seed as seed_organisation
     from services.refurbishment.demo import seed as seed_workshop
 
     point_ids = [str(point_id) for point_id in asyncio.run(seed_points(stack.postgres.dsn))]
     workshop = f"workshop:{asyncio.run(seed_workshop(stack.postgres.dsn))}"
+    organisation = f"organisation:{asyncio.run(seed_organisation(stack.postgres.dsn))}"
     scopes = {
         "collector": tuple(f"collection_point:{point}" for point in point_ids),
         "refurbisher": (workshop,),
         "erasure_officer": (workshop,),
+        "social_worker": (organisation,),
     }
     return point_ids, scopes
 
@@ -83,13 +87,13 @@ def _dev_tokens(stack: Stack, scopes: dict[str, tuple[str, ...]]) -> dict[str, s
     }
 
 
-def _call(url: str, token: str, body: object | None = None) -> Any:
+def _call(url: str, token: str, body: object | None = None, method: str = "POST") -> Any:
     """A JSON call as any API client would make it; None for an empty answer."""
     request = urllib.request.Request(
         url,
         data=None if body is None else json.dumps(body).encode(),
         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-        method="POST",
+        method=method,
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         answer = response.read()
@@ -162,6 +166,43 @@ def _refurbish_demo_laptop(stack: Stack, scopes: dict[str, tuple[str, ...]], cod
     print(
         f"    erasure certificate: {stack.url('refurbishment')}/verifier?sha256={issued['sha256']}"
     )
+
+
+def _file_demo_requests(
+    stack: Stack, tokens: dict[str, str], scopes: dict[str, tuple[str, ...]]
+) -> None:
+    """Two households of the demo organisation: one gets the refurbished laptop proposed
+    (with its reasons), the other waits for a tablet (and the shortage shows it)."""
+    api = f"{stack.url('group_purchase')}/api/v1"
+    worker = tokens["social_worker"]
+    organisation = scopes["social_worker"][0].removeprefix("organisation:")
+    families = [
+        ({"school_age_children": 2, "no_computer": True, "single_parent": True}, "laptop"),
+        ({"job_seeking": True, "no_home_internet": True}, "tablet"),
+    ]
+    for _ in range(100):  # until the refurbished laptop's news reached group_purchase
+        shortage = _call(f"{api}/shortage", worker, method="GET")
+        if any(row["device_type"] == "laptop" and row["ready_devices"] for row in shortage):
+            break
+        time.sleep(0.1)
+    for situation, device_type in families:
+        household = _call(
+            f"{api}/households",
+            worker,
+            {
+                "organisation_id": organisation,
+                "commune": "Roubaix",
+                "situation": situation,
+                "consent": True,
+            },
+        )
+        need = {"device_type": device_type, "purpose": "school"}
+        request = _call(
+            f"{api}/requests", worker, {"household_id": household["id"], "needs": [need]}
+        )
+        status = request["needs"][0]["status"]
+        page = f"{stack.url('group_purchase')}/demandes/{request['id']}"
+        print(f"  request of household {household['reference']} ({device_type}, {status}): {page}")
 
 
 def _print_welcome(stack: Stack, tokens: dict[str, str]) -> None:

@@ -58,6 +58,9 @@ def test_boucle_up_demo_serves_passports_and_ctrl_c_stops_everything(tmp_path: P
         assert certificate, "the demo takes a laptop through the workshop"
         with urllib.request.urlopen(certificate.group(0), timeout=10) as page:
             assert "Certificat authentique" in page.read().decode()
+        proposed = re.search(r"request of household M-\w+ \(laptop, proposed\)", printed)
+        assert proposed, "the demo's refurbished laptop is proposed to a household"
+        assert re.search(r"request of household M-\w+ \(tablet, waiting\)", printed)
         children = psutil.Process(process.pid).children(recursive=True)
         commands = " ".join(" ".join(child.cmdline()) for child in children)
         for program in ("postgres", "nats-server", "serve inventory", "serve group_purchase"):
