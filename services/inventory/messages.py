@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shared.grades import grade_in_words
 from shared.web.i18n import register
 
 register(
@@ -9,9 +10,7 @@ register(
         "fr": {
             "passport.model": "Marque et modèle",
             "passport.grade": "État",
-            "passport.grade.A": "A — très bon état, traces d'usage légères au plus",
-            "passport.grade.B": "B — bon état, traces d'usage visibles",
-            "passport.grade.C": "C — état correct, fonctionne, usure marquée",
+            **{f"passport.grade.{g}": grade_in_words(g, "fr") for g in ("A", "B", "C")},
             "impact.title": "Son impact",
             "impact.avoided": "Une seconde vie pour cet appareil évite environ {kg} kg "
             "d'équivalent CO2, soit {years} ans d'usage en plus.",
@@ -26,9 +25,7 @@ register(
         "en": {
             "passport.model": "Make and model",
             "passport.grade": "Condition",
-            "passport.grade.A": "A — very good, light signs of use at most",
-            "passport.grade.B": "B — good, visible signs of use",
-            "passport.grade.C": "C — fair, works, clearly worn",
+            **{f"passport.grade.{g}": grade_in_words(g, "en") for g in ("A", "B", "C")},
             "impact.title": "Its impact",
             "impact.avoided": "A second life for this device avoids about {kg} kg of CO2 "
             "equivalent, that is {years} more years of use.",

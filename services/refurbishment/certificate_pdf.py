@@ -11,6 +11,7 @@ from fpdf import FPDF
 
 from services.refurbishment.erasure import Certificate, MediumErasure
 from shared.labels import format_code
+from shared.pdf import printable
 
 TITLE = "Certificat d'effacement des données / Certificate of data sanitization"
 LEVELS = {"clear": "Clear", "purge": "Purge", "destroy": "Destroy"}
@@ -92,17 +93,6 @@ def _facts(pdf: FPDF, facts: list[tuple[str, str]]) -> None:
         pdf.cell(62, 5, label)
         pdf.set_font("Helvetica", size=9)
         pdf.multi_cell(0, 5, printable(value) or "-", new_x="LMARGIN", new_y="NEXT")
-
-
-_TYPOGRAPHY = str.maketrans(
-    {"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "..."}
-)
-
-
-def printable(text: str) -> str:
-    """The PDF's built-in fonts cover Latin-1 (French included): map typographic marks to
-    their plain forms and anything else outside Latin-1 to '?'."""
-    return text.translate(_TYPOGRAPHY).encode("latin-1", "replace").decode("latin-1")
 
 
 def _medium(pdf: FPDF, index: int, medium: MediumErasure) -> None:

@@ -181,7 +181,7 @@ def test_a_proposal_gives_its_reasons_in_order() -> None:
         "Mémoire : 8 Go (au moins 4 Go demandés)",
         "Écran : 15,6 pouces (au moins 15 pouces demandés)",
         "Déjà au lieu de retrait choisi : Mairie de Roubaix",
-        "État : A (très bon état, traces légères au plus)",
+        "État : A (très bon état, traces d'usage légères au plus)",
         "Priorité du foyer : 42 points",
     ]
     assert [reason_text(reason, "en") for reason in reasons] == [
@@ -189,7 +189,7 @@ def test_a_proposal_gives_its_reasons_in_order() -> None:
         "Memory: 8 GB (at least 4 GB asked for)",
         "Screen: 15.6 inches (at least 15 inches asked for)",
         "Already at the chosen pick-up place: Mairie de Roubaix",
-        "Condition: A (very good condition, light traces at most)",
+        "Condition: A (very good, light signs of use at most)",
         "Household priority: 42 points",
     ]
 

@@ -93,7 +93,7 @@ def test_the_english_receipt_is_in_english() -> None:
     for expected in (
         "Receipt for a device handed over",
         "Laptop",
-        "very good condition, light marks at most",
+        "very good, light signs of use at most",
         "12 March 2026 at 14:30",
         "The previous owner's data was erased",
         "Call CCAS de Roubaix: 03 20 00 00 00",

@@ -14,9 +14,9 @@ from services.group_purchase.requests.receipt_pdf import (
     heading,
     new_document,
     paragraph,
-    printable,
     title,
 )
+from shared.pdf import printable
 
 CREATED_AT = datetime(2026, 1, 1, tzinfo=UTC)  # fixed, so every print of a version is the same
 CHILDREN_CRITERION = "school_age_children"

@@ -5,24 +5,13 @@ from __future__ import annotations
 from services.group_purchase.requests.matching import Reason
 from services.group_purchase.requests.priority import WAITING, Priority, PriorityPolicy
 from shared.contracts.collection import DeviceType
+from shared.grades import GRADE_CONDITIONS
 from shared.web.i18n import CATALOGS, LANGUAGES
 
 DEVICE_TYPES: tuple[str, ...] = DeviceType.__args__  # type: ignore[attr-defined]
 DEVICE_TYPE_NAMES: dict[str, dict[str, str]] = {
     language: {kind: CATALOGS[language][f"type.{kind}"].lower() for kind in DEVICE_TYPES}
     for language in LANGUAGES
-}
-GRADE_CONDITIONS = {
-    "fr": {
-        "A": "très bon état, traces légères au plus",
-        "B": "bon état, usure visible",
-        "C": "état correct, fonctionne, usure marquée",
-    },
-    "en": {
-        "A": "very good condition, light traces at most",
-        "B": "good condition, visible wear",
-        "C": "fair condition, works, clearly worn",
-    },
 }
 # A code gets ".one" or ".other" when it counts something, ".nowhere" when no place is known.
 TEXTS = {

@@ -16,7 +16,9 @@ import qrcode.constants
 from fpdf import FPDF
 
 from services.group_purchase.requests.reasons import DEVICE_TYPE_NAMES
+from shared.grades import grade_in_words
 from shared.labels import format_code
+from shared.pdf import printable
 
 Language = Literal["fr", "en"]
 TIMEZONE = ZoneInfo("Europe/Paris")
@@ -27,22 +29,6 @@ QR_SIDE = 32.0  # mm, quiet zone included
 QR_QUIET_MODULES = 4
 BATTERY_DEVICES = frozenset({"laptop", "tablet", "smartphone"})
 SYSTEM_DEVICES = frozenset({"laptop", "desktop", "tablet", "smartphone"})
-
-# Refurbished goods may never be called "as new" (French consumer code): grades say what shows.
-GRADES: dict[str, dict[str, str]] = {
-    "A": {
-        "fr": "A - très bon état, traces légères au plus",
-        "en": "A - very good condition, light marks at most",
-    },
-    "B": {
-        "fr": "B - bon état, traces d'usage visibles",
-        "en": "B - good condition, visible signs of use",
-    },
-    "C": {
-        "fr": "C - état correct : fonctionne, marques visibles",
-        "en": "C - fair condition: works, visible marks",
-    },
-}
 
 _MONTHS = {
     "fr": [
@@ -252,7 +238,7 @@ def _device_facts(receipt: HandOverReceipt, words: _Wording) -> list[tuple[str, 
         rows.append((words.make_model, receipt.make_model.strip()))
     rows += [
         (words.label, format_code(receipt.label)),
-        (words.grade, GRADES.get(receipt.grade, {}).get(language, receipt.grade)),
+        (words.grade, grade_in_words(receipt.grade, language)),
         (words.date, _paris_time(receipt.handed_over_at, language, words.at)),
     ]
     if receipt.handed_over_at_place.strip():
@@ -403,14 +389,3 @@ def draw_qr(pdf: FPDF, data: str, left: float, top: float, side: float) -> None:
                     module,
                     style="F",
                 )
-
-
-_TYPOGRAPHY = str.maketrans(
-    {"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "...", "€": "EUR"}
-)
-
-
-def printable(text: str) -> str:
-    """The PDF's built-in fonts cover Latin-1 (French included): map typographic marks to
-    their plain forms and anything else outside Latin-1 to '?'."""
-    return text.translate(_TYPOGRAPHY).encode("latin-1", "replace").decode("latin-1")
