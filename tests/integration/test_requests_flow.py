@@ -313,3 +313,39 @@ async def test_purchase_events_carry_no_personal_data(
     assert any(household["reference"] in payload for payload in payloads)
     for personal in ("Famille Exemple", "06 12 34 56 78", "Roubaix", "job_seeking"):
         assert not any(personal in payload for payload in payloads), personal
+
+
+async def test_a_household_gets_its_data_then_is_forgotten_and_every_access_is_audited(
+    territory: Territory, http: httpx.AsyncClient, purchase_pool: asyncpg.Pool
+) -> None:
+    household = await territory.household(disability=True)
+    request = await territory.request(household["id"])
+    url = f"{territory.api}/households/{household['id']}"
+
+    assert (await http.get(url, headers=territory.worker)).json()["commune"] == "Roubaix"
+    export = await http.get(f"{url}/export", headers=territory.worker)
+    assert export.status_code == 200
+    assert export.json()["household"]["contact_name"] == "Famille Exemple"
+    assert export.json()["requests"][0]["id"] == request["id"]
+
+    erased = await http.delete(f"{url}/personal-data", headers=territory.worker)
+    assert erased.status_code == 200, erased.text
+    forgotten = erased.json()
+    assert forgotten["erased_at"]
+    assert forgotten["contact_name"] == forgotten["contact_phone"] == ""
+    assert forgotten["situation"]["disability"] is False
+    assert (await territory.view(request["id"]))["needs"][0]["status"] == "cancelled"
+
+    actions = [
+        row["action"]
+        for row in await purchase_pool.fetch(
+            "SELECT action FROM audit_log WHERE subject = $1 ORDER BY id",
+            f"household:{household['id']}",
+        )
+    ]
+    assert actions == [
+        "household.registered",
+        "household.read",
+        "household.exported",
+        "household.erased",
+    ]

@@ -23,6 +23,7 @@ from services.group_purchase.requests.domain import (
 from services.group_purchase.requests.priority import PriorityPolicy, load_policy
 from services.group_purchase.requests.proposals import MatchingRun, run_matching
 from services.group_purchase.requests.shortage import Shortage, shortage_by_type
+from shared import audit
 from shared.auth import Principal
 from shared.db import transaction
 from shared.errors import NotFound
@@ -160,7 +161,11 @@ class HouseholdController(Controller):
         runtime: NamedDependency[Runtime],
         principal: NamedDependency[Principal],
     ) -> Household:
-        return await handlers.reachable_household(runtime.pool, principal, household_id)
+        household = await handlers.reachable_household(runtime.pool, principal, household_id)
+        await audit.record(
+            runtime.pool, principal.sub, "household.read", f"household:{household_id}"
+        )
+        return household
 
     @get("/{household_id:uuid}/export", opt=allow(*REQUESTERS))
     async def export_household(
@@ -172,6 +177,9 @@ class HouseholdController(Controller):
     ) -> HouseholdExport:
         """Everything Boucle keeps about a household (its right of access)."""
         household = await handlers.reachable_household(runtime.pool, principal, household_id)
+        await audit.record(
+            runtime.pool, principal.sub, "household.exported", f"household:{household_id}"
+        )
         now = utc_now()
         requests = [
             view

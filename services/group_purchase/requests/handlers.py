@@ -27,6 +27,7 @@ from services.group_purchase.requests.domain import (
     organisation_scope,
 )
 from services.group_purchase.requests.proposals import run_matching
+from shared import audit
 from shared.auth import Principal
 from shared.contracts.purchase import (
     DeviceHandedOver,
@@ -96,6 +97,9 @@ async def create_household(
             continue
     household = await store.get_household(connection, household_id)
     assert household is not None
+    await audit.record(
+        connection, principal.sub, "household.registered", f"household:{household_id}"
+    )
     return household
 
 
@@ -307,3 +311,6 @@ async def erase_household(
         for need in open_needs:
             await _cancel(connection, need["id"])
         await store.erase_household(connection, household_id, utc_now())
+        await audit.record(
+            connection, principal.sub, "household.erased", f"household:{household_id}"
+        )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 import asyncpg
 import msgspec
@@ -23,13 +24,11 @@ from services.group_purchase.requests.matching import (
     Reason,
     match,
 )
-from services.group_purchase.requests.priority import Situation, load_policy, priority_of
+from services.group_purchase.requests.priority import load_policy, priority_of
+from services.group_purchase.requests.store import situation_of
 from shared.events import uuid7
 
 MATCHING_LOCK = 7_413_220_001  # pg_advisory_xact_lock key of matching runs
-
-_situation = msgspec.json.Decoder(Situation)
-_reasons = msgspec.json.Encoder()
 
 
 class MatchingRun(msgspec.Struct, frozen=True, kw_only=True):
@@ -65,7 +64,7 @@ async def open_needs(
             min_screen_inches=LARGER_SCREEN_INCHES if row["larger_screen"] else 0.0,
             pickup_place=row["pickup_place"],
             priority=priority_of(
-                _situation.decode(row["situation"]), row["waiting_since"], now, policy
+                situation_of(row["situation"]), row["waiting_since"], now, policy
             ).points,
             waiting_since=row["waiting_since"],
             excluded=frozenset(row["excluded"]),
@@ -123,14 +122,15 @@ async def _record(connection: asyncpg.Connection, result: MatchResult) -> None:
     )
     await connection.executemany(
         "UPDATE needs SET status = $2, unmatched_reasons = $3, updated_at = now() WHERE id = $1",
-        [(p.need_id, NeedStatus.PROPOSED.value, "[]") for p in result.proposals]
+        [(p.need_id, NeedStatus.PROPOSED.value, []) for p in result.proposals]
         + [(u.need_id, NeedStatus.WAITING.value, _encoded(u.reasons)) for u in result.unmatched],
     )
 
 
-def _encoded(reasons: Sequence[Reason]) -> str:
-    return _reasons.encode(list(reasons)).decode()
+def _encoded(reasons: Sequence[Reason]) -> list[Any]:
+    return [msgspec.to_builtins(reason) for reason in reasons]
 
 
-def decoded_reasons(raw: str) -> list[Reason]:
-    return msgspec.json.decode(raw, type=list[Reason])
+def decoded_reasons(stored: Any) -> list[Reason]:
+    """Reasons as stored (jsonb)."""
+    return msgspec.convert(stored, list[Reason])

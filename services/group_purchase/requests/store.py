@@ -92,12 +92,17 @@ async def insert_household(
         command.commune,
         command.contact_name,
         command.contact_phone,
-        msgspec.json.encode(command.situation).decode(),
+        msgspec.to_builtins(command.situation),
         command.existing_equipment,
         command.internet_access,
         now,
         created_by,
     )
+
+
+def situation_of(stored: Any) -> Situation:
+    """A household's situation as stored (jsonb); an erased one reads as nothing declared."""
+    return msgspec.convert(stored, Situation)
 
 
 def _household(row: asyncpg.Record) -> Household:
@@ -106,7 +111,7 @@ def _household(row: asyncpg.Record) -> Household:
         reference=row["reference"],
         organisation_id=row["organisation_id"],
         commune=row["commune"],
-        situation=msgspec.json.decode(row["situation"], type=Situation),
+        situation=situation_of(row["situation"]),
         existing_equipment=row["existing_equipment"],
         internet_access=row["internet_access"],
         contact_name=row["contact_name"],

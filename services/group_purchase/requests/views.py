@@ -9,11 +9,10 @@ import asyncpg
 import msgspec
 
 from services.group_purchase.requests.matching import Reason
-from services.group_purchase.requests.priority import Situation, load_policy, priority_of
+from services.group_purchase.requests.priority import load_policy, priority_of
 from services.group_purchase.requests.proposals import decoded_reasons
 from services.group_purchase.requests.reasons import priority_text, reason_text
-
-_situation = msgspec.json.Decoder(Situation)
+from services.group_purchase.requests.store import situation_of
 
 
 class ProposalView(msgspec.Struct, frozen=True, kw_only=True):
@@ -98,7 +97,7 @@ async def request_view(
     if head is None:
         return None
     policy = load_policy()
-    priority = priority_of(_situation.decode(head["situation"]), head["submitted_at"], now, policy)
+    priority = priority_of(situation_of(head["situation"]), head["submitted_at"], now, policy)
     rows = await connection.fetch(
         "SELECT n.*, p.id AS proposal_id, p.device_id AS proposal_device, "
         "p.label AS proposal_label, "
@@ -208,7 +207,7 @@ async def queue(
             waiting_since=row["waiting_since"],
             waiting_days=max(0, (now - row["waiting_since"]).days),
             priority_points=priority_of(
-                _situation.decode(row["situation"]), row["waiting_since"], now, policy
+                situation_of(row["situation"]), row["waiting_since"], now, policy
             ).points,
         )
         for row in rows
