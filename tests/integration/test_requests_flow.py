@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 import asyncpg
@@ -14,7 +15,9 @@ import pypdfium2
 import pytest
 from nats.js import JetStreamContext
 
+from services.inventory.jobs import expire_due
 from shared.devstack.stack import Stack
+from shared.events import utc_now
 from shared.labels import format_code
 from tests.conftest import wait_for
 from tests.households import Territory
@@ -349,3 +352,29 @@ async def test_a_household_gets_its_data_then_is_forgotten_and_every_access_is_a
         "household.exported",
         "household.erased",
     ]
+
+
+async def test_a_lapsed_reservation_sends_the_need_back_to_a_proposal(
+    territory: Territory,
+    bus: JetStreamContext,
+    inventory_pool: asyncpg.Pool,
+    purchase_pool: asyncpg.Pool,
+) -> None:
+    device = await territory.ready_device(bus, inventory_pool, purchase_pool)
+    request = await territory.request((await territory.household())["id"])
+    await territory.confirm(request["needs"][0])
+    await territory.need_when(request["id"], "reserved")
+
+    assert await expire_due(inventory_pool, utc_now() + timedelta(days=4)) >= 1
+    await until_state(inventory_pool, device.id, "ready")
+
+    async def proposed_again() -> dict[str, Any] | None:
+        need: dict[str, Any] = (await territory.view(request["id"]))["needs"][0]
+        return need if need["status"] == "proposed" else None
+
+    need = await wait_for(proposed_again, within=40)
+    assert need["note"] == "reservation_expired"
+    assert need["reservation"]["status"] == "expired"
+    # the device itself, or another one another lapse made ready first: a ready one, anyway
+    proposed = uuid.UUID(need["proposal"]["device_id"])
+    assert await state_of(inventory_pool, proposed) == "ready"

@@ -39,9 +39,13 @@ class MatchingRun(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def open_needs(
-    connection: asyncpg.Connection, now: datetime, need_ids: Sequence[uuid.UUID] | None = None
+    connection: asyncpg.Connection,
+    now: datetime,
+    need_ids: Sequence[uuid.UUID] | None = None,
+    device_type: str | None = None,
 ) -> list[OpenNeed]:
-    """Needs waiting for a proposal (all of them, or those listed), with their priority."""
+    """Needs waiting for a proposal (all of them, those listed, or those of a device type),
+    with their priority."""
     rows = await connection.fetch(
         "SELECT n.id, n.device_type, n.min_memory_gb, n.min_storage_gb, n.larger_screen, "
         "n.pickup_place, n.waiting_since, h.situation, "
@@ -51,8 +55,10 @@ async def open_needs(
         "      WHERE a.need_id = n.id AND a.status = 'rejected') AS excluded "
         "FROM needs n JOIN requests r ON r.id = n.request_id "
         "JOIN households h ON h.id = r.household_id "
-        "WHERE n.status IN ('submitted', 'waiting') AND ($1::uuid[] IS NULL OR n.id = ANY($1))",
+        "WHERE n.status IN ('submitted', 'waiting') AND ($1::uuid[] IS NULL OR n.id = ANY($1)) "
+        "AND ($2::text IS NULL OR n.device_type = $2)",
         list(need_ids) if need_ids is not None else None,
+        device_type,
     )
     policy = load_policy()
     return [
@@ -98,11 +104,15 @@ async def free_devices(connection: asyncpg.Connection) -> list[ReadyDevice]:
 
 
 async def run_matching(
-    connection: asyncpg.Connection, now: datetime, need_ids: Sequence[uuid.UUID] | None = None
+    connection: asyncpg.Connection,
+    now: datetime,
+    need_ids: Sequence[uuid.UUID] | None = None,
+    device_type: str | None = None,
 ) -> MatchingRun:
-    """Propose a device to every open need that one fits (in the caller's transaction)."""
+    """Propose a device to every open need that one fits (in the caller's transaction); only
+    to the needs listed, or of one device type, when told."""
     await connection.execute("SELECT pg_advisory_xact_lock($1)", MATCHING_LOCK)
-    needs = await open_needs(connection, now, need_ids)
+    needs = await open_needs(connection, now, need_ids, device_type)
     devices = await free_devices(connection) if needs else []
     result = match(needs, devices)
     await _record(connection, result)
