@@ -171,11 +171,12 @@ class Territory:
         return donation
 
     async def close(self, purchase_pool: asyncpg.Pool) -> None:
-        """Leave no open need behind: another test's matching must not see this one's."""
+        """Leave no open need behind (pledged ones included: a campaign settled later would
+        make them wait again): another test's matching must not see this one's."""
         await purchase_pool.execute(
             "UPDATE needs SET status = 'cancelled' FROM requests r "
             "WHERE r.id = needs.request_id AND r.organisation_id = $1 "
-            "AND needs.status IN ('submitted', 'proposed', 'waiting')",
+            "AND needs.status IN ('submitted', 'proposed', 'waiting', 'pledged')",
             uuid.UUID(self.organisation_id),
         )
         await purchase_pool.execute(

@@ -1,12 +1,15 @@
-"""Events published by ``group_purchase`` on ``purchase.>`` about devices and reservations.
+"""Events published by ``group_purchase`` on ``purchase.>``: reservations and hand-overs of
+devices, and group-purchase campaigns.
 
-Every event's ``aggregate_id`` is the device id. A household appears only as an opaque
-reference, never by name, address or phone.
+A device's events have the device id as ``aggregate_id``; a campaign's (``purchase.campaign.*``)
+have the campaign id. A household appears only as an opaque reference, never by name,
+address, phone, commune or situation.
 """
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Annotated
 
 import msgspec
@@ -77,3 +80,121 @@ class PurchasedDeviceReceived(Event, frozen=True, kw_only=True):
     place_name: str = ""
     request_id: uuid.UUID | None = None
     household_reference: str = ""
+
+
+# Group-purchase campaigns: every event's ``aggregate_id`` is the campaign id, its
+# ``aggregate_version`` the campaign's version after the step. Counts and amounts only (cents
+# of a euro); a household appears at most as its opaque reference.
+
+
+@registry.register
+class CampaignOpened(Event, frozen=True, kw_only=True):
+    """A group-purchase campaign opened to pledges."""
+
+    subject = "purchase.campaign.opened"
+    description = "A group-purchase campaign opened to pledges."
+
+    device_type: str
+    supplier_id: uuid.UUID
+    minimum_quantity: int
+    maximum_quantity: int
+    deadline: datetime
+    deadline_policy: str
+
+
+@registry.register
+class PledgeMade(Event, frozen=True, kw_only=True):
+    """A social worker pledged a waiting need to an open campaign."""
+
+    subject = "purchase.campaign.pledge_made"
+    description = "A waiting need was pledged to a group-purchase campaign."
+
+    pledge_id: uuid.UUID
+    household_reference: HouseholdReference
+    pledged: int
+    unit_price_cents: int
+
+
+@registry.register
+class PledgeReleased(Event, frozen=True, kw_only=True):
+    """A pledge was withdrawn (by its social worker, or because the campaign was cancelled or
+    the delivery fell short): its need waits again."""
+
+    subject = "purchase.campaign.pledge_released"
+    description = "A pledge was withdrawn; its need waits for a device again."
+
+    pledge_id: uuid.UUID
+    reason: str
+    pledged: int
+
+
+@registry.register
+class CampaignThresholdReached(Event, frozen=True, kw_only=True):
+    """The supplier's minimum quantity is pledged: the campaign can be ordered."""
+
+    subject = "purchase.campaign.threshold_reached"
+    description = "A group-purchase campaign reached its supplier's minimum quantity."
+
+    pledged: int
+    minimum_quantity: int
+    unit_price_cents: int
+
+
+@registry.register
+class CampaignExtended(Event, frozen=True, kw_only=True):
+    """The deadline passed below the minimum; the campaign's policy extended it once."""
+
+    subject = "purchase.campaign.extended"
+    description = "A campaign missed its minimum at the deadline and was extended once."
+
+    deadline: datetime
+    pledged: int
+    minimum_quantity: int
+
+
+@registry.register
+class CampaignCancelled(Event, frozen=True, kw_only=True):
+    """The campaign was cancelled (its minimum missed, or by coordination); pledges released."""
+
+    subject = "purchase.campaign.cancelled"
+    description = "A group-purchase campaign was cancelled and its pledges released."
+
+    reason: str
+    pledges_released: int
+
+
+@registry.register
+class CampaignOrdered(Event, frozen=True, kw_only=True):
+    """The purchase order went to the supplier (amounts in cents; total = contributions +
+    subsidy)."""
+
+    subject = "purchase.campaign.ordered"
+    description = "A group-purchase campaign was ordered from its supplier."
+
+    order_number: str
+    quantity: int
+    unit_price_cents: int
+    total_cents: int
+    contributions_cents: int
+    subsidy_cents: int
+
+
+@registry.register
+class CampaignReceived(Event, frozen=True, kw_only=True):
+    """The delivery was registered; ``discrepancy`` when it did not match the order."""
+
+    subject = "purchase.campaign.received"
+    description = "The devices of a group-purchase campaign were delivered and registered."
+
+    ordered: int
+    delivered: int
+    allocated: int
+    discrepancy: bool = False
+
+
+@registry.register
+class CampaignClosed(Event, frozen=True, kw_only=True):
+    """The campaign is over."""
+
+    subject = "purchase.campaign.closed"
+    description = "A group-purchase campaign was closed."
