@@ -8,20 +8,43 @@ from litestar import Litestar
 
 from services.group_purchase.accounts import machines
 from services.group_purchase.accounts import pages as account_pages
+from services.group_purchase.campaigns import api as campaign_api
+from services.group_purchase.campaigns import jobs as campaign_jobs
 from services.group_purchase.requests import api as request_api
-from services.group_purchase.requests import inventory_feed, jobs
+from services.group_purchase.requests import (
+    household_pages,
+    inventory_feed,
+    jobs,
+    pages,
+    queue_pages,
+    request_pages,
+)
 from shared.config import Settings, load_settings
 from shared.web.app import ServiceDefinition, create_app
 
 DEFINITION = ServiceDefinition(
     name="group_purchase",
     title="Demandes et achats groupés",
-    route_handlers=[*account_pages.ROUTES, *machines.ROUTES, *request_api.ROUTES],
+    route_handlers=[
+        *account_pages.ROUTES,
+        *machines.ROUTES,
+        *request_api.ROUTES,
+        *pages.ROUTES,
+        *household_pages.ROUTES,
+        *request_pages.ROUTES,
+        *queue_pages.ROUTES,
+        *campaign_api.ROUTES,
+    ],
     migrations=Path(__file__).parent / "migrations",
     templates=Path(__file__).parent / "templates",
+    entry_pages=(
+        ("requests.home.title", "/demandes"),
+        ("requests.queue.title", "/demandes/file"),
+        ("requests.criteria.title", "/demandes/criteres"),
+    ),
     consumers=inventory_feed.CONSUMERS,
     state=account_pages.accounts_state,
-    background=(jobs.propose_periodically,),
+    background=(jobs.propose_periodically, campaign_jobs.close_due_campaigns),
 )
 
 

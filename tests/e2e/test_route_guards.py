@@ -39,6 +39,8 @@ PUBLIC_PATHS = {
     "/api/v1/open-data/impact.json",
     "/api/v1/open-data/impact.csv",
     "/api/v1/open-data/priority-criteria.json",  # the published criteria of priority
+    "/demandes/criteres",  # the same criteria as a page
+    "/demandes/formulaire.pdf",  # the blank paper request form
     # Signing in and out, renewing a session, choosing a password from a one-time link.
     "/auth/sign-in",
     "/auth/sign-out",
