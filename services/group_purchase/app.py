@@ -10,6 +10,7 @@ from services.group_purchase.accounts import machines
 from services.group_purchase.accounts import pages as account_pages
 from services.group_purchase.campaigns import api as campaign_api
 from services.group_purchase.campaigns import jobs as campaign_jobs
+from services.group_purchase.campaigns import pages as campaign_pages
 from services.group_purchase.requests import api as request_api
 from services.group_purchase.requests import (
     household_pages,
@@ -34,6 +35,7 @@ DEFINITION = ServiceDefinition(
         *request_pages.ROUTES,
         *queue_pages.ROUTES,
         *campaign_api.ROUTES,
+        *campaign_pages.ROUTES,
     ],
     migrations=Path(__file__).parent / "migrations",
     templates=Path(__file__).parent / "templates",
@@ -41,6 +43,7 @@ DEFINITION = ServiceDefinition(
         ("requests.home.title", "/demandes"),
         ("requests.queue.title", "/demandes/file"),
         ("requests.criteria.title", "/demandes/criteres"),
+        ("campaigns.list.title", "/achats/campagnes"),
     ),
     consumers=inventory_feed.CONSUMERS,
     state=account_pages.accounts_state,

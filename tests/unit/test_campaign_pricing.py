@@ -195,8 +195,8 @@ def test_a_malformed_scale_document_is_refused_with_the_field_named() -> None:
 
 
 def test_amounts_read_in_euros_the_french_way() -> None:
-    assert format_euros(123_456) == "1\xa0234,56 €"
-    assert format_euros(5) == "0,05 €"
+    assert format_euros(123_456) == "1\xa0234,56\xa0€"
+    assert format_euros(5) == "0,05\xa0€"
 
 
 # --- property: totals are always the sum of their parts

@@ -42,6 +42,7 @@ from services.group_purchase.campaigns.pricing import (
 from services.group_purchase.requests import store as request_store
 from services.group_purchase.requests.domain import NeedStatus
 from services.group_purchase.requests.handlers import check_reaches
+from services.group_purchase.requests.reasons import device_type_name
 from shared.auth import Principal
 from shared.contracts.purchase import (
     CampaignCancelled,
@@ -156,7 +157,7 @@ async def draft_from_shortage(
             )
         expected = len(waiting)
         command = CampaignCreate(
-            title=f"Achat groupé : {device_type} ({expected})",
+            title=f"Achat groupé : {device_type_name(device_type, 'fr')} ({expected})",
             device_type=device_type,  # type: ignore[arg-type]
             min_memory_gb=max(row["min_memory_gb"] for row in waiting),
             min_storage_gb=max(row["min_storage_gb"] for row in waiting),

@@ -260,4 +260,4 @@ def format_euros(cents: int) -> str:
     euros, rest = divmod(abs(cents), 100)
     sign = "-" if cents < 0 else ""
     grouped = f"{euros:,}".replace(",", "\xa0")
-    return f"{sign}{grouped},{rest:02d} €"
+    return f"{sign}{grouped},{rest:02d}\xa0€"  # no-break: the sign never wraps alone

@@ -1,0 +1,120 @@
+"""The suppliers group purchases order from: the list, a new one, and a correction of one."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from services.group_purchase.campaigns import handlers, store
+from services.group_purchase.campaigns.campaign_forms import (
+    SUPPLIER_KINDS,
+    FieldProblem,
+    supplier_from,
+)
+from services.group_purchase.campaigns.campaign_refusals import refusal_of
+from services.group_purchase.campaigns.campaign_rendering import (
+    COORDINATORS,
+    SUPPLIERS,
+    AnyRequest,
+    campaign_page,
+    done_from,
+    see_other,
+)
+from services.group_purchase.campaigns.domain import Supplier
+from services.group_purchase.requests.pages import form_fields
+from services.group_purchase.requests.request_forms import typed_back
+from shared.errors import DomainError
+from shared.web.app import Runtime
+from shared.web.i18n import language_of, translator
+
+DONE = frozenset({"created", "updated"})
+
+
+def supplier_typed(supplier: Supplier) -> dict[str, str]:
+    return {
+        "name": supplier.name,
+        "kind": supplier.kind,
+        "contact": supplier.contact,
+        "email": supplier.email,
+        "phone": supplier.phone,
+        "terms": supplier.terms,
+    }
+
+
+async def _suppliers_page(
+    request: AnyRequest, runtime: Runtime, status_code: int = 200, **context: Any
+) -> Template:
+    """The list, and the form: a new supplier, or the one being corrected (``?modifier=…``)."""
+    suppliers = await store.list_suppliers(runtime.pool)
+    t = translator(language_of(request))
+    editing = next(
+        (s for s in suppliers if str(s.id) == request.query_params.get("modifier", "")), None
+    )
+    defaults: dict[str, Any] = {"editing": editing}
+    if editing is not None:
+        defaults |= {"active": "supplier", "typed": supplier_typed(editing)}
+    return campaign_page(
+        request,
+        "campaigns_suppliers.html",
+        status_code=status_code,
+        suppliers=suppliers,
+        kind_options=[(kind, t(f"campaigns.supplier_kind.{kind}")) for kind in SUPPLIER_KINDS],
+        done=done_from(request, DONE),
+        coordinating=True,
+        **{**defaults, **context},
+    )
+
+
+@get(SUPPLIERS, opt=COORDINATORS, include_in_schema=False)
+async def show_suppliers(request: AnyRequest, runtime: NamedDependency[Runtime]) -> Template:
+    return await _suppliers_page(request, runtime)
+
+
+async def _save(
+    request: AnyRequest, runtime: Runtime, supplier_id: uuid.UUID | None
+) -> Template | Redirect:
+    form = await form_fields(request)
+    try:
+        command = supplier_from(form)
+        if supplier_id is None:
+            await handlers.create_supplier(runtime.pool, command)
+        else:
+            await handlers.update_supplier(runtime.pool, supplier_id, command)
+    except (FieldProblem, DomainError) as problem:
+        refusal, status = refusal_of(problem, language_of(request))
+        editing = None
+        if supplier_id is not None:
+            editing = await store.get_supplier(runtime.pool, supplier_id)
+        return await _suppliers_page(
+            request,
+            runtime,
+            status,
+            active="supplier",
+            editing=editing,
+            typed=typed_back(form),
+            errors={refusal.field: refusal},
+        )
+    return see_other(f"{SUPPLIERS}?fait={'created' if supplier_id is None else 'updated'}")
+
+
+@post(SUPPLIERS, opt=COORDINATORS, include_in_schema=False)
+async def create_supplier(
+    request: AnyRequest, runtime: NamedDependency[Runtime]
+) -> Template | Redirect:
+    return await _save(request, runtime, None)
+
+
+@post(f"{SUPPLIERS}/{{supplier_id:uuid}}", opt=COORDINATORS, include_in_schema=False)
+async def update_supplier(
+    request: AnyRequest, supplier_id: FromPath[uuid.UUID], runtime: NamedDependency[Runtime]
+) -> Template | Redirect:
+    """Correct a supplier's name, contact or terms (campaigns keep pointing at it)."""
+    return await _save(request, runtime, supplier_id)
+
+
+ROUTES = [show_suppliers, create_supplier, update_supplier]
