@@ -80,6 +80,8 @@ _ORIGIN = (
     "coalesce((SELECT h.place_name FROM device_history h WHERE h.device_id = d.id "
     "ORDER BY h.at, h.id LIMIT 1), d.place_name)"
 )
+# Collected means donated: devices bought in a group purchase count only once delivered.
+_DONATED = "source = 'donation' AND "
 _PARIS_MONTH = "to_char({at} AT TIME ZONE 'Europe/Paris', 'YYYY-MM')"
 
 
@@ -91,6 +93,7 @@ async def impact_figures(
     async with pool.acquire() as connection, _one_snapshot(connection):
         states = await connection.fetch(
             "SELECT state, count(*) AS devices FROM devices WHERE "
+            + _DONATED
             + _IN_PERIOD.format(at="registered_at")
             + " GROUP BY state",
             *bounds,
@@ -104,7 +107,10 @@ async def impact_figures(
         )
         collected_months = await connection.fetch(
             f"SELECT {_PARIS_MONTH.format(at='registered_at')} AS key, count(*) AS devices "
-            "FROM devices WHERE " + _IN_PERIOD.format(at="registered_at") + " GROUP BY 1",
+            "FROM devices WHERE "
+            + _DONATED
+            + _IN_PERIOD.format(at="registered_at")
+            + " GROUP BY 1",
             *bounds,
         )
         delivered_months = await connection.fetch(
@@ -114,6 +120,7 @@ async def impact_figures(
         )
         collected_places = await connection.fetch(
             f"SELECT {_ORIGIN} AS key, count(*) AS devices FROM devices d WHERE "
+            + _DONATED
             + _IN_PERIOD.format(at="d.registered_at")
             + " GROUP BY 1",
             *bounds,
@@ -121,7 +128,7 @@ async def impact_figures(
         delivered_places = await connection.fetch(
             f"SELECT {_ORIGIN} AS key, count(DISTINCT d.id) AS devices "
             + _DELIVERED
-            + " GROUP BY 1",
+            + " AND d.source = 'donation' GROUP BY 1",
             *bounds,
         )
     by_state = {row["state"]: row["devices"] for row in states}

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 import asyncpg
 import httpx
+import msgspec
 from nats.js import JetStreamContext
 
 from shared.contracts.purchase import PurchasedDeviceReceived
@@ -81,3 +83,18 @@ async def test_a_purchased_device_not_yet_pledged_is_ready_with_a_public_passpor
     )
     assert passport.status_code == 200
     assert "EliteBook" in passport.text
+
+
+async def test_a_purchased_device_is_not_counted_as_collected(
+    bus: JetStreamContext, inventory_pool: asyncpg.Pool, stack: Stack, http: httpx.AsyncClient
+) -> None:
+    long_ago = datetime(2002, 6, 3, 10, 0, tzinfo=UTC)  # a month no other test touches
+    event = msgspec.structs.replace(delivered(None), occurred_at=long_ago)
+    await publish(bus, event)
+    await until_state(inventory_pool, event.aggregate_id, "ready")
+    figures = await http.get(
+        f"{stack.url('inventory')}/api/v1/open-data/impact.json",
+        params={"from": "2002-06-01", "to": "2002-06-30"},
+    )
+    assert figures.status_code == 200, figures.text
+    assert figures.json()["devices_collected"] == 0
