@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import signal
 import threading
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any
 
 from services.group_purchase.accounts import operators
 from shared.auth import ROLES, issue_token, load_private_key
 from shared.config import SERVICES
+from shared.devstack import demo_purchase
+from shared.devstack.calls import call
 from shared.devstack.stack import Stack, any_free_ports
 from shared.labels import generate_code
 
@@ -45,7 +45,7 @@ def run_up(data_dir: Path, demo: bool = False, free_ports: bool = False) -> int:
         if demo:
             codes = _post_demo_intakes(stack, tokens["coordinator"], point_ids)
             _refurbish_demo_laptop(stack, scopes, codes[0])
-            _file_demo_requests(stack, tokens, scopes)
+            demo_purchase.file_requests_and_open_a_campaign(stack, tokens, scopes)
         _print_welcome(stack, tokens)
         _print_accounts(stack, admin_password, people)
         while not stopping.is_set() and all(p.poll() is None for p in stack.services.values()):
@@ -87,19 +87,6 @@ def _dev_tokens(stack: Stack, scopes: dict[str, tuple[str, ...]]) -> dict[str, s
     }
 
 
-def _call(url: str, token: str, body: object | None = None, method: str = "POST") -> Any:
-    """A JSON call as any API client would make it; None for an empty answer."""
-    request = urllib.request.Request(
-        url,
-        data=None if body is None else json.dumps(body).encode(),
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-        method=method,
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        answer = response.read()
-    return json.loads(answer) if answer else None
-
-
 def _post_demo_intakes(stack: Stack, token: str, point_ids: list[str]) -> list[str]:
     kinds = ["laptop", "laptop", "smartphone", "tablet", "desktop", "smartphone"]
     codes = []
@@ -109,7 +96,7 @@ def _post_demo_intakes(stack: Stack, token: str, point_ids: list[str]) -> list[s
             "device_type": kind,
             "collection_point_id": point_ids[index % len(point_ids)],
         }
-        _call(f"{stack.url('collection_point')}/api/v1/intakes", token, body)
+        call(f"{stack.url('collection_point')}/api/v1/intakes", token, body)
         codes.append(body["label"])
         print(f"  demo device {body['label']}: {stack.url('inventory')}/d/{body['label']}")
     return codes
@@ -126,7 +113,7 @@ def _refurbish_demo_laptop(stack: Stack, scopes: dict[str, tuple[str, ...]], cod
     api = f"{stack.url('refurbishment')}/api/v1"
     for _ in range(100):  # the workshop learns of the device from its event
         try:
-            order = _call(
+            order = call(
                 f"{api}/check-ins",
                 token("dev-refurbisher", "refurbisher"),
                 {"workshop_id": workshop, "label": code},
@@ -149,60 +136,23 @@ def _refurbish_demo_laptop(stack: Stack, scopes: dict[str, tuple[str, ...]], cod
         "started_at": "2026-11-28T09:00:00Z",
         "ended_at": "2026-11-28T09:04:00Z",
     }
-    erasure = _call(
+    erasure = call(
         f"{api}/work-orders/{order['id']}/erasures",
         token("dev-erasure-officer-1", "erasure_officer"),
         {"media": [media]},
     )
-    issued = _call(
+    issued = call(
         f"{api}/erasures/{erasure['erasure_id']}/validation",
         token("dev-erasure-officer-2", "erasure_officer"),
     )
     grade = {"grade": "B", "functional_pass": True, "specs": {"memory_gb": 8, "storage_gb": 256}}
     refurbisher = token("dev-refurbisher", "refurbisher")
-    _call(f"{api}/work-orders/{order['id']}/grade", refurbisher, grade)
-    _call(f"{api}/work-orders/{order['id']}/release", refurbisher)
+    call(f"{api}/work-orders/{order['id']}/grade", refurbisher, grade)
+    call(f"{api}/work-orders/{order['id']}/release", refurbisher)
     print(f"  refurbished and released: {stack.url('inventory')}/d/{code}")
     print(
         f"    erasure certificate: {stack.url('refurbishment')}/verifier?sha256={issued['sha256']}"
     )
-
-
-def _file_demo_requests(
-    stack: Stack, tokens: dict[str, str], scopes: dict[str, tuple[str, ...]]
-) -> None:
-    """Two households of the demo organisation: one gets the refurbished laptop proposed
-    (with its reasons), the other waits for a tablet (and the shortage shows it)."""
-    api = f"{stack.url('group_purchase')}/api/v1"
-    worker = tokens["social_worker"]
-    organisation = scopes["social_worker"][0].removeprefix("organisation:")
-    families = [
-        ({"school_age_children": 2, "no_computer": True, "single_parent": True}, "laptop"),
-        ({"job_seeking": True, "no_home_internet": True}, "tablet"),
-    ]
-    for _ in range(100):  # until the refurbished laptop's news reached group_purchase
-        shortage = _call(f"{api}/shortage", worker, method="GET")
-        if any(row["device_type"] == "laptop" and row["ready_devices"] for row in shortage):
-            break
-        time.sleep(0.1)
-    for situation, device_type in families:
-        household = _call(
-            f"{api}/households",
-            worker,
-            {
-                "organisation_id": organisation,
-                "commune": "Roubaix",
-                "situation": situation,
-                "consent": True,
-            },
-        )
-        need = {"device_type": device_type, "purpose": "school"}
-        request = _call(
-            f"{api}/requests", worker, {"household_id": household["id"], "needs": [need]}
-        )
-        status = request["needs"][0]["status"]
-        page = f"{stack.url('group_purchase')}/demandes/{request['id']}"
-        print(f"  request of household {household['reference']} ({device_type}, {status}): {page}")
 
 
 def _print_welcome(stack: Stack, tokens: dict[str, str]) -> None:

@@ -61,6 +61,9 @@ def test_boucle_up_demo_serves_passports_and_ctrl_c_stops_everything(tmp_path: P
         proposed = re.search(r"request of household M-\w+ \(laptop, proposed\)", printed)
         assert proposed, "the demo's refurbished laptop is proposed to a household"
         assert re.search(r"request of household M-\w+ \(tablet, waiting\)", printed)
+        assert re.search(
+            r"group purchase \(open\): http://\S+/achats/campagnes/[0-9a-f-]{36}", printed
+        )
         children = psutil.Process(process.pid).children(recursive=True)
         commands = " ".join(" ".join(child.cmdline()) for child in children)
         for program in ("postgres", "nats-server", "serve inventory", "serve group_purchase"):

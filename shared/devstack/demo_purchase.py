@@ -1,0 +1,101 @@
+"""The demo's households and group purchase: requests of the demo organisation, one proposed
+the refurbished laptop, one waiting for a tablet; and a campaign opened for tablets, with that
+household's need pledged."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from shared.devstack.calls import call
+from shared.devstack.stack import Stack
+
+FAMILIES: tuple[tuple[dict[str, Any], str], ...] = (
+    ({"school_age_children": 2, "no_computer": True, "single_parent": True}, "laptop"),
+    ({"job_seeking": True, "no_home_internet": True}, "tablet"),
+)
+
+
+def file_requests_and_open_a_campaign(
+    stack: Stack, tokens: dict[str, str], scopes: dict[str, tuple[str, ...]]
+) -> None:
+    api = f"{stack.url('group_purchase')}/api/v1"
+    worker = tokens["social_worker"]
+    organisation = scopes["social_worker"][0].removeprefix("organisation:")
+    _until_the_laptop_is_known(api, worker)
+    waiting = ""
+    for situation, device_type in FAMILIES:
+        household = call(
+            f"{api}/households",
+            worker,
+            {
+                "organisation_id": organisation,
+                "commune": "Roubaix",
+                "situation": situation,
+                "consent": True,
+            },
+        )
+        need = {"device_type": device_type, "purpose": "school"}
+        request = call(
+            f"{api}/requests", worker, {"household_id": household["id"], "needs": [need]}
+        )
+        status = request["needs"][0]["status"]
+        if status == "waiting":
+            waiting = request["needs"][0]["id"]
+        page = f"{stack.url('group_purchase')}/demandes/{request['id']}"
+        print(f"  request of household {household['reference']} ({device_type}, {status}): {page}")
+    if waiting:
+        _open_tablet_campaign(stack, tokens, waiting)
+
+
+def _until_the_laptop_is_known(api: str, worker: str) -> None:
+    """The refurbished laptop's news travels through inventory's events: wait for it."""
+    for _ in range(100):
+        shortage = call(f"{api}/shortage", worker, method="GET")
+        if any(row["device_type"] == "laptop" and row["ready_devices"] for row in shortage):
+            return
+        time.sleep(0.1)
+
+
+def _open_tablet_campaign(stack: Stack, tokens: dict[str, str], need_id: str) -> None:
+    """Tablets are short: a draft from the shortage, a supplier's tiers, opened, pledged."""
+    api = f"{stack.url('group_purchase')}/api/v1"
+    coordinator = tokens["coordinator"]
+    supplier = call(
+        f"{api}/suppliers",
+        coordinator,
+        {
+            "name": "Reconditionnés du Nord (démo)",
+            "kind": "social_enterprise",
+            "contact": "Service commercial",
+            "phone": "03 20 00 00 00",
+            "terms": "Livraison sous 15 jours, garantie 12 mois.",
+        },
+    )
+    draft = call(f"{api}/campaigns/drafts", coordinator, {"device_type": "tablet"})
+    deadline = (datetime.now(UTC) + timedelta(days=21)).replace(microsecond=0)
+    call(
+        f"{api}/campaigns/{draft['id']}",
+        coordinator,
+        {
+            "title": "Tablettes pour les démarches en ligne",
+            "device_type": "tablet",
+            "min_storage_gb": 32,
+            "grade": "B",
+            "supplier_id": supplier["id"],
+            "supplier_offer": "Devis D-2026-114",
+            "tiers": [
+                {"min_quantity": 1, "max_quantity": 9, "unit_price_cents": 14900},
+                {"min_quantity": 10, "unit_price_cents": 12900},
+            ],
+            "minimum_quantity": 5,
+            "maximum_quantity": 40,
+            "deadline": deadline.isoformat(),
+            "subsidy_funder": "Métropole (démo)",
+        },
+        method="PUT",
+    )
+    call(f"{api}/campaigns/{draft['id']}/opening", coordinator, {"deadline_policy": "extend_once"})
+    call(f"{api}/campaigns/{draft['id']}/pledges", tokens["social_worker"], {"need_id": need_id})
+    print(f"  group purchase (open): {stack.url('group_purchase')}/achats/campagnes/{draft['id']}")
