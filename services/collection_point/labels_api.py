@@ -10,15 +10,15 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from services.collection_point import label_handlers
-from services.collection_point.label_sheets import (
+from services.collection_point.label_store import LabelBatch
+from shared.auth import Principal
+from shared.label_sheets import (
     FORMATS,
     SheetName,
     render_png,
     render_sheets,
     render_svg,
 )
-from services.collection_point.label_store import LabelBatch
-from shared.auth import Principal
 from shared.web.app import Runtime
 from shared.web.replays import IdempotencyKey, replayable, request_fingerprint
 from shared.web.security import allow

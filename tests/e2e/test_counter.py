@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from services.collection_point.domain import CollectionPoint
-from services.collection_point.label_sheets import render_png
 from shared.devstack.stack import Stack
+from shared.label_sheets import render_png
 from shared.labels import format_code, generate_code
 from tests.conftest import wait_for
 from tests.integration.test_places import _create

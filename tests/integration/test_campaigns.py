@@ -533,6 +533,8 @@ async def test_over_http_a_campaign_goes_from_pledges_to_hand_over(
         assert device["need_id"] == need["id"] and device["printed_label"].count("-") == 2
         await until_state(inventory_pool, uuid.UUID(device["device_id"]), "reserved")
         await territory.need_when(need["request_id"], "reserved")
+    sheet = pdf_text((await api.call("GET", f"{path}/labels.pdf", coordinator, 200)).content)
+    assert all(device["printed_label"] in sheet for device in received["devices"])
 
     handed = await api.call(
         "POST", f"/needs/{needs[0]['id']}/hand-over", worker, 201, json={"place": "CCAS"}

@@ -9,7 +9,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from services.collection_point.label_sheets import (
+from shared.label_sheets import (
     FORMATS,
     qr_modules,
     render_png,

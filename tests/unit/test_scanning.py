@@ -7,8 +7,8 @@ import io
 import pytest
 from PIL import Image, ImageFilter
 
-from services.collection_point.label_sheets import render_png
 from services.collection_point.scanning import UnreadablePhoto, label_in_photo
+from shared.label_sheets import render_png
 from shared.labels import generate_code
 
 PUBLIC = "https://boucle.lillemetropole.fr"

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from services.group_purchase.campaigns import handlers, receiving, store, views
 from services.group_purchase.campaigns.domain import (
@@ -24,6 +24,7 @@ from services.group_purchase.campaigns.domain import (
 from services.group_purchase.campaigns.order_documents import OrderDocument, order_csv, order_pdf
 from shared.auth import Principal
 from shared.errors import NotFound
+from shared.label_sheets import FORMATS, SheetName, render_sheets
 from shared.web.app import Runtime
 from shared.web.i18n import language_of
 from shared.web.security import allow
@@ -227,6 +228,23 @@ class CampaignController(Controller):
     ) -> Response[bytes]:
         document = await _order_document(runtime, campaign_id)
         return _download(order_csv(document), "text/csv; charset=utf-8", f"{document.number}.csv")
+
+    @get("/{campaign_id:uuid}/labels.pdf", opt=allow(*COORDINATION), media_type="application/pdf")
+    async def get_label_sheet(
+        self,
+        request: AnyRequest,
+        campaign_id: FromPath[uuid.UUID],
+        runtime: NamedDependency[Runtime],
+        sheet: Annotated[SheetName, QueryParameter(name="format")] = "L7651",
+    ) -> Response[bytes]:
+        """The labels of the delivered devices, to print on the chosen sheet or roll."""
+        codes = await store.delivered_labels(runtime.pool, campaign_id)
+        if not codes:
+            raise NotFound(f"No device of campaign {campaign_id} has been delivered yet.")
+        settings = runtime.settings
+        public = settings.public_url or settings.inventory_url or str(request.base_url)
+        pdf = render_sheets(codes, FORMATS[sheet], public)
+        return _download(pdf, "application/pdf", f"etiquettes-{campaign_id}-{sheet}.pdf")
 
     @post("/{campaign_id:uuid}/delivery", opt=allow(*COORDINATION), status_code=201)
     async def receive_delivery(

@@ -202,6 +202,7 @@ FR = {
     "campaigns.labels.title": "Étiquettes à imprimer",
     "campaigns.labels.intro": "Chaque appareil livré a reçu une étiquette Boucle : collez-la "
     "dessus. Il est réservé pour le foyer indiqué.",
+    "campaigns.labels.sheet": "Imprimer les étiquettes (planche A4 Avery L7651, PDF)",
     "campaigns.labels.serial": "Numéro de série",
     "campaigns.labels.for": "Réservé pour",
     "campaigns.labels.stock": "le stock (aucun engagement)",
@@ -505,6 +506,7 @@ EN = {
     "campaigns.labels.title": "Labels to print",
     "campaigns.labels.intro": "Each delivered device got a Boucle label: stick it on. It is "
     "reserved for the household shown.",
+    "campaigns.labels.sheet": "Print the labels (A4 Avery L7651 sheet, PDF)",
     "campaigns.labels.serial": "Serial number",
     "campaigns.labels.for": "Reserved for",
     "campaigns.labels.stock": "stock (no pledge)",

@@ -449,3 +449,12 @@ async def waiting_needs_of_type(connection: Executor, device_type: str) -> list[
         device_type,
     )
     return rows
+
+
+async def delivered_labels(connection: Executor, campaign_id: uuid.UUID) -> list[str]:
+    """The label codes given to the campaign's delivered devices, in the order they came."""
+    rows = await connection.fetch(
+        "SELECT label FROM received_devices WHERE campaign_id = $1 ORDER BY received_at, label",
+        campaign_id,
+    )
+    return [row["label"] for row in rows]
