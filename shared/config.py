@@ -53,6 +53,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     relay_batch_size: int = 256
     relay_poll_seconds: float = 0.5
     inventory_url: str = ""
+    # A household's personal data is erased this long after its last need ended (handed over,
+    # cancelled or returned) — group_purchase only.
+    household_retention_days: int = 365
 
     @property
     def schema(self) -> str:

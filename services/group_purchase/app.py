@@ -19,6 +19,7 @@ from services.group_purchase.requests import (
     pages,
     queue_pages,
     request_pages,
+    retention,
 )
 from shared.config import Settings, load_settings
 from shared.web.app import ServiceDefinition, create_app
@@ -47,7 +48,11 @@ DEFINITION = ServiceDefinition(
     ),
     consumers=inventory_feed.CONSUMERS,
     state=account_pages.accounts_state,
-    background=(jobs.propose_periodically, campaign_jobs.close_due_campaigns),
+    background=(
+        jobs.propose_periodically,
+        campaign_jobs.close_due_campaigns,
+        retention.erase_lapsed_periodically,
+    ),
 )
 
 

@@ -15,6 +15,7 @@ import pypdfium2
 import pytest
 from nats.js import JetStreamContext
 
+from services.group_purchase.requests.retention import erase_lapsed_households
 from services.inventory.jobs import expire_due
 from shared.devstack.stack import Stack
 from shared.events import utc_now
@@ -378,3 +379,41 @@ async def test_a_lapsed_reservation_sends_the_need_back_to_a_proposal(
     # the device itself, or another one another lapse made ready first: a ready one, anyway
     proposed = uuid.UUID(need["proposal"]["device_id"])
     assert await state_of(inventory_pool, proposed) == "ready"
+
+
+async def test_personal_data_is_erased_a_set_time_after_the_last_need_ended(
+    territory: Territory,
+    bus: JetStreamContext,
+    inventory_pool: asyncpg.Pool,
+    purchase_pool: asyncpg.Pool,
+    http: httpx.AsyncClient,
+) -> None:
+    await territory.ready_device(bus, inventory_pool, purchase_pool)
+    served = await territory.household(school_age_children=1)
+    request = await territory.request(served["id"])
+    await territory.confirm(request["needs"][0])
+    await territory.need_when(request["id"], "reserved")
+    handed = await http.post(
+        f"{territory.api}/needs/{request['needs'][0]['id']}/hand-over",
+        json={},
+        headers=territory.worker,
+    )
+    assert handed.status_code == 201
+    still_waiting = await territory.household(no_computer=True)
+    await territory.request(still_waiting["id"], device_type="printer")
+
+    assert await erase_lapsed_households(purchase_pool, utc_now(), 30) == 0  # not yet
+    await erase_lapsed_households(purchase_pool, utc_now() + timedelta(days=31), 30)
+
+    def read(household: dict[str, Any]) -> Any:
+        return purchase_pool.fetchrow(
+            "SELECT contact_name, erased_at FROM households WHERE id = $1::text::uuid",
+            household["id"],
+        )
+
+    erased, kept = await read(served), await read(still_waiting)
+    assert erased["erased_at"] is not None and erased["contact_name"] == ""
+    assert kept["erased_at"] is None and kept["contact_name"] == "Famille Exemple"
+    history = await territory.view(request["id"])  # the pseudonymous history stays
+    assert history["household_reference"] == served["reference"]
+    assert history["needs"][0]["status"] == "handed_over"
