@@ -68,6 +68,7 @@ class CollectionPointController(Controller):
         async with transaction(runtime.pool) as connection:
             place = await places_store.save_place(connection, uuid7(), data.checked())
         assert place is not None
+        runtime.relay.wake()
         return Response(
             view(place, utc_now()), status_code=201, headers={"ETag": _etag(place.version)}
         )
@@ -96,6 +97,7 @@ class CollectionPointController(Controller):
                 "Someone changed this collection point since you read it; reload it and "
                 "apply your change again."
             )
+        runtime.relay.wake()
         return Response(view(place, utc_now()), headers={"ETag": _etag(place.version)})
 
 

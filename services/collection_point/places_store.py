@@ -7,7 +7,10 @@ import uuid
 import asyncpg
 import msgspec
 
+from services.collection_point.handlers import PRODUCER
 from services.collection_point.places import Place, PlaceFields
+from shared.contracts.collection import PlacePublished
+from shared.outbox import add_events
 
 _FIELDS = tuple(PlaceFields.__struct_fields__)
 _COLUMNS = ", ".join(("id", *_FIELDS, "active", "version", "updated_at"))
@@ -52,7 +55,8 @@ async def save_place(
     fields: PlaceFields,
     expected_version: int | None = None,
 ) -> Place | None:
-    """Create or update a place; None when ``expected_version`` is stale (someone else saved)."""
+    """Create or update a place, publishing it in the same transaction; None when
+    ``expected_version`` is stale (someone else saved)."""
     values = [getattr(fields, name) for name in _FIELDS]
     placeholders = ", ".join(f"${index}" for index in range(2, len(_FIELDS) + 2))
     updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in _FIELDS)
@@ -67,4 +71,22 @@ async def save_place(
         *values,
         expected_version,
     )
-    return _place(row) if row else None
+    if row is None:
+        return None
+    place = _place(row)
+    await add_events(connection, [published(place)])
+    return place
+
+
+def published(place: Place) -> PlacePublished:
+    """The public facts of a place, for the other services (matching needs its position)."""
+    return PlacePublished(
+        producer=PRODUCER,
+        aggregate_id=place.id,
+        aggregate_version=place.version,
+        place_name=place.name,
+        commune=place.commune,
+        latitude=place.latitude,
+        longitude=place.longitude,
+        active=place.active,
+    )

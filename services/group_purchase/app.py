@@ -17,6 +17,7 @@ from services.group_purchase.requests import (
     inventory_feed,
     jobs,
     pages,
+    places_feed,
     queue_pages,
     request_pages,
     retention,
@@ -46,7 +47,7 @@ DEFINITION = ServiceDefinition(
         ("requests.criteria.title", "/demandes/criteres"),
         ("campaigns.list.title", "/achats/campagnes"),
     ),
-    consumers=inventory_feed.CONSUMERS,
+    consumers=[*inventory_feed.CONSUMERS, *places_feed.CONSUMERS],
     state=account_pages.accounts_state,
     background=(
         jobs.propose_periodically,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
+import asyncpg
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
@@ -20,8 +21,11 @@ from services.refurbishment.bench import (
 )
 from shared import audit
 from shared.auth import Principal
-from shared.errors import NotFound
+from shared.contracts.refurbishment import WorkshopRegistered
+from shared.db import transaction
+from shared.errors import DomainError, NotFound
 from shared.events import uuid7
+from shared.outbox import add_events
 from shared.web.app import Runtime
 from shared.web.security import allow
 
@@ -29,15 +33,46 @@ BENCH = ("refurbisher", "erasure_officer", "coordinator", "admin")
 OFFICERS = ("erasure_officer",)
 
 
+Latitude = Annotated[float, msgspec.Meta(ge=-90, le=90)]
+Longitude = Annotated[float, msgspec.Meta(ge=-180, le=180)]
+
+
 class WorkshopCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     name: Annotated[str, msgspec.Meta(min_length=2, max_length=200)]
     commune: Annotated[str, msgspec.Meta(max_length=100)] = ""
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
 
 
 class Workshop(msgspec.Struct, frozen=True, kw_only=True):
     id: uuid.UUID
     name: str
     commune: str
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+async def register_workshop(connection: asyncpg.Connection, workshop: Workshop) -> None:
+    """Save the workshop and tell the other services where it is, in the caller's transaction."""
+    if (workshop.latitude is None) != (workshop.longitude is None):
+        raise DomainError("Give both latitude and longitude, or neither.")
+    await store.upsert_workshop(
+        connection,
+        workshop.id,
+        workshop.name,
+        workshop.commune,
+        workshop.latitude,
+        workshop.longitude,
+    )
+    registered = WorkshopRegistered(
+        producer=handlers.PRODUCER,
+        aggregate_id=workshop.id,
+        workshop_name=workshop.name,
+        commune=workshop.commune,
+        latitude=workshop.latitude,
+        longitude=workshop.longitude,
+    )
+    await add_events(connection, [registered])
 
 
 class ErasureRecorded(msgspec.Struct, frozen=True, kw_only=True):
@@ -63,8 +98,12 @@ class WorkshopController(Controller):
     async def create_workshop(
         self, data: JSONBody[WorkshopCreate], runtime: NamedDependency[Runtime]
     ) -> Workshop:
-        workshop = Workshop(id=uuid7(), name=data.name, commune=data.commune)
-        await store.upsert_workshop(runtime.pool, workshop.id, workshop.name, workshop.commune)
+        """Open a workshop; its position (both coordinates or neither) lets matching offer
+        households the devices refurbished nearest to them."""
+        workshop = Workshop(id=uuid7(), **msgspec.structs.asdict(data))
+        async with transaction(runtime.pool) as connection:
+            await register_workshop(connection, workshop)
+        runtime.relay.wake()
         return workshop
 
 

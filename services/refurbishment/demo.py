@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import uuid
 
-from services.refurbishment import store
-from shared.db import create_pool
+from services.refurbishment.api import Workshop, register_workshop
+from shared.db import create_pool, transaction
 
 DEMO_WORKSHOP_ID = uuid.UUID("6f1c2a52-3f7e-4c1e-9a55-b0c1e0000101")
-DEMO_WORKSHOP = ("Atelier de reconditionnement de Roubaix", "Roubaix")
+DEMO_WORKSHOP = Workshop(
+    id=DEMO_WORKSHOP_ID,
+    name="Atelier de reconditionnement de Roubaix",
+    commune="Roubaix",
+    latitude=50.6942,
+    longitude=3.1746,
+)
 
 
 async def seed(dsn: str) -> uuid.UUID:
+    """Create or refresh the demo workshop, and publish where it is."""
     pool = await create_pool(dsn, "refurbishment", 1, 2)
     try:
-        await store.upsert_workshop(pool, DEMO_WORKSHOP_ID, *DEMO_WORKSHOP)
+        async with transaction(pool) as connection:
+            await register_workshop(connection, DEMO_WORKSHOP)
     finally:
         await pool.close()
     return DEMO_WORKSHOP_ID

@@ -26,14 +26,22 @@ Connection: TypeAlias = asyncpg.Connection | asyncpg.Pool
 
 
 async def upsert_workshop(
-    connection: Connection, workshop_id: uuid.UUID, name: str, commune: str
+    connection: Connection,
+    workshop_id: uuid.UUID,
+    name: str,
+    commune: str,
+    latitude: float | None = None,
+    longitude: float | None = None,
 ) -> None:
     await connection.execute(
-        "INSERT INTO workshops (id, name, commune) VALUES ($1, $2, $3) "
-        "ON CONFLICT (id) DO UPDATE SET name = $2, commune = $3",
+        "INSERT INTO workshops (id, name, commune, latitude, longitude) "
+        "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE "
+        "SET name = $2, commune = $3, latitude = $4, longitude = $5",
         workshop_id,
         name,
         commune,
+        latitude,
+        longitude,
     )
 
 

@@ -27,3 +27,21 @@ class DeviceReceived(Event, frozen=True, kw_only=True):
     device_type: DeviceType
     collection_point_id: uuid.UUID
     collection_point_name: str = ""
+
+
+@registry.register
+class PlacePublished(Event, frozen=True, kw_only=True):
+    """A collection point was opened or changed: its public name, commune and position.
+
+    ``aggregate_id`` is the place id and ``aggregate_version`` its version; the position is
+    absent when the coordinator gave none.
+    """
+
+    subject = "collection.place.published"
+    description = "A collection point was opened or changed (name, commune, position)."
+
+    place_name: str
+    commune: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    active: bool = True

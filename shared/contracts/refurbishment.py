@@ -1,8 +1,9 @@
 """Events published by ``refurbishment`` on ``refurbishment.>``: facts stated by a workshop.
 
-Every event's ``aggregate_id`` is the device id. Inventory applies them through the device
-lifecycle; until shipments between collection points and workshops are tracked, a device is
-checked in straight from ``received`` as well as from ``in_transit``.
+Every device event's ``aggregate_id`` is the device id (a workshop event's, the workshop id).
+Inventory applies device events through the device lifecycle; until shipments between
+collection points and workshops are tracked, a device is checked in straight from
+``received`` as well as from ``in_transit``.
 """
 
 from __future__ import annotations
@@ -93,3 +94,19 @@ class DeviceDismantled(Event, frozen=True, kw_only=True):
 
     subject = "refurbishment.device.dismantled"
     description = "The device was taken apart for spare parts."
+
+
+@registry.register
+class WorkshopRegistered(Event, frozen=True, kw_only=True):
+    """A workshop was registered (or its details restated): where devices get refurbished.
+
+    ``aggregate_id`` is the workshop id; the position is absent when none was given.
+    """
+
+    subject = "refurbishment.workshop.registered"
+    description = "A workshop was registered, with its name, commune and position."
+
+    workshop_name: str
+    commune: str = ""
+    latitude: float | None = None
+    longitude: float | None = None

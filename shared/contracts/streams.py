@@ -41,6 +41,8 @@ CONSUMERS: tuple[Consumption, ...] = (
     Consumption("collection_point", "INVENTORY", "inventory.>"),
     Consumption("refurbishment", "COLLECTION", "collection.>"),
     Consumption("group_purchase", "INVENTORY", "inventory.>"),
+    Consumption("group_purchase", "COLLECTION", "collection.place.>"),
+    Consumption("group_purchase", "REFURBISHMENT", "refurbishment.workshop.>"),
 )
 
 

@@ -29,9 +29,21 @@ COMMUNES = (
     "Lambersart", "Armentières", "Loos", "Mons-en-Barœul", "Hem", "Croix", "Faches-Thumesnil",
     "Wasquehal", "Seclin",
 )  # fmt: skip
-PLACES = tuple(f"Mairie de {commune}" for commune in COMMUNES[:12]) + tuple(
-    f"Médiathèque de {commune}" for commune in COMMUNES[:15]
-) + ("Atelier Fives", "Atelier Moulins", "Atelier Épeule")  # fmt: skip
+CENTRES = (
+    (50.6372, 3.0633), (50.6942, 3.1746), (50.7236, 3.1609), (50.6233, 3.1450),
+    (50.7011, 3.2167), (50.6711, 3.0950), (50.6500, 3.0250), (50.6883, 2.8800),
+    (50.6133, 3.0144), (50.6417, 3.1083), (50.6550, 3.1881), (50.6783, 3.1500),
+    (50.5833, 3.0667), (50.6700, 3.1300), (50.5489, 3.0297),
+)  # fmt: skip  # (latitude, longitude) of each commune's centre, in COMMUNES order
+POSITIONS: dict[str, tuple[float, float]] = {
+    **{f"Mairie de {c}": CENTRES[i] for i, c in enumerate(COMMUNES[:12])},
+    **{f"Médiathèque de {c}": (CENTRES[i][0] + 0.004, CENTRES[i][1] - 0.006)
+       for i, c in enumerate(COMMUNES[:15])},
+    "Atelier Fives": (50.6280, 3.0900),
+    "Atelier Moulins": (50.6190, 3.0700),
+    "Atelier Épeule": (50.6880, 3.1560),
+}  # fmt: skip
+PLACES = tuple(POSITIONS)
 TYPE_SHARES = {"laptop": 45, "smartphone": 20, "tablet": 15, "desktop": 15, "monitor": 5}
 SPECS: dict[str, tuple[tuple[int, ...], tuple[int, ...], tuple[float, ...]]] = {
     "laptop": ((4, 8, 8, 16, 16, 32), (128, 256, 256, 512, 1000), (11.6, 13.3, 14.0, 15.6, 17.3)),
@@ -54,8 +66,13 @@ def random_device(rng: random.Random) -> ReadyDevice:
         memory_gb=rng.choice(memories),
         storage_gb=rng.choice(storages),
         screen_inches=rng.choice(screens),
-        place_name=rng.choice(PLACES),
+        **at_place(rng.choice(PLACES)),
     )
+
+
+def at_place(place: str) -> dict[str, str | float]:
+    latitude, longitude = POSITIONS[place]
+    return {"place_name": place, "latitude": latitude, "longitude": longitude}
 
 
 def random_need(rng: random.Random, device_ids: Sequence[uuid.UUID]) -> OpenNeed:
@@ -71,11 +88,16 @@ def random_need(rng: random.Random, device_ids: Sequence[uuid.UUID]) -> OpenNeed
         min_memory_gb=rng.choice(memories[:4]) if asks else 0,
         min_storage_gb=rng.choice(storages[:3]) if asks else 0,
         min_screen_inches=LARGER_SCREEN_INCHES if larger_screen else 0.0,
-        pickup_place=rng.choice(PLACES) if rng.random() < 0.7 else "",
+        **pickup_at(rng.choice(PLACES) if rng.random() < 0.7 else ""),
         priority=rng.randint(0, 120),
         waiting_since=NOW - timedelta(minutes=rng.randint(0, 365 * 24 * 60)),
         excluded=frozenset(refused),
     )
+
+
+def pickup_at(place: str) -> dict[str, str | float | None]:
+    latitude, longitude = POSITIONS.get(place, (None, None))
+    return {"pickup_place": place, "pickup_latitude": latitude, "pickup_longitude": longitude}
 
 
 def territory(seed: int, needs: int, devices: int) -> tuple[list[OpenNeed], list[ReadyDevice]]:
@@ -117,7 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     needs, devices = territory(args.seed, args.needs, args.devices)
     print(
         f"Territory (seed {args.seed}): {len(needs):,} open needs, {len(devices):,} ready "
-        f"devices, {len(PLACES)} places, one process (matching is single-threaded)"
+        f"devices, {len(PLACES)} located places, one process (matching is single-threaded)"
     )
     runs = [timed(needs, devices) for _ in range(args.runs)]
     best, result = min(runs, key=lambda run: run[0])

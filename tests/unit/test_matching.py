@@ -12,14 +12,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.group_purchase.requests.matching import (
+    DISTANCE_BANDS_KM,
     GRADES,
     LARGER_SCREEN_INCHES,
     MatchResult,
     OpenNeed,
     ReadyDevice,
     Reason,
+    distance_band,
+    distance_km,
     fits,
     match,
+    pickup_distance_km,
     preference,
     urgency,
 )
@@ -33,6 +37,31 @@ from services.group_purchase.requests.reasons import (
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 ROUBAIX = "Mairie de Roubaix"
 FIVES = "Atelier Fives"
+CROIX = "Médiathèque de Croix"
+TOURCOING = "Centre social Boilly"
+SECLIN = "Mairie de Seclin"
+LENS = "Atelier de Lens"
+UNLOCATED = "Local associatif"
+POSITIONS: dict[str, tuple[float, float]] = {
+    ROUBAIX: (50.6905, 3.1817),
+    CROIX: (50.6783, 3.1500),  # 2.6 km from Roubaix's town hall
+    TOURCOING: (50.7239, 3.1612),  # 4.0 km
+    FIVES: (50.6280, 3.0900),  # 9.5 km
+    SECLIN: (50.5489, 3.0297),  # 19.1 km
+    LENS: (50.4322, 2.8333),  # 37.7 km
+}
+
+
+def at(place: str) -> dict[str, Any]:
+    """Where a device is: the place's name, and its position when known."""
+    latitude, longitude = POSITIONS.get(place, (None, None))
+    return {"place_name": place, "latitude": latitude, "longitude": longitude}
+
+
+def pickup(place: str) -> dict[str, Any]:
+    """A need's pick-up place, and its position when known."""
+    latitude, longitude = POSITIONS.get(place, (None, None))
+    return {"pickup_place": place, "pickup_latitude": latitude, "pickup_longitude": longitude}
 
 
 def device(label: str, **specs: Any) -> ReadyDevice:
@@ -94,6 +123,114 @@ def test_without_a_fitting_device_at_the_pickup_place_one_comes_from_elsewhere()
     assert result.proposals[0].reasons[2] == Reason(
         code="other_place", values={"place": FIVES, "asked": ROUBAIX}
     )
+
+
+# --- distance to the pick-up place --------------------------------------------------------
+
+
+def test_the_great_circle_distance_is_the_haversine_one() -> None:
+    paris, london = (48.8566, 2.3522), (51.5074, -0.1278)
+    assert round(distance_km(*paris, *london), 1) == 343.6
+    assert distance_km(*paris, *paris) == 0.0
+    assert abs(distance_km(*paris, *london) - distance_km(*london, *paris)) < 1e-9
+    assert round(distance_km(*POSITIONS[ROUBAIX], *POSITIONS[CROIX]), 1) == 2.6
+
+
+def test_distance_bands_include_their_limit_and_put_unknown_distances_last() -> None:
+    assert DISTANCE_BANDS_KM == (3.0, 10.0, 25.0)
+    assert [distance_band(km) for km in (0.0, 3.0, 3.01, 10.0, 24.9, 25.0, 25.1, 400.0)] == [
+        0,
+        0,
+        1,
+        1,
+        2,
+        2,
+        3,
+        3,
+    ]
+    assert distance_band(None) == 3
+
+
+def test_the_distance_is_unknown_when_either_place_has_no_position() -> None:
+    located = need(**pickup(ROUBAIX))
+    assert pickup_distance_km(located, device("AAAAAAAA1", **at(UNLOCATED))) is None
+    assert pickup_distance_km(need(**pickup(UNLOCATED)), device("AAAAAAAA1", **at(FIVES))) is None
+    assert round(pickup_distance_km(located, device("AAAAAAAA1", **at(FIVES))) or 0, 1) == 9.5
+
+
+def test_the_nearer_device_is_preferred_over_a_smaller_better_one_farther_away() -> None:
+    nearer = device("CCCCCCCC3", memory_gb=16, grade="C", **at(CROIX))
+    farther = device("AAAAAAAA1", memory_gb=4, grade="A", **at(FIVES))
+    result = match([need(**pickup(ROUBAIX))], [farther, nearer])
+    assert [proposal.label for proposal in result.proposals] == ["CCCCCCCC3"]
+
+
+def test_the_pickup_place_itself_comes_before_a_nearer_band() -> None:
+    at_place = device("CCCCCCCC3", memory_gb=16, **at(ROUBAIX))
+    close_by = device("AAAAAAAA1", memory_gb=4, **at(CROIX))
+    result = match([need(**pickup(ROUBAIX))], [close_by, at_place])
+    assert [proposal.label for proposal in result.proposals] == ["CCCCCCCC3"]
+
+
+def test_within_one_band_the_smallest_sufficient_device_wins_whatever_the_distance() -> None:
+    four_km = device("CCCCCCCC3", memory_gb=16, **at(TOURCOING))
+    ten_km = device("AAAAAAAA1", memory_gb=8, **at(FIVES))
+    result = match([need(min_memory_gb=8, **pickup(ROUBAIX))], [four_km, ten_km])
+    assert [proposal.label for proposal in result.proposals] == ["AAAAAAAA1"]
+
+
+def test_bands_are_served_nearest_first_then_farther_or_unknown_places_alike() -> None:
+    devices = [
+        device("AAAAAAAA1", memory_gb=4, **at(UNLOCATED)),
+        device("BBBBBBBB2", memory_gb=8, **at(LENS)),
+        device("CCCCCCCC3", memory_gb=16, **at(SECLIN)),
+        device("DDDDDDDD4", memory_gb=32, **at(FIVES)),
+    ]
+    needs = [need(priority=10 - order, **pickup(ROUBAIX)) for order in range(4)]
+    result = match(needs, devices)
+    assert [proposal.label for proposal in result.proposals] == [
+        "DDDDDDDD4",  # within 10 km
+        "CCCCCCCC3",  # within 25 km
+        "AAAAAAAA1",  # farther or unknown: the smallest first
+        "BBBBBBBB2",
+    ]
+
+
+def test_a_pickup_place_of_unknown_position_prefers_only_devices_already_there() -> None:
+    at_place = device("CCCCCCCC3", memory_gb=16, **at(UNLOCATED))
+    elsewhere = [
+        device("AAAAAAAA1", memory_gb=8, **at(LENS)),
+        device("BBBBBBBB2", memory_gb=32, **at(CROIX)),
+    ]
+    result = match([need(**pickup(UNLOCATED)), need(**pickup(UNLOCATED))], [*elsewhere, at_place])
+    assert sorted(proposal.label for proposal in result.proposals) == ["AAAAAAAA1", "CCCCCCCC3"]
+    assert result.proposals[0].label == "CCCCCCCC3"
+
+
+def test_a_device_from_a_located_place_says_how_far_it_is_from_the_pickup_place() -> None:
+    nearby = device("AAAAAAAA1", **at(CROIX))
+    reasons = match([need(**pickup(ROUBAIX))], [nearby]).proposals[0].reasons
+    assert reasons[2] == Reason(
+        code="place_distance", values={"km": 2.6, "asked": ROUBAIX, "place": CROIX}
+    )
+    assert reason_text(reasons[2], "fr") == (
+        "À 2,6 km du lieu de retrait choisi (Mairie de Roubaix) : à retirer à Médiathèque de Croix"
+    )
+    assert reason_text(reasons[2], "en") == (
+        "2.6 km from the chosen pick-up place (Mairie de Roubaix): to be picked up at "
+        "Médiathèque de Croix"
+    )
+
+
+def test_without_both_positions_the_reason_says_the_device_comes_from_another_place() -> None:
+    unlocated = device("AAAAAAAA1", **at(UNLOCATED))
+    reasons = match([need(**pickup(ROUBAIX))], [unlocated]).proposals[0].reasons
+    assert reasons[2] == Reason(code="other_place", values={"place": UNLOCATED, "asked": ROUBAIX})
+    same = match([need(**pickup(ROUBAIX))], [device("BBBBBBBB2", **at(ROUBAIX))])
+    assert same.proposals[0].reasons[2] == Reason(code="same_place", values={"place": ROUBAIX})
+
+
+# --- sizes, grades, refusals ---------------------------------------------------------------
 
 
 def test_a_modest_need_gets_the_smallest_sufficient_device_so_a_demanding_one_still_fits() -> None:
@@ -281,7 +418,7 @@ def test_unmatched_says_the_only_fitting_devices_were_refused() -> None:
 
 # --- properties ----------------------------------------------------------------------------
 
-PLACES = ("", ROUBAIX, FIVES)
+PLACES = ("", ROUBAIX, FIVES, CROIX, TOURCOING, SECLIN, LENS, UNLOCATED)
 TYPES = ("laptop", "tablet")
 
 
@@ -298,7 +435,7 @@ def territories(draw: st.DrawFn) -> tuple[list[OpenNeed], list[ReadyDevice]]:
             memory_gb=draw(st.sampled_from((0, 4, 8, 16))),
             storage_gb=draw(st.sampled_from((0, 128, 256))),
             screen_inches=draw(st.sampled_from((0.0, 13.3, 15.0, 15.6))),
-            place_name=draw(st.sampled_from(PLACES)),
+            **at(draw(st.sampled_from(PLACES))),
         )
         for device_id in ids
     ]
@@ -309,7 +446,7 @@ def territories(draw: st.DrawFn) -> tuple[list[OpenNeed], list[ReadyDevice]]:
             min_memory_gb=draw(st.sampled_from((0, 4, 8, 16, 32))),
             min_storage_gb=draw(st.sampled_from((0, 128, 256))),
             min_screen_inches=draw(st.sampled_from((0.0, 15.0))),
-            pickup_place=draw(st.sampled_from(PLACES)),
+            **pickup(draw(st.sampled_from(PLACES))),
             priority=draw(st.integers(0, 3)),
             waiting_since=T0 - timedelta(days=draw(st.integers(0, 3))),
             excluded=frozenset(draw(st.lists(st.sampled_from(ids), max_size=3)) if ids else []),
@@ -329,7 +466,9 @@ def one_by_one(needs: list[OpenNeed], devices: list[ReadyDevice]) -> dict[uuid.U
             best = min(
                 fitting,
                 key=lambda d: (
-                    not asking.pickup_place or d.place_name != asking.pickup_place,
+                    -1  # at the pick-up place itself, wherever its position says it is
+                    if asking.pickup_place and d.place_name == asking.pickup_place
+                    else distance_band(pickup_distance_km(asking, d)),
                     preference(d),
                 ),
             )

@@ -6,20 +6,27 @@ is of the same type, has at least the memory, storage and screen asked, and was 
 refused for this need. Among the devices that fit, a need gets:
 
 1. one already at its pick-up place, when it named one;
-2. then the smallest sufficient device: the least memory, then the least storage, then the
+2. then one at the nearest place, by distance bands from the pick-up place (as the crow flies):
+   within 3 km (a walk or a few stops), within 10 km (across town), within 25 km (across the
+   metropolis), then farther or of unknown position; within a band, distance does not count,
+   so a household close enough still gets the device that suits it best;
+3. then the smallest sufficient device: the least memory, then the least storage, then the
    smallest screen (compared in that order), so a modest need does not take a powerful machine
    that a more demanding household may need;
-3. then the better grade (A, then B, then C);
-4. then the lower label, then the lower device id, so the result never depends on input order.
+4. then the better grade (A, then B, then C);
+5. then the lower label, then the lower device id, so the result never depends on input order.
 
 Nothing here reserves a device: a person confirms each proposal. Devices are grouped by type
 (and by type and place) into (memory, storage) groups, each sorted by screen, so finding a
-need's device visits only the groups that can fit it, never every device.
+need's device visits only the groups that can fit it, never every device. For each pick-up
+place, the places devices are at are sorted into bands once; a need probes its own place, then
+the places of one band after the other, and stops at the first band where a device fits.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 import uuid
 from bisect import bisect_left
 from collections import defaultdict
@@ -30,8 +37,11 @@ import msgspec
 
 GRADES = ("A", "B", "C")  # best first
 LARGER_SCREEN_INCHES = 15.0  # the minimum screen of a "larger screen" accessibility need
+DISTANCE_BANDS_KM = (3.0, 10.0, 25.0)  # nearer bands first; beyond the last: farther or unknown
+EARTH_RADIUS_KM = 6371.0088  # mean radius
 
 Values = dict[str, str | int | float]
+Location = tuple[str, float | None, float | None]  # a place name and its position, if known
 
 
 class ReadyDevice(msgspec.Struct, frozen=True, kw_only=True):
@@ -45,6 +55,8 @@ class ReadyDevice(msgspec.Struct, frozen=True, kw_only=True):
     storage_gb: int = 0
     screen_inches: float = 0.0
     place_name: str = ""  # where it can be picked up from (a workshop or place name)
+    latitude: float | None = None  # of that place, when known
+    longitude: float | None = None
 
 
 class OpenNeed(msgspec.Struct, frozen=True, kw_only=True):
@@ -56,6 +68,8 @@ class OpenNeed(msgspec.Struct, frozen=True, kw_only=True):
     min_storage_gb: int = 0
     min_screen_inches: float = 0.0  # a "larger screen" need sets LARGER_SCREEN_INCHES
     pickup_place: str = ""  # preferred pick-up place name ("" = no preference)
+    pickup_latitude: float | None = None  # of that place, when known
+    pickup_longitude: float | None = None
     priority: int = 0
     waiting_since: datetime
     excluded: frozenset[uuid.UUID] = frozenset()  # devices already refused for this need
@@ -135,7 +149,7 @@ def meets(device: ReadyDevice, need: OpenNeed) -> bool:
 
 
 def preference(device: ReadyDevice) -> tuple[int, int, float, int, str, uuid.UUID]:
-    """Smaller is preferred, once the pick-up place is taken into account."""
+    """Smaller is preferred, once the pick-up place and the distance band are accounted for."""
     grade = GRADES.index(device.grade) if device.grade in GRADES else len(GRADES)
     return (
         device.memory_gb,
@@ -144,6 +158,40 @@ def preference(device: ReadyDevice) -> tuple[int, int, float, int, str, uuid.UUI
         grade,
         device.label,
         device.device_id,
+    )
+
+
+def distance_km(
+    latitude_from: float, longitude_from: float, latitude_to: float, longitude_to: float
+) -> float:
+    """The great-circle distance between two points in degrees (haversine), in kilometres."""
+    latitude_a, latitude_b = math.radians(latitude_from), math.radians(latitude_to)
+    half_latitude = (latitude_b - latitude_a) / 2
+    half_longitude = math.radians(longitude_to - longitude_from) / 2
+    haversine = (
+        math.sin(half_latitude) ** 2
+        + math.cos(latitude_a) * math.cos(latitude_b) * math.sin(half_longitude) ** 2
+    )
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(haversine)))
+
+
+_known_distance_km = functools.lru_cache(maxsize=65536)(distance_km)  # few places, many pairs
+
+
+def distance_band(km: float | None) -> int:
+    """0 within the first of ``DISTANCE_BANDS_KM`` (limit included), 1 within the second…,
+    ``len(DISTANCE_BANDS_KM)`` farther or when the distance is unknown."""
+    return len(DISTANCE_BANDS_KM) if km is None else bisect_left(DISTANCE_BANDS_KM, km)
+
+
+def pickup_distance_km(need: OpenNeed, device: ReadyDevice) -> float | None:
+    """How far the device's place is from the need's pick-up place, when both are located."""
+    if need.pickup_latitude is None or need.pickup_longitude is None:
+        return None
+    if device.latitude is None or device.longitude is None:
+        return None
+    return _known_distance_km(
+        need.pickup_latitude, need.pickup_longitude, device.latitude, device.longitude
     )
 
 
@@ -160,8 +208,18 @@ def proposal_reasons(need: OpenNeed, device: ReadyDevice) -> tuple[Reason, ...]:
             reasons.append(_reason(code, ("value", value), ("asked", minimum)))
     if len(reasons) == 1:
         reasons.append(_reason("no_specs"))
+    km = pickup_distance_km(need, device) if device.place_name else None
     if need.pickup_place and device.place_name == need.pickup_place:
         reasons.append(_reason("same_place", ("place", device.place_name)))
+    elif need.pickup_place and km is not None:
+        reasons.append(
+            _reason(
+                "place_distance",
+                ("km", round(km, 1)),
+                ("asked", need.pickup_place),
+                ("place", device.place_name),
+            )
+        )
     elif need.pickup_place:
         reasons.append(
             _reason("other_place", ("place", device.place_name), ("asked", need.pickup_place))
@@ -223,6 +281,8 @@ class _Pool:
 
     def best(self, need: OpenNeed, devices: list[ReadyDevice]) -> int | None:
         """The rank of the preferred device fitting the need, if any (the hot path)."""
+        if not self.memories:
+            return None
         minimums = (need.min_memory_gb, need.min_storage_gb, need.min_screen_inches)
         if minimums in self.exhausted:
             return None  # the pool only shrinks: what nothing met before, nothing meets now
@@ -254,37 +314,96 @@ class _Pool:
             self.memories.remove(memory)
 
 
+class _Tier:
+    """Pools looked at together: those at a need's pick-up place, or those of one distance band
+    from it. The preferred device among them is the one of lowest rank."""
+
+    def __init__(self, pools: list[_Pool]) -> None:
+        self.pools = pools
+        self.exhausted: set[tuple[int, int, float]] = set()  # minimums nothing here meets now
+
+    def best(self, need: OpenNeed, devices: list[ReadyDevice]) -> int | None:
+        minimums = (need.min_memory_gb, need.min_storage_gb, need.min_screen_inches)
+        if minimums in self.exhausted:
+            return None  # its pools only shrink
+        rank, emptied = None, False
+        for pool in self.pools:
+            if not pool.memories:
+                emptied = True
+                continue
+            found = pool.best(need, devices)
+            if found is not None and (rank is None or found < rank):
+                rank = found
+        if emptied:
+            self.pools = [pool for pool in self.pools if pool.memories]
+        if rank is None and not need.excluded:
+            self.exhausted.add(minimums)
+        return rank
+
+
 class _Stock:
     """The ready devices not proposed yet, and a census of all of them to explain a miss."""
 
     def __init__(self, devices: Iterable[ReadyDevice]) -> None:
         self.devices = _unique(sorted(devices, key=preference))
         self.by_type: defaultdict[str, _Pool] = defaultdict(_Pool)
-        self.by_place: defaultdict[tuple[str, str], _Pool] = defaultdict(_Pool)
+        self.by_place: defaultdict[tuple[str, Location], _Pool] = defaultdict(_Pool)
         for rank, device in enumerate(self.devices):
             self.by_type[device.device_type].add(device, rank)
-            self.by_place[(device.device_type, device.place_name)].add(device, rank)
+            self.by_place[(device.device_type, location_of(device))].add(device, rank)
         for pool in (*self.by_type.values(), *self.by_place.values()):
             pool.index()
+        self.places_of_type: defaultdict[str, list[tuple[Location, _Pool]]] = defaultdict(list)
+        for (device_type, location), pool in self.by_place.items():
+            self.places_of_type[device_type].append((location, pool))
+        self.tiers: dict[tuple[str, str, float | None, float | None], list[_Tier]] = {}
         self.census = {kind: pool.copy() for kind, pool in self.by_type.items()}  # never shrinks
         self.rank_of = {device.device_id: rank for rank, device in enumerate(self.devices)}
         self.shortfalls: dict[tuple[str, int, int, float], tuple[Reason | None, int]] = {}
 
     def take_best(self, need: OpenNeed) -> ReadyDevice | None:
         """The preferred fitting device, no longer available to anyone else."""
-        rank = None
-        at_place = self.by_place.get((need.device_type, need.pickup_place))
-        if need.pickup_place and at_place is not None:
-            rank = at_place.best(need, self.devices)
-        pool = self.by_type.get(need.device_type)
-        if rank is None and pool is not None:
-            rank = pool.best(need, self.devices)
+        devices, rank = self.devices, None
+        for tier in self._tiers_of(need):
+            rank = tier.best(need, devices)
+            if rank is not None:
+                break
+        else:  # nothing at the pick-up place nor within the bands: farther or unknown
+            of_type = self.by_type.get(need.device_type)
+            rank = of_type.best(need, devices) if of_type is not None else None
         if rank is None:
             return None
-        device = self.devices[rank]
+        device = devices[rank]
         self.by_type[device.device_type].remove(device, rank)
-        self.by_place[(device.device_type, device.place_name)].remove(device, rank)
+        self.by_place[(device.device_type, location_of(device))].remove(device, rank)
         return device
+
+    def _tiers_of(self, need: OpenNeed) -> list[_Tier]:
+        """The pools of the need's type to look at in turn: those at its pick-up place, then
+        those of each distance band (worked out once per type and pick-up place)."""
+        key = (need.device_type, need.pickup_place, need.pickup_latitude, need.pickup_longitude)
+        tiers = self.tiers.get(key)
+        if tiers is None:
+            tiers = self.tiers[key] = self._tiers_from(need)
+        return tiers
+
+    def _tiers_from(self, need: OpenNeed) -> list[_Tier]:
+        same_place: list[_Pool] = []
+        bands: list[list[_Pool]] = [[] for _ in DISTANCE_BANDS_KM]
+        latitude, longitude = need.pickup_latitude, need.pickup_longitude
+        for (name, at_latitude, at_longitude), pool in self.places_of_type[need.device_type]:
+            if need.pickup_place and name == need.pickup_place:
+                same_place.append(pool)
+            elif (
+                latitude is not None
+                and longitude is not None
+                and at_latitude is not None
+                and at_longitude is not None
+            ):
+                band = distance_band(distance_km(latitude, longitude, at_latitude, at_longitude))
+                if band < len(bands):
+                    bands[band].append(pool)
+        return [_Tier(pools) for pools in (same_place, *bands) if pools]
 
     def why_none_fits(self, need: OpenNeed) -> tuple[Reason, ...]:
         """Which constraint empties the pool: type, memory, storage, screen, refusals, others."""
@@ -316,6 +435,13 @@ class _Stock:
         if key not in self.shortfalls:
             self.shortfalls[key] = _census_shortfall(self.census.get(need.device_type), need)
         return self.shortfalls[key]
+
+
+def location_of(device: ReadyDevice) -> Location:
+    """The device's place name, with its position when both coordinates are known."""
+    if device.latitude is None or device.longitude is None:
+        return (device.place_name, None, None)
+    return (device.place_name, device.latitude, device.longitude)
 
 
 def _unique(devices: list[ReadyDevice]) -> list[ReadyDevice]:

@@ -45,16 +45,17 @@ async def open_needs(
     device_type: str | None = None,
 ) -> list[OpenNeed]:
     """Needs waiting for a proposal (all of them, those listed, or those of a device type),
-    with their priority."""
+    with their priority and where their pick-up place is, when known."""
     rows = await connection.fetch(
         "SELECT n.id, n.device_type, n.min_memory_gb, n.min_storage_gb, n.larger_screen, "
-        "n.pickup_place, n.waiting_since, h.situation, "
+        "n.pickup_place, n.waiting_since, h.situation, pl.latitude, pl.longitude, "
         "array(SELECT p.device_id FROM proposals p WHERE p.need_id = n.id "
         "      AND p.status = 'declined' "
         "      UNION SELECT a.device_id FROM reservation_attempts a "
         "      WHERE a.need_id = n.id AND a.status = 'rejected') AS excluded "
         "FROM needs n JOIN requests r ON r.id = n.request_id "
         "JOIN households h ON h.id = r.household_id "
+        "LEFT JOIN places pl ON lower(pl.name) = lower(n.pickup_place) "
         "WHERE n.status IN ('submitted', 'waiting') AND ($1::uuid[] IS NULL OR n.id = ANY($1)) "
         "AND ($2::text IS NULL OR n.device_type = $2)",
         list(need_ids) if need_ids is not None else None,
@@ -69,6 +70,8 @@ async def open_needs(
             min_storage_gb=row["min_storage_gb"],
             min_screen_inches=LARGER_SCREEN_INCHES if row["larger_screen"] else 0.0,
             pickup_place=row["pickup_place"],
+            pickup_latitude=row["latitude"],
+            pickup_longitude=row["longitude"],
             priority=priority_of(
                 situation_of(row["situation"]), row["waiting_since"], now, policy
             ).points,
@@ -80,9 +83,12 @@ async def open_needs(
 
 
 async def free_devices(connection: asyncpg.Connection) -> list[ReadyDevice]:
-    """Ready devices neither offered to a need nor promised to one."""
+    """Ready devices neither offered to a need nor promised to one, with where their place
+    is, when known."""
     rows = await connection.fetch(
-        "SELECT d.* FROM known_devices d WHERE d.state = 'ready' AND d.grade <> '' "
+        "SELECT d.*, pl.latitude, pl.longitude FROM known_devices d "
+        "LEFT JOIN places pl ON lower(pl.name) = lower(d.place_name) "
+        "WHERE d.state = 'ready' AND d.grade <> '' "
         "AND NOT EXISTS (SELECT 1 FROM proposals p WHERE p.device_id = d.device_id "
         "                AND p.status = 'open') "
         "AND NOT EXISTS (SELECT 1 FROM reservation_attempts a WHERE a.device_id = d.device_id "
@@ -98,6 +104,8 @@ async def free_devices(connection: asyncpg.Connection) -> list[ReadyDevice]:
             storage_gb=row["storage_gb"],
             screen_inches=row["screen_inches"],
             place_name=row["place_name"],
+            latitude=row["latitude"],
+            longitude=row["longitude"],
         )
         for row in rows
     ]

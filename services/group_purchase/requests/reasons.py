@@ -22,6 +22,7 @@ TEXTS = {
         "screen": "Écran : {value} pouces (au moins {asked} pouces demandés)",
         "no_specs": "Aucune caractéristique minimale demandée",
         "same_place": "Déjà au lieu de retrait choisi : {place}",
+        "place_distance": "À {km} km du lieu de retrait choisi ({asked}) : à retirer à {place}",
         "other_place": "À faire venir de {place} (autre lieu que celui demandé)",
         "other_place.nowhere": "À faire venir d'un autre lieu que celui demandé",
         "place": "À retirer à : {place}",
@@ -55,6 +56,8 @@ TEXTS = {
         "screen": "Screen: {value} inches (at least {asked} inches asked for)",
         "no_specs": "No minimum specification asked for",
         "same_place": "Already at the chosen pick-up place: {place}",
+        "place_distance": "{km} km from the chosen pick-up place ({asked}): to be picked up at "
+        "{place}",
         "other_place": "To be brought from {place} (not the place asked for)",
         "other_place.nowhere": "To be brought from another place than the one asked for",
         "place": "To be picked up at: {place}",
