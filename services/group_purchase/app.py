@@ -24,6 +24,7 @@ from services.group_purchase.requests import (
 )
 from shared.config import Settings, load_settings
 from shared.web.app import ServiceDefinition, create_app
+from shared.web.audit_pages import audit_page
 
 DEFINITION = ServiceDefinition(
     name="group_purchase",
@@ -38,6 +39,7 @@ DEFINITION = ServiceDefinition(
         *queue_pages.ROUTES,
         *campaign_api.ROUTES,
         *campaign_pages.ROUTES,
+        audit_page("/accounts/journal", "/api/v1/households/audit"),
     ],
     migrations=Path(__file__).parent / "migrations",
     templates=Path(__file__).parent / "templates",

@@ -9,11 +9,17 @@ from litestar import Litestar
 from services.refurbishment import api, bench_pages, consumers, pages
 from shared.config import Settings, load_settings
 from shared.web.app import ServiceDefinition, create_app
+from shared.web.audit_pages import audit_page
 
 DEFINITION = ServiceDefinition(
     name="refurbishment",
     title="Reconditionnement",
-    route_handlers=[*api.ROUTES, *pages.ROUTES, *bench_pages.ROUTES],
+    route_handlers=[
+        *api.ROUTES,
+        *pages.ROUTES,
+        *bench_pages.ROUTES,
+        audit_page("/atelier/journal", "/api/v1/erasures/audit"),
+    ],
     migrations=Path(__file__).parent / "migrations",
     templates=Path(__file__).parent / "templates",
     entry_pages=(("bench.workshops.title", "/atelier"), ("verify.title", "/verifier")),

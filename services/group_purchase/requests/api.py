@@ -154,6 +154,12 @@ class HouseholdController(Controller):
     ) -> list[Household]:
         return await store.list_households(runtime.pool, principal.scoped_ids("organisation"))
 
+    @get("/audit", opt=allow("admin"))
+    async def household_audit(self, runtime: NamedDependency[Runtime]) -> list[audit.AuditEntry]:
+        """Who registered, read, exported or erased a household's data, when and from where
+        (newest first; the JSON is the export)."""
+        return await audit.latest(runtime.pool)
+
     @get("/{household_id:uuid}", opt=allow(*REQUESTERS))
     async def get_household(
         self,

@@ -1,0 +1,68 @@
+"""The audit trail as admins read it: a page in each service that keeps one, and its export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get
+from litestar.di import NamedDependency
+from litestar.handlers import HTTPRouteHandler
+from litestar.response import Template
+
+from shared import audit
+from shared.web.app import Runtime
+from shared.web.i18n import register
+from shared.web.pages import page
+from shared.web.security import allow
+
+SHOWN = 500
+
+register(
+    {
+        "fr": {
+            "audit.title": "Journal d'audit",
+            "audit.intro": "Qui a lu ou modifié une donnée sensible, quand et d'où : les "
+            "{count} dernières entrées, les plus récentes d'abord. Le journal ne peut être ni "
+            "modifié ni effacé.",
+            "audit.export": "Exporter le journal (JSON)",
+            "audit.at": "Quand",
+            "audit.actor": "Qui",
+            "audit.action": "Quoi",
+            "audit.subject": "Sur quoi",
+            "audit.address": "D'où",
+            "audit.empty": "Aucune entrée pour l'instant.",
+        },
+        "en": {
+            "audit.title": "Audit trail",
+            "audit.intro": "Who read or changed sensitive data, when and from where: the latest "
+            "{count} entries, newest first. The trail can be neither changed nor erased.",
+            "audit.export": "Export the trail (JSON)",
+            "audit.at": "When",
+            "audit.actor": "Who",
+            "audit.action": "What",
+            "audit.subject": "On what",
+            "audit.address": "From where",
+            "audit.empty": "No entry yet.",
+        },
+    }
+)
+
+
+def audit_page(path: str, export_path: str) -> HTTPRouteHandler:
+    """The route of the admin page at ``path``; ``export_path`` is its JSON twin."""
+
+    @get(path, opt=allow("admin"), include_in_schema=False)
+    async def show_audit_trail(
+        request: Request[Any, Any, Any], runtime: NamedDependency[Runtime]
+    ) -> Template:
+        entries = await audit.latest(runtime.pool, SHOWN)
+        return page(
+            request,
+            "audit.html",
+            headers={"Cache-Control": "no-store"},
+            entries=entries,
+            export_path=export_path,
+            shown=SHOWN,
+        )
+
+    return show_audit_trail
