@@ -99,7 +99,8 @@ FR = {
     "requests.need.accessibility_note": "Autre besoin d'accessibilité",
     "requests.need.accessibility_note_hint": "Facultatif, par exemple lecteur d'écran.",
     "requests.need.pickup_place": "Lieu de retrait souhaité",
-    "requests.need.pickup_place_hint": "Facultatif : un appareil déjà sur place, sinon le plus proche, est préféré.",
+    "requests.need.pickup_place_hint": "Facultatif : un appareil déjà sur place, sinon le plus "
+    "proche, est préféré.",
     "requests.need.pickup_any": "à convenir",
     "requests.need.submit": "Déposer la demande",
     "requests.need.heading": "{type} pour {purpose}",
@@ -359,7 +360,8 @@ EN = {
     "requests.need.accessibility_note": "Other accessibility need",
     "requests.need.accessibility_note_hint": "Optional, for example a screen reader.",
     "requests.need.pickup_place": "Preferred pick-up place",
-    "requests.need.pickup_place_hint": "Optional: a device already there, or else the nearest, is preferred.",
+    "requests.need.pickup_place_hint": "Optional: a device already there, or else the nearest, "
+    "is preferred.",
     "requests.need.pickup_any": "to be agreed",
     "requests.need.submit": "File the request",
     "requests.need.heading": "{type} for {purpose}",
