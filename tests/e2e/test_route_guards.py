@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 from litestar.routes import HTTPRoute
@@ -16,6 +18,7 @@ from shared.devstack.stack import Stack
 from shared.labels import generate_code
 from shared.services import definition
 from shared.web.app import create_app
+from tests.households import Territory
 from tests.stacks import token_for
 
 # Reviewed list: what anyone may reach without signing in.
@@ -104,3 +107,85 @@ async def test_anonymous_callers_get_401_and_other_roles_get_403_on_every_privat
         checked += 1
     if service in {"collection_point", "inventory"}:
         assert checked > 0
+
+
+SCOPED_ROLES = {
+    "collector": "collection_point",
+    "refurbisher": "workshop",
+    "erasure_officer": "workshop",
+    "social_worker": "organisation",
+}
+
+
+def _scoped_readers(opt: dict[str, Any]) -> list[str]:
+    return [role for role in opt.get("roles", ()) if role in SCOPED_ROLES]
+
+
+@pytest.mark.parametrize("service", SERVICES)
+async def test_a_scoped_person_gets_404_for_what_is_outside_their_scope_on_every_route(
+    stack: Stack, service: str, http: httpx.AsyncClient
+) -> None:
+    """Every page or resource read by id answers 404 to a person of another collection point,
+    workshop or organisation, exactly as for an id that does not exist: no existence leak."""
+    checked = 0
+    for path, method, opt in _routes(stack, service):
+        if method != "GET" or ":uuid}" not in path or opt.get("public"):
+            continue
+        for role in _scoped_readers(opt):
+            token = token_for(stack, role, f"{SCOPED_ROLES[role]}:{uuid.uuid4()}")
+            answer = await http.get(
+                stack.url(service) + _concrete(path),
+                headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+            )
+            assert answer.status_code == 404, f"{role} on GET {path}: {answer.status_code}"
+            checked += 1
+    assert checked > 0 or service == "inventory"
+
+
+async def test_a_social_worker_of_another_organisation_gets_404_on_every_route_of_a_household(
+    stack: Stack, http: httpx.AsyncClient, purchase_pool: asyncpg.Pool
+) -> None:
+    """The same walk with ids that exist — a household, its request and its need, of another
+    organisation: every route answers exactly as for ids that do not exist (404 for reads;
+    for actions, the same refusal of the body or the same 404)."""
+    territory = await Territory(stack, http).open()
+    try:
+        household = await territory.household()
+        request = await territory.request(household["id"])
+        ids = {
+            "household_id": household["id"],
+            "request_id": request["id"],
+            "need_id": request["needs"][0]["id"],
+        }
+        stranger = territory.worker_of(str(uuid.uuid4()))
+        checked = 0
+        for path, method, opt in _routes(stack, "group_purchase"):
+            names = re.findall(r"\{(\w+):uuid\}", path)
+            if "social_worker" not in opt.get("roles", ()) or not names:
+                continue
+            if not set(names) <= set(ids):
+                continue
+
+            def url(of: dict[str, str], path: str = path) -> str:
+                return stack.url("group_purchase") + re.sub(
+                    r"\{(\w+):uuid\}", lambda m: of[m.group(1)], path
+                )
+
+            unknown = {name: str(uuid.uuid4()) for name in ids}
+            body = (
+                {"proposal_id": str(uuid.uuid4())}
+                if "/confirmation" in path or ("/decline" in path)
+                else {}
+            )
+            existing = await http.request(method, url(ids), headers=stranger, json=body)
+            missing = await http.request(method, url(unknown), headers=stranger, json=body)
+            where = f"{method} {path}"
+            assert existing.status_code == missing.status_code, f"{where} tells them apart"
+            assert existing.status_code == 404 or not (
+                method == "GET" or path.startswith("/api/")
+            ), where
+            assert existing.status_code in (400, 404, 422), where
+            checked += 1
+        assert checked >= 10
+    finally:
+        await territory.close(purchase_pool)
