@@ -6,17 +6,39 @@ from pathlib import Path
 
 from litestar import Litestar
 
-from services.inventory import api, consumers, impact_pages, jobs, pages
+from services.inventory import (
+    api,
+    consumers,
+    dead_letter_pages,
+    dead_letters_api,
+    impact_pages,
+    jobs,
+    pages,
+    register_pages,
+)
 from shared.config import Settings, load_settings
 from shared.web.app import ServiceDefinition, create_app
 
 DEFINITION = ServiceDefinition(
     name="inventory",
     title="Inventaire",
-    route_handlers=[*api.ROUTES, *pages.ROUTES, *impact_pages.ROUTES],
+    route_handlers=[
+        *api.ROUTES,
+        *dead_letters_api.ROUTES,
+        *pages.ROUTES,
+        *impact_pages.ROUTES,
+        *register_pages.ROUTES,
+        *dead_letter_pages.ROUTES,
+    ],
     migrations=Path(__file__).parent / "migrations",
     templates=Path(__file__).parent / "templates",
-    entry_pages=(("figures.title", "/impact"),),
+    entry_pages=(
+        ("figures.title", "/impact"),
+        ("register.title", "/registre"),
+        ("register.flow.title", "/registre/flux"),
+        ("register.refusals.title", "/registre/refus"),
+        ("register.dead.title", "/registre/lettres-mortes"),
+    ),
     consumers=consumers.CONSUMERS,
     background=(jobs.expire_reservations_periodically,),
 )

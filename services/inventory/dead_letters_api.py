@@ -1,0 +1,178 @@
+"""Dead letters for the coordination, as JSON: every message a consumer gave up on, what
+became of it, and its replay (once per dead letter). The pages call the same use cases."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import asyncpg
+import msgspec
+from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, QueryParameter
+
+from shared import dead_letters
+from shared.auth import Principal
+from shared.bus import NATS_ERRORS
+from shared.db import transaction
+from shared.dead_letters import DeadLetter, MessageGone
+from shared.errors import Conflict, NotFound
+from shared.web.app import Runtime
+from shared.web.problems import Problem
+from shared.web.security import allow
+
+OVERSEERS = allow("coordinator", "admin")
+
+
+class Replay(msgspec.Struct, frozen=True, kw_only=True):
+    dlq_seq: int
+    stream: str
+    stream_seq: int
+    subject: str
+    message_id: str
+    replayed_as: int | None
+    """The replayed message's sequence in its stream."""
+    replayed_by: str
+    replayed_at: datetime
+
+
+class DeadLetterEntry(DeadLetter, frozen=True, kw_only=True):
+    replay: Replay | None = None
+    """``None`` until someone replays it."""
+
+
+class DeadLetterEntries(msgspec.Struct, frozen=True, kw_only=True):
+    entries: list[DeadLetterEntry]
+    next_before: int | None
+    """Pass it as ``before`` to get older dead letters."""
+
+
+class AlreadyReplayed(Conflict):
+    """A dead letter is replayed once; a second replay would only repeat the first."""
+
+
+class NoSuchDeadLetter(NotFound):
+    """No dead letter has this number."""
+
+
+def dlq_sequence(text: str) -> int:
+    """The DLQ sequence written in a path; anything else names no dead letter."""
+    if not text.isdigit() or len(text) > 18 or int(text) < 1:
+        raise NoSuchDeadLetter(f"There is no dead letter {text}.")
+    return int(text)
+
+
+async def list_dead_letters(runtime: Runtime, before: int | None = None) -> DeadLetterEntries:
+    """The newest dead letters first, each with its replay if there was one."""
+    try:
+        page = await dead_letters.dead_letters(runtime.js, before)
+    except NATS_ERRORS as error:
+        raise _bus_unavailable() from error
+    replays = await _replays(runtime.pool, [letter.dlq_seq for letter in page.letters])
+    return DeadLetterEntries(
+        entries=[
+            DeadLetterEntry(**msgspec.structs.asdict(letter), replay=replays.get(letter.dlq_seq))
+            for letter in page.letters
+        ],
+        next_before=page.next_before,
+    )
+
+
+async def replay_dead_letter(runtime: Runtime, dlq_seq: int, principal: Principal) -> Replay:
+    """Publish the dead letter's message again, once: the replay row is taken first, so that
+    two coordinators pressing the button together publish it once."""
+    try:
+        letter = await dead_letters.dead_letter(runtime.js, dlq_seq)
+    except NATS_ERRORS as error:
+        raise _bus_unavailable() from error
+    if letter is None:
+        raise NoSuchDeadLetter(f"There is no dead letter {dlq_seq}.")
+    if letter.subject is None:
+        raise MessageGone(
+            f"Message {letter.stream_seq} of stream {letter.stream} is no longer kept: "
+            "there is nothing left to replay."
+        )
+    message_id = dead_letters.replay_message_id(letter)
+    async with transaction(runtime.pool) as connection:
+        taken = await connection.fetchrow(
+            """INSERT INTO replays (dlq_seq, stream, stream_seq, subject, message_id, replayed_by)
+               VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (dlq_seq) DO NOTHING
+               RETURNING replayed_at""",
+            dlq_seq,
+            letter.stream,
+            letter.stream_seq,
+            letter.subject,
+            message_id,
+            principal.sub,
+        )
+        if taken is None:
+            earlier = (await _replays(connection, [dlq_seq]))[dlq_seq]
+            raise AlreadyReplayed(
+                f"Dead letter {dlq_seq} was already replayed by {earlier.replayed_by} on "
+                f"{earlier.replayed_at:%Y-%m-%d %H:%M} UTC: it is replayed once only.",
+                replayed_by=earlier.replayed_by,
+                replayed_at=earlier.replayed_at,
+            )
+        try:
+            sequence = await dead_letters.replay(runtime.js, letter)
+        except NATS_ERRORS as error:  # rolled back: it can be replayed again later
+            raise _bus_unavailable() from error
+        await connection.execute(
+            "UPDATE replays SET replayed_as = $2 WHERE dlq_seq = $1", dlq_seq, sequence
+        )
+    return Replay(
+        dlq_seq=dlq_seq,
+        stream=letter.stream,
+        stream_seq=letter.stream_seq,
+        subject=letter.subject,
+        message_id=message_id,
+        replayed_as=sequence,
+        replayed_by=principal.sub,
+        replayed_at=taken["replayed_at"],
+    )
+
+
+async def _replays(
+    connection: asyncpg.Pool | asyncpg.Connection, sequences: list[int]
+) -> dict[int, Replay]:
+    rows = await connection.fetch(
+        """SELECT dlq_seq, stream, stream_seq, subject, message_id, replayed_as, replayed_by,
+                  replayed_at
+           FROM replays WHERE dlq_seq = ANY($1::bigint[])""",
+        sequences,
+    )
+    return {row["dlq_seq"]: Replay(**dict(row)) for row in rows}
+
+
+def _bus_unavailable() -> Problem:
+    return Problem(503, "The event bus does not answer right now; try again in a moment.")
+
+
+class DeadLetterController(Controller):
+    path = "/api/v1/dead-letters"
+    tags = ["dead letters"]
+
+    @get("/", opt=OVERSEERS)
+    async def list_dead_letters(
+        self,
+        runtime: NamedDependency[Runtime],
+        before: Annotated[int | None, QueryParameter(ge=1)] = None,
+    ) -> DeadLetterEntries:
+        """Messages consumers gave up on (too many deliveries, or terminated), newest first,
+        50 a page, with the message's subject and event while its stream keeps it."""
+        return await list_dead_letters(runtime, before)
+
+    @post("/{dlq_seq:str}/replay", opt=OVERSEERS)
+    async def replay_dead_letter(
+        self,
+        dlq_seq: FromPath[str],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+    ) -> Replay:
+        """Publish the message again to its subject under a new message id; once per dead
+        letter (409 the second time). Consumers that had applied it skip it."""
+        return await replay_dead_letter(runtime, dlq_sequence(dlq_seq), principal)
+
+
+ROUTES = [DeadLetterController]

@@ -1,0 +1,178 @@
+"""Dead letters on the real stack: a workshop fact about a device that never registered uses
+up inventory's deliveries and lands in the DLQ; a coordinator sees it over HTTP and replays
+it once the device is registered, and the replay is applied once, never twice."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import asyncpg
+import httpx
+import nats
+from nats.js import JetStreamContext
+
+from shared.devstack.stack import Stack
+from shared.events import encode
+from tests.conftest import wait_for
+from tests.integration.test_inventory_lifecycle import (
+    Donation,
+    history,
+    publish,
+    until_state,
+)
+from tests.stacks import token_for
+
+WORKSHOP_STREAM = "REFURBISHMENT"
+
+
+@asynccontextmanager
+async def one_delivery_each(bus: JetStreamContext) -> AsyncIterator[None]:
+    """Inventory's workshop consumer gives up after one delivery, for the time of the block
+    (otherwise a fact waiting for its device is retried for about a minute)."""
+    info = await bus.consumer_info(WORKSHOP_STREAM, "inventory")
+    await bus.add_consumer(WORKSHOP_STREAM, dataclasses.replace(info.config, max_deliver=1))
+    try:
+        yield
+    finally:
+        await bus.add_consumer(WORKSHOP_STREAM, info.config)
+
+
+async def dead_letter_of(
+    http: httpx.AsyncClient, stack: Stack, stream_seq: int, within: float = 40
+) -> dict[str, Any]:
+    """The dead letter of inventory about message ``stream_seq`` of the workshop stream, as
+    the JSON API lists it, once it is there."""
+    coordinator = {"Authorization": f"Bearer {token_for(stack, 'coordinator')}"}
+
+    async def listed() -> dict[str, Any] | None:
+        answer = await http.get(
+            f"{stack.url('inventory')}/api/v1/dead-letters", headers=coordinator
+        )
+        assert answer.status_code == 200, answer.text
+        return next(
+            (entry for entry in answer.json()["entries"]
+             if entry["stream"] == WORKSHOP_STREAM and entry["stream_seq"] == stream_seq
+             and entry["consumer"] == "inventory"),
+            None,
+        )  # fmt: skip
+
+    found: dict[str, Any] = await wait_for(listed, within=within, interval=0.5)
+    return found
+
+
+async def dead_lettered_check_in(stack: Stack, http: httpx.AsyncClient) -> tuple[Donation, dict]:
+    """A check-in published before its device registered, given up on by inventory."""
+    client = await nats.connect(stack.nats.url)
+    try:
+        bus = client.jetstream()
+        donation = Donation()
+        check_in = donation.checked_in()
+        async with one_delivery_each(bus):
+            ack = await bus.publish(
+                check_in.subject, encode(check_in), headers={"Nats-Msg-Id": str(check_in.event_id)}
+            )
+            letter = await dead_letter_of(http, stack, ack.seq)
+        assert letter["event_id"] == str(check_in.event_id)
+        return donation, letter
+    finally:
+        await client.close()
+
+
+async def register(stack: Stack, donation: Donation, pool: asyncpg.Pool) -> None:
+    client = await nats.connect(stack.nats.url)
+    try:
+        await publish(client.jetstream(), donation.received())
+        await until_state(pool, donation.id, "received")
+    finally:
+        await client.close()
+
+
+async def test_a_dead_letter_is_listed_then_replayed_once_its_prerequisite_is_there(
+    stack: Stack, http: httpx.AsyncClient, inventory_pool: asyncpg.Pool
+) -> None:
+    coordinator = {"Authorization": f"Bearer {token_for(stack, 'coordinator')}"}
+    donation, letter = await dead_lettered_check_in(stack, http)
+    assert letter["reason"] == "max_deliveries"
+    assert letter["subject"] == "refurbishment.device.checked_in"
+    assert letter["producer"] == "refurbishment"
+    assert letter["replay"] is None
+
+    await register(stack, donation, inventory_pool)
+    replay_url = f"{stack.url('inventory')}/api/v1/dead-letters/{letter['dlq_seq']}/replay"
+    replayed = await http.post(replay_url, headers=coordinator)
+    assert replayed.status_code == 201, replayed.text
+    assert replayed.json()["message_id"] == f"{letter['event_id']}:replay:{letter['dlq_seq']}"
+    assert replayed.json()["replayed_by"] == "test-coordinator"
+    await until_state(inventory_pool, donation.id, "in_refurbishment")
+
+    again = await http.post(replay_url, headers=coordinator)
+    assert again.status_code == 409
+    assert "already replayed" in again.json()["detail"]
+    listed = await dead_letter_of(http, stack, letter["stream_seq"])
+    assert listed["replay"]["replayed_as"] == replayed.json()["replayed_as"]
+
+    client = await nats.connect(stack.nats.url)
+    try:
+        republished = await client.jetstream().get_msg(
+            WORKSHOP_STREAM, replayed.json()["replayed_as"]
+        )
+    finally:
+        await client.close()
+    assert republished.subject == letter["subject"]
+    assert (republished.headers or {})["Nats-Msg-Id"] == replayed.json()["message_id"]
+    steps = await history(inventory_pool, donation.id)
+    assert [step["subject"] for step in steps] == [
+        "collection.device.received",
+        "refurbishment.device.checked_in",
+    ]
+
+
+async def test_a_replay_is_applied_once_even_where_it_had_been_applied_already(
+    stack: Stack, http: httpx.AsyncClient, inventory_pool: asyncpg.Pool
+) -> None:
+    """The inbox absorbs a replay of a message the consumer applied in the meantime."""
+    coordinator = {"Authorization": f"Bearer {token_for(stack, 'coordinator')}"}
+    donation, letter = await dead_lettered_check_in(stack, http)
+    await register(stack, donation, inventory_pool)
+    client = await nats.connect(stack.nats.url)
+    try:  # the same check-in again under another message id: applied now
+        replay = (await client.jetstream().get_msg(WORKSHOP_STREAM, letter["stream_seq"])).data
+        await client.jetstream().publish(letter["subject"], replay or b"")
+    finally:
+        await client.close()
+    await until_state(inventory_pool, donation.id, "in_refurbishment")
+
+    url = f"{stack.url('inventory')}/api/v1/dead-letters/{letter['dlq_seq']}/replay"
+    answer = await http.post(url, headers=coordinator)
+    assert answer.status_code == 201, answer.text
+    await wait_for(lambda: _consumed(stack, answer.json()["replayed_as"]), within=30)
+    steps = await history(inventory_pool, donation.id)
+    assert [step["subject"] for step in steps].count("refurbishment.device.checked_in") == 1
+
+
+async def _consumed(stack: Stack, sequence: int) -> bool:
+    client = await nats.connect(stack.nats.url)
+    try:
+        info = await client.jetstream().consumer_info(WORKSHOP_STREAM, "inventory")
+    finally:
+        await client.close()
+    return info.ack_floor is not None and (info.ack_floor.stream_seq or 0) >= sequence
+
+
+async def test_only_coordinators_see_and_replay_dead_letters_and_an_unknown_one_is_a_404(
+    stack: Stack, http: httpx.AsyncClient
+) -> None:
+    base = f"{stack.url('inventory')}/api/v1/dead-letters"
+    collector = {"Authorization": f"Bearer {token_for(stack, 'collector')}"}
+    assert (await http.get(base, headers=collector)).status_code == 403
+    assert (await http.post(f"{base}/1/replay", headers=collector)).status_code == 403
+    coordinator = {"Authorization": f"Bearer {token_for(stack, 'coordinator')}"}
+    oldest = await http.get(base, params={"before": 1}, headers=coordinator)
+    assert oldest.json() == {"entries": [], "next_before": None}
+    for unknown in ("999999999", "quatre"):
+        answer = await http.post(f"{base}/{unknown}/replay", headers=coordinator)
+        assert answer.status_code == 404, answer.text
+        assert "no dead letter" in answer.json()["detail"]
