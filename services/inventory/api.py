@@ -33,14 +33,16 @@ class DeviceController(Controller):
         device_type: FromQuery[str | None] = None,
         grade: FromQuery[str | None] = None,
         place: FromQuery[str | None] = None,
+        commune: FromQuery[str | None] = None,
         stuck_days: FromQuery[int | None] = None,
         after: FromQuery[str | None] = None,
     ) -> DevicePage:
-        """Devices by state, type, grade, place, and those stuck in their state for more than
-        ``stuck_days``; longest waiting first, 100 a page (``next_after`` for the next)."""
+        """Devices by state, type, grade, place, commune of their place, and those stuck in
+        their state for more than ``stuck_days``; longest waiting first, 100 a page
+        (``next_after`` for the next)."""
         where = msgspec.convert(
             {"state": in_state, "device_type": device_type, "grade": grade, "place": place,
-             "stuck_days": stuck_days},
+             "commune": commune, "stuck_days": stuck_days},
             DeviceFilter,
         )  # fmt: skip
         return await oversight.search_devices(runtime.pool, where, after)

@@ -6,10 +6,11 @@ from collections.abc import Awaitable, Callable
 
 import asyncpg
 
-from services.inventory import handlers, purchases, reservations
+from services.inventory import handlers, places, purchases, reservations
 from services.inventory.facts import DEVICE_FACTS
-from shared.contracts.collection import DeviceReceived
+from shared.contracts.collection import DeviceReceived, PlacePublished
 from shared.contracts.purchase import PurchasedDeviceReceived, ReservationRequested
+from shared.contracts.refurbishment import WorkshopRegistered
 from shared.contracts.streams import consumption_of
 from shared.events import Event
 
@@ -17,6 +18,8 @@ HANDLERS: dict[type[Event], Callable[[asyncpg.Connection, Event], Awaitable[None
     DeviceReceived: handlers.register_received_device,
     ReservationRequested: reservations.answer_reservation_request,
     PurchasedDeviceReceived: purchases.register_purchased_device,
+    PlacePublished: places.remember_place,
+    WorkshopRegistered: places.remember_place,
     **dict.fromkeys(DEVICE_FACTS, handlers.apply_device_fact),
 }
 

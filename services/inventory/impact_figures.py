@@ -44,7 +44,14 @@ class MonthFlow(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class PlaceFlow(msgspec.Struct, frozen=True, kw_only=True):
-    place_name: str  # where the device was collected; communes are not recorded yet
+    place_name: str  # where the device was collected
+    collected: int
+    delivered: int
+    commune: str = ""  # as the place published it ("" when not known)
+
+
+class CommuneFlow(msgspec.Struct, frozen=True, kw_only=True):
+    commune: str  # of the collection places
     collected: int
     delivered: int
 
@@ -69,6 +76,7 @@ class ImpactFigures(msgspec.Struct, frozen=True, kw_only=True):
     sources: dict[str, str]
     by_month: list[MonthFlow]
     by_place: list[PlaceFlow]
+    by_commune: list[CommuneFlow]
 
 
 _IN_PERIOD = "($1::timestamptz IS NULL OR {at} >= $1) AND ($2::timestamptz IS NULL OR {at} < $2)"
@@ -131,11 +139,26 @@ async def impact_figures(
             + " AND d.source = 'donation' GROUP BY 1",
             *bounds,
         )
+        communes = {
+            row["name"].lower(): row["commune"]
+            for row in await connection.fetch(
+                "SELECT name, commune FROM places WHERE commune <> '' ORDER BY updated_at"
+            )
+        }
     by_state = {row["state"]: row["devices"] for row in states}
     delivered_by_type = {row["device_type"]: row["devices"] for row in delivered}
     months = _merged(collected_months, delivered_months)
     places = _merged(collected_places, delivered_places)
     tally = reuse_tally(delivered_by_type, version)
+    by_place = [
+        PlaceFlow(
+            place_name=place,
+            collected=counts[0],
+            delivered=counts[1],
+            commune=communes.get(place.lower(), ""),
+        )
+        for place, counts in sorted(places.items(), key=lambda item: (-item[1][0], item[0]))
+    ]
     return ImpactFigures(
         period_from=period.start,
         period_to=period.end,
@@ -149,10 +172,8 @@ async def impact_figures(
             MonthFlow(month=month, collected=counts[0], delivered=counts[1])
             for month, counts in _every_month(months)
         ],
-        by_place=[
-            PlaceFlow(place_name=place, collected=counts[0], delivered=counts[1])
-            for place, counts in sorted(places.items(), key=lambda item: (-item[1][0], item[0]))
-        ],
+        by_place=by_place,
+        by_commune=by_commune(by_place),
         factors_version=tally.factors_version,
         ewaste_diverted_kg=tally.ewaste_diverted_kg,
         weight_basis=WEIGHT_BASIS,
@@ -163,6 +184,21 @@ async def impact_figures(
         methods=tally.methods,
         sources=tally.sources,
     )
+
+
+def by_commune(places: list[PlaceFlow]) -> list[CommuneFlow]:
+    """The places' flows summed by commune (places of unknown commune left out), the
+    communes that collected most first."""
+    sums: dict[str, list[int]] = {}
+    for place in places:
+        if place.commune:
+            counts = sums.setdefault(place.commune, [0, 0])
+            counts[0] += place.collected
+            counts[1] += place.delivered
+    return [
+        CommuneFlow(commune=commune, collected=counts[0], delivered=counts[1])
+        for commune, counts in sorted(sums.items(), key=lambda item: (-item[1][0], item[0]))
+    ]
 
 
 class ReuseTally(msgspec.Struct, frozen=True, kw_only=True):
@@ -246,7 +282,7 @@ def _every_month(counts: dict[str, tuple[int, int]]) -> list[tuple[str, tuple[in
 
 
 CSV_COLUMNS = ("indicator", "value", "unit", "month", "place_name", "period_from", "period_to",
-               "factors_version")  # fmt: skip
+               "factors_version", "commune")  # fmt: skip
 TOTALS = (
     ("devices_collected", "devices"),
     ("devices_reused", "devices"),
@@ -262,8 +298,8 @@ TOTALS = (
 
 
 def figures_csv(figures: ImpactFigures) -> str:
-    """Long-format UTF-8 CSV: the totals, then devices collected and delivered by month and by
-    collection place, every row stating the period and the factors' version."""
+    """Long-format UTF-8 CSV: the totals, then devices collected and delivered by month, by
+    collection place and by commune, every row stating the period and the factors' version."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, restval="", lineterminator="\n")
     writer.writeheader()
@@ -284,5 +320,10 @@ def figures_csv(figures: ImpactFigures) -> str:
         for indicator in ("collected", "delivered"):
             writer.writerow({"indicator": f"devices_{indicator}", "unit": "devices",
                              "value": getattr(place, indicator), "place_name": place.place_name,
+                             "commune": place.commune, **common})  # fmt: skip
+    for commune in figures.by_commune:
+        for indicator in ("collected", "delivered"):
+            writer.writerow({"indicator": f"devices_{indicator}", "unit": "devices",
+                             "value": getattr(commune, indicator), "commune": commune.commune,
                              **common})  # fmt: skip
     return buffer.getvalue()

@@ -51,8 +51,10 @@ register(
             "figures.delivered": "Remis",
             "figures.by_month": "Par mois",
             "figures.by_place": "Par lieu de collecte",
-            "figures.by_place_note": "La commune n'est pas encore enregistrée : les appareils "
-            "sont regroupés par le nom du lieu où ils ont été collectés.",
+            "figures.by_place_note": "Les appareils sont regroupés par le lieu où ils ont été "
+            "collectés, avec sa commune.",
+            "figures.by_commune": "Par commune",
+            "figures.commune": "Commune",
             "figures.place": "Lieu de collecte",
             "figures.place_unknown": "Lieu non renseigné",
             "figures.method": "Méthode",
@@ -112,8 +114,10 @@ register(
             "figures.delivered": "Handed over",
             "figures.by_month": "By month",
             "figures.by_place": "By collection place",
-            "figures.by_place_note": "The commune is not recorded yet: devices are grouped by "
-            "the name of the place where they were collected.",
+            "figures.by_place_note": "Devices are grouped by the place where they were "
+            "collected, with its commune.",
+            "figures.by_commune": "By commune",
+            "figures.commune": "Commune",
             "figures.place": "Collection place",
             "figures.place_unknown": "Place not recorded",
             "figures.method": "Method",

@@ -56,6 +56,7 @@ class DeviceFilter(msgspec.Struct, frozen=True, kw_only=True):
     device_type: str | None = None
     grade: str | None = None
     place: str | None = None
+    commune: str | None = None  # of the place where the device is now
     stuck_days: Annotated[int, msgspec.Meta(ge=1, le=3650)] | None = None
 
 
@@ -71,6 +72,8 @@ async def search_devices(
              AND ($4::text IS NULL OR place_name ILIKE '%' || $4 || '%')
              AND ($5::int IS NULL OR state_since < now() - make_interval(days => $5))
              AND ($6::timestamptz IS NULL OR (state_since, id) > ($6, $7::uuid))
+             AND ($9::text IS NULL OR lower(place_name) IN (
+                 SELECT lower(name) FROM places WHERE lower(commune) = lower($9)))
            ORDER BY state_since, id LIMIT $8""",
         where.state.value if where.state else None,
         where.device_type,
@@ -80,6 +83,7 @@ async def search_devices(
         cursor_time,
         cursor_id,
         PAGE + 1,
+        where.commune,
     )
     devices = [
         DeviceRow(

@@ -20,6 +20,9 @@ register(
             "register.any_grade": "Tous",
             "register.place": "Lieu",
             "register.place_hint": "Une partie de son nom suffit, par exemple « médiathèque ».",
+            "register.commune": "Commune",
+            "register.commune_hint": "La commune du lieu où l'appareil se trouve, par exemple "
+            "« Roubaix ».",
             "register.stuck_days": "Dans la même étape depuis plus de (jours)",
             "register.stuck_days_hint": "Laissez vide pour tous les appareils.",
             "register.search": "Chercher",
@@ -39,6 +42,7 @@ register(
             "register.error.grade": "Choisissez A, B ou C.",
             "register.error.stuck_days": "Écrivez un nombre entier de jours entre 1 et 3650.",
             "register.error.place": "Écrivez au plus 200 caractères.",
+            "register.error.commune": "Écrivez au plus 100 caractères.",
             "register.error.cursor": "Cette page de résultats n'existe plus. Recommencez à la "
             "première page.",
             "register.flow.title": "Flux des appareils",
@@ -110,6 +114,9 @@ register(
             "register.any_grade": "Any",
             "register.place": "Place",
             "register.place_hint": "Part of its name is enough, for example “médiathèque”.",
+            "register.commune": "Commune",
+            "register.commune_hint": "The commune of the place where the device is, for "
+            "example “Roubaix”.",
             "register.stuck_days": "In the same stage for more than (days)",
             "register.stuck_days_hint": "Leave empty for every device.",
             "register.search": "Search",
@@ -129,6 +136,7 @@ register(
             "register.error.grade": "Choose A, B or C.",
             "register.error.stuck_days": "Write a whole number of days between 1 and 3650.",
             "register.error.place": "Write 200 characters at most.",
+            "register.error.commune": "Write 100 characters at most.",
             "register.error.cursor": "This page of results no longer exists. Start again from "
             "the first page.",
             "register.flow.title": "Device flow",

@@ -30,7 +30,7 @@ NO_STORE = {"Cache-Control": "no-store"}
 DEVICE_TYPES: tuple[str, ...] = get_args(DeviceType)
 GRADES = ("A", "B", "C")
 STATES = frozenset(state.value for state in State)
-FILTERS = ("state", "device_type", "grade", "place", "stuck_days")
+FILTERS = ("state", "device_type", "grade", "place", "commune", "stuck_days")
 
 
 def register_page(request: AnyRequest, template: str, **context: Any) -> Template:
@@ -76,6 +76,8 @@ def filter_of(typed: dict[str, str]) -> tuple[DeviceFilter | None, dict[str, str
         errors["grade"] = "register.error.grade"
     if len(typed["place"]) > 200:
         errors["place"] = "register.error.place"
+    if len(typed["commune"]) > 100:
+        errors["commune"] = "register.error.commune"
     stuck = typed["stuck_days"]
     if stuck and not (stuck.isdigit() and 1 <= int(stuck) <= 3650):
         errors["stuck_days"] = "register.error.stuck_days"
@@ -86,6 +88,7 @@ def filter_of(typed: dict[str, str]) -> tuple[DeviceFilter | None, dict[str, str
         device_type=typed["device_type"] or None,
         grade=typed["grade"] or None,
         place=typed["place"] or None,
+        commune=typed["commune"] or None,
         stuck_days=int(stuck) if stuck else None,
     ), {}
 

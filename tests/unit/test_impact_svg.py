@@ -12,6 +12,7 @@ import pytest
 
 from services.inventory.impact_figures import (
     PERIOD_BASIS,
+    CommuneFlow,
     ImpactFigures,
     MonthFlow,
     PlaceFlow,
@@ -112,7 +113,12 @@ def test_the_csv_export_states_the_period_and_factors_version_on_every_row() -> 
         methods=tally.methods,
         sources=tally.sources,
         by_month=[MonthFlow(month="2026-01", collected=5, delivered=1)],
-        by_place=[PlaceFlow(place_name="Médiathèque de Wazemmes", collected=5, delivered=1)],
+        by_place=[
+            PlaceFlow(
+                place_name="Médiathèque de Wazemmes", collected=5, delivered=1, commune="Lille"
+            )
+        ],
+        by_commune=[CommuneFlow(commune="Lille", collected=5, delivered=1)],
     )
     rows = list(csv.DictReader(io.StringIO(figures_csv(figures))))
     assert {row["factors_version"] for row in rows} == {"ademe-arcep-2025"}
@@ -120,7 +126,9 @@ def test_the_csv_export_states_the_period_and_factors_version_on_every_row() -> 
         ("2026-01-01", "2026-03-31")
     }
     totals = {
-        row["indicator"]: row["value"] for row in rows if not row["month"] + row["place_name"]
+        row["indicator"]: row["value"]
+        for row in rows
+        if not row["month"] + row["place_name"] + row["commune"]
     }
     assert totals["avoided_kg_co2e"] == "67.5"
     assert totals["ewaste_diverted_kg"] == "1.65"
