@@ -28,9 +28,3 @@ async def remember_place(connection: asyncpg.Connection, event: Event) -> None:
         event.occurred_at,
     )
 
-
-# the commune of a device's place, for SQL that has the device as ``d``
-COMMUNE_OF = (
-    "(SELECT p.commune FROM places p WHERE lower(p.name) = lower({place}) "
-    "ORDER BY p.updated_at DESC LIMIT 1)"
-)
