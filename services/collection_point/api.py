@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, JSONBody, QueryParameter
 
-from services.collection_point import bulk_handlers, handlers, store
+from services.collection_point import bulk_handlers, donation_receipt, handlers, store
 from services.collection_point.domain import Intake, IntakeCreate, point_scope
 from shared.auth import Principal
 from shared.errors import DomainError, NotFound
+from shared.idempotency import fingerprint
 from shared.web.app import Runtime
 from shared.web.replays import IdempotencyKey, replayable, request_fingerprint
 from shared.web.security import allow
@@ -33,7 +35,11 @@ class IntakeController(Controller):
         principal: NamedDependency[Principal],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[bytes]:
-        """Register a donated device: scan or type its label. ``Idempotency-Key`` is honoured."""
+        """Register a donated device: scan or type its label. The donor's three
+        acknowledgements are required (``"acknowledgements": {"data_erasure": true,
+        "recycling": true, "stickers_removed": true}``); the device's and the donor's details
+        are optional. The donor's ``contact`` stays here: no event carries it.
+        ``Idempotency-Key`` is honoured."""
         answer = await handlers.receive_device(
             runtime.pool,
             principal,
@@ -69,10 +75,13 @@ class BulkIntakeController(Controller):
         runtime: NamedDependency[Runtime],
         principal: NamedDependency[Principal],
         idempotency_key: IdempotencyKey = None,
+        donor: Annotated[str, QueryParameter(max_length=80)] = "",
     ) -> Response[bytes]:
-        """A corporate donation from a CSV file (columns ``label`` and ``device_type``, comma
-        or semicolon separated): every row checked, every problem reported with its line,
-        nothing imported unless all rows are valid."""
+        """A corporate donation from a CSV file (columns ``label`` and ``device_type``, and
+        optionally ``brand``, ``model``, ``serial_number``; comma or semicolon separated):
+        every row checked, every problem reported with its line, nothing imported unless all
+        rows are valid. The donation agreement the company signed stands for the donor's
+        acknowledgements. ``donor`` (the company's name) makes a donation receipt possible."""
         raw = await request.body()
         try:
             text = raw.decode("utf-8-sig")
@@ -84,10 +93,37 @@ class BulkIntakeController(Controller):
             place_id,
             text,
             idempotency_key,
-            await request_fingerprint(request, principal),
+            fingerprint(principal.sub, raw, donor),
+            donor_reference=donor,
         )
         runtime.relay.wake()
         return replayable(answer)
 
 
-ROUTES = [IntakeController, BulkIntakeController]
+class DonationReceiptController(Controller):
+    path = "/api/v1/collection-points/{place_id:uuid}/donation-receipts.pdf"
+    tags = ["intakes"]
+
+    @get("/", opt=allow(*COUNTER_ROLES), media_type="application/pdf")
+    async def print_donation_receipt(
+        self,
+        place_id: FromPath[uuid.UUID],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+        donor: Annotated[str, QueryParameter(max_length=80)] = "",
+        day: Annotated[date | None, QueryParameter(name="date")] = None,
+    ) -> Response[bytes]:
+        """The receipt of the devices an organisation (its donor reference, as typed at the
+        counter) gave at this point on one day, with the promise of certified erasure."""
+        receipt = await donation_receipt.receipt_for(runtime.pool, principal, place_id, donor, day)
+        return Response(
+            donation_receipt.render_receipt(receipt),
+            media_type="application/pdf",
+            headers={
+                "Content-Disposition": f'inline; filename="recu-de-don-{receipt.day}.pdf"',
+                "Cache-Control": "no-store",
+            },
+        )
+
+
+ROUTES = [IntakeController, BulkIntakeController, DonationReceiptController]

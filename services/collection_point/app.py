@@ -6,7 +6,15 @@ from pathlib import Path
 
 from litestar import Litestar
 
-from services.collection_point import api, consumers, counter, labels_api, pages, places_api
+from services.collection_point import (
+    api,
+    consumers,
+    counter,
+    labels_api,
+    pages,
+    places_api,
+    point_view,
+)
 from shared.config import Settings, load_settings
 from shared.web.app import ServiceDefinition, create_app
 
@@ -19,6 +27,7 @@ DEFINITION = ServiceDefinition(
         *labels_api.ROUTES,
         *pages.ROUTES,
         *counter.ROUTES,
+        *point_view.ROUTES,
     ],
     migrations=Path(__file__).parent / "migrations",
     templates=Path(__file__).parent / "templates",

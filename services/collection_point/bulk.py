@@ -1,5 +1,9 @@
 """Bulk intake of a corporate donation from a CSV file: every row checked, every problem
-reported with its line, nothing imported unless every row is valid (pure, no I/O)."""
+reported with its line, nothing imported unless every row is valid (pure, no I/O).
+
+Columns: ``label`` and ``device_type`` (required), ``brand``, ``model`` and ``serial_number``
+(optional, 80 characters at most). No acknowledgement column: a bulk donation is made under a
+signed donation agreement, whose terms are the donor's acknowledgements."""
 
 from __future__ import annotations
 
@@ -16,6 +20,8 @@ from shared.labels import LabelError, format_code, parse_code
 MAX_ROWS = 2000
 DEVICE_TYPES: tuple[str, ...] = get_args(DeviceType)
 REQUIRED_COLUMNS = ("label", "device_type")
+OPTIONAL_COLUMNS = ("brand", "model", "serial_number")
+MAX_TEXT = 80
 
 
 class RowProblem(msgspec.Struct, frozen=True, kw_only=True):
@@ -28,6 +34,9 @@ class BulkRow(msgspec.Struct, frozen=True, kw_only=True):
     line: int
     label: str
     device_type: DeviceType
+    brand: str = ""
+    model: str = ""
+    serial_number: str = ""
 
 
 class BulkRefused(DomainError):
@@ -112,9 +121,15 @@ def _row(
                 message=f"this collection point does not take {device_type} devices",
             )
         )
+    texts = {name: (record.get(name) or "").strip() for name in OPTIONAL_COLUMNS}
+    for name, value in texts.items():
+        if len(value) > MAX_TEXT:
+            problems.append(
+                RowProblem(line=line, column=name, message=f"more than {MAX_TEXT} characters")
+            )
     if len(problems) > found:
         return None
-    return BulkRow(line=line, label=label, device_type=device_type)  # type: ignore[arg-type]
+    return BulkRow(line=line, label=label, device_type=device_type, **texts)  # type: ignore[arg-type]
 
 
 def already_attached(rows: list[BulkRow], taken: set[str]) -> list[RowProblem]:
@@ -127,4 +142,17 @@ def already_attached(rows: list[BulkRow], taken: set[str]) -> list[RowProblem]:
         )
         for row in rows
         if row.label in taken
+    ]
+
+
+def voided(rows: list[BulkRow], voided_labels: set[str]) -> list[RowProblem]:
+    """Rows whose label was voided: a fresh label goes on that device."""
+    return [
+        RowProblem(
+            line=row.line,
+            column="label",
+            message=f"{format_code(row.label)} was voided: put a fresh label on this device",
+        )
+        for row in rows
+        if row.label in voided_labels
     ]

@@ -1,4 +1,9 @@
-"""Use case of a corporate donation imported from a file: all rows or none, one transaction."""
+"""Use case of a corporate donation imported from a file: all rows or none, one transaction.
+
+A bulk donation comes from a company (or another organisation) under a signed donation
+agreement, which states the three points a donor at the counter is told (data erased with a
+certificate, unusable devices recycled, stickers removed): its intakes record the
+acknowledgements as given by that agreement (``acknowledged_by = 'donation_agreement'``)."""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ import asyncpg
 import msgspec
 
 from services.collection_point import places_store, store
-from services.collection_point.bulk import BulkRefused, already_attached, read_rows
+from services.collection_point.bulk import BulkRefused, already_attached, read_rows, voided
 from services.collection_point.domain import Intake, point_scope
 from shared import idempotency
 from shared.auth import Principal
@@ -35,8 +40,11 @@ async def receive_file(
     text: str,
     idempotency_key: str | None,
     request_fingerprint: str,
+    donor_reference: str = "",
 ) -> idempotency.StoredResponse:
-    """Register every device of the file at ``point_id``, or none, saying why by line."""
+    """Register every device of the file at ``point_id``, or none, saying why by line.
+
+    ``donor_reference`` (the company's name, say) lets a donation receipt list the devices."""
     key = f"bulk-intakes:{idempotency_key}" if idempotency_key else None
     try:
         async with transaction(pool) as connection:
@@ -48,8 +56,9 @@ async def receive_file(
             if place is None or not principal.may_reach(point_scope(point_id)):
                 raise NotFound(f"No collection point {point_id} that you work at.")
             rows, problems = read_rows(text, list(place.accepted_types))
-            taken = await store.labels_taken(connection, [row.label for row in rows])
-            problems += already_attached(rows, taken)
+            labels = [row.label for row in rows]
+            problems += already_attached(rows, await store.labels_taken(connection, labels))
+            problems += voided(rows, await store.labels_voided(connection, labels))
             if problems:
                 raise BulkRefused(sorted(problems, key=lambda problem: problem.line))
             now = utc_now()
@@ -63,6 +72,12 @@ async def receive_file(
                     collection_point_id=point_id,
                     received_by=principal.sub,
                     received_at=now,
+                    brand=row.brand,
+                    model=row.model,
+                    serial_number=row.serial_number,
+                    donor_kind="company",
+                    donor_reference=donor_reference.strip()[:80],
+                    acknowledged_by="donation_agreement",
                 )
                 for row in rows
             ]

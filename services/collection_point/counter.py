@@ -1,11 +1,24 @@
 """The counter page: a collector registers a donated device in seconds by scanning, typing or
-photographing its label (no JavaScript needed; a USB scanner types the code and Enter)."""
+photographing its label (no JavaScript needed; a USB scanner types the code and Enter).
+
+A typical laptop takes three interactions: the label scan, the acknowledgement, Enter (the
+type is preselected). The device's and the donor's details (brand, condition, accessories,
+weight, who gives and whom to send a receipt to) are optional and wait in a collapsed
+``<details>`` section, which opens without script.
+
+The donor's three acknowledgements (data erased with a certificate, an unusable device
+recycled, stickers removed) are read out from a list and recorded by one checkbox: they are
+all-or-nothing (a donor who refuses one cannot give), so three boxes would add two
+interactions per device and no information. Ticking it records all three as given by the
+donor."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime, time
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
 import asyncpg
 import msgspec
@@ -17,7 +30,20 @@ from litestar.response import Redirect, Template
 
 import services.collection_point.counter_messages  # noqa: F401  (registers the messages)
 from services.collection_point import handlers, places_store, store
-from services.collection_point.domain import Intake, IntakeCreate, point_scope
+from services.collection_point.domain import (
+    ALL_ACKNOWLEDGED,
+    EMAIL_PATTERN,
+    ORGANISATIONS,
+    PHONE_PATTERN,
+    Accessory,
+    Condition,
+    DonorContact,
+    DonorKind,
+    Intake,
+    IntakeCreate,
+    LabelVoided,
+    point_scope,
+)
 from services.collection_point.places import Place
 from services.collection_point.scanning import UnreadablePhoto, label_in_photo
 from shared.auth import Principal
@@ -36,7 +62,26 @@ COUNTER = allow("collector", "coordinator", "admin")
 POINT_COOKIE = "boucle_guichet"  # the point this device's counter works for
 NO_STORE = {"Cache-Control": "no-store"}  # each rendering carries a fresh idempotency key
 DEVICE_TYPES: tuple[str, ...] = DeviceType.__args__  # type: ignore[attr-defined]
-FIELDS = ("label", "photo", "device_type", "acknowledged")  # in the order of the form
+CONDITIONS: tuple[str, ...] = Condition.__args__  # type: ignore[attr-defined]
+ACCESSORIES: tuple[str, ...] = Accessory.__args__  # type: ignore[attr-defined]
+DONOR_KINDS: tuple[str, ...] = DonorKind.__args__  # type: ignore[attr-defined]
+DETAILS = (
+    "brand",
+    "model",
+    "serial_number",
+    "condition",
+    "accessories",
+    "weight",
+    "donor_kind",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "donor_reference",
+)
+FIELDS = ("label", "photo", "device_type", *DETAILS, "acknowledged")  # in the order of the form
+TEXT_LIMIT = 80
+EMAIL = re.compile(EMAIL_PATTERN)
+PHONE = re.compile(PHONE_PATTERN)
 TODAY_LIMIT = 200
 _encoder = msgspec.json.Encoder()
 
@@ -47,6 +92,25 @@ class CounterForm(msgspec.Struct, frozen=True, kw_only=True):
     label: str = ""
     device_type: str = "laptop"
     acknowledged: bool = False
+    brand: str = ""
+    model: str = ""
+    serial_number: str = ""
+    condition: str = ""
+    accessories: tuple[str, ...] = ()
+    weight: str = ""
+    donor_kind: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    donor_reference: str = ""
+
+    def has_details(self) -> bool:
+        return any(getattr(self, name) for name in DETAILS)
+
+
+class ReceiptLink(msgspec.Struct, frozen=True, kw_only=True):
+    donor: str
+    url: str
 
 
 class Refused(Exception):
@@ -85,8 +149,10 @@ async def counter_page(
             places=places,
         )
     t = translator(language_of(request))
-    confirmation = await _confirmation(runtime.pool, principal, place, enregistre, t)
-    template = await _counter(request, runtime.pool, place, len(places), confirmation=confirmation)
+    confirmation, receipt = await _confirmation(runtime.pool, principal, place, enregistre, t)
+    template = await _counter(
+        request, runtime.pool, place, len(places), confirmation=confirmation, receipt=receipt
+    )
     if point is not None:
         template.cookies.append(
             Cookie(
@@ -112,11 +178,7 @@ async def register_donation(
     form = await request.form()
     places = await reachable_places(runtime.pool, principal)
     place = _place_in(places, _uuid(_text(form.get("point"))))
-    submitted = CounterForm(
-        label=_text(form.get("label")).strip()[:200],
-        device_type=_text(form.get("device_type")),
-        acknowledged=_text(form.get("acknowledged")) == "yes",
-    )
+    submitted = _submitted(form)
     photo = form.get("photo")
     t = translator(language_of(request))
     try:
@@ -165,12 +227,20 @@ async def _register(
         problem = _label_problem(form.label, t)
         if problem:
             errors["label"] = problem
+    details, detail_errors = _details(form, t)
+    errors.update(detail_errors)
     if errors:
         raise Refused(422, form, **errors)
-    command = IntakeCreate(
-        label=parse_code(form.label),  # canonical, so that a replay has the same fingerprint
-        device_type=cast(DeviceType, form.device_type),  # one of the place's accepted types
-        collection_point_id=place.id,
+    command = msgspec.convert(
+        {
+            "label": parse_code(form.label),  # canonical: a replay has the same fingerprint
+            "device_type": form.device_type,  # one of the place's accepted types
+            "collection_point_id": place.id,
+            "acknowledgements": ALL_ACKNOWLEDGED,
+            **details,
+        },
+        IntakeCreate,
+        from_attributes=True,
     )
     try:
         answer = await handlers.receive_device(
@@ -184,7 +254,74 @@ async def _register(
         raise Refused(409, form, label=await _attached(pool, form.label, t)) from conflict
     except IdempotencyConflict as conflict:
         raise Refused(409, form, label=t("counter.error.form_used")) from conflict
+    except LabelVoided as voided:
+        message = t(
+            "counter.error.voided",
+            code=voided.code_display,
+            date=local_time(voided.voided_at).strftime("%d/%m/%Y"),
+        )
+        raise Refused(422, form, label=message) from voided
     return msgspec.json.decode(answer.body, type=Intake)
+
+
+def _submitted(form: Any) -> CounterForm:
+    """The counter form as typed (texts trimmed to their limits)."""
+
+    def text(name: str, limit: int = TEXT_LIMIT) -> str:
+        return _text(form.get(name)).strip()[:limit]
+
+    ticked = {_text(value) for value in form.getall("accessories", [])}
+
+    return CounterForm(
+        label=text("label", 200),
+        device_type=text("device_type"),
+        acknowledged=text("acknowledged") == "yes",
+        brand=text("brand"),
+        model=text("model"),
+        serial_number=text("serial_number"),
+        condition=text("condition"),
+        accessories=tuple(kind for kind in ACCESSORIES if kind in ticked),
+        weight=text("weight", 20),
+        donor_kind=text("donor_kind"),
+        contact_name=text("contact_name", 120),
+        contact_email=text("contact_email", 254),
+        contact_phone=text("contact_phone", 30),
+        donor_reference=text("donor_reference"),
+    )
+
+
+def _details(form: CounterForm, t: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    """The optional details as ``IntakeCreate`` fields, and what is wrong with them, by field."""
+    errors: dict[str, str] = {}
+    weight: float | None = None
+    if form.weight:
+        try:
+            weight = float(form.weight.replace(",", ".").removesuffix("kg").strip())
+        except ValueError:
+            weight = None
+        if weight is None or not 0 < weight <= 100:
+            errors["weight"] = t("counter.error.weight")
+    if form.contact_email and not EMAIL.match(form.contact_email):
+        errors["contact_email"] = t("counter.error.email")
+    if form.contact_phone and not PHONE.match(form.contact_phone):
+        errors["contact_phone"] = t("counter.error.phone")
+    if form.donor_reference and form.donor_kind not in ORGANISATIONS:
+        errors["donor_reference"] = t("counter.error.donor_reference")
+    contact = DonorContact(
+        name=form.contact_name, email=form.contact_email, phone=form.contact_phone
+    )
+    details = {
+        "brand": form.brand,
+        "model": form.model,
+        "serial_number": form.serial_number,
+        "condition": form.condition if form.condition in CONDITIONS else None,
+        "accessories": list(form.accessories),
+        "weight_kg": weight,
+        "donor_kind": form.donor_kind if form.donor_kind in DONOR_KINDS else None,
+        "donor_reference": form.donor_reference,
+        "contact": None if contact.is_empty() else contact,
+    }
+    return details, errors
 
 
 def _label_problem(label: str, t: Any) -> str:
@@ -260,6 +397,7 @@ async def _counter(
     form: CounterForm | None = None,
     errors: dict[str, str] | None = None,
     confirmation: str = "",
+    receipt: ReceiptLink | None = None,
     status_code: int = 200,
 ) -> Template:
     errors = errors or {}
@@ -277,26 +415,40 @@ async def _counter(
         key=uuid.uuid4().hex,
         device_types=accepted,
         errors=errors,
+        fields=[field for field in FIELDS if field in errors],
         focus=next((field for field in FIELDS if field in errors), "label"),
+        details_open=form.has_details() or any(field in errors for field in DETAILS),
+        conditions=CONDITIONS,
+        accessories=ACCESSORIES,
+        donor_kinds=DONOR_KINDS,
         confirmation=confirmation,
+        receipt=receipt,
+        collected_url=f"{COUNTER_PATH}/{place.id}/collecte",
         intakes=await todays_intakes(pool, place.id),
     )
 
 
 async def _confirmation(
     pool: asyncpg.Pool, principal: Principal, place: Place, intake_id: uuid.UUID | None, t: Any
-) -> str:
-    """The sentence confirming the donation just registered here, or '' for anything else."""
+) -> tuple[str, ReceiptLink | None]:
+    """The sentence confirming the donation just registered here ('' for anything else), and
+    the link to the donation receipt when an organisation gave it."""
     if intake_id is None:
-        return ""
+        return "", None
     intake = await store.get_intake(pool, intake_id)
     if (
         intake is None
         or intake.collection_point_id != place.id
         or not principal.may_reach(point_scope(place.id))
     ):
-        return ""
-    return str(t(f"counter.registered.{intake.device_type}", code=intake.label_display))
+        return "", None
+    sentence = str(t(f"counter.registered.{intake.device_type}", code=intake.label_display))
+    if not intake.donor_reference:
+        return sentence, None
+    day = local_time(intake.received_at).date().isoformat()
+    query = urlencode({"donor": intake.donor_reference, "date": day})
+    url = f"/api/v1/collection-points/{place.id}/donation-receipts.pdf?{query}"
+    return sentence, ReceiptLink(donor=intake.donor_reference, url=url)
 
 
 async def reachable_places(pool: asyncpg.Pool, principal: Principal) -> list[Place]:

@@ -9,7 +9,14 @@ import asyncpg
 import msgspec
 
 from services.collection_point import store
-from services.collection_point.domain import Intake, IntakeCreate, TypeNotAccepted, point_scope
+from services.collection_point.domain import (
+    Intake,
+    IntakeCreate,
+    LabelVoided,
+    TypeNotAccepted,
+    details_of,
+    point_scope,
+)
 from shared import idempotency
 from shared.auth import Principal
 from shared.contracts.collection import DeviceReceived
@@ -63,9 +70,14 @@ async def receive_device(
 ) -> idempotency.StoredResponse:
     """Register a donated device at the counter; a replayed key returns the first answer.
 
-    The intake, its event and the key's answer are written by one autocommit statement
-    (``store.record_intake``): all of them or nothing."""
+    The intake, the donor's contact, its event and the key's answer are written by one
+    autocommit statement (``store.record_intake``): all of them or nothing.
+
+    A voided label is refused. Any other label is accepted: one issued to another point (labels
+    travel with the agents who carry them) and one Boucle never issued in a batch (labels may
+    be printed elsewhere, from the same code format) alike."""
     code = parse_code(command.label)
+    details, contact = details_of(command)
     key = f"intakes:{idempotency_key}" if idempotency_key else None
     point_id = command.collection_point_id
     in_scope = principal.may_reach(point_scope(point_id))
@@ -78,6 +90,7 @@ async def receive_device(
         collection_point_id=point_id,
         received_by=principal.sub,
         received_at=utc_now(),
+        **msgspec.structs.asdict(details),
     )
     body = _encoder.encode(intake)
     correlation_id = contextvars.get_contextvars().get("correlation_id", "")
@@ -108,7 +121,7 @@ async def receive_device(
             )
             try:
                 recorded = await store.record_intake(
-                    connection, intake, point_name, event, key, request_fingerprint, body
+                    connection, intake, contact, point_name, event, key, request_fingerprint, body
                 )
             except asyncpg.UniqueViolationError as error:
                 if key is None or error.constraint_name != "idempotency_keys_pkey":
@@ -135,6 +148,8 @@ async def receive_device(
             existing = await store.intake_with_label(connection, code)
             if existing is not None and existing["id"] == intake.id:
                 return idempotency.StoredResponse(201, body)  # written by the lost attempt
+            if existing is None and recorded.voided_at is not None:
+                raise LabelVoided(format_code(code), recorded.voided_at)
             raise _attached_label(code, existing)
 
 

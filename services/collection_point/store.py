@@ -9,17 +9,43 @@ from typing import NamedTuple
 import asyncpg
 import msgspec
 
-from services.collection_point.domain import CollectionPoint, Intake
+from services.collection_point.domain import CollectionPoint, DonorContact, Intake
 from shared.events import Event, encode
 from shared.labels import format_code
 
 _POINT_COLUMNS = "id, name, kind, address, postcode, commune"
-_INTAKE_COLUMNS = "id, device_id, label, device_type, collection_point_id, received_by, received_at"
+_INTAKE_COLUMNS = (
+    "id, device_id, label, device_type, collection_point_id, received_by, received_at, "
+    "brand, model, serial_number, condition, accessories, weight_kg, donor_kind, "
+    "donor_reference, acknowledged_by"
+)
 _INTAKE_VIEW = f"{_INTAKE_COLUMNS}, inventory_state"
 
 
 def _intake(row: asyncpg.Record) -> Intake:
     return Intake(label_display=format_code(row["label"]), **dict(row))
+
+
+def _intake_values(intake: Intake) -> tuple[object, ...]:
+    """The values of ``_INTAKE_COLUMNS``, in order."""
+    return (
+        intake.id,
+        intake.device_id,
+        intake.label,
+        intake.device_type,
+        intake.collection_point_id,
+        intake.received_by,
+        intake.received_at,
+        intake.brand,
+        intake.model,
+        intake.serial_number,
+        intake.condition,
+        intake.accessories,
+        intake.weight_kg,
+        intake.donor_kind,
+        intake.donor_reference,
+        intake.acknowledged_by,
+    )
 
 
 async def get_point(connection: asyncpg.Connection, point_id: uuid.UUID) -> CollectionPoint | None:
@@ -43,61 +69,70 @@ async def upsert_point(connection: asyncpg.Connection, point: CollectionPoint) -
     )
 
 
-# One autocommit statement records an intake: the intake row, its event in the outbox and,
-# when the request carries an Idempotency-Key, the key with its stored answer. The key is
-# inserted *without* ``ON CONFLICT``: a key already taken (or being taken by a concurrent
-# transaction, which this statement then waits for) aborts the whole statement, so nothing
-# is ever half-applied. The intake is inserted only when the point is active and still has
-# the name written in the event; a label already attached inserts nothing.
+# One autocommit statement records an intake: the intake row, the donor's contact if any, its
+# event in the outbox and, when the request carries an Idempotency-Key, the key with its stored
+# answer. The key is inserted *without* ``ON CONFLICT``: a key already taken (or being taken by
+# a concurrent transaction, which this statement then waits for) aborts the whole statement, so
+# nothing is ever half-applied. The intake is inserted only when the point is active and still
+# has the name written in the event, and the label was not voided; a label already attached
+# inserts nothing.
 _RECORD_INTAKE = f"""
 WITH point AS (
     SELECT name FROM collection_points WHERE id = $5 AND active
+), voided AS (
+    SELECT voided_at FROM labels WHERE code = $3 AND voided_at IS NOT NULL
 ), intake AS (
     INSERT INTO intakes ({_INTAKE_COLUMNS})
-    SELECT $1, $2, $3, $4, $5, $6, $7 FROM point WHERE point.name = $8
+    SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16
+    FROM point WHERE point.name = $17 AND NOT EXISTS (SELECT FROM voided)
     ON CONFLICT (label) DO NOTHING
     RETURNING id
+), contact AS (
+    INSERT INTO donor_contacts (intake_id, name, email, phone)
+    SELECT id, $18, $19, $20 FROM intake WHERE $18::text IS NOT NULL
 ), event AS (
     INSERT INTO outbox (event_id, subject, payload, headers)
-    SELECT $9, $10, $11, $12 FROM intake
+    SELECT $21, $22, $23, $24 FROM intake
 ), answer AS (
     INSERT INTO idempotency_keys (key, fingerprint, status_code, response)
-    SELECT $13, $14, 201, $15 FROM intake WHERE $13::text IS NOT NULL
+    SELECT $25, $26, 201, $27 FROM intake WHERE $25::text IS NOT NULL
 )
-SELECT (SELECT name FROM point) AS point_name, EXISTS (SELECT FROM intake) AS inserted
+SELECT (SELECT name FROM point) AS point_name, EXISTS (SELECT FROM intake) AS inserted,
+    (SELECT voided_at FROM voided) AS voided_at
 """
 
 
 class IntakeRecording(NamedTuple):
     inserted: bool
-    """False: nothing was written (label already attached, or the point is not as given)."""
+    """False: nothing was written (label attached or voided, or the point is not as given)."""
     point_name: str | None
     """The active point's current name; ``None`` when there is no such active point."""
+    voided_at: datetime | None = None
+    """When the label was voided, if it was (then nothing was written)."""
 
 
 async def record_intake(
     connection: asyncpg.Connection | asyncpg.Pool,
     intake: Intake,
+    contact: DonorContact | None,
     point_name: str,
     event: Event,
     key: str | None,
     fingerprint: str,
     answer: bytes,
 ) -> IntakeRecording:
-    """Record ``intake`` and ``event`` (and the key's 201 ``answer``) in one statement.
+    """Record ``intake``, the donor's ``contact`` and ``event`` (and the key's 201 ``answer``)
+    in one statement.
 
     Raises ``asyncpg.UniqueViolationError`` on ``idempotency_keys_pkey`` when ``key`` was
     already used (nothing written)."""
     row = await connection.fetchrow(
         _RECORD_INTAKE,
-        intake.id,
-        intake.device_id,
-        intake.label,
-        intake.device_type,
-        intake.collection_point_id,
-        intake.received_by,
-        intake.received_at,
+        *_intake_values(intake),
         point_name,
+        contact.name if contact else None,
+        contact.email if contact else None,
+        contact.phone if contact else None,
         event.event_id,
         event.subject,
         encode(event),
@@ -107,7 +142,7 @@ async def record_intake(
         answer,
     )
     assert row is not None
-    return IntakeRecording(row["inserted"], row["point_name"])
+    return IntakeRecording(row["inserted"], row["point_name"], row["voided_at"])
 
 
 class ActivePoint(msgspec.Struct, frozen=True):
@@ -163,17 +198,14 @@ async def labels_taken(connection: asyncpg.Connection, labels: list[str]) -> set
 async def insert_intakes(connection: asyncpg.Connection, intakes: list[Intake]) -> None:
     """Insert every intake, in the caller's transaction (a label taken meanwhile fails all)."""
     await connection.executemany(
-        f"INSERT INTO intakes ({_INTAKE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        [
-            (
-                intake.id,
-                intake.device_id,
-                intake.label,
-                intake.device_type,
-                intake.collection_point_id,
-                intake.received_by,
-                intake.received_at,
-            )
-            for intake in intakes
-        ],
+        f"INSERT INTO intakes ({_INTAKE_COLUMNS}) VALUES "
+        "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+        [_intake_values(intake) for intake in intakes],
     )
+
+
+async def labels_voided(connection: asyncpg.Connection, labels: list[str]) -> set[str]:
+    rows = await connection.fetch(
+        "SELECT code FROM labels WHERE code = ANY($1::text[]) AND voided_at IS NOT NULL", labels
+    )
+    return {row["code"] for row in rows}

@@ -91,14 +91,17 @@ def _post_demo_intakes(stack: Stack, token: str, point_ids: list[str]) -> list[s
     kinds = ["laptop", "laptop", "smartphone", "tablet", "desktop", "smartphone"]
     codes = []
     for index, kind in enumerate(kinds):
+        code = generate_code()
         body = {
-            "label": generate_code(),
+            "label": code,
             "device_type": kind,
             "collection_point_id": point_ids[index % len(point_ids)],
+            # The agent told the donor the three points and the donor accepted them.
+            "acknowledgements": {"data_erasure": True, "recycling": True, "stickers_removed": True},
         }
         call(f"{stack.url('collection_point')}/api/v1/intakes", token, body)
-        codes.append(body["label"])
-        print(f"  demo device {body['label']}: {stack.url('inventory')}/d/{body['label']}")
+        codes.append(code)
+        print(f"  demo device {code}: {stack.url('inventory')}/d/{code}")
     return codes
 
 

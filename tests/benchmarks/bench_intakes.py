@@ -90,7 +90,12 @@ def intake_request_factory(
     encoder = msgspec.json.Encoder()
 
     def make() -> bytes:
-        body = {"label": generate_code(), "device_type": "laptop", "collection_point_id": point}
+        body = {
+            "label": generate_code(),
+            "device_type": "laptop",
+            "collection_point_id": point,
+            "acknowledgements": {"data_erasure": True, "recycling": True, "stickers_removed": True},
+        }
         headers = {**base, "Idempotency-Key": uuid.uuid4().hex} if keyed else base
         return post_request(host, port, "/api/v1/intakes", headers, encoder.encode(body))
 

@@ -113,6 +113,7 @@ async def passport(
             "label": format_code(code),
             "device_type": "laptop",
             "collection_point_id": str(collection_point.id),
+            "acknowledgements": {"data_erasure": True, "recycling": True, "stickers_removed": True},
         },
         headers={"Authorization": f"Bearer {collector}"},
     )

@@ -145,3 +145,78 @@ async def test_a_collector_of_two_points_chooses_one_and_the_counter_remembers_i
     await expect(page.get_by_text(f"Point de collecte : {town_hall.name}")).to_be_visible()
     await page.get_by_role("link", name="Changer de point").click()
     await expect(page.get_by_role("link", name=collection_point.name)).to_be_visible()
+
+
+async def test_a_morning_at_the_counter_without_javascript_by_keyboard_alone(
+    open_page: OpenPage, stack: Stack, collection_point: CollectionPoint
+) -> None:
+    page = await open_counter(open_page, stack, collection_point, java_script_enabled=False)
+    first, second, third = (generate_code() for _ in range(3))
+
+    # A neighbour's laptop: the scanner types the URL and Enter, after the acknowledgement.
+    await page.get_by_label(ACKNOWLEDGED).focus()
+    await page.keyboard.press("Space")
+    await page.get_by_label("Étiquette", exact=True).focus()
+    await page.keyboard.type(f"HTTPS://{stack.public_host.upper()}/D/{first}")
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_role("status")).to_have_text(
+        f"Ordinateur portable {format_code(first)} enregistré"
+    )
+
+    # A tablet: the type is chosen with the keyboard, then the scan.
+    await page.get_by_label("Tablette").check()
+    await page.get_by_label(ACKNOWLEDGED).check()
+    await page.get_by_label("Étiquette", exact=True).fill(format_code(second))
+    await page.get_by_role("button", name="Enregistrer le don").press("Enter")
+    await expect(page.get_by_role("status")).to_have_text(
+        f"Tablette {format_code(second)} enregistrée"
+    )
+
+    # A company's laptop, with its details and a receipt.
+    await page.get_by_text("Détails de l'appareil et du donateur (facultatif)").click()
+    await page.get_by_label("Marque").fill("Lenovo")
+    await page.get_by_label("Modèle").fill("ThinkPad T480")
+    await page.get_by_label("État visible").select_option("worn")
+    await page.get_by_label("Chargeur").check()
+    await page.get_by_label("Poids en kg").fill("1,6")
+    await page.get_by_label("Le don vient").select_option("company")
+    await page.get_by_label("Nom ou organisation, pour un reçu").fill("Brasserie du Nord")
+    await page.get_by_label("E-mail").fill("dons@brasserie.example")
+    await page.get_by_label(ACKNOWLEDGED).check()
+    await page.get_by_label("Étiquette", exact=True).fill(format_code(third))
+    await page.get_by_label("Étiquette", exact=True).press("Enter")
+    await expect(page.get_by_role("status")).to_contain_text(format_code(third))
+    await expect(
+        page.get_by_role("link", name="Reçu de don pour Brasserie du Nord (PDF)")
+    ).to_be_visible()
+
+    await page.get_by_role("link", name="Ce que le point a collecté").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Ce que le point a collecté")
+    table = page.get_by_role("table")
+    for code in (first, second, third):
+        await expect(table).to_contain_text(format_code(code))
+    await expect(table).to_contain_text("Lenovo ThinkPad T480")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+async def test_the_counter_with_its_details_open_has_no_wcag_violation(
+    open_page: OpenPage, stack: Stack, collection_point: CollectionPoint, lang: str
+) -> None:
+    page = await open_page(**signed_in_as_collector(stack, collection_point))
+    await page.goto(
+        f"{stack.url('collection_point')}/guichet?point={collection_point.id}&lang={lang}"
+    )
+    await page.locator("details.counter-details summary").click()
+    await expect(page.locator("#brand")).to_be_visible()
+    await assert_page_has_no_wcag_violation(page)
+
+    await page.locator("#label").fill(generate_code())  # scanned first, as at the counter
+    await page.locator("#weight").fill("250")
+    await page.locator("#contact_email").fill("dons@example.org")
+    await page.locator("#donor_reference").fill("ACME")
+    await page.locator("#acknowledged").check()
+    await page.locator("button.counter-submit").click()
+    await expect(page.locator("#weight")).to_have_attribute("aria-invalid", "true")
+    await expect(page.locator("#donor_reference")).to_have_attribute("aria-invalid", "true")
+    await expect(page.locator("#weight")).to_be_focused()
+    await assert_page_has_no_wcag_violation(page)

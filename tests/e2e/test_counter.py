@@ -45,8 +45,14 @@ class Counter:
         label: str,
         photo: tuple[str, bytes, str] = NO_PHOTO,
         acknowledged: bool = True,
+        **details: str | list[str],
     ) -> httpx.Response:
-        fields = {**hidden, "label": label, "device_type": "laptop"}
+        fields: dict[str, str | list[str]] = {
+            **hidden,
+            "label": label,
+            "device_type": "laptop",
+            **details,
+        }
         if acknowledged:
             fields["acknowledged"] = "yes"
         return await self.client.post(self.url, data=fields, files={"photo": photo})
@@ -221,4 +227,96 @@ async def test_a_point_offers_only_the_types_it_accepts_and_refuses_the_others(
 
     assert refused.status_code == 422
     assert "n'accepte pas ce type d'appareil (Ordinateur portable)" in html.unescape(refused.text)
+    assert await intakes_labelled(collection_pool, code[:8]) == []
+
+
+async def test_details_typed_at_the_counter_are_kept_and_a_company_gets_its_receipt(
+    counter: Counter, collection_pool: asyncpg.Pool
+) -> None:
+    code = generate_code()
+    company = f"Brasserie Nord {code[:4]}"
+
+    sent = await counter.send(
+        await counter.open(),
+        code,
+        brand="Dell",
+        model="Latitude 5490",
+        serial_number="CN0ABC",
+        condition="good",
+        accessories=["charger", "case"],
+        weight="1,9",
+        donor_kind="company",
+        contact_name="Camille Martin",
+        contact_email="camille@brasserie.example",
+        donor_reference=company,
+    )
+
+    assert sent.status_code == 303, sent.text
+    confirmed = html.unescape(
+        (await counter.client.get(sent.url.join(sent.headers["location"]))).text
+    )
+    link = re.search(r'<a href="([^"]+)">Reçu de don pour ([^<]+) \(PDF\)</a>', confirmed)
+    assert link is not None
+    assert link.group(2) == company
+    receipt = await counter.client.get(sent.url.join(link.group(1)))
+    assert receipt.status_code == 200
+    assert receipt.headers["content-type"] == "application/pdf"
+    row = await collection_pool.fetchrow(
+        "SELECT i.brand, i.model, i.serial_number, i.condition, i.accessories, i.weight_kg, "
+        "i.donor_kind, i.donor_reference, i.acknowledged_by, c.email FROM intakes i "
+        "JOIN donor_contacts c ON c.intake_id = i.id WHERE i.label = $1",
+        code,
+    )
+    assert dict(row) == {
+        "brand": "Dell",
+        "model": "Latitude 5490",
+        "serial_number": "CN0ABC",
+        "condition": "good",
+        "accessories": ["charger", "case"],
+        "weight_kg": 1.9,
+        "donor_kind": "company",
+        "donor_reference": company,
+        "acknowledged_by": "donor",
+        "email": "camille@brasserie.example",
+    }
+
+
+async def test_a_wrong_weight_is_refused_next_to_the_field_with_the_details_open(
+    counter: Counter, collection_pool: asyncpg.Pool
+) -> None:
+    code = generate_code()
+
+    refused = await counter.send(await counter.open(), code, weight="lourd", brand="Acer")
+
+    assert refused.status_code == 422
+    page = html.unescape(refused.text)
+    assert '<details class="counter-details" open>' in page
+    field = page.split('id="weight"', 1)[1].split(">", 1)[0]
+    assert 'aria-invalid="true"' in field
+    assert "weight-error" in field
+    assert "Le poids s'écrit en kilos" in page
+    assert 'value="Acer"' in page  # what was typed is given back
+    assert await intakes_labelled(collection_pool, code[:8]) == []
+
+
+async def test_a_voided_label_is_refused_at_the_counter_saying_when(
+    stack: Stack, counter: Counter, collection_pool: asyncpg.Pool
+) -> None:
+    base = stack.url("collection_point")
+    token = token_for(stack, "collector", f"collection_point:{counter.point.id}")
+    collector = {"Authorization": f"Bearer {token}"}
+    batch = await counter.client.post(
+        f"{base}/api/v1/label-batches",
+        json={"collection_point_id": str(counter.point.id), "count": 1},
+        headers=collector,
+    )
+    code = batch.json()["labels"][0]["code"]
+    await counter.client.post(
+        f"{base}/api/v1/labels/{code}/void", json={"reason": "lost"}, headers=collector
+    )
+
+    refused = await counter.send(await counter.open(), code)
+
+    assert refused.status_code == 422
+    assert f"L'étiquette {format_code(code)} a été annulée le" in html.unescape(refused.text)
     assert await intakes_labelled(collection_pool, code[:8]) == []

@@ -35,6 +35,7 @@ async def test_a_donation_scanned_at_the_counter_shows_up_in_inventory_and_its_p
             "label": f"https://boucle.example/d/{format_code(code).lower()}",
             "device_type": "laptop",
             "collection_point_id": str(collection_point.id),
+            "acknowledgements": {"data_erasure": True, "recycling": True, "stickers_removed": True},
         },
         headers={"Authorization": f"Bearer {collector}"},
     )

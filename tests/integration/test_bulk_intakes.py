@@ -58,7 +58,9 @@ async def test_one_bad_row_imports_nothing_and_every_problem_is_listed_by_line(
     await http.post(
         f"{stack.url('collection_point')}/api/v1/intakes",
         json={"label": attached, "device_type": "tablet",
-              "collection_point_id": str(collection_point.id)},
+              "collection_point_id": str(collection_point.id),
+              "acknowledgements": {"data_erasure": True, "recycling": True,
+                                   "stickers_removed": True}},
         headers=coordinator,
     )  # fmt: skip
     text = f"label,device_type\n{good},laptop\n{attached},laptop\nK7Q2-M9XB-4,laptop\n"
@@ -86,3 +88,74 @@ async def test_a_collector_cannot_import_at_another_point(
         headers={"Authorization": f"Bearer {elsewhere}", "Content-Type": "text/csv"},
     )
     assert answer.status_code == 404
+
+
+async def test_a_bulk_donation_keeps_its_details_stands_on_its_agreement_and_gets_a_receipt(
+    stack: Stack,
+    http: httpx.AsyncClient,
+    collection_point: CollectionPoint,
+    collection_pool: asyncpg.Pool,
+) -> None:
+    codes = [generate_code() for _ in range(2)]
+    company = f"Transports Lys {uuid.uuid4().hex[:6]}"
+    text = "label,device_type,brand,model,serial_number\n" + "".join(
+        f"{code},laptop,HP,ProBook 450,SN{index}\n" for index, code in enumerate(codes)
+    )
+
+    answer = await http.post(
+        _url(stack, collection_point),
+        params={"donor": company},
+        content=text.encode(),
+        headers=_headers(stack, collection_point),
+    )
+
+    assert answer.status_code == 201, answer.text
+    rows = await collection_pool.fetch(
+        "SELECT brand, model, serial_number, donor_kind, donor_reference, acknowledged_by "
+        "FROM intakes WHERE label = ANY($1::text[]) ORDER BY serial_number",
+        codes,
+    )
+    assert [dict(row) for row in rows] == [
+        {
+            "brand": "HP",
+            "model": "ProBook 450",
+            "serial_number": f"SN{index}",
+            "donor_kind": "company",
+            "donor_reference": company,
+            "acknowledged_by": "donation_agreement",
+        }
+        for index in range(2)
+    ]
+    today = await collection_pool.fetchval("SELECT (now() AT TIME ZONE 'Europe/Paris')::date")
+    receipt = await http.get(
+        f"{stack.url('collection_point')}/api/v1/collection-points/{collection_point.id}"
+        "/donation-receipts.pdf",
+        params={"donor": company, "date": today.isoformat()},
+        headers=_headers(stack, collection_point),
+    )
+    assert receipt.status_code == 200, receipt.text
+
+
+async def test_a_voided_label_in_a_file_is_refused_on_its_line(
+    stack: Stack, http: httpx.AsyncClient, collection_point: CollectionPoint
+) -> None:
+    base = stack.url("collection_point")
+    headers = _headers(stack, collection_point)
+    batch = await http.post(
+        f"{base}/api/v1/label-batches",
+        json={"collection_point_id": str(collection_point.id), "count": 1},
+        headers={"Authorization": headers["Authorization"]},
+    )
+    voided = batch.json()["labels"][0]["code"]
+    await http.post(
+        f"{base}/api/v1/labels/{voided}/void",
+        json={"reason": "lost"},
+        headers={"Authorization": headers["Authorization"]},
+    )
+    text = f"label,device_type\n{generate_code()},laptop\n{voided},laptop\n"
+
+    answer = await http.post(_url(stack, collection_point), content=text.encode(), headers=headers)
+
+    assert answer.status_code == 422
+    assert {"line": 3, "column": "label"}.items() <= answer.json()["errors"][0].items()
+    assert "voided" in answer.json()["errors"][0]["message"]

@@ -149,6 +149,11 @@ class Counter:
                     "label": label,
                     "device_type": "laptop",
                     "collection_point_id": str(self.point.id),
+                    "acknowledgements": {
+                        "data_erasure": True,
+                        "recycling": True,
+                        "stickers_removed": True,
+                    },
                 },
                 headers={"Authorization": f"Bearer {self.token}"},
             )

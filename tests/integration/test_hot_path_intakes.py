@@ -25,9 +25,16 @@ from tests.stacks import token_for
 DEVICE_RECEIVED = "collection.device.received"
 
 
-def _intake(point: CollectionPoint | uuid.UUID, label: str, kind: str = "laptop") -> dict[str, str]:
+def _intake(
+    point: CollectionPoint | uuid.UUID, label: str, kind: str = "laptop"
+) -> dict[str, object]:
     point_id = point if isinstance(point, uuid.UUID) else point.id
-    return {"label": label, "device_type": kind, "collection_point_id": str(point_id)}
+    return {
+        "label": label,
+        "device_type": kind,
+        "collection_point_id": str(point_id),
+        "acknowledgements": {"data_erasure": True, "recycling": True, "stickers_removed": True},
+    }
 
 
 def _url(stack: Stack) -> str:

@@ -15,8 +15,13 @@ from tests.conftest import wait_for
 from tests.stacks import token_for
 
 
-def _intake(point: CollectionPoint, label: str, device_type: str = "laptop") -> dict[str, str]:
-    return {"label": label, "device_type": device_type, "collection_point_id": str(point.id)}
+def _intake(point: CollectionPoint, label: str, device_type: str = "laptop") -> dict[str, object]:
+    return {
+        "label": label,
+        "device_type": device_type,
+        "collection_point_id": str(point.id),
+        "acknowledgements": {"data_erasure": True, "recycling": True, "stickers_removed": True},
+    }
 
 
 async def test_the_same_intake_sent_twenty_times_at_once_is_one_intake_one_event_one_device(

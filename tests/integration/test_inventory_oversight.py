@@ -23,7 +23,9 @@ async def test_a_coordinator_finds_devices_by_state_and_place_and_sees_the_funne
         answer = await http.post(
             f"{stack.url('collection_point')}/api/v1/intakes",
             json={"label": code, "device_type": "tablet",
-                  "collection_point_id": str(collection_point.id)},
+                  "collection_point_id": str(collection_point.id),
+                  "acknowledgements": {"data_erasure": True, "recycling": True,
+                                       "stickers_removed": True}},
             headers=coordinator,
         )  # fmt: skip
         assert answer.status_code == 201

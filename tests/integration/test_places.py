@@ -123,11 +123,12 @@ async def test_an_intake_of_a_type_the_place_does_not_take_is_refused_and_says_w
     headers = {"Authorization": f"Bearer {token_for(stack, 'coordinator')}"}
     url = f"{stack.url('collection_point')}/api/v1/intakes"
 
-    def intake(device_type: str) -> dict[str, str]:
+    def intake(device_type: str) -> dict[str, object]:
         return {
             "label": generate_code(),
             "device_type": device_type,
             "collection_point_id": screens_only["id"],
+            "acknowledgements": {"data_erasure": True, "recycling": True, "stickers_removed": True},
         }
 
     laptop = await http.post(url, json=intake("laptop"), headers=headers)

@@ -9,10 +9,12 @@
   const label = form.querySelector("#label");
   const acknowledged = form.querySelector("#acknowledged");
 
-  // Ticking the acknowledgement or choosing a type must not steal the scanner's keystrokes.
+  // Ticking the acknowledgement or choosing a type must not steal the scanner's keystrokes;
+  // the optional details are typed at leisure, so leaving one of them keeps the focus there.
   form.addEventListener("change", function (event) {
     const target = event.target;
-    if (target && target.type !== "file" && label.value === "") label.focus();
+    const choice = target && (target.type === "radio" || target.type === "checkbox");
+    if (choice && !target.closest("details") && label.value === "") label.focus();
   });
 
   if (!("BarcodeDetector" in window) || !navigator.mediaDevices) return;
