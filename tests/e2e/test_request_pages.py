@@ -134,6 +134,12 @@ async def test_a_social_worker_takes_a_household_from_request_to_hand_over_with_
         assert "Le foyer est enregistré" in said(shown)
         assert "Enfants scolarisés (2)" in said(shown)
         assert f'<option value="{territory.place}">' in said(shown)
+        seen_by = await purchase_pool.fetch(
+            "SELECT actor, action FROM audit_log WHERE subject = $1 ORDER BY id",
+            f"household:{household}",
+        )
+        assert [row["action"] for row in seen_by] == ["household.registered", "household.read"]
+        assert {row["actor"] for row in seen_by} == {seen_by[0]["actor"]} != {""}
 
         request = await filed(desk, household, territory.place, min_memory_gb="4")
         page = await desk.page(f"/demandes/{request}")

@@ -36,6 +36,7 @@ from services.group_purchase.requests.request_forms import (
     typed_back,
 )
 from services.group_purchase.requests.request_refusals import GENERAL
+from shared import audit
 from shared.auth import Principal
 from shared.db import transaction
 from shared.errors import DomainError
@@ -122,6 +123,8 @@ async def _household_page(
     **context: Any,
 ) -> Template:
     household = await handlers.reachable_household(runtime.pool, principal, household_id)
+    # the page shows the household's contact and situation: who saw them is kept
+    await audit.record(runtime.pool, principal.sub, "household.read", f"household:{household_id}")
     language = language_of(request)
     now = utc_now()
     requests = [
