@@ -14,6 +14,8 @@ from services.collection_point import (
     pages,
     places_api,
     point_view,
+    shipment_pages,
+    shipments_api,
 )
 from shared.config import Settings, load_settings
 from shared.web.app import ServiceDefinition, create_app
@@ -28,6 +30,8 @@ DEFINITION = ServiceDefinition(
         *pages.ROUTES,
         *counter.ROUTES,
         *point_view.ROUTES,
+        *shipments_api.ROUTES,
+        *shipment_pages.ROUTES,
     ],
     migrations=Path(__file__).parent / "migrations",
     templates=Path(__file__).parent / "templates",

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 
 import asyncpg
 
-from services.inventory import handlers, places, purchases, reservations
+from services.inventory import handlers, places, purchases, reservations, shipments
 from services.inventory.facts import DEVICE_FACTS
 from shared.contracts.collection import DeviceReceived, PlacePublished
 from shared.contracts.purchase import PurchasedDeviceReceived, ReservationRequested
@@ -20,6 +20,7 @@ HANDLERS: dict[type[Event], Callable[[asyncpg.Connection, Event], Awaitable[None
     PurchasedDeviceReceived: purchases.register_purchased_device,
     PlacePublished: places.remember_place,
     WorkshopRegistered: places.remember_place,
+    shipments.ShipmentDispatched: shipments.apply_shipment,
     **dict.fromkeys(DEVICE_FACTS, handlers.apply_device_fact),
 }
 

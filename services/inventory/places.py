@@ -27,4 +27,3 @@ async def remember_place(connection: asyncpg.Connection, event: Event) -> None:
         kind,
         event.occurred_at,
     )
-

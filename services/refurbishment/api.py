@@ -1,4 +1,5 @@
-"""JSON API of the bench: workshops, check-in, erasure, grade, release, recycle."""
+"""JSON API of the bench: workshops, check-in, erasure, diagnosis, repair, grade, release,
+recycle."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from services.refurbishment.bench import (
     Recycling,
     WorkOrder,
 )
+from services.refurbishment.diagnosis import Diagnosis, Repair
 from shared import audit
 from shared.auth import Principal
 from shared.contracts.refurbishment import WorkshopRegistered
@@ -77,6 +79,10 @@ async def register_workshop(connection: asyncpg.Connection, workshop: Workshop) 
 
 class ErasureRecorded(msgspec.Struct, frozen=True, kw_only=True):
     erasure_id: uuid.UUID
+
+
+class RepairRecorded(msgspec.Struct, frozen=True, kw_only=True):
+    repair_id: uuid.UUID
 
 
 class CertificateIssued(msgspec.Struct, frozen=True, kw_only=True):
@@ -174,6 +180,34 @@ class BenchController(Controller):
         """State that the device holds no storage at all (nothing to erase)."""
         await handlers.state_without_storage(runtime.pool, principal, order_id)
         runtime.relay.wake()
+
+    @post("/work-orders/{order_id:uuid}/diagnosis", opt=allow(*BENCH), status_code=204)
+    async def diagnose_device(
+        self,
+        order_id: FromPath[uuid.UUID],
+        data: JSONBody[Diagnosis],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+    ) -> None:
+        """Record the diagnosis before grading: specs, a pass or a fail per functional test
+        (``power``, ``screen``, ``keyboard``, ``touchpad``, ``ports``, ``wifi``, ``battery``,
+        ``camera_audio``), cosmetic notes. Diagnosing again replaces it."""
+        await handlers.diagnose(runtime.pool, principal, order_id, data)
+        runtime.relay.wake()
+
+    @post("/work-orders/{order_id:uuid}/repairs", opt=allow(*BENCH), status_code=201)
+    async def repair_device(
+        self,
+        order_id: FromPath[uuid.UUID],
+        data: JSONBody[Repair],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+    ) -> RepairRecorded:
+        """Record a repair: its actions, the parts used (from the parts bin or bought, cost
+        in euro cents if known) and the minutes spent."""
+        repair_id = await handlers.record_repair(runtime.pool, principal, order_id, data)
+        runtime.relay.wake()
+        return RepairRecorded(repair_id=repair_id)
 
     @post("/work-orders/{order_id:uuid}/grade", opt=allow(*BENCH), status_code=204)
     async def grade_device(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from litestar import Litestar
 
-from services.refurbishment import api, bench_pages, consumers, pages
+from services.refurbishment import api, bench_pages, consumers, pages, shipment_pages
 from shared.config import Settings, load_settings
 from shared.web.app import ServiceDefinition, create_app
 from shared.web.audit_pages import audit_page
@@ -18,6 +18,7 @@ DEFINITION = ServiceDefinition(
         *api.ROUTES,
         *pages.ROUTES,
         *bench_pages.ROUTES,
+        *shipment_pages.ROUTES,
         audit_page("/atelier/journal", "/api/v1/erasures/audit"),
     ],
     migrations=Path(__file__).parent / "migrations",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import services.refurbishment.diagnosis_messages  # noqa: F401  (diagnosis and repairs)
 from shared.web.i18n import register
 
 register(
@@ -59,7 +60,6 @@ register(
             "montre bientôt comme prêt.",
             "bench.done.recycled": "L'appareil part au recyclage.",
             "bench.done.already_here": "Cet appareil est déjà à l'atelier : voici sa fiche.",
-            "bench.error.summary": "Rien n'a été enregistré :",
             "bench.erasure.title": "Effacer les données",
             "bench.erasure.intro": "Un support de stockage par enregistrement (disque dur, SSD, "
             "mémoire d'un téléphone). Un appareil à plusieurs supports : enregistrez-les l'un "
@@ -159,11 +159,11 @@ register(
             "bench.lshw.title": "Remplir les caractéristiques depuis lshw",
             "bench.lshw.hint": "Sur l'appareil, lancez « sudo lshw -json > specs.json », puis "
             "envoyez ce fichier : les caractéristiques sont reprises dans le formulaire "
-            "d'évaluation ci-dessous.",
+            "de diagnostic ci-dessous.",
             "bench.lshw.file": "Fichier specs.json",
             "bench.lshw.submit": "Lire le fichier",
             "bench.lshw.read": "Caractéristiques lues dans le fichier : vérifiez-les, complétez "
-            "l'évaluation, puis enregistrez-la.",
+            "le diagnostic, puis enregistrez-le.",
             "bench.release.title": "Sortir l'appareil pour une seconde vie",
             "bench.release.needs": "Il faut un certificat d'effacement validé, une évaluation et "
             "des tests réussis. L'appareil devient alors disponible dans l'inventaire.",
@@ -292,7 +292,6 @@ register(
             "bench.done.recycled": "The device goes to recycling.",
             "bench.done.already_here": "This device is already at the workshop: here is its work "
             "order.",
-            "bench.error.summary": "Nothing was saved:",
             "bench.erasure.title": "Erase the data",
             "bench.erasure.intro": "One storage medium per record (hard disk, SSD, a phone's "
             "memory). A device with several media: record them one after the other.",
@@ -384,11 +383,11 @@ register(
             "bench.grade.submit": "Save the grading",
             "bench.lshw.title": "Fill the specifications from lshw",
             "bench.lshw.hint": "On the device, run “sudo lshw -json > specs.json”, then send that "
-            "file: the specifications are copied into the grading form below.",
+            "file: the specifications are copied into the diagnosis form below.",
             "bench.lshw.file": "File specs.json",
             "bench.lshw.submit": "Read the file",
             "bench.lshw.read": "Specifications read from the file: check them, complete the "
-            "grading, then save it.",
+            "diagnosis, then save it.",
             "bench.release.title": "Release the device for a second life",
             "bench.release.needs": "It needs a validated erasure certificate, a grade and passed "
             "tests. The device then becomes available in inventory.",

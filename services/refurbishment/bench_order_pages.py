@@ -1,7 +1,7 @@
 """One device's work order at the bench: what is done and missing, and a form for each
-next step (erase, validate, grade, release, recycle). A change redirects back with a
-confirmation; a refusal shows the page again with the message next to the field and what
-was typed."""
+next step (erase, validate, diagnose, repair, grade, release, recycle). A change redirects
+back with a confirmation; a refusal shows the page again with the message next to the field
+and what was typed."""
 
 from __future__ import annotations
 
@@ -33,7 +33,17 @@ BENCH = allow("refurbisher", "erasure_officer", "coordinator", "admin")
 OFFICERS = allow("erasure_officer")
 NO_STORE = {"Cache-Control": "no-store"}
 DONE = frozenset(
-    {"erasure", "no_storage", "validated", "graded", "released", "recycled", "already_here"}
+    {
+        "erasure",
+        "no_storage",
+        "validated",
+        "diagnosed",
+        "repaired",
+        "graded",
+        "released",
+        "recycled",
+        "already_here",
+    }
 )
 MAX_UPLOAD = 2 * 1024 * 1024
 
@@ -74,6 +84,8 @@ async def _order_page(
         await store.erasures_of(runtime.pool, order_id),
         await store.grading_of(runtime.pool, order_id),
         principal,
+        await store.diagnosis_of(runtime.pool, order_id),
+        await store.repairs_of(runtime.pool, order_id),
     )
     done = request.query_params.get("fait", "")
     return page(
@@ -85,6 +97,8 @@ async def _order_page(
         view=view,
         done=done if done in DONE else "",
         verifier=verify_url(request, runtime),
+        diagnosis_saved=bench_forms.diagnosis_form(view.diagnosis) if view.diagnosis else {},
+        **bench_forms.choices(translator(language_of(request))),
         **{"active": "", "typed": {}, "errors": {}, **context},
     )
 
@@ -207,7 +221,8 @@ async def read_lshw(
     runtime: NamedDependency[Runtime],
     principal: NamedDependency[Principal],
 ) -> Template:
-    """Fill the grade form's specs from ``lshw -json``; nothing is saved until graded."""
+    """Fill the diagnosis form's specs from ``lshw -json``; nothing is saved until the
+    diagnosis is."""
     _, files = await form_fields(request)
     raw = await _uploaded(files.get("lshw"))
     t = translator(language_of(request))
@@ -228,7 +243,7 @@ async def read_lshw(
             runtime,
             principal,
             order_id,
-            active="grade",
+            active="diagnosis",
             typed=bench_forms.specs_form(specs),
             lshw_read=True,
         )
@@ -238,9 +253,45 @@ async def read_lshw(
         principal,
         order_id,
         status_code=422,
-        active="grade",
+        active="diagnosis",
         errors={"lshw": refusal},
     )
+
+
+@post("/atelier/commandes/{order_id:uuid}/diagnostic", opt=BENCH, include_in_schema=False)
+async def diagnose_device(
+    request: AnyRequest,
+    order_id: FromPath[uuid.UUID],
+    runtime: NamedDependency[Runtime],
+    principal: NamedDependency[Principal],
+) -> Template | Redirect:
+    """Specs, functional tests and cosmetic notes, before grading."""
+    texts, _ = await form_fields(request)
+
+    async def step() -> None:
+        diagnosis = bench_forms.diagnosis_from(texts)
+        await handlers.diagnose(runtime.pool, principal, order_id, diagnosis)
+
+    return await _attempt(
+        request, runtime, principal, order_id, "diagnosis", texts, step, "diagnosed"
+    )
+
+
+@post("/atelier/commandes/{order_id:uuid}/reparations", opt=BENCH, include_in_schema=False)
+async def repair_device(
+    request: AnyRequest,
+    order_id: FromPath[uuid.UUID],
+    runtime: NamedDependency[Runtime],
+    principal: NamedDependency[Principal],
+) -> Template | Redirect:
+    """A repair: what was done, the part used if any, the minutes spent."""
+    texts, _ = await form_fields(request)
+
+    async def step() -> None:
+        repair = bench_forms.repair_from(texts)
+        await handlers.record_repair(runtime.pool, principal, order_id, repair)
+
+    return await _attempt(request, runtime, principal, order_id, "repair", texts, step, "repaired")
 
 
 @post("/atelier/commandes/{order_id:uuid}/evaluation", opt=BENCH, include_in_schema=False)
@@ -307,6 +358,8 @@ ROUTES = [
     state_no_storage,
     validate_erasure,
     read_lshw,
+    diagnose_device,
+    repair_device,
     grade_device,
     release_device,
     recycle_device,

@@ -7,7 +7,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
+
 from services.refurbishment.bench import WorkOrder
+from services.refurbishment.diagnosis import Diagnosis, grade_prefill
 from services.refurbishment.erasure import PHONE_LIKE
 from shared.auth import Principal
 from shared.labels import format_code
@@ -53,10 +56,30 @@ class OrderView:
     certificates: list[Mapping[str, Any]] = field(default_factory=list)
     pending: list[dict[str, Any]] = field(default_factory=list)
     grading: Mapping[str, Any] | None = None
+    diagnosis: Diagnosis | None = None
+    diagnosed_at: Any = None
+    repairs: list[Mapping[str, Any]] = field(default_factory=list)
 
     @property
     def erasure_done(self) -> bool:
         return bool(self.certificates)
+
+    @property
+    def minutes_spent(self) -> int:
+        return sum(int(repair["minutes"]) for repair in self.repairs)
+
+    @property
+    def grade_defaults(self) -> dict[str, str]:
+        """What the grade form starts from: the grade given, else the diagnosis."""
+        if self.grading is not None:
+            specs = self.grading["specs"] or {}
+            given = {name: str(value) for name, value in specs.items() if value}
+            given["grade"] = self.grading["grade"]
+            given["functional_pass"] = "yes" if self.grading["functional_pass"] else "no"
+            if self.grading["battery_health"] is not None:
+                given["battery_health"] = str(self.grading["battery_health"])
+            return given
+        return grade_prefill(self.diagnosis) if self.diagnosis is not None else {}
 
 
 def order_view(
@@ -65,6 +88,8 @@ def order_view(
     erasures: Sequence[Mapping[str, Any]],
     grading: Mapping[str, Any] | None,
     principal: Principal,
+    diagnosis: Mapping[str, Any] | None = None,
+    repairs: Sequence[Mapping[str, Any]] = (),
 ) -> OrderView:
     outcome = (stay or {}).get("outcome") or ""
     kind, _, barrier = outcome.partition(":")
@@ -86,4 +111,7 @@ def order_view(
         certificates=issued,
         pending=pending,
         grading=grading,
+        diagnosis=msgspec.convert(diagnosis["body"], Diagnosis) if diagnosis else None,
+        diagnosed_at=diagnosis["diagnosed_at"] if diagnosis else None,
+        repairs=list(repairs),
     )

@@ -10,6 +10,7 @@ import hashlib
 from fpdf import FPDF
 
 from services.refurbishment.erasure import Certificate, MediumErasure
+from shared.errors import DomainError
 from shared.labels import format_code
 from shared.pdf import printable
 
@@ -17,8 +18,28 @@ TITLE = "Certificat d'effacement des données / Certificate of data sanitization
 LEVELS = {"clear": "Clear", "purge": "Purge", "destroy": "Destroy"}
 
 
+MAX_CHECKED_PDF = 5 * 1024 * 1024  # a certificate is a few kilobytes; 5 MB is generous
+
+
+class DocumentTooLarge(DomainError):
+    status_code = 413
+
+
+class NotAPdf(DomainError):
+    pass
+
+
 def fingerprint(document: bytes) -> str:
     return hashlib.sha256(document).hexdigest()
+
+
+def fingerprint_of_copy(document: bytes) -> str:
+    """The fingerprint of a copy someone wants checked, once it looks like a certificate."""
+    if len(document) > MAX_CHECKED_PDF:
+        raise DocumentTooLarge("This file is over 5 MB: a Boucle certificate is far smaller.")
+    if not document.startswith(b"%PDF-"):
+        raise NotAPdf("This file is not a PDF: send the certificate as it was downloaded.")
+    return fingerprint(document)
 
 
 def render_certificate(certificate: Certificate, workshop: str, verify_url: str) -> bytes:

@@ -1,11 +1,12 @@
-"""What the workshops listen to: devices registered at collection points (label → device)."""
+"""What the workshops listen to: devices registered at collection points (label → device)
+and shipments dispatched to them."""
 
 from __future__ import annotations
 
 import asyncpg
 
-from services.refurbishment import store
-from shared.contracts.collection import DeviceReceived
+from services.refurbishment import shipments, store
+from shared.contracts.collection import DeviceReceived, ShipmentDispatched
 from shared.contracts.streams import consumption_of
 from shared.events import Event
 
@@ -13,6 +14,8 @@ from shared.events import Event
 async def apply(connection: asyncpg.Connection, event: Event) -> None:
     if isinstance(event, DeviceReceived):
         await store.remember_device(connection, event.aggregate_id, event.label, event.device_type)
+    elif isinstance(event, ShipmentDispatched):
+        await shipments.expect_shipment(connection, event)
 
 
 CONSUMERS = [(consumption_of("refurbishment", "COLLECTION"), apply)]

@@ -19,6 +19,7 @@ from services.refurbishment.bench import (
     check_release,
 )
 from services.refurbishment.certificate_pdf import fingerprint, render_certificate
+from services.refurbishment.diagnosis import Diagnosis, Repair, specs_of
 from services.refurbishment.erasure import (
     ErasureRefused,
     Officer,
@@ -30,10 +31,12 @@ from shared import audit
 from shared.auth import Principal
 from shared.contracts.refurbishment import (
     DeviceCheckedIn,
+    DeviceDiagnosed,
     DeviceErased,
     DeviceGraded,
     DeviceRecycled,
     DeviceReleased,
+    DeviceRepaired,
 )
 from shared.db import transaction
 from shared.errors import Conflict, NotFound
@@ -60,6 +63,23 @@ async def _announce(
         producer=PRODUCER,
         aggregate_id=order.device_id,
         aggregate_version=await store.next_event_version(connection, order.device_id),
+        correlation_id=contextvars.get_contextvars().get("correlation_id", ""),
+        **fields,
+    )
+    await add_events(connection, [event])
+
+
+async def _mention(
+    connection: asyncpg.Connection, order: WorkOrder, event_type: type[Event], **fields: Any
+) -> None:
+    """Announce a fact that changes no lifecycle state (a diagnosis, a repair). It carries
+    the number of the last lifecycle fact instead of taking the next one: inventory numbers
+    the lifecycle facts 1, 2, 3… and waits for any missing one, so a fact it does not apply
+    must leave no gap."""
+    event = event_type(
+        producer=PRODUCER,
+        aggregate_id=order.device_id,
+        aggregate_version=await store.last_event_version(connection, order.device_id),
         correlation_id=contextvars.get_contextvars().get("correlation_id", ""),
         **fields,
     )
@@ -221,3 +241,55 @@ async def recycle(
             connection, order.id, f"recycled:{recycling.barrier}", recycling.reason
         )
         await _announce(connection, order, DeviceRecycled, reason=recycling.reason)
+
+
+async def diagnose(
+    pool: asyncpg.Pool, principal: Principal, order_id: uuid.UUID, diagnosis: Diagnosis
+) -> None:
+    """Specs, functional tests and cosmetic notes, before grading (diagnosing again replaces
+    the previous diagnosis of this stay)."""
+    async with transaction(pool) as connection:
+        order = await _order_for(connection, principal, order_id)
+        check_open(order)
+        await store.save_diagnosis(
+            connection, order.id, msgspec.to_builtins(diagnosis), principal.sub
+        )
+        await _mention(
+            connection,
+            order,
+            DeviceDiagnosed,
+            specs=specs_of(diagnosis),
+            battery_health=diagnosis.battery_health,
+            keyboard_layout=diagnosis.keyboard_layout,
+            storage_types=[medium.kind for medium in diagnosis.storage],
+            functional_tests=dict(diagnosis.tests),
+        )
+
+
+async def record_repair(
+    pool: asyncpg.Pool, principal: Principal, order_id: uuid.UUID, repair: Repair
+) -> uuid.UUID:
+    """What was done to make the device work, the parts used and the minutes spent."""
+    async with transaction(pool) as connection:
+        order = await _order_for(connection, principal, order_id)
+        check_open(order)
+        repair_id = uuid7()
+        await store.insert_repair(
+            connection,
+            repair_id,
+            order.id,
+            msgspec.to_builtins(repair),
+            repair.minutes,
+            principal.sub,
+        )
+        kinds = list(dict.fromkeys(action.kind for action in repair.actions))
+        await _mention(
+            connection,
+            order,
+            DeviceRepaired,
+            action_kinds=kinds,
+            parts_from_bin=sum(part.source == "parts_bin" for part in repair.parts),
+            parts_bought=sum(part.source == "bought" for part in repair.parts),
+            minutes=repair.minutes,
+        )
+    return repair_id

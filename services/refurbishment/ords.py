@@ -108,7 +108,8 @@ def ords_csv(records: Sequence[RepairRecord], data_provider: str, recorded: date
 
 
 def record_of(row: Mapping[str, Any]) -> RepairRecord:
-    """A finished work order as a repair record: released is fixed, recycled is end of life."""
+    """A finished work order as a repair record: released is fixed, recycled is end of life;
+    the kinds of repairs made are added to the problem (ORDS has no column for parts or time)."""
     outcome = str(row["outcome"])
     recycled = outcome.startswith("recycled")
     barrier = RepairBarrier(int(outcome.split(":", 1)[1])) if recycled and ":" in outcome else None
@@ -117,6 +118,9 @@ def record_of(row: Mapping[str, Any]) -> RepairRecord:
         if row["grade"]
         else "Refurbished"
     )
+    repair_kinds = list(row.get("repair_kinds") or ())
+    if repair_kinds:  # the kinds only: what a volunteer typed is never published
+        problem = f"{problem}; repaired: {', '.join(repair_kinds)}"
     return RepairRecord(
         id=str(row["id"]),
         device_type=str(row["device_type"]),

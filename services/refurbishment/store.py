@@ -130,7 +130,10 @@ async def closed_work_orders(connection: Connection, limit: int = 10_000) -> lis
     """Finished stays, newest first, with what the open repair data needs."""
     return await connection.fetch(
         """SELECT o.id, d.device_type, o.workshop_id, o.outcome, o.outcome_note, o.closed_at,
-                  g.grade, coalesce(g.specs ->> 'brand', '') AS brand
+                  g.grade, coalesce(g.specs ->> 'brand', '') AS brand,
+                  ARRAY(SELECT DISTINCT action ->> 'kind'
+                        FROM repairs r, jsonb_array_elements(r.body -> 'actions') AS action
+                        WHERE r.work_order_id = o.id ORDER BY 1) AS repair_kinds
            FROM work_orders o
            JOIN known_devices d ON d.device_id = o.device_id
            LEFT JOIN gradings g ON g.work_order_id = o.id
@@ -292,5 +295,63 @@ async def grading_of(connection: Connection, order_id: uuid.UUID) -> asyncpg.Rec
     return await connection.fetchrow(
         """SELECT grade, functional_pass, battery_health, specs, graded_by, graded_at
            FROM gradings WHERE work_order_id = $1""",
+        order_id,
+    )
+
+
+# Diagnosis and repairs: facts of the stay that change no lifecycle state.
+
+
+async def last_event_version(connection: asyncpg.Connection, device_id: uuid.UUID) -> int:
+    """The number of the last lifecycle fact stated about the device (0 before any)."""
+    version: int = await connection.fetchval(
+        "SELECT last_event_version FROM known_devices WHERE device_id = $1", device_id
+    )
+    return version
+
+
+async def save_diagnosis(
+    connection: asyncpg.Connection, order_id: uuid.UUID, body: dict[str, Any], by: str
+) -> None:
+    await connection.execute(
+        """INSERT INTO diagnoses (work_order_id, body, diagnosed_by) VALUES ($1, $2, $3)
+           ON CONFLICT (work_order_id) DO UPDATE
+           SET body = $2, diagnosed_by = $3, diagnosed_at = now()""",
+        order_id,
+        body,
+        by,
+    )
+
+
+async def diagnosis_of(connection: Connection, order_id: uuid.UUID) -> asyncpg.Record | None:
+    return await connection.fetchrow(
+        "SELECT body, diagnosed_by, diagnosed_at FROM diagnoses WHERE work_order_id = $1",
+        order_id,
+    )
+
+
+async def insert_repair(
+    connection: asyncpg.Connection,
+    repair_id: uuid.UUID,
+    order_id: uuid.UUID,
+    body: dict[str, Any],
+    minutes: int,
+    by: str,
+) -> None:
+    await connection.execute(
+        "INSERT INTO repairs (id, work_order_id, body, minutes, repaired_by) "
+        "VALUES ($1, $2, $3, $4, $5)",
+        repair_id,
+        order_id,
+        body,
+        minutes,
+        by,
+    )
+
+
+async def repairs_of(connection: Connection, order_id: uuid.UUID) -> list[Any]:
+    return await connection.fetch(
+        """SELECT id, body, minutes, repaired_by, repaired_at FROM repairs
+           WHERE work_order_id = $1 ORDER BY repaired_at""",
         order_id,
     )

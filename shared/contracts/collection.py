@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Annotated, Literal
 
 import msgspec
@@ -45,3 +46,29 @@ class PlacePublished(Event, frozen=True, kw_only=True):
     latitude: float | None = None
     longitude: float | None = None
     active: bool = True
+
+
+class ShippedDevice(msgspec.Struct, frozen=True, kw_only=True):
+    """One device in a shipment: its id, its label and its type (nothing about its donor)."""
+
+    device_id: uuid.UUID
+    label: LabelCode
+    device_type: DeviceType = "other"
+
+
+@registry.register
+class ShipmentDispatched(Event, frozen=True, kw_only=True):
+    """A collection point sent a box or a pallet of devices to a workshop.
+
+    ``aggregate_id`` is the shipment id. Inventory moves each device from ``received`` to
+    ``in_transit``; the workshop expects them and reports what arrived."""
+
+    subject = "collection.shipment.dispatched"
+    description = "A collection point dispatched a shipment of devices to a workshop."
+
+    collection_point_id: uuid.UUID
+    collection_point_name: str = ""
+    workshop_id: uuid.UUID
+    workshop_name: str = ""
+    devices: list[ShippedDevice] = msgspec.field(default_factory=list)
+    dispatched_at: datetime

@@ -110,3 +110,57 @@ class WorkshopRegistered(Event, frozen=True, kw_only=True):
     commune: str = ""
     latitude: float | None = None
     longitude: float | None = None
+
+
+@registry.register
+class DeviceDiagnosed(Event, frozen=True, kw_only=True):
+    """The workshop diagnosed the device: its specs, battery, keyboard layout, storage media
+    and a pass or fail per functional test (a test absent was not made). No cosmetic note
+    and no person: only what the device is and what works.
+
+    A diagnosis changes no lifecycle state, so it takes no number of its own in the
+    device's sequence of workshop facts: its ``aggregate_version`` is the number of the
+    last lifecycle fact stated before it (a consumer that ignores it misses no number)."""
+
+    subject = "refurbishment.device.diagnosed"
+    description = "The workshop diagnosed the device (specs and functional tests)."
+
+    specs: SpecsSummary = msgspec.field(default_factory=SpecsSummary)
+    battery_health: int | None = None
+    keyboard_layout: str = ""
+    storage_types: list[str] = msgspec.field(default_factory=list)
+    functional_tests: dict[str, str] = msgspec.field(default_factory=dict)
+
+
+@registry.register
+class DeviceRepaired(Event, frozen=True, kw_only=True):
+    """The workshop repaired the device: the kinds of actions taken, how many parts came
+    from its parts bin or were bought, and the minutes spent (never the words typed).
+
+    Like a diagnosis, a repair takes no number of its own in the device's sequence of
+    workshop facts: its ``aggregate_version`` is that of the last lifecycle fact."""
+
+    subject = "refurbishment.device.repaired"
+    description = "The workshop repaired the device (kinds of actions, parts, minutes)."
+
+    action_kinds: list[str] = msgspec.field(default_factory=list)
+    parts_from_bin: int = 0
+    parts_bought: int = 0
+    minutes: int = 0
+
+
+@registry.register
+class ShipmentReceived(Event, frozen=True, kw_only=True):
+    """A workshop closed the receipt of a shipment from a collection point: the labels
+    (compact codes) it scanned that were in the shipment, those that were in it but did not
+    arrive, and those that arrived without being in it (checked in all the same).
+
+    ``aggregate_id`` is the shipment id, as the collection point numbered it."""
+
+    subject = "refurbishment.shipment.received"
+    description = "A workshop received a shipment: devices received, missing and unexpected."
+
+    workshop_id: uuid.UUID
+    received_labels: list[str] = msgspec.field(default_factory=list)
+    missing_labels: list[str] = msgspec.field(default_factory=list)
+    unexpected_labels: list[str] = msgspec.field(default_factory=list)

@@ -39,6 +39,8 @@ CONSUMERS: tuple[Consumption, ...] = (
     Consumption("inventory", "REFURBISHMENT", "refurbishment.>"),
     Consumption("inventory", "PURCHASE", "purchase.>"),
     Consumption("collection_point", "INVENTORY", "inventory.>"),
+    # workshops (to ship to) and shipment receipts; one durable per stream, one filter each
+    Consumption("collection_point", "REFURBISHMENT", "refurbishment.>"),
     Consumption("refurbishment", "COLLECTION", "collection.>"),
     Consumption("group_purchase", "INVENTORY", "inventory.>"),
     Consumption("group_purchase", "COLLECTION", "collection.place.>"),

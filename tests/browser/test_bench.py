@@ -166,3 +166,50 @@ async def test_a_work_order_fits_a_320_pixel_wide_screen(
             " > 320).map(e => e.tagName + '#' + e.id + '.' + e.className).slice(0, 8)"
         )
         assert await page.evaluate("document.documentElement.scrollWidth") <= 320, (path, wide)
+
+
+async def test_a_diagnosis_and_a_repair_are_recorded_without_javascript_and_without_violation(
+    open_page: OpenPage, stack: Stack, workshop: str, collection_point: CollectionPoint
+) -> None:
+    code = await donated_device(stack, collection_point)
+    async with at_bench(stack, "refurbisher", workshop) as volunteer:
+        order = await checked_in(volunteer, workshop, code)
+    url = f"{stack.url('refurbishment')}/atelier/commandes/{order}"
+    page = await open_page(**bench_person(stack, "refurbisher", workshop, "camille"))
+    await page.goto(url)
+
+    diagnosis = page.locator("#diagnosis-form")
+    await diagnosis.get_by_label("Marque", exact=True).fill("Lenovo")
+    await diagnosis.get_by_label("Mémoire vive (Go)").fill("huit")
+    await diagnosis.get_by_label("Type du support 1").select_option("ssd")
+    await diagnosis.get_by_label("Capacité du support 1 (Go)").fill("256")
+    await diagnosis.get_by_role("group", name="Batterie", exact=True).get_by_label("Échoué").check()
+    await page.get_by_role("button", name="Enregistrer le diagnostic").click()
+    memory = page.locator("#diagnosis-form").get_by_label("Mémoire vive (Go)")
+    await expect(memory).to_have_attribute("aria-invalid", "true")
+    await memory.fill("8")
+    await page.get_by_role("button", name="Enregistrer le diagnostic").click()
+    await expect(page.get_by_role("status")).to_contain_text("Le diagnostic est enregistré")
+    await expect(page.locator("#grade-brand")).to_have_value("Lenovo")
+    await expect(page.locator("#grade-functional_pass-no")).to_be_checked()
+
+    repair = page.locator("#repair-form")
+    await repair.get_by_label("Type d'intervention").select_option("cleaning")
+    await repair.get_by_label("Ce qui a été fait").fill("Ventilateur nettoyé")
+    await repair.get_by_label("Temps passé (minutes)").fill("15")
+    await page.get_by_role("button", name="Enregistrer la réparation").click()
+    await expect(page.get_by_role("status")).to_contain_text("La réparation est enregistrée")
+    await expect(page.get_by_text("Nettoyage : Ventilateur nettoyé (15 min)")).to_be_visible()
+
+    scanner = await open_page(**bench_person(stack, "refurbisher", workshop, "camille", True))
+    for lang in ("fr", "en"):
+        await scanner.goto(f"{url}?lang={lang}")
+        await assert_no_violation_here(scanner)
+    await scanner.goto(f"{url}?lang=fr")
+    too_short = scanner.locator("#repair-form")
+    await too_short.get_by_label("Type d'intervention").select_option("other")
+    await too_short.get_by_label("Ce qui a été fait").fill("ok")
+    await too_short.get_by_label("Temps passé (minutes)").fill("5")
+    await scanner.get_by_role("button", name="Enregistrer la réparation").click()
+    await expect(scanner.get_by_role("alert")).to_be_visible()
+    await assert_no_violation_here(scanner)

@@ -1,12 +1,18 @@
-"""The public certificate check in Chromium: usable without JavaScript, no axe violation."""
+"""The public certificate check in Chromium: usable without JavaScript, by fingerprint or by
+uploading the PDF; no axe violation, refusals included."""
 
 from __future__ import annotations
 
 import httpx
+from axe_playwright_python.async_playwright import Axe
+from playwright.async_api import Page
 
 from shared.devstack.stack import Stack
 from tests.browser.conftest import OpenPage
-from tests.browser.test_accessibility import assert_no_wcag_violation
+from tests.browser.test_accessibility import WCAG_AA, assert_no_wcag_violation, described
+from tests.integration.test_verifier import issued_pdf  # noqa: F401  (the fixture)
+
+PDF_FIELD = "Certificat au format PDF"
 
 
 async def test_an_unknown_fingerprint_is_said_in_words_without_javascript(
@@ -15,8 +21,50 @@ async def test_an_unknown_fingerprint_is_said_in_words_without_javascript(
     page = await open_page(java_script_enabled=False)
     await page.goto(f"{stack.url('refurbishment')}/verifier")
     await page.get_by_label("Empreinte SHA-256 du certificat (64 caractères)").fill("ab" * 32)
-    await page.get_by_role("button", name="Vérifier").click()
+    await page.get_by_role("button", name="Vérifier", exact=True).click()
     assert await page.get_by_role("heading", name="Certificat inconnu").is_visible()
+
+
+async def _upload(page: Page, name: str, document: bytes, mime: str = "application/pdf") -> None:
+    await page.get_by_label(PDF_FIELD).set_input_files(
+        {"name": name, "mimeType": mime, "buffer": document}
+    )
+    await page.get_by_role("button", name="Vérifier le document").click()
+
+
+async def test_the_issued_pdf_uploaded_through_the_form_is_confirmed_without_javascript(
+    open_page: OpenPage,
+    stack: Stack,
+    issued_pdf: bytes,  # noqa: F811
+) -> None:
+    page = await open_page(java_script_enabled=False)
+    await page.goto(f"{stack.url('refurbishment')}/verifier")
+    await _upload(page, "certificat.pdf", issued_pdf)
+    assert await page.get_by_role("heading", name="Certificat authentique").is_visible()
+
+    altered = bytearray(issued_pdf)
+    altered[len(altered) // 2] ^= 1
+    await _upload(page, "certificat.pdf", bytes(altered))
+    assert await page.get_by_role("heading", name="Certificat inconnu").is_visible()
+    assert await page.get_by_text("Ce document ne correspond à aucun certificat").is_visible()
+
+
+async def test_a_file_that_is_not_a_pdf_is_refused_next_to_the_field_without_violation(
+    open_page: OpenPage, stack: Stack
+) -> None:
+    page = await open_page()
+    await page.goto(f"{stack.url('refurbishment')}/verifier")
+    await _upload(page, "photo.gif", b"GIF89a", mime="image/gif")
+    field = page.get_by_label(PDF_FIELD)
+    assert await field.get_attribute("aria-invalid") == "true"
+    assert await page.locator("#upload-certificate-error").inner_text() == (
+        "Ce fichier n'est pas un PDF. Choisissez le certificat tel qu'il a été téléchargé "
+        "(fichier .pdf)."
+    )
+    results = await Axe().run(
+        page, options={"runOnly": {"type": "tag", "values": WCAG_AA}, "resultTypes": ["violations"]}
+    )
+    assert not results.response["violations"], described(results.response["violations"])
 
 
 async def test_the_certificate_check_has_no_wcag_violation(

@@ -61,7 +61,16 @@ async def donated_device(stack: Stack, point: CollectionPoint, device_type: str 
     async with httpx.AsyncClient(timeout=30) as http:
         answer = await http.post(
             f"{stack.url('collection_point')}/api/v1/intakes",
-            json={"label": code, "device_type": device_type, "collection_point_id": str(point.id)},
+            json={
+                "label": code,
+                "device_type": device_type,
+                "collection_point_id": str(point.id),
+                "acknowledgements": {
+                    "data_erasure": True,
+                    "recycling": True,
+                    "stickers_removed": True,
+                },
+            },
             headers=bearer(stack),
         )
     assert answer.status_code == 201, answer.text
@@ -268,6 +277,7 @@ async def test_a_grade_without_its_cosmetic_condition_is_refused_keeping_what_wa
             order_path(order), f"{order_path(order)}/evaluation", {**GRADE, "grade": ""}
         )
         assert answer.status_code == 422
+        assert "Rien n'a été enregistré" in said(answer)  # the summary above the form
         assert "Choisissez une des options." in said(answer)
         assert 'value="ThinkPad T470"' in said(answer)
 
@@ -320,3 +330,75 @@ async def test_officers_of_other_workshops_do_not_see_the_work_order(
         order = await checked_in(volunteer, workshop, code)
         assert (await outsider.page(order_path(order))).status_code == 404
         assert (await outsider.page(f"/atelier/{workshop}")).status_code == 404
+
+
+DIAGNOSIS_FORM = {
+    "brand": "Lenovo",
+    "model": "ThinkPad T470",
+    "memory_gb": "8",
+    "storage_kind_1": "nvme",
+    "storage_gb_1": "256",
+    "screen_inches": "14",
+    "battery_health": "58",
+    "keyboard_layout": "azerty_fr",
+    "test_power": "pass",
+    "test_screen": "pass",
+    "test_battery": "fail",
+    "cosmetic_notes": "Coque rayée",
+}
+
+
+async def test_a_volunteer_diagnoses_repairs_and_finds_the_grade_form_filled_in(
+    stack: Stack, collection_point: CollectionPoint
+) -> None:
+    code = await donated_device(stack, collection_point)
+    workshop = await new_workshop(stack)
+    async with at_bench(stack, "refurbisher", workshop) as volunteer:
+        order = await checked_in(volunteer, workshop, code)
+        lshw = {"lshw": ("specs.json", LSHW.read_bytes())}
+        filled = await volunteer.send(order_path(order), f"{order_path(order)}/lshw", files=lshw)
+        assert filled.status_code == 200
+        assert 'id="diagnosis-brand" name="brand" type="text" value="LENOVO"' in said(filled)
+
+        wrong = await volunteer.send(
+            order_path(order), f"{order_path(order)}/diagnostic",
+            {**DIAGNOSIS_FORM, "memory_gb": "huit"},
+        )  # fmt: skip
+        assert wrong.status_code == 422
+        assert 'id="diagnosis-memory_gb-error">Un nombre entier entre 0 et 4096.' in said(wrong)
+        assert 'value="Coque rayée"' in said(wrong)
+
+        diagnosed = await volunteer.send(
+            order_path(order), f"{order_path(order)}/diagnostic", DIAGNOSIS_FORM
+        )
+        confirmed(diagnosed, "diagnosed", order)
+        page = said(await volunteer.page(f"{order_path(order)}?fait=diagnosed"))
+        assert "Le diagnostic est enregistré" in page
+        assert "Tests échoués : Batterie." in page
+        assert 'id="grade-brand" name="brand" type="text" value="Lenovo"' in page
+        assert 'id="grade-storage_gb" name="storage_gb" type="text" value="256"' in page
+        assert 'id="grade-functional_pass-no" name="functional_pass" value="no" checked' in page
+
+        no_minutes = await volunteer.send(
+            order_path(order), f"{order_path(order)}/reparations",
+            {"kind": "replacement", "description": "Batterie remplacée"},
+        )  # fmt: skip
+        assert no_minutes.status_code == 422
+        assert 'id="repair-minutes-error">Ce champ est obligatoire.' in said(no_minutes)
+        repaired = await volunteer.send(
+            order_path(order),
+            f"{order_path(order)}/reparations",
+            {
+                "kind": "replacement",
+                "description": "Batterie remplacée",
+                "part_name": "Batterie 01AV421",
+                "part_source": "bought",
+                "part_cost": "45,90",
+                "minutes": "25",
+            },
+        )
+        confirmed(repaired, "repaired", order)
+        page = said(await volunteer.page(order_path(order)))
+        assert "Remplacement d'une pièce : Batterie remplacée (25 min)" in page
+        assert "Pièce : Batterie 01AV421 (Achetée) — 45,90 €" in page
+        assert "Temps passé en tout : 25 min." in page

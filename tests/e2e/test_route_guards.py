@@ -35,6 +35,7 @@ PUBLIC_PATHS = {
     "/lieux",
     "/lieux/{place_id:uuid}",
     "/verifier",
+    "/api/v1/certificates/verification",  # a certificate PDF checked against the register
     "/api/v1/open-data/repairs.csv",
     "/d/{code:str}",
     "/D/{code:str}",  # the QR code holds an upper-case URL

@@ -6,9 +6,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import uuid
 
 import httpx
+import nats
 
 from services.collection_point.domain import CollectionPoint
 from shared.devstack.stack import Stack
@@ -37,7 +39,12 @@ async def _donated_device(stack: Stack, http: httpx.AsyncClient, point: Collecti
     code = generate_code()
     answer = await http.post(
         f"{stack.url('collection_point')}/api/v1/intakes",
-        json={"label": code, "device_type": "laptop", "collection_point_id": str(point.id)},
+        json={
+            "label": code,
+            "device_type": "laptop",
+            "collection_point_id": str(point.id),
+            "acknowledgements": {"data_erasure": True, "recycling": True, "stickers_removed": True},
+        },
         headers=_bearer(token_for(stack, "coordinator")),
     )
     assert answer.status_code == 201, answer.text
@@ -190,3 +197,121 @@ async def test_only_erasure_officers_record_erasures_and_scopes_hide_other_works
     assert (row["repair_status"], row["repair_barrier_if_end_of_life"]) == ("3", "6")
     assert row["problem"] == "Hinges broken, case cracked"
     assert code not in repairs.text  # no label: nothing that leads back to a donor
+
+
+DIAGNOSIS = {
+    "brand": "Lenovo",
+    "model": "ThinkPad T470",
+    "processor": "Intel Core i5-6300U",
+    "memory_gb": 8,
+    "storage": [{"kind": "nvme", "size_gb": 256}],
+    "screen_inches": 14.0,
+    "operating_system": "Linux Mint 22",
+    "battery_health": 58,
+    "keyboard_layout": "azerty_fr",
+    "tests": {"power": "pass", "screen": "pass", "keyboard": "pass", "battery": "fail"},
+    "cosmetic_notes": "Sticker « Famille Exemple » removed, light scratches on the lid",
+}
+REPAIR = {
+    "actions": [{"kind": "replacement", "description": "Battery replaced"}],
+    "parts": [{"name": "Battery 01AV421", "source": "bought", "cost_cents": 4590}],
+    "minutes": 25,
+}
+
+
+async def _workshop_facts(stack: Stack, device_id: str) -> list[tuple[str, int, dict]]:
+    """The workshop's facts about one device as published: subject, number, body."""
+    client = await nats.connect(stack.nats.url)
+    try:
+        bus = client.jetstream()
+        info = await bus.stream_info("REFURBISHMENT")
+        facts = []
+        for sequence in range(info.state.last_seq, max(info.state.first_seq, 1) - 1, -1):
+            message = await bus.get_msg("REFURBISHMENT", sequence)
+            body = json.loads(message.data or b"{}")
+            if body.get("aggregate_id") == device_id:
+                facts.append((message.subject, body["aggregate_version"], body))
+        return list(reversed(facts))
+    finally:
+        await client.close()
+
+
+async def test_a_diagnosis_and_a_repair_are_published_without_breaking_inventorys_sequence(
+    stack: Stack, http: httpx.AsyncClient, collection_point: CollectionPoint
+) -> None:
+    base = f"{stack.url('refurbishment')}/api/v1"
+    code = await _donated_device(stack, http, collection_point)
+    workshop = await _workshop(stack, http)
+    order = await _checked_in(stack, http, workshop, code)
+    refurbisher = _bearer(token_for(stack, "refurbisher", f"workshop:{workshop}"))
+
+    unknown_test = await http.post(
+        f"{base}/work-orders/{order}/diagnosis",
+        json={**DIAGNOSIS, "tests": {"smell": "pass"}},
+        headers=refurbisher,
+    )
+    assert unknown_test.status_code in {400, 422}
+    diagnosed = await http.post(
+        f"{base}/work-orders/{order}/diagnosis", json=DIAGNOSIS, headers=refurbisher
+    )
+    assert diagnosed.status_code == 204, diagnosed.text
+    repaired = await http.post(f"{base}/work-orders/{order}/repairs", json=REPAIR,
+                               headers=refurbisher)  # fmt: skip
+    assert repaired.status_code == 201, repaired.text
+    no_time = await http.post(
+        f"{base}/work-orders/{order}/repairs", json={**REPAIR, "minutes": 0}, headers=refurbisher
+    )
+    assert no_time.status_code in {400, 422}
+
+    amina = token_for(stack, "erasure_officer", f"workshop:{workshop}", subject="amina")
+    bruno = token_for(stack, "erasure_officer", f"workshop:{workshop}", subject="bruno")
+    recorded = await http.post(
+        f"{base}/work-orders/{order}/erasures", json={"media": [NVME]}, headers=_bearer(amina)
+    )
+    issued = await http.post(
+        f"{base}/erasures/{recorded.json()['erasure_id']}/validation", headers=_bearer(bruno)
+    )
+    assert issued.status_code == 201, issued.text
+    graded = await http.post(
+        f"{base}/work-orders/{order}/grade",
+        json={"grade": "A", "functional_pass": True, "battery_health": 97,
+              "specs": {"brand": "Lenovo", "memory_gb": 8, "storage_gb": 256}},
+        headers=refurbisher,
+    )  # fmt: skip
+    assert graded.status_code == 204, graded.text
+    released = await http.post(f"{base}/work-orders/{order}/release", headers=refurbisher)
+    assert released.status_code == 204, released.text
+
+    async def ready() -> dict | None:
+        answer = await http.get(
+            f"{stack.url('inventory')}/api/v1/devices/{code}",
+            headers=_bearer(token_for(stack, "coordinator")),
+        )
+        device = answer.json()
+        return device if device["state"] == "ready" else None
+
+    device = await wait_for(ready)  # graded and released after the diagnosis and the repair
+    facts = await _workshop_facts(stack, str(device["id"]))
+    assert [(subject.rsplit(".", 1)[-1], number) for subject, number, _ in facts] == [
+        ("checked_in", 1),
+        ("diagnosed", 1),
+        ("repaired", 1),
+        ("erased", 2),
+        ("graded", 3),
+        ("released", 4),
+    ]
+    diagnosis, repair = facts[1][2], facts[2][2]
+    assert diagnosis["functional_tests"]["battery"] == "fail"
+    assert diagnosis["storage_types"] == ["nvme"]
+    assert "cosmetic_notes" not in diagnosis and "Famille Exemple" not in json.dumps(diagnosis)
+    assert (repair["action_kinds"], repair["parts_bought"], repair["minutes"]) == (
+        ["replacement"],
+        1,
+        25,
+    )
+    assert "Battery replaced" not in json.dumps(repair)
+
+    repairs = await http.get(f"{stack.url('refurbishment')}/api/v1/open-data/repairs.csv")
+    [row] = [r for r in csv.DictReader(io.StringIO(repairs.text)) if r["id"] == order]
+    assert row["repair_status"] == "1"
+    assert "repaired: replacement" in row["problem"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -16,6 +16,7 @@ from services.refurbishment.ords import (
     RepairRecord,
     RepairStatus,
     ords_csv,
+    record_of,
 )
 
 ORDS_CATEGORIES = {
@@ -69,3 +70,23 @@ def test_every_device_type_maps_to_an_ords_category() -> None:
 def test_an_end_of_life_record_without_its_barrier_is_refused() -> None:
     with pytest.raises(ValueError, match="barrier"):
         ords_csv([_record(status=RepairStatus.END_OF_LIFE)], "Boucle", date(2026, 11, 28))
+
+
+def test_a_released_device_says_which_kinds_of_repair_it_had_never_the_words_typed() -> None:
+    row = {
+        "id": "wo-2",
+        "device_type": "laptop",
+        "workshop_id": "atelier-roubaix",
+        "outcome": "released",
+        "outcome_note": "",
+        "closed_at": datetime(2026, 11, 28, 10, tzinfo=UTC),
+        "grade": "B",
+        "brand": "Lenovo",
+        "repair_kinds": ["cleaning", "replacement"],
+    }
+    record = record_of(row)
+    assert record.status is RepairStatus.FIXED
+    assert record.problem == (
+        "Refurbished: data erased under certificate, graded B; repaired: cleaning, replacement"
+    )
+    assert record_of({**row, "repair_kinds": []}).problem.endswith("graded B")

@@ -15,7 +15,6 @@ FR = {
     "requests.needs_open": "Besoins en cours",
     "requests.needs_served": "Appareils remis",
     "requests.paper_form": "Formulaire papier à imprimer (PDF)",
-    "requests.error.summary": "Rien n'a été enregistré :",
     # home
     "requests.home.title": "Demandes des foyers",
     "requests.home.intro": "Les foyers que votre structure accompagne. Ouvrez un foyer pour "
@@ -283,7 +282,6 @@ EN = {
     "requests.needs_open": "Needs in progress",
     "requests.needs_served": "Devices handed over",
     "requests.paper_form": "Paper form to print (PDF)",
-    "requests.error.summary": "Nothing was saved:",
     "requests.home.title": "Households' requests",
     "requests.home.intro": "The households your organisation supports. Open a household to file "
     "a request for a device or follow the ones in progress.",

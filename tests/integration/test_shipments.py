@@ -1,0 +1,336 @@
+"""Shipments from a collection point to a workshop on the real stack: donated devices packed
+and dispatched reach inventory in transit, the workshop receives them (in refurbishment), and
+what was missing or unexpected is flagged on both sides; bad requests are refused in words
+with nothing half-applied, and a redelivered dispatch applies once."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import asyncpg
+import httpx
+import nats
+import pytest
+from nats.js import JetStreamContext
+
+from services.collection_point import store as collection_store
+from services.collection_point.domain import CollectionPoint
+from services.refurbishment import shipments as workshop_shipments
+from shared.auth import Principal
+from shared.contracts.collection import ShipmentDispatched, ShippedDevice
+from shared.db import create_pool
+from shared.devstack.stack import Stack
+from shared.events import encode, utc_now
+from shared.labels import format_code, generate_code
+from tests.conftest import wait_for
+from tests.integration.test_inventory_lifecycle import (
+    Donation,
+    history,
+    publish,
+    rejections,
+    until_state,
+)
+from tests.stacks import token_for
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+class Point:
+    """An agent of one collection point, using the JSON API."""
+
+    def __init__(self, stack: Stack, http: httpx.AsyncClient, point: CollectionPoint) -> None:
+        self.base = stack.url("collection_point")
+        self.http = http
+        self.point = point
+        self.headers = bearer(token_for(stack, "collector", f"collection_point:{point.id}"))
+
+    @property
+    def shipments(self) -> str:
+        return f"{self.base}/api/v1/collection-points/{self.point.id}/shipments"
+
+    async def donate(self) -> str:
+        code = generate_code()
+        answer = await self.http.post(
+            f"{self.base}/api/v1/intakes",
+            json={
+                "label": format_code(code),
+                "device_type": "laptop",
+                "collection_point_id": str(self.point.id),
+                "acknowledgements": {
+                    "data_erasure": True,
+                    "recycling": True,
+                    "stickers_removed": True,
+                },
+            },
+            headers=self.headers,
+        )
+        assert answer.status_code == 201, answer.text
+        return code
+
+    async def open_for(self, workshop: str) -> httpx.Response:
+        return await self.http.post(
+            self.shipments, json={"workshop_id": workshop}, headers=self.headers
+        )
+
+    async def opened_for(self, workshop: str) -> str:
+        """Open a shipment once the point has learnt of the workshop: its id."""
+
+        async def opened() -> str | None:
+            answer = await self.open_for(workshop)
+            if answer.status_code == 422:
+                return None
+            assert answer.status_code == 201, answer.text
+            return str(answer.json()["id"])
+
+        shipment: str = await wait_for(opened)
+        return shipment
+
+    async def pack(self, shipment: str, code: str) -> httpx.Response:
+        return await self.http.post(
+            f"{self.shipments}/{shipment}/devices",
+            json={"label": format_code(code).lower()},
+            headers=self.headers,
+        )
+
+    async def dispatch(self, shipment: str) -> httpx.Response:
+        return await self.http.post(f"{self.shipments}/{shipment}/dispatch", headers=self.headers)
+
+    async def shipment(self, shipment: str) -> dict[str, Any]:
+        answer = await self.http.get(f"{self.shipments}/{shipment}", headers=self.headers)
+        assert answer.status_code == 200, answer.text
+        body: dict[str, Any] = answer.json()
+        return body
+
+
+async def new_workshop(stack: Stack, http: httpx.AsyncClient) -> str:
+    answer = await http.post(
+        f"{stack.url('refurbishment')}/api/v1/workshops",
+        json={"name": f"Atelier {uuid.uuid4().hex[:6]}", "commune": "Roubaix"},
+        headers=bearer(token_for(stack, "coordinator")),
+    )
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["id"])
+
+
+def refurbisher(workshop: str) -> Principal:
+    now = int(time.time())
+    return Principal(
+        sub="camille", roles=("refurbisher",), scopes=(f"workshop:{workshop}",), exp=now + 600,
+        iat=now,
+    )  # fmt: skip
+
+
+@pytest.fixture
+async def workshop_pool(stack: Stack) -> AsyncIterator[asyncpg.Pool]:
+    pool = await create_pool(stack.postgres.dsn, "refurbishment", 1, 4)
+    yield pool
+    await pool.close()
+
+
+@pytest.fixture
+async def bus(stack: Stack) -> AsyncIterator[JetStreamContext]:
+    client = await nats.connect(stack.nats.url)
+    yield client.jetstream()
+    await client.close()
+
+
+async def device_id(pool: asyncpg.Pool, code: str) -> uuid.UUID:
+    async def registered() -> uuid.UUID | None:
+        found: uuid.UUID | None = await pool.fetchval(
+            "SELECT id FROM devices WHERE label = $1", code
+        )
+        return found
+
+    found: uuid.UUID = await wait_for(registered, within=40)
+    return found
+
+
+async def expected_at_workshop(pool: asyncpg.Pool, shipment: str) -> None:
+    async def known() -> bool:
+        return bool(
+            await pool.fetchval("SELECT true FROM incoming_shipments WHERE id = $1", shipment)
+        )
+
+    await wait_for(known, within=40)
+
+
+async def test_an_intake_and_a_shipment_reach_inventory_and_the_workshop_receives_it(
+    stack: Stack,
+    http: httpx.AsyncClient,
+    collection_point: CollectionPoint,
+    inventory_pool: asyncpg.Pool,
+    workshop_pool: asyncpg.Pool,
+) -> None:
+    agent = Point(stack, http, collection_point)
+    first, second, lost, stray = [await agent.donate() for _ in range(4)]
+    workshop = await new_workshop(stack, http)
+    shipment = await agent.opened_for(workshop)
+    for code in (first, second, lost):
+        packed = await agent.pack(shipment, code)
+        assert packed.status_code == 201, packed.text
+    again = await agent.pack(shipment, first)  # a label scanned twice is packed once
+    assert again.status_code == 201, again.text
+
+    dispatched = await agent.dispatch(shipment)
+
+    assert dispatched.status_code == 200, dispatched.text
+    assert dispatched.json()["status"] == "dispatched"
+    assert len(dispatched.json()["devices"]) == 3
+    ids = {code: await device_id(inventory_pool, code) for code in (first, second, lost, stray)}
+    for code in (first, second, lost):
+        await until_state(inventory_pool, ids[code], "in_transit")
+    steps = await history(inventory_pool, ids[first])
+    assert [(step["state"], step["subject"]) for step in steps] == [
+        ("received", "collection.device.received"),
+        ("in_transit", "collection.shipment.dispatched"),
+    ]
+    assert steps[1]["place_name"] == collection_point.name
+
+    await expected_at_workshop(workshop_pool, shipment)
+    person = refurbisher(workshop)
+    for code in (first, second, stray):
+        await workshop_shipments.scan_device(
+            workshop_pool, person, uuid.UUID(workshop), uuid.UUID(shipment), code
+        )
+    again_scanned = await workshop_shipments.scan_device(  # scanned twice: noted once
+        workshop_pool, person, uuid.UUID(workshop), uuid.UUID(shipment), format_code(first)
+    )
+    assert again_scanned.expected
+    closed = await workshop_shipments.close_receipt(
+        workshop_pool, person, uuid.UUID(workshop), uuid.UUID(shipment)
+    )
+
+    assert closed.status == "received"
+    assert sorted(closed.labels("received")) == sorted([first, second])
+    assert closed.labels("missing") == [lost]
+    assert closed.labels("unexpected") == [stray]
+    for code in (first, second, stray):
+        await until_state(inventory_pool, ids[code], "in_refurbishment")
+    assert [step["state"] for step in await history(inventory_pool, ids[second])] == [
+        "received",
+        "in_transit",
+        "in_refurbishment",
+    ]
+
+    async def closed_at_the_point() -> dict[str, Any] | None:
+        body = await agent.shipment(shipment)
+        return body if body["status"] == "received" else None
+
+    seen = await wait_for(closed_at_the_point, within=40)
+    outcome = {device["label"]: device["status"] for device in seen["devices"]}
+    assert outcome == {
+        first: "received",
+        second: "received",
+        lost: "missing",
+        stray: "unexpected",
+    }
+    assert await state_of_device(inventory_pool, ids[lost]) == "in_transit"  # still on its way
+
+
+async def test_an_empty_shipment_an_unknown_workshop_and_a_device_of_another_point_are_refused(
+    stack: Stack,
+    http: httpx.AsyncClient,
+    collection_point: CollectionPoint,
+    collection_pool: asyncpg.Pool,
+) -> None:
+    agent = Point(stack, http, collection_point)
+    unknown = await agent.open_for(str(uuid.uuid4()))
+    assert unknown.status_code == 422, unknown.text
+    assert "No workshop" in unknown.json()["detail"]
+    assert "choose one of the workshops listed" in unknown.json()["detail"]
+    assert not await collection_pool.fetchval(
+        "SELECT count(*) FROM shipments WHERE collection_point_id = $1", collection_point.id
+    )
+
+    workshop = await new_workshop(stack, http)
+    shipment = await agent.opened_for(workshop)
+    empty = await agent.dispatch(shipment)
+    assert empty.status_code == 422, empty.text
+    assert "The shipment is empty" in empty.json()["detail"]
+
+    other_point = CollectionPoint(
+        id=uuid.uuid4(),
+        name=f"Mairie test {uuid.uuid4().hex[:6]}",
+        kind="town_hall",
+        address="2 rue de test",
+        postcode="59100",
+        commune="Roubaix",
+    )
+    async with collection_pool.acquire() as connection:
+        await collection_store.upsert_point(connection, other_point)
+    elsewhere = await Point(stack, http, other_point).donate()
+    refused = await agent.pack(shipment, elsewhere)
+    assert refused.status_code == 422, refused.text
+    assert "was received at another collection point" in refused.json()["detail"]
+    unknown_label = await agent.pack(shipment, generate_code())
+    assert unknown_label.status_code == 422, unknown_label.text
+    assert "No device received at a collection point" in unknown_label.json()["detail"]
+
+    still = await agent.shipment(shipment)
+    assert still["status"] == "open"
+    assert still["devices"] == []
+    assert not await collection_pool.fetchval(
+        "SELECT count(*) FROM outbox WHERE subject = 'collection.shipment.dispatched' "
+        "AND convert_from(payload, 'UTF8')::jsonb ->> 'aggregate_id' = $1",
+        shipment,
+    )
+
+
+async def test_a_dispatch_delivered_twice_moves_each_device_once_and_records_a_refusal(
+    stack: Stack, bus: JetStreamContext, inventory_pool: asyncpg.Pool
+) -> None:
+    travelling, already_gone = Donation(), Donation()
+    await publish(bus, travelling.received(), already_gone.received(), already_gone.checked_in())
+    await until_state(inventory_pool, already_gone.id, "in_refurbishment")
+    await until_state(inventory_pool, travelling.id, "received")
+    event = ShipmentDispatched(
+        producer="collection_point",
+        aggregate_id=uuid.uuid4(),
+        correlation_id=travelling.correlation_id,
+        collection_point_id=uuid.uuid4(),
+        collection_point_name="Médiathèque de Wazemmes",
+        workshop_id=uuid.uuid4(),
+        workshop_name="Atelier de Fives",
+        devices=[
+            ShippedDevice(device_id=donation.id, label=donation.label, device_type="laptop")
+            for donation in (travelling, already_gone)
+        ],
+        dispatched_at=utc_now(),
+    )
+
+    for message_id in (str(event.event_id), f"{event.event_id}-again"):  # past deduplication
+        await bus.publish(event.subject, encode(event), headers={"Nats-Msg-Id": message_id})
+
+    await until_state(inventory_pool, travelling.id, "in_transit")
+
+    async def refused() -> list[asyncpg.Record]:
+        return await rejections(inventory_pool, already_gone.id)
+
+    refusal = (await wait_for(refused, within=40))[0]
+    assert refusal["subject"] == "collection.shipment.dispatched"
+    assert refusal["reason"] == "A device that is in_refurbishment cannot become in_transit."
+    assert await inbox_rows(inventory_pool, event.event_id) == 1
+    await asyncio.sleep(1.0)  # time for a second application, were there one
+    states = [step["state"] for step in await history(inventory_pool, travelling.id)]
+    assert states == ["received", "in_transit"]
+    assert await state_of_device(inventory_pool, already_gone.id) == "in_refurbishment"
+
+
+async def inbox_rows(pool: asyncpg.Pool, event_id: uuid.UUID) -> int:
+    async def applied() -> int:
+        count: int = await pool.fetchval("SELECT count(*) FROM inbox WHERE event_id = $1", event_id)
+        return count
+
+    found: int = await wait_for(applied, within=40)
+    return found
+
+
+async def state_of_device(pool: asyncpg.Pool, device: uuid.UUID) -> str | None:
+    state: str | None = await pool.fetchval("SELECT state FROM devices WHERE id = $1", device)
+    return state

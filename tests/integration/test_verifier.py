@@ -1,0 +1,117 @@
+"""A certificate checked by its PDF over real HTTP: the issued document is confirmed, the
+same document with one byte changed is refused, a file too large or not a PDF is refused in
+words; the JSON twin answers the same."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import httpx
+import pytest
+
+from services.collection_point.domain import CollectionPoint
+from shared.devstack.stack import Stack
+from tests.integration.test_refurbishment_flow import (
+    NVME,
+    _bearer,
+    _checked_in,
+    _donated_device,
+    _workshop,
+)
+from tests.stacks import token_for
+
+HTML = {"Accept": "text/html"}
+
+
+@pytest.fixture
+async def issued_pdf(
+    stack: Stack, http: httpx.AsyncClient, collection_point: CollectionPoint
+) -> bytes:
+    """The PDF of a certificate issued by a workshop, as downloaded."""
+    base = f"{stack.url('refurbishment')}/api/v1"
+    code = await _donated_device(stack, http, collection_point)
+    workshop = await _workshop(stack, http)
+    order = await _checked_in(stack, http, workshop, code)
+    amina = token_for(stack, "erasure_officer", f"workshop:{workshop}", subject="amina")
+    bruno = token_for(stack, "erasure_officer", f"workshop:{workshop}", subject="bruno")
+    recorded = await http.post(
+        f"{base}/work-orders/{order}/erasures", json={"media": [NVME]}, headers=_bearer(amina)
+    )
+    issued = await http.post(
+        f"{base}/erasures/{recorded.json()['erasure_id']}/validation", headers=_bearer(bruno)
+    )
+    assert issued.status_code == 201, issued.text
+    pdf = await http.get(stack.url("refurbishment") + issued.json()["pdf"], headers=_bearer(bruno))
+    return pdf.content
+
+
+def _one_byte_changed(document: bytes) -> bytes:
+    altered = bytearray(document)
+    altered[len(altered) // 2] ^= 1
+    return bytes(altered)
+
+
+async def _upload(stack: Stack, document: bytes, name: str = "certificat.pdf") -> httpx.Response:
+    """Open /verifier as a browser does, then send its upload form with the page's token."""
+    async with httpx.AsyncClient(timeout=30, headers=HTML) as browser:
+        shown = await browser.get(f"{stack.url('refurbishment')}/verifier")
+        token = re.search(r'name="_csrf_token" value="([^"]+)"', shown.text)
+        assert token, shown.text
+        return await browser.post(
+            f"{stack.url('refurbishment')}/verifier",
+            data={"_csrf_token": token.group(1)},
+            files={"certificate": (name, document, "application/pdf")},
+        )
+
+
+async def test_the_issued_pdf_is_confirmed_and_a_copy_changed_by_one_byte_is_refused(
+    stack: Stack, issued_pdf: bytes
+) -> None:
+    genuine = await _upload(stack, issued_pdf)
+    assert genuine.status_code == 200, genuine.text
+    assert "Certificat authentique" in html.unescape(genuine.text)
+
+    forged = await _upload(stack, _one_byte_changed(issued_pdf))
+    assert forged.status_code == 404
+    assert "Ce document ne correspond à aucun certificat" in html.unescape(forged.text)
+
+
+async def test_a_file_over_five_megabytes_or_not_a_pdf_is_refused_in_words(stack: Stack) -> None:
+    too_large = await _upload(stack, b"%PDF-1.4\n" + b"0" * (6 * 1024 * 1024))
+    assert too_large.status_code == 413
+    assert "Ce fichier dépasse 5 Mo" in html.unescape(too_large.text)
+
+    not_pdf = await _upload(stack, b"GIF89a not a certificate", name="photo.gif")
+    assert not_pdf.status_code == 422
+    assert "Ce fichier n'est pas un PDF" in html.unescape(not_pdf.text)
+
+
+async def test_the_upload_form_needs_the_page_token(stack: Stack, http: httpx.AsyncClient) -> None:
+    forged = await http.post(
+        f"{stack.url('refurbishment')}/verifier",
+        files={"certificate": ("certificat.pdf", b"%PDF-1.4\n", "application/pdf")},
+    )
+    assert forged.status_code == 403
+
+
+async def test_the_json_twin_answers_the_same_from_the_raw_pdf(
+    stack: Stack, http: httpx.AsyncClient, issued_pdf: bytes
+) -> None:
+    url = f"{stack.url('refurbishment')}/api/v1/certificates/verification"
+    pdf = {"Content-Type": "application/pdf"}
+    genuine = await http.post(url, content=issued_pdf, headers=pdf)
+    assert genuine.status_code == 200, genuine.text
+    assert genuine.json()["genuine"] is True
+    assert genuine.json()["workshop"].startswith("Atelier ")
+
+    forged = await http.post(url, content=_one_byte_changed(issued_pdf), headers=pdf)
+    assert forged.status_code == 200
+    assert forged.json()["genuine"] is False
+
+    too_large = await http.post(url, content=b"%PDF-" + b"0" * (6 * 1024 * 1024), headers=pdf)
+    assert too_large.status_code == 413
+    assert too_large.headers["content-type"] == "application/problem+json"
+    not_pdf = await http.post(url, content=b"hello", headers=pdf)
+    assert not_pdf.status_code == 422
+    assert "not a PDF" in not_pdf.json()["detail"]
