@@ -20,36 +20,14 @@ from shared.auth import Principal
 from shared.errors import DomainError, NotFound
 from shared.labels import format_code
 from shared.pdf import printable
+from shared.web.i18n import translator
 
 PROGRAMME = "Boucle"
 LINE = 5.5  # mm, one line of 10 pt text
 BODY = 10.5  # pt
 COLUMNS = (("label", 32.0), ("device", 38.0), ("make_model", 62.0), ("serial", 48.0))
 
-_DEVICE_NAMES = {
-    "laptop": "Ordinateur portable",
-    "desktop": "Ordinateur fixe",
-    "tablet": "Tablette",
-    "smartphone": "Smartphone",
-    "monitor": "Écran",
-    "printer": "Imprimante",
-    "peripheral": "Périphérique",
-    "other": "Autre appareil",
-}
-_MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
+_FRENCH = translator("fr")  # the receipt is a French administrative document
 
 
 class ReceivedDevice(msgspec.Struct, frozen=True, kw_only=True):
@@ -121,7 +99,7 @@ def render_receipt(receipt: DonationReceipt) -> bytes:
     title = printable("Reçu de don de matériel informatique")
     pdf.multi_cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
-    day = f"{receipt.day.day} {_MONTHS[receipt.day.month - 1]} {receipt.day.year}"
+    day = f"{receipt.day.day} {_FRENCH(f'month.{receipt.day.month}')} {receipt.day.year}"
     for caption, value in (
         ("Donateur", receipt.donor_reference),
         ("Date du don", day),
@@ -174,7 +152,7 @@ def _devices(pdf: FPDF, devices: list[ReceivedDevice]) -> None:
         make_model = " ".join(part for part in (device.brand, device.model) if part)
         cells = (
             format_code(device.label),
-            _DEVICE_NAMES.get(device.device_type, _DEVICE_NAMES["other"]),
+            _FRENCH(f"type.{device.device_type}"),
             make_model or "-",
             device.serial_number or "-",
         )

@@ -19,6 +19,7 @@ from services.group_purchase.requests.reasons import DEVICE_TYPE_NAMES
 from shared.grades import grade_in_words
 from shared.labels import format_code
 from shared.pdf import printable
+from shared.web.i18n import translator
 
 Language = Literal["fr", "en"]
 TIMEZONE = ZoneInfo("Europe/Paris")
@@ -29,37 +30,6 @@ QR_SIDE = 32.0  # mm, quiet zone included
 QR_QUIET_MODULES = 4
 BATTERY_DEVICES = frozenset({"laptop", "tablet", "smartphone"})
 SYSTEM_DEVICES = frozenset({"laptop", "desktop", "tablet", "smartphone"})
-
-_MONTHS = {
-    "fr": [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ],
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-}
 
 
 class HandOverReceipt(msgspec.Struct, frozen=True, kw_only=True):
@@ -261,7 +231,8 @@ def _language(language: str) -> Language:
 
 def _paris_time(moment: datetime, language: Language, at: str) -> str:
     local = moment.astimezone(TIMEZONE)
-    return f"{local.day} {_MONTHS[language][local.month - 1]} {local.year} {at} {local:%H:%M}"
+    month = translator(language)(f"month.{local.month}")
+    return f"{local.day} {month} {local.year} {at} {local:%H:%M}"
 
 
 def _care_tips(device_type: str, words: _Wording) -> list[str]:
