@@ -5,7 +5,6 @@ meets every day in French (or English), and show any other one as it is, marked 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from services.refurbishment.bench import ReleaseRefused, WorkOrder
@@ -13,19 +12,12 @@ from services.refurbishment.erasure import ErasureRefused
 from services.refurbishment.lshw import NotLshwOutput
 from shared.errors import Conflict, DomainError, NotFound
 from shared.labels import LabelCheckSymbolMismatch, LabelError, format_code
+from shared.web.refusals import GENERAL, Known, Refusal, said
 
-GENERAL = "_"
+__all__ = ["GENERAL", "Refusal", "explain"]
 
-
-@dataclass(frozen=True)
-class Refusal:
-    text: str
-    field: str = GENERAL
-    lang: str = ""  # empty: the page's language
-
-
-# (kind of refusal, words of its message, message key, field it concerns); first match wins.
-KNOWN: tuple[tuple[type[DomainError], str, str, str], ...] = (
+# first match wins
+KNOWN: tuple[Known, ...] = (
     (NotFound, "No collection point has registered", "bench.refusal.label_unknown", "label"),
     (Conflict, "is already checked in", "bench.refusal.checked_in_elsewhere", "label"),
     (Conflict, "work order is closed", "bench.refusal.closed", GENERAL),
@@ -50,11 +42,7 @@ def explain(error: DomainError, t: Any, order: WorkOrder | None = None, label: s
         return Refusal(t("bench.refusal.label_malformed"), "label")
     if isinstance(error, ReleaseRefused) and order is not None:
         return Refusal(_release_refusal(order, t))
-    message = str(error)
-    for kind, words, key, field in KNOWN:
-        if isinstance(error, kind) and words in message:
-            return Refusal(t(key, label=label.strip()[:40]), field)
-    return Refusal(message, lang="en")
+    return said(error, KNOWN, t, label=label.strip()[:40])
 
 
 def _release_refusal(order: WorkOrder, t: Any) -> str:

@@ -5,24 +5,16 @@ meets in French (or English), and show any other one as it is, marked English.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from services.group_purchase.requests.domain import NoLongerValid, RequestRefused
 from shared.errors import Conflict, DomainError
+from shared.web.refusals import GENERAL, Known, Refusal, said
 
-GENERAL = "_"
+__all__ = ["GENERAL", "Refusal", "explain"]
 
-
-@dataclass(frozen=True)
-class Refusal:
-    text: str
-    field: str = GENERAL
-    lang: str = ""  # empty: the page's language
-
-
-# (kind of refusal, words of its message, message key, field it concerns); first match wins.
-KNOWN: tuple[tuple[type[DomainError], str, str, str], ...] = (
+# first match wins
+KNOWN: tuple[Known, ...] = (
     (RequestRefused, "consent is required", "requests.refusal.consent", "consent"),
     (RequestRefused, "asked to be forgotten", "requests.refusal.erased", GENERAL),
     (NoLongerValid, "not waiting for a confirmation", "requests.refusal.not_proposed", GENERAL),
@@ -40,8 +32,4 @@ KNOWN: tuple[tuple[type[DomainError], str, str, str], ...] = (
 
 def explain(error: DomainError, t: Any, **values: Any) -> Refusal:
     """What to tell the person, and next to which field (``values`` fill the message)."""
-    message = str(error)
-    for kind, words, key, field in KNOWN:
-        if isinstance(error, kind) and words in message:
-            return Refusal(t(key, **{**values, **error.details}), field)
-    return Refusal(message, lang="en")
+    return said(error, KNOWN, t, **values)
