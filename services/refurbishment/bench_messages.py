@@ -186,12 +186,8 @@ register(
             "{date}.",
             "bench.closed.dismantled": "Cette fiche est close : l'appareil a été démonté pour "
             "pièces le {date}.",
-            "bench.field.required": "Ce champ est obligatoire.",
-            "bench.field.too_long": "{limit} caractères au plus.",
-            "bench.field.choose": "Choisissez une des options.",
             "bench.field.moment": "Une date et une heure sont attendues, par exemple 28/11/2026 "
             "09:00.",
-            "bench.field.number": "Un nombre entier entre {low} et {high}.",
             "bench.field.decimal": "Un nombre, par exemple 14 ou 15,6.",
             "bench.field.reason_short": "Décrivez le problème en quelques mots (3 caractères au "
             "moins).",
@@ -410,11 +406,7 @@ register(
             "{date}.",
             "bench.closed.dismantled": "This work order is closed: the device was dismantled for "
             "parts on {date}.",
-            "bench.field.required": "This field is required.",
-            "bench.field.too_long": "At most {limit} characters.",
-            "bench.field.choose": "Choose one of the options.",
             "bench.field.moment": "A date and time are expected, for example 28/11/2026 09:00.",
-            "bench.field.number": "A whole number between {low} and {high}.",
             "bench.field.decimal": "A number, for example 14 or 15.6.",
             "bench.field.reason_short": "Describe the problem in a few words (at least 3 "
             "characters).",

@@ -25,6 +25,7 @@ from services.refurbishment.lshw import parse_lshw
 from shared.auth import Principal
 from shared.errors import DomainError, NotFound
 from shared.web.app import Runtime
+from shared.web.form_reading import FieldProblem, typed_back
 from shared.web.i18n import language_of, translator
 from shared.web.pages import page
 from shared.web.security import allow
@@ -130,7 +131,7 @@ async def _attempt(
     t = translator(language_of(request))
     try:
         await step()
-    except bench_forms.FieldProblem as problem:
+    except FieldProblem as problem:
         refusal = Refusal(t(problem.key, **problem.values), field=problem.field)
         status = 422
     except DomainError as error:
@@ -147,7 +148,7 @@ async def _attempt(
         order_id,
         status_code=status,
         active=form_name,
-        typed=bench_forms.typed_back(typed),
+        typed=typed_back(typed),
         errors={refusal.field: refusal},
     )
 
@@ -228,11 +229,11 @@ async def read_lshw(
     t = translator(language_of(request))
     try:
         if not raw:
-            raise bench_forms.FieldProblem("lshw", "bench.field.file_required")
+            raise FieldProblem("lshw", "bench.field.file_required")
         if len(raw) > MAX_UPLOAD:
-            raise bench_forms.FieldProblem("lshw", "bench.field.file_too_large")
+            raise FieldProblem("lshw", "bench.field.file_too_large")
         specs = parse_lshw(raw)
-    except bench_forms.FieldProblem as problem:
+    except FieldProblem as problem:
         refusal = Refusal(t(problem.key), field="lshw")
     except DomainError as error:
         refusal = explain(error, t)

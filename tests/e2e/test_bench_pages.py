@@ -365,7 +365,7 @@ async def test_a_volunteer_diagnoses_repairs_and_finds_the_grade_form_filled_in(
             {**DIAGNOSIS_FORM, "memory_gb": "huit"},
         )  # fmt: skip
         assert wrong.status_code == 422
-        assert 'id="diagnosis-memory_gb-error">Un nombre entier entre 0 et 4096.' in said(wrong)
+        assert 'id="diagnosis-memory_gb-error">Un nombre entier de 0 à 4096.' in said(wrong)
         assert 'value="Coque rayée"' in said(wrong)
 
         diagnosed = await volunteer.send(

@@ -26,7 +26,7 @@ from services.group_purchase.requests.domain import (
     MAX_MEMORY_GB,
     MAX_STORAGE_GB,
 )
-from services.group_purchase.requests.request_forms import FieldProblem
+from shared.web.form_reading import FieldProblem, cents_of, choice, text, whole
 from shared.web.pages import TIMEZONE
 
 SUPPLIER_KINDS = ("refurbisher", "social_enterprise", "other")
@@ -35,57 +35,30 @@ POLICIES = ("extend_once", "cancel")
 TIER_ROWS = 4  # rows of the tiers table; a supplier's quote rarely has more
 MAX_QUANTITY = 100_000
 MAX_DELIVERY = 2000
-EUROS = re.compile(r"^(\d{1,6})(?:[.,](\d{1,2}))?$")
 PHONE = re.compile(r"^[0-9 +().-]*$")
-SPACES = re.compile(r"[\s\u00a0\u202f]")
-
-
-def cents_of(typed: str) -> int | None:
-    """``"249"``, ``"249,90"``, ``"249.90"``, ``"1 249,9 €"`` → cents, exactly (no float);
-    ``None`` when it is not an amount in euros."""
-    found = EUROS.match(SPACES.sub("", typed).removesuffix("€").removeprefix("€"))
-    if not found:
-        return None
-    euros, decimals = found.group(1), (found.group(2) or "").ljust(2, "0")
-    return int(euros) * 100 + int(decimals)
-
-
-def _text(form: Mapping[str, str], name: str, limit: int = 200, least: int = 0) -> str:
-    value = form.get(name, "").strip()
-    if least and len(value) < least:
-        raise FieldProblem(name, "campaigns.field.too_short", least=least)
-    if len(value) > limit:
-        raise FieldProblem(name, "campaigns.field.too_long", limit=limit)
-    return value
-
-
-def _choice(form: Mapping[str, str], name: str, choices: Sequence[str]) -> str:
-    value = form.get(name, "").strip()
-    if value not in choices:
-        raise FieldProblem(name, "campaigns.field.choose")
-    return value
 
 
 def _whole(form: Mapping[str, str], name: str, low: int, high: int, default: int | None) -> int:
-    value = form.get(name, "").strip()
-    if not value and default is not None:
-        return default
-    if not value.isdigit() or not low <= int(value) <= high:
-        raise FieldProblem(name, "campaigns.field.number", low=low, high=high)
-    return int(value)
+    """A whole number, ``default`` when left blank (required when there is none)."""
+    number = whole(form, name, low, high)
+    if number is not None:
+        return number
+    if default is None:
+        raise FieldProblem(name, "form.field.number", low=low, high=high)
+    return default
 
 
 def supplier_from(form: Mapping[str, str]) -> SupplierCreate:
-    phone = _text(form, "phone", limit=40)
+    phone = text(form, "phone", limit=40)
     if not PHONE.match(phone):
         raise FieldProblem("phone", "campaigns.field.phone")
     return SupplierCreate(
-        name=_text(form, "name", least=2),
-        kind=_choice(form, "kind", SUPPLIER_KINDS),  # type: ignore[arg-type]
-        contact=_text(form, "contact"),
-        email=_text(form, "email"),
+        name=text(form, "name", least=2),
+        kind=choice(form, "kind", SUPPLIER_KINDS),  # type: ignore[arg-type]
+        contact=text(form, "contact"),
+        email=text(form, "email"),
         phone=phone,
-        terms=_text(form, "terms", limit=2000),
+        terms=text(form, "terms", limit=2000),
     )
 
 
@@ -131,21 +104,21 @@ def campaign_from(form: Mapping[str, str], suppliers: Sequence[Supplier]) -> Cam
     """A draft's content as a whole (the tiers checked by the campaign's own rules after)."""
     supplier = form.get("supplier_id", "").strip()
     if supplier and supplier not in {str(known.id) for known in suppliers}:
-        raise FieldProblem("supplier_id", "campaigns.field.choose")
+        raise FieldProblem("supplier_id", "form.field.choose")
     content: dict[str, Any] = {
-        "title": _text(form, "title"),
-        "device_type": _choice(form, "device_type", DEVICE_TYPES),
+        "title": text(form, "title"),
+        "device_type": choice(form, "device_type", DEVICE_TYPES),
         "min_memory_gb": _whole(form, "min_memory_gb", 0, MAX_MEMORY_GB, 0),
         "min_storage_gb": _whole(form, "min_storage_gb", 0, MAX_STORAGE_GB, 0),
-        "grade": _choice(form, "grade", GRADES),
+        "grade": choice(form, "grade", GRADES),
         "supplier_id": uuid.UUID(supplier) if supplier else None,
-        "supplier_offer": _text(form, "supplier_offer"),
+        "supplier_offer": text(form, "supplier_offer"),
         "tiers": tiers_from(form),
         "minimum_quantity": _whole(form, "minimum_quantity", 1, MAX_QUANTITY, None),
         "maximum_quantity": _whole(form, "maximum_quantity", 1, MAX_QUANTITY, None),
         "deadline": deadline_from(form),
         "extension_days": _whole(form, "extension_days", 1, 90, 14),
-        "subsidy_funder": _text(form, "subsidy_funder"),
+        "subsidy_funder": text(form, "subsidy_funder"),
     }
     try:
         return msgspec.convert(content, CampaignCreate)
@@ -157,7 +130,7 @@ def campaign_from(form: Mapping[str, str], suppliers: Sequence[Supplier]) -> Cam
 
 
 def policy_from(form: Mapping[str, str]) -> str:
-    return _choice(form, "deadline_policy", POLICIES)
+    return choice(form, "deadline_policy", POLICIES)
 
 
 def need_from(form: Mapping[str, str]) -> uuid.UUID:
@@ -173,8 +146,8 @@ def delivery_from(form: Mapping[str, str]) -> Delivery:
     count = _whole(form, "delivered", 1, MAX_DELIVERY, None)
     return Delivery(
         devices=[DeliveredDevice() for _ in range(count)],
-        place_name=_text(form, "place_name"),
-        discrepancy_note=_text(form, "discrepancy_note", limit=500),
+        place_name=text(form, "place_name"),
+        discrepancy_note=text(form, "discrepancy_note", limit=500),
     )
 
 

@@ -243,10 +243,6 @@ FR = {
     "attend de nouveau) :",
     "campaigns.notices.households.unserved": "Foyers sans appareil (le besoin attend de nouveau) :",
     # fields
-    "campaigns.field.too_long": "{limit} caractères au plus.",
-    "campaigns.field.too_short": "Au moins {least} caractères.",
-    "campaigns.field.choose": "Choisissez une des options.",
-    "campaigns.field.number": "Un nombre entier de {low} à {high}.",
     "campaigns.field.phone": "Un numéro de téléphone ne contient que des chiffres, des espaces, "
     "+ ( ) . ou -.",
     "campaigns.field.euros": "Un prix en euros, par exemple 249 ou 249,90.",
@@ -546,10 +542,6 @@ EN = {
     "waits again):",
     "campaigns.notices.households.unserved": "Households left without a device (the need waits "
     "again):",
-    "campaigns.field.too_long": "{limit} characters at most.",
-    "campaigns.field.too_short": "At least {least} characters.",
-    "campaigns.field.choose": "Choose one of the options.",
-    "campaigns.field.number": "A whole number from {low} to {high}.",
     "campaigns.field.phone": "A phone number holds only digits, spaces, + ( ) . or -.",
     "campaigns.field.euros": "A price in euros, for example 249 or 249.90.",
     "campaigns.field.tiers_missing": "Give at least one tier: from 1 (or the minimum quantity) "

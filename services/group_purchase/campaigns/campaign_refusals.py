@@ -11,9 +11,9 @@ import re
 from typing import Any
 
 from services.group_purchase.requests.reasons import device_type_name
-from services.group_purchase.requests.request_forms import FieldProblem
 from services.group_purchase.requests.request_refusals import GENERAL, Refusal
 from shared.errors import DomainError, NotFound
+from shared.web.form_reading import FieldProblem
 from shared.web.i18n import translator
 
 NUMBER = r"(?P<{}>\d+)"

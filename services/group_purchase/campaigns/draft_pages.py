@@ -31,10 +31,10 @@ from services.group_purchase.campaigns.campaign_rendering import (
 from services.group_purchase.campaigns.domain import CampaignStatus
 from services.group_purchase.requests.domain import DEVICE_TYPES
 from services.group_purchase.requests.pages import form_fields
-from services.group_purchase.requests.request_forms import typed_back
 from shared.auth import Principal
 from shared.errors import Conflict, DomainError, NotFound
 from shared.web.app import Runtime
+from shared.web.form_reading import typed_back
 from shared.web.i18n import language_of, translator
 
 NEW = f"{CAMPAIGNS}/nouvelle"

@@ -27,9 +27,9 @@ from services.group_purchase.campaigns.campaign_rendering import (
 )
 from services.group_purchase.campaigns.domain import Supplier
 from services.group_purchase.requests.pages import form_fields
-from services.group_purchase.requests.request_forms import typed_back
 from shared.errors import DomainError
 from shared.web.app import Runtime
+from shared.web.form_reading import typed_back
 from shared.web.i18n import language_of, translator
 
 DONE = frozenset({"created", "updated"})

@@ -30,10 +30,8 @@ from services.group_purchase.requests.priority import load_policy
 from services.group_purchase.requests.request_forms import (
     MEMORY_CHOICES,
     STORAGE_CHOICES,
-    FieldProblem,
     household_from,
     need_from,
-    typed_back,
 )
 from services.group_purchase.requests.request_refusals import GENERAL
 from shared import audit
@@ -42,6 +40,7 @@ from shared.db import transaction
 from shared.errors import DomainError
 from shared.events import utc_now
 from shared.web.app import Runtime
+from shared.web.form_reading import FieldProblem, typed_back
 from shared.web.i18n import language_of, translator
 
 DONE = frozenset({"registered", "erased"})

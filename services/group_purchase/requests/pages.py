@@ -15,12 +15,12 @@ from services.group_purchase.requests import page_views
 from services.group_purchase.requests.api import COORDINATION, REQUESTERS
 from services.group_purchase.requests.paper_form_pdf import render_request_form
 from services.group_purchase.requests.priority import Criterion, load_policy
-from services.group_purchase.requests.request_forms import FieldProblem
 from services.group_purchase.requests.request_refusals import Refusal, explain
 from shared.auth import Principal
 from shared.errors import DomainError, NotFound
 from shared.labels import format_code
 from shared.web.app import Runtime
+from shared.web.form_reading import FieldProblem
 from shared.web.i18n import language_of, translator
 from shared.web.pages import page
 from shared.web.security import allow, public

@@ -25,10 +25,8 @@ from services.group_purchase.requests.proposals import run_matching
 from services.group_purchase.requests.reasons import device_type_name
 from services.group_purchase.requests.request_forms import (
     ORGANISATION_KINDS,
-    FieldProblem,
     organisation_from,
     quota_from,
-    typed_back,
 )
 from services.group_purchase.requests.shortage import shortage_by_type
 from shared.auth import Principal
@@ -36,6 +34,7 @@ from shared.db import transaction
 from shared.errors import DomainError, NotFound
 from shared.events import utc_now
 from shared.web.app import Runtime
+from shared.web.form_reading import FieldProblem, typed_back
 from shared.web.i18n import language_of, translator
 
 QUEUE = "/demandes/file"

@@ -242,11 +242,6 @@ FR = {
     "requests.criteria.version": "Version {version} des critères.",
     "requests.criteria.open_data": "Les critères en données ouvertes (JSON)",
     # refusals
-    "requests.field.required": "Ce champ est obligatoire.",
-    "requests.field.too_long": "{limit} caractères au plus.",
-    "requests.field.too_short": "Au moins {least} caractères.",
-    "requests.field.choose": "Choisissez une des options.",
-    "requests.field.number": "Un nombre entier de {low} à {high}.",
     "requests.field.phone": "Un numéro de téléphone ne contient que des chiffres, des espaces, "
     "+ ( ) . ou -.",
     "requests.refusal.consent": "Le consentement du foyer est nécessaire : expliquez ce qui est "
@@ -493,11 +488,6 @@ EN = {
     "requests.criteria.waiting_text": "With equal points, the oldest request comes first.",
     "requests.criteria.version": "Version {version} of the criteria.",
     "requests.criteria.open_data": "The criteria as open data (JSON)",
-    "requests.field.required": "This field is required.",
-    "requests.field.too_long": "{limit} characters at most.",
-    "requests.field.too_short": "At least {least} characters.",
-    "requests.field.choose": "Choose one of the options.",
-    "requests.field.number": "A whole number from {low} to {high}.",
     "requests.field.phone": "A phone number holds only digits, spaces, + ( ) . or -.",
     "requests.refusal.consent": "The household's consent is required: explain what is kept and "
     "why, then tick the box (a paper form signed by the household counts).",

@@ -23,11 +23,11 @@ from services.group_purchase.requests.pages import (
     request_page,
 )
 from services.group_purchase.requests.reasons import device_type_name
-from services.group_purchase.requests.request_forms import typed_back
 from shared.auth import Principal
 from shared.errors import DomainError, NotFound
 from shared.events import utc_now
 from shared.web.app import Runtime
+from shared.web.form_reading import typed_back
 from shared.web.i18n import language_of
 
 DONE = frozenset({"submitted", "confirmed", "declined", "handed_over", "returned", "cancelled"})
