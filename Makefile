@@ -29,9 +29,10 @@ lint: $(BIN)/boucle
 test: $(BIN)/boucle chromium lint  ## lint, types, contracts, then unit → browser tests
 	$(BIN)/pytest
 
-bench: $(BIN)/boucle  ## throughput, latency, memory and matching, with the machine's raw limits
+bench: $(BIN)/boucle  ## throughput, latency, memory, matching and the register at scale, with the machine's raw limits
 	$(BIN)/python -m tests.benchmarks.bench_intakes
 	$(BIN)/python -m tests.benchmarks.bench_matching
+	$(BIN)/python -m tests.benchmarks.bench_inventory_scale
 
 contracts: $(BIN)/boucle  ## regenerate proto/ from the event Structs
 	$(BIN)/boucle contracts

@@ -1,4 +1,5 @@
-"""The ``boucle`` command: run the stack, one service, print tokens, write the contracts."""
+"""The ``boucle`` command: run the stack, one service, print tokens, maintain the register,
+write the contracts."""
 
 from __future__ import annotations
 
@@ -53,6 +54,34 @@ def main(argv: list[str] | None = None) -> int:
     reset = actions.add_parser("reset", help="print a one-time link to choose a new password")
     reset.add_argument("login")
 
+    inventory = commands.add_parser("inventory", help="maintain the device register")
+    inventory.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the `boucle up` folder")
+    inventory.add_argument(
+        "--database-url",
+        default=None,
+        help="PostgreSQL URL (default: BOUCLE_DATABASE_URL or the database of `boucle up`)",
+    )
+    register_actions = inventory.add_subparsers(dest="action", required=True)
+    archive = register_actions.add_parser(
+        "archive", help="move old histories of delivered or recycled devices to the archive"
+    )
+    archive.add_argument(
+        "--older-than-days",
+        type=int,
+        default=None,
+        help="devices in their final state for longer than this (default: "
+        "BOUCLE_ARCHIVE_AFTER_DAYS, 365)",
+    )
+    rebuild = register_actions.add_parser(
+        "rebuild", help="rebuild the register from the streams into a schema of its own and compare"
+    )
+    rebuild.add_argument(
+        "--nats-url", default=None, help="NATS URL (default: BOUCLE_NATS_URL or `boucle up`'s)"
+    )
+    rebuild.add_argument(
+        "--keep", action="store_true", help="keep the rebuilt schema (inventory_rebuild)"
+    )
+
     contracts = commands.add_parser("contracts", help="write proto/ from the event Structs")
     contracts.add_argument("--check", action="store_true", help="fail if proto/ is stale")
     contracts.add_argument("--out", type=Path, default=Path("proto"))
@@ -68,6 +97,10 @@ def main(argv: list[str] | None = None) -> int:
         return _token(args)
     if args.command == "users":
         return _users(args)
+    if args.command == "inventory":
+        from services.inventory.commands import run_inventory_command
+
+        return run_inventory_command(args)
     from shared.proto import write_or_check
 
     return write_or_check(args.out, check=args.check)

@@ -56,6 +56,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # A household's personal data is erased this long after its last need ended (handed over,
     # cancelled or returned) — group_purchase only.
     household_retention_days: int = 365
+    # Histories of devices delivered, recycled or dismantled this long ago move to the
+    # archive tier (still read by passports and reports) — inventory only.
+    archive_after_days: int = 365
 
     @property
     def schema(self) -> str:

@@ -40,7 +40,7 @@ DEFINITION = ServiceDefinition(
         ("register.dead.title", "/registre/lettres-mortes"),
     ),
     consumers=consumers.CONSUMERS,
-    background=(jobs.expire_reservations_periodically,),
+    background=(jobs.expire_reservations_periodically, jobs.archive_histories_periodically),
 )
 
 

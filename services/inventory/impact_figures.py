@@ -85,7 +85,7 @@ _DELIVERED = (
     "WHERE r.status = 'delivered' AND " + _IN_PERIOD.format(at="r.ended_at")
 )
 _ORIGIN = (
-    "coalesce((SELECT h.place_name FROM device_history h WHERE h.device_id = d.id "
+    "coalesce((SELECT h.place_name FROM device_history_all h WHERE h.device_id = d.id "
     "ORDER BY h.at, h.id LIMIT 1), d.place_name)"
 )
 # Collected means donated: devices bought in a group purchase count only once delivered.

@@ -1,4 +1,5 @@
-"""Inventory's periodic work: reservations that lapsed make their devices ready again."""
+"""Inventory's periodic work: reservations that lapsed make their devices ready again, and
+the histories of devices that ended their journey long ago move to the archive."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import datetime
 
 import asyncpg
 
+from services.inventory.archive import archive_histories
 from services.inventory.reservations import EXPIRY_BATCH, expire_reservations
 from shared.db import TRANSIENT_ERRORS, transaction
 from shared.events import utc_now
@@ -14,6 +16,7 @@ from shared.logging import get_logger
 from shared.web.app import Runtime
 
 EVERY_SECONDS = 60.0
+ARCHIVE_EVERY_SECONDS = 3600.0
 log = get_logger("boucle.inventory.jobs")
 
 
@@ -36,3 +39,20 @@ async def expire_reservations_periodically(runtime: Runtime) -> None:
         except TRANSIENT_ERRORS as error:
             log.warning("reservation_expiry_retrying", error=repr(error))
         await asyncio.sleep(EVERY_SECONDS)
+
+
+async def archive_histories_periodically(runtime: Runtime) -> None:
+    while True:
+        try:
+            archived = await archive_histories(
+                runtime.pool, runtime.settings.archive_after_days, utc_now()
+            )
+            if archived.devices:
+                log.info(
+                    "histories_archived",
+                    devices=archived.devices,
+                    history_rows=archived.history_rows,
+                )
+        except TRANSIENT_ERRORS as error:
+            log.warning("history_archiving_retrying", error=repr(error))
+        await asyncio.sleep(ARCHIVE_EVERY_SECONDS)

@@ -65,7 +65,7 @@ async def device_by_label(
     if row is None:
         return None
     history = await connection.fetch(
-        "SELECT at, state, subject, producer, place_name, correlation_id FROM device_history "
+        "SELECT at, state, subject, producer, place_name, correlation_id FROM device_history_all "
         "WHERE device_id = $1 ORDER BY at, id",
         row["id"],
     )

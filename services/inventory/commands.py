@@ -1,0 +1,71 @@
+"""``boucle inventory archive`` and ``boucle inventory rebuild``: maintenance of the register
+from the command line, against the database (and bus) of a running stack."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+
+from services.inventory.archive import archive_histories
+from services.inventory.rebuild import rebuild_and_compare
+from shared.config import load_settings
+from shared.db import create_pool
+from shared.events import utc_now
+
+SHOWN_DIFFERENCES = 10
+
+
+def run_inventory_command(args: argparse.Namespace) -> int:
+    from shared.devstack.stack import Stack
+
+    stack = Stack(args.data)
+    dsn = args.database_url or os.environ.get("BOUCLE_DATABASE_URL") or stack.postgres.dsn
+    try:
+        if args.action == "archive":
+            days = args.older_than_days
+            if days is None:
+                days = load_settings(service="inventory").archive_after_days
+            return asyncio.run(_archive(dsn, days))
+        nats_url = args.nats_url or os.environ.get("BOUCLE_NATS_URL") or stack.nats.url
+        return asyncio.run(_rebuild(dsn, nats_url, args.keep))
+    except OSError as error:
+        print(f"cannot reach the servers ({error}): is `boucle up` running?", file=sys.stderr)
+        return 2
+
+
+async def _archive(dsn: str, days: int) -> int:
+    pool = await create_pool(dsn, "inventory", 1, 2)
+    try:
+        archived = await archive_histories(pool, days, utc_now())
+    finally:
+        await pool.close()
+    print(
+        f"archived the histories of {archived.devices} device(s) delivered, recycled or "
+        f"dismantled more than {days} days ago ({archived.history_rows} history rows)"
+    )
+    return 0
+
+
+async def _rebuild(dsn: str, nats_url: str, keep: bool) -> int:
+    result = await rebuild_and_compare(dsn, nats_url, keep=keep)
+    replayed = result.replayed
+    print(
+        f"events read: {result.events_read}; applied {replayed.applied}, already applied "
+        f"{replayed.duplicates}, failed {replayed.failed}, "
+        f"never applicable {len(replayed.never_applicable)}"
+    )
+    for name, digest in (("live", result.live), ("rebuilt", result.rebuilt)):
+        print(
+            f"{name:>8}: {digest.devices} devices, {digest.history_rows} history rows, "
+            f"digest {digest.value}"
+        )
+    if result.matches:
+        print("the rebuilt register matches the live one")
+        return 0
+    differing = result.live.differing(result.rebuilt)
+    print(f"the registers differ on {len(differing)} device(s), for example:")
+    for device_id in differing[:SHOWN_DIFFERENCES]:
+        print(f"  {device_id}")
+    return 1

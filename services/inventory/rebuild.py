@@ -1,0 +1,286 @@
+"""Replay: the register rebuilt from the streams inventory consumes, with inventory's own
+handlers, into the empty tables of a schema of its own, then compared with the live register.
+
+The streams keep every event (no retention limit), so they are the register's source of
+truth; the rebuild only reads them and writes its own schema. What its handlers announce
+stays in that schema's outbox, which no relay reads: a service's relay reads its own schema.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from pathlib import Path
+
+import asyncpg
+import nats
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+
+import shared.contracts  # noqa: F401  (registers every event contract)
+from services.inventory import lifecycle_store
+from services.inventory.consumers import HANDLERS
+from services.inventory.digest import RegisterDigest, register_digest
+from services.inventory.handlers import locked_device
+from services.inventory.steps import Step, record_step
+from shared.bus import RetryLater
+from shared.contracts.inventory import ReservationExpired
+from shared.contracts.streams import consumption_of
+from shared.db import create_pool
+from shared.events import Event, UndecodableEvent, registry
+from shared.inbox import first_delivery
+from shared.logging import get_logger
+from shared.migrations import migrate
+
+REBUILD_SCHEMA = "inventory_rebuild"
+MIGRATIONS = Path(__file__).parent / "migrations"
+CONSUMER = "inventory"
+# What inventory consumes; plus its own expiries, decided by the clock, not stated by a fact.
+SOURCES = (
+    *((stream, consumption_of(CONSUMER, stream).filter_subject)
+      for stream in ("COLLECTION", "REFURBISHMENT", "PURCHASE")),
+    ("INVENTORY", ReservationExpired.subject),
+)  # fmt: skip
+FETCH_BATCH = 256
+FETCH_TIMEOUT = 5.0
+EVENTS_PER_TRANSACTION = 500
+
+log = get_logger("boucle.inventory.rebuild")
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """An event as a stream keeps it: where, in which position, since when."""
+
+    stream: str
+    sequence: int
+    stored_at: datetime
+    event: Event
+
+
+@dataclass
+class Replayed:
+    applied: int = 0
+    duplicates: int = 0
+    failed: int = 0
+    never_applicable: list[Event] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Rebuild:
+    live: RegisterDigest
+    rebuilt: RegisterDigest
+    replayed: Replayed
+    events_read: int
+
+    @property
+    def matches(self) -> bool:
+        return self.live.value == self.rebuilt.value
+
+
+async def stored_events(js: JetStreamContext, stream: str, subject: str) -> list[StoredEvent]:
+    """Every event of ``stream`` on ``subject`` stored so far, in stream order, read by a
+    short-lived consumer that acknowledges nothing (the durable consumers are untouched)."""
+    config = ConsumerConfig(
+        ack_policy=AckPolicy.NONE,
+        deliver_policy=DeliverPolicy.ALL,
+        inactive_threshold=60.0,
+        mem_storage=True,
+    )
+    subscription = await js.pull_subscribe(subject, stream=stream, config=config)
+    try:
+        info = await subscription.consumer_info()
+        remaining = info.num_pending or 0
+        events: list[StoredEvent] = []
+        while remaining > 0:
+            for message in await subscription.fetch(
+                batch=min(FETCH_BATCH, remaining), timeout=FETCH_TIMEOUT
+            ):
+                remaining -= 1
+                metadata = message.metadata
+                try:
+                    event = registry.decode(message.subject, message.data)
+                except UndecodableEvent:
+                    event = None
+                if event is not None:
+                    events.append(
+                        StoredEvent(stream, metadata.sequence.stream, metadata.timestamp, event)
+                    )
+        return events
+    finally:
+        await subscription.unsubscribe()
+
+
+def in_arrival_order(streams: Sequence[Sequence[StoredEvent]]) -> list[StoredEvent]:
+    """The streams merged in the order they stored their events: the order the live
+    consumers met them in, give or take their concurrency (which the handlers tolerate)."""
+    return sorted(
+        (stored for events in streams for stored in events),
+        key=lambda stored: (stored.stored_at, stored.stream, stored.sequence),
+    )
+
+
+def applies(event: Event) -> bool:
+    """Whether the register does anything with ``event`` (a stream carries more)."""
+    return type(event) in HANDLERS or isinstance(event, ReservationExpired)
+
+
+class Outcome(Enum):
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"
+    WAITING = "waiting"
+    FAILED = "failed"
+
+
+async def apply_once(connection: asyncpg.Connection, event: Event) -> Outcome:
+    """Apply ``event`` as the live consumer does (inbox row and effects together), inside a
+    savepoint so that a deferred or failing event leaves nothing behind."""
+    handler = HANDLERS.get(type(event))
+    try:
+        async with connection.transaction():
+            if not await first_delivery(connection, CONSUMER, event):
+                return Outcome.DUPLICATE
+            if isinstance(event, ReservationExpired):
+                await expire_as_announced(connection, event)
+            else:
+                assert handler is not None
+                await handler(connection, event)
+    except RetryLater:
+        return Outcome.WAITING
+    except Exception:  # the live consumer sent it to the dead letters
+        log.exception("rebuild_event_failed", subject=event.subject, event_id=str(event.event_id))
+        return Outcome.FAILED
+    return Outcome.APPLIED
+
+
+async def expire_as_announced(connection: asyncpg.Connection, event: ReservationExpired) -> None:
+    """The reservation inventory once let lapse lapses again, at the same moment."""
+    if await lifecycle_store.reservation_status(connection, event.request_id) is None:
+        raise RetryLater(f"reservation request {event.request_id} has not been applied yet")
+    device = await locked_device(connection, event)
+    reservation = device.lifecycle.reservation
+    if reservation is None or reservation.request_id != event.request_id:
+        return  # ended otherwise in the meantime
+    after = device.lifecycle.expire_reservation(max(event.occurred_at, reservation.expires_at))
+    assert after is not None
+    await record_step(connection, device, after, Step.of(event), device.place_name)
+    await lifecycle_store.end_reservation(
+        connection, event.request_id, "expired", event.occurred_at
+    )
+
+
+async def replay(pool: asyncpg.Pool, events: Sequence[Event]) -> Replayed:
+    """Apply ``events`` in order; one that arrives before its prerequisite waits, and is
+    tried again each time another event about the same device applies."""
+    replayed = Replayed()
+    waiting: dict[uuid.UUID, list[Event]] = defaultdict(list)
+    async with pool.acquire() as connection:
+        for start in range(0, len(events), EVENTS_PER_TRANSACTION):
+            async with connection.transaction():
+                for event in events[start : start + EVENTS_PER_TRANSACTION]:
+                    await _apply_and_retry(connection, event, waiting, replayed)
+        async with connection.transaction():
+            for device_id in list(waiting):
+                await _retry_waiting(connection, device_id, waiting, replayed)
+    replayed.never_applicable = [event for events in waiting.values() for event in events]
+    return replayed
+
+
+async def _apply_and_retry(
+    connection: asyncpg.Connection,
+    event: Event,
+    waiting: dict[uuid.UUID, list[Event]],
+    replayed: Replayed,
+) -> None:
+    outcome = await apply_once(connection, event)
+    _count(outcome, replayed)
+    if outcome is Outcome.WAITING:
+        waiting[event.aggregate_id].append(event)
+    elif outcome is Outcome.APPLIED and event.aggregate_id in waiting:
+        await _retry_waiting(connection, event.aggregate_id, waiting, replayed)
+
+
+async def _retry_waiting(
+    connection: asyncpg.Connection,
+    device_id: uuid.UUID,
+    waiting: dict[uuid.UUID, list[Event]],
+    replayed: Replayed,
+) -> None:
+    """Try the device's waiting events again, in order, until none applies any more."""
+    progress = True
+    while progress and waiting.get(device_id):
+        progress = False
+        still: list[Event] = []
+        for event in waiting[device_id]:
+            outcome = await apply_once(connection, event)
+            if outcome is Outcome.WAITING:
+                still.append(event)
+                continue
+            _count(outcome, replayed)
+            progress = True
+        waiting[device_id] = still
+    if not waiting.get(device_id):
+        waiting.pop(device_id, None)
+
+
+def _count(outcome: Outcome, replayed: Replayed) -> None:
+    if outcome is Outcome.APPLIED:
+        replayed.applied += 1
+    elif outcome is Outcome.DUPLICATE:
+        replayed.duplicates += 1
+    elif outcome is Outcome.FAILED:
+        replayed.failed += 1
+
+
+async def fresh_schema(dsn: str, schema: str) -> None:
+    """``schema`` emptied and migrated like inventory's own."""
+    await drop_schema(dsn, schema)
+    await migrate(dsn, schema, MIGRATIONS)
+
+
+async def drop_schema(dsn: str, schema: str) -> None:
+    """Drop a rebuilt schema (and refuse any other: the live ones are never touched)."""
+    if not schema.startswith(REBUILD_SCHEMA):
+        raise ValueError(f"a rebuild drops only schemas named {REBUILD_SCHEMA}…, not {schema}")
+    connection = await asyncpg.connect(dsn)
+    try:
+        await connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    finally:
+        await connection.close()
+
+
+async def rebuild_and_compare(
+    dsn: str,
+    nats_url: str,
+    live_schema: str = "inventory",
+    schema: str = REBUILD_SCHEMA,
+    keep: bool = False,
+    device_ids: Sequence[uuid.UUID] | None = None,
+) -> Rebuild:
+    """Rebuild the register into ``schema`` from the streams, then compare its digest with
+    the live one (of ``device_ids`` only, when given). The rebuilt schema is dropped at the
+    end unless ``keep``."""
+    client = await nats.connect(nats_url, name="boucle-inventory-rebuild")
+    try:
+        js = client.jetstream()
+        streams = [await stored_events(js, stream, subject) for stream, subject in SOURCES]
+    finally:
+        await client.close()
+    events = [stored.event for stored in in_arrival_order(streams) if applies(stored.event)]
+    await fresh_schema(dsn, schema)
+    rebuilt_pool = await create_pool(dsn, schema, 1, 2)
+    live_pool = await create_pool(dsn, live_schema, 1, 2)
+    try:
+        live = await register_digest(live_pool, device_ids)
+        replayed = await replay(rebuilt_pool, events)
+        rebuilt = await register_digest(rebuilt_pool, device_ids)
+    finally:
+        await rebuilt_pool.close()
+        await live_pool.close()
+        if not keep:
+            await drop_schema(dsn, schema)
+    return Rebuild(live=live, rebuilt=rebuilt, replayed=replayed, events_read=len(events))
