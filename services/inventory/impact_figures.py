@@ -84,10 +84,7 @@ _DELIVERED = (
     "FROM reservations r JOIN devices d ON d.id = r.device_id "
     "WHERE r.status = 'delivered' AND " + _IN_PERIOD.format(at="r.ended_at")
 )
-_ORIGIN = (
-    "coalesce((SELECT h.place_name FROM device_history_all h WHERE h.device_id = d.id "
-    "ORDER BY h.at, h.id LIMIT 1), d.place_name)"
-)
+_ORIGIN = "d.origin_place"  # where the device entered the register
 # Collected means donated: devices bought in a group purchase count only once delivered.
 _DONATED = "source = 'donation' AND "
 _PARIS_MONTH = "to_char({at} AT TIME ZONE 'Europe/Paris', 'YYYY-MM')"

@@ -29,8 +29,8 @@ async def register_purchased_device(connection: asyncpg.Connection, event: Event
     specs = msgspec.to_builtins(event.specs)
     inserted = await connection.fetchval(
         "INSERT INTO devices (id, label, device_type, state, registered_at, state_since, "
-        "place_name, grade, functional_pass, graded_at, specs, source) "
-        "VALUES ($1, $2, $3, 'ready', $4, $4, $5, $6, true, $4, $7, 'purchase') "
+        "place_name, origin_place, grade, functional_pass, graded_at, specs, source) "
+        "VALUES ($1, $2, $3, 'ready', $4, $4, $5, $5, $6, true, $4, $7, 'purchase') "
         "ON CONFLICT DO NOTHING RETURNING true",
         event.aggregate_id,
         event.label,

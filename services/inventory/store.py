@@ -23,7 +23,8 @@ async def insert_device(
     """False when the device (or its label) is already registered."""
     inserted = await connection.fetchval(
         "INSERT INTO devices (id, label, device_type, state, registered_at, state_since, "
-        "place_name) VALUES ($1, $2, $3, $4, $5, $5, $6) ON CONFLICT DO NOTHING RETURNING true",
+        "place_name, origin_place) VALUES ($1, $2, $3, $4, $5, $5, $6, $6) "
+        "ON CONFLICT DO NOTHING RETURNING true",
         device_id,
         label,
         device_type,

@@ -87,7 +87,7 @@ FROM (SELECT i, ({_sql_array(STATE_SHARES)})[1 + floor(random() * {len(STATE_SHA
 """
 INSERT_DEVICES = """
 INSERT INTO devices (id, label, device_type, state, registered_at, state_since, place_name,
-                     grade, functional_pass, graded_at, specs)
+                     grade, functional_pass, graded_at, specs, origin_place)
 SELECT md5('device' || i)::uuid, lpad(upper(to_hex(i)), 8, '0') || '0', device_type, state,
        registered_at, state_since,
        CASE WHEN state IN ('received', 'in_transit') THEN point
@@ -96,7 +96,8 @@ SELECT md5('device' || i)::uuid, lpad(upper(to_hex(i)), 8, '0') || '0', device_t
             THEN (ARRAY['A', 'B', 'B', 'C'])[1 + i % 4] END,
        CASE WHEN state IN ('ready', 'reserved', 'delivered') THEN true END,
        CASE WHEN state IN ('ready', 'reserved', 'delivered') THEN registered_at END,
-       jsonb_build_object('brand', 'Lenovo', 'model', 'ThinkPad T480')
+       jsonb_build_object('brand', 'Lenovo', 'model', 'ThinkPad T480'),
+       point
 FROM generated
 """
 INSERT_HISTORY = f"""
