@@ -13,6 +13,19 @@ ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 BODY_LENGTH = 8
 _LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _SEPARATORS = re.compile(r"[\s\-_.]")
+# What the digit keys type on a French AZERTY keyboard without Shift (1234567890), which is
+# what a scanner set to QWERTY types there; upper-cased too, as some systems do with Caps Lock.
+_AZERTY_ROW = "&é\"'(-è_çà"
+_AZERTY_DIGITS = str.maketrans(_AZERTY_ROW + "ÉÈÇÀ", "1234567890" + "2790")
+_AZERTY_ONLY = set(_AZERTY_ROW + "ÉÈÇÀ") - {"-", "_"}
+# A scanner set to QWERTY types an upper-case URL on AZERTY with A/Q and Z/W swapped, M as
+# "?", ":" as "M", "/" as "!", "." as ":" and "-" as ")": ``HTTPSM!!BOUCLE:EXQ?PLE!D!…``.
+_TYPED_ON_AZERTY = re.compile(r"HTTPS?M!!", re.IGNORECASE)
+_QWERTY_ON_AZERTY = str.maketrans(
+    "AQZW?M!:)" + _AZERTY_ROW + "ÉÈÇÀ", "QAWZM:/.-" + "1234567890" + "2790"
+)
+# The code at the end of a URL whose slashes came out as other punctuation: ``…D.K7Q2M9XBA``.
+_URL_TAIL = re.compile(r"[^0-9A-Z]D[^0-9A-Z]+([0-9A-Z]{9})[^0-9A-Z]*$")
 
 
 class LabelError(DomainError):
@@ -44,10 +57,32 @@ def format_code(code: str) -> str:
 
 
 def parse_code(raw: str) -> str:
-    """Accept a full URL, a bare code, any case, dashes or not; return the compact code."""
+    """Accept a full URL, a bare code, any case, dashes or not; return the compact code.
+
+    A scan garbled by a scanner set to QWERTY on a French AZERTY computer is read back: digits
+    typed as the unshifted AZERTY row (``&é"'(-è_çà``) and a URL's punctuation mangled."""
     text = raw.strip()
+    if _TYPED_ON_AZERTY.match(text):
+        return _parse(raw, text.translate(_QWERTY_ON_AZERTY))
+    if _AZERTY_ONLY & set(text):
+        return _parse(raw, text.translate(_AZERTY_DIGITS))
+    try:
+        return _parse(raw, text)
+    except LabelError as error:
+        if not {"-", "_"} & set(text):
+            raise
+        try:  # "-" and "_" are also the AZERTY 6 and 8: read so only when nothing else fits
+            return _parse(raw, text.translate(_AZERTY_DIGITS))
+        except LabelError:
+            raise error from None
+
+
+def _parse(raw: str, text: str) -> str:
     if "/" in text:
         text = text.rstrip("/").rsplit("/", 1)[-1]
+    elif text.upper().startswith("HTTP"):
+        tail = _URL_TAIL.search(text.upper())
+        text = tail.group(1) if tail else text
     text = _SEPARATORS.sub("", text).upper().translate(_LOOKALIKES)
     if len(text) != BODY_LENGTH + 1:
         raise LabelError(

@@ -145,6 +145,20 @@ def already_attached(rows: list[BulkRow], taken: set[str]) -> list[RowProblem]:
     ]
 
 
+def never_issued(rows: list[BulkRow], issued: set[str]) -> list[RowProblem]:
+    """Rows whose label belongs to no batch: mistyped, or not a Boucle label."""
+    return [
+        RowProblem(
+            line=row.line,
+            column="label",
+            message=f"{format_code(row.label)} was never printed by Boucle: check the characters "
+            "under the QR code, or take a label from your roll",
+        )
+        for row in rows
+        if row.label not in issued
+    ]
+
+
 def voided(rows: list[BulkRow], voided_labels: set[str]) -> list[RowProblem]:
     """Rows whose label was voided: a fresh label goes on that device."""
     return [

@@ -13,7 +13,13 @@ import asyncpg
 import msgspec
 
 from services.collection_point import places_store, store
-from services.collection_point.bulk import BulkRefused, already_attached, read_rows, voided
+from services.collection_point.bulk import (
+    BulkRefused,
+    already_attached,
+    never_issued,
+    read_rows,
+    voided,
+)
 from services.collection_point.domain import Intake, point_scope
 from shared import idempotency
 from shared.auth import Principal
@@ -57,8 +63,11 @@ async def receive_file(
                 raise NotFound(f"No collection point {point_id} that you work at.")
             rows, problems = read_rows(text, list(place.accepted_types))
             labels = [row.label for row in rows]
-            problems += already_attached(rows, await store.labels_taken(connection, labels))
-            problems += voided(rows, await store.labels_voided(connection, labels))
+            taken = await store.labels_taken(connection, labels)
+            problems += already_attached(rows, taken)
+            states = await store.label_states(connection, labels)
+            problems += never_issued(rows, states.issued | taken)
+            problems += voided(rows, states.voided)
             if problems:
                 raise BulkRefused(sorted(problems, key=lambda problem: problem.line))
             now = utc_now()

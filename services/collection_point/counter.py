@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 import asyncpg
 import msgspec
-from litestar import Request, get, post
+from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie, UploadFile
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
@@ -41,6 +41,7 @@ from services.collection_point.domain import (
     DonorKind,
     Intake,
     IntakeCreate,
+    LabelNeverIssued,
     LabelVoided,
     point_scope,
 )
@@ -83,6 +84,11 @@ TEXT_LIMIT = 80
 EMAIL = re.compile(EMAIL_PATTERN)
 PHONE = re.compile(PHONE_PATTERN)
 TODAY_LIMIT = 200
+MAX_PHOTO_MB = 10
+MAX_PHOTO_BYTES = MAX_PHOTO_MB * 1024 * 1024
+# A photo somewhat over the limit still reaches the handler, which refuses it next to the
+# photo field and gives back what was typed; only a body beyond this gets the short page.
+MAX_FORM_BYTES = 4 * MAX_PHOTO_BYTES
 _encoder = msgspec.json.Encoder()
 
 
@@ -168,7 +174,28 @@ async def counter_page(
     return template
 
 
-@post(COUNTER_PATH, opt=COUNTER, include_in_schema=False, status_code=303)
+def _form_too_large(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
+    """A form far beyond the size of a photo: nothing of it was read, say so in words."""
+    t = translator(language_of(request))
+    point = _uuid(request.query_params.get("point", ""))
+    return page(
+        request,
+        "counter_too_large.html",
+        status_code=413,
+        headers=NO_STORE,
+        message=t("counter.error.photo_too_big", size=MAX_PHOTO_MB),
+        back=f"{COUNTER_PATH}?point={point}" if point else COUNTER_PATH,
+    )
+
+
+@post(
+    COUNTER_PATH,
+    opt=COUNTER,
+    include_in_schema=False,
+    status_code=303,
+    request_max_body_size=MAX_FORM_BYTES,
+    exception_handlers={413: _form_too_large},
+)
 async def register_donation(
     request: Request[Any, Any, Any],
     runtime: NamedDependency[Runtime],
@@ -187,7 +214,7 @@ async def register_donation(
             principal,
             place,
             submitted,
-            await photo.read() if isinstance(photo, UploadFile) else b"",
+            await photo.read(MAX_PHOTO_BYTES + 1) if isinstance(photo, UploadFile) else b"",
             _text(form.get("key"))[:200] or None,
             t,
         )
@@ -215,6 +242,8 @@ async def _register(
     t: Any,
 ) -> Intake:
     """Check the form, then register the intake; raises ``Refused`` with the reasons."""
+    if len(photo) > MAX_PHOTO_BYTES:
+        raise Refused(413, submitted, photo=t("counter.error.photo_too_big", size=MAX_PHOTO_MB))
     form, errors = _read_photo(submitted, photo, t)
     if form.device_type not in place.accepted_types:
         name = t(f"type.{form.device_type}") if form.device_type in DEVICE_TYPES else "?"
@@ -261,6 +290,9 @@ async def _register(
             date=local_time(voided.voided_at).strftime("%d/%m/%Y"),
         )
         raise Refused(422, form, label=message) from voided
+    except LabelNeverIssued as never_issued:
+        message = t("counter.error.never_issued", code=never_issued.code_display)
+        raise Refused(422, form, label=message) from never_issued
     return msgspec.json.decode(answer.body, type=Intake)
 
 

@@ -70,6 +70,9 @@ register(
             "l'organisme tel qu'il figurera sur le reçu de don (par défaut, le nom ci-dessus).",
             "counter.receipt": "Reçu de don pour {donor} (PDF)",
             "counter.collected": "Ce que le point a collecté",
+            "counter.error.never_issued": "L'étiquette {code} n'a jamais été imprimée par "
+            "Boucle : vérifiez les caractères sous le QR code, ou prenez une étiquette de votre "
+            "rouleau.",
             "counter.error.voided": "L'étiquette {code} a été annulée le {date} : prenez une "
             "étiquette neuve et posez-la sur cet appareil.",
             "counter.error.weight": "Le poids s'écrit en kilos, par exemple 2,3 : plus de 0 et "
@@ -118,6 +121,9 @@ register(
             "photo. Reprenez-la de plus près, le QR code entier dans le cadre, ou tapez les 9 "
             "caractères imprimés à côté.",
             "counter.error.photo_not_image": "Ce fichier n'est pas une photo (JPEG, PNG ou WebP).",
+            "counter.error.photo_too_big": "La photo dépasse {size} Mo : reprenez-la en plus "
+            "petite taille.",
+            "counter.back": "Revenir au guichet",
             "counter.error.photo_too_large": "Cette photo est trop grande ; reprenez-la en "
             "taille normale.",
             "counter.error.photo_several": "Cette photo montre plusieurs étiquettes ; "
@@ -186,6 +192,8 @@ register(
             "will appear on the donation receipt (by default, the name above).",
             "counter.receipt": "Donation receipt for {donor} (PDF)",
             "counter.collected": "What this point collected",
+            "counter.error.never_issued": "The label {code} was never printed by Boucle: check "
+            "the characters under the QR code, or take a label from your roll.",
             "counter.error.voided": "The label {code} was voided on {date}: take a fresh label "
             "and put it on this device.",
             "counter.error.weight": "Write the weight in kilograms, for example 2.3: more than 0 "
@@ -233,6 +241,9 @@ register(
             "again closer, with the whole QR code in the frame, or type the 9 characters printed "
             "beside it.",
             "counter.error.photo_not_image": "This file is not a photo (JPEG, PNG or WebP).",
+            "counter.error.photo_too_big": "The photo is over {size} MB: take it again at a "
+            "smaller size.",
+            "counter.back": "Back to the counter",
             "counter.error.photo_too_large": "This photo is too large; take it again at normal "
             "size.",
             "counter.error.photo_several": "This photo shows several labels; photograph one label "

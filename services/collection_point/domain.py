@@ -203,6 +203,17 @@ class LabelVoided(DomainError):
         self.voided_at = voided_at
 
 
+class LabelNeverIssued(DomainError):
+    """A well-formed code that belongs to no batch: mistyped, or not a Boucle label."""
+
+    def __init__(self, code_display: str) -> None:
+        super().__init__(
+            f"The label {code_display} was never printed by Boucle: check the characters under "
+            "the QR code, or take a label from your roll."
+        )
+        self.code_display = code_display
+
+
 class DonorReferenceNotForIndividuals(DomainError):
     def __init__(self) -> None:
         super().__init__(

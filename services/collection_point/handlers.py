@@ -12,6 +12,7 @@ from services.collection_point import store
 from services.collection_point.domain import (
     Intake,
     IntakeCreate,
+    LabelNeverIssued,
     LabelVoided,
     TypeNotAccepted,
     details_of,
@@ -73,9 +74,9 @@ async def receive_device(
     The intake, the donor's contact, its event and the key's answer are written by one
     autocommit statement (``store.record_intake``): all of them or nothing.
 
-    A voided label is refused. Any other label is accepted: one issued to another point (labels
-    travel with the agents who carry them) and one Boucle never issued in a batch (labels may
-    be printed elsewhere, from the same code format) alike."""
+    A label must come from a Boucle batch: one never issued is refused, and so is a voided one.
+    A label issued to another point is accepted (labels travel with the agents who carry
+    them)."""
     code = parse_code(command.label)
     details, contact = details_of(command)
     key = f"intakes:{idempotency_key}" if idempotency_key else None
@@ -148,6 +149,8 @@ async def receive_device(
             existing = await store.intake_with_label(connection, code)
             if existing is not None and existing["id"] == intake.id:
                 return idempotency.StoredResponse(201, body)  # written by the lost attempt
+            if existing is None and not recorded.issued:
+                raise LabelNeverIssued(format_code(code))
             if existing is None and recorded.voided_at is not None:
                 raise LabelVoided(format_code(code), recorded.voided_at)
             raise _attached_label(code, existing)

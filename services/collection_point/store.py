@@ -74,17 +74,17 @@ async def upsert_point(connection: asyncpg.Connection, point: CollectionPoint) -
 # answer. The key is inserted *without* ``ON CONFLICT``: a key already taken (or being taken by
 # a concurrent transaction, which this statement then waits for) aborts the whole statement, so
 # nothing is ever half-applied. The intake is inserted only when the point is active and still
-# has the name written in the event, and the label was not voided; a label already attached
-# inserts nothing.
+# has the name written in the event, and the label was issued in a batch (of any point: labels
+# travel) and not voided; a label already attached inserts nothing.
 _RECORD_INTAKE = f"""
 WITH point AS (
     SELECT name FROM collection_points WHERE id = $5 AND active
-), voided AS (
-    SELECT voided_at FROM labels WHERE code = $3 AND voided_at IS NOT NULL
+), label AS (
+    SELECT voided_at FROM labels WHERE code = $3
 ), intake AS (
     INSERT INTO intakes ({_INTAKE_COLUMNS})
     SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16
-    FROM point WHERE point.name = $17 AND NOT EXISTS (SELECT FROM voided)
+    FROM point WHERE point.name = $17 AND EXISTS (SELECT FROM label WHERE voided_at IS NULL)
     ON CONFLICT (label) DO NOTHING
     RETURNING id
 ), contact AS (
@@ -98,15 +98,18 @@ WITH point AS (
     SELECT $25, $26, 201, $27 FROM intake WHERE $25::text IS NOT NULL
 )
 SELECT (SELECT name FROM point) AS point_name, EXISTS (SELECT FROM intake) AS inserted,
-    (SELECT voided_at FROM voided) AS voided_at
+    EXISTS (SELECT FROM label) AS issued, (SELECT voided_at FROM label) AS voided_at
 """
 
 
 class IntakeRecording(NamedTuple):
     inserted: bool
-    """False: nothing was written (label attached or voided, or the point is not as given)."""
+    """False: nothing was written (label attached, voided or never issued, or the point is not
+    as given)."""
     point_name: str | None
     """The active point's current name; ``None`` when there is no such active point."""
+    issued: bool = True
+    """Whether the label belongs to a batch (of any point); if not, nothing was written."""
     voided_at: datetime | None = None
     """When the label was voided, if it was (then nothing was written)."""
 
@@ -142,7 +145,7 @@ async def record_intake(
         answer,
     )
     assert row is not None
-    return IntakeRecording(row["inserted"], row["point_name"], row["voided_at"])
+    return IntakeRecording(row["inserted"], row["point_name"], row["issued"], row["voided_at"])
 
 
 class ActivePoint(msgspec.Struct, frozen=True):
@@ -204,8 +207,18 @@ async def insert_intakes(connection: asyncpg.Connection, intakes: list[Intake]) 
     )
 
 
-async def labels_voided(connection: asyncpg.Connection, labels: list[str]) -> set[str]:
+class LabelStates(NamedTuple):
+    issued: set[str]
+    """The labels of some batch, voided or not."""
+    voided: set[str]
+
+
+async def label_states(connection: asyncpg.Connection, labels: list[str]) -> LabelStates:
+    """Which of ``labels`` Boucle issued in a batch, and which of those were voided."""
     rows = await connection.fetch(
-        "SELECT code FROM labels WHERE code = ANY($1::text[]) AND voided_at IS NOT NULL", labels
+        "SELECT code, voided_at IS NOT NULL AS voided FROM labels WHERE code = ANY($1::text[])",
+        labels,
     )
-    return {row["code"] for row in rows}
+    return LabelStates(
+        {row["code"] for row in rows}, {row["code"] for row in rows if row["voided"]}
+    )

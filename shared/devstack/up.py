@@ -16,7 +16,6 @@ from shared.config import SERVICES
 from shared.devstack import demo_purchase
 from shared.devstack.calls import call
 from shared.devstack.stack import Stack, any_free_ports
-from shared.labels import generate_code
 
 
 def run_up(data_dir: Path, demo: bool = False, free_ports: bool = False) -> int:
@@ -89,13 +88,25 @@ def _dev_tokens(stack: Stack, scopes: dict[str, tuple[str, ...]]) -> dict[str, s
 
 def _post_demo_intakes(stack: Stack, token: str, point_ids: list[str]) -> list[str]:
     kinds = ["laptop", "laptop", "smartphone", "tablet", "desktop", "smartphone"]
+    rolls = {  # labels are printed in batches for a point before devices arrive
+        point_id: [
+            label["code"]
+            for label in call(
+                f"{stack.url('collection_point')}/api/v1/label-batches",
+                token,
+                {"collection_point_id": point_id, "count": len(kinds)},
+            )["labels"]
+        ]
+        for point_id in dict.fromkeys(point_ids)
+    }
     codes = []
     for index, kind in enumerate(kinds):
-        code = generate_code()
+        point_id = point_ids[index % len(point_ids)]
+        code = rolls[point_id].pop()
         body = {
             "label": code,
             "device_type": kind,
-            "collection_point_id": point_ids[index % len(point_ids)],
+            "collection_point_id": point_id,
             # The agent told the donor the three points and the donor accepted them.
             "acknowledgements": {"data_erasure": True, "recycling": True, "stickers_removed": True},
         }

@@ -9,13 +9,14 @@ import resource
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import asyncpg
 import msgspec
 
+from services.collection_point import label_store
 from services.collection_point import store as collection_store
 from services.collection_point.domain import CollectionPoint
 from shared.config import SERVICES
@@ -82,7 +83,7 @@ def counters(stack: Stack) -> dict[str, float]:
 
 
 def intake_request_factory(
-    stack: Stack, token: str, point: uuid.UUID, keyed: bool
+    stack: Stack, token: str, point: uuid.UUID, labels: Iterator[str], keyed: bool
 ) -> Callable[[], bytes]:
     address = urlsplit(stack.url("collection_point"))
     host, port = address.hostname or "127.0.0.1", address.port or 80
@@ -90,8 +91,11 @@ def intake_request_factory(
     encoder = msgspec.json.Encoder()
 
     def make() -> bytes:
+        label = next(labels, None)
+        if label is None:
+            raise RuntimeError("More intakes than labels printed: raise --labels.")
         body = {
-            "label": generate_code(),
+            "label": label,
             "device_type": "laptop",
             "collection_point_id": point,
             "acknowledgements": {"data_erasure": True, "recycling": True, "stickers_removed": True},
@@ -157,7 +161,8 @@ async def measure_visibility(
 # --- the run -----------------------------------------------------------------------------
 
 
-async def create_point(dsn: str) -> uuid.UUID:
+async def create_point(dsn: str, labels: int) -> tuple[uuid.UUID, list[str]]:
+    """A point, and a batch of ``labels`` labels printed for it (intakes need real labels)."""
     point = CollectionPoint(
         id=uuid.uuid4(),
         name="Médiathèque banc d'essai",
@@ -170,9 +175,13 @@ async def create_point(dsn: str) -> uuid.UUID:
     try:
         async with pool.acquire() as connection:
             await collection_store.upsert_point(connection, point)
+            codes = list({generate_code() for _ in range(labels)})
+            taken = set(
+                await label_store.insert_batch(connection, uuid.uuid4(), point.id, "bench", codes)
+            )
     finally:
         await pool.close()
-    return point.id
+    return point.id, [code for code in codes if code not in taken]
 
 
 async def raw_limits(stack: Stack, args: argparse.Namespace) -> tuple[float, float]:
@@ -193,9 +202,9 @@ async def benchmark(stack: Stack, args: argparse.Namespace) -> None:
     memory_used = print_memory(stack_processes(stack))
     print()
     commits, publishes = await raw_limits(stack, args)
-    point = await create_point(stack.postgres.dsn)
+    point, labels = await create_point(stack.postgres.dsn, args.labels)
     token = token_for(stack, "coordinator")
-    make_request = intake_request_factory(stack, token, point, args.idempotency_key)
+    make_request = intake_request_factory(stack, token, point, iter(labels), args.idempotency_key)
     connection = await asyncpg.connect(stack.postgres.dsn)
     try:
         levels = [
@@ -235,6 +244,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--drain-seconds", type=float, default=60.0, help="bounded wait")
     parser.add_argument("--settle", type=float, default=5.0, help="idle time before memory")
     parser.add_argument("--idempotency-key", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument(
+        "--labels", type=int, default=300_000, help="labels printed ahead, one per intake"
+    )
     return parser.parse_args(argv)
 
 

@@ -13,8 +13,9 @@ from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 from services.collection_point.domain import CollectionPoint
 from shared.devstack.stack import Stack
-from shared.labels import format_code, generate_code
+from shared.labels import format_code
 from tests.conftest import wait_for
+from tests.labels import issued_codes
 from tests.stacks import token_for
 
 # The distribution's browser, never one downloaded by Playwright: CI installs it with apt.
@@ -106,7 +107,7 @@ async def passport(
 ) -> Passport:
     """A laptop dropped off at ``collection_point`` and registered by inventory."""
     collector = token_for(stack, "collector", f"collection_point:{collection_point.id}")
-    code = generate_code()
+    (code,) = await issued_codes(stack, http, collection_point.id)
     intake = await http.post(
         f"{stack.url('collection_point')}/api/v1/intakes",
         json={

@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 import asyncpg
+import httpx
 import pytest
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Page, expect
@@ -17,6 +18,7 @@ from shared.devstack.stack import Stack
 from shared.labels import format_code, generate_code
 from tests.browser.conftest import OpenPage, signed_in
 from tests.browser.test_accessibility import SMALLEST_PHONE, WCAG_AA, described
+from tests.labels import issued_codes
 from tests.stacks import token_for
 
 ACKNOWLEDGED = "Le donateur a été informé de ces trois points et les accepte"
@@ -46,9 +48,9 @@ async def assert_page_has_no_wcag_violation(page: Page) -> None:
 
 
 async def test_without_javascript_a_typed_code_and_enter_register_the_donation(
-    open_page: OpenPage, stack: Stack, collection_point: CollectionPoint
+    open_page: OpenPage, stack: Stack, http: httpx.AsyncClient, collection_point: CollectionPoint
 ) -> None:
-    code = format_code(generate_code())
+    code = format_code((await issued_codes(stack, http, collection_point.id))[0])
     page = await open_counter(open_page, stack, collection_point, java_script_enabled=False)
     label = page.get_by_label("Étiquette", exact=True)
     await expect(label).to_be_focused()
@@ -65,9 +67,9 @@ async def test_without_javascript_a_typed_code_and_enter_register_the_donation(
 
 
 async def test_with_javascript_a_keyboard_wedge_scanner_types_into_the_label_field(
-    open_page: OpenPage, stack: Stack, collection_point: CollectionPoint
+    open_page: OpenPage, stack: Stack, http: httpx.AsyncClient, collection_point: CollectionPoint
 ) -> None:
-    code = generate_code()
+    (code,) = await issued_codes(stack, http, collection_point.id)
     page = await open_counter(open_page, stack, collection_point)
 
     await page.get_by_label(ACKNOWLEDGED).check()  # the focus goes back to the label field
@@ -81,7 +83,11 @@ async def test_with_javascript_a_keyboard_wedge_scanner_types_into_the_label_fie
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 async def test_the_counter_page_has_no_wcag_violation_empty_refused_confirmed_or_narrow(
-    open_page: OpenPage, stack: Stack, collection_point: CollectionPoint, lang: str
+    open_page: OpenPage,
+    stack: Stack,
+    http: httpx.AsyncClient,
+    collection_point: CollectionPoint,
+    lang: str,
 ) -> None:
     page = await open_page(**signed_in_as_collector(stack, collection_point))
     await page.goto(
@@ -89,7 +95,7 @@ async def test_the_counter_page_has_no_wcag_violation_empty_refused_confirmed_or
     )
     await assert_page_has_no_wcag_violation(page)
 
-    code = generate_code()
+    (code,) = await issued_codes(stack, http, collection_point.id)
     wrong = code[:8] + ("0" if code[8] != "0" else "1")
     await page.locator("#acknowledged").check()
     await page.locator("#label").fill(wrong)
@@ -148,10 +154,10 @@ async def test_a_collector_of_two_points_chooses_one_and_the_counter_remembers_i
 
 
 async def test_a_morning_at_the_counter_without_javascript_by_keyboard_alone(
-    open_page: OpenPage, stack: Stack, collection_point: CollectionPoint
+    open_page: OpenPage, stack: Stack, http: httpx.AsyncClient, collection_point: CollectionPoint
 ) -> None:
     page = await open_counter(open_page, stack, collection_point, java_script_enabled=False)
-    first, second, third = (generate_code() for _ in range(3))
+    first, second, third = await issued_codes(stack, http, collection_point.id, 3)
 
     # A neighbour's laptop: the scanner types the URL and Enter, after the acknowledgement.
     await page.get_by_label(ACKNOWLEDGED).focus()

@@ -20,6 +20,7 @@ from tests.browser.conftest import OpenPage, signed_in
 from tests.browser.test_accessibility import SMALLEST_PHONE
 from tests.browser.test_counter import assert_page_has_no_wcag_violation, signed_in_as_collector
 from tests.conftest import wait_for
+from tests.labels import issued_codes
 from tests.stacks import token_for
 
 ACKNOWLEDGED = {"data_erasure": True, "recycling": True, "stickers_removed": True}
@@ -29,7 +30,7 @@ async def _donated(
     stack: Stack, http: httpx.AsyncClient, point: CollectionPoint, device_type: str = "laptop"
 ) -> str:
     """A device registered at ``point`` and announced back by inventory."""
-    code = generate_code()
+    (code,) = await issued_codes(stack, http, point.id)
     token = token_for(stack, "collector", f"collection_point:{point.id}")
     collector = {"Authorization": f"Bearer {token}"}
     answer = await http.post(

@@ -18,6 +18,7 @@ from services.collection_point.domain import CollectionPoint
 from shared.devstack.stack import Stack
 from shared.labels import format_code, generate_code
 from tests.conftest import wait_for
+from tests.labels import issued_codes
 from tests.stacks import token_for
 
 HTML = {"Accept": "text/html"}
@@ -57,8 +58,8 @@ def bearer(stack: Stack) -> dict[str, str]:
 
 async def donated_device(stack: Stack, point: CollectionPoint, device_type: str = "laptop") -> str:
     """A device dropped off at ``point``: its label code (compact form)."""
-    code = generate_code()
     async with httpx.AsyncClient(timeout=30) as http:
+        (code,) = await issued_codes(stack, http, point.id)
         answer = await http.post(
             f"{stack.url('collection_point')}/api/v1/intakes",
             json={

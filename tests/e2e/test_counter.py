@@ -13,12 +13,14 @@ import asyncpg
 import httpx
 import pytest
 
+from services.collection_point.counter import MAX_FORM_BYTES, MAX_PHOTO_BYTES
 from services.collection_point.domain import CollectionPoint
 from shared.devstack.stack import Stack
 from shared.label_sheets import render_png
 from shared.labels import format_code, generate_code
 from tests.conftest import wait_for
 from tests.integration.test_places import _create
+from tests.labels import issued_codes
 from tests.stacks import token_for
 
 HIDDEN = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)"\s*/?>')
@@ -29,9 +31,15 @@ NO_PHOTO = ("", b"", "application/octet-stream")  # what a browser sends for an 
 class Counter:
     """A collector's browser at the counter of one collection point."""
 
+    stack: Stack
     client: httpx.AsyncClient
     url: str
     point: CollectionPoint
+
+    async def new_label(self) -> str:
+        """A label from the point's roll: Boucle printed it, no device carries it yet."""
+        (code,) = await issued_codes(self.stack, self.client, self.point.id)
+        return code
 
     async def open(self) -> dict[str, str]:
         """Load the empty form; the hidden fields it carries (CSRF token, point, key)."""
@@ -64,7 +72,7 @@ async def counter(stack: Stack, collection_point: CollectionPoint) -> AsyncItera
     async with httpx.AsyncClient(
         timeout=30, headers={"Accept": "text/html"}, cookies={"boucle_session": token}
     ) as client:
-        yield Counter(client, f"{stack.url('collection_point')}/guichet", collection_point)
+        yield Counter(stack, client, f"{stack.url('collection_point')}/guichet", collection_point)
 
 
 async def intakes_labelled(pool: asyncpg.Pool, body: str) -> list[asyncpg.Record]:
@@ -75,7 +83,7 @@ async def intakes_labelled(pool: asyncpg.Pool, body: str) -> list[asyncpg.Record
 async def test_a_scanned_full_url_registers_the_device_and_it_reaches_inventory(
     stack: Stack, counter: Counter, collection_pool: asyncpg.Pool
 ) -> None:
-    code = generate_code()
+    code = await counter.new_label()
     scanned = f"HTTPS://{stack.public_host.upper()}/D/{code}"  # what a wedge scanner types
 
     sent = await counter.send(await counter.open(), scanned)
@@ -104,7 +112,7 @@ async def test_a_scanned_full_url_registers_the_device_and_it_reaches_inventory(
 async def test_a_form_sent_twice_with_its_hidden_key_registers_the_donation_once(
     counter: Counter, collection_pool: asyncpg.Pool
 ) -> None:
-    code = generate_code()
+    code = await counter.new_label()
     hidden = await counter.open()
 
     double_click = await asyncio.gather(*(counter.send(hidden, code) for _ in range(2)))
@@ -137,7 +145,7 @@ async def test_a_wrong_check_symbol_is_refused_with_the_reason_and_nothing_is_sa
 async def test_a_donation_without_the_donors_acknowledgement_is_not_saved(
     counter: Counter, collection_pool: asyncpg.Pool
 ) -> None:
-    code = generate_code()
+    code = await counter.new_label()
 
     refused = await counter.send(await counter.open(), code, acknowledged=False)
 
@@ -149,7 +157,7 @@ async def test_a_donation_without_the_donors_acknowledgement_is_not_saved(
 async def test_a_label_already_attached_is_refused_saying_where(
     counter: Counter, collection_pool: asyncpg.Pool
 ) -> None:
-    code = generate_code()
+    code = await counter.new_label()
     assert (await counter.send(await counter.open(), code)).status_code == 303
 
     again = await counter.send(await counter.open(), code)
@@ -162,7 +170,7 @@ async def test_a_label_already_attached_is_refused_saying_where(
 async def test_a_photo_of_a_printed_label_registers_that_label(
     stack: Stack, counter: Counter, collection_pool: asyncpg.Pool
 ) -> None:
-    code = generate_code()
+    code = await counter.new_label()
     photo = render_png(code, stack.public_host)
 
     sent = await counter.send(await counter.open(), "", photo=("label.png", photo, "image/png"))
@@ -215,14 +223,14 @@ async def test_a_point_offers_only_the_types_it_accepts_and_refuses_the_others(
     async with httpx.AsyncClient(
         timeout=30, headers={"Accept": "text/html"}, cookies={"boucle_session": token}
     ) as client:
-        counter = Counter(client, f"{stack.url('collection_point')}/guichet", point)
+        counter = Counter(stack, client, f"{stack.url('collection_point')}/guichet", point)
         page = await client.get(f"{counter.url}?point={point.id}")
         offered = re.findall(
             r'name="device_type" id="type-(\w+)" value="\w+"( checked)?', page.text
         )
         assert offered == [("tablet", " checked"), ("smartphone", "")]
 
-        code = generate_code()
+        code = await counter.new_label()
         refused = await counter.send(await counter.open(), code)  # a laptop, forged
 
     assert refused.status_code == 422
@@ -233,7 +241,7 @@ async def test_a_point_offers_only_the_types_it_accepts_and_refuses_the_others(
 async def test_details_typed_at_the_counter_are_kept_and_a_company_gets_its_receipt(
     counter: Counter, collection_pool: asyncpg.Pool
 ) -> None:
-    code = generate_code()
+    code = await counter.new_label()
     company = f"Brasserie Nord {code[:4]}"
 
     sent = await counter.send(
@@ -284,7 +292,7 @@ async def test_details_typed_at_the_counter_are_kept_and_a_company_gets_its_rece
 async def test_a_wrong_weight_is_refused_next_to_the_field_with_the_details_open(
     counter: Counter, collection_pool: asyncpg.Pool
 ) -> None:
-    code = generate_code()
+    code = await counter.new_label()
 
     refused = await counter.send(await counter.open(), code, weight="lourd", brand="Acer")
 
@@ -320,3 +328,77 @@ async def test_a_voided_label_is_refused_at_the_counter_saying_when(
     assert refused.status_code == 422
     assert f"L'étiquette {format_code(code)} a été annulée le" in html.unescape(refused.text)
     assert await intakes_labelled(collection_pool, code[:8]) == []
+
+
+async def test_a_label_boucle_never_printed_is_refused_next_to_the_field_and_nothing_saved(
+    counter: Counter, collection_pool: asyncpg.Pool
+) -> None:
+    code = generate_code()
+
+    refused = await counter.send(await counter.open(), format_code(code))
+
+    assert refused.status_code == 422
+    page = html.unescape(refused.text)
+    error = page.split('id="label-error">', 1)[1].split("</span>", 1)[0]
+    assert error == (
+        f"L'étiquette {format_code(code)} n'a jamais été imprimée par Boucle : vérifiez les "
+        "caractères sous le QR code, ou prenez une étiquette de votre rouleau."
+    )
+    field = page.split('id="label"', 1)[1].split(">", 1)[0]
+    assert 'aria-invalid="true"' in field
+    assert f'value="{format_code(code)}"' in field
+    assert await intakes_labelled(collection_pool, code[:8]) == []
+
+
+async def test_a_photo_too_big_is_refused_next_to_the_photo_field_keeping_what_was_typed(
+    counter: Counter, collection_pool: asyncpg.Pool
+) -> None:
+    code = await counter.new_label()
+    photo = ("IMG_0001.jpg", b"\xff\xd8\xff" + bytes(MAX_PHOTO_BYTES), "image/jpeg")
+
+    refused = await counter.send(await counter.open(), code, photo=photo, brand="Dell")
+
+    assert refused.status_code == 413
+    page = html.unescape(refused.text)
+    error = page.split('id="photo-error">', 1)[1].split("</span>", 1)[0]
+    assert error == "La photo dépasse 10 Mo : reprenez-la en plus petite taille."
+    field = page.split('id="photo"', 1)[1].split(">", 1)[0]
+    assert 'aria-invalid="true"' in field and "photo-error" in field
+    assert 'value="Dell"' in page
+    assert await intakes_labelled(collection_pool, code[:8]) == []
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+async def test_a_form_far_too_big_for_the_server_gets_a_page_that_says_why(
+    counter: Counter, lang: str
+) -> None:
+    """The server answers as soon as it reads the announced size, before the body is sent (a
+    client still sending would see the connection closed: here only the headers go out)."""
+    address = httpx.URL(counter.url)
+    reader, writer = await asyncio.open_connection(address.host, address.port)
+    token = counter.client.cookies["boucle_session"]
+    writer.write(
+        (
+            f"POST /guichet?point={counter.point.id}&lang={lang} HTTP/1.1\r\n"
+            f"Host: {address.host}:{address.port}\r\n"
+            "Accept: text/html\r\n"
+            f"Cookie: boucle_session={token}; boucle_csrf={'x' * 43}\r\n"
+            "Content-Type: multipart/form-data; boundary=photo\r\n"
+            f"Content-Length: {MAX_FORM_BYTES + 1}\r\n\r\n"
+        ).encode()
+    )
+    await writer.drain()
+    try:
+        answer = (await asyncio.wait_for(reader.read(), 30)).decode()
+    finally:
+        writer.close()
+
+    head, page = answer.split("\r\n\r\n", 1)
+    assert head.startswith("HTTP/1.1 413 ")
+    assert "content-type: text/html" in head.lower()
+    said = {
+        "fr": "La photo dépasse 10 Mo : reprenez-la en plus petite taille.",
+        "en": "The photo is over 10 MB: take it again at a smaller size.",
+    }
+    assert said[lang] in html.unescape(page)
+    assert f'href="/guichet?point={counter.point.id}"' in page

@@ -9,6 +9,7 @@ from shared.config import SERVICES
 from shared.devstack.stack import Stack
 from shared.labels import format_code, generate_code
 from tests.conftest import wait_for
+from tests.labels import issued_codes
 from tests.stacks import token_for
 
 
@@ -24,7 +25,7 @@ async def test_a_donation_scanned_at_the_counter_shows_up_in_inventory_and_its_p
     stack: Stack, http: httpx.AsyncClient, collection_point: CollectionPoint
 ) -> None:
     collector = token_for(stack, "collector", f"collection_point:{collection_point.id}")
-    code = generate_code()
+    (code,) = await issued_codes(stack, http, collection_point.id)
 
     points = await http.get(f"{stack.url('collection_point')}/api/v1/collection-points")
     assert str(collection_point.id) in {view["place"]["id"] for view in points.json()}

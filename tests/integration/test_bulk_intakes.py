@@ -11,6 +11,7 @@ from services.collection_point.domain import CollectionPoint
 from shared.devstack.stack import Stack
 from shared.labels import format_code, generate_code
 from tests.conftest import wait_for
+from tests.labels import issued_codes
 from tests.stacks import token_for
 
 
@@ -29,7 +30,7 @@ async def test_a_valid_file_registers_every_device_once_and_they_reach_inventory
     collection_point: CollectionPoint,
     inventory_pool: asyncpg.Pool,
 ) -> None:
-    codes = [generate_code() for _ in range(40)]
+    codes = await issued_codes(stack, http, collection_point.id, 40)
     text = "label;device_type\n" + "".join(f"{format_code(c)};laptop\n" for c in codes)
     headers = _headers(stack, collection_point, **{"Idempotency-Key": str(uuid.uuid4())})
     first = await http.post(_url(stack, collection_point), content=text.encode(), headers=headers)
@@ -53,7 +54,7 @@ async def test_one_bad_row_imports_nothing_and_every_problem_is_listed_by_line(
     collection_point: CollectionPoint,
     collection_pool: asyncpg.Pool,
 ) -> None:
-    good, attached = generate_code(), generate_code()
+    good, attached = await issued_codes(stack, http, collection_point.id, 2)
     coordinator = {"Authorization": f"Bearer {token_for(stack, 'coordinator')}"}
     await http.post(
         f"{stack.url('collection_point')}/api/v1/intakes",
@@ -96,7 +97,7 @@ async def test_a_bulk_donation_keeps_its_details_stands_on_its_agreement_and_get
     collection_point: CollectionPoint,
     collection_pool: asyncpg.Pool,
 ) -> None:
-    codes = [generate_code() for _ in range(2)]
+    codes = await issued_codes(stack, http, collection_point.id, 2)
     company = f"Transports Lys {uuid.uuid4().hex[:6]}"
     text = "label,device_type,brand,model,serial_number\n" + "".join(
         f"{code},laptop,HP,ProBook 450,SN{index}\n" for index, code in enumerate(codes)
@@ -152,10 +153,42 @@ async def test_a_voided_label_in_a_file_is_refused_on_its_line(
         json={"reason": "lost"},
         headers={"Authorization": headers["Authorization"]},
     )
-    text = f"label,device_type\n{generate_code()},laptop\n{voided},laptop\n"
+    (fresh,) = await issued_codes(stack, http, collection_point.id)
+    text = f"label,device_type\n{fresh},laptop\n{voided},laptop\n"
 
     answer = await http.post(_url(stack, collection_point), content=text.encode(), headers=headers)
 
     assert answer.status_code == 422
     assert {"line": 3, "column": "label"}.items() <= answer.json()["errors"][0].items()
     assert "voided" in answer.json()["errors"][0]["message"]
+
+
+async def test_a_label_boucle_never_printed_is_refused_on_its_line_and_nothing_imported(
+    stack: Stack,
+    http: httpx.AsyncClient,
+    collection_point: CollectionPoint,
+    collection_pool: asyncpg.Pool,
+) -> None:
+    fresh, never_printed = (
+        (await issued_codes(stack, http, collection_point.id))[0],
+        generate_code(),
+    )
+    text = f"label,device_type\n{fresh},laptop\n{format_code(never_printed)},laptop\n"
+
+    answer = await http.post(
+        _url(stack, collection_point),
+        content=text.encode(),
+        headers=_headers(stack, collection_point),
+    )
+
+    assert answer.status_code == 422, answer.text
+    (problem,) = answer.json()["errors"]
+    assert (problem["line"], problem["column"]) == (3, "label")
+    assert problem["message"] == (
+        f"{format_code(never_printed)} was never printed by Boucle: check the characters under "
+        "the QR code, or take a label from your roll"
+    )
+    stored = await collection_pool.fetchval(
+        "SELECT count(*) FROM intakes WHERE label = ANY($1::text[])", [fresh, never_printed]
+    )
+    assert stored == 0

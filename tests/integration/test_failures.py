@@ -29,6 +29,7 @@ from shared.contracts.streams import CONSUMERS, DLQ_STREAM
 from shared.devstack.stack import Stack
 from shared.events import encode
 from shared.labels import generate_code
+from tests.labels import issued_codes
 from tests.stacks import running_stack, token_for
 
 DEVICE_RECEIVED = "collection.device.received"
@@ -121,20 +122,21 @@ class Answer:
 class Counter:
     """Donations brought to the counter, ``concurrency`` at a time, each with a new label."""
 
+    stack: Stack
     http: httpx.AsyncClient
-    url: str
     token: str
     point: CollectionPoint
     answers: list[Answer] = field(default_factory=list)
     outage: bool = False
-    _labels: set[str] = field(default_factory=set)
 
-    def new_label(self) -> str:
-        while True:
-            code = generate_code()
-            if code not in self._labels:
-                self._labels.add(code)
-                return code
+    @property
+    def url(self) -> str:
+        return self.stack.url("collection_point")
+
+    async def new_labels(self, count: int) -> list[str]:
+        """Labels printed for the point; issued before any outage, since issuing needs the
+        database."""
+        return await issued_codes(self.stack, self.http, self.point.id, count)
 
     @property
     def accepted(self) -> list[Answer]:
@@ -172,7 +174,7 @@ class Counter:
 
     async def run(self, total: int, stop: asyncio.Event | None = None) -> None:
         """Post up to ``total`` donations, stopping early once ``stop`` is set."""
-        labels = iter(self.new_label() for _ in range(total))
+        labels = iter(await self.new_labels(total))
         lock = asyncio.Lock()
 
         async def worker() -> None:
@@ -358,8 +360,9 @@ async def test_an_undecodable_message_is_dead_lettered_and_does_not_block_later_
     stack = failing_stack
     garbage = await published(stack, DEVICE_RECEIVED, b"\x00\xff{not an event", str(uuid.uuid4()))
 
-    counter = Counter(http, stack.url("collection_point"), coordinator, collection_point)
-    answer = await counter.donate(counter.new_label())
+    counter = Counter(stack, http, coordinator, collection_point)
+    (label,) = await counter.new_labels(1)
+    answer = await counter.donate(label)
     assert answer.status == 201, answer
     assert await all_registered(stack, [answer.label], within=30) == {answer.label: 1}
 
@@ -391,8 +394,9 @@ async def test_an_event_delivered_twice_registers_one_device_with_one_history_en
     collection_point: CollectionPoint,
 ) -> None:
     stack = failing_stack
-    counter = Counter(http, stack.url("collection_point"), coordinator, collection_point)
-    answer = await counter.donate(counter.new_label())
+    counter = Counter(stack, http, coordinator, collection_point)
+    (label,) = await counter.new_labels(1)
+    answer = await counter.donate(label)
     assert answer.status == 201, answer
     await all_registered(stack, [answer.label], within=30)
 
@@ -475,7 +479,7 @@ async def test_donations_accepted_while_nats_is_killed_all_reach_inventory_exact
     collection_point: CollectionPoint,
 ) -> None:
     stack = failing_stack
-    counter = Counter(http, stack.url("collection_point"), coordinator, collection_point)
+    counter = Counter(stack, http, coordinator, collection_point)
     load = asyncio.create_task(counter.run(500))
     try:
         await counter.until(lambda: len(counter.answers) >= 100, 60, "first donations answered")
@@ -514,7 +518,7 @@ async def test_services_heal_by_themselves_after_postgresql_restarts_and_lose_no
 ) -> None:
     stack = failing_stack
     services = dict(stack.services)
-    counter = Counter(http, stack.url("collection_point"), coordinator, collection_point)
+    counter = Counter(stack, http, coordinator, collection_point)
     stop = asyncio.Event()
     load = asyncio.create_task(counter.run(3000, stop))
     try:

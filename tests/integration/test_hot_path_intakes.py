@@ -20,6 +20,7 @@ from shared.devstack.stack import Stack
 from shared.events import encode
 from shared.labels import generate_code
 from tests.conftest import wait_for
+from tests.labels import issued_codes
 from tests.stacks import token_for
 
 DEVICE_RECEIVED = "collection.device.received"
@@ -56,7 +57,7 @@ async def test_the_event_is_the_contract_struct_with_the_place_and_the_request_i
     collection_point: CollectionPoint,
     collection_pool: asyncpg.Pool,
 ) -> None:
-    code = generate_code()
+    (code,) = await issued_codes(stack, http, collection_point.id)
     answer = await http.post(
         _url(stack),
         json=_intake(collection_point, code, "tablet"),
@@ -89,14 +90,13 @@ async def test_a_renamed_point_is_named_in_the_next_event_and_a_closed_one_refus
     collection_pool: asyncpg.Pool,
 ) -> None:
     headers = {"Authorization": f"Bearer {token_for(stack, 'coordinator')}"}
-    first = generate_code()
+    first, second, third = await issued_codes(stack, http, collection_point.id, 3)
     assert (
         await http.post(_url(stack), json=_intake(collection_point, first), headers=headers)
     ).is_success
     renamed = msgspec.structs.replace(collection_point, name=f"{collection_point.name} (annexe)")
     async with collection_pool.acquire() as connection:
         await collection_store.upsert_point(connection, renamed)
-    second = generate_code()
     assert (
         await http.post(_url(stack), json=_intake(collection_point, second), headers=headers)
     ).is_success
@@ -108,7 +108,6 @@ async def test_a_renamed_point_is_named_in_the_next_event_and_a_closed_one_refus
     await collection_pool.execute(
         "UPDATE collection_points SET active = false WHERE id = $1", collection_point.id
     )
-    third = generate_code()
     closed = await http.post(_url(stack), json=_intake(collection_point, third), headers=headers)
     assert closed.status_code == 404
     unknown = await http.post(_url(stack), json=_intake(uuid.uuid4(), third), headers=headers)
@@ -126,7 +125,7 @@ async def test_a_refused_intake_writes_nothing_and_its_key_can_be_replayed_for_t
     collection_pool: asyncpg.Pool,
 ) -> None:
     token = token_for(stack, "coordinator")
-    code = generate_code()
+    (code,) = await issued_codes(stack, http, collection_point.id)
     assert (
         await http.post(
             _url(stack),
@@ -149,12 +148,10 @@ async def test_a_refused_intake_writes_nothing_and_its_key_can_be_replayed_for_t
     assert len(await _events_for(collection_pool, code)) == 1
 
     # the same key, now with a free label: the key was not used up by the refusal
-    fresh = generate_code()
+    fresh, another = await issued_codes(stack, http, collection_point.id, 2)
     first = await http.post(_url(stack), json=_intake(collection_point, fresh), headers=keyed)
     again = await http.post(_url(stack), json=_intake(collection_point, fresh), headers=keyed)
-    other = await http.post(
-        _url(stack), json=_intake(collection_point, generate_code()), headers=keyed
-    )
+    other = await http.post(_url(stack), json=_intake(collection_point, another), headers=keyed)
     assert first.status_code == again.status_code == 201
     assert first.content == again.content
     assert other.status_code == 422
@@ -170,7 +167,7 @@ async def test_one_key_sent_at_once_with_different_labels_makes_one_intake(
         "Authorization": f"Bearer {token_for(stack, 'coordinator')}",
         "Idempotency-Key": str(uuid.uuid4()),
     }
-    codes = [generate_code() for _ in range(12)]
+    codes = await issued_codes(stack, http, collection_point.id, 12)
     answers = await asyncio.gather(
         *(
             http.post(_url(stack), json=_intake(collection_point, code), headers=headers)

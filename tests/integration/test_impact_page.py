@@ -22,10 +22,10 @@ from services.collection_point.domain import CollectionPoint
 from shared.contracts.collection import DeviceReceived
 from shared.contracts.purchase import DeviceHandedOver, ReservationRequested
 from shared.devstack.stack import Stack
-from shared.labels import generate_code
 from shared.web.pages import TIMEZONE
 from tests.conftest import wait_for
 from tests.integration.test_inventory_lifecycle import Donation, publish, until_state
+from tests.labels import issued_codes
 from tests.stacks import token_for
 
 FACTORS_VERSION = "ademe-arcep-2025"
@@ -105,10 +105,10 @@ async def test_the_figures_grow_as_devices_are_registered_and_handed_over(
 ) -> None:
     before = await figures(stack, http)
     collector = token_for(stack, "collector", f"collection_point:{collection_point.id}")
-    for _ in range(2):
+    for code in await issued_codes(stack, http, collection_point.id, 2):
         intake = await http.post(
             f"{stack.url('collection_point')}/api/v1/intakes",
-            json={"label": generate_code(), "device_type": "tablet",
+            json={"label": code, "device_type": "tablet",
                   "collection_point_id": str(collection_point.id),
                   "acknowledgements": {"data_erasure": True, "recycling": True,
                                        "stickers_removed": True}},

@@ -18,6 +18,7 @@ from shared.events import utc_now
 from shared.labels import format_code, generate_code
 from shared.web.pages import TIMEZONE
 from tests.conftest import wait_for
+from tests.labels import issued_codes
 from tests.stacks import token_for
 
 ACKNOWLEDGED = {"data_erasure": True, "recycling": True, "stickers_removed": True}
@@ -48,7 +49,7 @@ async def test_the_details_of_a_device_and_its_donor_are_stored_and_shown(
     collection_point: CollectionPoint,
     collection_pool: asyncpg.Pool,
 ) -> None:
-    code = generate_code()
+    (code,) = await issued_codes(stack, http, collection_point.id)
     headers = _collector(stack, collection_point)
     body = _intake(
         collection_point,
@@ -96,7 +97,7 @@ async def test_the_intake_event_carries_no_contact_data(
     collection_point: CollectionPoint,
     collection_pool: asyncpg.Pool,
 ) -> None:
-    code = generate_code()
+    (code,) = await issued_codes(stack, http, collection_point.id)
     body = _intake(
         collection_point,
         code,
@@ -130,7 +131,7 @@ async def test_an_intake_without_the_donors_acknowledgements_is_refused_and_noth
 ) -> None:
     url = f"{stack.url('collection_point')}/api/v1/intakes"
     headers = _collector(stack, collection_point)
-    missing, partial = generate_code(), generate_code()
+    missing, partial = await issued_codes(stack, http, collection_point.id, 2)
     without = _intake(collection_point, missing)
     del without["acknowledgements"]
     one_short = _intake(
@@ -177,7 +178,7 @@ async def test_details_out_of_bounds_are_refused_with_the_field_named(
         assert field in answer.json()["detail"], answer.text
 
 
-async def test_a_voided_label_is_refused_saying_when_and_labels_of_other_points_travel(
+async def test_voided_and_never_printed_labels_are_refused_and_labels_of_other_points_travel(
     stack: Stack,
     http: httpx.AsyncClient,
     collection_point: CollectionPoint,
@@ -209,8 +210,9 @@ async def test_a_voided_label_is_refused_saying_when_and_labels_of_other_points_
     elsewhere = await http.post(
         f"{base}/api/v1/intakes", json=_intake(other, travelling), headers=_collector(stack, other)
     )
+    unknown = generate_code()
     never_issued = await http.post(
-        f"{base}/api/v1/intakes", json=_intake(collection_point, generate_code()), headers=here
+        f"{base}/api/v1/intakes", json=_intake(collection_point, unknown), headers=here
     )
 
     assert refused.status_code == 422
@@ -223,7 +225,19 @@ async def test_a_voided_label_is_refused_saying_when_and_labels_of_other_points_
         await collection_pool.fetchval("SELECT count(*) FROM intakes WHERE label = $1", voided) == 0
     )
     assert elsewhere.status_code == 201, elsewhere.text
-    assert never_issued.status_code == 201, never_issued.text
+    assert never_issued.status_code == 422, never_issued.text
+    assert never_issued.headers["content-type"] == "application/problem+json"
+    assert (
+        f"{format_code(unknown)} was never printed by Boucle: check the characters under the "
+        "QR code, or take a label from your roll" in never_issued.json()["detail"]
+    )
+    stored = await collection_pool.fetchval(
+        "SELECT count(*) FROM intakes WHERE label = $1", unknown
+    ) + await collection_pool.fetchval(
+        "SELECT count(*) FROM outbox WHERE convert_from(payload, 'UTF8')::jsonb ->> 'label' = $1",
+        unknown,
+    )
+    assert stored == 0
 
 
 async def test_a_company_receipt_lists_the_devices_it_gave_that_day(
@@ -232,7 +246,7 @@ async def test_a_company_receipt_lists_the_devices_it_gave_that_day(
     base = stack.url("collection_point")
     headers = _collector(stack, collection_point)
     company = f"Brasserie Nord {uuid.uuid4().hex[:6]}"
-    given = [generate_code() for _ in range(3)]
+    *given, someone_else = await issued_codes(stack, http, collection_point.id, 4)
     for index, code in enumerate(given):
         answer = await http.post(
             f"{base}/api/v1/intakes",
@@ -249,7 +263,6 @@ async def test_a_company_receipt_lists_the_devices_it_gave_that_day(
             headers=headers,
         )
         assert answer.status_code == 201, answer.text
-    someone_else = generate_code()
     await http.post(
         f"{base}/api/v1/intakes", json=_intake(collection_point, someone_else), headers=headers
     )
@@ -284,7 +297,7 @@ async def test_the_point_view_shows_where_each_device_is_once_inventory_knows(
 ) -> None:
     base = stack.url("collection_point")
     headers = {**_collector(stack, collection_point), "Accept": "text/html"}
-    code = generate_code()
+    (code,) = await issued_codes(stack, http, collection_point.id)
     created = await http.post(
         f"{base}/api/v1/intakes",
         json=_intake(collection_point, code, brand="HP", model="EliteBook"),

@@ -12,6 +12,7 @@ from services.collection_point.domain import CollectionPoint
 from shared.devstack.stack import Stack
 from shared.labels import format_code, generate_code
 from tests.conftest import wait_for
+from tests.labels import issued_codes
 from tests.stacks import token_for
 
 
@@ -32,7 +33,7 @@ async def test_the_same_intake_sent_twenty_times_at_once_is_one_intake_one_event
     inventory_pool: asyncpg.Pool,
 ) -> None:
     token = token_for(stack, "collector", f"collection_point:{collection_point.id}")
-    code = generate_code()
+    (code,) = await issued_codes(stack, http, collection_point.id)
     headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())}
     answers = await asyncio.gather(
         *(
@@ -80,8 +81,9 @@ async def test_a_reused_idempotency_key_with_another_body_is_refused(
     token = token_for(stack, "coordinator")
     headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())}
     url = f"{stack.url('collection_point')}/api/v1/intakes"
-    first = await http.post(url, json=_intake(collection_point, generate_code()), headers=headers)
-    second = await http.post(url, json=_intake(collection_point, generate_code()), headers=headers)
+    one, another = await issued_codes(stack, http, collection_point.id, 2)
+    first = await http.post(url, json=_intake(collection_point, one), headers=headers)
+    second = await http.post(url, json=_intake(collection_point, another), headers=headers)
     assert first.status_code == 201
     assert second.status_code == 422
     assert "Idempotency-Key" in second.json()["detail"]
@@ -92,7 +94,7 @@ async def test_a_label_already_on_another_device_is_a_conflict_that_says_where(
 ) -> None:
     token = token_for(stack, "coordinator")
     url = f"{stack.url('collection_point')}/api/v1/intakes"
-    code = generate_code()
+    (code,) = await issued_codes(stack, http, collection_point.id)
     headers = {"Authorization": f"Bearer {token}"}
     assert (await http.post(url, json=_intake(collection_point, code), headers=headers)).is_success
     again = await http.post(url, json=_intake(collection_point, code, "tablet"), headers=headers)

@@ -8,9 +8,9 @@ import nats
 
 from services.collection_point.domain import CollectionPoint
 from shared.devstack.stack import Stack
-from shared.labels import generate_code
 from tests.conftest import wait_for
 from tests.integration.test_inventory_lifecycle import Donation, publish, rejections
+from tests.labels import issued_codes
 from tests.stacks import token_for
 
 
@@ -18,7 +18,7 @@ async def test_a_coordinator_finds_devices_by_state_and_place_and_sees_the_funne
     stack: Stack, http: httpx.AsyncClient, collection_point: CollectionPoint
 ) -> None:
     coordinator = {"Authorization": f"Bearer {token_for(stack, 'coordinator')}"}
-    codes = [generate_code() for _ in range(3)]
+    codes = await issued_codes(stack, http, collection_point.id, 3)
     for code in codes:
         answer = await http.post(
             f"{stack.url('collection_point')}/api/v1/intakes",

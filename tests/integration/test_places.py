@@ -7,7 +7,7 @@ import uuid
 import httpx
 
 from shared.devstack.stack import Stack
-from shared.labels import generate_code
+from tests.labels import issued_codes
 from tests.stacks import token_for
 
 ALWAYS_OPEN = "24/7"
@@ -122,10 +122,11 @@ async def test_an_intake_of_a_type_the_place_does_not_take_is_refused_and_says_w
     screens_only = (await _create(http, stack, accepted_types=["monitor"])).json()["place"]
     headers = {"Authorization": f"Bearer {token_for(stack, 'coordinator')}"}
     url = f"{stack.url('collection_point')}/api/v1/intakes"
+    codes = iter(await issued_codes(stack, http, screens_only["id"], 2))
 
     def intake(device_type: str) -> dict[str, object]:
         return {
-            "label": generate_code(),
+            "label": next(codes),
             "device_type": device_type,
             "collection_point_id": screens_only["id"],
             "acknowledgements": {"data_erasure": True, "recycling": True, "stickers_removed": True},

@@ -14,8 +14,8 @@ import nats
 
 from services.collection_point.domain import CollectionPoint
 from shared.devstack.stack import Stack
-from shared.labels import generate_code
 from tests.conftest import wait_for
+from tests.labels import issued_codes
 from tests.stacks import token_for
 
 NVME = {
@@ -36,7 +36,7 @@ def _bearer(token: str) -> dict[str, str]:
 
 
 async def _donated_device(stack: Stack, http: httpx.AsyncClient, point: CollectionPoint) -> str:
-    code = generate_code()
+    (code,) = await issued_codes(stack, http, point.id)
     answer = await http.post(
         f"{stack.url('collection_point')}/api/v1/intakes",
         json={

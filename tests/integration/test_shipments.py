@@ -34,6 +34,7 @@ from tests.integration.test_inventory_lifecycle import (
     rejections,
     until_state,
 )
+from tests.labels import issued_codes
 from tests.stacks import token_for
 
 
@@ -45,6 +46,7 @@ class Point:
     """An agent of one collection point, using the JSON API."""
 
     def __init__(self, stack: Stack, http: httpx.AsyncClient, point: CollectionPoint) -> None:
+        self.stack = stack
         self.base = stack.url("collection_point")
         self.http = http
         self.point = point
@@ -55,7 +57,7 @@ class Point:
         return f"{self.base}/api/v1/collection-points/{self.point.id}/shipments"
 
     async def donate(self) -> str:
-        code = generate_code()
+        (code,) = await issued_codes(self.stack, self.http, self.point.id)
         answer = await self.http.post(
             f"{self.base}/api/v1/intakes",
             json={

@@ -88,3 +88,65 @@ def test_a_development_stack_prints_its_own_address_in_the_qr_code() -> None:
     assert passport_url("http://127.0.0.1:8001/", "K7Q2M9XBA") == (
         "HTTP://127.0.0.1:8001/D/K7Q2M9XBA"
     )
+
+
+# What a scanner set to QWERTY types on a French AZERTY computer, key for key.
+TYPED_ON_AZERTY = str.maketrans("QAWZM:/.-1234567890", "AQZW?M!:)&é\"'(-è_çà")
+AZERTY_DIGIT_ROW = str.maketrans("1234567890", "&é\"'(-è_çà")
+
+
+def _with_digits(body: str) -> str:
+    """A code made of ``body`` and its check symbol: every digit key comes into play."""
+    return body + check_symbol(body)
+
+
+@pytest.mark.parametrize(
+    "code", [_with_digits("K7Q2M9XB"), _with_digits("12345678"), _with_digits("A6W8Z0QM")]
+)
+@pytest.mark.parametrize(
+    "scanned",
+    [
+        "{digits}",
+        "{digits}\n",
+        "HTTPS:..BOUCLE.EXAMPLE.D.{code}",
+        "HTTPS:..BOUCLE.EXAMPLE.D.{digits}",
+        "HTTP:..127.0.0.1:8001.D.{digits}",
+        "{typed_url}",
+    ],
+)
+def test_a_scan_garbled_by_an_azerty_keyboard_lands_on_the_right_code(
+    code: str, scanned: str
+) -> None:
+    raw = scanned.format(
+        code=code,
+        digits=code.translate(AZERTY_DIGIT_ROW),
+        typed_url=f"HTTPS://BOUCLE-LILLE.EXAMPLE/D/{code}".translate(TYPED_ON_AZERTY),
+    )
+    assert parse_code(raw) == code
+
+
+def test_a_scan_of_the_right_code_typed_by_a_person_with_dashes_is_still_read_as_typed() -> None:
+    code = _with_digits("K6Q8M9XB")
+    assert parse_code(format_code(code)) == code
+    assert parse_code(code.translate(AZERTY_DIGIT_ROW)) == code  # "K-Q_M…": 6 and 8 on AZERTY
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "HTTPS:..BOUCLE.EXAMPLE.D.K7Q2M9XB",
+        "Kèçé(MçXB",
+        "HTTPSM!!BOUCLE:EXQ?PLE!D!",
+        "&é\"'(-è_",
+    ],
+)
+def test_a_garbled_scan_that_still_is_no_label_is_refused(raw: str) -> None:
+    with pytest.raises(LabelError):
+        parse_code(raw)
+
+
+def test_a_garbled_scan_with_a_wrong_check_symbol_says_so() -> None:
+    code = _with_digits("K7Q2M9XB")
+    wrong = code[:8] + next(s for s in ALPHABET if s != code[8])
+    with pytest.raises(LabelCheckSymbolMismatch):
+        parse_code(wrong.translate(AZERTY_DIGIT_ROW))
