@@ -59,6 +59,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # Histories of devices delivered, recycled or dismantled this long ago move to the
     # archive tier (still read by passports and reports) — inventory only.
     archive_after_days: int = 365
+    # How long inventory holds a device reserved for a household before offering it again.
+    reservation_hours: float = 72.0
 
     @property
     def schema(self) -> str:

@@ -15,6 +15,7 @@ from services.inventory import (
     jobs,
     pages,
     register_pages,
+    reservations,
 )
 from shared.config import Settings, load_settings
 from shared.web.app import ServiceDefinition, create_app
@@ -32,6 +33,7 @@ DEFINITION = ServiceDefinition(
     ],
     migrations=Path(__file__).parent / "migrations",
     templates=Path(__file__).parent / "templates",
+    state=reservations.hold_for,
     entry_pages=(
         ("figures.title", "/impact"),
         ("register.title", "/registre"),

@@ -6,7 +6,9 @@ database refuses a second active reservation), so exactly one of them is confirm
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 import asyncpg
 
@@ -14,6 +16,7 @@ from services.inventory import lifecycle_store
 from services.inventory.domain import ReservationRefused
 from services.inventory.handlers import locked_device
 from services.inventory.steps import PRODUCER, Step, record_step
+from shared.config import Settings
 from shared.contracts.inventory import (
     ReservationConfirmed,
     ReservationExpired,
@@ -24,12 +27,20 @@ from shared.events import Event, utc_now
 from shared.logging import get_logger
 from shared.outbox import add_events
 
-# How long a device stays held for a request before it is offered again.
-# To become the setting BOUCLE_RESERVATION_HOURS once shared/config.py has it.
+# How long a device stays held for a request before it is offered again, unless the setting
+# BOUCLE_RESERVATION_HOURS says otherwise (``hold_for`` applies it when the service starts).
 RESERVATION_HOURS = 72.0
+_hold = {"hours": RESERVATION_HOURS}
 EXPIRY_BATCH = 100
 
 log = get_logger("boucle.inventory.reservations")
+
+
+def hold_for(settings: Settings) -> Mapping[str, Any]:
+    """Hold devices ``settings.reservation_hours`` in this process (the service's state hook:
+    consumers see no settings, the reservation time is process-wide)."""
+    _hold["hours"] = settings.reservation_hours
+    return {"reservation_hours": settings.reservation_hours}
 
 
 async def answer_reservation_request(connection: asyncpg.Connection, event: Event) -> None:
@@ -40,7 +51,7 @@ async def answer_reservation_request(connection: asyncpg.Connection, event: Even
         log.warning("reservation_already_answered", request_id=str(event.request_id))
         return
     # held from the moment inventory decides, however late the request was delivered
-    expires_at = utc_now() + timedelta(hours=RESERVATION_HOURS)
+    expires_at = utc_now() + timedelta(hours=_hold["hours"])
     requested_at = event.occurred_at
     try:
         after = device.lifecycle.reserve(event.request_id, requested_at, expires_at)

@@ -10,10 +10,15 @@ import asyncpg
 from nats.js import JetStreamContext
 
 from services.inventory.jobs import expire_due
-from services.inventory.reservations import answer_reservation_request, expire_reservations
+from services.inventory.reservations import (
+    answer_reservation_request,
+    expire_reservations,
+    hold_for,
+)
+from shared.config import load_settings
 from shared.contracts.purchase import DeviceHandedOver, ReservationReleased
 from shared.db import transaction
-from shared.events import Event
+from shared.events import Event, utc_now
 from tests.conftest import wait_for
 from tests.integration.test_inventory_lifecycle import (
     announcements,
@@ -155,3 +160,19 @@ async def test_the_periodic_job_expires_every_lapsed_reservation(
 
     assert await expire_due(inventory_pool, latest) >= 2
     assert [await state_of(inventory_pool, d.id) for d in donations] == ["ready", "ready"]
+
+
+async def test_a_reservation_holds_the_device_as_long_as_the_setting_says(
+    bus: JetStreamContext, inventory_pool: asyncpg.Pool
+) -> None:
+    donation = await ready_device(bus, inventory_pool)
+    request = donation.requested(uuid.uuid4())
+    try:
+        hold_for(load_settings({"BOUCLE_RESERVATION_HOURS": "24"}, service="inventory"))
+        async with transaction(inventory_pool) as connection:
+            await answer_reservation_request(connection, request)
+    finally:
+        hold_for(load_settings({}, service="inventory"))  # the default again: 72 hours
+    (answer,) = await answers(inventory_pool, donation.id)
+    held = answer["expires_at"] - utc_now()
+    assert timedelta(hours=23, minutes=59) < held <= timedelta(hours=24)
