@@ -119,6 +119,7 @@ async def receive_device(
                 device_type=intake.device_type,
                 collection_point_id=point_id,
                 collection_point_name=point_name,
+                weight_kg=command.weight_kg,
             )
             try:
                 recorded = await store.record_intake(

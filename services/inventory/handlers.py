@@ -36,6 +36,7 @@ async def register_received_device(connection: asyncpg.Connection, event: Event)
         State.RECEIVED,
         event.occurred_at,
         event.collection_point_name,
+        event.weight_kg,
     ):
         log.warning("device_already_registered", label=event.label)
         return

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import asyncpg
 import msgspec
@@ -17,7 +17,8 @@ from shared.web.pages import TIMEZONE
 
 REUSED_STATES = ("ready", "reserved", "delivered")
 ENDED_STATES = ("recycled", "dismantled")
-WEIGHT_BASIS = "default"  # no weight is measured at intake yet: every kilogram is a default
+# what the e-waste kilograms are made of
+WEIGHT_BASIS = "measured at the collection point where weighed, default weight by type otherwise"
 PERIOD_BASIS = "collected: registration date; delivered: date of handing over (Europe/Paris)"
 
 
@@ -104,7 +105,9 @@ async def impact_figures(
             *bounds,
         )
         delivered = await connection.fetch(
-            "SELECT d.device_type, count(DISTINCT d.id) AS devices " + _DELIVERED + " GROUP BY 1",
+            "SELECT device_type, count(*) AS devices, count(weight_kg) AS weighed, "
+            "coalesce(sum(weight_kg), 0) AS measured_kg FROM (SELECT DISTINCT d.id, "
+            "d.device_type, d.weight_kg " + _DELIVERED + ") delivered GROUP BY 1",
             *bounds,
         )
         households = await connection.fetchval(
@@ -146,7 +149,8 @@ async def impact_figures(
     delivered_by_type = {row["device_type"]: row["devices"] for row in delivered}
     months = _merged(collected_months, delivered_months)
     places = _merged(collected_places, delivered_places)
-    tally = reuse_tally(delivered_by_type, version)
+    weighed = {row["device_type"]: Weighed(row["weighed"], row["measured_kg"]) for row in delivered}
+    tally = reuse_tally(delivered_by_type, version, weighed)
     by_place = [
         PlaceFlow(
             place_name=place,
@@ -209,8 +213,20 @@ class ReuseTally(msgspec.Struct, frozen=True, kw_only=True):
     sources: dict[str, str]
 
 
-def reuse_tally(delivered_by_type: dict[str, int], version: str = DEFAULT_VERSION) -> ReuseTally:
-    """Default weights, net avoided and gross embodied CO2e of delivered devices, by type."""
+class Weighed(NamedTuple):
+    """Of the delivered devices of a type: how many were weighed, and their total weight."""
+
+    devices: int
+    kg: float
+
+
+def reuse_tally(
+    delivered_by_type: dict[str, int],
+    version: str = DEFAULT_VERSION,
+    weighed: Mapping[str, Weighed] | None = None,
+) -> ReuseTally:
+    """Weights (measured where weighed, default otherwise), net avoided and gross embodied
+    CO2e of delivered devices, by type."""
     factors = factor_set(version)
     weight = avoided_kg = embodied_kg = 0.0
     without_weight = without_factor = 0
@@ -218,10 +234,13 @@ def reuse_tally(delivered_by_type: dict[str, int], version: str = DEFAULT_VERSIO
     for device_type, devices in delivered_by_type.items():
         factor = factors.factor(device_type)
         avoided = avoided_by_reuse(device_type, version)
+        measured = (weighed or {}).get(device_type, Weighed(0, 0.0))
+        weight += measured.kg
+        unweighed = devices - measured.devices
         if factor is None or factor.default_weight_kg is None:
-            without_weight += devices
+            without_weight += unweighed
         else:
-            weight += factor.default_weight_kg * devices
+            weight += factor.default_weight_kg * unweighed
         if avoided is None:
             without_factor += devices
             continue
@@ -286,7 +305,7 @@ TOTALS = (
     ("devices_delivered", "devices"),
     ("devices_recycled_or_dismantled", "devices"),
     ("households_equipped", "households"),
-    ("ewaste_diverted_kg", "kg (default weight)"),
+    ("ewaste_diverted_kg", "kg (measured or default weight)"),
     ("avoided_kg_co2e", "kg CO2e (net)"),
     ("gross_embodied_kg_co2e", "kg CO2e (gross embodied)"),
     ("devices_without_weight", "devices"),

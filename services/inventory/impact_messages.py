@@ -30,15 +30,15 @@ register(
             "figures.devices_delivered": "Appareils remis à un foyer",
             "figures.devices_recycled": "Appareils recyclés ou démontés pour pièces",
             "figures.households_equipped": "Foyers équipés",
-            "figures.ewaste_diverted": "Déchets électroniques évités (kg, poids par défaut)",
+            "figures.ewaste_diverted": "Déchets électroniques évités (kg)",
             "figures.avoided": "Émissions évitées par le réemploi (kg éq. CO2, net)",
             "figures.embodied": "Carbone de fabrication et de distribution des appareils remis "
             "(kg éq. CO2, brut)",
-            "figures.weight_note": "Aucun poids n'est encore mesuré à la collecte : le poids "
-            "compté est le poids par défaut du type d'appareil, pour les appareils remis à un "
-            "foyer.",
-            "figures.without_weight": "{count} appareil(s) remis sans poids par défaut ne sont "
-            "pas comptés dans ce poids.",
+            "figures.weight_note": "Le poids des appareils remis à un foyer : celui mesuré au "
+            "point de collecte quand l'appareil y a été pesé, sinon le poids par défaut de son "
+            "type.",
+            "figures.without_weight": "{count} appareil(s) remis, ni pesés ni d'un type au poids "
+            "connu, ne sont pas comptés dans ce poids.",
             "figures.without_factor": "{count} appareil(s) remis d'un type sans facteur ne sont "
             "pas comptés dans les émissions.",
             "figures.chart_title": "Appareils collectés et remis, par mois",
@@ -94,14 +94,15 @@ register(
             "figures.devices_delivered": "Devices handed over to a household",
             "figures.devices_recycled": "Devices recycled or dismantled for parts",
             "figures.households_equipped": "Households equipped",
-            "figures.ewaste_diverted": "E-waste avoided (kg, default weight)",
+            "figures.ewaste_diverted": "E-waste avoided (kg)",
             "figures.avoided": "Emissions avoided by reuse (kg CO2e, net)",
             "figures.embodied": "Manufacturing and distribution carbon of the devices handed "
             "over (kg CO2e, gross)",
-            "figures.weight_note": "No weight is measured at intake yet: the weight counted is "
-            "the default weight of the device type, for devices handed over to a household.",
-            "figures.without_weight": "{count} device(s) handed over without a default weight "
-            "are not counted in this weight.",
+            "figures.weight_note": "The weight of the devices handed over to a household: as "
+            "measured at the collection point where it was weighed, else the default weight of "
+            "its type.",
+            "figures.without_weight": "{count} device(s) handed over, neither weighed nor of a "
+            "type with a default weight, are not counted in this weight.",
             "figures.without_factor": "{count} device(s) handed over of a type without a factor "
             "are not counted in the emissions.",
             "figures.chart_title": "Devices collected and handed over, by month",

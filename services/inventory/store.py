@@ -19,11 +19,12 @@ async def insert_device(
     state: State,
     at: datetime,
     place_name: str = "",
+    weight_kg: float | None = None,
 ) -> bool:
     """False when the device (or its label) is already registered."""
     inserted = await connection.fetchval(
         "INSERT INTO devices (id, label, device_type, state, registered_at, state_since, "
-        "place_name, origin_place) VALUES ($1, $2, $3, $4, $5, $5, $6, $6) "
+        "place_name, origin_place, weight_kg) VALUES ($1, $2, $3, $4, $5, $5, $6, $6, $7) "
         "ON CONFLICT DO NOTHING RETURNING true",
         device_id,
         label,
@@ -31,6 +32,7 @@ async def insert_device(
         state.value,
         at,
         place_name,
+        weight_kg,
     )
     return bool(inserted)
 

@@ -28,6 +28,7 @@ class DeviceReceived(Event, frozen=True, kw_only=True):
     device_type: DeviceType
     collection_point_id: uuid.UUID
     collection_point_name: str = ""
+    weight_kg: float | None = None  # weighed at the counter, when it was
 
 
 @registry.register

@@ -49,11 +49,12 @@ async def bus(stack: Stack) -> AsyncIterator[JetStreamContext]:
 
 
 class DonationAt(Donation):
-    """A donated laptop received at a given collection point."""
+    """A donated laptop received at a given collection point (weighed there, or not)."""
 
-    def __init__(self, point: CollectionPoint) -> None:
+    def __init__(self, point: CollectionPoint, weight_kg: float | None = None) -> None:
         super().__init__()
         self.point = point
+        self.weight_kg = weight_kg
 
     def received(self) -> DeviceReceived:
         return DeviceReceived(
@@ -65,6 +66,7 @@ class DonationAt(Donation):
             device_type="laptop",
             collection_point_id=self.point.id,
             collection_point_name=self.point.name,
+            weight_kg=self.weight_kg,
         )
 
 
@@ -144,7 +146,7 @@ async def test_the_figures_grow_as_devices_are_registered_and_handed_over(
     assert after["gross_embodied_kg_co2e"] - before["gross_embodied_kg_co2e"] == pytest.approx(
         182.3
     )
-    assert after["weight_basis"] == "default"
+    assert after["weight_basis"].startswith("measured at the collection point")
 
     today = datetime.now(TIMEZONE).date().isoformat()
     today_only = await figures(stack, http, **{"from": today, "to": today})
@@ -211,3 +213,37 @@ async def test_the_page_shows_the_same_numbers_as_the_json_export(
     assert ('role="img"' in page.text) == bool(body["by_month"])
     for flow in body["by_month"]:
         assert f'<time datetime="{flow["month"]}">' in page.text
+
+
+async def test_a_device_weighed_at_the_counter_counts_its_own_weight(
+    stack: Stack,
+    http: httpx.AsyncClient,
+    bus: JetStreamContext,
+    inventory_pool: asyncpg.Pool,
+    collection_point: CollectionPoint,
+) -> None:
+    collector = token_for(stack, "collector", f"collection_point:{collection_point.id}")
+    (code,) = await issued_codes(stack, http, collection_point.id, 1)
+    intake = await http.post(
+        f"{stack.url('collection_point')}/api/v1/intakes",
+        json={"label": code, "device_type": "laptop", "weight_kg": 3.2,
+              "collection_point_id": str(collection_point.id),
+              "acknowledgements": {"data_erasure": True, "recycling": True,
+                                   "stickers_removed": True}},
+        headers={"Authorization": f"Bearer {collector}"},
+    )  # fmt: skip
+    assert intake.status_code == 201, intake.text
+
+    async def weighed() -> float | None:
+        weight: float | None = await inventory_pool.fetchval(
+            "SELECT weight_kg FROM devices WHERE label = $1", code
+        )
+        return weight
+
+    assert await wait_for(weighed) == pytest.approx(3.2)
+
+    before = await figures(stack, http)
+    await hand_over(bus, inventory_pool, DonationAt(collection_point, weight_kg=2.4))
+    after = await figures(stack, http)
+    # 2.4 kg as weighed, not the laptop's default 1.65 kg
+    assert after["ewaste_diverted_kg"] - before["ewaste_diverted_kg"] == pytest.approx(2.4)

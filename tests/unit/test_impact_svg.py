@@ -16,6 +16,7 @@ from services.inventory.impact_figures import (
     ImpactFigures,
     MonthFlow,
     PlaceFlow,
+    Weighed,
     figures_csv,
     reuse_tally,
 )
@@ -90,6 +91,13 @@ def test_delivered_devices_add_their_default_weight_and_avoided_carbon_by_type()
     assert tally.devices_without_weight == 3
     assert tally.devices_without_factor == 3
     assert tally.factors_version == "ademe-arcep-2025"
+
+
+def test_a_weighed_device_counts_its_own_weight_and_the_others_their_default() -> None:
+    weighed = {"laptop": Weighed(devices=1, kg=2.4), "kettle": Weighed(devices=2, kg=3.0)}
+    tally = reuse_tally({"laptop": 3, "kettle": 3}, weighed=weighed)
+    assert tally.ewaste_diverted_kg == pytest.approx(2.4 + 2 * 1.65 + 3.0, abs=0.01)
+    assert tally.devices_without_weight == 1  # the one kettle nobody weighed
 
 
 def test_the_csv_export_states_the_period_and_factors_version_on_every_row() -> None:
