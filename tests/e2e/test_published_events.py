@@ -35,6 +35,8 @@ async def test_no_published_event_carries_a_contact_an_email_or_a_phone(
     read = 0
     for stream in STREAMS:
         info = await bus.stream_info(stream.name)
+        if not info.state.messages:
+            continue  # nothing published on it in this run
         for sequence in range(info.state.first_seq, info.state.last_seq + 1):
             message = await bus.get_msg(stream.name, sequence)
             body = message.data or b""
