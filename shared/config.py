@@ -61,6 +61,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     archive_after_days: int = 365
     # How long inventory holds a device reserved for a household before offering it again.
     reservation_hours: float = 72.0
+    # Battery state of health (percent) under which a device cannot be graded A, and under
+    # which it cannot pass its functional tests (change the battery first) — refurbishment.
+    grade_a_min_battery_percent: int = 80
+    release_min_battery_percent: int = 50
 
     @property
     def schema(self) -> str:

@@ -1,5 +1,5 @@
-"""JSON API of the bench: workshops, check-in, erasure, diagnosis, repair, grade, release,
-recycle."""
+"""JSON API of the bench: workshops and their parts bins, check-in, erasure, diagnosis,
+repair, grade, release, recycle, dismantle."""
 
 from __future__ import annotations
 
@@ -15,12 +15,15 @@ from litestar.params import FromPath, JSONBody
 from services.refurbishment import handlers, store
 from services.refurbishment.bench import (
     CheckIn,
+    Dismantling,
     ErasurePreparation,
     GradeGiven,
+    GradingThresholds,
     Recycling,
     WorkOrder,
 )
 from services.refurbishment.diagnosis import Diagnosis, Repair
+from services.refurbishment.parts_bin import Part, PartCreate
 from shared import audit
 from shared.auth import Principal
 from shared.contracts.refurbishment import WorkshopRegistered
@@ -91,6 +94,13 @@ class CertificateIssued(msgspec.Struct, frozen=True, kw_only=True):
     pdf: str
 
 
+def thresholds_of(runtime: Runtime) -> GradingThresholds:
+    return GradingThresholds(
+        grade_a_min_battery=runtime.settings.grade_a_min_battery_percent,
+        release_min_battery=runtime.settings.release_min_battery_percent,
+    )
+
+
 def verify_url(request: Request[Any, Any, Any], runtime: Runtime) -> str:
     base = runtime.settings.public_url or str(request.base_url)
     return f"{base.rstrip('/')}/verifier"
@@ -111,6 +121,29 @@ class WorkshopController(Controller):
             await register_workshop(connection, workshop)
         runtime.relay.wake()
         return workshop
+
+    @get("/{workshop_id:uuid}/parts", opt=allow(*BENCH))
+    async def list_parts(
+        self,
+        workshop_id: FromPath[uuid.UUID],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+    ) -> list[Part]:
+        """The parts in the workshop's bin (harvested from dismantled devices or added by
+        hand), by name."""
+        _, parts = await handlers.workshop_parts(runtime.pool, principal, workshop_id)
+        return parts
+
+    @post("/{workshop_id:uuid}/parts", opt=allow(*BENCH), status_code=201)
+    async def add_part(
+        self,
+        workshop_id: FromPath[uuid.UUID],
+        data: JSONBody[PartCreate],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+    ) -> Part:
+        """Put parts in the bin by hand; a repair that uses a part ``parts_bin`` takes one."""
+        return await handlers.add_part(runtime.pool, principal, workshop_id, data)
 
 
 class BenchController(Controller):
@@ -217,8 +250,20 @@ class BenchController(Controller):
         runtime: NamedDependency[Runtime],
         principal: NamedDependency[Principal],
     ) -> None:
-        await handlers.grade(runtime.pool, principal, order_id, data)
+        """Grade the device; a battery under ``BOUCLE_GRADE_A_MIN_BATTERY_PERCENT`` is not
+        graded A, one under ``BOUCLE_RELEASE_MIN_BATTERY_PERCENT`` does not pass its tests."""
+        await handlers.grade(runtime.pool, principal, order_id, data, thresholds_of(runtime))
         runtime.relay.wake()
+
+    @post("/work-orders/{order_id:uuid}/assignment", opt=allow(*BENCH), status_code=204)
+    async def take_work_order(
+        self,
+        order_id: FromPath[uuid.UUID],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+    ) -> None:
+        """Take the work order: the board shows who works on it."""
+        await handlers.take(runtime.pool, principal, order_id)
 
     @post("/work-orders/{order_id:uuid}/release", opt=allow(*BENCH), status_code=204)
     async def release_device(
@@ -241,6 +286,20 @@ class BenchController(Controller):
     ) -> None:
         """Send to recycling, with the reason (Open Repair Data Standard barrier code)."""
         await handlers.recycle(runtime.pool, principal, order_id, data)
+        runtime.relay.wake()
+
+    @post("/work-orders/{order_id:uuid}/dismantling", opt=allow(*BENCH), status_code=204)
+    async def dismantle_device(
+        self,
+        order_id: FromPath[uuid.UUID],
+        data: JSONBody[Dismantling],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+    ) -> None:
+        """Take the device apart for parts (they go to the workshop's parts bin) and send the
+        rest to recycling, with the reason; needs an erasure certificate or a no-storage
+        statement first."""
+        await handlers.dismantle(runtime.pool, principal, order_id, data)
         runtime.relay.wake()
 
     @get("/certificates/{erasure_id:uuid}/pdf", opt=allow(*BENCH), media_type="application/pdf")

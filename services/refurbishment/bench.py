@@ -8,10 +8,12 @@ from typing import Annotated, Literal
 import msgspec
 
 from services.refurbishment.erasure import MediumErasure, PhoneChecklist
+from services.refurbishment.parts_bin import PartCreate
 from shared.contracts.refurbishment import Grade, SpecsSummary
-from shared.errors import Conflict
+from shared.errors import Conflict, DomainError
 
 BarrierCode = Literal[1, 2, 3, 4, 5, 6]  # the Open Repair Data Standard's barriers
+Minutes = Annotated[int, msgspec.Meta(ge=1, le=10_000)]
 
 
 class WorkOrder(msgspec.Struct, frozen=True, kw_only=True):
@@ -25,6 +27,8 @@ class WorkOrder(msgspec.Struct, frozen=True, kw_only=True):
     graded: bool
     functional_pass: bool
     closed: bool
+    assigned_to: str | None = None
+    minutes_spent: int = 0
 
 
 class CheckIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -42,6 +46,7 @@ class GradeGiven(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
     functional_pass: bool
     battery_health: Annotated[int, msgspec.Meta(ge=0, le=100)] | None = None
     specs: SpecsSummary = msgspec.field(default_factory=SpecsSummary)
+    minutes: Minutes | None = None  # time spent grading (added to the work order's time)
 
 
 class Recycling(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -49,7 +54,34 @@ class Recycling(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields
     reason: Annotated[str, msgspec.Meta(min_length=3, max_length=500)]
 
 
+class Dismantling(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A device that cannot be reused, taken apart: the parts kept go to the workshop's parts
+    bin, the rest is recycled, with the reason (an Open Repair Data Standard barrier)."""
+
+    barrier: BarrierCode
+    reason: Annotated[str, msgspec.Meta(min_length=3, max_length=500)]
+    parts: Annotated[list[PartCreate], msgspec.Meta(max_length=30)] = msgspec.field(
+        default_factory=list
+    )
+
+
+class GradingThresholds(msgspec.Struct, frozen=True, kw_only=True):
+    """Battery health (percent) under which a device is not graded A, and under which it
+    cannot pass its functional tests: workshop policy, set in the configuration."""
+
+    grade_a_min_battery: int = 80
+    release_min_battery: int = 50
+
+
+class GradeRefused(DomainError):
+    pass
+
+
 class ReleaseRefused(Conflict):
+    pass
+
+
+class DismantleRefused(Conflict):
     pass
 
 
@@ -78,4 +110,37 @@ def check_release(order: WorkOrder) -> None:
         raise ReleaseRefused(
             "This device failed its functional tests: repair it and grade it again, or send "
             "it to parts or recycling."
+        )
+
+
+def check_dismantle(order: WorkOrder) -> None:
+    """A device is taken apart only once its data is gone: a storage medium may leave the
+    workshop as a part, so the rule is the release's, without exception."""
+    check_open(order)
+    if not order.erased:
+        raise DismantleRefused(
+            "This device cannot be dismantled yet: it needs an erasure certificate validated "
+            "by a second erasure officer, or a statement that it has no storage."
+        )
+
+
+def check_grade(given: GradeGiven, thresholds: GradingThresholds) -> None:
+    """A worn battery caps the grade: no A under one threshold, no passed tests under the
+    other (change the battery, then grade again). No battery measured: no cap."""
+    battery = given.battery_health
+    if battery is None:
+        return
+    if given.functional_pass and battery < thresholds.release_min_battery:
+        raise GradeRefused(
+            f"A battery at {battery}% is under the {thresholds.release_min_battery}% a device "
+            "needs to pass its tests: change the battery, or record the tests as failed.",
+            battery=battery,
+            threshold=thresholds.release_min_battery,
+        )
+    if given.grade == "A" and battery < thresholds.grade_a_min_battery:
+        raise GradeRefused(
+            f"A battery at {battery}% is under the {thresholds.grade_a_min_battery}% grade A "
+            "needs: grade it B or C, or change the battery.",
+            battery=battery,
+            threshold=thresholds.grade_a_min_battery,
         )

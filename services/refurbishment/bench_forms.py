@@ -10,7 +10,7 @@ from typing import Any
 
 import msgspec
 
-from services.refurbishment.bench import ErasurePreparation, GradeGiven, Recycling
+from services.refurbishment.bench import Dismantling, ErasurePreparation, GradeGiven, Recycling
 from services.refurbishment.diagnosis import (
     FUNCTIONAL_CHECKS,
     KEYBOARD_LAYOUTS,
@@ -33,6 +33,7 @@ from services.refurbishment.erasure import (
     Verification,
 )
 from services.refurbishment.lshw import Specs
+from services.refurbishment.parts_bin import PART_CONDITIONS, PART_KINDS, PartCreate
 from shared.contracts.refurbishment import SpecsSummary
 from shared.web.form_reading import FieldProblem, cents_of, choice, text, whole
 from shared.web.pages import TIMEZONE
@@ -122,6 +123,7 @@ def grade_from(form: Mapping[str, str]) -> GradeGiven:
         functional_pass=functional == "yes",
         battery_health=whole(form, "battery_health", 0, 100),
         specs=specs,
+        minutes=whole(form, "minutes", 1, 10_000),
     )
 
 
@@ -131,6 +133,28 @@ def recycling_from(form: Mapping[str, str]) -> Recycling:
     if len(reason) < 3:
         raise FieldProblem("reason", "bench.field.reason_short")
     return Recycling(barrier=int(barrier), reason=reason)  # type: ignore[arg-type]
+
+
+PART_ROWS = (1, 2, 3)  # the dismantling form's harvested parts; the JSON API takes up to 30
+
+
+def part_from(form: Mapping[str, str], suffix: str = "") -> PartCreate:
+    """One line of parts as typed: name, kind, condition and how many."""
+    name = text(form, f"part_name{suffix}", required=True, limit=200)
+    kind: Any = choice(form, f"part_kind{suffix}", PART_KINDS)
+    condition: Any = choice(form, f"part_condition{suffix}", PART_CONDITIONS)
+    quantity = whole(form, f"part_quantity{suffix}", 1, 1000)
+    return PartCreate(name=name, kind=kind, condition=condition, quantity=quantity or 1)
+
+
+def dismantling_from(form: Mapping[str, str]) -> Dismantling:
+    """Why the device is dismantled and the parts kept (lines left without a name are
+    skipped)."""
+    recycling = recycling_from(form)
+    parts = [
+        part_from(form, f"_{row}") for row in PART_ROWS if form.get(f"part_name_{row}", "").strip()
+    ]
+    return Dismantling(barrier=recycling.barrier, reason=recycling.reason, parts=parts)
 
 
 STORAGE_ROWS = (1, 2)  # the diagnosis form's storage media; the JSON API takes up to 8
@@ -166,6 +190,7 @@ def diagnosis_from(form: Mapping[str, str]) -> Diagnosis:
         keyboard_layout=layout,
         tests=tests,
         cosmetic_notes=text(form, "cosmetic_notes", limit=1000),
+        minutes=whole(form, "minutes", 1, 10_000),
     )
 
 
@@ -174,7 +199,7 @@ def diagnosis_form(diagnosis: Diagnosis) -> dict[str, str]:
     fields = {
         name: str(value)
         for name, value in msgspec.to_builtins(diagnosis).items()
-        if isinstance(value, str | int | float) and value != ""
+        if isinstance(value, str | int | float) and value != "" and name != "minutes"
     }
     for row, medium in zip(STORAGE_ROWS, diagnosis.storage, strict=False):
         fields[f"storage_kind_{row}"] = medium.kind
@@ -236,4 +261,8 @@ def choices(t: Any) -> dict[str, list[tuple[str, str]]]:
         ],
         "storage_kinds": [(kind, t(f"bench.storage_kind.{kind}")) for kind in STORAGE_KINDS],
         "repair_kinds": [(kind, t(f"bench.repair.kind.{kind}")) for kind in REPAIR_KINDS],
+        "part_kinds": [(kind, t(f"parts.kind.{kind}")) for kind in PART_KINDS],
+        "part_conditions": [
+            (condition, t(f"parts.condition.{condition}")) for condition in PART_CONDITIONS
+        ],
     }

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-import services.refurbishment.diagnosis_messages  # noqa: F401  (diagnosis and repairs)
+from services.refurbishment import (  # noqa: F401  (they register their messages)
+    diagnosis_messages,
+    parts_messages,
+)
 from shared.web.i18n import register
 
 register(

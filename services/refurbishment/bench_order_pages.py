@@ -1,7 +1,7 @@
 """One device's work order at the bench: what is done and missing, and a form for each
-next step (erase, validate, diagnose, repair, grade, release, recycle). A change redirects
-back with a confirmation; a refusal shows the page again with the message next to the field
-and what was typed."""
+next step (erase, validate, diagnose, repair, grade, release, recycle, dismantle). A change
+redirects back with a confirmation; a refusal shows the page again with the message next to
+the field and what was typed."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from litestar.response import Redirect, Template
 
 import services.refurbishment.bench_messages  # noqa: F401  (registers the bench messages)
 from services.refurbishment import bench_forms, handlers, store
-from services.refurbishment.api import verify_url
+from services.refurbishment.api import thresholds_of, verify_url
 from services.refurbishment.bench_refusals import Refusal, explain
 from services.refurbishment.bench_views import order_view
 from services.refurbishment.lshw import parse_lshw
@@ -43,6 +43,8 @@ DONE = frozenset(
         "graded",
         "released",
         "recycled",
+        "dismantled",
+        "taken",
         "already_here",
     }
 )
@@ -99,6 +101,8 @@ async def _order_page(
         done=done if done in DONE else "",
         verifier=verify_url(request, runtime),
         diagnosis_saved=bench_forms.diagnosis_form(view.diagnosis) if view.diagnosis else {},
+        bin_parts=await store.parts_in_stock(runtime.pool, order.workshop_id),
+        thresholds=thresholds_of(runtime),
         **bench_forms.choices(translator(language_of(request))),
         **{"active": "", "typed": {}, "errors": {}, **context},
     )
@@ -306,7 +310,8 @@ async def grade_device(
     texts, _ = await form_fields(request)
 
     async def step() -> None:
-        await handlers.grade(runtime.pool, principal, order_id, bench_forms.grade_from(texts))
+        given = bench_forms.grade_from(texts)
+        await handlers.grade(runtime.pool, principal, order_id, given, thresholds_of(runtime))
 
     return await _attempt(request, runtime, principal, order_id, "grade", texts, step, "graded")
 
@@ -353,6 +358,40 @@ async def recycle_device(
     )
 
 
+@post("/atelier/commandes/{order_id:uuid}/prise", opt=BENCH, include_in_schema=False)
+async def take_work_order(
+    request: AnyRequest,
+    order_id: FromPath[uuid.UUID],
+    runtime: NamedDependency[Runtime],
+    principal: NamedDependency[Principal],
+) -> Template | Redirect:
+    """ "Je la prends": the person takes the work order."""
+
+    async def step() -> None:
+        await handlers.take(runtime.pool, principal, order_id)
+
+    return await _attempt(request, runtime, principal, order_id, "take", {}, step, "taken")
+
+
+@post("/atelier/commandes/{order_id:uuid}/demontage", opt=BENCH, include_in_schema=False)
+async def dismantle_device(
+    request: AnyRequest,
+    order_id: FromPath[uuid.UUID],
+    runtime: NamedDependency[Runtime],
+    principal: NamedDependency[Principal],
+) -> Template | Redirect:
+    """Take the device apart: the parts kept go to the parts bin, the rest to recycling."""
+    texts, _ = await form_fields(request)
+
+    async def step() -> None:
+        dismantling = bench_forms.dismantling_from(texts)
+        await handlers.dismantle(runtime.pool, principal, order_id, dismantling)
+
+    return await _attempt(
+        request, runtime, principal, order_id, "dismantling", texts, step, "dismantled"
+    )
+
+
 ROUTES = [
     show_work_order,
     record_erasure,
@@ -364,4 +403,6 @@ ROUTES = [
     grade_device,
     release_device,
     recycle_device,
+    dismantle_device,
+    take_work_order,
 ]

@@ -12,7 +12,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from services.refurbishment import bench_order_pages, handlers, store
+from services.refurbishment import bench_order_pages, handlers, parts_pages, store
 from services.refurbishment.bench import CheckIn, WorkOrder
 from services.refurbishment.bench_order_pages import BENCH, NO_STORE, form_fields, order_url
 from services.refurbishment.bench_refusals import explain
@@ -135,4 +135,10 @@ async def _open_order_here(
     return order.id if order is not None and order.workshop_id == workshop_id else None
 
 
-ROUTES = [list_workshops, show_board, check_in_device, *bench_order_pages.ROUTES]
+ROUTES = [
+    list_workshops,
+    show_board,
+    check_in_device,
+    *bench_order_pages.ROUTES,
+    *parts_pages.ROUTES,
+]

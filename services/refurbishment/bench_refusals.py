@@ -7,9 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.refurbishment.bench import ReleaseRefused, WorkOrder
+from services.refurbishment.bench import (
+    DismantleRefused,
+    GradeRefused,
+    ReleaseRefused,
+    WorkOrder,
+)
 from services.refurbishment.erasure import ErasureRefused
 from services.refurbishment.lshw import NotLshwOutput
+from services.refurbishment.parts_bin import PartsBinEmpty
 from shared.errors import Conflict, DomainError, NotFound
 from shared.labels import LabelCheckSymbolMismatch, LabelError, format_code
 from shared.web.refusals import GENERAL, Known, Refusal, said
@@ -31,6 +37,10 @@ KNOWN: tuple[Known, ...] = (
     (ErasureRefused, "SHA-256", "bench.refusal.log_hash", "tool_log_sha256"),
     (ErasureRefused, "phone or tablet", "bench.refusal.phone_checklist", "phone_checklist"),
     (NotLshwOutput, "", "bench.refusal.not_lshw", "lshw"),
+    (DismantleRefused, "cannot be dismantled yet", "bench.refusal.dismantle_needs", GENERAL),
+    (PartsBinEmpty, "", "bench.refusal.parts_bin_empty", "part_name"),
+    (GradeRefused, "to pass its tests", "bench.refusal.battery_fails", "battery_health"),
+    (GradeRefused, "grade A needs", "bench.refusal.battery_not_a", "battery_health"),
 )
 
 

@@ -38,6 +38,8 @@ def board_columns(orders: Iterable[Mapping[str, Any]]) -> list[tuple[str, list[d
                 "opened_at": order["opened_at"],
                 "graded": order["graded"],
                 "failed_tests": order["graded"] and not order["functional_pass"],
+                "assigned_to": order["assigned_to"],
+                "minutes_spent": order["minutes_spent"],
             }
         )
     return list(columns.items())
@@ -48,6 +50,7 @@ class OrderView:
     label: str
     is_phone: bool
     is_officer: bool
+    person: str
     closed: bool
     outcome: str
     barrier: str
@@ -103,6 +106,7 @@ def order_view(
         label=format_code(order.label),
         is_phone=order.device_type in PHONE_LIKE,
         is_officer="erasure_officer" in principal.roles,
+        person=principal.sub,
         closed=order.closed,
         outcome=kind,
         barrier=barrier,

@@ -49,6 +49,7 @@ class Diagnosis(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields
     keyboard_layout: KeyboardLayout = ""
     tests: dict[FunctionalCheck, CheckOutcome] = msgspec.field(default_factory=dict)
     cosmetic_notes: Annotated[str, msgspec.Meta(max_length=1000)] = ""
+    minutes: Annotated[int, msgspec.Meta(ge=1, le=10_000)] | None = None  # time it took
 
     @property
     def failed_tests(self) -> list[str]:

@@ -11,10 +11,14 @@ import msgspec
 from services.refurbishment import store
 from services.refurbishment.bench import (
     CheckIn,
+    Dismantling,
     ErasurePreparation,
     GradeGiven,
+    GradingThresholds,
     Recycling,
     WorkOrder,
+    check_dismantle,
+    check_grade,
     check_open,
     check_release,
 )
@@ -27,11 +31,13 @@ from services.refurbishment.erasure import (
     check_media,
     state_no_storage,
 )
+from services.refurbishment.parts_bin import Part, PartCreate, PartsBinEmpty
 from shared import audit
 from shared.auth import Principal
 from shared.contracts.refurbishment import (
     DeviceCheckedIn,
     DeviceDiagnosed,
+    DeviceDismantled,
     DeviceErased,
     DeviceGraded,
     DeviceRecycled,
@@ -199,8 +205,14 @@ async def state_without_storage(
 
 
 async def grade(
-    pool: asyncpg.Pool, principal: Principal, order_id: uuid.UUID, given: GradeGiven
+    pool: asyncpg.Pool,
+    principal: Principal,
+    order_id: uuid.UUID,
+    given: GradeGiven,
+    thresholds: GradingThresholds,
 ) -> None:
+    """Cosmetic grade, functional tests, battery and specs; a worn battery caps the grade."""
+    check_grade(given, thresholds)
     async with transaction(pool) as connection:
         order = await _order_for(connection, principal, order_id)
         check_open(order)
@@ -213,6 +225,7 @@ async def grade(
             msgspec.to_builtins(given.specs),
             principal.sub,
         )
+        await store.add_step_minutes(connection, order.id, given.minutes)
         await _announce(
             connection,
             order,
@@ -221,6 +234,15 @@ async def grade(
             functional_pass=given.functional_pass,
             specs=given.specs,
         )
+
+
+async def take(pool: asyncpg.Pool, principal: Principal, order_id: uuid.UUID) -> None:
+    """A person takes the work order ("je la prends"): the board shows who works on it (one
+    may take over from a colleague)."""
+    async with transaction(pool) as connection:
+        order = await _order_for(connection, principal, order_id)
+        check_open(order)
+        await store.assign_work_order(connection, order.id, principal.sub)
 
 
 async def release(pool: asyncpg.Pool, principal: Principal, order_id: uuid.UUID) -> None:
@@ -243,6 +265,24 @@ async def recycle(
         await _announce(connection, order, DeviceRecycled, reason=recycling.reason)
 
 
+async def dismantle(
+    pool: asyncpg.Pool, principal: Principal, order_id: uuid.UUID, dismantling: Dismantling
+) -> None:
+    """A device that cannot be reused, taken apart: its parts go to the workshop's parts bin
+    and the rest to recycling; only once its data is erased (or it has no storage)."""
+    async with transaction(pool) as connection:
+        order = await _order_for(connection, principal, order_id)
+        check_dismantle(order)
+        await store.close_work_order(
+            connection, order.id, f"dismantled:{dismantling.barrier}", dismantling.reason
+        )
+        for part in dismantling.parts:
+            await store.add_part(
+                connection, uuid7(), order.workshop_id, part, principal.sub, order.id
+            )
+        await _announce(connection, order, DeviceDismantled)
+
+
 async def diagnose(
     pool: asyncpg.Pool, principal: Principal, order_id: uuid.UUID, diagnosis: Diagnosis
 ) -> None:
@@ -254,6 +294,7 @@ async def diagnose(
         await store.save_diagnosis(
             connection, order.id, msgspec.to_builtins(diagnosis), principal.sub
         )
+        await store.add_step_minutes(connection, order.id, diagnosis.minutes)
         await _mention(
             connection,
             order,
@@ -269,10 +310,16 @@ async def diagnose(
 async def record_repair(
     pool: asyncpg.Pool, principal: Principal, order_id: uuid.UUID, repair: Repair
 ) -> uuid.UUID:
-    """What was done to make the device work, the parts used and the minutes spent."""
+    """What was done to make the device work, the parts used and the minutes spent; a part
+    from the parts bin is taken out of it (refused when the bin has none left)."""
     async with transaction(pool) as connection:
         order = await _order_for(connection, principal, order_id)
         check_open(order)
+        for part in repair.parts:
+            if part.source == "parts_bin" and not await store.take_part(
+                connection, order.workshop_id, part.name
+            ):
+                raise PartsBinEmpty(part.name)
         repair_id = uuid7()
         await store.insert_repair(
             connection,
@@ -293,3 +340,25 @@ async def record_repair(
             minutes=repair.minutes,
         )
     return repair_id
+
+
+async def workshop_parts(
+    pool: asyncpg.Pool, principal: Principal, workshop_id: uuid.UUID
+) -> tuple[str, list[Part]]:
+    """A workshop's name and the parts in its bin."""
+    name = await store.workshop_name(pool, workshop_id)
+    if name is None or not principal.may_reach(workshop_scope(workshop_id)):
+        raise NotFound(f"No workshop {workshop_id} that you work at.")
+    return name, await store.parts_in_stock(pool, workshop_id)
+
+
+async def add_part(
+    pool: asyncpg.Pool, principal: Principal, workshop_id: uuid.UUID, part: PartCreate
+) -> Part:
+    """Parts put in the bin by hand (given, bought in bulk, found in a drawer)."""
+    async with transaction(pool) as connection:
+        if await store.workshop_name(connection, workshop_id) is None or not principal.may_reach(
+            workshop_scope(workshop_id)
+        ):
+            raise NotFound(f"No workshop {workshop_id} that you work at.")
+        return await store.add_part(connection, uuid7(), workshop_id, part, principal.sub)

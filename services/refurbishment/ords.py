@@ -108,10 +108,11 @@ def ords_csv(records: Sequence[RepairRecord], data_provider: str, recorded: date
 
 
 def record_of(row: Mapping[str, Any]) -> RepairRecord:
-    """A finished work order as a repair record: released is fixed, recycled is end of life;
-    the kinds of repairs made are added to the problem (ORDS has no column for parts or time)."""
+    """A finished work order as a repair record: released is fixed, recycled or dismantled
+    is end of life; the kinds of repairs made are added to the problem (ORDS has no column
+    for parts or time)."""
     outcome = str(row["outcome"])
-    recycled = outcome.startswith("recycled")
+    recycled = outcome.startswith(("recycled", "dismantled"))
     barrier = RepairBarrier(int(outcome.split(":", 1)[1])) if recycled and ":" in outcome else None
     problem = str(row["outcome_note"]) or (
         f"Refurbished: data erased under certificate, graded {row['grade']}"

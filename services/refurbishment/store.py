@@ -9,13 +9,16 @@ from typing import Any, TypeAlias
 import asyncpg
 
 from services.refurbishment.bench import WorkOrder
+from services.refurbishment.parts_bin import Part, PartCreate
 
 _ORDER = """
 SELECT o.id, o.device_id, d.label, d.device_type, o.workshop_id, w.name AS workshop_name,
        EXISTS (SELECT 1 FROM erasures e WHERE e.work_order_id = o.id
                AND e.issued_at IS NOT NULL) AS erased,
        g.work_order_id IS NOT NULL AS graded, coalesce(g.functional_pass, false) AS functional_pass,
-       o.closed_at IS NOT NULL AS closed
+       o.closed_at IS NOT NULL AS closed, o.assigned_to,
+       o.step_minutes + coalesce((SELECT sum(r.minutes) FROM repairs r
+                                  WHERE r.work_order_id = o.id), 0)::integer AS minutes_spent
 FROM work_orders o
 JOIN known_devices d ON d.device_id = o.device_id
 JOIN workshops w ON w.id = o.workshop_id
@@ -113,6 +116,28 @@ async def get_work_order(
         await connection.execute("SELECT 1 FROM work_orders WHERE id = $1 FOR UPDATE", order_id)
     row = await connection.fetchrow(_ORDER + "WHERE o.id = $1", order_id)
     return WorkOrder(**dict(row)) if row else None
+
+
+async def assign_work_order(
+    connection: asyncpg.Connection, order_id: uuid.UUID, person: str
+) -> None:
+    await connection.execute(
+        "UPDATE work_orders SET assigned_to = $2, assigned_at = now() WHERE id = $1",
+        order_id,
+        person,
+    )
+
+
+async def add_step_minutes(
+    connection: asyncpg.Connection, order_id: uuid.UUID, minutes: int | None
+) -> None:
+    """Time spent on a diagnosis or a grading, added to the work order's."""
+    if minutes:
+        await connection.execute(
+            "UPDATE work_orders SET step_minutes = step_minutes + $2 WHERE id = $1",
+            order_id,
+            minutes,
+        )
 
 
 async def close_work_order(
@@ -355,3 +380,57 @@ async def repairs_of(connection: Connection, order_id: uuid.UUID) -> list[Any]:
            WHERE work_order_id = $1 ORDER BY repaired_at""",
         order_id,
     )
+
+
+# The parts bin of a workshop.
+
+_PART = "SELECT id, workshop_id, name, kind, condition, quantity, from_work_order_id, added_by, "
+_PART += "added_at FROM parts "
+
+
+async def add_part(
+    connection: Connection,
+    part_id: uuid.UUID,
+    workshop_id: uuid.UUID,
+    part: PartCreate,
+    by: str,
+    from_work_order_id: uuid.UUID | None = None,
+) -> Part:
+    row = await connection.fetchrow(
+        "INSERT INTO parts (id, workshop_id, name, kind, condition, quantity, "
+        "from_work_order_id, added_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+        "RETURNING id, workshop_id, name, kind, condition, quantity, from_work_order_id, "
+        "added_by, added_at",
+        part_id,
+        workshop_id,
+        part.name,
+        part.kind,
+        part.condition,
+        part.quantity,
+        from_work_order_id,
+        by,
+    )
+    return Part(**dict(row))
+
+
+async def parts_in_stock(connection: Connection, workshop_id: uuid.UUID) -> list[Part]:
+    """The parts a workshop holds, by name, oldest first."""
+    rows = await connection.fetch(
+        _PART + "WHERE workshop_id = $1 AND quantity > 0 ORDER BY lower(name), added_at",
+        workshop_id,
+    )
+    return [Part(**dict(row)) for row in rows]
+
+
+async def take_part(connection: asyncpg.Connection, workshop_id: uuid.UUID, name: str) -> bool:
+    """One part of this name (any case) out of the bin, oldest first; False when none is left."""
+    taken = await connection.fetchval(
+        """UPDATE parts SET quantity = quantity - 1
+           WHERE id = (SELECT id FROM parts
+                       WHERE workshop_id = $1 AND lower(name) = lower($2) AND quantity > 0
+                       ORDER BY condition = 'working' DESC, added_at LIMIT 1 FOR UPDATE)
+           RETURNING true""",
+        workshop_id,
+        name.strip(),
+    )
+    return bool(taken)

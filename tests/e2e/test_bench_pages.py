@@ -403,3 +403,179 @@ async def test_a_volunteer_diagnoses_repairs_and_finds_the_grade_form_filled_in(
         assert "Remplacement d'une pièce : Batterie remplacée (25 min)" in page
         assert "Pièce : Batterie 01AV421 (Achetée) — 45,90 €" in page
         assert "Temps passé en tout : 25 min." in page
+
+
+async def test_a_device_is_dismantled_through_the_pages_and_its_parts_fill_the_bin(
+    stack: Stack, collection_point: CollectionPoint
+) -> None:
+    code = await donated_device(stack, collection_point)
+    workshop = await new_workshop(stack)
+    dismantling = {
+        "barrier": "6",
+        "reason": "Carte mère morte",
+        "part_name_1": "Écran 14 pouces",
+        "part_kind_1": "screen",
+        "part_condition_1": "working",
+        "part_quantity_1": "1",
+    }
+    async with (
+        at_bench(stack, "refurbisher", workshop) as volunteer,
+        at_bench(stack, "erasure_officer", workshop, "amina") as amina,
+    ):
+        order = await checked_in(volunteer, workshop, code)
+        page = await volunteer.page(order_path(order))
+        assert 'action="/atelier/commandes/' + order + '/demontage"' in page.text
+        too_early = await volunteer.send(
+            order_path(order), f"{order_path(order)}/demontage", dismantling
+        )
+        assert too_early.status_code == 409
+        assert "ne peut pas encore être démonté" in said(too_early)
+        assert 'value="Écran 14 pouces"' in said(too_early)  # what was typed stays
+        no_kind = await volunteer.send(
+            order_path(order), f"{order_path(order)}/demontage", {**dismantling, "part_kind_1": ""}
+        )
+        assert no_kind.status_code == 422
+        assert 'id="dismantling-part_kind_1-error"' in no_kind.text
+
+        stated = await amina.send(order_path(order), f"{order_path(order)}/sans-stockage")
+        confirmed(stated, "no_storage", order)
+        done = await volunteer.send(
+            order_path(order), f"{order_path(order)}/demontage", dismantling
+        )
+        confirmed(done, "dismantled", order)
+        closed = await volunteer.page(f"{order_path(order)}?fait=dismantled")
+        assert "ses pièces sont au bac à pièces" in said(closed)
+        assert "démonté pour pièces le" in said(closed)
+
+        board = await volunteer.page(f"/atelier/{workshop}")
+        assert f'href="/atelier/{workshop}/pieces"' in board.text
+        assert "Démonté pour pièces" in said(board)
+        bin_page = await volunteer.page(f"/atelier/{workshop}/pieces")
+        assert bin_page.status_code == 200
+        assert "Écran 14 pouces" in said(bin_page)
+        assert f'href="{order_path(order)}"' in bin_page.text
+
+
+async def test_parts_are_added_to_the_bin_by_hand_and_a_repair_from_an_empty_bin_is_refused(
+    stack: Stack, collection_point: CollectionPoint
+) -> None:
+    code = await donated_device(stack, collection_point)
+    workshop = await new_workshop(stack)
+    bin_path = f"/atelier/{workshop}/pieces"
+    async with at_bench(stack, "refurbisher", workshop, "camille") as volunteer:
+        empty = await volunteer.page(bin_path)
+        assert "Le bac à pièces est vide." in said(empty)
+        nameless = await volunteer.send(bin_path, bin_path, {"part_kind": "battery"})
+        assert nameless.status_code == 422
+        assert 'id="part-part_name-error"' in nameless.text
+        added = await volunteer.send(
+            bin_path,
+            bin_path,
+            {"part_name": "Chargeur 65 W", "part_kind": "charger",
+             "part_condition": "working", "part_quantity": "3"},
+        )  # fmt: skip
+        assert added.status_code == 303
+        assert added.headers["location"] == f"{bin_path}?fait=added"
+        shown = await volunteer.page(f"{bin_path}?fait=added")
+        assert "Les pièces sont ajoutées au bac." in said(shown)
+        assert "Chargeur 65 W" in said(shown)
+        assert "ajoutée par camille" in said(shown)
+
+        order = await checked_in(volunteer, workshop, code)
+        repair = {
+            "kind": "replacement",
+            "description": "Batterie remplacée",
+            "part_name": "Batterie 01AV421",
+            "part_source": "parts_bin",
+            "minutes": "20",
+        }
+        refused = await volunteer.send(
+            order_path(order), f"{order_path(order)}/reparations", repair
+        )
+        assert refused.status_code == 409
+        assert "Le bac à pièces ne contient aucune pièce « Batterie 01AV421 »" in said(refused)
+        assert 'id="repair-part_name-error"' in refused.text
+        taken = await volunteer.send(
+            order_path(order),
+            f"{order_path(order)}/reparations",
+            {**repair, "part_name": "chargeur 65 w", "kind": "other"},
+        )
+        confirmed(taken, "repaired", order)
+        left = await volunteer.page(bin_path)
+        assert re.search(r"Chargeur 65 W</th>.*?<td>2</td>", left.text, re.S), left.text
+
+
+async def test_a_volunteer_takes_a_work_order_and_the_board_shows_who_and_the_time_spent(
+    stack: Stack, collection_point: CollectionPoint
+) -> None:
+    code = await donated_device(stack, collection_point)
+    workshop = await new_workshop(stack)
+    async with (
+        at_bench(stack, "refurbisher", workshop, "camille") as camille,
+        at_bench(stack, "refurbisher", workshop, "dylan") as dylan,
+    ):
+        order = await checked_in(camille, workshop, code)
+        board = await camille.page(f"/atelier/{workshop}")
+        assert "Personne ne l'a encore prise" in said(board)
+        taken = await camille.send(order_path(order), f"{order_path(order)}/prise")
+        confirmed(taken, "taken", order)
+        mine = await camille.page(f"{order_path(order)}?fait=taken")
+        assert "Vous avez pris cette fiche" in said(mine)
+        assert "Prise par camille" in said(mine)
+        assert "Je la prends" not in said(mine)
+        assert "Je la prends" in said(await dylan.page(order_path(order)))
+
+        diagnosed = await camille.send(
+            order_path(order),
+            f"{order_path(order)}/diagnostic",
+            {"brand": "Lenovo", "test_power": "pass", "minutes": "15"},
+        )
+        confirmed(diagnosed, "diagnosed", order)
+        repaired = await camille.send(
+            order_path(order),
+            f"{order_path(order)}/reparations",
+            {"kind": "cleaning", "description": "Ventilateur nettoyé", "minutes": "20"},
+        )
+        confirmed(repaired, "repaired", order)
+        graded = await camille.send(
+            order_path(order), f"{order_path(order)}/evaluation", {**GRADE, "minutes": "5"}
+        )
+        confirmed(graded, "graded", order)
+        board = await camille.page(f"/atelier/{workshop}")
+        assert "Prise par camille — 40 min passées" in " ".join(said(board).split())
+        assert "40 min passées" in said(await camille.page(order_path(order)))
+
+        taken_over = await dylan.send(order_path(order), f"{order_path(order)}/prise")
+        confirmed(taken_over, "taken", order)
+        assert "Prise par dylan" in said(await camille.page(f"/atelier/{workshop}"))
+
+
+async def test_a_worn_battery_is_refused_grade_a_in_words_next_to_the_battery_field(
+    stack: Stack, collection_point: CollectionPoint
+) -> None:
+    code = await donated_device(stack, collection_point)
+    workshop = await new_workshop(stack)
+    async with at_bench(stack, "refurbisher", workshop) as volunteer:
+        order = await checked_in(volunteer, workshop, code)
+        page = await volunteer.page(order_path(order))
+        assert "En dessous de 80 %, pas de grade A ; en dessous de 50 %" in said(page)
+        worn = await volunteer.send(
+            order_path(order),
+            f"{order_path(order)}/evaluation",
+            {**GRADE, "grade": "A", "battery_health": "72"},
+        )
+        assert worn.status_code == 422
+        assert 'id="grade-battery_health-error"' in worn.text
+        assert "Une batterie à 72 % est sous les 80 % qu'il faut pour le grade A" in said(worn)
+        assert 'id="grade-grade-A" name="grade" value="A" checked' in worn.text
+        dead = await volunteer.send(
+            order_path(order),
+            f"{order_path(order)}/evaluation",
+            {**GRADE, "battery_health": "40"},
+        )
+        assert dead.status_code == 422
+        assert "sous les 50 % qu'il faut pour réussir les tests" in said(dead)
+        graded = await volunteer.send(
+            order_path(order), f"{order_path(order)}/evaluation", {**GRADE, "battery_health": "72"}
+        )
+        confirmed(graded, "graded", order)

@@ -315,3 +315,28 @@ async def test_a_diagnosis_and_a_repair_are_published_without_breaking_inventory
     [row] = [r for r in csv.DictReader(io.StringIO(repairs.text)) if r["id"] == order]
     assert row["repair_status"] == "1"
     assert "repaired: replacement" in row["problem"]
+
+
+async def test_a_battery_under_the_configured_thresholds_caps_the_grade(
+    stack: Stack, http: httpx.AsyncClient, collection_point: CollectionPoint
+) -> None:
+    base = f"{stack.url('refurbishment')}/api/v1"
+    code = await _donated_device(stack, http, collection_point)
+    workshop = await _workshop(stack, http)
+    order = await _checked_in(stack, http, workshop, code)
+    refurbisher = _bearer(token_for(stack, "refurbisher", f"workshop:{workshop}"))
+
+    async def graded(grade: str, battery: int) -> httpx.Response:
+        return await http.post(
+            f"{base}/work-orders/{order}/grade",
+            json={"grade": grade, "functional_pass": True, "battery_health": battery},
+            headers=refurbisher,
+        )
+
+    not_a = await graded("A", 79)
+    assert not_a.status_code == 422
+    assert "under the 80% grade A needs" in not_a.json()["detail"]
+    failing = await graded("C", 49)
+    assert failing.status_code == 422
+    assert "under the 50% a device needs to pass its tests" in failing.json()["detail"]
+    assert (await graded("B", 79)).status_code == 204

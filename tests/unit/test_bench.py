@@ -1,4 +1,5 @@
-"""The release rule of the bench: a certificate and a grade, and a device that works."""
+"""The rules of the bench: release (a certificate, a grade, a device that works), dismantling
+(an erasure first), the parts bin, and the battery thresholds of grading."""
 
 from __future__ import annotations
 
@@ -6,9 +7,25 @@ import uuid
 
 import pytest
 
+import services.refurbishment.bench_messages  # noqa: F401  (registers the bench messages)
 from services.refurbishment import bench_forms
-from services.refurbishment.bench import ReleaseRefused, WorkOrder, check_release
+from services.refurbishment.bench import (
+    DismantleRefused,
+    GradeGiven,
+    GradeRefused,
+    GradingThresholds,
+    ReleaseRefused,
+    WorkOrder,
+    check_dismantle,
+    check_grade,
+    check_release,
+)
+from services.refurbishment.bench_refusals import explain
 from services.refurbishment.diagnosis import Diagnosis, StorageSpec, grade_prefill
+from services.refurbishment.parts_bin import PartCreate, PartsBinEmpty
+from shared.config import load_settings
+from shared.errors import Conflict
+from shared.web.i18n import translator
 
 
 def _order(**changes: object) -> WorkOrder:
@@ -122,3 +139,90 @@ def test_a_repair_form_reads_a_part_and_its_cost_in_cents() -> None:
             {"kind": "other", "description": "Vis", "part_name": "Vis", "minutes": "5"}
         )
     assert problem.value.field == "part_source"
+
+
+def test_a_device_cannot_be_dismantled_without_an_erasure_certificate() -> None:
+    with pytest.raises(DismantleRefused, match="erasure certificate"):
+        check_dismantle(_order(erased=False, graded=False, functional_pass=False))
+    with pytest.raises(Conflict, match="closed"):
+        check_dismantle(_order(closed=True))
+    check_dismantle(_order(graded=False, functional_pass=False))
+
+
+def test_the_dismantling_form_reads_the_reason_and_the_parts_kept() -> None:
+    dismantling = bench_forms.dismantling_from(
+        {
+            "barrier": "6",
+            "reason": "Carte mère morte",
+            "part_name_1": "Barrette DDR4 8 Go",
+            "part_kind_1": "memory",
+            "part_condition_1": "working",
+            "part_quantity_1": "2",
+            "part_name_2": "",
+            "part_kind_2": "",
+        }
+    )
+    assert dismantling.barrier == 6
+    assert dismantling.parts == [
+        PartCreate(name="Barrette DDR4 8 Go", kind="memory", condition="working", quantity=2)
+    ]
+    with pytest.raises(bench_forms.FieldProblem) as problem:
+        bench_forms.dismantling_from(
+            {"barrier": "6", "reason": "Carte mère morte", "part_name_1": "Écran"}
+        )
+    assert problem.value.field == "part_kind_1"
+
+
+def test_a_part_from_an_empty_bin_is_refused_in_words() -> None:
+    refusal = explain(PartsBinEmpty("Batterie 01AV421"), translator("fr"))
+    assert refusal.field == "part_name"
+    assert "Le bac à pièces ne contient aucune pièce « Batterie 01AV421 »" in refusal.text
+    english = explain(PartsBinEmpty("Batterie 01AV421"), translator("en"))
+    assert "The parts bin holds no “Batterie 01AV421”" in english.text
+
+
+POLICY = GradingThresholds(grade_a_min_battery=80, release_min_battery=50)
+
+
+def _graded(grade: str, functional_pass: bool, battery: int | None) -> GradeGiven:
+    return GradeGiven(grade=grade, functional_pass=functional_pass, battery_health=battery)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        (_graded("A", True, 79), "under the 80% grade A needs"),
+        (_graded("B", True, 49), "under the 50% a device needs to pass its tests"),
+        (_graded("A", True, 30), "under the 50% a device needs to pass its tests"),
+    ],
+)
+def test_a_worn_battery_caps_the_grade_and_the_tests(given: GradeGiven, message: str) -> None:
+    with pytest.raises(GradeRefused, match=message):
+        check_grade(given, POLICY)
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        _graded("A", True, 80),
+        _graded("B", True, 50),
+        _graded("C", False, 10),  # failed tests: it goes to repair, parts or recycling
+        _graded("A", True, None),  # no battery measured (a screen, a keyboard)
+    ],
+)
+def test_a_battery_at_or_over_the_thresholds_is_graded_as_given(given: GradeGiven) -> None:
+    check_grade(given, POLICY)
+
+
+def test_the_thresholds_come_from_the_configuration_and_are_said_next_to_the_battery() -> None:
+    settings = load_settings(
+        {"BOUCLE_GRADE_A_MIN_BATTERY_PERCENT": "85", "BOUCLE_RELEASE_MIN_BATTERY_PERCENT": "60"},
+        service="refurbishment",
+    )
+    assert (settings.grade_a_min_battery_percent, settings.release_min_battery_percent) == (85, 60)
+    policy = GradingThresholds(grade_a_min_battery=85, release_min_battery=60)
+    with pytest.raises(GradeRefused) as refused:
+        check_grade(_graded("A", True, 82), policy)
+    refusal = explain(refused.value, translator("fr"))
+    assert refusal.field == "battery_health"
+    assert refusal.text.startswith("Une batterie à 82 % est sous les 85 %")
