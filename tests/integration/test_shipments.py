@@ -34,6 +34,7 @@ from tests.integration.test_inventory_lifecycle import (
     rejections,
     until_state,
 )
+from tests.integration.test_refurbishment_flow import NVME
 from tests.labels import issued_codes
 from tests.stacks import token_for
 
@@ -233,6 +234,36 @@ async def test_an_intake_and_a_shipment_reach_inventory_and_the_workshop_receive
         stray: "unexpected",
     }
     assert await state_of_device(inventory_pool, ids[lost]) == "in_transit"  # still on its way
+
+    # the shipped device goes on through the bench to ready, as any other
+    order = await workshop_pool.fetchval(
+        "SELECT id FROM work_orders WHERE device_id = $1 AND closed_at IS NULL", ids[second]
+    )
+    await refurbished(stack, http, workshop, order)
+    await until_state(inventory_pool, ids[second], "ready")
+    states = [step["state"] for step in await history(inventory_pool, ids[second])]
+    stages = [state for i, state in enumerate(states) if i == 0 or states[i - 1] != state]
+    assert stages == ["received", "in_transit", "in_refurbishment", "ready"]
+
+
+async def refurbished(
+    stack: Stack, http: httpx.AsyncClient, workshop: str, order: uuid.UUID
+) -> None:
+    """Erased by one officer, validated by another, graded, released: through the API."""
+    base = f"{stack.url('refurbishment')}/api/v1/work-orders/{order}"
+    officers = [
+        bearer(token_for(stack, "erasure_officer", f"workshop:{workshop}", subject=name))
+        for name in ("amina", "bruno")
+    ]
+    bench = bearer(token_for(stack, "refurbisher", f"workshop:{workshop}"))
+    recorded = await http.post(f"{base}/erasures", json={"media": [NVME]}, headers=officers[0])
+    assert recorded.status_code == 201, recorded.text
+    erasure = recorded.json()["erasure_id"]
+    validation = f"{stack.url('refurbishment')}/api/v1/erasures/{erasure}/validation"
+    assert (await http.post(validation, headers=officers[1])).status_code == 201
+    grade = {"grade": "A", "functional_pass": True, "specs": {"memory_gb": 8}}
+    assert (await http.post(f"{base}/grade", json=grade, headers=bench)).status_code == 204
+    assert (await http.post(f"{base}/release", headers=bench)).status_code == 204
 
 
 async def test_an_empty_shipment_an_unknown_workshop_and_a_device_of_another_point_are_refused(
