@@ -24,7 +24,7 @@ class State(StrEnum):
 
 
 TRANSITIONS: dict[State, frozenset[State]] = {
-    # straight to a workshop as well, until shipments from collection points are tracked
+    # shipped to a workshop, or brought there by hand
     State.RECEIVED: frozenset({State.IN_TRANSIT, State.IN_REFURBISHMENT, State.RECYCLED}),
     State.IN_TRANSIT: frozenset({State.IN_REFURBISHMENT, State.RECYCLED}),
     State.IN_REFURBISHMENT: frozenset({State.READY, State.RECYCLED, State.DISMANTLED}),

@@ -1,9 +1,9 @@
 """Events published by ``refurbishment`` on ``refurbishment.>``: facts stated by a workshop.
 
 Every device event's ``aggregate_id`` is the device id (a workshop event's, the workshop id).
-Inventory applies device events through the device lifecycle; until shipments between
-collection points and workshops are tracked, a device is checked in straight from
-``received`` as well as from ``in_transit``.
+Inventory applies device events through the device lifecycle; a device is checked in from
+``in_transit`` (it came in a shipment) or straight from ``received`` (a donor or an agent
+brought it to the workshop by hand).
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ class SpecsSummary(msgspec.Struct, frozen=True, kw_only=True):
 class DeviceCheckedIn(Event, frozen=True, kw_only=True):
     """A workshop checked a device in: it enters (or, once returned, re-enters) refurbishment.
 
-    Accepted from ``received`` and ``in_transit`` (shipments are not tracked yet) and from
-    ``returned``; every check-in asks for a new erasure and a new grade before release.
+    Accepted from ``in_transit`` (shipped), ``received`` (brought by hand) and ``returned``;
+    every check-in asks for a new erasure and a new grade before release.
     """
 
     subject = "refurbishment.device.checked_in"
