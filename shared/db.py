@@ -6,6 +6,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TypeAlias
 
 import asyncpg
 from asyncpg.transaction import Transaction
@@ -33,6 +34,9 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 CONNECT_TIMEOUT = 5.0  # a server that accepts the socket but never answers
+# a connection (in the caller's transaction) or the pool (one statement on its own)
+Executor: TypeAlias = asyncpg.Connection | asyncpg.Pool
+
 ACQUIRE_TIMEOUT = 10.0  # every connection busy (or being re-established) for that long
 BEGIN_ATTEMPTS = 2  # a stale pooled connection fails at BEGIN: try once more on another one
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any, TypeAlias
+from typing import Any
 
 import asyncpg
 import msgspec
@@ -18,9 +18,9 @@ from services.group_purchase.campaigns.domain import (
     SupplierCreate,
 )
 from services.group_purchase.campaigns.pricing import ContributionScale, PriceTier, Quote
+from shared.db import Executor
 from shared.events import uuid7
 
-Executor: TypeAlias = asyncpg.Connection | asyncpg.Pool
 # the steps a campaign takes, and the column that records when
 _STEP_COLUMNS = {
     CampaignStatus.OPEN: "opened_at",

@@ -5,8 +5,6 @@ worker finds the next proposal (never a reservation: a person confirms again).""
 
 from __future__ import annotations
 
-import uuid
-
 import asyncpg
 
 from services.group_purchase.requests import store
@@ -37,8 +35,7 @@ async def note_state(connection: asyncpg.Connection, event: DeviceStateChanged) 
         event.occurred_at,
     )
     if event.to_state == "ready":
-        await _propose_ready(connection, event.aggregate_id)
-        return
+        return  # proposed once its specs arrive: inventory announces every ready device
     # an offer of a device that is no longer ready (recycled, returned…) is withdrawn
     withdrawn = await connection.fetch(
         "UPDATE proposals SET status = 'withdrawn', decided_at = $2 "
@@ -77,18 +74,8 @@ async def note_available(connection: asyncpg.Connection, event: DeviceAvailable)
         event.place_name,
         event.occurred_at,
     )
-    await _propose_ready(connection, event.aggregate_id)
-
-
-async def _propose_ready(connection: asyncpg.Connection, device_id: uuid.UUID) -> None:
-    """A device is ready (again): the households waiting for its type hear of it at once."""
-    device_type = await connection.fetchval(
-        "SELECT device_type FROM known_devices WHERE device_id = $1 AND state = 'ready' "
-        "AND grade <> ''",
-        device_id,
-    )
-    if device_type:
-        await run_matching(connection, utc_now(), device_type=device_type)
+    # a device is ready (again): the households waiting for its type hear of it at once
+    await run_matching(connection, utc_now(), device_type=event.device_type)
 
 
 async def note_confirmed(connection: asyncpg.Connection, event: ReservationConfirmed) -> None:

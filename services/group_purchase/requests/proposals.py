@@ -82,17 +82,20 @@ async def open_needs(
     ]
 
 
-async def free_devices(connection: asyncpg.Connection) -> list[ReadyDevice]:
-    """Ready devices neither offered to a need nor promised to one, with where their place
-    is, when known."""
+async def free_devices(
+    connection: asyncpg.Connection, device_types: Sequence[str]
+) -> list[ReadyDevice]:
+    """Ready devices of these types neither offered to a need nor promised to one, with
+    where their place is, when known."""
     rows = await connection.fetch(
         "SELECT d.*, pl.latitude, pl.longitude FROM known_devices d "
         "LEFT JOIN places pl ON lower(pl.name) = lower(d.place_name) "
-        "WHERE d.state = 'ready' AND d.grade <> '' "
+        "WHERE d.state = 'ready' AND d.grade <> '' AND d.device_type = ANY($1::text[]) "
         "AND NOT EXISTS (SELECT 1 FROM proposals p WHERE p.device_id = d.device_id "
         "                AND p.status = 'open') "
         "AND NOT EXISTS (SELECT 1 FROM reservation_attempts a WHERE a.device_id = d.device_id "
-        "                AND a.status IN ('requested', 'confirmed', 'handed_over'))"
+        "                AND a.status IN ('requested', 'confirmed', 'handed_over'))",
+        sorted(set(device_types)),
     )
     return [
         ReadyDevice(
@@ -121,7 +124,7 @@ async def run_matching(
     to the needs listed, or of one device type, when told."""
     await connection.execute("SELECT pg_advisory_xact_lock($1)", MATCHING_LOCK)
     needs = await open_needs(connection, now, need_ids, device_type)
-    devices = await free_devices(connection) if needs else []
+    devices = await free_devices(connection, [need.device_type for need in needs]) if needs else []
     result = match(needs, devices)
     await _record(connection, result)
     return MatchingRun(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, TypeAlias
+from typing import Any
 
 import asyncpg
 import msgspec
@@ -18,8 +18,7 @@ from services.group_purchase.requests.domain import (
     OrganisationCreate,
 )
 from services.group_purchase.requests.priority import Situation
-
-Executor: TypeAlias = asyncpg.Connection | asyncpg.Pool
+from shared.db import Executor
 
 
 async def insert_organisation(
@@ -65,13 +64,6 @@ async def get_organisation(connection: Executor, organisation_id: uuid.UUID) -> 
 async def list_organisations(connection: Executor) -> list[Organisation]:
     rows = await connection.fetch("SELECT * FROM organisations ORDER BY lower(name)")
     return [_organisation(row) for row in rows]
-
-
-async def organisation_by_name(connection: Executor, name: str) -> Organisation | None:
-    row = await connection.fetchrow(
-        "SELECT * FROM organisations WHERE lower(name) = lower($1)", name
-    )
-    return None if row is None else _organisation(row)
 
 
 async def insert_household(
@@ -231,7 +223,3 @@ async def reservations_this_month(
         now,
     )
     return count
-
-
-def as_dict(row: asyncpg.Record) -> dict[str, Any]:
-    return dict(row.items())
