@@ -1,14 +1,24 @@
-# The two commands: `make up` runs Boucle, `make test` runs every check. Both set up what they need.
+# The two commands: `make up` runs Boucle, `make test` runs every check. Both set up what they need,
+# from the lock: uv (pinned with its hashes in requirements-uv.txt) installs exactly uv.lock.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+UV_HOME := .uv
+UV := $(UV_HOME)/bin/uv
+# The machine's python3 is the interpreter; uv never downloads one.
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: up test lint bench contracts chromium clean
+.PHONY: up test check lint unit lock lock-uv fresh-check bench contracts chromium clean
 
-$(BIN)/boucle: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+$(UV): requirements-uv.txt
+	$(PYTHON) -m venv $(UV_HOME)
+	$(UV_HOME)/bin/pip install --quiet --require-hashes --no-deps -r requirements-uv.txt
+	touch $@
+
+# --locked: installs what uv.lock says, and fails when pyproject.toml and uv.lock disagree.
+$(BIN)/boucle: pyproject.toml uv.lock $(UV)
+	$(UV) sync --locked --python $(PYTHON) --quiet
 	touch $@
 
 up: $(BIN)/boucle  ## all four services on embedded PostgreSQL and NATS, with a demo territory
@@ -21,13 +31,31 @@ chromium:
 	  else echo "browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi; }
 
 lint: $(BIN)/boucle
+	$(UV) lock --check --python $(PYTHON) --quiet
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/boucle contracts --check
 
-test: $(BIN)/boucle chromium lint  ## lint, types, contracts, then unit → browser tests
+unit: $(BIN)/boucle
+	$(BIN)/pytest -q tests/unit tests/contracts/test_proto.py tests/contracts/test_compose.py
+
+check: lint unit  ## the inner loop, about a minute: lint, format, types, contracts, unit tests
+
+test: $(BIN)/boucle chromium lint  ## everything: lint, types, contracts, then unit → browser tests
 	$(BIN)/pytest
+
+lock: $(UV)  ## upgrade every dependency to its newest allowed version, then commit uv.lock
+	$(UV) lock --upgrade --python $(PYTHON)
+
+lock-uv: $(UV)  ## re-hash uv itself after changing its version in requirements-uv.txt
+	grep '^uv==' requirements-uv.txt | cut -d' ' -f1 > $(UV_HOME)/uv.in
+	$(UV) pip compile --universal --generate-hashes --no-header --quiet $(UV_HOME)/uv.in -o $(UV_HOME)/uv.txt
+	{ grep '^#' requirements-uv.txt; grep -v '^ *# via' $(UV_HOME)/uv.txt; } > requirements-uv.txt.new
+	mv requirements-uv.txt.new requirements-uv.txt
+
+fresh-check:  ## the README's two commands in a fresh clone of HEAD, empty venv and caches
+	bash .ci/fresh-check
 
 bench: $(BIN)/boucle  ## throughput, latency, memory, matching and the register at scale, with the machine's raw limits
 	$(BIN)/python -m tests.benchmarks.bench_intakes
@@ -38,4 +66,4 @@ contracts: $(BIN)/boucle  ## regenerate proto/ from the event Structs
 	$(BIN)/boucle contracts
 
 clean:
-	rm -rf $(VENV) .boucle .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(UV_HOME) .boucle .pytest_cache .mypy_cache .ruff_cache

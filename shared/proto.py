@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import sys
 from pathlib import Path
@@ -102,15 +103,36 @@ def render() -> dict[str, str]:
     """Every file of ``proto/`` by relative path. The AsyncAPI document is written in JSON,
     which is valid YAML 1.2, so it needs no YAML library."""
     files = {
-        f"events/{subject}.schema.json": _dump(event_schema(event_type))
+        f"events/{subject}.schema.json": event_file(event_type)
         for subject, event_type in registry.types().items()
     }
     files[ASYNCAPI_FILE] = _dump(asyncapi_document())
     return files
 
 
+def event_file(event_type: type[Event]) -> str:
+    """The text of one event's JSON Schema file, as ``proto/`` holds it."""
+    return _dump(event_schema(event_type))
+
+
+PROSE_KEYS = frozenset({"description", "summary"})
+
+
 def _dump(document: dict[str, Any]) -> str:
-    return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    """The same bytes whatever the Python and msgspec versions: prose taken from docstrings is
+    dedented the one way (Python 3.13 strips docstring indentation at compile time, earlier
+    versions keep it, and msgspec releases differ in what they strip) and keys are sorted."""
+    return json.dumps(_normalised(document), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def _normalised(node: Any, key: str = "") -> Any:
+    if isinstance(node, dict):
+        return {name: _normalised(value, name) for name, value in node.items()}
+    if isinstance(node, list):
+        return [_normalised(item) for item in node]
+    if isinstance(node, str) and key in PROSE_KEYS:
+        return inspect.cleandoc(node)
+    return node
 
 
 def stale_files(out: Path) -> list[str]:

@@ -91,6 +91,15 @@ def test_the_four_services_run_one_image_built_from_the_dockerfile() -> None:
     assert user and user[-1] not in ("root", "0"), "the services must not run as root"
 
 
+def test_the_image_installs_the_locked_versions_and_nothing_else() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "pip install --require-hashes --no-deps -r /src/requirements-uv.txt" in dockerfile
+    assert re.search(r"uv sync --locked --no-dev --no-editable", dockerfile)
+    assert "pip install /src" not in dockerfile, "an unlocked install resolves whatever is newest"
+    admitted = (ROOT / ".dockerignore").read_text().splitlines()
+    assert {"!uv.lock", "!requirements-uv.txt", "!pyproject.toml"} <= set(admitted)
+
+
 def test_every_boucle_variable_in_the_stack_is_a_setting() -> None:
     named = {key for service in STACK for key in environment(service) if key.startswith("BOUCLE_")}
     assert named <= SETTING_NAMES, f"not settings: {sorted(named - SETTING_NAMES)}"

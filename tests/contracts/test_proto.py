@@ -12,7 +12,7 @@ import yaml
 
 from shared.contracts import CONSUMERS, STREAMS
 from shared.events import Event, registry
-from shared.proto import ASYNCAPI_FILE, render, stale_files
+from shared.proto import ASYNCAPI_FILE, event_file, render, stale_files
 from tests.contracts.compat import RULE, Schema, breaking_changes
 
 PROTO = Path(__file__).resolve().parents[2] / "proto"
@@ -251,3 +251,50 @@ def follow(document: Any, pointer: str) -> Any:
             return None
         document = document[part]
     return document
+
+
+# (g) the same bytes whatever the Python and msgspec versions
+
+
+def _sample_event(docstring: str) -> type[Event]:
+    """One event type, its docstring given as the compiler of one Python version leaves it."""
+    namespace: dict[str, Any] = {
+        "__doc__": docstring,
+        "subject": "sample.thing.happened",
+        "description": docstring,
+    }
+    return msgspec.defstruct(  # type: ignore[no-any-return]
+        "SampleHappened",
+        [("label", str), ("weight_kg", float | None, None)],
+        bases=(Event,),
+        namespace=namespace,
+        frozen=True,
+        kw_only=True,
+        module=__name__,
+    )
+
+
+INDENTED = """A sample happened at a collection point.
+
+        ``aggregate_id`` is the sample's id; the weight is absent when nobody weighed it.
+        """
+FLUSH = """A sample happened at a collection point.
+
+``aggregate_id`` is the sample's id; the weight is absent when nobody weighed it."""
+
+
+def test_docstrings_indented_or_flush_give_the_same_contract_bytes() -> None:
+    indented, flush = event_file(_sample_event(INDENTED)), event_file(_sample_event(FLUSH))
+    assert indented == flush
+    described = json.loads(flush)
+    body = event_object(described)
+    assert body["description"] == FLUSH
+    assert described["description"] == FLUSH
+
+
+def test_contract_keys_are_written_in_sorted_order() -> None:
+    text = event_file(_sample_event(FLUSH))
+    document = json.loads(text)
+    assert list(document) == sorted(document)
+    properties = event_object(document)["properties"]
+    assert list(properties) == sorted(properties)
