@@ -30,6 +30,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     database_url: str = "postgresql://boucle@127.0.0.1:5432/boucle"
     database_pool_min: int = 2
     database_pool_max: int = 10
+    # Fail fast on a stuck database: a request that cannot get a connection and start its
+    # transaction in this time answers 503 (nothing was saved) instead of waiting.
+    database_acquire_timeout_seconds: float = 2.0
+    # No statement waits longer than this for the database's answer (then it is cancelled);
+    # long enough for a coordinator's year of impact figures at metropolis scale.
+    database_statement_timeout_seconds: float = 5.0
     nats_url: str = "nats://127.0.0.1:4222"
     stream_replicas: int = 1
     http_host: str = "127.0.0.1"

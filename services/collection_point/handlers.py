@@ -21,7 +21,7 @@ from services.collection_point.domain import (
 from shared import idempotency
 from shared.auth import Principal
 from shared.contracts.collection import DeviceReceived
-from shared.db import ACQUIRE_TIMEOUT, TRANSIENT_ERRORS
+from shared.db import TRANSIENT_ERRORS, connection_of, fail_fast_seconds
 from shared.errors import Conflict, NotFound
 from shared.events import utc_now, uuid7
 from shared.labels import format_code, parse_code
@@ -98,11 +98,12 @@ async def receive_device(
     event_id = uuid7()
     point = active_points.get(point_id) if in_scope else None
     attempt = 0
+    deadline = fail_fast_seconds(pool)  # each statement of the counter's hot path
     while True:
         attempt += 1
-        async with pool.acquire(timeout=ACQUIRE_TIMEOUT) as connection:
+        async with connection_of(pool) as connection:
             if in_scope and point is None:
-                point = await _fresh_point(connection, point_id)
+                point = await _fresh_point(connection, point_id, deadline)
             if not in_scope or point is None:
                 return await _refused_without_point(connection, key, request_fingerprint, point_id)
             if command.device_type not in point.accepted_types:
@@ -123,23 +124,32 @@ async def receive_device(
             )
             try:
                 recorded = await store.record_intake(
-                    connection, intake, contact, point_name, event, key, request_fingerprint, body
+                    connection,
+                    intake,
+                    contact,
+                    point_name,
+                    event,
+                    key,
+                    request_fingerprint,
+                    body,
+                    timeout=deadline,
                 )
             except asyncpg.UniqueViolationError as error:
                 if key is None or error.constraint_name != "idempotency_keys_pkey":
                     raise
                 return await _replayed(connection, key, request_fingerprint)
-            except TRANSIENT_ERRORS:
+            except TRANSIENT_ERRORS as error:
                 # Retrying is safe: the same ids are sent again, and an intake this request
-                # wrote before losing its connection is recognised by its id below.
+                # wrote before losing its connection is recognised by its id below. A database
+                # that did not answer in time would not answer a retry either: say so now.
                 connection.terminate()
-                if attempt >= RECORD_ATTEMPTS:
+                if attempt >= RECORD_ATTEMPTS or isinstance(error, TimeoutError):
                     raise
                 continue
             if recorded.inserted:
                 return idempotency.StoredResponse(201, body)
             if recorded.point_name != point_name:  # renamed or deactivated meanwhile
-                point = await _fresh_point(connection, point_id)
+                point = await _fresh_point(connection, point_id, deadline)
                 if point is not None:
                     continue
                 return await _refused_without_point(connection, key, request_fingerprint, point_id)
@@ -158,9 +168,9 @@ async def receive_device(
 
 
 async def _fresh_point(
-    connection: asyncpg.Connection, point_id: uuid.UUID
+    connection: asyncpg.Connection, point_id: uuid.UUID, deadline: float
 ) -> store.ActivePoint | None:
-    point = await store.active_point(connection, point_id)
+    point = await store.active_point(connection, point_id, timeout=deadline)
     active_points.put(point_id, point)
     return point
 

@@ -123,6 +123,7 @@ async def record_intake(
     key: str | None,
     fingerprint: str,
     answer: bytes,
+    timeout: float | None = None,  # noqa: ASYNC109 - asyncpg cancels the statement on the server
 ) -> IntakeRecording:
     """Record ``intake``, the donor's ``contact`` and ``event`` (and the key's 201 ``answer``)
     in one statement.
@@ -143,6 +144,7 @@ async def record_intake(
         key,
         fingerprint,
         answer,
+        timeout=timeout,
     )
     assert row is not None
     return IntakeRecording(row["inserted"], row["point_name"], row["issued"], row["voided_at"])
@@ -154,10 +156,14 @@ class ActivePoint(msgspec.Struct, frozen=True):
 
 
 async def active_point(
-    connection: asyncpg.Connection | asyncpg.Pool, point_id: uuid.UUID
+    connection: asyncpg.Connection | asyncpg.Pool,
+    point_id: uuid.UUID,
+    timeout: float | None = None,  # noqa: ASYNC109 - asyncpg cancels the statement on the server
 ) -> ActivePoint | None:
     row = await connection.fetchrow(
-        "SELECT name, accepted_types FROM collection_points WHERE id = $1 AND active", point_id
+        "SELECT name, accepted_types FROM collection_points WHERE id = $1 AND active",
+        point_id,
+        timeout=timeout,
     )
     return ActivePoint(row["name"], list(row["accepted_types"])) if row else None
 

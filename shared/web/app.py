@@ -107,6 +107,8 @@ def create_app(settings: Settings, definition: ServiceDefinition) -> Litestar:
             settings.schema,
             settings.database_pool_min,
             settings.database_pool_max,
+            acquire_timeout=settings.database_acquire_timeout_seconds,
+            statement_timeout=settings.database_statement_timeout_seconds,
         )
         client = await connect(settings.nats_url, f"boucle-{settings.service}")
         js = client.jetstream(publish_async_max_pending=4096)

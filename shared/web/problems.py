@@ -9,7 +9,7 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from shared.db import TRANSIENT_ERRORS
+from shared.db import TRANSIENT_ERRORS, DatabaseBusy
 from shared.errors import DomainError
 from shared.idempotency import IdempotencyConflict
 from shared.logging import get_logger
@@ -107,6 +107,16 @@ def handle_http_exception(request: Request[Any, Any, Any], exception: Exception)
             422,
             "This Idempotency-Key was already used for a different request; "
             "send a new key for a new request.",
+        )
+    if isinstance(exception, TimeoutError) and not isinstance(exception, DatabaseBusy):
+        log.warning("dependency_too_slow", path=request.url.path, error=repr(exception))
+        return problem_response(
+            request,
+            503,
+            "The database did not answer in time, so we cannot tell whether this was saved. "
+            "Send the same request again in a moment, with the same Idempotency-Key: "
+            "it is applied at most once.",
+            headers={"Retry-After": "5"},
         )
     if isinstance(exception, TRANSIENT_ERRORS):
         log.warning("dependency_unavailable", path=request.url.path, error=repr(exception))

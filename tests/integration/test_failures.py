@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -565,3 +568,87 @@ async def test_services_heal_by_themselves_after_postgresql_restarts_and_lose_no
     assert {row["label"] for row in kept} == set(accepted), "an accepted donation was lost"
     counts = await all_registered(stack, accepted, within=60)
     assert all(counts.get(label) == 1 for label in accepted)
+
+
+async def test_a_frozen_database_gets_a_prompt_503_and_a_retry_applies_once(
+    failing_stack: Stack,
+    http: httpx.AsyncClient,
+    coordinator: str,
+    collection_point: CollectionPoint,
+) -> None:
+    """PostgreSQL stopped dead (SIGSTOP: sockets open, no answer). The counter and the probes
+    answer while it is still frozen — they do not wait for it — with a clean 503; once it
+    runs again, the same requests sent again (same Idempotency-Key) register each donation
+    exactly once, whether or not the first attempt had reached the database."""
+    stack = failing_stack
+    counter = Counter(stack, http, coordinator, collection_point)
+    labels = await counter.new_labels(4)
+    keys = {label: str(uuid.uuid4()) for label in labels}
+
+    async def donate(label: str) -> httpx.Response:
+        return await http.post(
+            f"{counter.url}/api/v1/intakes",
+            json={
+                "label": label,
+                "device_type": "laptop",
+                "collection_point_id": str(collection_point.id),
+                "acknowledgements": {
+                    "data_erasure": True,
+                    "recycling": True,
+                    "stickers_removed": True,
+                },
+            },
+            headers={"Authorization": f"Bearer {coordinator}", "Idempotency-Key": keys[label]},
+        )
+
+    postgres = stack.postgres.process
+    assert postgres is not None
+    frozen_at = time.monotonic()
+    frozen = _freeze(postgres.pid)
+    try:
+        answers = await asyncio.gather(*(donate(label) for label in labels))
+        donations_in = time.monotonic() - frozen_at
+        probes = await asyncio.gather(
+            *(http.get(f"{stack.url(service)}/health/ready") for service in SERVICES)
+        )
+        probes_in = time.monotonic() - frozen_at - donations_in
+        still_frozen = _stopped(postgres.pid)
+    finally:
+        for pid in frozen:
+            os.kill(pid, signal.SIGCONT)
+    print(
+        f"\nfrozen database: 4 donations answered 503 in {donations_in:.1f} s, "
+        f"4 readiness probes in {probes_in:.1f} s"
+    )
+
+    assert still_frozen, "the answers only came once PostgreSQL was running again"
+    for answer in answers:
+        assert answer.status_code == 503, answer.text
+        assert answer.headers["content-type"].startswith("application/problem+json")
+        assert answer.headers["retry-after"]
+        assert "Traceback" not in answer.text and "asyncpg" not in answer.text
+    for probe in probes:
+        assert probe.status_code == 503, probe.text
+        assert probe.json()["extensions"]["checks"]["postgresql"] is False
+
+    await all_ready(http, stack, within=30)
+    again = await asyncio.gather(*(donate(label) for label in labels))
+    assert [answer.status_code for answer in again] == [201] * len(labels)
+    assert (await all_registered(stack, labels, within=30)) == dict.fromkeys(labels, 1)
+
+
+def _freeze(postmaster: int) -> list[int]:
+    """SIGSTOP the postmaster, then each of its children (every backend calls setsid, so
+    one signal to a process group does not reach them); the postmaster forks no more."""
+    os.kill(postmaster, signal.SIGSTOP)
+    with open(f"/proc/{postmaster}/task/{postmaster}/children") as listing:
+        children = [int(pid) for pid in listing.read().split()]
+    for pid in children:
+        os.kill(pid, signal.SIGSTOP)
+    return [postmaster, *children]
+
+
+def _stopped(pid: int) -> bool:
+    """True while the process is stopped by a signal (state T in /proc)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().rsplit(")", 1)[1].split()[0] == "T"
