@@ -1,4 +1,4 @@
-"""Places as open data: the "lieux de médiation numérique" CSV (v1.0.1) and GeoJSON."""
+"""Places as open data: the "lieux de médiation numérique" CSV (v1.0.2) and GeoJSON."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from typing import Any
 
 from services.collection_point.places import Place
 
-STANDARD = "https://schema.data.gouv.fr/LaMednum/standard-mediation-num/1.0.1/"
+STANDARD = "https://schema.data.gouv.fr/LaMednum/standard-mediation-num/1.0.2/"
 COLUMNS = (
     "id", "pivot", "nom", "commune", "code_postal", "code_insee", "adresse",
     "complement_adresse", "latitude", "longitude", "typologie", "telephone", "courriels",
     "site_web", "horaires", "presentation_resume", "presentation_detail", "source",
-    "structure_parente", "itinerance", "date_maj", "services",
+    "itinerance", "structure_parente", "date_maj", "services",
     "publics_specifiquement_adresses", "prise_en_charge_specifique", "frais_a_charge",
     "dispositif_programmes_nationaux", "formations_labels", "autres_formations_labels",
     "modalites_acces", "modalites_accompagnement", "fiche_acces_libre", "prise_rdv",

@@ -105,14 +105,14 @@ class OpenDataController(Controller):
     path = "/api/v1/open-data"
     tags = ["open data"]
 
-    @get("/collection-points.csv", opt=public(), media_type="text/csv; charset=utf-8")
+    @get("/collection-points.csv", opt=public(), media_type="text/csv")
     async def collection_points_csv(self, runtime: NamedDependency[Runtime]) -> Response[str]:
-        """Collection points in the "lieux de médiation numérique" standard, v1.0.1."""
+        """Collection points in the "lieux de médiation numérique" standard, v1.0.2."""
         places = await places_store.list_places(runtime.pool)
         source = runtime.settings.public_url or "Boucle"
         return Response(
             places_csv(places, source),
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",
             headers={"Content-Disposition": 'attachment; filename="lieux-collecte-boucle.csv"'},
         )
 

@@ -81,7 +81,7 @@ class ImpactOpenDataController(Controller):
         """The impact figures (``from``/``to`` as YYYY-MM-DD), with the factors' version."""
         return await impact_figures(runtime.pool, period_of(start, end))
 
-    @get("/impact.csv", opt=public(), media_type="text/csv; charset=utf-8")
+    @get("/impact.csv", opt=public(), media_type="text/csv")
     async def impact_csv(
         self, runtime: NamedDependency[Runtime], start: From = None, end: To = None
     ) -> Response[str]:
@@ -89,7 +89,7 @@ class ImpactOpenDataController(Controller):
         figures = await impact_figures(runtime.pool, period_of(start, end))
         return Response(
             figures_csv(figures),
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",
             headers={"Content-Disposition": 'attachment; filename="impact-boucle.csv"'},
         )
 

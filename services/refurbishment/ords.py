@@ -20,7 +20,7 @@ COLUMNS = (
     "product_category_id",
     "brand",
     "year_of_manufacture",
-    "product_age_estimate",
+    "product_age",  # v0.3 (v0.2 had no age; "product_age_estimate" is no ORDS name)
     "repair_status",
     "repair_barrier_if_end_of_life",
     "group_identifier",

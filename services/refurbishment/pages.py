@@ -154,7 +154,7 @@ async def verify_certificate_document(
 @get(
     "/api/v1/open-data/repairs.csv",
     opt=public(),
-    media_type="text/csv; charset=utf-8",
+    media_type="text/csv",
     tags=["open data"],
 )
 async def repairs_csv(runtime: NamedDependency[Runtime]) -> Response[str]:
@@ -163,7 +163,7 @@ async def repairs_csv(runtime: NamedDependency[Runtime]) -> Response[str]:
     text = ords_csv([record_of(row) for row in rows], DATA_PROVIDER, utc_now().date())
     return Response(
         text,
-        media_type="text/csv; charset=utf-8",
+        media_type="text/csv",
         headers={"Content-Disposition": 'attachment; filename="reparations-boucle-ords.csv"'},
     )
 

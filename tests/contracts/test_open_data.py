@@ -1,5 +1,6 @@
 """The collection points' open-data CSV validates against the "lieux de médiation numérique"
-Table Schema (v1.0.1) with frictionless, as the standard's own CI validates files."""
+Table Schema (v1.0.2, the official file, column order included) with frictionless, as the
+standard's own CI validates files."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from services.collection_point.demo import DEMO_PLACES
 from services.collection_point.open_data import COLUMNS, places_csv, places_geojson
 from services.collection_point.places import Place
 
-SCHEMA = Path(__file__).parent / "schemas" / "lieux-mediation-numerique-1.0.1.json"
+SCHEMA = Path(__file__).parent / "schemas" / "lieux-mediation-numerique-1.0.2.json"
 
 
 def _places() -> list[Place]:

@@ -185,7 +185,7 @@ async def test_both_exports_state_the_factors_version(
 
     answer = await http.get(f"{stack.url('inventory')}/api/v1/open-data/impact.csv")
     assert answer.status_code == 200
-    assert answer.headers["content-type"].startswith("text/csv")
+    assert answer.headers["content-type"] == "text/csv; charset=utf-8"
     rows = list(csv.DictReader(io.StringIO(answer.text)))
     assert rows and {row["factors_version"] for row in rows} == {FACTORS_VERSION}
     totals = {

@@ -111,7 +111,7 @@ async def test_the_open_data_exports_list_every_active_place(
     base = f"{stack.url('collection_point')}/api/v1/open-data"
     csv_answer = await http.get(f"{base}/collection-points.csv")
     geojson = await http.get(f"{base}/collection-points.geojson")
-    assert csv_answer.headers["content-type"].startswith("text/csv")
+    assert csv_answer.headers["content-type"] == "text/csv; charset=utf-8"
     assert created["id"] in csv_answer.text
     assert created["id"] in {feature["id"] for feature in geojson.json()["features"]}
 

@@ -90,3 +90,16 @@ def test_a_released_device_says_which_kinds_of_repair_it_had_never_the_words_typ
         "Refurbished: data erased under certificate, graded B; repaired: cleaning, replacement"
     )
     assert record_of({**row, "repair_kinds": []}).problem.endswith("graded B")
+
+
+ORDS_V03_FIELDS = {
+    "id", "data_provider", "country", "partner_product_category", "product_category",
+    "product_category_id", "brand", "year_of_manufacture", "product_age", "repair_status",
+    "repair_barrier_if_end_of_life", "group_identifier", "problem", "event_date", "record_date",
+}  # fmt: skip
+
+
+def test_the_header_names_exactly_the_fields_of_ords_v0_3() -> None:
+    header = ords_csv([_record()], "Boucle — MEL", date(2026, 11, 28)).splitlines()[0]
+    assert set(header.split(",")) == ORDS_V03_FIELDS
+    assert len(header.split(",")) == len(ORDS_V03_FIELDS)

@@ -227,7 +227,7 @@ class CampaignController(Controller):
         self, campaign_id: FromPath[uuid.UUID], runtime: NamedDependency[Runtime]
     ) -> Response[bytes]:
         document = await _order_document(runtime, campaign_id)
-        return _download(order_csv(document), "text/csv; charset=utf-8", f"{document.number}.csv")
+        return _download(order_csv(document), "text/csv", f"{document.number}.csv")
 
     @get("/{campaign_id:uuid}/labels.pdf", opt=allow(*COORDINATION), media_type="application/pdf")
     async def get_label_sheet(
