@@ -1,5 +1,5 @@
-"""The ``boucle`` command: run the stack, one service, print tokens, maintain the register,
-write the contracts."""
+"""The ``boucle`` command: run the stack and see its processes, run one service, print tokens,
+maintain the register, write the contracts."""
 
 from __future__ import annotations
 
@@ -22,6 +22,11 @@ def main(argv: list[str] | None = None) -> int:
     up.add_argument(
         "--free-ports", action="store_true", help="use free ports instead of 8001-8004 etc."
     )
+
+    status = commands.add_parser(
+        "status", help="the processes `boucle up` runs: state, restarts, where each logs"
+    )
+    status.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the `boucle up` folder")
 
     serve = commands.add_parser("serve", help="run one service against BOUCLE_* servers")
     serve.add_argument("service", choices=_services())
@@ -91,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         from shared.devstack.up import run_up
 
         return run_up(args.data, demo=args.demo, free_ports=args.free_ports)
+    if args.command == "status":
+        return _status(args.data)
     if args.command == "serve":
         return _serve(args.service)
     if args.command == "token":
@@ -142,6 +149,14 @@ def _serve(service: str) -> int:
     else:
         uvloop.run(run())
     return 0
+
+
+def _status(data: Path) -> int:
+    from shared.devstack.supervisor import STATUS_FILE, status_report
+
+    code, lines = status_report(data / STATUS_FILE)
+    print("\n".join(lines))
+    return code
 
 
 def _token(args: argparse.Namespace) -> int:

@@ -34,6 +34,10 @@ class EmbeddedNats:
     def url(self) -> str:
         return f"nats://127.0.0.1:{self.port}"
 
+    @property
+    def log_path(self) -> Path:
+        return self.data_dir.parent / "nats.log"
+
     def config(self) -> str:
         return (
             f"listen: 127.0.0.1:{self.port}\n"
@@ -50,7 +54,7 @@ class EmbeddedNats:
         config_path.write_text(self.config())
         self.process = spawn(
             [nats_server_binary(), "-c", str(config_path)],
-            self.data_dir.parent / "nats.log",
+            self.log_path,
         )
         wait_until(
             url_answers(f"http://127.0.0.1:{self.monitor_port}/healthz?js-enabled-only=true"),

@@ -39,6 +39,10 @@ class EmbeddedPostgres:
     def dsn(self) -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{DATABASE}"
 
+    @property
+    def log_path(self) -> Path:
+        return self.data_dir.parent / "postgres.log"
+
     def start(self) -> None:
         self._prepare()
         self._stop_leftover()
@@ -62,7 +66,7 @@ class EmbeddedPostgres:
                 "-c",
                 "shared_buffers=64MB",
             ],
-            self.data_dir.parent / "postgres.log",
+            self.log_path,
             user=self._user,
             stop_signal=signal.SIGINT,
         )

@@ -6,7 +6,9 @@ import asyncio
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from shared.auth import PRIVATE_KEY_FILE, ensure_keypair
@@ -14,6 +16,13 @@ from shared.config import DEFAULT_PORTS, SCHEMAS, SERVICES
 from shared.devstack.nats import EmbeddedNats
 from shared.devstack.postgres import EmbeddedPostgres
 from shared.devstack.processes import free_port, spawn, stop, url_answers, wait_until
+from shared.devstack.supervisor import (
+    STATUS_FILE,
+    RestartPolicy,
+    Supervised,
+    Supervisor,
+    supervised_server,
+)
 from shared.migrations import migrate
 from shared.services import migrations_folder
 
@@ -46,6 +55,8 @@ class Stack:
         self.nats = EmbeddedNats(self.data_dir / "nats", self.ports.nats, self.ports.nats_monitor)
         self.public_host = public_host or f"127.0.0.1:{self.ports.services['inventory']}"
         self.services: dict[str, subprocess.Popen[bytes]] = {}
+        self._service_starts: dict[str, Callable[[], None]] = {}
+        self.supervisor: Supervisor | None = None
 
     @property
     def keys_dir(self) -> Path:
@@ -84,12 +95,21 @@ class Stack:
             env["BOUCLE_AUTH_PRIVATE_KEY"] = str(self.keys_dir / PRIVATE_KEY_FILE)
         return env
 
-    def start_service(self, service: str) -> None:
-        self.services[service] = spawn(
+    def service_log(self, name: str) -> Path:
+        return self.data_dir / "logs" / f"{name}.log"
+
+    def start_service(
+        self, service: str, name: str = "", env: dict[str, str] | None = None
+    ) -> None:
+        """Start ``boucle serve <service>`` as the process ``name`` (the service's own name by
+        default); ``supervise`` starts it again the same way."""
+        name = name or service
+        self.services[name] = spawn(
             [sys.executable, "-m", "shared.cli", "serve", service],
-            self.data_dir / "logs" / f"{service}.log",
-            env=self.service_env(service),
+            self.service_log(name),
+            env=env or self.service_env(service),
         )
+        self._service_starts[name] = partial(self.start_service, service, name, env)
 
     def start_services(self) -> None:
         for service in SERVICES:
@@ -102,13 +122,41 @@ class Stack:
                 process=self.services[service],
             )
 
+    def supervise(
+        self, report: Callable[[str], None] = print, policy: RestartPolicy | None = None
+    ) -> None:
+        """From now on, a process of the stack that stops by itself is started again."""
+        self.supervisor = Supervisor(
+            self.supervised(),
+            report,
+            status_file=self.data_dir / STATUS_FILE,
+            journal=self.service_log("supervisor"),
+            policy=policy,
+        )
+        self.supervisor.start()
+
+    def supervised(self) -> list[Supervised]:
+        """What ``supervise`` keeps running: PostgreSQL, NATS and every service process."""
+        servers = [supervised_server("postgres", self.postgres)]
+        if isinstance(self.nats, EmbeddedNats):  # a cluster names its nodes itself
+            servers.append(supervised_server("nats", self.nats))
+        return servers + [
+            Supervised(name, start, partial(self.services.get, name), self.service_log(name))
+            for name, start in self._service_starts.items()
+        ]
+
     def stop_service(self, service: str) -> None:
         process = self.services.pop(service, None)
         if process is not None:
             stop(process)
 
     def stop(self) -> None:
+        if self.supervisor is not None:
+            self.supervisor.stop_restarting()
         for service in list(self.services):
             self.stop_service(service)
         self.nats.stop()
         self.postgres.stop()
+        if self.supervisor is not None:  # its thread outlives the processes it restarted
+            self.supervisor.close()
+            self.supervisor = None

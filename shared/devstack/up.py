@@ -45,14 +45,11 @@ def run_up(data_dir: Path, demo: bool = False, free_ports: bool = False) -> int:
             codes = _post_demo_intakes(stack, tokens["coordinator"], point_ids)
             _refurbish_demo_laptop(stack, scopes, codes[0])
             demo_purchase.file_requests_and_open_a_campaign(stack, tokens, scopes)
+        stack.supervise(report=lambda line: print(f"Boucle: {line}", flush=True))
         _print_welcome(stack, tokens)
         _print_accounts(stack, admin_password, people)
-        while not stopping.is_set() and all(p.poll() is None for p in stack.services.values()):
+        while not stopping.is_set():
             stopping.wait(0.5)
-        crashed = [name for name, p in stack.services.items() if p.poll() is not None]
-        if crashed:
-            print(f"Boucle: {', '.join(crashed)} stopped unexpectedly; see {stack.data_dir}/logs")
-            return 1
         return 0
     finally:
         print("Boucle: stopping…", flush=True)
@@ -177,6 +174,8 @@ def _print_welcome(stack: Stack, tokens: dict[str, str]) -> None:
     print(f"  check an erasure  {stack.url('refurbishment')}/verifier")
     print(f"\n  PostgreSQL        {stack.postgres.dsn}")
     print(f"  NATS              {stack.nats.url}")
+    if stack.supervisor is not None:
+        print(f"\nA process that stops is {stack.supervisor.policy}; `boucle status` lists them.")
     print("\nDevelopment tokens (Authorization: Bearer …), valid 12 hours:")
     for role, token in tokens.items():
         print(f"  {role:<16} {token}")

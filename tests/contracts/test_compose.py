@@ -1,4 +1,5 @@
-"""docker-compose.yml and deploy/ run the stack the services expect (checked without Docker)."""
+"""docker-compose.yml and deploy/ (the proxy, NATS, the systemd units) run the stack the services
+expect, and restart what stops (checked without Docker or systemd)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from shared.labels import passport_url
 from shared.web.app import ServiceDefinition, create_app
 
 ROOT = Path(__file__).resolve().parents[2]
+SYSTEMD = ROOT / "deploy" / "systemd"
 INTERPOLATION = re.compile(r"\$\{(\w+)(?:(:?[-?])([^}]*))?\}")
 EXAMPLE_VALUES = {"POSTGRES_PASSWORD": "example-password"}
 SAMPLE_PARAMETERS = {"uuid": str(uuid.UUID(int=7)), "int": "7", "path": "any/file.css"}
@@ -138,6 +140,64 @@ def test_each_service_waits_for_a_healthy_database_and_event_bus(service: str) -
 
 def test_only_the_proxy_publishes_ports() -> None:
     assert [name for name, spec in STACK.items() if spec.get("ports")] == ["proxy"]
+
+
+def test_every_container_is_restarted_unless_an_operator_stopped_it() -> None:
+    policies = {name: spec.get("restart") for name, spec in STACK.items()}
+    assert policies == dict.fromkeys(STACK, "unless-stopped")
+
+
+# systemd
+
+
+def unit_file(name: str) -> dict[str, list[str]]:
+    """``Section.Key`` → its values in file order (systemd allows a key several times)."""
+    values: dict[str, list[str]] = {}
+    section = ""
+    for line in (SYSTEMD / name).read_text().splitlines():
+        line = line.strip()
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1]
+        elif line and not line.startswith(("#", ";")):
+            key, value = line.split("=", 1)
+            values.setdefault(f"{section}.{key.strip()}", []).append(value.strip())
+    return values
+
+
+def test_the_systemd_unit_runs_boucle_serve_for_its_instance_and_restarts_it_on_failure() -> None:
+    unit = unit_file("boucle@.service")
+    (command,) = unit["Service.ExecStart"]
+    assert command.split()[-2:] == ["serve", "%i"] and command.split()[0].endswith("/boucle")
+    assert unit["Service.Restart"] == ["on-failure"]
+    assert unit["Service.RestartSec"] and unit["Service.RestartMaxDelaySec"]
+    assert unit["Unit.StartLimitIntervalSec"] and unit["Unit.StartLimitBurst"]
+    environment_files = unit["Service.EnvironmentFile"]
+    assert "/etc/boucle/boucle.env" in environment_files
+    assert "-/etc/boucle/%i.env" in environment_files  # optional: a service's own settings
+    assert unit["Service.User"] not in (["root"], ["0"])
+
+
+def test_the_systemd_target_starts_the_four_services() -> None:
+    (wanted,) = unit_file("boucle.target")["Unit.Wants"]
+    assert set(wanted.split()) == {f"boucle@{service}.service" for service in SERVICES}
+    assert unit_file("boucle@.service")["Install.WantedBy"] == ["boucle.target"]
+
+
+def environment_file(name: str) -> dict[str, str]:
+    path = SYSTEMD / name
+    if not path.exists():
+        return {}
+    lines = [line for line in path.read_text().splitlines() if line and not line.startswith("#")]
+    return dict(line.split("=", 1) for line in lines)
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_systemd_environment_files_load_into_settings(service: str) -> None:
+    environ = environment_file("boucle.env") | environment_file(f"{service}.env")
+    settings = load_settings(environ=environ, service=service)
+    assert settings.database_url.startswith("postgresql://")
+    assert settings.auth_public_key.startswith("/etc/boucle/")
+    assert bool(settings.auth_private_key) == (service == "group_purchase")
 
 
 # Durability

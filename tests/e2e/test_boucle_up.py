@@ -1,4 +1,5 @@
-"""``boucle up``: a newcomer's first command starts everything and Ctrl-C leaves nothing behind."""
+"""``boucle up``: a newcomer's first command starts everything, restarts a service that crashes,
+and Ctrl-C leaves nothing behind."""
 
 from __future__ import annotations
 
@@ -28,13 +29,28 @@ def _read_until(process: subprocess.Popen[str], marker: str, within: float) -> s
     raise AssertionError("boucle up did not say it was running:\n" + "".join(seen))
 
 
+def _wait_for_page(url: str, within: float) -> None:
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as page:
+                if page.status == 200:
+                    return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+        time.sleep(0.2)
+
+
 def _alive(processes: list[psutil.Process]) -> list[str]:
     return [
         " ".join(p.cmdline()[:3]) for p in processes if p.is_running() and p.status() != "zombie"
     ]
 
 
-def test_boucle_up_demo_serves_passports_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
+def test_boucle_up_demo_serves_passports_restarts_a_killed_service_and_ctrl_c_stops_all(
+    tmp_path: Path,
+) -> None:
     data = tmp_path / "data"
     process = subprocess.Popen(
         [sys.executable, "-m", "shared.cli", "up", "--demo", "--free-ports", "--data", str(data)],
@@ -68,6 +84,22 @@ def test_boucle_up_demo_serves_passports_and_ctrl_c_stops_everything(tmp_path: P
         commands = " ".join(" ".join(child.cmdline()) for child in children)
         for program in ("postgres", "nats-server", "serve inventory", "serve group_purchase"):
             assert program in commands
+
+        (inventory,) = (
+            child for child in children if "serve inventory" in " ".join(child.cmdline())
+        )
+        inventory.kill()
+        printed = _read_until(process, "inventory restarted", within=30)
+        assert "inventory stopped unexpectedly (killed by SIGKILL)" in printed
+        _wait_for_page(passports[0], within=60)
+        status = subprocess.run(
+            [sys.executable, "-m", "shared.cli", "status", "--data", str(data)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert re.search(r"^\s+inventory\s+running\s+pid \d+\s+restarted 1×", status, re.M)
+        children = psutil.Process(process.pid).children(recursive=True)
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(60)
