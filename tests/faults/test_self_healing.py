@@ -24,6 +24,7 @@ import pytest
 from shared.config import SERVICES
 from shared.devstack.stack import Stack
 from tests.labels import issued_codes
+from tests.processes import freeze_postgres, thaw
 from tests.stacks import running_stack, token_for
 
 CLIENTS = 4  # counters donating at the same time
@@ -148,13 +149,12 @@ def kill(name: str) -> Callable[[Stack], Awaitable[None]]:
 
 
 async def freeze_postgresql(stack: Stack) -> None:
-    """SIGSTOP to the postmaster and every backend (its process group), SIGCONT later."""
-    group = os.getpgid(pid_of(stack, "postgres"))
-    os.killpg(group, signal.SIGSTOP)
+    """SIGSTOP to the postmaster and every backend, SIGCONT later."""
+    frozen = freeze_postgres(pid_of(stack, "postgres"))
     try:
         await asyncio.sleep(FREEZE)
     finally:
-        os.killpg(group, signal.SIGCONT)
+        thaw(frozen)
 
 
 FAULTS: dict[str, tuple[Callable[[Stack], Awaitable[None]], str | None]] = {

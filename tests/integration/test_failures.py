@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import signal
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -33,6 +31,7 @@ from shared.devstack.stack import Stack
 from shared.events import encode
 from shared.labels import generate_code
 from tests.labels import issued_codes
+from tests.processes import freeze_postgres, is_stopped, thaw
 from tests.stacks import running_stack, token_for
 
 DEVICE_RECEIVED = "collection.device.received"
@@ -604,7 +603,7 @@ async def test_a_frozen_database_gets_a_prompt_503_and_a_retry_applies_once(
     postgres = stack.postgres.process
     assert postgres is not None
     frozen_at = time.monotonic()
-    frozen = _freeze(postgres.pid)
+    frozen = freeze_postgres(postgres.pid)
     try:
         answers = await asyncio.gather(*(donate(label) for label in labels))
         donations_in = time.monotonic() - frozen_at
@@ -612,10 +611,9 @@ async def test_a_frozen_database_gets_a_prompt_503_and_a_retry_applies_once(
             *(http.get(f"{stack.url(service)}/health/ready") for service in SERVICES)
         )
         probes_in = time.monotonic() - frozen_at - donations_in
-        still_frozen = _stopped(postgres.pid)
+        still_frozen = is_stopped(postgres.pid)
     finally:
-        for pid in frozen:
-            os.kill(pid, signal.SIGCONT)
+        thaw(frozen)
     print(
         f"\nfrozen database: 4 donations answered 503 in {donations_in:.1f} s, "
         f"4 readiness probes in {probes_in:.1f} s"
@@ -635,20 +633,3 @@ async def test_a_frozen_database_gets_a_prompt_503_and_a_retry_applies_once(
     again = await asyncio.gather(*(donate(label) for label in labels))
     assert [answer.status_code for answer in again] == [201] * len(labels)
     assert (await all_registered(stack, labels, within=30)) == dict.fromkeys(labels, 1)
-
-
-def _freeze(postmaster: int) -> list[int]:
-    """SIGSTOP the postmaster, then each of its children (every backend calls setsid, so
-    one signal to a process group does not reach them); the postmaster forks no more."""
-    os.kill(postmaster, signal.SIGSTOP)
-    with open(f"/proc/{postmaster}/task/{postmaster}/children") as listing:
-        children = [int(pid) for pid in listing.read().split()]
-    for pid in children:
-        os.kill(pid, signal.SIGSTOP)
-    return [postmaster, *children]
-
-
-def _stopped(pid: int) -> bool:
-    """True while the process is stopped by a signal (state T in /proc)."""
-    with open(f"/proc/{pid}/stat") as stat:
-        return stat.read().rsplit(")", 1)[1].split()[0] == "T"
