@@ -15,6 +15,14 @@ from PIL import Image, ImageDraw, ImageFont
 from shared.labels import format_code, passport_url
 
 SheetName = Literal["L7651", "L7160", "brother-62", "brother-29x90"]
+
+
+class SheetChoice(msgspec.Struct, frozen=True, kw_only=True):
+    """The ``format`` a sheet of labels is asked in (a query parameter)."""
+
+    format: SheetName = "L7651"
+
+
 QUIET_MODULES = 4  # the quiet zone the QR standard asks for, on every side
 PROGRAMME = "Boucle"
 

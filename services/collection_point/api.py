@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
@@ -15,6 +14,7 @@ from services.collection_point.domain import Intake, IntakeCreate, point_scope
 from shared.auth import Principal
 from shared.errors import DomainError, NotFound
 from shared.idempotency import fingerprint
+from shared.listing import read_filters
 from shared.web.app import Runtime
 from shared.web.replays import IdempotencyKey, replayable, request_fingerprint
 from shared.web.security import allow
@@ -111,10 +111,12 @@ class DonationReceiptController(Controller):
         runtime: NamedDependency[Runtime],
         principal: NamedDependency[Principal],
         donor: Annotated[str, QueryParameter(max_length=80)] = "",
-        day: Annotated[date | None, QueryParameter(name="date")] = None,
+        day_sent: Annotated[str | None, QueryParameter(name="date", max_length=10)] = None,
     ) -> Response[bytes]:
         """The receipt of the devices an organisation (its donor reference, as typed at the
-        counter) gave at this point on one day, with the promise of certified erasure."""
+        counter) gave at this point on one day (``date``, YYYY-MM-DD), with the promise of
+        certified erasure."""
+        day = read_filters(donation_receipt.ReceiptDay, date=day_sent).date
         receipt = await donation_receipt.receipt_for(runtime.pool, principal, place_id, donor, day)
         return Response(
             donation_receipt.render_receipt(receipt),

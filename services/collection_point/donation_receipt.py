@@ -30,6 +30,15 @@ COLUMNS = (("label", 32.0), ("device", 38.0), ("make_model", 62.0), ("serial", 4
 _FRENCH = translator("fr")  # the receipt is a French administrative document
 
 
+Day = date
+
+
+class ReceiptDay(msgspec.Struct, frozen=True, kw_only=True):
+    """The day a donation receipt is asked for (the ``date`` query parameter)."""
+
+    date: Day | None = None
+
+
 class ReceivedDevice(msgspec.Struct, frozen=True, kw_only=True):
     label: str
     device_type: str

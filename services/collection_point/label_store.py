@@ -18,13 +18,22 @@ class Label(msgspec.Struct, frozen=True, kw_only=True):
     void_reason: str | None = None
 
 
-class LabelBatch(msgspec.Struct, frozen=True, kw_only=True):
+class LabelBatchSummary(msgspec.Struct, frozen=True, kw_only=True):
     id: uuid.UUID
     collection_point_id: uuid.UUID
     label_count: int
     created_by: str
     created_at: datetime
+
+
+class LabelBatch(LabelBatchSummary, frozen=True, kw_only=True):
     labels: list[Label]
+
+
+class LabelBatchPage(msgspec.Struct, frozen=True, kw_only=True):
+    label_batches: list[LabelBatchSummary]
+    next_after: str | None
+    """Pass it as ``after`` for the next page."""
 
 
 async def insert_batch(
@@ -60,14 +69,31 @@ async def add_labels(
     return [code for code in codes if code not in fresh]
 
 
+_BATCH = "SELECT id, collection_point_id, label_count, created_by, created_at FROM label_batches "
+
+
+async def batches_of(
+    connection: asyncpg.Connection | asyncpg.Pool,
+    point_id: uuid.UUID,
+    after: tuple[datetime | None, uuid.UUID | None],
+    limit: int,
+) -> list[LabelBatchSummary]:
+    """The point's batches, the newest first: ``after`` a time and id, ``limit`` at most."""
+    rows = await connection.fetch(
+        _BATCH + "WHERE collection_point_id = $1 "
+        "AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3::uuid)) "
+        "ORDER BY created_at DESC, id DESC LIMIT $4",
+        point_id,
+        *after,
+        limit,
+    )
+    return [LabelBatchSummary(**dict(row)) for row in rows]
+
+
 async def get_batch(
     connection: asyncpg.Connection | asyncpg.Pool, batch_id: uuid.UUID
 ) -> LabelBatch | None:
-    row = await connection.fetchrow(
-        "SELECT id, collection_point_id, label_count, created_by, created_at "
-        "FROM label_batches WHERE id = $1",
-        batch_id,
-    )
+    row = await connection.fetchrow(_BATCH + "WHERE id = $1", batch_id)
     if row is None:
         return None
     labels = await connection.fetch(

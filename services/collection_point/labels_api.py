@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from services.collection_point import label_handlers
-from services.collection_point.label_store import LabelBatch
+from services.collection_point import label_handlers, label_store
+from services.collection_point.access import reachable_point
+from services.collection_point.label_store import LabelBatch, LabelBatchPage
 from shared.auth import Principal
 from shared.label_sheets import (
     FORMATS,
-    SheetName,
+    SheetChoice,
     render_png,
     render_sheets,
     render_svg,
+)
+from shared.listing import (
+    PAGE_LIMIT,
+    After,
+    Limit,
+    page_of,
+    read_cursor,
+    read_filters,
 )
 from shared.web.app import Runtime
 from shared.web.replays import IdempotencyKey, replayable, request_fingerprint
@@ -70,10 +80,11 @@ class LabelBatchController(Controller):
         batch_id: FromPath[uuid.UUID],
         runtime: NamedDependency[Runtime],
         principal: NamedDependency[Principal],
-        sheet: Annotated[SheetName, QueryParameter(name="format")] = "L7651",
+        sheet_sent: Annotated[str, QueryParameter(name="format", enum=list(FORMATS))] = "L7651",
     ) -> Response[bytes]:
         """The batch's labels (voided ones left out) as a PDF for the chosen sheet or roll.
         Printing again is a reprint: the same codes."""
+        sheet = read_filters(SheetChoice, format=sheet_sent).format
         batch = await label_handlers.batch_for(runtime.pool, principal, batch_id)
         codes = [label.code for label in batch.labels if not label.voided]
         pdf = render_sheets(codes, FORMATS[sheet], _public(request, runtime))
@@ -82,6 +93,30 @@ class LabelBatchController(Controller):
             media_type="application/pdf",
             headers={"Content-Disposition": f'inline; filename="labels-{batch_id}-{sheet}.pdf"'},
         )
+
+
+class PointLabelBatchController(Controller):
+    path = "/api/v1/collection-points/{place_id:uuid}/label-batches"
+    tags = ["labels"]
+
+    @get("/", opt=allow(*LABEL_ROLES))
+    async def list_label_batches(
+        self,
+        place_id: FromPath[uuid.UUID],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+        after: After = None,
+        limit: Limit = PAGE_LIMIT,
+    ) -> LabelBatchPage:
+        """The point's label batches, the newest first (``GET /api/v1/label-batches/{id}``
+        for a batch's labels)."""
+        async with runtime.pool.acquire() as connection:
+            await reachable_point(connection, principal, place_id)
+            rows = await label_store.batches_of(
+                connection, place_id, read_cursor(after, datetime.fromisoformat), limit + 1
+            )
+        batches, next_after = page_of(rows, limit, lambda batch: (batch.created_at, batch.id))
+        return LabelBatchPage(label_batches=batches, next_after=next_after)
 
 
 class LabelController(Controller):
@@ -122,4 +157,4 @@ class LabelController(Controller):
         await label_handlers.void_label(runtime.pool, principal, code, data.reason)
 
 
-ROUTES = [LabelBatchController, LabelController]
+ROUTES = [LabelBatchController, PointLabelBatchController, LabelController]

@@ -84,6 +84,7 @@ class Shipment(msgspec.Struct, frozen=True, kw_only=True):
 
 class ShipmentSummary(msgspec.Struct, frozen=True, kw_only=True):
     id: uuid.UUID
+    workshop_id: uuid.UUID
     workshop_name: str
     status: ShipmentStatus
     opened_at: datetime
@@ -93,6 +94,12 @@ class ShipmentSummary(msgspec.Struct, frozen=True, kw_only=True):
     """Devices packed (unexpected ones aside)."""
     flagged: int = 0
     """Devices the workshop reported missing or unexpected."""
+
+
+class ShipmentPage(msgspec.Struct, frozen=True, kw_only=True):
+    shipments: list[ShipmentSummary]
+    next_after: str | None
+    """Pass it as ``after`` for the next page."""
 
 
 _SHIPMENT = (
@@ -364,17 +371,26 @@ async def known_workshops(connection: asyncpg.Connection | asyncpg.Pool) -> list
 
 
 async def shipments_of(
-    connection: asyncpg.Connection | asyncpg.Pool, point_id: uuid.UUID
+    connection: asyncpg.Connection | asyncpg.Pool,
+    point_id: uuid.UUID,
+    status: ShipmentStatus | None = None,
+    after: tuple[datetime | None, uuid.UUID | None] = (None, None),
+    limit: int = LIST_LIMIT,
 ) -> list[ShipmentSummary]:
-    """The point's shipments, newest first, with how many devices each holds and lacks."""
+    """The point's shipments with ``status`` (any if None), newest first, with how many
+    devices each holds and lacks: ``after`` an opening time and id, ``limit`` at most."""
     rows = await connection.fetch(
-        "SELECT s.id, s.workshop_name, s.status, s.opened_at, s.dispatched_at, s.received_at, "
-        "count(d.label) FILTER (WHERE d.status <> 'unexpected') AS devices, "
+        "SELECT s.id, s.workshop_id, s.workshop_name, s.status, s.opened_at, s.dispatched_at, "
+        "s.received_at, count(d.label) FILTER (WHERE d.status <> 'unexpected') AS devices, "
         "count(d.label) FILTER (WHERE d.status IN ('missing', 'unexpected')) AS flagged "
         "FROM shipments s LEFT JOIN shipment_devices d ON d.shipment_id = s.id "
-        "WHERE s.collection_point_id = $1 GROUP BY s.id ORDER BY s.opened_at DESC LIMIT $2",
+        "WHERE s.collection_point_id = $1 AND ($2::text IS NULL OR s.status = $2) "
+        "AND ($3::timestamptz IS NULL OR (s.opened_at, s.id) < ($3, $4::uuid)) "
+        "GROUP BY s.id ORDER BY s.opened_at DESC, s.id DESC LIMIT $5",
         point_id,
-        LIST_LIMIT,
+        status,
+        *after,
+        limit,
     )
     return [ShipmentSummary(**dict(row)) for row in rows]
 

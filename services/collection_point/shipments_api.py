@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from litestar import Controller, Response, delete, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from services.collection_point import shipments
 from services.collection_point.access import reachable_point
@@ -15,10 +16,12 @@ from services.collection_point.shipments import (
     PackedDevice,
     Shipment,
     ShipmentOpen,
+    ShipmentPage,
     ShipmentScan,
-    ShipmentSummary,
+    ShipmentStatus,
 )
 from shared.auth import Principal
+from shared.listing import PAGE_LIMIT, After, Limit, page_of, read_cursor
 from shared.web.app import Runtime
 from shared.web.security import allow
 
@@ -33,11 +36,25 @@ class ShipmentController(Controller):
         place_id: FromPath[uuid.UUID],
         runtime: NamedDependency[Runtime],
         principal: NamedDependency[Principal],
-    ) -> list[ShipmentSummary]:
-        """The point's shipments, newest first (the last 50)."""
+        status: FromQuery[ShipmentStatus | None] = None,
+        after: After = None,
+        limit: Limit = PAGE_LIMIT,
+    ) -> ShipmentPage:
+        """The point's shipments with ``status`` (``open``, ``dispatched``, ``received``),
+        the newest first."""
         async with runtime.pool.acquire() as connection:
             await reachable_point(connection, principal, place_id)
-            return await shipments.shipments_of(connection, place_id)
+            rows = await shipments.shipments_of(
+                connection,
+                place_id,
+                status,
+                read_cursor(after, datetime.fromisoformat),
+                limit + 1,
+            )
+        listed, next_after = page_of(
+            rows, limit, lambda shipment: (shipment.opened_at, shipment.id)
+        )
+        return ShipmentPage(shipments=listed, next_after=next_after)
 
     @post("/", opt=allow(*COUNTER_ROLES), status_code=201)
     async def open_shipment(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import msgspec
 from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, QueryParameter
@@ -15,10 +14,12 @@ from services.inventory.oversight import DeviceFilter, DevicePage, FlowStage, Re
 from shared.auth import ROLES
 from shared.errors import NotFound
 from shared.labels import format_code, parse_code
+from shared.listing import PAGE_LIMIT, After, Limit, read_filters
 from shared.web.app import Runtime
 from shared.web.security import allow
 
 OVERSEERS = ("coordinator", "admin")
+STATES = [state.value for state in State]
 
 
 class DeviceController(Controller):
@@ -29,23 +30,23 @@ class DeviceController(Controller):
     async def search_devices(
         self,
         runtime: NamedDependency[Runtime],
-        in_state: Annotated[State | None, QueryParameter(name="state")] = None,
+        state_sent: Annotated[str | None, QueryParameter(name="state", enum=STATES)] = None,
         device_type: FromQuery[str | None] = None,
         grade: FromQuery[str | None] = None,
         place: FromQuery[str | None] = None,
         commune: FromQuery[str | None] = None,
         stuck_days: FromQuery[int | None] = None,
-        after: FromQuery[str | None] = None,
+        after: After = None,
+        limit: Limit = PAGE_LIMIT,
     ) -> DevicePage:
         """Devices by state, type, grade, place, commune of their place, and those stuck in
         their state for more than ``stuck_days``; longest waiting first, 100 a page
         (``next_after`` for the next)."""
-        where = msgspec.convert(
-            {"state": in_state, "device_type": device_type, "grade": grade, "place": place,
-             "commune": commune, "stuck_days": stuck_days},
-            DeviceFilter,
+        where = read_filters(
+            DeviceFilter, state=state_sent, device_type=device_type, grade=grade, place=place,
+            commune=commune, stuck_days=stuck_days,
         )  # fmt: skip
-        return await oversight.search_devices(runtime.pool, where, after)
+        return await oversight.search_devices(runtime.pool, where, after, limit)
 
     @get("/{code:str}", opt=allow(*ROLES))
     async def get_device(self, code: FromPath[str], runtime: NamedDependency[Runtime]) -> Device:

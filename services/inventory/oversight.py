@@ -10,10 +10,8 @@ import asyncpg
 import msgspec
 
 from services.inventory.domain import State
-from shared.errors import DomainError
 from shared.labels import format_code
-
-PAGE = 100
+from shared.listing import PAGE_LIMIT, page_of, read_cursor
 
 
 class DeviceRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -61,10 +59,10 @@ class DeviceFilter(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def search_devices(
-    connection: asyncpg.Pool, where: DeviceFilter, after: str | None = None
+    connection: asyncpg.Pool, where: DeviceFilter, after: str | None = None, limit: int = PAGE_LIMIT
 ) -> DevicePage:
     """Devices matching every given filter, longest in their state first."""
-    cursor_time, cursor_id = _cursor(after)
+    cursor_time, cursor_id = read_cursor(after, datetime.fromisoformat)
     rows = await connection.fetch(
         """SELECT id, label, device_type, state, grade, place_name, state_since FROM devices
            WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR device_type = $2)
@@ -82,39 +80,27 @@ async def search_devices(
         where.stuck_days,
         cursor_time,
         cursor_id,
-        PAGE + 1,
+        limit + 1,
         where.commune,
     )
-    devices = [
-        DeviceRow(
-            id=row["id"],
-            code=row["label"],
-            code_display=format_code(row["label"]),
-            device_type=row["device_type"],
-            state=State(row["state"]),
-            grade=row["grade"],
-            place_name=row["place_name"],
-            state_since=row["state_since"],
-        )
-        for row in rows[:PAGE]
-    ]
-    last = devices[-1] if len(rows) > PAGE else None
-    return DevicePage(
-        devices=devices,
-        next_after=f"{last.state_since.isoformat()}_{last.id}" if last else None,
+    devices, next_after = page_of(
+        [
+            DeviceRow(
+                id=row["id"],
+                code=row["label"],
+                code_display=format_code(row["label"]),
+                device_type=row["device_type"],
+                state=State(row["state"]),
+                grade=row["grade"],
+                place_name=row["place_name"],
+                state_since=row["state_since"],
+            )
+            for row in rows
+        ],
+        limit,
+        lambda device: (device.state_since, device.id),
     )
-
-
-def _cursor(after: str | None) -> tuple[datetime | None, uuid.UUID | None]:
-    if not after:
-        return None, None
-    try:
-        moment, identifier = after.rsplit("_", 1)
-        return datetime.fromisoformat(moment), uuid.UUID(identifier)
-    except ValueError as error:
-        raise DomainError(
-            "This page cursor is not one Boucle gave; start from the first page."
-        ) from error
+    return DevicePage(devices=devices, next_after=next_after)
 
 
 async def flow(connection: asyncpg.Pool) -> list[FlowStage]:

@@ -4,13 +4,13 @@ repair, grade, release, recycle, dismantle."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 import asyncpg
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from services.refurbishment import handlers, store
 from services.refurbishment.bench import (
@@ -21,6 +21,9 @@ from services.refurbishment.bench import (
     GradingThresholds,
     Recycling,
     WorkOrder,
+    WorkOrderFilter,
+    WorkOrderPage,
+    WorkOrderState,
 )
 from services.refurbishment.diagnosis import Diagnosis, Repair
 from services.refurbishment.parts_bin import Part, PartCreate
@@ -30,12 +33,15 @@ from shared.contracts.refurbishment import WorkshopRegistered
 from shared.db import transaction
 from shared.errors import DomainError, NotFound
 from shared.events import uuid7
+from shared.listing import PAGE_LIMIT, After, Limit, page_of, read_cursor, read_filters
 from shared.outbox import add_events
 from shared.web.app import Runtime
 from shared.web.security import allow
 
 BENCH = ("refurbisher", "erasure_officer", "coordinator", "admin")
 OFFICERS = ("erasure_officer",)
+SHIPPERS = ("collector",)  # they ship to any workshop, so they list them all
+WORK_ORDER_STATES = list(get_args(WorkOrderState))
 
 
 Latitude = Annotated[float, msgspec.Meta(ge=-90, le=90)]
@@ -80,6 +86,12 @@ async def register_workshop(connection: asyncpg.Connection, workshop: Workshop) 
     await add_events(connection, [registered])
 
 
+class WorkshopPage(msgspec.Struct, frozen=True, kw_only=True):
+    workshops: list[Workshop]
+    next_after: str | None
+    """Pass it as ``after`` for the next page."""
+
+
 class ErasureRecorded(msgspec.Struct, frozen=True, kw_only=True):
     erasure_id: uuid.UUID
 
@@ -122,6 +134,27 @@ class WorkshopController(Controller):
         runtime.relay.wake()
         return workshop
 
+    @get("/", opt=allow(*BENCH, *SHIPPERS))
+    async def list_workshops(
+        self,
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+        after: After = None,
+        limit: Limit = PAGE_LIMIT,
+    ) -> WorkshopPage:
+        """The workshops one works at, by name; coordinators and admins see them all, and so
+        do collectors, who ship devices to any of them."""
+        reachable = None if principal.has_any(SHIPPERS) else principal.scoped_ids("workshop")
+        rows = await store.workshops_reachable(
+            runtime.pool, reachable, read_cursor(after, str), limit + 1
+        )
+        workshops, next_after = page_of(
+            [Workshop(**dict(row)) for row in rows],
+            limit,
+            lambda workshop: (workshop.name, workshop.id),
+        )
+        return WorkshopPage(workshops=workshops, next_after=next_after)
+
     @get("/{workshop_id:uuid}/parts", opt=allow(*BENCH))
     async def list_parts(
         self,
@@ -161,6 +194,26 @@ class BenchController(Controller):
         order = await handlers.check_in(runtime.pool, principal, data)
         runtime.relay.wake()
         return order
+
+    @get("/work-orders", opt=allow(*BENCH))
+    async def list_work_orders(
+        self,
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+        state_sent: Annotated[
+            str | None, QueryParameter(name="state", enum=WORK_ORDER_STATES)
+        ] = None,
+        workshop_id: FromQuery[uuid.UUID | None] = None,
+        label: FromQuery[str | None] = None,
+        after: After = None,
+        limit: Limit = PAGE_LIMIT,
+    ) -> WorkOrderPage:
+        """Work orders of one's workshops by ``state`` (``open``, or how it ended), workshop
+        and device ``label``; the oldest opened first."""
+        where = read_filters(
+            WorkOrderFilter, state=state_sent, workshop_id=workshop_id, label=label
+        )
+        return await handlers.work_orders(runtime.pool, principal, where, after, limit)
 
     @get("/work-orders/{order_id:uuid}", opt=allow(*BENCH))
     async def get_work_order(

@@ -6,7 +6,14 @@ from pathlib import Path
 
 from litestar import Litestar
 
-from services.refurbishment import api, bench_pages, consumers, pages, shipment_pages
+from services.refurbishment import (
+    api,
+    bench_pages,
+    consumers,
+    pages,
+    shipment_pages,
+    shipments_api,
+)
 from shared.config import Settings, load_settings
 from shared.web.app import ServiceDefinition, create_app
 from shared.web.audit_pages import audit_page
@@ -16,6 +23,7 @@ DEFINITION = ServiceDefinition(
     title="Reconditionnement",
     route_handlers=[
         *api.ROUTES,
+        *shipments_api.ROUTES,
         *pages.ROUTES,
         *bench_pages.ROUTES,
         *shipment_pages.ROUTES,

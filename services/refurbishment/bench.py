@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Annotated, Literal
 
 import msgspec
@@ -13,6 +14,7 @@ from shared.contracts.refurbishment import Grade, SpecsSummary
 from shared.errors import Conflict, DomainError
 
 BarrierCode = Literal[1, 2, 3, 4, 5, 6]  # the Open Repair Data Standard's barriers
+WorkOrderState = Literal["open", "released", "recycled", "dismantled"]
 Minutes = Annotated[int, msgspec.Meta(ge=1, le=10_000)]
 
 
@@ -27,8 +29,22 @@ class WorkOrder(msgspec.Struct, frozen=True, kw_only=True):
     graded: bool
     functional_pass: bool
     closed: bool
+    state: WorkOrderState
+    opened_at: datetime
     assigned_to: str | None = None
     minutes_spent: int = 0
+
+
+class WorkOrderFilter(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    state: WorkOrderState | None = None
+    workshop_id: uuid.UUID | None = None
+    label: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+
+
+class WorkOrderPage(msgspec.Struct, frozen=True, kw_only=True):
+    work_orders: list[WorkOrder]
+    next_after: str | None
+    """Pass it as ``after`` for the next page."""
 
 
 class CheckIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

@@ -18,7 +18,7 @@ from services.refurbishment.bench_order_pages import BENCH, NO_STORE, form_field
 from services.refurbishment.bench_refusals import explain
 from services.refurbishment.bench_views import board_columns
 from shared.auth import Principal
-from shared.errors import Conflict, DomainError, NotFound
+from shared.errors import Conflict, DomainError
 from shared.labels import format_code, parse_code
 from shared.web.app import Runtime
 from shared.web.i18n import language_of, translator
@@ -48,9 +48,7 @@ async def _board(
     status_code: int = 200,
     **context: Any,
 ) -> Template:
-    name = await store.workshop_name(runtime.pool, workshop_id)
-    if name is None or not principal.may_reach(handlers.workshop_scope(workshop_id)):
-        raise NotFound(f"No workshop {workshop_id} that you work at.")
+    name = await handlers.reachable_workshop(runtime.pool, principal, workshop_id)
     opened = await store.open_orders_at(runtime.pool, workshop_id)
     closed = await store.recently_closed_at(runtime.pool, workshop_id)
     arrived = await _order_named(runtime, request.query_params.get("arrivee", ""), workshop_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -17,6 +18,8 @@ from services.refurbishment.bench import (
     GradingThresholds,
     Recycling,
     WorkOrder,
+    WorkOrderFilter,
+    WorkOrderPage,
     check_dismantle,
     check_grade,
     check_open,
@@ -48,6 +51,7 @@ from shared.db import transaction
 from shared.errors import Conflict, NotFound
 from shared.events import Event, utc_now, uuid7
 from shared.labels import format_code, parse_code
+from shared.listing import page_of, read_cursor
 from shared.logging import contextvars
 from shared.outbox import add_events
 
@@ -56,6 +60,16 @@ PRODUCER = "refurbishment"
 
 def workshop_scope(workshop_id: uuid.UUID) -> str:
     return f"workshop:{workshop_id}"
+
+
+async def reachable_workshop(
+    connection: store.Connection, principal: Principal, workshop_id: uuid.UUID
+) -> str:
+    """The workshop's name; one the caller does not work at does not exist (404, not 403)."""
+    name = await store.workshop_name(connection, workshop_id)
+    if name is None or not principal.may_reach(workshop_scope(workshop_id)):
+        raise NotFound(f"No workshop {workshop_id} that you work at.")
+    return name
 
 
 def _officer(principal: Principal) -> Officer:
@@ -92,6 +106,27 @@ async def _mention(
     await add_events(connection, [event])
 
 
+async def work_orders(
+    pool: asyncpg.Pool, principal: Principal, where: WorkOrderFilter, after: str | None, limit: int
+) -> WorkOrderPage:
+    """Work orders of the workshops the caller works at, the oldest opened first; naming a
+    workshop of someone else's is a 404, as for one that does not exist."""
+    workshops = principal.scoped_ids("workshop")
+    if where.workshop_id is not None:
+        await reachable_workshop(pool, principal, where.workshop_id)
+        workshops = [where.workshop_id]
+    rows = await store.work_orders(
+        pool,
+        workshops,
+        where.state,
+        parse_code(where.label) if where.label else None,
+        read_cursor(after, datetime.fromisoformat),
+        limit + 1,
+    )
+    orders, next_after = page_of(rows, limit, lambda order: (order.opened_at, order.id))
+    return WorkOrderPage(work_orders=orders, next_after=next_after)
+
+
 async def _order_for(
     connection: asyncpg.Connection, principal: Principal, order_id: uuid.UUID
 ) -> WorkOrder:
@@ -105,9 +140,7 @@ async def check_in(pool: asyncpg.Pool, principal: Principal, command: CheckIn) -
     """A device scanned in at a workshop: its stay (work order) opens."""
     label = parse_code(command.label)
     async with transaction(pool) as connection:
-        workshop = await store.workshop_name(connection, command.workshop_id)
-        if workshop is None or not principal.may_reach(workshop_scope(command.workshop_id)):
-            raise NotFound(f"No workshop {command.workshop_id} that you work at.")
+        workshop = await reachable_workshop(connection, principal, command.workshop_id)
         device = await store.device_by_label(connection, label)
         if device is None:
             raise NotFound(
@@ -346,9 +379,7 @@ async def workshop_parts(
     pool: asyncpg.Pool, principal: Principal, workshop_id: uuid.UUID
 ) -> tuple[str, list[Part]]:
     """A workshop's name and the parts in its bin."""
-    name = await store.workshop_name(pool, workshop_id)
-    if name is None or not principal.may_reach(workshop_scope(workshop_id)):
-        raise NotFound(f"No workshop {workshop_id} that you work at.")
+    name = await reachable_workshop(pool, principal, workshop_id)
     return name, await store.parts_in_stock(pool, workshop_id)
 
 
@@ -357,8 +388,5 @@ async def add_part(
 ) -> Part:
     """Parts put in the bin by hand (given, bought in bulk, found in a drawer)."""
     async with transaction(pool) as connection:
-        if await store.workshop_name(connection, workshop_id) is None or not principal.may_reach(
-            workshop_scope(workshop_id)
-        ):
-            raise NotFound(f"No workshop {workshop_id} that you work at.")
+        await reachable_workshop(connection, principal, workshop_id)
         return await store.add_part(connection, uuid7(), workshop_id, part, principal.sub)

@@ -14,7 +14,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 import services.refurbishment.shipment_messages  # noqa: F401  (registers the messages)
-from services.refurbishment import handlers, shipments, store
+from services.refurbishment import handlers, shipments
 from services.refurbishment.bench_order_pages import BENCH, NO_STORE, form_fields
 from services.refurbishment.bench_refusals import Refusal, explain
 from services.refurbishment.shipments import ReceiptClosed
@@ -36,13 +36,6 @@ def receipt_url(workshop_id: uuid.UUID, shipment_id: uuid.UUID) -> str:
     return f"{arrivals_url(workshop_id)}/{shipment_id}"
 
 
-async def _workshop(runtime: Runtime, principal: Principal, workshop_id: uuid.UUID) -> str:
-    name = await store.workshop_name(runtime.pool, workshop_id)
-    if name is None or not principal.may_reach(handlers.workshop_scope(workshop_id)):
-        raise NotFound(f"No workshop {workshop_id} that you work at.")
-    return name
-
-
 @get("/atelier/{workshop_id:uuid}/arrivages", opt=BENCH, include_in_schema=False)
 async def list_arrivals(
     request: AnyRequest,
@@ -51,7 +44,7 @@ async def list_arrivals(
     principal: NamedDependency[Principal],
 ) -> Template:
     """The shipments sent to the workshop: those to receive first, then the newest."""
-    name = await _workshop(runtime, principal, workshop_id)
+    name = await handlers.reachable_workshop(runtime.pool, principal, workshop_id)
     return page(
         request,
         "shipment_arrivals.html",
@@ -84,7 +77,7 @@ async def _receipt(
     status_code: int = 200,
     **context: Any,
 ) -> Template:
-    await _workshop(runtime, principal, workshop_id)
+    await handlers.reachable_workshop(runtime.pool, principal, workshop_id)
     shipment = await shipments.incoming_shipment(runtime.pool, principal, workshop_id, shipment_id)
     scanned = request.query_params.get("scanne", "")
     return page(

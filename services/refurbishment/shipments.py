@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 import asyncpg
 import msgspec
@@ -20,10 +20,13 @@ from shared.db import transaction
 from shared.errors import Conflict, NotFound
 from shared.events import utc_now
 from shared.labels import format_code, parse_code
+from shared.listing import page_of, read_cursor
 from shared.logging import contextvars
 from shared.outbox import add_events
 
 LIST_LIMIT = 50
+ReceiptStatus = Literal["expected", "received"]
+Arrival = Literal["received", "awaited", "missing", "unexpected"]
 
 
 class ReceiptClosed(Conflict):
@@ -37,13 +40,9 @@ class IncomingDevice(msgspec.Struct, frozen=True, kw_only=True):
     label: str
     label_display: str
     expected: bool
+    outcome: Arrival
+    """``awaited`` while the receipt is open, ``missing`` once it is closed."""
     scanned_at: datetime | None = None
-
-    @property
-    def outcome(self) -> Literal["received", "missing", "unexpected", "awaited"]:
-        if not self.expected:
-            return "unexpected"
-        return "received" if self.scanned_at else "awaited"
 
 
 class IncomingShipment(msgspec.Struct, frozen=True, kw_only=True):
@@ -51,15 +50,35 @@ class IncomingShipment(msgspec.Struct, frozen=True, kw_only=True):
     workshop_id: uuid.UUID
     collection_point_name: str
     dispatched_at: datetime
-    status: Literal["expected", "received"]
+    status: ReceiptStatus
     received_at: datetime | None = None
     devices: list[IncomingDevice] = msgspec.field(default_factory=list)
 
-    def labels(self, outcome: str) -> list[str]:
-        """Compact labels of the devices with ``outcome`` (awaited ones are missing once
-        the receipt is closed)."""
-        wanted = {"missing": "awaited"}.get(outcome, outcome)
-        return [device.label for device in self.devices if device.outcome == wanted]
+    def labels(self, outcome: Arrival) -> list[str]:
+        """Compact labels of the devices with ``outcome``."""
+        return [device.label for device in self.devices if device.outcome == outcome]
+
+
+class IncomingSummary(msgspec.Struct, frozen=True, kw_only=True):
+    """A shipment in a workshop's list, with how many devices it holds and were scanned."""
+
+    id: uuid.UUID
+    collection_point_name: str
+    dispatched_at: datetime
+    status: ReceiptStatus
+    received_at: datetime | None
+    expected: int
+    scanned: int
+
+
+class IncomingPage(msgspec.Struct, frozen=True, kw_only=True):
+    shipments: list[IncomingSummary]
+    next_after: str | None
+    """Pass it as ``after`` for the next page."""
+
+
+class ShipmentScan(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    label: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 
 
 class ShipmentScanned(msgspec.Struct, frozen=True, kw_only=True):
@@ -148,26 +167,27 @@ async def close_receipt(
     what came unexpected. Closed twice, it is told once."""
     async with transaction(pool) as connection:
         shipment = await _incoming(connection, principal, workshop_id, shipment_id, lock=True)
-        if shipment.status == "expected":
-            now = utc_now()
-            await connection.execute(
-                "UPDATE incoming_shipments SET status = 'received', received_by = $2, "
-                "received_at = $3 WHERE id = $1",
-                shipment_id,
-                principal.sub,
-                now,
-            )
-            received = ShipmentReceived(
-                producer=handlers.PRODUCER,
-                aggregate_id=shipment_id,
-                correlation_id=contextvars.get_contextvars().get("correlation_id", ""),
-                workshop_id=workshop_id,
-                received_labels=shipment.labels("received"),
-                missing_labels=shipment.labels("missing"),
-                unexpected_labels=shipment.labels("unexpected"),
-            )
-            await add_events(connection, [received])
-        return await _incoming(connection, principal, workshop_id, shipment_id)
+        if shipment.status != "expected":
+            return shipment
+        await connection.execute(
+            "UPDATE incoming_shipments SET status = 'received', received_by = $2, "
+            "received_at = $3 WHERE id = $1",
+            shipment_id,
+            principal.sub,
+            utc_now(),
+        )
+        shipment = await _incoming(connection, principal, workshop_id, shipment_id)
+        received = ShipmentReceived(
+            producer=handlers.PRODUCER,
+            aggregate_id=shipment_id,
+            correlation_id=contextvars.get_contextvars().get("correlation_id", ""),
+            workshop_id=workshop_id,
+            received_labels=shipment.labels("received"),
+            missing_labels=shipment.labels("missing"),
+            unexpected_labels=shipment.labels("unexpected"),
+        )
+        await add_events(connection, [received])
+    return shipment
 
 
 async def _open_order_here(
@@ -183,19 +203,50 @@ async def _open_order_here(
 # reading
 
 
+_SUMMARIES = """
+SELECT s.id, s.collection_point_name, s.dispatched_at, s.status, s.received_at,
+       count(*) FILTER (WHERE d.expected) AS expected,
+       count(*) FILTER (WHERE d.scanned_at IS NOT NULL) AS scanned
+FROM incoming_shipments s LEFT JOIN incoming_shipment_devices d ON d.shipment_id = s.id
+"""
+
+
 async def incoming_at(pool: asyncpg.Pool, workshop_id: uuid.UUID) -> list[asyncpg.Record]:
     """The workshop's shipments, awaited ones first, then the newest, with their counts."""
     rows: list[asyncpg.Record] = await pool.fetch(
-        "SELECT s.id, s.collection_point_name, s.dispatched_at, s.status, s.received_at, "
-        "count(*) FILTER (WHERE d.expected) AS expected, "
-        "count(*) FILTER (WHERE d.scanned_at IS NOT NULL) AS scanned "
-        "FROM incoming_shipments s LEFT JOIN incoming_shipment_devices d ON d.shipment_id = s.id "
-        "WHERE s.workshop_id = $1 GROUP BY s.id "
+        _SUMMARIES + "WHERE s.workshop_id = $1 GROUP BY s.id "
         "ORDER BY s.status = 'received', s.dispatched_at DESC LIMIT $2",
         workshop_id,
         LIST_LIMIT,
     )
     return rows
+
+
+async def incoming_page(
+    pool: asyncpg.Pool,
+    workshop_id: uuid.UUID,
+    status: ReceiptStatus | None,
+    after: str | None,
+    limit: int,
+) -> IncomingPage:
+    """The workshop's shipments with ``status`` (any if ``None``), the newest first."""
+    moment, shipment_id = read_cursor(after, datetime.fromisoformat)
+    rows = await pool.fetch(
+        _SUMMARIES + "WHERE s.workshop_id = $1 AND ($2::text IS NULL OR s.status = $2) "
+        "AND ($3::timestamptz IS NULL OR (s.dispatched_at, s.id) < ($3, $4::uuid)) "
+        "GROUP BY s.id ORDER BY s.dispatched_at DESC, s.id DESC LIMIT $5",
+        workshop_id,
+        status,
+        moment,
+        shipment_id,
+        limit + 1,
+    )
+    shipments, next_after = page_of(
+        [IncomingSummary(**dict(row)) for row in rows],
+        limit,
+        lambda shipment: (shipment.dispatched_at, shipment.id),
+    )
+    return IncomingPage(shipments=shipments, next_after=next_after)
 
 
 async def incoming_shipment(
@@ -226,10 +277,23 @@ async def _incoming(
         "WHERE shipment_id = $1 ORDER BY expected DESC, label",
         shipment_id,
     )
+    closed = row["status"] != "expected"
     return IncomingShipment(
         **dict(row),
         devices=[
-            IncomingDevice(label_display=format_code(device["label"]), **dict(device))
+            IncomingDevice(
+                label_display=format_code(device["label"]),
+                outcome=_arrival(device["expected"], device["scanned_at"], closed),
+                **dict(device),
+            )
             for device in devices
         ],
     )
+
+
+def _arrival(expected: bool, scanned_at: datetime | None, closed: bool) -> Arrival:
+    if not expected:
+        return "unexpected"
+    if scanned_at is not None:
+        return "received"
+    return "missing" if closed else "awaited"

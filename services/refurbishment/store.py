@@ -16,7 +16,8 @@ SELECT o.id, o.device_id, d.label, d.device_type, o.workshop_id, w.name AS works
        EXISTS (SELECT 1 FROM erasures e WHERE e.work_order_id = o.id
                AND e.issued_at IS NOT NULL) AS erased,
        g.work_order_id IS NOT NULL AS graded, coalesce(g.functional_pass, false) AS functional_pass,
-       o.closed_at IS NOT NULL AS closed, o.assigned_to,
+       o.closed_at IS NOT NULL AS closed, coalesce(o.outcome, 'open') AS state, o.opened_at,
+       o.assigned_to,
        o.step_minutes + coalesce((SELECT sum(r.minutes) FROM repairs r
                                   WHERE r.work_order_id = o.id), 0)::integer AS minutes_spent
 FROM work_orders o
@@ -262,12 +263,21 @@ async def save_grading(
 # Reads of the bench pages: a workshop's board and one work order's steps.
 
 
-async def workshops_reachable(connection: Connection, ids: list[uuid.UUID] | None) -> list[Any]:
-    """The workshops with these ids (all of them when ``ids`` is None), by name."""
-    if ids is None:
-        return await connection.fetch("SELECT id, name, commune FROM workshops ORDER BY name")
+async def workshops_reachable(
+    connection: Connection,
+    ids: list[uuid.UUID] | None,
+    after: tuple[str | None, uuid.UUID | None] = (None, None),
+    limit: int | None = None,
+) -> list[Any]:
+    """The workshops with these ids (all of them when ``ids`` is None), by name; those
+    ``after`` a name and id, ``limit`` at most, for a page."""
     return await connection.fetch(
-        "SELECT id, name, commune FROM workshops WHERE id = ANY($1::uuid[]) ORDER BY name", ids
+        "SELECT id, name, commune, latitude, longitude FROM workshops "
+        "WHERE ($1::uuid[] IS NULL OR id = ANY($1)) "
+        "AND ($2::text IS NULL OR (name, id) > ($2, $3::uuid)) ORDER BY name, id LIMIT $4",
+        ids,
+        *after,
+        limit,
     )
 
 
@@ -275,16 +285,41 @@ async def open_orders_at(connection: Connection, workshop_id: uuid.UUID) -> list
     """The open work orders of a workshop, oldest first, with whether an erasure awaits
     its second officer."""
     return await connection.fetch(
-        """SELECT board.*, w.opened_at,
+        """SELECT board.*,
                   EXISTS (SELECT 1 FROM erasures e WHERE e.work_order_id = board.id
                           AND e.issued_at IS NULL) AS awaiting_validation
            FROM ("""
         + _ORDER
         + """WHERE o.workshop_id = $1 AND o.closed_at IS NULL) AS board
-           JOIN work_orders w ON w.id = board.id
-           ORDER BY w.opened_at""",
+           ORDER BY board.opened_at, board.id""",
         workshop_id,
     )
+
+
+async def work_orders(
+    connection: Connection,
+    workshops: list[uuid.UUID] | None,
+    state: str | None,
+    label: str | None,
+    after: tuple[datetime | None, uuid.UUID | None],
+    limit: int,
+) -> list[WorkOrder]:
+    """Work orders of these workshops (all when None) in ``state``, for ``label``, the
+    oldest opened first: ``after`` an opening time and id, ``limit`` at most."""
+    rows = await connection.fetch(
+        _ORDER
+        + """WHERE ($1::uuid[] IS NULL OR o.workshop_id = ANY($1))
+             AND ($2::text IS NULL OR coalesce(o.outcome, 'open') = $2)
+             AND ($3::text IS NULL OR d.label = $3)
+             AND ($4::timestamptz IS NULL OR (o.opened_at, o.id) > ($4, $5::uuid))
+           ORDER BY o.opened_at, o.id LIMIT $6""",
+        workshops,
+        state,
+        label,
+        *after,
+        limit,
+    )
+    return [WorkOrder(**dict(row)) for row in rows]
 
 
 async def recently_closed_at(

@@ -6,6 +6,7 @@ with nothing half-applied, and a redelivered dispatch applies once."""
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -37,6 +38,8 @@ from tests.integration.test_inventory_lifecycle import (
 from tests.integration.test_refurbishment_flow import NVME
 from tests.labels import issued_codes
 from tests.stacks import token_for
+
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -244,6 +247,178 @@ async def test_an_intake_and_a_shipment_reach_inventory_and_the_workshop_receive
     states = [step["state"] for step in await history(inventory_pool, ids[second])]
     stages = [state for i, state in enumerate(states) if i == 0 or states[i - 1] != state]
     assert stages == ["received", "in_transit", "in_refurbishment", "ready"]
+
+
+class Receiving:
+    """A refurbisher of one workshop receiving shipments through the JSON API."""
+
+    def __init__(self, stack: Stack, http: httpx.AsyncClient, workshop: str) -> None:
+        self.http = http
+        self.base = f"{stack.url('refurbishment')}/api/v1"
+        self.shipments = f"{self.base}/workshops/{workshop}/shipments"
+        self.headers = bearer(token_for(stack, "refurbisher", f"workshop:{workshop}"))
+
+    async def listed(self, **params: str) -> list[str]:
+        answer = await self.http.get(self.shipments, params=params, headers=self.headers)
+        assert answer.status_code == 200, answer.text
+        return [shipment["id"] for shipment in answer.json()["shipments"]]
+
+    async def receipt(self, shipment: str) -> dict[str, Any]:
+        answer = await self.http.get(f"{self.shipments}/{shipment}", headers=self.headers)
+        assert answer.status_code == 200, answer.text
+        body: dict[str, Any] = answer.json()
+        return body
+
+    async def scan(self, shipment: str, code: str) -> httpx.Response:
+        return await self.http.post(
+            f"{self.shipments}/{shipment}/scans",
+            json={"label": format_code(code)},
+            headers=self.headers,
+        )
+
+    async def close(self, shipment: str) -> httpx.Response:
+        return await self.http.post(f"{self.shipments}/{shipment}/receipt", headers=self.headers)
+
+
+async def workshop_named(stack: Stack, http: httpx.AsyncClient, name: str, token: str) -> str:
+    """The id of the workshop called ``name``, found by walking the list page by page."""
+    after: str | None = None
+    while True:
+        params = {"limit": "20"} | ({"after": after} if after else {})
+        answer = await http.get(
+            f"{stack.url('refurbishment')}/api/v1/workshops", params=params, headers=bearer(token)
+        )
+        assert answer.status_code == 200, answer.text
+        page = answer.json()
+        for workshop in page["workshops"]:
+            if workshop["name"] == name:
+                return str(workshop["id"])
+        after = page["next_after"]
+        assert after, f"no workshop {name} listed"
+
+
+async def test_a_program_receives_a_shipment_through_the_json_api_alone(
+    stack: Stack,
+    http: httpx.AsyncClient,
+    collection_point: CollectionPoint,
+    workshop_pool: asyncpg.Pool,
+) -> None:
+    agent = Point(stack, http, collection_point)
+    first, second, lost, stray = [await agent.donate() for _ in range(4)]
+    name = f"Atelier {uuid.uuid4().hex[:8]}"
+    coordinator = bearer(token_for(stack, "coordinator"))
+    created = await http.post(
+        f"{stack.url('refurbishment')}/api/v1/workshops", json={"name": name}, headers=coordinator
+    )
+    assert created.status_code == 201, created.text
+    collector = token_for(stack, "collector", f"collection_point:{collection_point.id}")
+    workshop = await workshop_named(stack, http, name, collector)
+    shipment = await agent.opened_for(workshop)
+    for code in (first, second, lost):
+        assert (await agent.pack(shipment, code)).status_code == 201
+    assert (await agent.dispatch(shipment)).status_code == 200
+    bench = Receiving(stack, http, workshop)
+
+    async def arrived() -> list[str] | None:
+        return await bench.listed(status="expected") or None
+
+    assert await wait_for(arrived, within=40) == [shipment]
+    awaited = await bench.receipt(shipment)
+    assert awaited["status"] == "expected"
+    assert {device["label"]: device["outcome"] for device in awaited["devices"]} == {
+        first: "awaited",
+        second: "awaited",
+        lost: "awaited",
+    }
+
+    scans = [await bench.scan(shipment, code) for code in (first, second, stray, first)]
+    assert [scan.status_code for scan in scans] == [201] * 4, [scan.text for scan in scans]
+    assert [scan.json()["expected"] for scan in scans] == [True, True, False, True]
+    assert scans[0].json()["work_order_id"] == scans[3].json()["work_order_id"]
+    closed = await bench.close(shipment)
+    again = await bench.close(shipment)
+
+    assert closed.status_code == again.status_code == 200, again.text
+    assert closed.json() == again.json()
+    outcome = {device["label"]: device["outcome"] for device in closed.json()["devices"]}
+    assert outcome == {first: "received", second: "received", lost: "missing", stray: "unexpected"}
+    late = await bench.scan(shipment, lost)
+    assert late.status_code == 409, late.text
+    assert late.headers["content-type"] == "application/problem+json"
+    assert await bench.listed(status="received") == [shipment]
+    assert await bench.listed(status="expected") == []
+    told = await workshop_pool.fetchval(
+        "SELECT count(*) FROM outbox WHERE subject = 'refurbishment.shipment.received' "
+        "AND convert_from(payload, 'UTF8')::jsonb ->> 'aggregate_id' = $1",
+        shipment,
+    )
+    assert told == 1
+
+    async def learnt_at_the_point() -> dict[str, Any] | None:
+        answer = await http.get(
+            agent.shipments, params={"status": "received"}, headers=agent.headers
+        )
+        assert answer.status_code == 200, answer.text
+        listed = [row for row in answer.json()["shipments"] if row["id"] == shipment]
+        return listed[0] if listed else None
+
+    summary = await wait_for(learnt_at_the_point, within=40)
+    assert summary["flagged"] == 2  # one missing, one unexpected
+    seen = {
+        device["label"]: device["status"] for device in (await agent.shipment(shipment))["devices"]
+    }
+    assert seen == {first: "received", second: "received", lost: "missing", stray: "unexpected"}
+    orders = await http.get(
+        f"{bench.base}/work-orders",
+        params={"workshop_id": workshop, "label": format_code(second)},
+        headers=bench.headers,
+    )
+    assert orders.status_code == 200, orders.text
+    assert [order["id"] for order in orders.json()["work_orders"]] == [
+        scans[1].json()["work_order_id"]
+    ]
+
+
+async def test_another_workshop_finds_no_such_shipment_exactly_as_for_one_that_does_not_exist(
+    stack: Stack,
+    http: httpx.AsyncClient,
+    collection_point: CollectionPoint,
+    workshop_pool: asyncpg.Pool,
+) -> None:
+    agent = Point(stack, http, collection_point)
+    code = await agent.donate()
+    workshop = await new_workshop(stack, http)
+    shipment = await agent.opened_for(workshop)
+    assert (await agent.pack(shipment, code)).status_code == 201
+    assert (await agent.dispatch(shipment)).status_code == 200
+    await expected_at_workshop(workshop_pool, shipment)
+    elsewhere = Receiving(stack, http, await new_workshop(stack, http))
+    unknown = str(uuid.uuid4())
+    said: list[list[str]] = []
+
+    for target_workshop, target_shipment in (
+        (workshop, shipment),
+        (workshop, unknown),
+        (unknown, shipment),
+    ):
+        base = f"{elsewhere.base}/workshops/{target_workshop}/shipments"
+        answers = [
+            await http.get(base, headers=elsewhere.headers),
+            await http.get(f"{base}/{target_shipment}", headers=elsewhere.headers),
+            await http.post(
+                f"{base}/{target_shipment}/scans", json={"label": code}, headers=elsewhere.headers
+            ),
+            await http.post(f"{base}/{target_shipment}/receipt", headers=elsewhere.headers),
+        ]
+        assert [answer.status_code for answer in answers] == [404] * 4, [a.text for a in answers]
+        said.append([re.sub(UUID, "…", answer.json()["detail"]) for answer in answers])
+    assert said[0] == said[1] == said[2]
+    orders = await http.get(
+        f"{elsewhere.base}/work-orders", params={"workshop_id": workshop}, headers=elsewhere.headers
+    )
+    assert orders.status_code == 404, orders.text
+    mine = Receiving(stack, http, workshop)
+    assert (await mine.receipt(shipment))["status"] == "expected"  # nothing was applied
 
 
 async def refurbished(

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 
@@ -40,6 +41,8 @@ def _order(**changes: object) -> WorkOrder:
         "graded": True,
         "functional_pass": True,
         "closed": False,
+        "state": "open",
+        "opened_at": datetime.now(UTC),
     }
     values.update(changes)
     return WorkOrder(**values)  # type: ignore[arg-type]

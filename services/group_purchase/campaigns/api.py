@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from services.group_purchase.campaigns import handlers, receiving, store, views
 from services.group_purchase.campaigns.domain import (
@@ -24,7 +25,15 @@ from services.group_purchase.campaigns.domain import (
 from services.group_purchase.campaigns.order_documents import OrderDocument, order_csv, order_pdf
 from shared.auth import Principal
 from shared.errors import NotFound
-from shared.label_sheets import FORMATS, SheetName, render_sheets
+from shared.label_sheets import FORMATS, SheetChoice, render_sheets
+from shared.listing import (
+    PAGE_LIMIT,
+    After,
+    Limit,
+    page_of,
+    read_cursor,
+    read_filters,
+)
 from shared.web.app import Runtime
 from shared.web.i18n import language_of
 from shared.web.security import allow
@@ -122,9 +131,28 @@ class CampaignController(Controller):
 
     @get("/", opt=allow(*REQUESTERS))
     async def list_campaigns(
-        self, runtime: NamedDependency[Runtime], principal: NamedDependency[Principal]
-    ) -> list[views.CampaignSummary]:
-        return await views.list_campaigns(runtime.pool, principal.has_any(COORDINATION))
+        self,
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+        status: FromQuery[CampaignStatus | None] = None,
+        device_type: FromQuery[str | None] = None,
+        after: After = None,
+        limit: Limit = PAGE_LIMIT,
+    ) -> views.CampaignPage:
+        """Campaigns by ``status`` and ``device_type``, the newest first (drafts are the
+        coordination's alone)."""
+        rows = await views.list_campaigns(
+            runtime.pool,
+            principal.has_any(COORDINATION),
+            status,
+            device_type,
+            read_cursor(after, datetime.fromisoformat),
+            limit + 1,
+        )
+        campaigns, next_after = page_of(
+            rows, limit, lambda campaign: (campaign.created_at, campaign.id)
+        )
+        return views.CampaignPage(campaigns=campaigns, next_after=next_after)
 
     @get("/notices", opt=allow(*REQUESTERS))
     async def list_notices(
@@ -235,9 +263,10 @@ class CampaignController(Controller):
         request: AnyRequest,
         campaign_id: FromPath[uuid.UUID],
         runtime: NamedDependency[Runtime],
-        sheet: Annotated[SheetName, QueryParameter(name="format")] = "L7651",
+        sheet_sent: Annotated[str, QueryParameter(name="format", enum=list(FORMATS))] = "L7651",
     ) -> Response[bytes]:
         """The labels of the delivered devices, to print on the chosen sheet or roll."""
+        sheet = read_filters(SheetChoice, format=sheet_sent).format
         codes = await store.delivered_labels(runtime.pool, campaign_id)
         if not codes:
             raise NotFound(f"No device of campaign {campaign_id} has been delivered yet.")

@@ -99,6 +99,13 @@ class CampaignSummary(msgspec.Struct, frozen=True, kw_only=True):
     pledged: int
     minimum_quantity: int
     maximum_quantity: int
+    created_at: datetime
+
+
+class CampaignPage(msgspec.Struct, frozen=True, kw_only=True):
+    campaigns: list[CampaignSummary]
+    next_after: str | None
+    """Pass it as ``after`` for the next page."""
 
 
 class Notice(msgspec.Struct, frozen=True, kw_only=True):
@@ -235,13 +242,27 @@ def _order(row: asyncpg.Record) -> OrderView:
 
 
 async def list_campaigns(
-    connection: asyncpg.Connection | asyncpg.Pool, with_drafts: bool
+    connection: asyncpg.Connection | asyncpg.Pool,
+    with_drafts: bool,
+    status: str | None = None,
+    device_type: str | None = None,
+    after: tuple[datetime | None, uuid.UUID | None] = (None, None),
+    limit: int = 200,
 ) -> list[CampaignSummary]:
+    """Campaigns in ``status``, of ``device_type``, the newest first: ``after`` a creation
+    time and id, ``limit`` at most."""
     rows = await connection.fetch(
         "SELECT c.*, (SELECT count(*) FROM pledges p JOIN needs n ON n.id = p.need_id "
         f"  WHERE p.campaign_id = c.id AND {store.LIVE_PLEDGE}) AS pledged "
-        "FROM campaigns c WHERE $1 OR c.status <> 'draft' ORDER BY c.created_at DESC LIMIT 200",
+        "FROM campaigns c WHERE ($1 OR c.status <> 'draft') "
+        "AND ($2::text IS NULL OR c.status = $2) AND ($3::text IS NULL OR c.device_type = $3) "
+        "AND ($4::timestamptz IS NULL OR (c.created_at, c.id) < ($4, $5::uuid)) "
+        "ORDER BY c.created_at DESC, c.id DESC LIMIT $6",
         with_drafts,
+        status,
+        device_type,
+        *after,
+        limit,
     )
     return [
         CampaignSummary(
@@ -253,6 +274,7 @@ async def list_campaigns(
             pledged=row["pledged"],
             minimum_quantity=row["minimum_quantity"],
             maximum_quantity=row["maximum_quantity"],
+            created_at=row["created_at"],
         )
         for row in rows
     ]

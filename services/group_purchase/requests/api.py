@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Annotated, Any
 
 import asyncpg
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from services.group_purchase.requests import handlers, receipts, store, views
 from services.group_purchase.requests.domain import (
@@ -29,6 +30,8 @@ from shared.db import transaction
 from shared.errors import NotFound
 from shared.events import utc_now
 from shared.idempotency import answer_once
+from shared.labels import parse_code
+from shared.listing import PAGE_LIMIT, After, Limit, page_of, read_cursor
 from shared.web.app import Runtime
 from shared.web.i18n import language_of
 from shared.web.replays import IdempotencyKey, replayable, request_fingerprint
@@ -71,6 +74,18 @@ class HouseholdExport(msgspec.Struct, frozen=True, kw_only=True):
     requests: list[views.RequestView]
 
 
+class OrganisationPage(msgspec.Struct, frozen=True, kw_only=True):
+    organisations: list[Organisation]
+    next_after: str | None
+    """Pass it as ``after`` for the next page."""
+
+
+class HouseholdPage(msgspec.Struct, frozen=True, kw_only=True):
+    households: list[Household]
+    next_after: str | None
+    """Pass it as ``after`` for the next page."""
+
+
 async def _once(
     request: AnyRequest,
     runtime: Runtime,
@@ -104,14 +119,20 @@ class OrganisationController(Controller):
 
     @get("/", opt=allow(*REQUESTERS))
     async def list_organisations(
-        self, runtime: NamedDependency[Runtime], principal: NamedDependency[Principal]
-    ) -> list[Organisation]:
-        reachable = principal.scoped_ids("organisation")
-        return [
-            o
-            for o in await store.list_organisations(runtime.pool)
-            if reachable is None or o.id in reachable
-        ]
+        self,
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+        after: After = None,
+        limit: Limit = PAGE_LIMIT,
+    ) -> OrganisationPage:
+        """One's organisation (every one for coordinators and admins), by name."""
+        rows = await store.list_organisations(
+            runtime.pool, principal.scoped_ids("organisation"), read_cursor(after, str), limit + 1
+        )
+        organisations, next_after = page_of(
+            rows, limit, lambda organisation: (organisation.name, organisation.id)
+        )
+        return OrganisationPage(organisations=organisations, next_after=next_after)
 
     @put("/{organisation_id:uuid}/quota", opt=allow(*COORDINATION))
     async def set_quota(
@@ -150,9 +171,23 @@ class HouseholdController(Controller):
 
     @get("/", opt=allow(*REQUESTERS))
     async def list_households(
-        self, runtime: NamedDependency[Runtime], principal: NamedDependency[Principal]
-    ) -> list[Household]:
-        return await store.list_households(runtime.pool, principal.scoped_ids("organisation"))
+        self,
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+        organisation_id: FromQuery[uuid.UUID | None] = None,
+        after: After = None,
+        limit: Limit = PAGE_LIMIT,
+    ) -> HouseholdPage:
+        """The households of one's organisation (of ``organisation_id`` for coordinators and
+        admins, or of all), the newest first."""
+        reachable = await handlers.organisations_in_reach(runtime.pool, principal, organisation_id)
+        rows = await store.list_households(
+            runtime.pool, reachable, read_cursor(after, datetime.fromisoformat), limit + 1
+        )
+        households, next_after = page_of(
+            rows, limit, lambda household: (household.created_at, household.id)
+        )
+        return HouseholdPage(households=households, next_after=next_after)
 
     @get("/audit", opt=allow("admin"))
     async def household_audit(self, runtime: NamedDependency[Runtime]) -> list[audit.AuditEntry]:
@@ -235,6 +270,33 @@ class RequestController(Controller):
 
         return await _once(request, runtime, principal, f"requests:{idempotency_key}", work)
 
+    @get("/", opt=allow(*REQUESTERS))
+    async def list_requests(
+        self,
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+        household_id: FromQuery[uuid.UUID | None] = None,
+        organisation_id: FromQuery[uuid.UUID | None] = None,
+        after: After = None,
+        limit: Limit = PAGE_LIMIT,
+    ) -> views.RequestPage:
+        """Requests of one's organisation (or of ``organisation_id``), of one household if
+        ``household_id`` is given, the newest first, with their needs' ids and statuses."""
+        reachable = await handlers.organisations_in_reach(runtime.pool, principal, organisation_id)
+        if household_id is not None:
+            await handlers.reachable_household(runtime.pool, principal, household_id)
+        rows = await views.list_requests(
+            runtime.pool,
+            reachable,
+            household_id,
+            read_cursor(after, datetime.fromisoformat),
+            limit + 1,
+        )
+        requests, next_after = page_of(
+            rows, limit, lambda request: (request.submitted_at, request.id)
+        )
+        return views.RequestPage(requests=requests, next_after=next_after)
+
     @get("/{request_id:uuid}", opt=allow(*REQUESTERS))
     async def get_request(
         self,
@@ -261,6 +323,37 @@ async def reachable_request(
         raise NotFound(f"No request {request_id} among your organisation's.")
     handlers.check_reaches(principal, view.organisation_id, "request")
     return view
+
+
+class ProposalController(Controller):
+    path = "/api/v1/proposals"
+    tags = ["requests"]
+
+    @get("/", opt=allow(*REQUESTERS))
+    async def list_proposals(
+        self,
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+        status: FromQuery[views.ProposalStatus | None] = None,
+        label: FromQuery[str | None] = None,
+        after: After = None,
+        limit: Limit = PAGE_LIMIT,
+    ) -> views.ProposalPage:
+        """Devices proposed to the needs of one's organisation, the newest first: ``status=open``
+        for those awaiting a person's decision (confirm or decline them on the need), and a
+        device's ``label`` to find the need it was proposed to."""
+        rows = await views.list_proposals(
+            runtime.pool,
+            principal.scoped_ids("organisation"),
+            status,
+            parse_code(label) if label else None,
+            read_cursor(after, datetime.fromisoformat),
+            limit + 1,
+        )
+        proposals, next_after = page_of(
+            rows, limit, lambda proposal: (proposal.created_at, proposal.id)
+        )
+        return views.ProposalPage(proposals=proposals, next_after=next_after)
 
 
 class NeedController(Controller):
@@ -365,6 +458,7 @@ ROUTES = [
     OrganisationController,
     HouseholdController,
     RequestController,
+    ProposalController,
     NeedController,
     CoordinationController,
 ]

@@ -72,6 +72,22 @@ def check_reaches(principal: Principal, organisation_id: uuid.UUID, what: str) -
         raise NotFound(f"No {what} of that id among your organisation's.")
 
 
+async def organisations_in_reach(
+    connection: asyncpg.Connection | asyncpg.Pool,
+    principal: Principal,
+    organisation_id: uuid.UUID | None,
+) -> list[uuid.UUID] | None:
+    """The organisations a list shows: the one named, if the caller reaches it (404 otherwise,
+    as for one that does not exist), else all of the caller's (``None``: every one)."""
+    if organisation_id is None:
+        return principal.scoped_ids("organisation")
+    if await store.get_organisation(connection, organisation_id) is None or not (
+        principal.may_reach(organisation_scope(organisation_id))
+    ):
+        raise NotFound(f"No organisation {organisation_id} among yours.")
+    return [organisation_id]
+
+
 async def create_household(
     connection: asyncpg.Connection, principal: Principal, command: HouseholdCreate
 ) -> Household:
@@ -140,6 +156,21 @@ async def _reachable_need(
     return need
 
 
+async def _open_proposal(
+    connection: asyncpg.Connection, need_id: uuid.UUID, proposal_id: uuid.UUID
+) -> asyncpg.Record:
+    """The need's proposal, locked while still open: an id this need never had is a 404, a
+    proposal decided or withdrawn since is no longer valid (409)."""
+    proposal = await connection.fetchrow(
+        "SELECT * FROM proposals WHERE id = $1 AND need_id = $2 FOR UPDATE", proposal_id, need_id
+    )
+    if proposal is None:
+        raise NotFound(f"No proposal {proposal_id} for this need.")
+    if proposal["status"] != "open":
+        raise NoLongerValid("This proposal is no longer open: reload the request.")
+    return proposal
+
+
 async def confirm_proposal(
     pool: asyncpg.Pool, principal: Principal, need_id: uuid.UUID, proposal_id: uuid.UUID
 ) -> uuid.UUID:
@@ -148,13 +179,7 @@ async def confirm_proposal(
     async with transaction(pool) as connection:
         need = await _reachable_need(connection, principal, need_id)
         check_may_confirm(NeedStatus(need["status"]))
-        proposal = await connection.fetchrow(
-            "SELECT * FROM proposals WHERE id = $1 AND need_id = $2 AND status = 'open'",
-            proposal_id,
-            need_id,
-        )
-        if proposal is None:
-            raise NoLongerValid("This proposal is no longer open: reload the request.")
+        proposal = await _open_proposal(connection, need_id, proposal_id)
         organisation = await store.get_organisation(connection, need["organisation_id"])
         assert organisation is not None
         check_quota(
@@ -209,17 +234,15 @@ async def decline_proposal(
     async with transaction(pool) as connection:
         need = await _reachable_need(connection, principal, need_id)
         check_may_confirm(NeedStatus(need["status"]))
-        done = await connection.execute(
-            "UPDATE proposals SET status = 'declined', decided_by = $3, decided_at = $4, "
-            "decline_reason = $5 WHERE id = $1 AND need_id = $2 AND status = 'open'",
+        await _open_proposal(connection, need_id, proposal_id)
+        await connection.execute(
+            "UPDATE proposals SET status = 'declined', decided_by = $2, decided_at = $3, "
+            "decline_reason = $4 WHERE id = $1",
             proposal_id,
-            need_id,
             principal.sub,
             now,
             reason,
         )
-        if done == "UPDATE 0":
-            raise NoLongerValid("This proposal is no longer open: reload the request.")
         await store.set_need_status(connection, need_id, NeedStatus.SUBMITTED)
         await run_matching(connection, now, [need_id])
 

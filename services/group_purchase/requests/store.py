@@ -61,8 +61,22 @@ async def get_organisation(connection: Executor, organisation_id: uuid.UUID) -> 
     return None if row is None else _organisation(row)
 
 
-async def list_organisations(connection: Executor) -> list[Organisation]:
-    rows = await connection.fetch("SELECT * FROM organisations ORDER BY lower(name)")
+async def list_organisations(
+    connection: Executor,
+    ids: list[uuid.UUID] | None = None,
+    after: tuple[str | None, uuid.UUID | None] = (None, None),
+    limit: int | None = None,
+) -> list[Organisation]:
+    """Organisations with these ids (all if None) by name: those ``after`` a name and id,
+    ``limit`` at most."""
+    rows = await connection.fetch(
+        "SELECT * FROM organisations WHERE ($1::uuid[] IS NULL OR id = ANY($1)) "
+        "AND ($2::text IS NULL OR (lower(name), id) > (lower($2), $3::uuid)) "
+        "ORDER BY lower(name), id LIMIT $4",
+        ids,
+        *after,
+        limit,
+    )
     return [_organisation(row) for row in rows]
 
 
@@ -120,13 +134,19 @@ async def get_household(connection: Executor, household_id: uuid.UUID) -> Househ
 
 
 async def list_households(
-    connection: Executor, organisation_ids: list[uuid.UUID] | None, limit: int = 200
+    connection: Executor,
+    organisation_ids: list[uuid.UUID] | None,
+    after: tuple[datetime | None, uuid.UUID | None] = (None, None),
+    limit: int = 200,
 ) -> list[Household]:
-    """The newest households first; ``None`` means every organisation."""
+    """The newest households first; ``None`` means every organisation. Those ``after`` a
+    registration time and id, ``limit`` at most."""
     rows = await connection.fetch(
         "SELECT * FROM households WHERE ($1::uuid[] IS NULL OR organisation_id = ANY($1)) "
-        "ORDER BY created_at DESC LIMIT $2",
+        "AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3::uuid)) "
+        "ORDER BY created_at DESC, id DESC LIMIT $4",
         organisation_ids,
+        *after,
         limit,
     )
     return [_household(row) for row in rows]

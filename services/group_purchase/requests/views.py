@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Literal
 
 import asyncpg
 import msgspec
@@ -76,6 +77,51 @@ class QueueEntry(msgspec.Struct, frozen=True, kw_only=True):
     waiting_since: datetime
     waiting_days: int
     priority_points: int
+
+
+class NeedSummary(msgspec.Struct, frozen=True, kw_only=True):
+    id: uuid.UUID
+    position: int
+    device_type: str
+    status: str
+
+
+class RequestSummary(msgspec.Struct, frozen=True, kw_only=True):
+    id: uuid.UUID
+    household_id: uuid.UUID
+    household_reference: str
+    organisation_id: uuid.UUID
+    source: str
+    submitted_at: datetime
+    needs: list[NeedSummary]
+
+
+class RequestPage(msgspec.Struct, frozen=True, kw_only=True):
+    requests: list[RequestSummary]
+    next_after: str | None
+    """Pass it as ``after`` for the next page."""
+
+
+ProposalStatus = Literal["open", "confirmed", "declined", "withdrawn"]
+
+
+class ProposalSummary(msgspec.Struct, frozen=True, kw_only=True):
+    id: uuid.UUID
+    need_id: uuid.UUID
+    request_id: uuid.UUID
+    household_reference: str
+    organisation_id: uuid.UUID
+    device_id: uuid.UUID
+    label: str
+    status: ProposalStatus
+    created_at: datetime
+    decided_at: datetime | None
+
+
+class ProposalPage(msgspec.Struct, frozen=True, kw_only=True):
+    proposals: list[ProposalSummary]
+    next_after: str | None
+    """Pass it as ``after`` for the next page."""
 
 
 def _texts(reasons: list[Reason], language: str) -> list[str]:
@@ -177,6 +223,67 @@ async def requests_of_household(
         "SELECT id FROM requests WHERE household_id = $1 ORDER BY submitted_at DESC", household_id
     )
     return [row["id"] for row in rows]
+
+
+async def list_requests(
+    connection: asyncpg.Connection | asyncpg.Pool,
+    organisation_ids: list[uuid.UUID] | None,
+    household_id: uuid.UUID | None,
+    after: tuple[datetime | None, uuid.UUID | None],
+    limit: int,
+) -> list[RequestSummary]:
+    """Requests of these organisations (all if None), of one household if given, the newest
+    first, with their needs: ``after`` a time and id, ``limit`` at most."""
+    rows = await connection.fetch(
+        "SELECT r.id, r.household_id, h.reference AS household_reference, r.organisation_id, "
+        "r.source, r.submitted_at FROM requests r JOIN households h ON h.id = r.household_id "
+        "WHERE ($1::uuid[] IS NULL OR r.organisation_id = ANY($1)) "
+        "AND ($2::uuid IS NULL OR r.household_id = $2) "
+        "AND ($3::timestamptz IS NULL OR (r.submitted_at, r.id) < ($3, $4::uuid)) "
+        "ORDER BY r.submitted_at DESC, r.id DESC LIMIT $5",
+        organisation_ids,
+        household_id,
+        *after,
+        limit,
+    )
+    needs = await connection.fetch(
+        "SELECT request_id, id, position, device_type, status FROM needs "
+        "WHERE request_id = ANY($1::uuid[]) ORDER BY position",
+        [row["id"] for row in rows],
+    )
+    needs_of: dict[uuid.UUID, list[NeedSummary]] = {row["id"]: [] for row in rows}
+    for need in needs:
+        summary = dict(need)
+        needs_of[summary.pop("request_id")].append(NeedSummary(**summary))
+    return [RequestSummary(**dict(row), needs=needs_of[row["id"]]) for row in rows]
+
+
+async def list_proposals(
+    connection: asyncpg.Connection | asyncpg.Pool,
+    organisation_ids: list[uuid.UUID] | None,
+    status: ProposalStatus | None,
+    label: str | None,
+    after: tuple[datetime | None, uuid.UUID | None],
+    limit: int,
+) -> list[ProposalSummary]:
+    """Devices proposed to the needs of these organisations (all if None), in ``status``, of
+    the device ``label``, the newest first: ``after`` a time and id, ``limit`` at most."""
+    rows = await connection.fetch(
+        "SELECT p.id, p.need_id, n.request_id, h.reference AS household_reference, "
+        "r.organisation_id, p.device_id, p.label, p.status, p.created_at, p.decided_at "
+        "FROM proposals p JOIN needs n ON n.id = p.need_id "
+        "JOIN requests r ON r.id = n.request_id JOIN households h ON h.id = r.household_id "
+        "WHERE ($1::uuid[] IS NULL OR r.organisation_id = ANY($1)) "
+        "AND ($2::text IS NULL OR p.status = $2) AND ($3::text IS NULL OR p.label = $3) "
+        "AND ($4::timestamptz IS NULL OR (p.created_at, p.id) < ($4, $5::uuid)) "
+        "ORDER BY p.created_at DESC, p.id DESC LIMIT $6",
+        organisation_ids,
+        status,
+        label,
+        *after,
+        limit,
+    )
+    return [ProposalSummary(**dict(row)) for row in rows]
 
 
 async def queue(
