@@ -71,6 +71,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # which it cannot pass its functional tests (change the battery first) — refurbishment.
     grade_a_min_battery_percent: int = 80
     release_min_battery_percent: int = 50
+    # The edge of every service (shared/web/edge.py): the largest request body (a route may
+    # set its own), the deepest JSON body, requests a minute per address on public routes,
+    # and host names answered besides those of the URLs above, localhost and the bind
+    # address (comma-separated; "*" answers any).
+    max_body_bytes: int = 10_000_000
+    max_json_depth: int = 32
+    public_requests_per_minute: int = 600
+    allowed_hosts: str = ""
 
     @property
     def schema(self) -> str:

@@ -35,7 +35,7 @@ class DeviceController(Controller):
         grade: FromQuery[str | None] = None,
         place: FromQuery[str | None] = None,
         commune: FromQuery[str | None] = None,
-        stuck_days: FromQuery[int | None] = None,
+        stuck_days: Annotated[int | None, QueryParameter(ge=1, le=3650)] = None,
         after: After = None,
         limit: Limit = PAGE_LIMIT,
     ) -> DevicePage:

@@ -18,7 +18,17 @@ from shared.web.pages import page
 from shared.web.security import public
 
 
-@get(["/d/{code:str}", "/D/{code:str}"], opt=public(), tags=["passport"])
+def _passport_operation(handler: Any, method: str, path: list[Any]) -> str:
+    """The upper-case address a QR code holds is an operation of its own (ids are unique)."""
+    return "PassportFromQrCode" if path[0] == "D" else "Passport"
+
+
+@get(
+    ["/d/{code:str}", "/D/{code:str}"],
+    opt=public(),
+    tags=["passport"],
+    operation_id=_passport_operation,
+)
 async def passport(
     request: Request[Any, Any, Any], code: FromPath[str], runtime: NamedDependency[Runtime]
 ) -> Template:

@@ -36,6 +36,7 @@ from shared.migrations import migrate
 from shared.outbox import OwnConnections, Relay
 from shared.web import health
 from shared.web.csrf import csrf_protection
+from shared.web.edge import Edge, read_to_the_end, screen_input, screen_request
 from shared.web.headers import security_headers
 from shared.web.metrics import Metrics
 from shared.web.pages import SHARED_TEMPLATES, STATIC_FILES, page
@@ -164,7 +165,7 @@ def create_app(settings: Settings, definition: ServiceDefinition) -> Litestar:
     template_dirs: list[Path | os.PathLike[Any] | str] = [
         d for d in (definition.templates, SHARED_TEMPLATES) if d is not None
     ]
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             home,
             *health.ROUTES,
@@ -172,7 +173,7 @@ def create_app(settings: Settings, definition: ServiceDefinition) -> Litestar:
             create_static_files_router("/static", [STATIC_FILES], opt=public()),
         ],
         lifespan=[lifespan],
-        guards=[authorize],
+        guards=[screen_request, authorize, screen_input],
         dependencies={
             "runtime": Provide(provide_runtime, sync_to_thread=False),
             "principal": Provide(provide_principal, sync_to_thread=False),
@@ -191,7 +192,11 @@ def create_app(settings: Settings, definition: ServiceDefinition) -> Litestar:
         ),
         state=_initial_state(settings, definition, metrics),
         logging_config=None,
+        request_max_body_size=settings.max_body_bytes,
     )
+    # Around routing, so that a 404 or 405 is read by a client still sending its body too.
+    app.asgi_handler = read_to_the_end(app.asgi_handler)
+    return app
 
 
 def _page_helpers(engine: JinjaTemplateEngine) -> None:
@@ -205,6 +210,7 @@ def _initial_state(settings: Settings, definition: ServiceDefinition, metrics: M
             "definition": definition,
             "metrics": metrics,
             "tokens": VerifiedTokens(load_public_key(settings.auth_public_key)),
+            "edge": Edge.from_settings(settings),
             **(definition.state(settings) if definition.state else {}),
         }
     )

@@ -7,6 +7,9 @@ from typing import Any
 import msgspec
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
+from litestar.handlers import HTTPRouteHandler
+from litestar.params import ParameterKwarg
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from shared.db import TRANSIENT_ERRORS, DatabaseBusy
@@ -37,8 +40,16 @@ TITLES: dict[int, str] = {
 class Problem(HTTPException):
     """An error the caller can act on: ``Problem(422, "The label … has a wrong check symbol")``."""
 
-    def __init__(self, status_code: int, detail: str, **extensions: Any) -> None:
-        super().__init__(status_code=status_code, detail=detail, extra=extensions or None)
+    def __init__(
+        self,
+        status_code: int,
+        detail: str,
+        headers: dict[str, str] | None = None,
+        **extensions: Any,
+    ) -> None:
+        super().__init__(
+            status_code=status_code, detail=detail, headers=headers, extra=extensions or None
+        )
 
 
 class ProblemBody(msgspec.Struct, omit_defaults=True):
@@ -89,9 +100,23 @@ def _validation_errors(exception: ValidationException) -> list[dict[str, Any]]:
     return []
 
 
+def _named_as_sent(request: Request[Any, Any, Any], error: dict[str, Any]) -> dict[str, Any]:
+    """Litestar names a parameter as the handler's argument (``in_state``); the client sent
+    it under the name it was declared with (``state``)."""
+    handler = request.scope.get("route_handler")
+    if error.get("source") == "body" or not isinstance(handler, HTTPRouteHandler):
+        return error
+    argument = handler.parsed_fn_signature.parameters.get(str(error.get("key")))
+    declared = argument.kwarg_definition if argument is not None else None
+    if isinstance(declared, ParameterKwarg):
+        sent = declared.name or declared.query or declared.header or declared.cookie
+        return {**error, "key": sent} if sent else error
+    return error
+
+
 def handle_http_exception(request: Request[Any, Any, Any], exception: Exception) -> Response[Any]:
     if isinstance(exception, ValidationException):
-        errors = _validation_errors(exception)
+        errors = [_named_as_sent(request, error) for error in _validation_errors(exception)]
         detail = "; ".join(
             f"{error.get('key') or 'body'}: {error.get('message')}" for error in errors
         )
@@ -127,15 +152,32 @@ def handle_http_exception(request: Request[Any, Any, Any], exception: Exception)
             "Please try again in a moment.",
             headers={"Retry-After": "5"},
         )
+    if isinstance(exception, RequestEntityTooLarge):
+        return problem_response(request, 413, _too_large(request))
     if isinstance(exception, HTTPException):
         extra = exception.extra if isinstance(exception.extra, dict) else {}
-        return problem_response(request, exception.status_code, str(exception.detail), **extra)
+        return problem_response(
+            request,
+            exception.status_code,
+            str(exception.detail),
+            headers=exception.headers,
+            **extra,
+        )
     log.exception("unhandled_error", path=request.url.path)
     return problem_response(
         request,
         HTTP_500_INTERNAL_SERVER_ERROR,
         "Something went wrong on our side; nothing was saved. Please try again.",
     )
+
+
+def _too_large(request: Request[Any, Any, Any]) -> str:
+    handler = request.scope.get("route_handler")
+    limit = (
+        handler.resolve_request_max_body_size() if isinstance(handler, HTTPRouteHandler) else None
+    )
+    at_most = f" ({limit / 1_000_000:.3g} MB at most)" if limit else ""
+    return f"The request is larger than this address accepts{at_most}; nothing was saved."
 
 
 EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {

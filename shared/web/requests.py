@@ -6,9 +6,11 @@ import time
 import uuid
 from typing import Any
 
+from litestar.connection import ASGIConnection
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.audit import client_address
+from shared.config import Settings
 from shared.logging import contextvars, get_logger
 from shared.web.metrics import Metrics
 
@@ -59,3 +61,13 @@ def request_logging(metrics: Metrics) -> Any:
         return wrapped
 
     return middleware
+
+
+def caller_address(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    """The caller's address: behind our reverse proxy (``BOUCLE_TRUST_FORWARDED_FOR``) every
+    request comes from the proxy, so the last X-Forwarded-For entry, the one it appended."""
+    settings: Settings = connection.app.state.settings
+    forwarded = connection.headers.get("x-forwarded-for", "")
+    if settings.trust_forwarded_for and forwarded:
+        return forwarded.split(",")[-1].strip()
+    return connection.client.host if connection.client else "unknown"

@@ -54,7 +54,8 @@ PUBLIC_PATHS = {
 }
 
 
-def _routes(stack: Stack, service: str) -> Iterator[tuple[str, str, dict]]:
+def declared_routes(stack: Stack, service: str) -> Iterator[tuple[str, str, dict]]:
+    """Each route of ``service`` as (path, method, options), built in this process."""
     settings = load_settings(
         {}, service=service, auth_public_key=str(stack.keys_dir / "auth-ed25519.pub.pem")
     )
@@ -79,7 +80,7 @@ def _concrete(path: str) -> str:
 def test_every_route_is_either_in_the_public_list_or_names_its_roles(
     stack: Stack, service: str
 ) -> None:
-    for path, method, opt in _routes(stack, service):
+    for path, method, opt in declared_routes(stack, service):
         if opt.get("public"):
             assert path in PUBLIC_PATHS, f"{method} {path} is public but not in the reviewed list"
         else:
@@ -92,7 +93,7 @@ async def test_anonymous_callers_get_401_and_other_roles_get_403_on_every_privat
     stack: Stack, service: str, http: httpx.AsyncClient
 ) -> None:
     checked = 0
-    for path, method, opt in _routes(stack, service):
+    for path, method, opt in declared_routes(stack, service):
         if opt.get("public"):
             continue
         url = stack.url(service) + _concrete(path)
@@ -129,7 +130,7 @@ async def test_a_scoped_person_gets_404_for_what_is_outside_their_scope_on_every
     """Every page or resource read by id answers 404 to a person of another collection point,
     workshop or organisation, exactly as for an id that does not exist: no existence leak."""
     checked = 0
-    for path, method, opt in _routes(stack, service):
+    for path, method, opt in declared_routes(stack, service):
         if method != "GET" or ":uuid}" not in path or opt.get("public"):
             continue
         for role in _scoped_readers(opt):
@@ -160,7 +161,7 @@ async def test_a_social_worker_of_another_organisation_gets_404_on_every_route_o
         }
         stranger = territory.worker_of(str(uuid.uuid4()))
         checked = 0
-        for path, method, opt in _routes(stack, "group_purchase"):
+        for path, method, opt in declared_routes(stack, "group_purchase"):
             names = re.findall(r"\{(\w+):uuid\}", path)
             if "social_worker" not in opt.get("roles", ()) or not names:
                 continue

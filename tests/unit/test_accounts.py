@@ -191,6 +191,28 @@ def test_signing_in_forgets_the_logins_earlier_failures() -> None:
     assert throttle.wait_seconds("camille", "10.0.0.1") == 0
 
 
+def test_a_flood_of_new_logins_and_addresses_does_not_lift_a_lockout() -> None:
+    clock = FakeClock()
+    throttle = SignInThrottle(per_login=5, per_address=20, clock=clock, max_keys=100)
+    for _ in range(5):
+        throttle.failed("camille", "10.0.0.1")
+    for attempt in range(10_000):  # each a new login from a new address
+        throttle.failed(f"guess-{attempt}", f"10.1.{attempt // 250}.{attempt % 250}")
+    assert throttle.wait_seconds("camille", "10.0.0.2") > 0
+    assert len(throttle._failures) <= 100  # bounded memory all the same
+    clock.now += 15 * 60
+    assert throttle.wait_seconds("camille", "10.0.0.2") == 0  # the lockout ends in time
+
+
+def test_a_lockout_is_recorded_even_while_the_throttle_is_full_of_passing_keys() -> None:
+    throttle = SignInThrottle(per_login=3, clock=FakeClock(), max_keys=10)
+    for attempt in range(10):
+        throttle.failed(f"guess-{attempt}", "10.0.0.9")
+    for _ in range(3):
+        throttle.failed("dominique", "10.0.0.3")
+    assert throttle.wait_seconds("dominique", "10.0.0.4") > 0
+
+
 # Security headers
 
 

@@ -21,6 +21,7 @@ from shared.logging import get_logger
 from shared.web.app import Runtime
 from shared.web.pages import page
 from shared.web.problems import Problem
+from shared.web.requests import caller_address
 from shared.web.security import allow, public
 from shared.web.session import (
     REFRESH_COOKIE,
@@ -66,14 +67,6 @@ def _known_notice(notice: str) -> str:
     return notice if notice in {"signed_out", "session_ended", "password_set", "disabled"} else ""
 
 
-def _address(request: Request[Any, Any, Any]) -> str:
-    settings: Settings = request.app.state.settings
-    forwarded = request.headers.get("x-forwarded-for", "")
-    if settings.trust_forwarded_for and forwarded:
-        return forwarded.split(",")[-1].strip()
-    return request.client.host if request.client else "unknown"
-
-
 @get(SIGN_IN_PATH, opt=public(), include_in_schema=False)
 async def sign_in_page(request: Request[Any, Any, Any]) -> Template:
     return page(
@@ -93,7 +86,7 @@ async def sign_in(
     login = form.get("login", "").strip().lower()
     target = safe_next(form.get("next"), request)
     throttle: SignInThrottle = request.app.state.sign_in_throttle
-    wait = throttle.wait_seconds(login, _address(request))
+    wait = throttle.wait_seconds(login, caller_address(request))
     if wait:
         log.warning("sign_in_throttled", wait_seconds=wait)
         minutes = max(1, -(-wait // 60))
@@ -118,7 +111,7 @@ async def sign_in(
         )
     except AccountError as error:
         if error.status_code == 401:
-            throttle.failed(login, _address(request))
+            throttle.failed(login, caller_address(request))
         return _refused(request, "sign_in.html", error, next=target, login=login)
     throttle.succeeded(login)
     log.info("signed_in", account_id=str(signed_in.account.id))
