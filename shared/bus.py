@@ -31,6 +31,10 @@ FETCH_BATCH = 128  # messages applied together at most
 BATCHES_IN_HAND = 4  # fetched batches being applied at once (chunks share the slots)
 FETCH_MORE_SECONDS = 0.03  # once one message is in hand, how long the others may take
 CHUNK_SIZE = 16  # events applied in one transaction (one at a time again if any fails)
+ENSURE_STREAM_ATTEMPTS = 5
+ENSURE_STREAM_BACKOFF = 0.5  # seconds, times the attempt
+# What ``ensure_streams`` sets on a stream; a stream differing in any of them is updated.
+MANAGED_STREAM_FIELDS = ("subjects", "storage", "num_replicas", "duplicate_window", "description")
 
 
 class RetryLater(Exception):
@@ -99,13 +103,32 @@ async def ensure_streams(js: JetStreamContext, replicas: int = 1) -> None:
         )
     )
     for config in configs:
-        try:
-            await js.stream_info(config.name or "")
-        except nats.js.errors.NotFoundError:
-            with contextlib.suppress(nats.js.errors.BadRequestError):
-                await js.add_stream(config)  # may race with another service: both succeed
-        else:
-            await js.update_stream(config)
+        for attempt in range(1, ENSURE_STREAM_ATTEMPTS + 1):
+            try:
+                await _ensure_stream(js, config)
+                break
+            except nats.errors.TimeoutError:
+                # a cluster busy electing, or every replica of every service starting at once
+                if attempt == ENSURE_STREAM_ATTEMPTS:
+                    raise
+                log.warning("stream_ensure_retrying", stream=config.name, attempt=attempt)
+                await asyncio.sleep(ENSURE_STREAM_BACKOFF * attempt)
+
+
+async def _ensure_stream(js: JetStreamContext, wanted: StreamConfig) -> None:
+    """Create the stream, or update it only where it differs from ``wanted`` (an update is
+    a write to the cluster's meta layer, and every process of every service comes here)."""
+    try:
+        info = await js.stream_info(wanted.name or "")
+    except nats.js.errors.NotFoundError:
+        with contextlib.suppress(nats.js.errors.BadRequestError):
+            await js.add_stream(wanted)  # may race with another service: both succeed
+        return
+    for name in MANAGED_STREAM_FIELDS:
+        value = getattr(wanted, name)  # unset (None or 0): the server's default stands
+        if value and getattr(info.config, name) != value:
+            await js.update_stream(wanted)
+            return
 
 
 class Consumer:

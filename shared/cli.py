@@ -22,6 +22,11 @@ def main(argv: list[str] | None = None) -> int:
     up.add_argument(
         "--free-ports", action="store_true", help="use free ports instead of 8001-8004 etc."
     )
+    up.add_argument(
+        "--cluster",
+        action="store_true",
+        help="the production shape: 3 NATS nodes (R3 streams), 2 processes per service",
+    )
 
     status = commands.add_parser(
         "status", help="the processes `boucle up` runs: state, restarts, where each logs"
@@ -95,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "up":
         from shared.devstack.up import run_up
 
-        return run_up(args.data, demo=args.demo, free_ports=args.free_ports)
+        return run_up(args.data, args.demo, args.free_ports, args.cluster)
     if args.command == "status":
         return _status(args.data)
     if args.command == "serve":

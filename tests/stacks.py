@@ -5,15 +5,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from shared.auth import issue_token, load_private_key
 from shared.devstack.stack import Stack, any_free_ports
+
+AnyStack = TypeVar("AnyStack", bound=Stack)
 
 
 @contextmanager
 def running_stack(folder: Path, with_services: bool = True) -> Iterator[Stack]:
     """A whole stack in ``folder``; stopped whatever happens."""
-    stack = Stack(folder, any_free_ports())
+    with running(Stack(folder, any_free_ports()), with_services) as stack:
+        yield stack
+
+
+@contextmanager
+def running(stack: AnyStack, with_services: bool = True) -> Iterator[AnyStack]:
+    """``stack`` started (servers, migrations, services); stopped whatever happens."""
     try:
         stack.start_servers()
         stack.migrate_all()

