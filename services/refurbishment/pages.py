@@ -129,7 +129,7 @@ async def _uploaded_document(request: AnyRequest) -> bytes:
 
 @post(
     "/api/v1/certificates/verification",
-    opt=PUBLIC_CHECK,
+    opt={**PUBLIC_CHECK, "body_media_type": "application/pdf"},
     status_code=200,
     tags=["certificates"],
 )

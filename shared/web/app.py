@@ -16,7 +16,6 @@ from litestar import Litestar, Request, Router, get
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
 from litestar.static_files import create_static_files_router
@@ -39,6 +38,7 @@ from shared.web.csrf import csrf_protection
 from shared.web.edge import Edge, read_to_the_end, screen_input, screen_request
 from shared.web.headers import security_headers
 from shared.web.metrics import Metrics
+from shared.web.openapi import ContractRenderPlugin
 from shared.web.pages import SHARED_TEMPLATES, STATIC_FILES, page
 from shared.web.problems import EXCEPTION_HANDLERS
 from shared.web.requests import request_logging
@@ -187,7 +187,7 @@ def create_app(settings: Settings, definition: ServiceDefinition) -> Litestar:
         openapi_config=OpenAPIConfig(
             title=f"Boucle — {definition.title}",
             version="1.0.0",
-            render_plugins=[JsonRenderPlugin()],
+            render_plugins=[ContractRenderPlugin()],
             openapi_router=Router(path="/schema", route_handlers=[], opt=public()),
         ),
         state=_initial_state(settings, definition, metrics),

@@ -7,6 +7,8 @@
 - A NUL (U+0000) or half of a surrogate pair, which no text column can store, in a path or
   query parameter, a form field, a JSON string or a text body: 422 naming where.
 - A JSON body nested deeper than ``BOUCLE_MAX_JSON_DEPTH``: 400.
+- A body sent to a JSON route with another content type: 415. A value of the wrong JSON
+  type (``"12"`` for a number) is refused, not converted: 422 naming the field.
 - A body over its route's limit (``BOUCLE_MAX_BODY_BYTES`` unless the route says): 413, and
   the rest of the body read and dropped, so that a client still sending it reads the answer.
 
@@ -216,10 +218,44 @@ async def _screen_body(request: Request[Any, Any, Any], max_json_depth: int) -> 
         refuse_unstorable(fields, "body")
         return
     body = await request.body()
-    if media_type.endswith("json") or _JSON_START.match(body):
+    is_json = media_type == "application/json" or media_type.endswith("+json")
+    if is_json or _JSON_START.match(body):
         refuse_hostile_json(body, max_json_depth)
     elif media_type.startswith("text/") and b"\x00" in body:
         refuse_unstorable([("body", "\x00")], "body")
+    expected = _json_body_type(request)
+    if expected is not None:
+        if not is_json:
+            raise Problem(
+                415,
+                f"This route takes JSON: send the body with Content-Type: application/json "
+                f"(it came as {media_type or 'nothing'}).",
+            )
+        refuse_loose_json(body, expected)
+
+
+def _json_body_type(request: Request[Any, Any, Any]) -> Any:
+    """The type a handler reads its JSON body into, or None when it takes no JSON body."""
+    data = request.route_handler.parsed_fn_signature.parameters.get("data")
+    kwarg = getattr(data, "kwarg_definition", None)
+    if data is None or getattr(kwarg, "media_type", "application/json") != "application/json":
+        return None
+    return data.annotation
+
+
+def refuse_loose_json(body: bytes, expected: Any) -> None:
+    """422 when ``body`` holds the right fields with values of the wrong JSON type (Litestar
+    would convert ``"12"`` into 12): a program sending that has a bug it should hear of."""
+    try:
+        msgspec.json.decode(body, type=expected, strict=True)
+    except msgspec.ValidationError as error:
+        message, _, path = str(error).partition(" - at `$.")
+        key = path.rstrip("`") or "body"
+        raise Problem(
+            422, f"{key}: {message}", errors=[{"key": key, "source": "body", "message": message}]
+        ) from error
+    except (TypeError, msgspec.DecodeError):
+        return  # a type msgspec does not decode itself, or not JSON: the handler says
 
 
 def read_to_the_end(app: ASGIApp) -> ASGIApp:

@@ -128,7 +128,8 @@ async def exchange(pool: asyncpg.Pool, key: Ed25519PrivateKey, secret: str) -> s
 
 @post(
     "/api/v1/auth/machine-token",
-    opt={**public(), "csrf_exempt": True},  # the secret is in the body: no ambient credential
+    # the secret is in the body: no ambient credential; a wrong one is a 401
+    opt={**public(), "csrf_exempt": True, "answers": (401,)},
     tags=["accounts"],
     status_code=200,
 )

@@ -15,6 +15,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from services.group_purchase.requests import handlers, receipts, store, views
 from services.group_purchase.requests.domain import (
+    MAX_MONTHLY_QUOTA,
     Household,
     HouseholdCreate,
     Organisation,
@@ -44,7 +45,7 @@ _encoder = msgspec.json.Encoder()
 
 
 class QuotaUpdate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    monthly_quota: Annotated[int, msgspec.Meta(ge=0)] | None
+    monthly_quota: Annotated[int, msgspec.Meta(ge=0, le=MAX_MONTHLY_QUOTA)] | None
 
 
 class ProposalDecision(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

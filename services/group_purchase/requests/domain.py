@@ -44,6 +44,9 @@ class NeedStatus(StrEnum):
     RETURNED = "returned"
 
 
+# Devices a month an organisation may ask for: far above any real one, well within the column.
+MAX_MONTHLY_QUOTA = 100_000
+
 OPEN_STATUSES = frozenset({NeedStatus.SUBMITTED, NeedStatus.PROPOSED, NeedStatus.WAITING})
 ENDED_STATUSES = frozenset({NeedStatus.HANDED_OVER, NeedStatus.CANCELLED, NeedStatus.RETURNED})
 
@@ -53,7 +56,7 @@ class OrganisationCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unkno
     kind: OrganisationKind = "social_service"
     contact: ShortText = ""
     commune: Annotated[str, msgspec.Meta(max_length=100)] = ""
-    monthly_quota: Annotated[int, msgspec.Meta(ge=0)] | None = None
+    monthly_quota: Annotated[int, msgspec.Meta(ge=0, le=MAX_MONTHLY_QUOTA)] | None = None
 
 
 class Organisation(msgspec.Struct, frozen=True, kw_only=True):
