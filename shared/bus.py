@@ -18,7 +18,7 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StorageType, S
 
 from shared.contracts.streams import DLQ_STREAM, DLQ_SUBJECTS, STREAMS, Consumption
 from shared.db import TRANSIENT_ERRORS, database_answers, transaction
-from shared.events import Event, EventRegistry, UndecodableEvent
+from shared.events import Event, EventRegistry, UndecodableEvent, utc_now
 from shared.inbox import first_delivery
 from shared.logging import contextvars, get_logger
 
@@ -149,6 +149,7 @@ class Consumer:
         ack_wait: float = 30.0,
         concurrency: int = 8,
         after_commit: Callable[[], None] | None = None,
+        observe_lag: Callable[[str, float], None] | None = None,
     ) -> None:
         self._js = js
         self._pool = pool
@@ -159,6 +160,7 @@ class Consumer:
         self._ack_wait = ack_wait
         self._slots = asyncio.Semaphore(concurrency)
         self._after_commit = after_commit
+        self._observe_lag = observe_lag
         self._stopping = asyncio.Event()
         self.applied = 0
 
@@ -290,14 +292,21 @@ class Consumer:
     async def _apply_chunk(self, chunk: list[tuple[Msg, Event]]) -> None:
         """Apply every event of ``chunk`` this consumer has not applied yet, in one
         transaction; any failure (a ``RetryLater`` too) rolls the whole chunk back."""
-        applied = 0
+        applied: list[Event] = []
         async with transaction(self._pool) as connection:
             for message, event in chunk:
                 _bind(self.name, message, event)
                 if await first_delivery(connection, self.name, event):
                     await self._handler(connection, event)
-                    applied += 1
-        self.applied += applied
+                    applied.append(event)
+        self._count_applied(applied)
+
+    def _count_applied(self, events: list[Event]) -> None:
+        self.applied += len(events)
+        if self._observe_lag is not None:
+            now, consumer = utc_now(), f"{self.name}/{self._consumption.stream}"
+            for event in events:
+                self._observe_lag(consumer, (now - event.occurred_at).total_seconds())
 
     async def _acknowledge(self, chunk: list[tuple[Msg, Event]]) -> None:
         """After the commit: wake the relay once, then ack and log every message."""
@@ -392,7 +401,7 @@ class Consumer:
                 backoff = min(backoff * 2, 5.0)
                 continue
             if applied:
-                self.applied += 1
+                self._count_applied([event])
             return
 
 

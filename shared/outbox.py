@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
+import time
 from collections.abc import Awaitable, Callable, Sequence
 
 import asyncpg
@@ -76,7 +77,9 @@ class Relay:
         ack_timeout: float = 10.0,
         loops: int = RELAY_LOOPS,
         own: OwnConnections | None = None,
+        observe_age: Callable[[float], None] | None = None,
     ) -> None:
+        self._observe_age = observe_age
         self._shared_pool = pool
         self._shared_client = client
         self._pool = pool
@@ -276,12 +279,15 @@ class Relay:
         """Claim, publish and mark one batch; return how many rows were sent."""
         async with self._pool.acquire() as connection, connection.transaction():
             rows = await connection.fetch(
-                "SELECT event_id, subject, payload, headers FROM outbox WHERE sent_at IS NULL "
+                "SELECT event_id, subject, payload, headers, "
+                "extract(epoch FROM clock_timestamp() - created_at)::float8 AS age "
+                "FROM outbox WHERE sent_at IS NULL "
                 "ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED",
                 self._batch_size,
             )
             if not rows:
                 return 0
+            claimed = time.monotonic()
             acks = await self._publish(rows)
             for ack in acks:
                 if getattr(ack, "stream", None) is None:
@@ -291,6 +297,10 @@ class Relay:
                 [row["event_id"] for row in rows],
             )
         self.published += len(rows)
+        if self._observe_age is not None:
+            publishing = time.monotonic() - claimed
+            for row in rows:
+                self._observe_age(row["age"] + publishing)
         return len(rows)
 
     async def _publish(self, rows: Sequence[asyncpg.Record]) -> list[PubAck]:

@@ -124,6 +124,7 @@ def create_app(settings: Settings, definition: ServiceDefinition) -> Litestar:
                 nats_url=settings.nats_url,
                 name=f"boucle-{settings.service}-relay",
             ),
+            observe_age=metrics.observe_outbox_age,
         )
         consumers = [
             Consumer(
@@ -135,6 +136,7 @@ def create_app(settings: Settings, definition: ServiceDefinition) -> Litestar:
                 settings.consumer_max_deliveries,
                 settings.consumer_ack_wait_seconds,
                 after_commit=relay.wake,
+                observe_lag=metrics.observe_event_lag,
             )
             for consumption, handler in definition.consumers
         ]
