@@ -60,6 +60,7 @@ fresh-check:  ## the README's two commands in a fresh clone of HEAD, empty venv 
 bench: $(BIN)/boucle  ## throughput, latency, memory, matching and the register at scale, with the machine's raw limits
 	$(BIN)/python -m tests.benchmarks.bench_intakes
 	$(BIN)/python -m tests.benchmarks.bench_matching
+	$(BIN)/python -m tests.benchmarks.bench_pages
 	$(BIN)/python -m tests.benchmarks.bench_inventory_scale
 
 contracts: $(BIN)/boucle  ## regenerate proto/ from the event Structs

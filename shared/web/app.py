@@ -13,6 +13,7 @@ from typing import Any
 
 import asyncpg
 from litestar import Litestar, Request, Router, get
+from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
@@ -34,6 +35,7 @@ from shared.logging import configure_logging, get_logger
 from shared.migrations import migrate
 from shared.outbox import OwnConnections, Relay
 from shared.web import health
+from shared.web.assets import CACHED_FOR_A_YEAR, static_url
 from shared.web.csrf import csrf_protection
 from shared.web.edge import Edge, read_to_the_end, screen_input, screen_request
 from shared.web.headers import security_headers
@@ -46,6 +48,8 @@ from shared.web.security import VerifiedTokens, authorize, provide_principal, pu
 from shared.web.session import SessionExpired, renew_session, sign_in_url
 
 log = get_logger("boucle.app")
+COMPRESSED_FROM_BYTES = 1024  # below that, gzip's own header and the CPU cost outweigh it
+UNCOMPRESSED_PATHS = [r"\.pdf$", r"/pdf$", r"\.png$"]  # compressed in their own format
 
 
 @dataclass(frozen=True)
@@ -172,7 +176,9 @@ def create_app(settings: Settings, definition: ServiceDefinition) -> Litestar:
             home,
             *health.ROUTES,
             *definition.route_handlers,
-            create_static_files_router("/static", [STATIC_FILES], opt=public()),
+            create_static_files_router(
+                "/static", [STATIC_FILES], opt=public(), cache_control=CACHED_FOR_A_YEAR
+            ),
         ],
         lifespan=[lifespan],
         guards=[screen_request, authorize, screen_input],
@@ -195,6 +201,13 @@ def create_app(settings: Settings, definition: ServiceDefinition) -> Litestar:
         state=_initial_state(settings, definition, metrics),
         logging_config=None,
         request_max_body_size=settings.max_body_bytes,
+        # pages, JSON and CSV shrink several times; PDFs and images are compressed already
+        compression_config=CompressionConfig(
+            backend="gzip",
+            minimum_size=COMPRESSED_FROM_BYTES,
+            gzip_compress_level=6,
+            exclude=UNCOMPRESSED_PATHS,
+        ),
     )
     # Around routing, so that a 404 or 405 is read by a client still sending its body too.
     app.asgi_handler = read_to_the_end(app.asgi_handler)
@@ -203,6 +216,7 @@ def create_app(settings: Settings, definition: ServiceDefinition) -> Litestar:
 
 def _page_helpers(engine: JinjaTemplateEngine) -> None:
     engine.engine.globals["sign_in_url"] = sign_in_url
+    engine.engine.globals["static_url"] = static_url
 
 
 def _initial_state(settings: Settings, definition: ServiceDefinition, metrics: Metrics) -> State:
