@@ -9,7 +9,7 @@ UV := $(UV_HOME)/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: up test check lint unit lock lock-uv fresh-check bench contracts chromium clean
+.PHONY: up test check lint unit lock lock-uv fresh-check bench contracts translations chromium clean
 
 $(UV): requirements-uv.txt
 	$(PYTHON) -m venv $(UV_HOME)
@@ -62,6 +62,9 @@ bench: $(BIN)/boucle  ## throughput, latency, memory, matching and the register 
 	$(BIN)/python -m tests.benchmarks.bench_matching
 	$(BIN)/python -m tests.benchmarks.bench_pages
 	$(BIN)/python -m tests.benchmarks.bench_inventory_scale
+
+translations: $(BIN)/boucle  ## find new messages in code and templates, add them to shared/locale/*.po, check they compile
+	$(BIN)/python -m shared.translations
 
 contracts: $(BIN)/boucle  ## regenerate proto/ from the event Structs
 	$(BIN)/boucle contracts

@@ -28,7 +28,6 @@ from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
-import services.collection_point.counter_messages  # noqa: F401  (registers the messages)
 from services.collection_point import handlers, places_store, store
 from services.collection_point.domain import (
     ALL_ACKNOWLEDGED,

@@ -10,7 +10,6 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Template
 
-import services.collection_point.messages  # noqa: F401  (registers the page messages)
 from services.collection_point import places_store
 from services.collection_point.places import view
 from shared.contracts.collection import DeviceType

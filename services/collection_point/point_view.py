@@ -15,7 +15,6 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Template
 
-import services.collection_point.collection_messages  # noqa: F401  (registers the messages)
 from services.collection_point import places_store
 from services.collection_point.counter import COUNTER, COUNTER_PATH, NO_STORE
 from services.collection_point.domain import PARIS, point_scope

@@ -16,7 +16,6 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-import services.collection_point.shipment_messages  # noqa: F401  (registers the messages)
 from services.collection_point import shipments
 from services.collection_point.access import reachable_point
 from services.collection_point.counter import COUNTER, COUNTER_PATH, NO_STORE

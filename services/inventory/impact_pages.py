@@ -12,7 +12,6 @@ from litestar.response import Template
 from litestar.types import ControllerRouterHandler
 from markupsafe import Markup
 
-import services.inventory.impact_messages  # noqa: F401  (registers the page messages)
 from services.inventory.impact_figures import ImpactFigures, Period, figures_csv, impact_figures
 from services.inventory.impact_svg import Series, bar_chart
 from shared.errors import DomainError

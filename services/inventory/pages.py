@@ -9,7 +9,6 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
-import services.inventory.messages  # noqa: F401  (registers the page messages)
 from services.inventory import store
 from services.inventory.impact import avoided_by_reuse
 from shared.labels import LabelError, parse_code

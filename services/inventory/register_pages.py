@@ -11,7 +11,6 @@ from litestar import Request, get
 from litestar.di import NamedDependency
 from litestar.response import Template
 
-import services.inventory.register_messages  # noqa: F401  (registers the page messages)
 from services.inventory import oversight
 from services.inventory.domain import State
 from services.inventory.oversight import DeviceFilter

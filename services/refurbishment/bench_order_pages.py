@@ -16,7 +16,6 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-import services.refurbishment.bench_messages  # noqa: F401  (registers the bench messages)
 from services.refurbishment import bench_forms, handlers, store
 from services.refurbishment.api import thresholds_of, verify_url
 from services.refurbishment.bench_refusals import Refusal, explain

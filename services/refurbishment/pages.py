@@ -14,7 +14,6 @@ from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from litestar.response import Template
 
-import services.refurbishment.messages  # noqa: F401  (registers the page messages)
 from services.refurbishment import store
 from services.refurbishment.bench_refusals import Refusal
 from services.refurbishment.certificate_pdf import (

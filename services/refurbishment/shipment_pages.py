@@ -13,7 +13,6 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-import services.refurbishment.shipment_messages  # noqa: F401  (registers the messages)
 from services.refurbishment import handlers, shipments
 from services.refurbishment.bench_order_pages import BENCH, NO_STORE, form_fields
 from services.refurbishment.bench_refusals import Refusal, explain

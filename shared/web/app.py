@@ -38,7 +38,9 @@ from shared.web import health
 from shared.web.assets import CACHED_FOR_A_YEAR, static_url
 from shared.web.csrf import csrf_protection
 from shared.web.edge import Edge, read_to_the_end, screen_input, screen_request
+from shared.web.formats import install_formats
 from shared.web.headers import security_headers
+from shared.web.i18n import install_i18n
 from shared.web.metrics import Metrics
 from shared.web.openapi import ContractRenderPlugin
 from shared.web.pages import SHARED_TEMPLATES, STATIC_FILES, page
@@ -89,7 +91,10 @@ class Runtime:
 async def home(request: Request[Any, Any, Any]) -> Template:
     definition: ServiceDefinition = request.app.state.definition
     return page(
-        request, "service_home.html", service=definition.title, entries=definition.entry_pages
+        request,
+        "service_home.html",
+        service_name=definition.name,
+        entries=definition.entry_pages,
     )
 
 
@@ -215,6 +220,8 @@ def create_app(settings: Settings, definition: ServiceDefinition) -> Litestar:
 
 
 def _page_helpers(engine: JinjaTemplateEngine) -> None:
+    install_i18n(engine.engine)
+    install_formats(engine.engine)
     engine.engine.globals["sign_in_url"] = sign_in_url
     engine.engine.globals["static_url"] = static_url
 

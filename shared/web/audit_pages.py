@@ -11,41 +11,10 @@ from litestar.response import Template
 
 from shared import audit
 from shared.web.app import Runtime
-from shared.web.i18n import register
 from shared.web.pages import page
 from shared.web.security import allow
 
 SHOWN = 500
-
-register(
-    {
-        "fr": {
-            "audit.title": "Journal d'audit",
-            "audit.intro": "Qui a lu ou modifié une donnée sensible, quand et d'où : les "
-            "{count} dernières entrées, les plus récentes d'abord. Le journal ne peut être ni "
-            "modifié ni effacé.",
-            "audit.export": "Exporter le journal (JSON)",
-            "audit.at": "Quand",
-            "audit.actor": "Qui",
-            "audit.action": "Quoi",
-            "audit.subject": "Sur quoi",
-            "audit.address": "D'où",
-            "audit.empty": "Aucune entrée pour l'instant.",
-        },
-        "en": {
-            "audit.title": "Audit trail",
-            "audit.intro": "Who read or changed sensitive data, when and from where: the latest "
-            "{count} entries, newest first. The trail can be neither changed nor erased.",
-            "audit.export": "Export the trail (JSON)",
-            "audit.at": "When",
-            "audit.actor": "Who",
-            "audit.action": "What",
-            "audit.subject": "On what",
-            "audit.address": "From where",
-            "audit.empty": "No entry yet.",
-        },
-    }
-)
 
 
 def audit_page(path: str, export_path: str) -> HTTPRouteHandler:

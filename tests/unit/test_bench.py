@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-import services.refurbishment.bench_messages  # noqa: F401  (registers the bench messages)
 from services.refurbishment import bench_forms
 from services.refurbishment.bench import (
     DismantleRefused,

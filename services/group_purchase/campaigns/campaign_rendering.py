@@ -9,10 +9,8 @@ from typing import Any
 from litestar import Request
 from litestar.response import Redirect, Template
 
-from services.group_purchase.campaigns import campaign_messages  # noqa: F401  (registers them)
 from services.group_purchase.campaigns.api import COORDINATION, REQUESTERS
 from services.group_purchase.campaigns.campaign_page_views import euros
-from services.group_purchase.requests import request_messages  # noqa: F401  (fields partial's)
 from services.group_purchase.requests.reasons import device_type_name
 from shared.labels import format_code
 from shared.web.i18n import language_of

@@ -10,7 +10,6 @@ from litestar import Request, Response, get
 from litestar.di import NamedDependency
 from litestar.response import Template
 
-import services.group_purchase.requests.request_messages  # noqa: F401  (registers the messages)
 from services.group_purchase.requests import page_views
 from services.group_purchase.requests.api import COORDINATION, REQUESTERS
 from services.group_purchase.requests.paper_form_pdf import render_request_form

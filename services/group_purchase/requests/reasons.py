@@ -6,11 +6,11 @@ from services.group_purchase.requests.matching import Reason
 from services.group_purchase.requests.priority import WAITING, Priority, PriorityPolicy
 from shared.contracts.collection import DeviceType
 from shared.grades import GRADE_CONDITIONS
-from shared.web.i18n import CATALOGS, LANGUAGES
+from shared.web.i18n import LANGUAGES, translator
 
 DEVICE_TYPES: tuple[str, ...] = DeviceType.__args__  # type: ignore[attr-defined]
 DEVICE_TYPE_NAMES: dict[str, dict[str, str]] = {
-    language: {kind: CATALOGS[language][f"type.{kind}"].lower() for kind in DEVICE_TYPES}
+    language: {kind: translator(language)(f"type.{kind}").lower() for kind in DEVICE_TYPES}
     for language in LANGUAGES
 }
 # A code gets ".one" or ".other" when it counts something, ".nowhere" when no place is known.

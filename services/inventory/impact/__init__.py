@@ -47,6 +47,9 @@ class Avoided(msgspec.Struct, frozen=True, kw_only=True):
     avoided_kg_co2e: float
     gross_embodied_kg_co2e: float
     method: str
+    # The method as a message key for pages (``impact.method.<code>``), with its share.
+    method_code: str = "ademe_reuse_gain"
+    reuse_share: float = 1.0
 
 
 @cache
@@ -65,10 +68,12 @@ def avoided_by_reuse(device_type: str, version: str = DEFAULT_VERSION) -> Avoide
     if factor.reuse_gain_kg_per_year is not None:
         avoided = factor.reuse_gain_kg_per_year * years
         method = "ADEME reuse gain per year × years of second life"
+        method_code, share = "ademe_reuse_gain", 1.0
     else:
         share = factors.method.reuse_factor_without_ademe_gain
         avoided = embodied / factor.lifetime_years * years * share
         method = f"(manufacturing + distribution) ÷ lifetime × years of second life × {share}"
+        method_code = "embodied_share"
     return Avoided(
         factors_version=factors.version,
         device_type=device_type,
@@ -76,4 +81,6 @@ def avoided_by_reuse(device_type: str, version: str = DEFAULT_VERSION) -> Avoide
         avoided_kg_co2e=round(avoided, 1),
         gross_embodied_kg_co2e=round(embodied, 1),
         method=method,
+        method_code=method_code,
+        reuse_share=share,
     )
