@@ -82,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
         help="devices in their final state for longer than this (default: "
         "BOUCLE_ARCHIVE_AFTER_DAYS, 365)",
     )
+    register_actions.add_parser(
+        "recount", help="compute the impact figures' daily counters afresh from the register"
+    )
     rebuild = register_actions.add_parser(
         "rebuild", help="rebuild the register from the streams into a schema of its own and compare"
     )

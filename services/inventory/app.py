@@ -42,7 +42,11 @@ DEFINITION = ServiceDefinition(
         ("register.dead.title", "/registre/lettres-mortes"),
     ),
     consumers=consumers.CONSUMERS,
-    background=(jobs.expire_reservations_periodically, jobs.archive_histories_periodically),
+    background=(
+        jobs.expire_reservations_periodically,
+        jobs.archive_histories_periodically,
+        jobs.compact_impact_counters_periodically,
+    ),
 )
 
 

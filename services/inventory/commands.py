@@ -1,14 +1,16 @@
-"""``boucle inventory archive`` and ``boucle inventory rebuild``: maintenance of the register
-from the command line, against the database (and bus) of a running stack."""
+"""``boucle inventory archive``, ``recount`` and ``rebuild``: maintenance of the register from
+the command line, against the database (and bus) of a running stack."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import os
+import resource
 import sys
 
 from services.inventory.archive import archive_histories
+from services.inventory.impact_counters import recount
 from services.inventory.rebuild import rebuild_and_compare
 from shared.config import load_settings
 from shared.db import create_pool
@@ -28,6 +30,8 @@ def run_inventory_command(args: argparse.Namespace) -> int:
             if days is None:
                 days = load_settings(service="inventory").archive_after_days
             return asyncio.run(_archive(dsn, days))
+        if args.action == "recount":
+            return asyncio.run(_recount(dsn))
         nats_url = args.nats_url or os.environ.get("BOUCLE_NATS_URL") or stack.nats.url
         return asyncio.run(_rebuild(dsn, nats_url, args.keep))
     except OSError as error:
@@ -48,6 +52,16 @@ async def _archive(dsn: str, days: int) -> int:
     return 0
 
 
+async def _recount(dsn: str) -> int:
+    pool = await create_pool(dsn, "inventory", 1, 2, statement_timeout=3600)
+    try:
+        rows = await recount(pool)
+    finally:
+        await pool.close()
+    print("impact counters computed afresh: " + ", ".join(f"{t} {n}" for t, n in rows.items()))
+    return 0
+
+
 async def _rebuild(dsn: str, nats_url: str, keep: bool) -> int:
     result = await rebuild_and_compare(dsn, nats_url, keep=keep)
     replayed = result.replayed
@@ -55,6 +69,11 @@ async def _rebuild(dsn: str, nats_url: str, keep: bool) -> int:
         f"events read: {result.events_read}; applied {replayed.applied}, already applied "
         f"{replayed.duplicates}, failed {replayed.failed}, "
         f"never applicable {len(replayed.never_applicable)}"
+    )
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # Linux counts in KiB
+    print(
+        f"replayed in {result.seconds:.1f} s: {result.events_per_second:,.0f} events/s; "
+        f"peak memory (RSS) {peak_kib / 1024:,.0f} MiB"
     )
     for name, digest in (("live", result.live), ("rebuilt", result.rebuilt)):
         print(

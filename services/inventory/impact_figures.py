@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
@@ -19,7 +19,10 @@ REUSED_STATES = ("ready", "reserved", "delivered")
 ENDED_STATES = ("recycled", "dismantled")
 # what the e-waste kilograms are made of
 WEIGHT_BASIS = "measured at the collection point where weighed, default weight by type otherwise"
-PERIOD_BASIS = "collected: registration date; delivered: date of handing over (Europe/Paris)"
+PERIOD_BASIS = (
+    "collected: registration date; delivered: date of the device's first handing over; "
+    "households: date first equipped (Europe/Paris)"
+)
 
 
 class Period(msgspec.Struct, frozen=True, kw_only=True):
@@ -80,76 +83,132 @@ class ImpactFigures(msgspec.Struct, frozen=True, kw_only=True):
     by_commune: list[CommuneFlow]
 
 
-_IN_PERIOD = "($1::timestamptz IS NULL OR {at} >= $1) AND ($2::timestamptz IS NULL OR {at} < $2)"
-_DELIVERED = (
-    "FROM reservations r JOIN devices d ON d.id = r.device_id "
-    "WHERE r.status = 'delivered' AND " + _IN_PERIOD.format(at="r.ended_at")
-)
-_ORIGIN = "d.origin_place"  # where the device entered the register
-# Collected means donated: devices bought in a group purchase count only once delivered.
-_DONATED = "source = 'donation' AND "
-_PARIS_MONTH = "to_char({at} AT TIME ZONE 'Europe/Paris', 'YYYY-MM')"
+# The counters of migration 018: whole months from the monthly counters, the days at a
+# period's edges from the daily ones, and the moves not yet folded into either by their day
+# (query arguments: $1/$2 and $3/$4 the edge days, $5/$6 the months, $7 the period's ends).
+_MONTH = "to_char({at}, 'YYYY-MM')"
+
+
+def _counter_rows(table: str, columns: str) -> str:
+    """``table``'s rows of a period, from its three tiers, with ``columns`` and ``at``."""
+    return (
+        f"SELECT {columns}, day AS at FROM {table} "
+        "WHERE day BETWEEN $1 AND $2 OR day BETWEEN $3 AND $4 "
+        f"UNION ALL SELECT {columns}, month AS at FROM {table}_monthly "
+        "WHERE $5::date <= $6::date AND month BETWEEN $5 AND $6 "
+        f"UNION ALL SELECT {columns}, day AS at FROM {table}_moves "
+        "WHERE ($7::date IS NULL OR day >= $7) AND ($8::date IS NULL OR day <= $8)"
+    )
+
+
+def counter_bounds(period: Period) -> tuple[date | None, ...]:
+    """The edge days, the whole months and the ends of ``period``, as query arguments."""
+    first, last = period.start or date.min, period.end or date.max
+    months_from = first if first.day == 1 else _next_month(first)
+    months_to = _month_of(last) if _next_month(last) - timedelta(days=1) == last else None
+    if months_to is None and last.replace(day=1) > date.min:
+        months_to = _month_of(last.replace(day=1) - timedelta(days=1))
+    if months_to is None or months_from > months_to:  # no whole month: days only
+        return (first, last, None, None, date.max, date.min, period.start, period.end)
+    head = (first, months_from - timedelta(days=1)) if first < months_from else (None, None)
+    tail_from = _next_month(months_to)
+    tail = (tail_from, last) if tail_from <= last else (None, None)
+    return (*head, *tail, months_from, months_to, period.start, period.end)
+
+
+def _month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _next_month(day: date) -> date:
+    """The first day of the month after ``day``'s (the last day there is, at the very end)."""
+    if day.year == date.max.year and day.month == 12:
+        return date.max
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+class Counts(NamedTuple):
+    """What a period's figures are made of: devices (or households) by key."""
+
+    by_state: dict[str, int]
+    delivered_by_type: dict[str, int]
+    weighed: dict[str, Weighed]
+    households: int
+    collected_by_month: dict[str, int]
+    delivered_by_month: dict[str, int]
+    collected_by_place: dict[str, int]
+    delivered_by_place: dict[str, int]  # donated devices only
 
 
 async def impact_figures(
     pool: asyncpg.Pool, period: Period, version: str = DEFAULT_VERSION
 ) -> ImpactFigures:
     """Every figure of the public impact page and of its open-data exports."""
-    bounds = period.bounds()
     async with pool.acquire() as connection, _one_snapshot(connection):
-        states = await connection.fetch(
-            "SELECT state, count(*) AS devices FROM devices WHERE "
-            + _DONATED
-            + _IN_PERIOD.format(at="registered_at")
-            + " GROUP BY state",
-            *bounds,
-        )
-        delivered = await connection.fetch(
-            "SELECT device_type, count(*) AS devices, count(weight_kg) AS weighed, "
-            "coalesce(sum(weight_kg), 0) AS measured_kg FROM (SELECT DISTINCT d.id, "
-            "d.device_type, d.weight_kg " + _DELIVERED + ") delivered GROUP BY 1",
-            *bounds,
-        )
-        households = await connection.fetchval(
-            "SELECT count(DISTINCT r.household_reference) " + _DELIVERED, *bounds
-        )
-        collected_months = await connection.fetch(
-            f"SELECT {_PARIS_MONTH.format(at='registered_at')} AS key, count(*) AS devices "
-            "FROM devices WHERE "
-            + _DONATED
-            + _IN_PERIOD.format(at="registered_at")
-            + " GROUP BY 1",
-            *bounds,
-        )
-        delivered_months = await connection.fetch(
-            f"SELECT {_PARIS_MONTH.format(at='r.ended_at')} AS key, "
-            "count(DISTINCT d.id) AS devices " + _DELIVERED + " GROUP BY 1",
-            *bounds,
-        )
-        collected_places = await connection.fetch(
-            f"SELECT {_ORIGIN} AS key, count(*) AS devices FROM devices d WHERE "
-            + _DONATED
-            + _IN_PERIOD.format(at="d.registered_at")
-            + " GROUP BY 1",
-            *bounds,
-        )
-        delivered_places = await connection.fetch(
-            f"SELECT {_ORIGIN} AS key, count(DISTINCT d.id) AS devices "
-            + _DELIVERED
-            + " AND d.source = 'donation' GROUP BY 1",
-            *bounds,
-        )
+        counts = await counted(connection, period)
         communes = {
             row["name"].lower(): row["commune"]
             for row in await connection.fetch(
                 "SELECT name, commune FROM places WHERE commune <> '' ORDER BY updated_at"
             )
         }
-    by_state = {row["state"]: row["devices"] for row in states}
-    delivered_by_type = {row["device_type"]: row["devices"] for row in delivered}
-    months = _merged(collected_months, delivered_months)
-    places = _merged(collected_places, delivered_places)
-    weighed = {row["device_type"]: Weighed(row["weighed"], row["measured_kg"]) for row in delivered}
+    return figures_of(counts, communes, period, version)
+
+
+async def counted(connection: asyncpg.Connection, period: Period) -> Counts:
+    """A period's counts, summed from the counters."""
+    bounds = counter_bounds(period)
+    collected = _counter_rows("impact_collected", "place, state, devices")
+    handed_over = _counter_rows(
+        "impact_handed_over", "device_type, place, donated, devices, weighed, measured_kg"
+    )
+
+    async def by_key(key: str, rows: str, where: str = "true") -> dict[str, int]:
+        found = await connection.fetch(
+            f"SELECT {key} AS key, sum(devices)::bigint AS devices FROM ({rows}) counted "
+            f"WHERE {where} GROUP BY 1 HAVING sum(devices) <> 0",
+            *bounds,
+        )
+        return {row["key"]: row["devices"] for row in found}
+
+    delivered = await connection.fetch(
+        "SELECT device_type, sum(devices)::bigint AS devices, "
+        "sum(weighed)::bigint AS weighed, sum(measured_kg) AS measured_kg "
+        f"FROM ({handed_over}) counted GROUP BY 1 HAVING sum(devices) <> 0",
+        *bounds,
+    )
+    households = await connection.fetchval(
+        "SELECT sum(households)::bigint FROM ("
+        "SELECT households FROM impact_households "
+        "WHERE day BETWEEN $1 AND $2 OR day BETWEEN $3 AND $4 "
+        "OR (day >= $5 AND day < $6::date + interval '1 month') "
+        "UNION ALL SELECT households FROM impact_households_moves "
+        "WHERE ($7::date IS NULL OR day >= $7) AND ($8::date IS NULL OR day <= $8)) counted",
+        *bounds,
+    )
+    month = _MONTH.format(at="at")
+    return Counts(
+        by_state=await by_key("state", collected),
+        delivered_by_type={row["device_type"]: row["devices"] for row in delivered},
+        weighed={
+            row["device_type"]: Weighed(row["weighed"], row["measured_kg"]) for row in delivered
+        },
+        households=households or 0,
+        collected_by_month=await by_key(month, collected),
+        delivered_by_month=await by_key(month, handed_over),
+        collected_by_place=await by_key("place", collected),
+        delivered_by_place=await by_key("place", handed_over, where="donated"),
+    )
+
+
+def figures_of(
+    counts: Counts, communes: Mapping[str, str], period: Period, version: str = DEFAULT_VERSION
+) -> ImpactFigures:
+    by_state = counts.by_state
+    delivered_by_type = counts.delivered_by_type
+    months = _merged(counts.collected_by_month, counts.delivered_by_month)
+    places = _merged(counts.collected_by_place, counts.delivered_by_place)
+    weighed = counts.weighed
     tally = reuse_tally(delivered_by_type, version, weighed)
     by_place = [
         PlaceFlow(
@@ -168,7 +227,7 @@ async def impact_figures(
         devices_reused=sum(by_state.get(state, 0) for state in REUSED_STATES),
         devices_delivered=sum(delivered_by_type.values()),
         devices_recycled_or_dismantled=sum(by_state.get(state, 0) for state in ENDED_STATES),
-        households_equipped=households or 0,
+        households_equipped=counts.households,
         by_month=[
             MonthFlow(month=month, collected=counts[0], delivered=counts[1])
             for month, counts in _every_month(months)
@@ -273,13 +332,11 @@ def _one_snapshot(connection: asyncpg.Connection) -> Any:
 
 
 def _merged(
-    collected: Iterable[asyncpg.Record], delivered: Iterable[asyncpg.Record]
+    collected: Mapping[str, int], delivered: Mapping[str, int]
 ) -> dict[str, tuple[int, int]]:
-    counts: dict[str, tuple[int, int]] = {}
-    for row in collected:
-        counts[row["key"]] = (row["devices"], 0)
-    for row in delivered:
-        counts[row["key"]] = (counts.get(row["key"], (0, 0))[0], row["devices"])
+    counts = {key: (devices, 0) for key, devices in collected.items()}
+    for key, devices in delivered.items():
+        counts[key] = (counts.get(key, (0, 0))[0], devices)
     return counts
 
 

@@ -35,7 +35,7 @@ from tests.benchmarks.report import percentile, verdict
 
 T = TypeVar("T")
 MIGRATIONS = Path(__file__).resolve().parents[2] / "services" / "inventory" / "migrations"
-TARGETS = {"passport": 0.020, "coordinator search": 0.100, "impact, a year and a commune": 0.200}
+TARGETS = {"passport": 0.020, "coordinator search": 0.100, "impact, a year and a commune": 0.100}
 ARCHIVE_AFTER_DAYS = 365
 YEAR = 2025
 COMMUNE = "Lille"
@@ -155,12 +155,17 @@ async def generate(dsn: str, pool: asyncpg.Pool, devices: int, history: int) -> 
              not name.startswith("Atelier")]
             + [(name, commune, "workshop") for name, commune in WORKSHOPS.items()],
         )  # fmt: skip
+        # generated in bulk without the impact triggers, then counted once, as
+        # `boucle inventory recount` does
+        await connection.execute("SET session_replication_role = replica")
         await timed_step("draws", connection.execute(GENERATE_DEVICES.format(devices=int(devices))))
         await timed_step("devices", connection.execute(INSERT_DEVICES))
         await connection.execute(DROP_HISTORY_INDEXES)
         await timed_step("history rows", connection.execute(INSERT_HISTORY, steps))
         await timed_step("history indexes", connection.execute(RESTORE_HISTORY_INDEXES))
         await timed_step("reservations", connection.execute(INSERT_RESERVATIONS))
+        await connection.execute("SET session_replication_role = origin")
+        await timed_step("impact counters", connection.execute("SELECT impact_recount()"))
         await connection.execute("DROP TABLE generated")
         archived = await timed_step(
             "archive", archive_histories(pool, ARCHIVE_AFTER_DAYS, utc_now(), batch=2000)
