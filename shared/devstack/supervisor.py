@@ -233,15 +233,15 @@ def status_report(status_file: Path) -> tuple[int, list[str]]:
         + ("is running" if running else "is not running")
         + f"; status of {document['updated_at']}"
     ]
+    width = max((len(process["name"]) for process in document["processes"]), default=0)
     for process in document["processes"]:
         pid = f"pid {process['pid']}" if process["pid"] else ""
         restarts = f"restarted {process['restarts']}×" if process["restarts"] else ""
         last = f"(last exit: {process['last_exit']})" if process["last_exit"] else ""
-        lines.append(
-            f"  {process['name']:<17} {process['state']:<10} {pid:<10} {restarts} {last}".rstrip()
-        )
+        name, state = process["name"], process["state"]
+        lines.append(f"  {name:<{width}} {state:<10} {pid:<10} {restarts} {last}".rstrip())
         if process["state"] == "failed" or process["restarts"]:
-            lines.append(f"  {'':<17} log: {process['log']}")
+            lines.append(f"  {'':<{width}} log: {process['log']}")
     lines.append(f"  ({document['policy']})")
     healthy = running and all(p["state"] == "running" for p in document["processes"])
     return (0 if healthy else 1), lines
