@@ -19,7 +19,7 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StorageType, S
 from shared.contracts.streams import DLQ_STREAM, DLQ_SUBJECTS, STREAMS, Consumption
 from shared.db import TRANSIENT_ERRORS, database_answers, transaction
 from shared.events import Event, EventRegistry, UndecodableEvent, utc_now
-from shared.inbox import first_delivery
+from shared.inbox import first_deliveries, first_delivery
 from shared.logging import contextvars, get_logger
 
 log = get_logger("boucle.bus")
@@ -294,9 +294,11 @@ class Consumer:
         transaction; any failure (a ``RetryLater`` too) rolls the whole chunk back."""
         applied: list[Event] = []
         async with transaction(self._pool) as connection:
+            new = await first_deliveries(connection, self.name, [event for _, event in chunk])
             for message, event in chunk:
-                _bind(self.name, message, event)
-                if await first_delivery(connection, self.name, event):
+                if event.event_id in new:
+                    new.discard(event.event_id)  # the same event twice in hand: applied once
+                    _bind(self.name, message, event)
                     await self._handler(connection, event)
                     applied.append(event)
         self._count_applied(applied)
@@ -309,18 +311,22 @@ class Consumer:
                 self._observe_lag(consumer, (now - event.occurred_at).total_seconds())
 
     async def _acknowledge(self, chunk: list[tuple[Msg, Event]]) -> None:
-        """After the commit: wake the relay once, then ack and log every message."""
+        """After the commit: wake the relay once, ack every message, then one line for the
+        chunk (a line per event cost as much as applying it)."""
         if self._after_commit is not None:
             self._after_commit()
+        acknowledged: list[str] = []
         for message, event in chunk:
-            _bind(self.name, message, event)
             try:
                 await message.ack()
             except NATS_ERRORS as error:
                 # the message comes back and the inbox absorbs it
+                _bind(self.name, message, event)
                 log.warning("ack_failed", error=repr(error))
             else:
-                log.info("event_applied")
+                acknowledged.append(str(event.event_id))
+        contextvars.clear_contextvars()
+        log.info("events_applied", consumer=self.name, event_ids=acknowledged)
 
     async def _guarded(self, message: Msg, event: Event | None = None) -> None:
         try:

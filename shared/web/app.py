@@ -37,7 +37,7 @@ from shared.outbox import OwnConnections, Relay
 from shared.web import health
 from shared.web.assets import CACHED_FOR_A_YEAR, static_url
 from shared.web.csrf import csrf_protection
-from shared.web.edge import Edge, read_to_the_end, screen_input, screen_request
+from shared.web.edge import Edge, in_order, read_to_the_end, screen_input, screen_request
 from shared.web.formats import install_formats
 from shared.web.headers import security_headers
 from shared.web.i18n import install_i18n
@@ -186,7 +186,7 @@ def create_app(settings: Settings, definition: ServiceDefinition) -> Litestar:
             ),
         ],
         lifespan=[lifespan],
-        guards=[screen_request, authorize, screen_input],
+        guards=[in_order(screen_request, authorize, screen_input)],
         dependencies={
             "runtime": Provide(provide_runtime, sync_to_thread=False),
             "principal": Provide(provide_principal, sync_to_thread=False),

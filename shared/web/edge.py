@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -97,6 +97,23 @@ class Edge:
                 headers={"Retry-After": str(wait)},
                 retry_after_seconds=wait,
             )
+
+
+Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Awaitable[None]]
+
+
+def in_order(*guards: Guard) -> Guard:
+    """``guards`` run one after the other as a single guard: Litestar gives every guard it
+    calls a copy of the route handler, and three copies per request cost a donation more
+    than its own handler."""
+
+    async def each_in_turn(
+        connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+    ) -> None:
+        for guard in guards:
+            await guard(connection, handler)
+
+    return each_in_turn
 
 
 async def screen_request(

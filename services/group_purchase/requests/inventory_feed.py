@@ -25,10 +25,11 @@ log = get_logger("boucle.group_purchase.inventory_feed")
 
 
 async def note_state(connection: asyncpg.Connection, event: DeviceStateChanged) -> None:
-    await connection.execute(
+    known_before = await connection.fetchval(
         "INSERT INTO known_devices (device_id, label, state, updated_at) "
         "VALUES ($1, $2, $3, $4) ON CONFLICT (device_id) DO UPDATE "
-        "SET state = excluded.state, updated_at = excluded.updated_at",
+        "SET state = excluded.state, updated_at = excluded.updated_at "
+        "RETURNING xmax <> 0",  # xmax is set on a row updated, 0 on a row inserted
         event.aggregate_id,
         event.label,
         event.to_state,
@@ -36,6 +37,8 @@ async def note_state(connection: asyncpg.Connection, event: DeviceStateChanged) 
     )
     if event.to_state == "ready":
         return  # proposed once its specs arrive: inventory announces every ready device
+    if not known_before:
+        return  # a device first heard of (just received) was never offered to anyone
     # an offer of a device that is no longer ready (recycled, returned…) is withdrawn
     withdrawn = await connection.fetch(
         "UPDATE proposals SET status = 'withdrawn', decided_at = $2 "
