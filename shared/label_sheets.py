@@ -13,6 +13,7 @@ from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont
 
 from shared.labels import format_code, passport_url
+from shared.pdf import MONO, SANS, UnicodePDF
 
 SheetName = Literal["L7651", "L7160", "brother-62", "brother-29x90"]
 
@@ -114,7 +115,7 @@ def qr_modules(url: str) -> list[list[bool]]:
 
 def render_sheets(codes: Sequence[str], sheet: SheetFormat, public: str) -> bytes:
     """A PDF with one label per code, laid out on ``sheet``; QR codes drawn as vectors."""
-    pdf = FPDF(unit="mm", format=(sheet.page_width, sheet.page_height))
+    pdf = UnicodePDF(unit="mm", format=(sheet.page_width, sheet.page_height))
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
     pdf.set_title(f"{PROGRAMME} — {len(codes)} labels ({sheet.name})")
@@ -151,10 +152,10 @@ def _draw_label(
     text_x = x + side + 1.0
     text_width = width - side - 1.5
     font_size = min(14.0, text_width / (len(format_code(code)) * 0.6) * 72 / 25.4)
-    pdf.set_font("Courier", style="B", size=font_size)
+    pdf.set_font(MONO, style="B", size=font_size)
     pdf.set_xy(text_x, y + height / 2 - font_size * 25.4 / 72)
     pdf.cell(text_width, font_size * 25.4 / 72, format_code(code))
-    pdf.set_font("Helvetica", size=max(5.0, font_size * 0.7))
+    pdf.set_font(SANS, size=max(5.0, font_size * 0.7))
     pdf.set_xy(text_x, y + height / 2 + 0.5)
     pdf.cell(text_width, font_size * 25.4 / 72, PROGRAMME)
 

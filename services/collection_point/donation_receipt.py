@@ -19,7 +19,7 @@ from services.collection_point.domain import PARIS, point_scope
 from shared.auth import Principal
 from shared.errors import DomainError, NotFound
 from shared.labels import format_code
-from shared.pdf import printable
+from shared.pdf import SANS, UnicodePDF
 from shared.web.i18n import translator
 
 PROGRAMME = "Boucle"
@@ -96,16 +96,16 @@ async def receipt_for(
 
 def render_receipt(receipt: DonationReceipt) -> bytes:
     """The receipt as an A4 PDF, in French (the language of the agreements it stands for)."""
-    pdf = FPDF(unit="mm", format="A4")
+    pdf = UnicodePDF(unit="mm", format="A4")
     pdf.set_creation_date(max(device.received_at for device in receipt.devices))
-    pdf.set_title(printable(f"Reçu de don - {receipt.donor_reference} - {receipt.day:%d/%m/%Y}"))
+    pdf.set_title(f"Reçu de don - {receipt.donor_reference} - {receipt.day:%d/%m/%Y}")
     pdf.set_creator(PROGRAMME)
     pdf.set_lang("fr")
     pdf.set_margins(15, 12, 15)
     pdf.set_auto_page_break(True, margin=12)
     pdf.add_page()
-    pdf.set_font("Helvetica", style="B", size=15)
-    title = printable("Reçu de don de matériel informatique")
+    pdf.set_font(SANS, style="B", size=15)
+    title = "Reçu de don de matériel informatique"
     pdf.multi_cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     day = f"{receipt.day.day} {_FRENCH(f'month.{receipt.day.month}')} {receipt.day.year}"
@@ -116,34 +116,30 @@ def render_receipt(receipt: DonationReceipt) -> bytes:
         ("Adresse", receipt.point_address),
         ("Appareils reçus", str(len(receipt.devices))),
     ):
-        pdf.set_font("Helvetica", style="B", size=10)
-        pdf.cell(45, LINE, printable(caption))
-        pdf.set_font("Helvetica", size=BODY)
-        pdf.multi_cell(0, LINE, printable(value) or "-", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(SANS, style="B", size=10)
+        pdf.cell(45, LINE, caption)
+        pdf.set_font(SANS, size=BODY)
+        pdf.multi_cell(0, LINE, value or "-", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     _devices(pdf, receipt.devices)
     pdf.ln(4)
-    pdf.set_font("Helvetica", style="B", size=BODY)
+    pdf.set_font(SANS, style="B", size=BODY)
     pdf.multi_cell(
         0,
         LINE,
-        printable(
-            "Toutes les données des appareils reçus seront effacées selon une méthode reconnue, "
-            "et chaque effacement fera l'objet d'un certificat consultable avec l'étiquette "
-            "Boucle de l'appareil."
-        ),
+        "Toutes les données des appareils reçus seront effacées selon une méthode reconnue, "
+        "et chaque effacement fera l'objet d'un certificat consultable avec l'étiquette "
+        "Boucle de l'appareil.",
         new_x="LMARGIN",
         new_y="NEXT",
     )
-    pdf.set_font("Helvetica", size=BODY)
+    pdf.set_font(SANS, size=BODY)
     pdf.multi_cell(
         0,
         LINE,
-        printable(
-            "Les appareils sont reconditionnés et remis à des foyers de la métropole qui en ont "
-            "besoin ; un appareil qui ne peut pas être réemployé est confié à une filière de "
-            "recyclage agréée."
-        ),
+        "Les appareils sont reconditionnés et remis à des foyers de la métropole qui en ont "
+        "besoin ; un appareil qui ne peut pas être réemployé est confié à une filière de "
+        "recyclage agréée.",
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -152,11 +148,11 @@ def render_receipt(receipt: DonationReceipt) -> bytes:
 
 def _devices(pdf: FPDF, devices: list[ReceivedDevice]) -> None:
     headings = ("Étiquette", "Type", "Marque, modèle", "N° de série")
-    pdf.set_font("Helvetica", style="B", size=10)
+    pdf.set_font(SANS, style="B", size=10)
     for (_, width), heading in zip(COLUMNS, headings, strict=True):
-        pdf.cell(width, LINE + 1, printable(heading), border="B")
+        pdf.cell(width, LINE + 1, heading, border="B")
     pdf.ln(LINE + 1)
-    pdf.set_font("Helvetica", size=10)
+    pdf.set_font(SANS, size=10)
     for device in devices:
         make_model = " ".join(part for part in (device.brand, device.model) if part)
         cells = (
@@ -166,7 +162,7 @@ def _devices(pdf: FPDF, devices: list[ReceivedDevice]) -> None:
             device.serial_number or "-",
         )
         for (_, width), text in zip(COLUMNS, cells, strict=True):
-            pdf.cell(width, LINE + 1, _fitted(pdf, printable(text), width - 1))
+            pdf.cell(width, LINE + 1, _fitted(pdf, text, width - 1))
         pdf.ln(LINE + 1)
 
 
@@ -174,6 +170,6 @@ def _fitted(pdf: FPDF, text: str, width: float) -> str:
     """``text`` shortened with an ellipsis mark to fit ``width`` mm on one line."""
     if pdf.get_string_width(text) <= width:
         return text
-    while text and pdf.get_string_width(text + "...") > width:
+    while text and pdf.get_string_width(text + "…") > width:
         text = text[:-1]
-    return text + "..."
+    return text + "…"

@@ -12,7 +12,7 @@ from fpdf import FPDF
 from services.refurbishment.erasure import Certificate, MediumErasure
 from shared.errors import DomainError
 from shared.labels import format_code
-from shared.pdf import printable
+from shared.pdf import SANS, UnicodePDF
 
 TITLE = "Certificat d'effacement des données / Certificate of data sanitization"
 LEVELS = {"clear": "Clear", "purge": "Purge", "destroy": "Destroy"}
@@ -43,13 +43,13 @@ def fingerprint_of_copy(document: bytes) -> str:
 
 
 def render_certificate(certificate: Certificate, workshop: str, verify_url: str) -> bytes:
-    pdf = FPDF(unit="mm", format="A4")
+    pdf = UnicodePDF(unit="mm", format="A4")
     pdf.set_creation_date(certificate.issued_at)
     pdf.set_title(f"{TITLE} {format_code(certificate.device_label)}")
     pdf.set_creator("Boucle")
     pdf.set_auto_page_break(True, margin=15)
     pdf.add_page()
-    pdf.set_font("Helvetica", style="B", size=14)
+    pdf.set_font(SANS, style="B", size=14)
     pdf.multi_cell(0, 7, TITLE, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     _facts(
@@ -91,7 +91,7 @@ def render_certificate(certificate: Certificate, workshop: str, verify_url: str)
         ],
     )
     pdf.ln(3)
-    pdf.set_font("Helvetica", size=9)
+    pdf.set_font(SANS, size=9)
     pdf.multi_cell(
         0,
         5,
@@ -104,16 +104,16 @@ def render_certificate(certificate: Certificate, workshop: str, verify_url: str)
 
 def _heading(pdf: FPDF, text: str) -> None:
     pdf.ln(2)
-    pdf.set_font("Helvetica", style="B", size=11)
+    pdf.set_font(SANS, style="B", size=11)
     pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
 
 
 def _facts(pdf: FPDF, facts: list[tuple[str, str]]) -> None:
     for label, value in facts:
-        pdf.set_font("Helvetica", style="B", size=9)
+        pdf.set_font(SANS, style="B", size=9)
         pdf.cell(62, 5, label)
-        pdf.set_font("Helvetica", size=9)
-        pdf.multi_cell(0, 5, printable(value) or "-", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(SANS, size=9)
+        pdf.multi_cell(0, 5, value or "-", new_x="LMARGIN", new_y="NEXT")
 
 
 def _medium(pdf: FPDF, index: int, medium: MediumErasure) -> None:

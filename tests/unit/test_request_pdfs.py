@@ -104,10 +104,10 @@ def test_the_english_receipt_is_in_english() -> None:
         assert french not in text
 
 
-def test_the_receipt_holds_on_one_page_and_survives_typographic_marks() -> None:
+def test_the_receipt_holds_on_one_page_and_keeps_typographic_marks() -> None:
     document = render_receipt(_receipt(organisation_name="Centre social l’Arbrisseau — Fives"))
     assert len(_pages(document)) == 1
-    assert "Centre social l'Arbrisseau - Fives" in _text(document)
+    assert "Centre social l’Arbrisseau — Fives" in _text(document)
 
 
 def test_the_same_receipt_renders_to_the_same_bytes_and_another_label_to_others() -> None:
@@ -120,7 +120,7 @@ def test_the_paper_form_lists_every_published_criterion_and_the_consent() -> Non
     text = _text(document)
     assert "Demande d'équipement numérique - formulaire papier" in text
     for _, label in CRITERIA:
-        assert label.replace("’", "'").replace("…", "...") in text
+        assert label in text
     assert "nombre d'enfants scolarisés" in text
     assert "uniquement pour trouver un équipement pour mon foyer et me le remettre" in text
     assert "effacées 12 mois après" in text

@@ -16,7 +16,7 @@ from services.group_purchase.requests.receipt_pdf import (
     paragraph,
     title,
 )
-from shared.pdf import printable
+from shared.pdf import SANS
 
 CREATED_AT = datetime(2026, 1, 1, tzinfo=UTC)  # fixed, so every print of a version is the same
 CHILDREN_CRITERION = "school_age_children"
@@ -215,11 +215,11 @@ def _household(pdf: FPDF, criteria: Sequence[tuple[str, str]], words: _Wording) 
 
 def _criteria(pdf: FPDF, criteria: Sequence[tuple[str, str]], children_count: str) -> None:
     """Two columns of tick boxes, in the published order; a long label takes a whole row."""
-    pdf.set_font("Helvetica", size=TEXT)
+    pdf.set_font(SANS, size=TEXT)
     half = pdf.epw / 2
     column = 0
     for key, label in criteria:
-        text = printable(label)
+        text = label
         width = BOX + 3 + pdf.get_string_width(text)
         whole_row = key == CHILDREN_CRITERION or width > half
         if column == 1 and whole_row:
@@ -228,7 +228,7 @@ def _criteria(pdf: FPDF, criteria: Sequence[tuple[str, str]], children_count: st
         pdf.set_x(pdf.l_margin + column * half)
         _tick_box(pdf, text, width)
         if key == CHILDREN_CRITERION:
-            _blank_after(pdf, printable(children_count), pdf.l_margin + pdf.epw)
+            _blank_after(pdf, children_count, pdf.l_margin + pdf.epw)
         if whole_row or column == 1:
             pdf.ln(LINE + 0.5)
             column = 0
@@ -249,7 +249,7 @@ def _needs(pdf: FPDF, words: _Wording) -> None:
     margin = pdf.l_margin
     for number in range(1, NEED_ROWS + 1):
         top = pdf.get_y()
-        pdf.set_font("Helvetica", style="B", size=NEED_TEXT)
+        pdf.set_font(SANS, style="B", size=NEED_TEXT)
         pdf.cell(NEED_LABEL, LINE + 0.5, f"{words.need} {number}")
         pdf.set_left_margin(margin + NEED_LABEL)
         _tick_boxes(pdf, words.device_types, lead=words.device_type, size=NEED_TEXT)
@@ -275,10 +275,8 @@ def _consent(pdf: FPDF, words: _Wording) -> None:
     heading(pdf, words.consent_heading)
     top = pdf.get_y()
     pdf.set_xy(pdf.l_margin + 2, top + 1)
-    pdf.set_font("Helvetica", size=TEXT)
-    pdf.multi_cell(
-        pdf.epw - 4, LINE, printable(words.consent), align="L", new_x="LMARGIN", new_y="NEXT"
-    )
+    pdf.set_font(SANS, size=TEXT)
+    pdf.multi_cell(pdf.epw - 4, LINE, words.consent, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.set_left_margin(pdf.l_margin + 2)
     _write_on(pdf, [(words.date, 0.3), (words.signature, 0.7)], words.colon)
     pdf.set_left_margin(pdf.l_margin - 2)
@@ -297,7 +295,7 @@ def _coordination(pdf: FPDF, words: _Wording) -> None:
 
 def _write_on(pdf: FPDF, fields: Sequence[tuple[str, float]], colon: str = "") -> None:
     """One row of labelled lines to write on; each field takes its share of the width."""
-    pdf.set_font("Helvetica", size=TEXT)
+    pdf.set_font(SANS, size=TEXT)
     left = pdf.l_margin
     bottom = pdf.get_y() + ROW
     for label, share in fields:
@@ -308,7 +306,7 @@ def _write_on(pdf: FPDF, fields: Sequence[tuple[str, float]], colon: str = "") -
 
 
 def _labelled_line(pdf: FPDF, label: str, left: float, width: float, bottom: float) -> None:
-    text = printable(label)
+    text = label
     text_width = pdf.get_string_width(text) + 1.5
     pdf.set_xy(left, bottom - LINE)
     pdf.cell(text_width, LINE, text)
@@ -326,20 +324,20 @@ def _tick_boxes(
 ) -> None:
     """Options in a flowing row, each behind an empty box; the last one is followed by a line
     to write on when ``blank_after`` is given (its text first, if any)."""
-    pdf.set_font("Helvetica", size=size)
+    pdf.set_font(SANS, size=size)
     right = pdf.l_margin + pdf.epw
     pdf.set_x(pdf.l_margin)
     if lead:
-        pdf.cell(pdf.get_string_width(printable(lead)) + 3, LINE + 0.5, printable(lead))
+        pdf.cell(pdf.get_string_width(lead) + 3, LINE + 0.5, lead)
     for option in options:
-        text = printable(option)
+        text = option
         width = BOX + 1.5 + pdf.get_string_width(text) + 3.5
         if pdf.get_x() + width > right:
             pdf.ln(LINE + 0.5)
             pdf.set_x(pdf.l_margin + 6)
         _tick_box(pdf, text, width)
     if blank_after is not None:
-        _blank_after(pdf, printable(blank_after), right)
+        _blank_after(pdf, blank_after, right)
     pdf.ln(LINE + 0.5)
 
 

@@ -18,7 +18,7 @@ from fpdf import FPDF
 from services.group_purchase.requests.reasons import DEVICE_TYPE_NAMES
 from shared.grades import grade_in_words
 from shared.labels import format_code
-from shared.pdf import printable
+from shared.pdf import MONO, SANS, UnicodePDF
 from shared.web.i18n import translator
 
 Language = Literal["fr", "en"]
@@ -266,10 +266,10 @@ def _passport(pdf: FPDF, url: str, words: _Wording) -> None:
     draw_qr(pdf, url, pdf.l_margin, top, QR_SIDE)
     text_left = pdf.l_margin + QR_SIDE + 4
     pdf.set_xy(text_left, top + 8)
-    pdf.set_font("Helvetica", size=BODY)
-    pdf.multi_cell(0, LINE, printable(words.passport_text), new_x="LEFT", new_y="NEXT")
-    pdf.set_font("Courier", size=BODY)
-    pdf.multi_cell(0, LINE, printable(url), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(SANS, size=BODY)
+    pdf.multi_cell(0, LINE, words.passport_text, new_x="LEFT", new_y="NEXT")
+    pdf.set_font(MONO, size=BODY)
+    pdf.multi_cell(0, LINE, url, new_x="LMARGIN", new_y="NEXT")
     pdf.set_y(top + QR_SIDE)
 
 
@@ -285,11 +285,11 @@ def _signatures(pdf: FPDF, organisation: str, words: _Wording) -> None:
         left = pdf.l_margin + index * (width + 6)
         pdf.rect(left, top, width, height)
         pdf.set_xy(left + 2, top + 1.5)
-        pdf.set_font("Helvetica", style="B", size=9)
-        pdf.cell(width - 4, LINE, printable(caption))
+        pdf.set_font(SANS, style="B", size=9)
+        pdf.cell(width - 4, LINE, caption)
         pdf.set_xy(left + 2, top + 1.5 + LINE)
-        pdf.set_font("Helvetica", size=8)
-        pdf.cell(width - 4, LINE, printable(words.name_and_signature))
+        pdf.set_font(SANS, size=8)
+        pdf.cell(width - 4, LINE, words.name_and_signature)
     pdf.set_y(top + height)
 
 
@@ -298,9 +298,9 @@ def _signatures(pdf: FPDF, organisation: str, words: _Wording) -> None:
 
 def new_document(created_at: datetime, document_title: str) -> FPDF:
     """An A4 document whose bytes depend only on what is drawn and ``created_at``."""
-    pdf = FPDF(unit="mm", format="A4")
+    pdf = UnicodePDF(unit="mm", format="A4")
     pdf.set_creation_date(created_at)
-    pdf.set_title(printable(document_title))
+    pdf.set_title(document_title)
     pdf.set_creator(PROGRAMME)
     pdf.set_margins(15, 12, 15)
     pdf.set_auto_page_break(True, margin=12)
@@ -309,37 +309,35 @@ def new_document(created_at: datetime, document_title: str) -> FPDF:
 
 
 def title(pdf: FPDF, text: str) -> None:
-    pdf.set_font("Helvetica", style="B", size=15)
-    pdf.multi_cell(0, 8, printable(text), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(SANS, style="B", size=15)
+    pdf.multi_cell(0, 8, text, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
 
 
 def heading(pdf: FPDF, text: str) -> None:
     pdf.ln(2)
-    pdf.set_font("Helvetica", style="B", size=11)
-    pdf.multi_cell(0, 6, printable(text), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(SANS, style="B", size=11)
+    pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
 
 
 def paragraph(pdf: FPDF, text: str, style: Literal["", "B", "I"] = "", size: float = 9) -> None:
-    pdf.set_font("Helvetica", style=style, size=size)
-    pdf.multi_cell(0, LINE * size / 9, printable(text), align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(SANS, style=style, size=size)
+    pdf.multi_cell(0, LINE * size / 9, text, align="L", new_x="LMARGIN", new_y="NEXT")
 
 
 def facts(pdf: FPDF, rows: list[tuple[str, str]]) -> None:
     for label, value in rows:
-        pdf.set_font("Helvetica", style="B", size=10)
-        pdf.cell(45, LINE + 0.5, printable(label))
-        pdf.set_font("Helvetica", size=10.5)
-        pdf.multi_cell(0, LINE + 0.5, printable(value) or "-", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(SANS, style="B", size=10)
+        pdf.cell(45, LINE + 0.5, label)
+        pdf.set_font(SANS, size=10.5)
+        pdf.multi_cell(0, LINE + 0.5, value or "-", new_x="LMARGIN", new_y="NEXT")
 
 
 def bullets(pdf: FPDF, items: list[str], size: float = 9) -> None:
-    pdf.set_font("Helvetica", size=size)
+    pdf.set_font(SANS, size=size)
     for item in items:
         pdf.cell(5, LINE * size / 9, "-")
-        pdf.multi_cell(
-            0, LINE * size / 9, printable(item), align="L", new_x="LMARGIN", new_y="NEXT"
-        )
+        pdf.multi_cell(0, LINE * size / 9, item, align="L", new_x="LMARGIN", new_y="NEXT")
 
 
 def draw_qr(pdf: FPDF, data: str, left: float, top: float, side: float) -> None:
