@@ -106,3 +106,56 @@ def test_boucle_up_demo_serves_passports_restarts_a_killed_service_and_ctrl_c_st
     assert process.returncode == 0
     assert _alive(children) == []
     assert not (data / "postgres" / "postmaster.pid").exists()
+
+
+def test_boucle_up_cluster_runs_three_nats_nodes_and_two_replicas_that_survive_a_node(
+    tmp_path: Path,
+) -> None:
+    """The production shape an operator can try on one machine: every replica is ready, one
+    NATS node killed leaves every service ready, and Ctrl-C stops the eleven processes."""
+    data = tmp_path / "cluster"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "shared.cli",
+            "up",
+            "--cluster",
+            "--free-ports",
+            "--data",
+            str(data),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={key: value for key, value in os.environ.items() if not key.startswith("BOUCLE_")},
+        start_new_session=True,
+    )
+    try:
+        printed = _read_until(process, "Press Ctrl-C to stop", within=180)
+        printed += _read_until(process, "Sign in at", within=30)
+        replicas = {
+            service: re.findall(r"http://127\.0\.0\.1:\d+", line)
+            for service, line in re.findall(r"^\s+(inventory|collection_point|refurbishment|"
+                                            r"group_purchase)\s+(.*)$", printed, re.M)
+        }  # fmt: skip
+        assert set(replicas) == {"inventory", "collection_point", "refurbishment", "group_purchase"}
+        for service, urls in replicas.items():
+            assert len(urls) == 2, (service, urls)
+            for url in urls:
+                _wait_for_page(f"{url}/health/ready", within=60)
+        children = psutil.Process(process.pid).children(recursive=True)
+        nodes = [child for child in children if "nats-server" in " ".join(child.cmdline())]
+        serving = [child for child in children if " serve " in " ".join(child.cmdline())]
+        assert len(nodes) == 3 and len(serving) == 8
+
+        nodes[0].kill()
+        for urls in replicas.values():
+            for url in urls:
+                _wait_for_page(f"{url}/health/ready", within=60)
+        children = psutil.Process(process.pid).children(recursive=True)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(90)
+    assert process.returncode == 0
+    assert _alive(children) == []
