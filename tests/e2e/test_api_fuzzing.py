@@ -89,3 +89,35 @@ def test_no_request_gets_a_server_error_or_an_undeclared_answer(stack: Stack, se
     assert operations > 3, f"{service} documents {operations} operations"
     unique = sorted(set(failures))
     assert not unique, f"{len(unique)} failures:\n" + "\n".join(unique[:40])
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_sequences_of_calls_linked_by_the_ids_they_return_stay_within_the_contract(
+    stack: Stack, service: str
+) -> None:
+    """Stateful: an id one operation returns is fed to the operations that take it (links
+    the document declares or schemathesis infers), in random sequences of calls."""
+    base_url = stack.url(service)
+    schema = schemathesis.openapi.from_url(f"{base_url}/schema/openapi.json")
+    machine = schema.as_state_machine()
+    transitions = machine._transitions.operations.values()  # type: ignore[attr-defined]
+    links = sum(len(operation.outgoing) for operation in transitions)
+    print(f"\n{service}: {links} links between operations")
+
+    class Calls(machine):  # type: ignore[valid-type,misc]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"base_url": base_url, "headers": caller(stack, case.operation), "timeout": 30}
+
+        def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
+            case.validate_response(response, checks=CHECKS)
+
+    Calls.run(
+        settings=settings(
+            max_examples=EXAMPLES,
+            stateful_step_count=6,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
