@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
@@ -156,25 +156,23 @@ async def impact_figures(
 
 
 async def counted(connection: asyncpg.Connection, period: Period) -> Counts:
-    """A period's counts, summed from the counters."""
+    """A period's counts, summed from the counters: three queries, each grouped by every key
+    a figure needs (a year is a few thousand groups), summed further here."""
     bounds = counter_bounds(period)
-    collected = _counter_rows("impact_collected", "place, state, devices")
+    month = _MONTH.format(at="at")
+    collected = await connection.fetch(
+        f"SELECT state, {month} AS month, place, sum(devices)::bigint AS devices "
+        f"FROM ({_counter_rows('impact_collected', 'place, state, devices')}) counted "
+        "GROUP BY 1, 2, 3 HAVING sum(devices) <> 0",
+        *bounds,
+    )
     handed_over = _counter_rows(
         "impact_handed_over", "device_type, place, donated, devices, weighed, measured_kg"
     )
-
-    async def by_key(key: str, rows: str, where: str = "true") -> dict[str, int]:
-        found = await connection.fetch(
-            f"SELECT {key} AS key, sum(devices)::bigint AS devices FROM ({rows}) counted "
-            f"WHERE {where} GROUP BY 1 HAVING sum(devices) <> 0",
-            *bounds,
-        )
-        return {row["key"]: row["devices"] for row in found}
-
     delivered = await connection.fetch(
-        "SELECT device_type, sum(devices)::bigint AS devices, "
-        "sum(weighed)::bigint AS weighed, sum(measured_kg) AS measured_kg "
-        f"FROM ({handed_over}) counted GROUP BY 1 HAVING sum(devices) <> 0",
+        f"SELECT device_type, {month} AS month, place, donated, sum(devices)::bigint AS devices,"
+        " sum(weighed)::bigint AS weighed, sum(measured_kg) AS measured_kg "
+        f"FROM ({handed_over}) counted GROUP BY 1, 2, 3, 4 HAVING sum(devices) <> 0",
         *bounds,
     )
     households = await connection.fetchval(
@@ -186,19 +184,31 @@ async def counted(connection: asyncpg.Connection, period: Period) -> Counts:
         "WHERE ($7::date IS NULL OR day >= $7) AND ($8::date IS NULL OR day <= $8)) counted",
         *bounds,
     )
-    month = _MONTH.format(at="at")
+    weighed: dict[str, Weighed] = {}
+    for row in delivered:
+        so_far = weighed.get(row["device_type"], Weighed(0, 0.0))
+        weighed[row["device_type"]] = Weighed(
+            so_far.devices + row["weighed"], so_far.kg + row["measured_kg"]
+        )
+    delivered_by_type = _summed(delivered, "device_type")
     return Counts(
-        by_state=await by_key("state", collected),
-        delivered_by_type={row["device_type"]: row["devices"] for row in delivered},
-        weighed={
-            row["device_type"]: Weighed(row["weighed"], row["measured_kg"]) for row in delivered
-        },
+        by_state=_summed(collected, "state"),
+        delivered_by_type=delivered_by_type,
+        weighed={kind: weighed[kind] for kind in delivered_by_type},
         households=households or 0,
-        collected_by_month=await by_key(month, collected),
-        delivered_by_month=await by_key(month, handed_over),
-        collected_by_place=await by_key("place", collected),
-        delivered_by_place=await by_key("place", handed_over, where="donated"),
+        collected_by_month=_summed(collected, "month"),
+        delivered_by_month=_summed(delivered, "month"),
+        collected_by_place=_summed(collected, "place"),
+        delivered_by_place=_summed([row for row in delivered if row["donated"]], "place"),
     )
+
+
+def _summed(rows: Iterable[asyncpg.Record], key: str) -> dict[str, int]:
+    """Devices by ``key``, keys whose devices add up to nothing left out."""
+    sums: dict[str, int] = {}
+    for row in rows:
+        sums[row[key]] = sums.get(row[key], 0) + row["devices"]
+    return {name: devices for name, devices in sums.items() if devices}
 
 
 def figures_of(
