@@ -8,13 +8,16 @@ stays in that schema's outbox, which no relay reads: a service's relay reads its
 
 from __future__ import annotations
 
+import heapq
+import time
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
+from typing import TypeVar
 
 import asyncpg
 import nats
@@ -47,9 +50,13 @@ SOURCES = (
 )  # fmt: skip
 FETCH_BATCH = 256
 FETCH_TIMEOUT = 5.0
+# A stream's reader may wait for hours while the merge takes the others' earlier events; it is
+# deleted at the end, or this long after a rebuild that died.
+READER_INACTIVE_THRESHOLD = 24 * 3600.0
 EVENTS_PER_TRANSACTION = 500
 
 log = get_logger("boucle.inventory.rebuild")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -76,52 +83,73 @@ class Rebuild:
     rebuilt: RegisterDigest
     replayed: Replayed
     events_read: int
+    seconds: float  # reading and applying them
+
+    @property
+    def events_per_second(self) -> float:
+        return self.events_read / self.seconds if self.seconds > 0 else 0.0
 
     @property
     def matches(self) -> bool:
         return self.live.value == self.rebuilt.value
 
 
-async def stored_events(js: JetStreamContext, stream: str, subject: str) -> list[StoredEvent]:
-    """Every event of ``stream`` on ``subject`` stored so far, in stream order, read by a
-    short-lived consumer that acknowledges nothing (the durable consumers are untouched)."""
+async def stored_events(
+    js: JetStreamContext, stream: str, subject: str
+) -> AsyncGenerator[StoredEvent, None]:
+    """The events of ``stream`` on ``subject`` stored when reading starts, in stream order,
+    FETCH_BATCH at a time by a short-lived consumer that acknowledges nothing (the durable
+    consumers are untouched): at most one batch is held at a time."""
     config = ConsumerConfig(
         ack_policy=AckPolicy.NONE,
         deliver_policy=DeliverPolicy.ALL,
-        inactive_threshold=60.0,
+        inactive_threshold=READER_INACTIVE_THRESHOLD,
         mem_storage=True,
     )
     subscription = await js.pull_subscribe(subject, stream=stream, config=config)
     try:
         info = await subscription.consumer_info()
         remaining = info.num_pending or 0
-        events: list[StoredEvent] = []
         while remaining > 0:
-            for message in await subscription.fetch(
+            messages = await subscription.fetch(
                 batch=min(FETCH_BATCH, remaining), timeout=FETCH_TIMEOUT
-            ):
-                remaining -= 1
-                metadata = message.metadata
+            )
+            remaining -= len(messages)
+            for message in messages:
                 try:
                     event = registry.decode(message.subject, message.data)
                 except UndecodableEvent:
-                    event = None
-                if event is not None:
-                    events.append(
-                        StoredEvent(stream, metadata.sequence.stream, metadata.timestamp, event)
-                    )
-        return events
+                    continue
+                metadata = message.metadata
+                yield StoredEvent(stream, metadata.sequence.stream, metadata.timestamp, event)
     finally:
         await subscription.unsubscribe()
 
 
-def in_arrival_order(streams: Sequence[Sequence[StoredEvent]]) -> list[StoredEvent]:
+async def in_arrival_order(
+    streams: Sequence[AsyncIterator[StoredEvent]],
+) -> AsyncIterator[StoredEvent]:
     """The streams merged in the order they stored their events: the order the live
-    consumers met them in, give or take their concurrency (which the handlers tolerate)."""
-    return sorted(
-        (stored for events in streams for stored in events),
-        key=lambda stored: (stored.stored_at, stored.stream, stored.sequence),
-    )
+    consumers met them in, give or take their concurrency (which the handlers tolerate).
+
+    A lazy merge: it holds the next event of each stream and nothing more, and asks a stream
+    for its next one only once the one it held is passed on. Within a stream, the stream's
+    own order stands (were its clock ever to go back)."""
+    heads: list[tuple[datetime, str, int, int, StoredEvent]] = []
+    for position, events in enumerate(streams):
+        first = await anext(events, None)
+        if first is not None:
+            heads.append((first.stored_at, first.stream, first.sequence, position, first))
+    heapq.heapify(heads)
+    while heads:
+        position, stored = heads[0][3], heads[0][4]
+        yield stored
+        following = await anext(streams[position], None)
+        if following is None:
+            heapq.heappop(heads)
+        else:
+            key = (following.stored_at, following.stream, following.sequence)
+            heapq.heapreplace(heads, (*key, position, following))
 
 
 def applies(event: Event) -> bool:
@@ -173,21 +201,34 @@ async def expire_as_announced(connection: asyncpg.Connection, event: Reservation
     )
 
 
-async def replay(pool: asyncpg.Pool, events: Sequence[Event]) -> Replayed:
-    """Apply ``events`` in order; one that arrives before its prerequisite waits, and is
-    tried again each time another event about the same device applies."""
+async def replay(pool: asyncpg.Pool, events: AsyncIterable[Event]) -> Replayed:
+    """Apply ``events`` in order, EVENTS_PER_TRANSACTION at a time; one that arrives before
+    its prerequisite waits, and is tried again each time another event about the same device
+    applies. Only the events waiting are kept."""
     replayed = Replayed()
     waiting: dict[uuid.UUID, list[Event]] = defaultdict(list)
     async with pool.acquire() as connection:
-        for start in range(0, len(events), EVENTS_PER_TRANSACTION):
+        async for chunk in in_chunks(events, EVENTS_PER_TRANSACTION):
             async with connection.transaction():
-                for event in events[start : start + EVENTS_PER_TRANSACTION]:
+                for event in chunk:
                     await _apply_and_retry(connection, event, waiting, replayed)
         async with connection.transaction():
             for device_id in list(waiting):
                 await _retry_waiting(connection, device_id, waiting, replayed)
     replayed.never_applicable = [event for events in waiting.values() for event in events]
     return replayed
+
+
+async def in_chunks(items: AsyncIterable[T], size: int) -> AsyncIterator[list[T]]:
+    """``items`` in lists of ``size`` (the last one shorter), read as they are needed."""
+    chunk: list[T] = []
+    async for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 async def _apply_and_retry(
@@ -264,23 +305,41 @@ async def rebuild_and_compare(
     """Rebuild the register into ``schema`` from the streams, then compare its digest with
     the live one (of ``device_ids`` only, when given). The rebuilt schema is dropped at the
     end unless ``keep``."""
-    client = await nats.connect(nats_url, name="boucle-inventory-rebuild")
-    try:
-        js = client.jetstream()
-        streams = [await stored_events(js, stream, subject) for stream, subject in SOURCES]
-    finally:
-        await client.close()
-    events = [stored.event for stored in in_arrival_order(streams) if applies(stored.event)]
     await fresh_schema(dsn, schema)
     rebuilt_pool = await create_pool(dsn, schema, 1, 2)
     live_pool = await create_pool(dsn, live_schema, 1, 2)
+    client = await nats.connect(nats_url, name="boucle-inventory-rebuild")
+    js = client.jetstream()
+    streams = [stored_events(js, stream, subject) for stream, subject in SOURCES]
     try:
         live = await register_digest(live_pool, device_ids)
-        replayed = await replay(rebuilt_pool, events)
+        read = _Counted(stored.event async for stored in in_arrival_order(streams))
+        started = time.perf_counter()
+        replayed = await replay(rebuilt_pool, read)
+        seconds = time.perf_counter() - started
         rebuilt = await register_digest(rebuilt_pool, device_ids)
     finally:
+        for events in streams:
+            await events.aclose()  # their consumers deleted, even when the replay failed
+        await client.close()
         await rebuilt_pool.close()
         await live_pool.close()
         if not keep:
             await drop_schema(dsn, schema)
-    return Rebuild(live=live, rebuilt=rebuilt, replayed=replayed, events_read=len(events))
+    return Rebuild(
+        live=live, rebuilt=rebuilt, replayed=replayed, events_read=read.count, seconds=seconds
+    )
+
+
+class _Counted:
+    """The events inventory applies, out of those read, counted as they pass."""
+
+    def __init__(self, events: AsyncIterator[Event]) -> None:
+        self.events = events
+        self.count = 0
+
+    async def __aiter__(self) -> AsyncIterator[Event]:
+        async for event in self.events:
+            if applies(event):
+                self.count += 1
+                yield event

@@ -12,6 +12,7 @@ import nats
 import pytest
 from nats.js import JetStreamContext
 
+from services.inventory import rebuild
 from services.inventory.rebuild import drop_schema, rebuild_and_compare
 from shared.contracts.purchase import DeviceHandedOver, ReservationReleased
 from shared.contracts.refurbishment import DeviceRecycled
@@ -118,6 +119,27 @@ async def test_the_register_rebuilt_from_the_streams_matches_the_live_one(
         assert pending > 0 and sent == 0
     finally:
         await drop_schema(stack.postgres.dsn, SCHEMA)
+
+
+async def test_a_rebuild_read_a_few_events_at_a_time_matches_the_live_register(
+    stack: Stack,
+    bus: JetStreamContext,
+    inventory_pool: asyncpg.Pool,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Many small fetches per stream, merged, and many small transactions: the same register."""
+    monkeypatch.setattr(rebuild, "FETCH_BATCH", 3)
+    monkeypatch.setattr(rebuild, "EVENTS_PER_TRANSACTION", 7)
+    donations = [await delivered(bus, inventory_pool), await recycled(bus, inventory_pool)]
+    ids = [donation.id for donation in donations]
+    result = await rebuild_and_compare(
+        stack.postgres.dsn, stack.nats.url, schema=SCHEMA, device_ids=ids
+    )
+    assert result.live.differing(result.rebuilt) == []
+    assert result.matches
+    assert result.rebuilt.history_rows == 7 + 3
+    assert [e for e in result.replayed.never_applicable if e.aggregate_id in ids] == []
+    assert result.events_read > 0 and result.events_per_second > 0
 
 
 async def test_a_rebuild_leaves_no_schema_behind_unless_asked(
