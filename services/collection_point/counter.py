@@ -52,6 +52,7 @@ from shared.errors import Conflict, NotFound
 from shared.events import utc_now
 from shared.idempotency import IdempotencyConflict, fingerprint
 from shared.labels import LabelCheckSymbolMismatch, LabelError, format_code, parse_code
+from shared.web import formats
 from shared.web.app import Runtime
 from shared.web.i18n import language_of, translator
 from shared.web.pages import TIMEZONE, local_time, page
@@ -286,7 +287,7 @@ async def _register(
         message = t(
             "counter.error.voided",
             code=voided.code_display,
-            date=local_time(voided.voided_at).strftime("%d/%m/%Y"),
+            date=formats.day(voided.voided_at, language=t.language),
         )
         raise Refused(422, form, label=message) from voided
     except LabelNeverIssued as never_issued:
@@ -415,7 +416,7 @@ async def _attached(pool: asyncpg.Pool, label: str, t: Any) -> str:
             code=format_code(code),
             type=t(f"type.{existing['device_type']}"),
             place=existing["point_name"],
-            date=local_time(existing["received_at"]).strftime("%d/%m/%Y"),
+            date=formats.day(existing["received_at"], language=t.language),
         )
     )
 

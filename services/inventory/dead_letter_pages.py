@@ -19,11 +19,11 @@ from services.inventory.register_pages import (
     OVERSEERS,
     REGISTER,
     AnyRequest,
-    moment_text,
     register_page,
 )
 from shared.auth import Principal
 from shared.dead_letters import MessageGone
+from shared.web import formats
 from shared.web.app import Runtime
 from shared.web.i18n import language_of, translator
 from shared.web.problems import Problem
@@ -68,9 +68,9 @@ async def replay_from_page(
         sequence = dlq_sequence(dlq_seq)
         await replay_dead_letter(runtime, sequence, principal)
     except AlreadyReplayed as refused:
-        when = refused.details["replayed_at"]
-        text = t("register.dead.error.already", number=dlq_seq,
-                 when=moment_text(when, language), by=refused.details["replayed_by"])  # fmt: skip
+        when = formats.day_and_time(refused.details["replayed_at"], language=language)
+        by = refused.details["replayed_by"]
+        text = t("register.dead.error.already", number=dlq_seq, when=when, by=by)
         return await _dead_letters_page(request, runtime, 409, text)
     except MessageGone:
         text = t("register.dead.error.gone", number=dlq_seq)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get
@@ -15,6 +15,7 @@ from markupsafe import Markup
 from services.inventory.impact_figures import ImpactFigures, Period, figures_csv, impact_figures
 from services.inventory.impact_svg import Series, bar_chart
 from shared.errors import DomainError
+from shared.web import formats
 from shared.web.app import Runtime
 from shared.web.i18n import language_of, translator
 from shared.web.pages import page
@@ -28,17 +29,34 @@ class InvalidPeriod(DomainError):
     """A period a person can correct: dates as YYYY-MM-DD, the start not after the end."""
 
 
-def period_of(start: str | None, end: str | None) -> Period:
+def period_of(start: str | None, end: str | None, language: str = "") -> Period:
+    """The period asked for: dates as YYYY-MM-DD, or as a French page shows them (31/01/2026)
+    when ``language`` is French."""
     try:
-        period = Period(
-            start=date.fromisoformat(start) if start else None,
-            end=date.fromisoformat(end) if end else None,
-        )
+        period = Period(start=_day(start, language), end=_day(end, language))
     except ValueError as error:
         raise InvalidPeriod("Dates are written YYYY-MM-DD, for example 2026-01-31.") from error
     if period.start and period.end and period.start > period.end:
         raise InvalidPeriod("The start of the period must not come after its end.")
     return period
+
+
+def _day(text: str | None, language: str) -> date | None:
+    if not text:
+        return None
+    if language == "fr" and "/" in text:
+        return datetime.strptime(text.strip(), "%d/%m/%Y").date()
+    return date.fromisoformat(text.strip())
+
+
+DATE_PATTERN = {"fr": r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}", "en": r"\d{4}-\d{2}-\d{2}"}
+
+
+def shown_day(value: date | None, language: str) -> str:
+    """A date as the period's field shows it: 31/01/2026 on a French page, 2026-01-31 else."""
+    if value is None:
+        return ""
+    return value.strftime("%d/%m/%Y") if language == "fr" else value.isoformat()
 
 
 @get("/impact", opt=public(), tags=["impact"])
@@ -49,13 +67,13 @@ async def impact_page(
     end: To = None,
 ) -> Template:
     """What was collected, reused, recycled and avoided, with the method and the sources."""
+    language = language_of(request)
     try:
-        period = period_of(start, end)
+        period = period_of(start, end, language)
         invalid = False
     except InvalidPeriod:
         period, invalid = Period(), True
     figures = await impact_figures(runtime.pool, period)
-    language = language_of(request)
     return page(
         request,
         "impact.html",
@@ -63,9 +81,10 @@ async def impact_page(
         chart=Markup(monthly_chart(figures, language)),  # every text in it is escaped
         month_name=lambda month: month_name(month, language),
         number=lambda value: number(value, language),
-        asked_from=start or "",
-        asked_to=end or "",
+        asked_from=start if invalid else shown_day(period.start, language),
+        asked_to=end if invalid else shown_day(period.end, language),
         invalid_period=invalid,
+        date_pattern=DATE_PATTERN[language],
     )
 
 
@@ -117,11 +136,7 @@ def month_name(month: str, language: str, short: bool = False) -> str:
 
 def number(value: float, language: str) -> str:
     """Thousands grouped, kilograms to two decimals at most, in the reader's convention."""
-    # a float always has a decimal point here, so trailing zeros are only decimals
-    text = f"{value:,.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
-    if language == "fr":
-        return text.replace(",", "\u202f").replace(".", ",")
-    return text
+    return formats.decimal(value, 2, language=language)
 
 
 ROUTES: list[ControllerRouterHandler] = [impact_page, ImpactOpenDataController]

@@ -17,9 +17,10 @@ from services.inventory.oversight import DeviceFilter
 from shared.contracts.collection import DeviceType
 from shared.errors import DomainError
 from shared.labels import format_code
+from shared.web import formats
 from shared.web.app import Runtime
 from shared.web.i18n import language_of, translator
-from shared.web.pages import local_time, page
+from shared.web.pages import page
 from shared.web.security import allow
 
 AnyRequest = Request[Any, Any, Any]
@@ -40,28 +41,18 @@ def register_page(request: AnyRequest, template: str, **context: Any) -> Templat
         template,
         headers=NO_STORE,
         code=format_code,
-        day=lambda moment: local_time(moment).strftime(DAY[language]),
-        moment=lambda moment: moment_text(moment, language),
-        days=lambda value: decimal(value, language),
+        day=lambda moment: formats.day(moment, language=language),
+        moment=lambda moment: formats.day_and_time(moment, language=language),
+        days=lambda value: days_text(value, language),
         **context,
     )
 
 
-DAY = {"fr": "%d/%m/%Y", "en": "%Y-%m-%d"}
-MOMENT = {"fr": "%d/%m/%Y à %H:%M", "en": "%Y-%m-%d %H:%M"}
-
-
-def moment_text(moment: datetime, language: str) -> str:
-    """A time of day and its date, in Paris time, as the reader writes them."""
-    return local_time(moment).strftime(MOMENT[language])
-
-
-def decimal(value: float | None, language: str) -> str:
+def days_text(value: float | None, language: str) -> str:
     """Days to one decimal, with the reader's decimal mark; a dash when there is nothing."""
     if value is None:
         return "—"
-    text = f"{value:.1f}"
-    return text.replace(".", ",") if language == "fr" else text
+    return formats.decimal(value, 1, language=language)
 
 
 def filter_of(typed: dict[str, str]) -> tuple[DeviceFilter | None, dict[str, str]]:

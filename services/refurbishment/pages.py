@@ -28,7 +28,7 @@ from shared.events import utc_now
 from shared.labels import format_code
 from shared.web.app import Runtime
 from shared.web.i18n import language_of, translator
-from shared.web.pages import local_time, page
+from shared.web.pages import page
 from shared.web.security import public
 
 DATA_PROVIDER = "Boucle — Métropole Européenne de Lille"
@@ -72,7 +72,7 @@ async def _verdict(
         result="valid",
         uploaded=uploaded,
         label=format_code(row["label"]),
-        date=local_time(row["issued_at"]).strftime("%d/%m/%Y"),
+        issued_at=row["issued_at"],
         workshop=row["workshop_name"],
     )
 

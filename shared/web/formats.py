@@ -57,6 +57,12 @@ def day_and_time(moment: datetime, *, language: str) -> str:
     return f"{day(local, language=language)} {dates.format_time(local, 'short', locale=language)}"
 
 
+def time(moment: datetime, seconds: bool = False, *, language: str) -> str:
+    """``14:05`` / ``2:05 PM`` (``14:05:09`` / ``2:05:09 PM`` with seconds), in Paris time."""
+    length = "medium" if seconds else "short"
+    return dates.format_time(moment.astimezone(TIMEZONE), length, locale=language)
+
+
 def month(moment: date, *, language: str) -> str:
     """``décembre 2026`` / ``December 2026``."""
     return dates.format_skeleton("yMMMM", _local(moment), locale=language)
@@ -75,6 +81,7 @@ FILTERS = {
     "day": day,
     "long_day": long_day,
     "day_and_time": day_and_time,
+    "time": time,
     "month": month,
     "date_range": date_range,
 }

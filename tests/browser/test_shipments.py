@@ -77,7 +77,7 @@ async def test_an_agent_packs_two_devices_by_keyboard_and_the_workshop_receives_
     await expect(page.get_by_role("status")).to_contain_text(f"{format_code(first)} est dans")
     await scan(page, second)
     await expect(page.get_by_role("status")).to_contain_text(f"{format_code(second)} est dans")
-    await expect(page.get_by_role("heading", name="Dans le colis : 2 appareil(s)")).to_be_visible()
+    await expect(page.get_by_role("heading", name="Dans le colis : 2 appareils")).to_be_visible()
     await page.get_by_role("button", name="Expédier l'envoi").click()
     await expect(page.get_by_role("status")).to_contain_text("L'envoi est parti")
     shipment_url = page.url.split("?")[0]
@@ -96,7 +96,7 @@ async def test_an_agent_packs_two_devices_by_keyboard_and_the_workshop_receives_
     await expect(bench.get_by_role("status")).to_contain_text("est reçu et enregistré")
     await bench.get_by_role("button", name="Clore la réception").click()
     await expect(bench.get_by_role("status")).to_contain_text("La réception est close")
-    await expect(bench.get_by_text("1 reçu(s), 1 manquant(s), 0 inattendu(s).")).to_be_visible()
+    await expect(bench.get_by_text("Reçus : 1 ; manquants : 1 ; inattendus : 0.")).to_be_visible()
 
     async def flagged() -> bool:
         await page.goto(shipment_url)

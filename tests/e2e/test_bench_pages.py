@@ -401,7 +401,7 @@ async def test_a_volunteer_diagnoses_repairs_and_finds_the_grade_form_filled_in(
         confirmed(repaired, "repaired", order)
         page = said(await volunteer.page(order_path(order)))
         assert "Remplacement d'une pièce : Batterie remplacée (25 min)" in page
-        assert "Pièce : Batterie 01AV421 (Achetée) — 45,90 €" in page
+        assert "Pièce : Batterie 01AV421 (Achetée) — 45,90\u00a0€" in page
         assert "Temps passé en tout : 25 min." in page
 
 

@@ -140,10 +140,10 @@ async def test_a_coordinator_runs_a_campaign_from_the_pages_and_the_households_g
         after = await pledged(worker, campaign, poorest)
         assert "Le besoin est inscrit" in after
         assert poorest["household_reference"] in after and "25,00 €" in after
-        assert "Il manque 1 engagement(s)" in after
+        assert "Il manque 1 engagement pour" in after
         after = await pledged(worker, campaign, ordinary)
         assert "80,00 €" in after and "Le minimum est atteint" in after
-        assert "Encore 1 engagement(s) et le prix passe à " + "249,90 €" in after
+        assert "Encore 1 engagement et le prix passe à " + "249,90 €" in after
         assert '<progress max="2" value="2"' in after
 
     ordered = await coordination.send(path, f"{path}/commande")
@@ -227,7 +227,7 @@ async def test_a_late_pledge_or_one_of_another_type_is_refused_and_changes_nothi
 
         short = await coordination.send(path, f"{path}/commande")
         assert short.status_code == 409
-        assert "0 appareil(s) engagé(s) sur les 2 nécessaires" in said(short)
+        assert "Pas assez d'engagements : il en faut 2, il y en a 0." in said(short)
 
         page = await pledged(worker, campaign, tablet)
         withdraw = re.search(rf'action="({path}/engagements/{UUID}/retrait)"', page)

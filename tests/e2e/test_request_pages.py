@@ -338,7 +338,7 @@ async def test_coordinators_see_the_queue_propose_now_and_set_quotas(
         assert proposed.status_code == 303
         assert "proposees=" in proposed.headers["location"]
         shown = await coordination.page(proposed.headers["location"])
-        assert "appareil(s) proposé(s)" in said(shown)
+        assert "Appareils proposés : " in said(shown)
 
         name = f"Association test {uuid.uuid4().hex[:6]}"
         fields = {"name": name, "kind": "association", "commune": "Tourcoing"}

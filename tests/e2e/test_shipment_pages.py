@@ -101,7 +101,7 @@ async def test_an_agent_packs_and_dispatches_a_shipment_and_sees_what_the_worksh
         assert refused.status_code == 422
         assert 'aria-invalid="true"' in refused.text
         assert f"ne porte l'étiquette {format_code(unknown)}" in said(refused)
-        assert "Dans le colis : 2 appareil(s)" in said(refused)
+        assert "Dans le colis : 2 appareils" in said(refused)
 
         dispatched = await agent.send(shipment, f"{shipment}/expedition", {})
         assert dispatched.status_code == 303, dispatched.text
@@ -127,14 +127,14 @@ async def test_an_agent_packs_and_dispatches_a_shipment_and_sees_what_the_worksh
             closed = await bench.send(receipt, f"{receipt}/cloture", {})
             assert closed.status_code == 303, closed.text
             shown = await bench.page(closed.headers["location"])
-            assert "1 reçu(s), 1 manquant(s), 1 inattendu(s)." in said(shown)
+            assert "Reçus : 1 ; manquants : 1 ; inattendus : 1." in said(shown)
 
         async def flagged() -> httpx.Response | None:
             page = await agent.page(shipment)
             return page if "Reçu par l'atelier le" in said(page) else None
 
         page = await wait_for(flagged, within=40)
-        assert "L'atelier signale 1 appareil(s) manquant(s) et 1 appareil(s) inattendu(s)." in (
+        assert "L'atelier signale des écarts. Manquants : 1 ; inattendus : 1." in (
             said(page)
         )
         assert "Manquant : non reçu par l'atelier" in said(page)

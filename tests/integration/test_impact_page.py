@@ -175,6 +175,21 @@ async def test_a_period_counts_only_its_days_and_a_wrong_one_is_a_clear_error(
     assert 'role="alert"' in page.text
 
 
+
+async def test_a_french_page_reads_and_shows_its_period_the_french_way(
+    stack: Stack, http: httpx.AsyncClient
+) -> None:
+    url = f"{stack.url('inventory')}/impact"
+    french = await http.get(url, params={"from": "01/01/2001", "to": "31/12/2001", "lang": "fr"})
+    assert french.status_code == 200
+    assert 'role="alert"' not in french.text
+    assert 'value="01/01/2001"' in french.text and 'value="31/12/2001"' in french.text
+    assert "Du 1 janv. 2001 au 31 déc. 2001." in french.text
+    english = await http.get(url, params={"from": "2001-01-01", "lang": "en"})
+    assert 'value="2001-01-01"' in english.text and "From Jan 1, 2001 to" in english.text
+    day_first = await http.get(url, params={"from": "31/01/2001", "lang": "en"})
+    assert 'role="alert"' in day_first.text  # an English page reads only YYYY-MM-DD
+
 async def test_both_exports_state_the_factors_version(
     stack: Stack, http: httpx.AsyncClient
 ) -> None:

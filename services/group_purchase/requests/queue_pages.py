@@ -33,6 +33,7 @@ from shared.auth import Principal
 from shared.db import transaction
 from shared.errors import DomainError, NotFound
 from shared.events import utc_now
+from shared.web import formats
 from shared.web.app import Runtime
 from shared.web.form_reading import FieldProblem, typed_back
 from shared.web.i18n import language_of, translator
@@ -50,8 +51,7 @@ def weeks_text(weeks: float | None, language: str) -> str:
     """``2.5`` as people write it (2,5 in French); empty when nothing came in lately."""
     if weeks is None:
         return ""
-    text = f"{weeks:g}"
-    return text.replace(".", ",") if language == "fr" else text
+    return formats.decimal(weeks, 2, language=language)
 
 
 @get(QUEUE, opt=PEOPLE, include_in_schema=False)

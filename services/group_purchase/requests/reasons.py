@@ -6,6 +6,7 @@ from services.group_purchase.requests.matching import Reason
 from services.group_purchase.requests.priority import WAITING, Priority, PriorityPolicy
 from shared.contracts.collection import DeviceType
 from shared.grades import GRADE_CONDITIONS
+from shared.web import formats
 from shared.web.i18n import LANGUAGES, translator
 
 DEVICE_TYPES: tuple[str, ...] = DeviceType.__args__  # type: ignore[attr-defined]
@@ -160,6 +161,5 @@ def _shown_values(reason: Reason, language: str) -> dict[str, str]:
 def _number(value: str | int | float, language: str) -> str:
     """Numbers as people write them: 15 rather than 15.0, 15,6 in French."""
     if isinstance(value, float):
-        text = f"{round(value, 1):g}"
-        return text.replace(".", ",") if language == "fr" else text
+        return formats.decimal(value, 1, language=language)
     return str(value)
