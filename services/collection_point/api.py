@@ -22,11 +22,25 @@ from shared.web.security import allow
 COUNTER_ROLES = ("collector", "coordinator", "admin")
 
 
+# What the counter sends for a laptop a donor brought (shown in the API description).
+INTAKE_EXAMPLE = {
+    "label": "K7Q2-M9XB-A",
+    "device_type": "laptop",
+    "collection_point_id": "bcbe0fb2-b7fd-5078-9eae-36298d32c08c",
+    "acknowledgements": {"data_erasure": True, "recycling": True, "stickers_removed": True},
+    "brand": "Lenovo",
+    "model": "ThinkPad T480",
+    "condition": "good",
+    "accessories": ["charger"],
+    "weight_kg": 1.6,
+}
+
+
 class IntakeController(Controller):
     path = "/api/v1/intakes"
     tags = ["intakes"]
 
-    @post("/", opt=allow(*COUNTER_ROLES), status_code=201)
+    @post("/", opt={**allow(*COUNTER_ROLES), "example": INTAKE_EXAMPLE}, status_code=201)
     async def create_intake(
         self,
         request: Request[Any, Any, Any],

@@ -45,7 +45,14 @@ class LabelBatchController(Controller):
     path = "/api/v1/label-batches"
     tags = ["labels"]
 
-    @post("/", opt=allow(*LABEL_ROLES), status_code=201)
+    @post(
+        "/",
+        opt={
+            **allow(*LABEL_ROLES),
+            "example": {"collection_point_id": "bcbe0fb2-b7fd-5078-9eae-36298d32c08c", "count": 24},
+        },
+        status_code=201,
+    )
     async def create_label_batch(
         self,
         request: Request[Any, Any, Any],

@@ -40,6 +40,29 @@ from shared.web.security import allow
 
 BENCH = ("refurbisher", "erasure_officer", "coordinator", "admin")
 OFFICERS = ("erasure_officer",)
+# Examples shown in the API description: a laptop scanned in, its SSD purged, graded B.
+CHECK_IN_EXAMPLE = {"workshop_id": "5f1c1b8e-3a2d-5d1e-9a4b-0c6f2e7d8a91", "label": "K7Q2-M9XB-A"}
+ERASURE_EXAMPLE = {
+    "media": [
+        {
+            "media_type": "flash",
+            "level": "purge",
+            "method": "crypto_erase",
+            "tool": "nvme-cli",
+            "tool_version": "2.8",
+            "verification": "full",
+            "started_at": "2026-11-28T09:00:00Z",
+            "ended_at": "2026-11-28T09:04:00Z",
+        }
+    ]
+}
+GRADE_EXAMPLE = {
+    "grade": "B",
+    "functional_pass": True,
+    "battery_health": 82,
+    "specs": {"memory_gb": 8, "storage_gb": 256},
+    "minutes": 25,
+}
 SHIPPERS = ("collector",)  # they ship to any workshop, so they list them all
 WORK_ORDER_STATES = list(get_args(WorkOrderState))
 
@@ -183,7 +206,7 @@ class BenchController(Controller):
     path = "/api/v1"
     tags = ["bench"]
 
-    @post("/check-ins", opt=allow(*BENCH), status_code=201)
+    @post("/check-ins", opt={**allow(*BENCH), "example": CHECK_IN_EXAMPLE}, status_code=201)
     async def check_in_device(
         self,
         data: JSONBody[CheckIn],
@@ -227,7 +250,11 @@ class BenchController(Controller):
             raise NotFound(f"No work order {order_id} at your workshops.")
         return order
 
-    @post("/work-orders/{order_id:uuid}/erasures", opt=allow(*OFFICERS), status_code=201)
+    @post(
+        "/work-orders/{order_id:uuid}/erasures",
+        opt={**allow(*OFFICERS), "example": ERASURE_EXAMPLE},
+        status_code=201,
+    )
     async def record_erasure(
         self,
         order_id: FromPath[uuid.UUID],
@@ -295,7 +322,11 @@ class BenchController(Controller):
         runtime.relay.wake()
         return RepairRecorded(repair_id=repair_id)
 
-    @post("/work-orders/{order_id:uuid}/grade", opt=allow(*BENCH), status_code=204)
+    @post(
+        "/work-orders/{order_id:uuid}/grade",
+        opt={**allow(*BENCH), "example": GRADE_EXAMPLE},
+        status_code=204,
+    )
     async def grade_device(
         self,
         order_id: FromPath[uuid.UUID],

@@ -3,7 +3,8 @@ error it can return, as RFC 9457 problem+json (Litestar documents a 400 of its o
 
 A route states what the document cannot see in its signature through its ``opt``:
 ``answers`` (more error statuses, e.g. a 401 for a wrong secret on a public route) and
-``body_media_type`` (a body the handler reads itself, e.g. ``application/pdf``).
+``body_media_type`` (a body the handler reads itself, e.g. ``application/pdf``) and ``example``
+(a request body to show, checked against the operation's schema by the tests).
 """
 
 from __future__ import annotations
@@ -84,6 +85,9 @@ def describe_errors_and_roles(app: Litestar, document: Mapping[str, Any]) -> dic
             content: dict[str, Any] = {PROBLEM_JSON: {"schema": PROBLEM_REF}}
             if _answers_pages(responses):  # a page's error is a page too
                 content["text/html"] = {"schema": {"type": "string"}}
+            if "example" in opt:
+                body = operation.get("requestBody", {}).get("content", {})
+                body.get("application/json", {})["example"] = opt["example"]
             statuses = {*error_statuses(method, operation, public), *opt.get("answers", ())}
             for status in sorted(statuses):
                 responses[str(status)] = {"description": TITLES[status], "content": content}

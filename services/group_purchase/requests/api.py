@@ -40,6 +40,29 @@ from shared.web.security import allow, public
 
 REQUESTERS = ("social_worker", "coordinator", "admin")
 COORDINATION = ("coordinator", "admin")
+# Examples shown in the API description: a family a social worker registers, and its request.
+HOUSEHOLD_EXAMPLE = {
+    "organisation_id": "3d6f9a2e-8c41-5b7e-a0d2-6e9b1c4f7a35",
+    "commune": "Roubaix",
+    "situation": {"school_age_children": 2, "no_computer": True, "single_parent": True},
+    "internet_access": "phone_only",
+    "contact_name": "Famille Exemple",
+    "contact_phone": "06 12 34 56 78",
+    "consent": True,
+}
+REQUEST_EXAMPLE = {
+    "household_id": "0c3e5b7a-9d21-4f68-8e4a-2b6d1f9c7e53",
+    "needs": [
+        {
+            "device_type": "laptop",
+            "purpose": "school",
+            "min_memory_gb": 8,
+            "keyboard_layout": "AZERTY",
+            "pickup_place": "Médiathèque de Roubaix",
+        }
+    ],
+    "source": "online",
+}
 AnyRequest = Request[Any, Any, Any]
 _encoder = msgspec.json.Encoder()
 
@@ -154,7 +177,7 @@ class HouseholdController(Controller):
     path = "/api/v1/households"
     tags = ["requests"]
 
-    @post("/", opt=allow(*REQUESTERS), status_code=201)
+    @post("/", opt={**allow(*REQUESTERS), "example": HOUSEHOLD_EXAMPLE}, status_code=201)
     async def create_household(
         self,
         request: AnyRequest,
@@ -251,7 +274,7 @@ class RequestController(Controller):
     path = "/api/v1/requests"
     tags = ["requests"]
 
-    @post("/", opt=allow(*REQUESTERS), status_code=201)
+    @post("/", opt={**allow(*REQUESTERS), "example": REQUEST_EXAMPLE}, status_code=201)
     async def submit_request(
         self,
         request: AnyRequest,
