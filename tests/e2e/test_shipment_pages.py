@@ -134,9 +134,7 @@ async def test_an_agent_packs_and_dispatches_a_shipment_and_sees_what_the_worksh
             return page if "Reçu par l'atelier le" in said(page) else None
 
         page = await wait_for(flagged, within=40)
-        assert "L'atelier signale des écarts. Manquants : 1 ; inattendus : 1." in (
-            said(page)
-        )
+        assert "L'atelier signale des écarts. Manquants : 1 ; inattendus : 1." in (said(page))
         assert "Manquant : non reçu par l'atelier" in said(page)
         assert "Inattendu : reçu sans avoir été mis dans le colis" in said(page)
 

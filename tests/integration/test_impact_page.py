@@ -175,7 +175,6 @@ async def test_a_period_counts_only_its_days_and_a_wrong_one_is_a_clear_error(
     assert 'role="alert"' in page.text
 
 
-
 async def test_a_french_page_reads_and_shows_its_period_the_french_way(
     stack: Stack, http: httpx.AsyncClient
 ) -> None:
@@ -189,6 +188,7 @@ async def test_a_french_page_reads_and_shows_its_period_the_french_way(
     assert 'value="2001-01-01"' in english.text and "From Jan 1, 2001 to" in english.text
     day_first = await http.get(url, params={"from": "31/01/2001", "lang": "en"})
     assert 'role="alert"' in day_first.text  # an English page reads only YYYY-MM-DD
+
 
 async def test_both_exports_state_the_factors_version(
     stack: Stack, http: httpx.AsyncClient
