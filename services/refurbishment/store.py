@@ -16,7 +16,8 @@ SELECT o.id, o.device_id, d.label, d.device_type, o.workshop_id, w.name AS works
        EXISTS (SELECT 1 FROM erasures e WHERE e.work_order_id = o.id
                AND e.issued_at IS NOT NULL) AS erased,
        g.work_order_id IS NOT NULL AS graded, coalesce(g.functional_pass, false) AS functional_pass,
-       o.closed_at IS NOT NULL AS closed, coalesce(o.outcome, 'open') AS state, o.opened_at,
+       o.closed_at IS NOT NULL AS closed, split_part(coalesce(o.outcome, 'open'), ':', 1) AS state,
+       o.opened_at,
        o.assigned_to,
        o.step_minutes + coalesce((SELECT sum(r.minutes) FROM repairs r
                                   WHERE r.work_order_id = o.id), 0)::integer AS minutes_spent
@@ -309,7 +310,7 @@ async def work_orders(
     rows = await connection.fetch(
         _ORDER
         + """WHERE ($1::uuid[] IS NULL OR o.workshop_id = ANY($1))
-             AND ($2::text IS NULL OR coalesce(o.outcome, 'open') = $2)
+             AND ($2::text IS NULL OR split_part(coalesce(o.outcome, 'open'), ':', 1) = $2)
              AND ($3::text IS NULL OR d.label = $3)
              AND ($4::timestamptz IS NULL OR (o.opened_at, o.id) > ($4, $5::uuid))
            ORDER BY o.opened_at, o.id LIMIT $6""",

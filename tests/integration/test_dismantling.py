@@ -44,7 +44,7 @@ async def test_a_dismantled_device_is_dismantled_in_inventory_and_its_parts_fill
         f"{base}/work-orders/{order}/dismantling", json=DISMANTLING, headers=refurbisher
     )
     assert too_early.status_code == 409
-    assert "erasure certificate" in too_early.json()["detail"]
+    assert "il lui faut un certificat d'effacement" in too_early.json()["detail"]
     stated = await http.post(f"{base}/work-orders/{order}/no-storage", headers=officer)
     assert stated.status_code == 204, stated.text
     dismantled = await http.post(
@@ -79,6 +79,14 @@ async def test_a_dismantled_device_is_dismantled_in_inventory_and_its_parts_fill
     repairs = await http.get(f"{stack.url('refurbishment')}/api/v1/open-data/repairs.csv")
     [row] = [r for r in csv.DictReader(io.StringIO(repairs.text)) if r["id"] == order]
     assert (row["repair_status"], row["repair_barrier_if_end_of_life"]) == ("3", "6")
+    listed = await http.get(
+        f"{base}/work-orders",
+        params={"state": "dismantled", "workshop_id": workshop},
+        headers=refurbisher,
+    )
+    assert listed.status_code == 200, listed.text
+    [shown] = [row for row in listed.json()["work_orders"] if row["id"] == order]
+    assert shown["state"] == "dismantled"  # the barrier stays out of the state
 
 
 async def test_a_repair_takes_a_part_from_the_bin_and_is_refused_when_none_is_left_in_it(
@@ -117,7 +125,10 @@ async def test_a_repair_takes_a_part_from_the_bin_and_is_refused_when_none_is_le
         f"{base}/work-orders/{order}/repairs", json=repair("Batterie 01AV421"), headers=refurbisher
     )
     assert none_left.status_code == 409
-    assert "parts bin holds no" in none_left.json()["detail"]
+    assert (
+        "Le bac à pièces ne contient aucune pièce « Batterie 01AV421 »"
+        in (none_left.json()["detail"])
+    )
     bought = await http.post(
         f"{base}/work-orders/{order}/repairs",
         json={**repair("Batterie 01AV421"), "parts": [{"name": "Batterie", "source": "bought"}]},
