@@ -27,10 +27,10 @@ NATS_ERRORS = (nats.errors.Error, nats.js.errors.Error)
 RETRYABLE_ERRORS: tuple[type[BaseException], ...] = (*NATS_ERRORS, *TRANSIENT_ERRORS)
 CONSUMER_CHECK_SECONDS = 5.0  # how long a consumer stays idle before checking it still exists
 CONSUMER_CHECK_TIMEOUT = 2.0
-FETCH_BATCH = 128  # messages applied together at most
-BATCHES_IN_HAND = 4  # fetched batches being applied at once (chunks share the slots)
-FETCH_MORE_SECONDS = 0.03  # once one message is in hand, how long the others may take
-CHUNK_SIZE = 16  # events applied in one transaction (one at a time again if any fails)
+FETCH_BATCH = 128  # messages applied together, in one transaction, at most
+BATCHES_IN_HAND = 4  # fetched batches being applied at once
+FETCH_LINGER_SECONDS = 0.03  # once one message is in hand, how long others may gather
+FETCH_MORE_SECONDS = 0.01  # then how long to wait for them if none has come
 ENSURE_STREAM_ATTEMPTS = 5
 ENSURE_STREAM_BACKOFF = 0.5  # seconds, times the attempt
 # What ``ensure_streams`` sets on a stream; a stream differing in any of them is updated.
@@ -134,9 +134,10 @@ async def _ensure_stream(js: JetStreamContext, wanted: StreamConfig) -> None:
 class Consumer:
     """A durable pull consumer that applies each event once, then acks after the commit.
 
-    Fetched events are applied in chunks, one transaction per chunk (the inbox rows with
-    the effects); a chunk that fails is rolled back and applied again one event per
-    transaction, so that one failing event only delays, naks or terminates itself."""
+    A fetched batch is applied in one transaction (the inbox rows with the effects) and
+    acknowledged at once; a batch that fails is rolled back and applied again in halves,
+    down to one event per transaction, so that one failing event only delays, naks or
+    terminates itself, and the events around it are still applied a few at a time."""
 
     def __init__(
         self,
@@ -215,7 +216,10 @@ class Consumer:
                         checked = loop.time()
                         await self._check_consumer()
                     continue
-                with contextlib.suppress(TimeoutError):  # then whatever is there or comes soon
+                # then whatever came meanwhile: a fetch of many takes only what is already
+                # there, and batches of one or two cost a transaction and a flush each
+                await self._pause(FETCH_LINGER_SECONDS)
+                with contextlib.suppress(TimeoutError):
                     messages += await subscription.fetch(
                         batch=FETCH_BATCH - 1, timeout=FETCH_MORE_SECONDS
                     )
@@ -225,14 +229,15 @@ class Consumer:
                 await asyncio.gather(*in_hand, return_exceptions=True)
 
     async def apply_batch(self, messages: list[Msg]) -> None:
-        """Apply fetched messages a chunk per transaction, the chunks side by side."""
+        """Apply fetched messages in one transaction (in halves if that fails)."""
         decoded = [
             (message, event)
             for message in messages
             if (event := await self._decoded_or_terminated(message)) is not None
         ]
-        chunks = [decoded[at : at + CHUNK_SIZE] for at in range(0, len(decoded), CHUNK_SIZE)]
-        await asyncio.gather(*(self._guarded_chunk(chunk) for chunk in chunks))
+        if decoded:
+            async with self._slots:
+                await self._apply_or_halve(decoded)
 
     async def _check_consumer(self) -> None:
         """Idle for a while: make sure the durable consumer still exists on the server.
@@ -269,25 +274,25 @@ class Consumer:
             config=config,
         )
 
-    async def _guarded_chunk(self, chunk: list[tuple[Msg, Event]]) -> None:
-        async with self._slots:
-            if len(chunk) > 1:
-                try:
-                    await self._apply_chunk(chunk)
-                except asyncio.CancelledError:
-                    raise
-                except Exception as error:  # every effect rolled back: one at a time
-                    log.info(
-                        "chunk_applied_one_by_one",
-                        consumer=self.name,
-                        events=len(chunk),
-                        error=repr(error),
-                    )
-                else:
-                    await self._acknowledge(chunk)
-                    return
-            for message, event in chunk:
-                await self._guarded(message, event)
+    async def _apply_or_halve(self, chunk: list[tuple[Msg, Event]]) -> None:
+        """Apply ``chunk`` in one transaction; if anything fails, every effect is rolled
+        back and each half is tried the same way, in order, down to single events (which
+        are nak'ed or terminated on their own): a failing event costs a few transactions
+        more, not one per event of its batch."""
+        if len(chunk) == 1:
+            await self._guarded(*chunk[0])
+            return
+        try:
+            await self._apply_chunk(chunk)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            log.info("chunk_halved", consumer=self.name, events=len(chunk), error=repr(error))
+            half = len(chunk) // 2
+            await self._apply_or_halve(chunk[:half])
+            await self._apply_or_halve(chunk[half:])
+        else:
+            await self._acknowledge(chunk)
 
     async def _apply_chunk(self, chunk: list[tuple[Msg, Event]]) -> None:
         """Apply every event of ``chunk`` this consumer has not applied yet, in one

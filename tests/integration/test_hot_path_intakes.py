@@ -1,6 +1,7 @@
 """The intake written by one statement: same answers, same event, nothing half-applied.
 
-Also the batched consumer: events fetched together are applied once each, duplicates too.
+Also the batched consumer: events fetched together are applied once each, duplicates too,
+and one of them that cannot be applied yet holds back none of the others.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from shared.devstack.stack import Stack
 from shared.events import encode
 from shared.labels import generate_code
 from tests.conftest import wait_for
+from tests.integration.test_inventory_lifecycle import Donation, history, publish, until_state
 from tests.labels import issued_codes
 from tests.stacks import token_for
 
@@ -233,3 +235,33 @@ async def test_events_fetched_together_with_duplicates_are_each_applied_once(
         labels,
     )
     assert {row["label"]: row["entries"] for row in history} == dict.fromkeys(labels, 1)
+
+
+async def test_a_fact_about_an_unknown_device_fetched_with_others_holds_back_only_itself(
+    stack: Stack, inventory_pool: asyncpg.Pool
+) -> None:
+    donations = [Donation() for _ in range(24)]
+    early = donations[11]  # its check-in comes before the device is registered
+    client = await nats.connect(stack.nats.url, connect_timeout=2, allow_reconnect=False)
+    try:
+        bus = client.jetstream()
+        await publish(bus, *(d.received() for d in donations if d is not early))
+        for donation in donations:
+            if donation is not early:
+                await until_state(inventory_pool, donation.id, "received")
+        await publish(bus, *(donation.checked_in() for donation in donations))
+        for donation in donations:
+            if donation is not early:
+                await until_state(inventory_pool, donation.id, "in_refurbishment")
+        assert await history(inventory_pool, early.id) == []
+
+        await publish(bus, early.received())  # the check-in is redelivered, then applied
+        await until_state(inventory_pool, early.id, "in_refurbishment")
+    finally:
+        await client.close()
+    for donation in donations:
+        steps = await history(inventory_pool, donation.id)
+        assert [step["subject"] for step in steps] == [
+            "collection.device.received",
+            "refurbishment.device.checked_in",
+        ]
