@@ -57,11 +57,12 @@ lock-uv: $(UV)  ## re-hash uv itself after changing its version in requirements-
 fresh-check:  ## the README's two commands in a fresh clone of HEAD, empty venv and caches
 	bash .ci/fresh-check
 
-bench: $(BIN)/boucle  ## throughput, latency, memory, matching and the register at scale, with the machine's raw limits
+bench: $(BIN)/boucle  ## throughput, latency, memory, matching, the register at scale and its rebuild, with the machine's raw limits
 	$(BIN)/python -m tests.benchmarks.bench_intakes
 	$(BIN)/python -m tests.benchmarks.bench_matching
 	$(BIN)/python -m tests.benchmarks.bench_pages
 	$(BIN)/python -m tests.benchmarks.bench_inventory_scale
+	$(BIN)/python -m tests.benchmarks.bench_rebuild --events 10000 --events 100000  # 10 M: hours here
 
 translations: $(BIN)/boucle  ## find new messages in code and templates, add them to shared/locale/*.po, check they compile
 	$(BIN)/python -m shared.translations

@@ -1,0 +1,147 @@
+"""Replay at scale: ``boucle inventory rebuild`` over streams holding N events, its rate and
+its peak memory, which stays flat however long the streams are.
+
+Run with ``python -m tests.benchmarks.bench_rebuild`` (``--events`` for another size,
+``--events 100000 --events 1000000`` to compare sizes). Each size runs on an embedded
+PostgreSQL and NATS of its own, without the services: the live register stays empty (so the
+command reports that the registers differ), only the rebuild reads the streams. The events
+are the journeys of ``--devices`` donations to a ready device, then reservations asked and
+released in turn on those devices, so that the rebuilt register has a fixed size and only
+the streams grow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import nats
+
+from shared.bus import ensure_streams
+from shared.contracts.purchase import ReservationReleased
+from shared.events import Event, encode
+from tests.benchmarks.bench_matching import print_machine
+from tests.integration.test_inventory_lifecycle import Donation
+from tests.stacks import running_stack
+
+PUBLISHING_WINDOW = 4_000  # acknowledgements awaited at most at a time
+
+
+def donations_made_ready(donations: list[Donation]) -> Iterator[Event]:
+    for donation in donations:
+        yield donation.received()
+        yield donation.checked_in()
+        yield donation.erased()
+        yield donation.graded()
+        yield donation.released()
+
+
+def reservations(donations: list[Donation]) -> Iterator[Event]:
+    """Each ready device reserved for a request, then released by it, again and again."""
+    while True:
+        for donation in donations:
+            request_id = uuid.uuid4()
+            yield donation.requested(request_id)
+            yield donation.purchase(ReservationReleased, request_id=request_id)
+
+
+async def publish_all(nats_url: str, events: int, devices: int) -> float:
+    """Publish ``events`` events, pipelined, and return how long it took: donations up to
+    ready first, then reservations once the streams hold them all (the streams store in
+    parallel: a reservation published right after its device's release could be stored
+    before it, and refused)."""
+    donations = [Donation() for _ in range(min(devices, max(1, events // 5)))]
+    client = await nats.connect(nats_url)
+    try:
+        js = client.jetstream(publish_async_max_pending=PUBLISHING_WINDOW)
+        await ensure_streams(js)
+        started = time.perf_counter()
+        left = events
+        for phase in (donations_made_ready(donations), reservations(donations)):
+            for event in itertools.islice(phase, left):
+                headers = {"Nats-Msg-Id": str(event.event_id)}
+                await js.publish_async(event.subject, encode(event), headers=headers)
+                left -= 1
+            await asyncio.wait_for(js.publish_async_completed(), timeout=300)
+        return time.perf_counter() - started
+    finally:
+        await client.close()
+
+
+def rebuild(database_url: str, nats_url: str) -> tuple[float, str]:
+    """Run the command as an operator does; its wall time and its output."""
+    started = time.perf_counter()
+    command = [sys.executable, "-m", "shared.cli", "inventory", "--database-url", database_url]
+    completed = subprocess.run(
+        [*command, "rebuild", "--nats-url", nats_url], capture_output=True, text=True
+    )
+    if completed.returncode not in (0, 1):  # 1: the (empty) live register differs
+        raise RuntimeError(f"the rebuild failed:\n{completed.stdout}\n{completed.stderr}")
+    return time.perf_counter() - started, completed.stdout
+
+
+def one_size(events: int, devices: int) -> dict[str, float]:
+    with (
+        tempfile.TemporaryDirectory(prefix="boucle-bench-rebuild-") as folder,
+        running_stack(Path(folder), with_services=False) as stack,
+    ):
+        publishing = asyncio.run(publish_all(stack.nats.url, events, devices))
+        print(
+            f"{events:,} events published in {publishing:.1f} s "
+            f"({events / publishing:,.0f} events/s, pipelined {PUBLISHING_WINDOW:,} deep)"
+        )
+        seconds, output = rebuild(stack.postgres.dsn, stack.nats.url)
+    read = re.search(r"events read: (\d+); applied (\d+)", output)
+    rate = re.search(r"([\d,]+) events/s; peak memory \(RSS\) ([\d,]+) MiB", output)
+    if read is None or rate is None:
+        raise RuntimeError(f"unexpected output of the rebuild:\n{output}")
+    figures = {
+        "read": float(read[1]),
+        "applied": float(read[2]),
+        "events/s": float(rate[1].replace(",", "")),
+        "peak MiB": float(rate[2].replace(",", "")),
+    }
+    print(
+        f"  rebuild: {int(figures['read']):,} events read, {int(figures['applied']):,} applied, "
+        f"{figures['events/s']:,.0f} events/s, peak RSS {figures['peak MiB']:,.0f} MiB "
+        f"(the command: {seconds:.1f} s in all)"
+    )
+    return figures
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--events", type=int, action="append", help="events in the streams (10,000,000)"
+    )
+    parser.add_argument("--devices", type=int, default=10_000, help="donated devices (10,000)")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    sizes = args.events or [10_000_000]
+    print_machine()
+    results = [one_size(events, args.devices) for events in sizes]
+    complete = all(result["read"] == events for result, events in zip(results, sizes, strict=True))
+    print(f"Every event read: {'yes' if complete else 'NO'}")
+    if len(results) > 1:
+        peaks = ", ".join(
+            f"{events:,}: {r['peak MiB']:,.0f} MiB"
+            for r, events in zip(results, sizes, strict=True)
+        )
+        print(f"Peak RSS by size: {peaks}")
+    return 0 if complete else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
