@@ -1,4 +1,8 @@
-"""Domain errors are values a person can act on; the web layer turns them into problem+json."""
+"""Domain errors are values a person can act on; the web layer turns them into problem+json.
+
+A refusal carries a stable ``code`` and the values its message shows: pages and the API say
+it from the catalogs (message key ``refusal.<code>``) in the reader's language. The English
+sentence it is raised with is for logs, and is what a refusal not yet in the catalogs says."""
 
 from __future__ import annotations
 
@@ -6,18 +10,23 @@ from typing import Any
 
 
 class DomainError(Exception):
-    """A refused request, with the HTTP status it maps to and a human message."""
+    """A refused request, with the HTTP status it maps to, a stable code and its values."""
 
     status_code = 422
+    code = "refused"
 
-    def __init__(self, message: str, **details: Any) -> None:
+    def __init__(self, message: str, /, *, code: str = "", **details: Any) -> None:
         super().__init__(message)
+        if code:
+            self.code = code
         self.details = details
 
 
 class NotFound(DomainError):
     status_code = 404
+    code = "not_found"
 
 
 class Conflict(DomainError):
     status_code = 409
+    code = "conflict"

@@ -38,7 +38,7 @@ class LabelCheckSymbolMismatch(LabelError):
             f"The label {format_code(code)} has a wrong check symbol (last character): "
             "it was probably mistyped or misread. Check it against the printed label."
         )
-        self.code = code
+        self.label = code
 
 
 def check_symbol(body: str) -> str:

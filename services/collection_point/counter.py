@@ -363,7 +363,7 @@ def _label_problem(label: str, t: Any) -> str:
     try:
         parse_code(label)
     except LabelCheckSymbolMismatch as error:
-        return str(t("counter.error.check_symbol", code=format_code(error.code)))
+        return str(t("counter.error.check_symbol", code=format_code(error.label)))
     except LabelError:
         return str(t("counter.error.not_a_label", typed=label[:40]))
     return ""

@@ -49,7 +49,7 @@ def shipment_url(place_id: uuid.UUID, shipment_id: uuid.UUID) -> str:
 def explain(error: DomainError, t: Any, typed: str = "") -> Refusal:
     """What to tell the agent, in their language (an unforeseen refusal as it is, in English)."""
     if isinstance(error, LabelCheckSymbolMismatch):
-        return Refusal(t("shipment.refusal.check_symbol", label=format_code(error.code)))
+        return Refusal(t("shipment.refusal.check_symbol", label=format_code(error.label)))
     if isinstance(error, LabelError):
         if not typed.strip():
             return Refusal(t("shipment.refusal.no_label"))

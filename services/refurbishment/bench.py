@@ -103,7 +103,10 @@ class DismantleRefused(Conflict):
 
 def check_open(order: WorkOrder) -> None:
     if order.closed:
-        raise Conflict("This work order is closed; check the device in again to reopen it.")
+        raise Conflict(
+            "This work order is closed; check the device in again to reopen it.",
+            code="bench.closed",
+        )
 
 
 def check_release(order: WorkOrder) -> None:
@@ -136,7 +139,8 @@ def check_dismantle(order: WorkOrder) -> None:
     if not order.erased:
         raise DismantleRefused(
             "This device cannot be dismantled yet: it needs an erasure certificate validated "
-            "by a second erasure officer, or a statement that it has no storage."
+            "by a second erasure officer, or a statement that it has no storage.",
+            code="bench.dismantle_needs",
         )
 
 
@@ -150,6 +154,7 @@ def check_grade(given: GradeGiven, thresholds: GradingThresholds) -> None:
         raise GradeRefused(
             f"A battery at {battery}% is under the {thresholds.release_min_battery}% a device "
             "needs to pass its tests: change the battery, or record the tests as failed.",
+            code="bench.battery_fails",
             battery=battery,
             threshold=thresholds.release_min_battery,
         )
@@ -157,6 +162,7 @@ def check_grade(given: GradeGiven, thresholds: GradingThresholds) -> None:
         raise GradeRefused(
             f"A battery at {battery}% is under the {thresholds.grade_a_min_battery}% grade A "
             "needs: grade it B or C, or change the battery.",
+            code="bench.battery_not_a",
             battery=battery,
             threshold=thresholds.grade_a_min_battery,
         )

@@ -208,7 +208,9 @@ async def validate_erasure(
         erasures = await store.erasures_of(runtime.pool, order_id)
         wanted = texts.get("erasure_id", "")
         if wanted not in {str(erasure["id"]) for erasure in erasures}:
-            raise NotFound(f"No erasure {wanted[:40]} waiting for validation.")
+            raise NotFound(
+                f"No erasure {wanted[:40]} waiting for validation.", code="bench.no_pending"
+            )
         await handlers.validate_erasure(
             runtime.pool, principal, uuid.UUID(wanted), verify_url(request, runtime)
         )

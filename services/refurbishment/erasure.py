@@ -114,7 +114,8 @@ def check_media(
     if not media:
         raise ErasureRefused(
             "A certificate lists at least one storage medium; for a device with none, an "
-            "erasure officer states “no storage” instead."
+            "erasure officer states “no storage” instead.",
+            code="bench.no_media",
         )
     for index, medium in enumerate(media, start=1):
         _check_medium(index, medium)
@@ -126,14 +127,19 @@ def _check_people(performed_by: Officer, validated_by: Officer) -> None:
     if not performed_by.is_erasure_officer:
         raise ErasureRefused(
             f"{performed_by.name} is not an erasure officer: only trained erasure officers "
-            "certify an erasure (a refurbisher may prepare it)."
+            "certify an erasure (a refurbisher may prepare it).",
+            code="bench.officers_only",
         )
     if not validated_by.is_erasure_officer:
-        raise ErasureRefused(f"{validated_by.name} is not an erasure officer and cannot validate.")
+        raise ErasureRefused(
+            f"{validated_by.name} is not an erasure officer and cannot validate.",
+            code="bench.officers_only",
+        )
     if validated_by.id == performed_by.id:
         raise ErasureRefused(
             "The erasure must be validated by a second erasure officer, not by the person "
-            "who did it."
+            "who did it.",
+            code="bench.own_erasure",
         )
 
 
@@ -142,17 +148,24 @@ def _check_medium(index: int, medium: MediumErasure) -> None:
     if medium.method not in METHODS_BY_LEVEL[medium.level]:
         allowed = ", ".join(sorted(METHODS_BY_LEVEL[medium.level]))
         raise ErasureRefused(
-            f"{where}: “{medium.method}” is not a {medium.level} method (use {allowed})."
+            f"{where}: “{medium.method}” is not a {medium.level} method (use {allowed}).",
+            code="bench.method_level",
         )
     if medium.media_type in {"flash", "hybrid"} and medium.method == "overwrite":
         raise ErasureRefused(
             f"{where}: overwriting does not reach all of a flash memory's cells; use the "
-            "drive's sanitize or cryptographic erase (NIST SP 800-88, ANSSI)."
+            "drive's sanitize or cryptographic erase (NIST SP 800-88, ANSSI).",
+            code="bench.flash_overwrite",
         )
     if medium.ended_at <= medium.started_at:
-        raise ErasureRefused(f"{where}: the erasure must end after it started.")
+        raise ErasureRefused(
+            f"{where}: the erasure must end after it started.", code="bench.end_before_start"
+        )
     if medium.tool_log_sha256 and len(medium.tool_log_sha256) != 64:
-        raise ErasureRefused(f"{where}: the tool log hash must be a SHA-256 (64 hex digits).")
+        raise ErasureRefused(
+            f"{where}: the tool log hash must be a SHA-256 (64 hex digits).",
+            code="bench.log_hash",
+        )
 
 
 def _check_phone(checklist: PhoneChecklist | None) -> None:
@@ -165,7 +178,8 @@ def _check_phone(checklist: PhoneChecklist | None) -> None:
         raise ErasureRefused(
             "For a phone or tablet, every checklist step must be done: "
             + ", ".join(name.replace("_", " ") for name in missing)
-            + "."
+            + ".",
+            code="bench.phone_checklist",
         )
 
 
@@ -174,5 +188,6 @@ def state_no_storage(officer: Officer) -> None:
     if not officer.is_erasure_officer:
         raise ErasureRefused(
             f"{officer.name} is not an erasure officer: only an erasure officer may state "
-            "that a device holds no storage."
+            "that a device holds no storage.",
+            code="bench.officers_only",
         )

@@ -145,7 +145,9 @@ async def check_in(pool: asyncpg.Pool, principal: Principal, command: CheckIn) -
         if device is None:
             raise NotFound(
                 f"No collection point has registered the label {format_code(label)} yet; "
-                "check the label, or register the device at a collection point first."
+                "check the label, or register the device at a collection point first.",
+                code="bench.label_unknown",
+                label=format_code(label),
             )
         order_id = uuid7()
         if not await store.open_work_order(
@@ -153,7 +155,11 @@ async def check_in(pool: asyncpg.Pool, principal: Principal, command: CheckIn) -
         ):
             current = await store.open_order_of(connection, device["device_id"])
             where = f" at {current.workshop_name}" if current else ""
-            raise Conflict(f"The device {format_code(label)} is already checked in{where}.")
+            raise Conflict(
+                f"The device {format_code(label)} is already checked in{where}.",
+                code="bench.checked_in_elsewhere",
+                label=format_code(label),
+            )
         order = await store.get_work_order(connection, order_id)
         assert order is not None
         await _announce(
@@ -171,7 +177,9 @@ async def record_erasure(
 ) -> uuid.UUID:
     """An erasure officer records what they erased and how; a second one must validate it."""
     if "erasure_officer" not in principal.roles:
-        raise ErasureRefused("Only erasure officers record a certified erasure.")
+        raise ErasureRefused(
+            "Only erasure officers record a certified erasure.", code="bench.officers_only"
+        )
     async with transaction(pool) as connection:
         order = await _order_for(connection, principal, order_id)
         check_open(order)
@@ -191,11 +199,16 @@ async def validate_erasure(
     async with transaction(pool) as connection:
         pending = await store.pending_erasure(connection, erasure_id)
         if pending is None:
-            raise NotFound(f"No erasure {erasure_id} waiting for validation.")
+            raise NotFound(
+                f"No erasure {erasure_id} waiting for validation.", code="bench.no_pending"
+            )
         order = await _order_for(connection, principal, pending["work_order_id"])
         check_open(order)
         if pending["issued_at"] is not None:
-            raise Conflict("This erasure was already validated; its certificate exists.")
+            raise Conflict(
+                "This erasure was already validated; its certificate exists.",
+                code="bench.already_validated",
+            )
         body = msgspec.convert(pending["body"], ErasurePreparation)
         performer = Officer(
             id=pending["performed_by"], name=pending["performed_by"], roles=("erasure_officer",)

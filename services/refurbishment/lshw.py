@@ -15,6 +15,8 @@ _GIB = 1024**3
 
 
 class NotLshwOutput(DomainError):
+    code = "bench.not_lshw"
+
     def __init__(self, reason: str) -> None:
         super().__init__(
             f"This file is not the JSON that `lshw -json` prints ({reason}). On the device, "

@@ -49,6 +49,8 @@ class Part(msgspec.Struct, frozen=True, kw_only=True):
 class PartsBinEmpty(Conflict):
     """A repair took a part "from the bin" that the bin does not hold."""
 
+    code = "bench.parts_bin_empty"
+
     def __init__(self, name: str) -> None:
         super().__init__(
             f"The parts bin holds no {name!r}: add it to the bin first, or record it as bought.",

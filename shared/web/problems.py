@@ -16,7 +16,9 @@ from shared.db import TRANSIENT_ERRORS, DatabaseBusy
 from shared.errors import DomainError
 from shared.idempotency import IdempotencyConflict
 from shared.logging import get_logger
+from shared.web.i18n import api_language_of, language_of
 from shared.web.pages import page
+from shared.web.refusals import refusal_text
 
 log = get_logger("boucle.web")
 PROBLEM_JSON = "application/problem+json"
@@ -58,6 +60,7 @@ class ProblemBody(msgspec.Struct, omit_defaults=True):
     status: int
     detail: str
     instance: str = ""
+    code: str = ""  # a refusal's stable code, the same in every language
     errors: list[dict[str, Any]] | None = None
     extensions: dict[str, Any] | None = None
 
@@ -67,6 +70,8 @@ def problem_response(
     status: int,
     detail: str,
     headers: dict[str, str] | None = None,
+    code: str = "",
+    detail_language: str = "en",
     **extra: Any,
 ) -> Response[Any]:
     errors = extra.pop("errors", None)
@@ -76,14 +81,37 @@ def problem_response(
         status=status,
         detail=detail,
         instance=request.url.path,
+        code=code,
         errors=errors,
         extensions=extra or None,
     )
     if status == 401:
         headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
     if _wants_html(request):
-        return page(request, "error.html", status_code=status, problem=body, headers=headers)
+        return page(
+            request,
+            "error.html",
+            status_code=status,
+            problem=body,
+            detail_lang=detail_language,
+            headers=headers,
+        )
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _refused(request: Request[Any, Any, Any], refusal: DomainError) -> Response[Any]:
+    """A refusal said in the reader's language: a page's language for a page, else the one
+    Accept-Language prefers (French by default); its code and values travel with it."""
+    language = language_of(request) if _wants_html(request) else api_language_of(request)
+    detail, detail_language = refusal_text(refusal, language)
+    return problem_response(
+        request,
+        refusal.status_code,
+        detail,
+        code=refusal.code,
+        detail_language=detail_language,
+        **refusal.details,
+    )
 
 
 def _wants_html(request: Request[Any, Any, Any]) -> bool:
@@ -125,7 +153,7 @@ def handle_http_exception(request: Request[Any, Any, Any], exception: Exception)
             request, status, detail or str(exception.detail), errors=errors or None
         )
     if isinstance(exception, DomainError):
-        return problem_response(request, exception.status_code, str(exception), **exception.details)
+        return _refused(request, exception)
     if isinstance(exception, IdempotencyConflict):
         return problem_response(
             request,

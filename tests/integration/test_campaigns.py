@@ -560,7 +560,8 @@ async def test_over_http_roles_drafts_and_bad_tiers(territory: Territory) -> Non
         ],
     }
     refused = await api.call("PUT", f"/campaigns/{draft['id']}", coordinator, 422, json=overlapping)
-    assert "overlap" in refused["detail"]
+    assert refused["code"] == "campaigns.overlap"  # said in French unless asked otherwise
+    assert "Les paliers se chevauchent : 1 à 3 et celui qui commence à 3." in refused["detail"]
     await api.call("GET", "/suppliers", worker, 403)
 
 

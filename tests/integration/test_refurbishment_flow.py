@@ -97,7 +97,7 @@ async def test_a_device_goes_from_check_in_to_ready_with_a_verifiable_certificat
     erasure = recorded.json()["erasure_id"]
     own = await http.post(f"{base}/erasures/{erasure}/validation", headers=_bearer(amina))
     assert own.status_code == 422
-    assert "second erasure officer" in own.json()["detail"]
+    assert "validé par une seconde personne responsable" in own.json()["detail"]
     issued = await http.post(f"{base}/erasures/{erasure}/validation", headers=_bearer(bruno))
     assert issued.status_code == 201, issued.text
 
@@ -178,7 +178,7 @@ async def test_only_erasure_officers_record_erasures_and_scopes_hide_other_works
     assert by_refurbisher.status_code == 403
     assert by_outsider.status_code == 404
     assert overwritten_flash.status_code == 422
-    assert "flash" in overwritten_flash.json()["detail"]
+    assert "mémoire flash" in overwritten_flash.json()["detail"]
     twice = await http.post(
         f"{base}/check-ins",
         json={"workshop_id": workshop, "label": code},
@@ -330,7 +330,7 @@ async def test_a_battery_under_the_configured_thresholds_caps_the_grade(
         return await http.post(
             f"{base}/work-orders/{order}/grade",
             json={"grade": grade, "functional_pass": True, "battery_health": battery},
-            headers=refurbisher,
+            headers={**refurbisher, "Accept-Language": "en"},
         )
 
     not_a = await graded("A", 79)
@@ -338,5 +338,5 @@ async def test_a_battery_under_the_configured_thresholds_caps_the_grade(
     assert "under the 80% grade A needs" in not_a.json()["detail"]
     failing = await graded("C", 49)
     assert failing.status_code == 422
-    assert "under the 50% a device needs to pass its tests" in failing.json()["detail"]
+    assert "under the 50% needed to pass the tests" in failing.json()["detail"]
     assert (await graded("B", 79)).status_code == 204

@@ -84,7 +84,8 @@ async def test_a_household_goes_from_request_to_hand_over_and_inventory_follows(
         f"{territory.api}/needs/{need['id']}/hand-over", json={}, headers=territory.worker
     )
     assert again.status_code == 409
-    assert "already handed over" in again.json()["detail"]
+    assert again.json()["code"] == "requests.already_handed_over"
+    assert "Cet appareil est déjà remis" in again.json()["detail"]
 
     receipt = await http.get(
         territory.stack.url("group_purchase") + handed.json()["receipt"], headers=territory.worker
@@ -232,10 +233,11 @@ async def test_bad_requests_are_refused_with_a_reason_and_leave_nothing(
     no_consent = await http.post(
         f"{territory.api}/households",
         json={"organisation_id": territory.organisation_id, "commune": "Lille"},
-        headers=territory.worker,
+        headers={**territory.worker, "Accept-Language": "en-GB,en;q=0.9,fr;q=0.5"},
     )
     assert no_consent.status_code == 422
-    assert "consent" in no_consent.json()["detail"]
+    assert no_consent.json()["code"] == "requests.consent"
+    assert "The household's consent is required" in no_consent.json()["detail"]
 
     household = await territory.household()
     impossible = await http.post(
@@ -291,7 +293,8 @@ async def test_a_quota_reached_refuses_the_confirmation_and_keeps_the_proposal(
         need = request["needs"][0]
         refused = await territory.confirm(need)
         assert refused.status_code == 409
-        assert "quota" in refused.json()["detail"]
+        assert refused.json()["code"] == "requests.quota"
+        assert "a atteint son quota du mois (0)" in refused.json()["detail"]
         assert (await territory.view(request["id"]))["needs"][0]["status"] == "proposed"
     finally:
         await territory.close(purchase_pool)

@@ -152,40 +152,62 @@ class NeedToPledge(msgspec.Struct, frozen=True, kw_only=True):
 
 def check_editable(campaign: Campaign) -> None:
     if campaign.status != CampaignStatus.DRAFT:
-        raise Conflict(f"This campaign is {campaign.status.value}: only a draft can be edited.")
+        raise Conflict(
+            f"This campaign is {campaign.status.value}: only a draft can be edited.",
+            code="campaigns.not_draft",
+            status=campaign.status.value,
+        )
 
 
 def check_may_open(campaign: Campaign, now: datetime) -> None:
     check_editable(campaign)
     if campaign.supplier_id is None:
-        raise CampaignRefused("Choose the supplier before opening.", field="supplier_id")
+        raise CampaignRefused(
+            "Choose the supplier before opening.", code="campaigns.no_supplier", field="supplier_id"
+        )
     if campaign.deadline is None or campaign.deadline <= now:
-        raise CampaignRefused("Set a deadline in the future before opening.", field="deadline")
+        raise CampaignRefused(
+            "Set a deadline in the future before opening.",
+            code="campaigns.no_deadline",
+            field="deadline",
+        )
     check_tiers(campaign.tiers, campaign.minimum_quantity, campaign.maximum_quantity)
 
 
 def check_may_pledge(campaign: Campaign, need: NeedToPledge, pledged: int, now: datetime) -> None:
     if campaign.status != CampaignStatus.OPEN:
         raise Conflict(
-            f"This campaign is {campaign.status.value}: pledges are taken only while it is open."
+            f"This campaign is {campaign.status.value}: pledges are taken only while it is open.",
+            code="campaigns.not_open",
+            status=campaign.status.value,
         )
     if campaign.deadline is not None and now >= campaign.deadline:
-        raise Conflict("The deadline of this campaign has passed: no more pledges.")
+        raise Conflict(
+            "The deadline of this campaign has passed: no more pledges.",
+            code="campaigns.deadline_passed",
+        )
     if need.device_type != campaign.device_type:
         raise CampaignRefused(
             f"This need is for a {need.device_type}; the campaign buys {campaign.device_type}s.",
+            code="campaigns.wrong_type",
             field="need_id",
+            need=need.device_type,
+            bought=campaign.device_type,
         )
     if need.status == NeedStatus.PLEDGED:
-        raise Conflict("This need is already pledged to a campaign.")
+        raise Conflict(
+            "This need is already pledged to a campaign.", code="campaigns.already_pledged"
+        )
     if need.status != NeedStatus.WAITING:
         raise Conflict(
-            f"Only a waiting need can be pledged; this one is {need.status.replace('_', ' ')}."
+            f"Only a waiting need can be pledged; this one is {need.status.replace('_', ' ')}.",
+            code="campaigns.not_waiting",
         )
     _check_specs_serve(campaign, need)
     if pledged >= campaign.maximum_quantity:
         raise Conflict(
             f"The campaign is full: {campaign.maximum_quantity} devices is its maximum.",
+            code="campaigns.full",
             maximum=campaign.maximum_quantity,
         )
 
@@ -195,13 +217,19 @@ def _check_specs_serve(campaign: Campaign, need: NeedToPledge) -> None:
         raise CampaignRefused(
             f"This need asks for at least {need.min_memory_gb} GB of memory; the campaign buys "
             f"devices with {campaign.min_memory_gb} GB.",
+            code="campaigns.memory",
             field="need_id",
+            asked=need.min_memory_gb,
+            bought=campaign.min_memory_gb,
         )
     if need.min_storage_gb > campaign.min_storage_gb:
         raise CampaignRefused(
             f"This need asks for at least {need.min_storage_gb} GB of storage; the campaign "
             f"buys devices with {campaign.min_storage_gb} GB.",
+            code="campaigns.storage",
             field="need_id",
+            asked=need.min_storage_gb,
+            bought=campaign.min_storage_gb,
         )
 
 
@@ -209,7 +237,9 @@ def check_may_release_pledge(campaign: Campaign) -> None:
     if campaign.status != CampaignStatus.OPEN:
         raise Conflict(
             f"This campaign is {campaign.status.value}: a pledge can be withdrawn only "
-            "while it is open."
+            "while it is open.",
+            code="campaigns.withdraw_closed",
+            status=campaign.status.value,
         )
 
 
@@ -233,11 +263,16 @@ def extended_deadline(campaign: Campaign) -> datetime:
 
 def check_may_order(campaign: Campaign, pledged: int) -> None:
     if campaign.status != CampaignStatus.OPEN:
-        raise Conflict(f"This campaign is {campaign.status.value}: it cannot be ordered.")
+        raise Conflict(
+            f"This campaign is {campaign.status.value}: it cannot be ordered.",
+            code="campaigns.not_orderable",
+            status=campaign.status.value,
+        )
     if pledged < campaign.minimum_quantity:
         raise Conflict(
             f"{pledged} of the {campaign.minimum_quantity} devices needed are pledged: the "
             "supplier's minimum is not reached yet.",
+            code="campaigns.below_minimum",
             pledged=pledged,
             minimum=campaign.minimum_quantity,
         )
@@ -249,7 +284,9 @@ def check_delivery(campaign: Campaign, ordered: int, delivery: Delivery) -> None
     if campaign.status != CampaignStatus.ORDERED:
         raise Conflict(
             f"This campaign is {campaign.status.value}: only an ordered campaign "
-            "receives its devices."
+            "receives its devices.",
+            code="campaigns.not_ordered",
+            status=campaign.status.value,
         )
     for position, device in enumerate(delivery.devices, start=1):
         _check_device(campaign, position, device)
@@ -260,6 +297,7 @@ def check_delivery(campaign: Campaign, ordered: int, delivery: Delivery) -> None
             f"{delivered} devices delivered but {ordered} ordered ({more_or_fewer} than "
             "ordered): check the delivery note; to register them anyway, say why in "
             "discrepancy_note.",
+            code="campaigns.count_differs",
             field="devices",
             ordered=ordered,
             delivered=delivered,
@@ -286,7 +324,10 @@ def _check_device(campaign: Campaign, position: int, device: DeliveredDevice) ->
 def check_may_close(campaign: Campaign) -> None:
     if campaign.status != CampaignStatus.RECEIVED:
         raise Conflict(
-            f"This campaign is {campaign.status.value}: it is closed once its devices are received."
+            f"This campaign is {campaign.status.value}: it is closed once its devices are "
+            "received.",
+            code="campaigns.not_received",
+            status=campaign.status.value,
         )
 
 
@@ -294,7 +335,9 @@ def check_may_cancel(campaign: Campaign) -> None:
     if campaign.status not in (CampaignStatus.DRAFT, CampaignStatus.OPEN):
         raise Conflict(
             f"This campaign is {campaign.status.value}: only a draft or an open "
-            "campaign can be cancelled."
+            "campaign can be cancelled.",
+            code="campaigns.not_cancellable",
+            status=campaign.status.value,
         )
 
 

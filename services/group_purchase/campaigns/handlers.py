@@ -88,7 +88,9 @@ async def announce(
 async def create_supplier(pool: asyncpg.Pool, command: SupplierCreate) -> Supplier:
     supplier_id = uuid7()
     if not await store.insert_supplier(pool, supplier_id, command):
-        raise Conflict(f"A supplier named {command.name!r} exists already.")
+        raise Conflict(
+            f"A supplier named {command.name!r} exists already.", code="campaigns.supplier_exists"
+        )
     supplier = await store.get_supplier(pool, supplier_id)
     assert supplier is not None
     return supplier
@@ -100,7 +102,9 @@ async def update_supplier(
     try:
         found = await store.update_supplier(pool, supplier_id, command)
     except asyncpg.UniqueViolationError as error:
-        raise Conflict(f"A supplier named {command.name!r} exists already.") from error
+        raise Conflict(
+            f"A supplier named {command.name!r} exists already.", code="campaigns.supplier_exists"
+        ) from error
     if not found:
         raise NotFound(f"No supplier {supplier_id}.")
     supplier = await store.get_supplier(pool, supplier_id)
@@ -121,7 +125,10 @@ async def _checked_scale(
         raise CampaignRefused(
             f"The maximum quantity ({command.maximum_quantity}) is below the minimum "
             f"({command.minimum_quantity}).",
+            code="campaigns.maximum",
             field="maximum_quantity",
+            maximum=command.maximum_quantity,
+            minimum=command.minimum_quantity,
         )
     supplier_id = command.supplier_id
     if supplier_id is not None and await store.get_supplier(connection, supplier_id) is None:
@@ -153,7 +160,9 @@ async def draft_from_shortage(
         if not waiting:
             raise Conflict(
                 f"No need of type {device_type} is waiting: there is nothing to buy for.",
+                code="campaigns.nothing_waiting",
                 device_type=device_type,
+                type=device_type,
             )
         expected = len(waiting)
         command = CampaignCreate(
@@ -280,7 +289,9 @@ async def release_pledge(
             raise NotFound(f"No pledge {pledge_id} in this campaign.")
         check_reaches(principal, row["organisation_id"], "pledge")
         if row["status"] != "pledged":
-            raise Conflict(f"This pledge is already {row['status']}.")
+            raise Conflict(
+                f"This pledge is already {row['status']}.", code="campaigns.pledge_ended"
+            )
         check_may_release_pledge(campaign)
         await store.end_pledges(connection, [pledge_id], "released", "pledge_withdrawn", now)
         await announce(

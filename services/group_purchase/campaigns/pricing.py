@@ -86,9 +86,16 @@ def check_tiers(
             f"The minimum quantity ({minimum_quantity}) must be at least 1 and at most the "
             f"maximum ({maximum_quantity}).",
             field="minimum_quantity",
+            code="campaigns.minimum",
+            minimum=minimum_quantity,
+            maximum=maximum_quantity,
         )
     if not tiers:
-        raise PricingRefused("Give the supplier's price tiers (at least one).", field="tiers")
+        raise PricingRefused(
+            "Give the supplier's price tiers (at least one).",
+            code="campaigns.no_tiers",
+            field="tiers",
+        )
     ordered = tuple(sorted(tiers, key=lambda tier: tier.min_quantity))
     first = ordered[0].min_quantity
     if first not in (1, minimum_quantity):
@@ -96,12 +103,18 @@ def check_tiers(
             f"The first tier starts at {first}: it must start at 1 or at the minimum quantity "
             f"({minimum_quantity}).",
             field="tiers",
+            code="campaigns.first",
+            first=first,
+            minimum=minimum_quantity,
         )
     for tier in ordered:
         if tier.max_quantity is not None and tier.max_quantity < tier.min_quantity:
             raise PricingRefused(
                 f"The tier from {tier.min_quantity} ends at {tier.max_quantity}, before it starts.",
                 field="tiers",
+                code="campaigns.backwards",
+                low=tier.min_quantity,
+                high=tier.max_quantity,
             )
     for tier, following in itertools.pairwise(ordered):
         _check_adjacent(tier, following)
@@ -111,6 +124,9 @@ def check_tiers(
             f"The tiers stop at {last.max_quantity} devices but the campaign may buy up to "
             f"{maximum_quantity}: add a tier, or leave the last one open-ended.",
             field="tiers",
+            code="campaigns.short",
+            high=last.max_quantity,
+            maximum=maximum_quantity,
         )
     return ordered
 
@@ -121,18 +137,27 @@ def _check_adjacent(tier: PriceTier, following: PriceTier) -> None:
             f"The tier from {tier.min_quantity} has no upper bound, yet another starts at "
             f"{following.min_quantity}: only the last tier may be open-ended.",
             field="tiers",
+            code="campaigns.open_ended",
+            low=tier.min_quantity,
         )
     if following.min_quantity <= tier.max_quantity:
         raise PricingRefused(
             f"Tiers overlap: {tier.min_quantity}-{tier.max_quantity} and the one from "
             f"{following.min_quantity}; each must start right after the previous one ends.",
             field="tiers",
+            code="campaigns.overlap",
+            low=tier.min_quantity,
+            high=tier.max_quantity,
+            next=following.min_quantity,
         )
     if following.min_quantity > tier.max_quantity + 1:
         raise PricingRefused(
             f"Tiers leave a gap: nothing prices {tier.max_quantity + 1} to "
             f"{following.min_quantity - 1} devices.",
             field="tiers",
+            code="campaigns.gap",
+            low=tier.max_quantity + 1,
+            high=following.min_quantity - 1,
         )
     if following.unit_price_cents > tier.unit_price_cents:
         raise PricingRefused(
@@ -141,6 +166,8 @@ def _check_adjacent(tier: PriceTier, following: PriceTier) -> None:
             f"{format_euros(following.unit_price_cents)}): a larger order cannot cost more "
             "per device.",
             field="tiers",
+            code="campaigns.rising",
+            low=following.min_quantity,
         )
 
 

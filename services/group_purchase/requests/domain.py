@@ -130,6 +130,7 @@ def check_consent(command: HouseholdCreate) -> None:
         raise RequestRefused(
             "The household's consent is required: explain what is kept and why, then tick "
             "the consent box (a paper form signed by the household counts).",
+            code="requests.consent",
             field="consent",
         )
 
@@ -138,28 +139,39 @@ def check_may_confirm(status: NeedStatus) -> None:
     if status != NeedStatus.PROPOSED:
         raise NoLongerValid(
             f"This need is {status.value.replace('_', ' ')}, not waiting for a confirmation: "
-            "reload the request to see where it stands."
+            "reload the request to see where it stands.",
+            code="requests.not_proposed",
         )
 
 
 def check_may_hand_over(status: NeedStatus) -> None:
     if status == NeedStatus.HANDED_OVER:
-        raise Conflict("This device was already handed over; the receipt can be printed again.")
+        raise Conflict(
+            "This device was already handed over; the receipt can be printed again.",
+            code="requests.already_handed_over",
+        )
     if status != NeedStatus.RESERVED:
         raise NoLongerValid(
             "Only a reserved device can be handed over: this need is "
-            f"{status.value.replace('_', ' ')}."
+            f"{status.value.replace('_', ' ')}.",
+            code="requests.not_reserved",
         )
 
 
 def check_may_cancel(status: NeedStatus) -> None:
     if status in ENDED_STATUSES:
-        raise Conflict(f"This need is already {status.value.replace('_', ' ')}.")
+        raise Conflict(
+            f"This need is already {status.value.replace('_', ' ')}.",
+            code="requests.already_ended",
+        )
 
 
 def check_may_return(status: NeedStatus) -> None:
     if status != NeedStatus.HANDED_OVER:
-        raise Conflict("Only a device handed over to the household can be brought back.")
+        raise Conflict(
+            "Only a device handed over to the household can be brought back.",
+            code="requests.not_handed_over",
+        )
 
 
 def check_quota(organisation: Organisation, used_this_month: int) -> None:
@@ -168,7 +180,9 @@ def check_quota(organisation: Organisation, used_this_month: int) -> None:
         raise Conflict(
             f"{organisation.name} has used its quota of {quota} devices this month; the "
             "coordination can raise it, or the request waits until next month.",
+            code="requests.quota",
             quota=quota,
+            organisation=organisation.name,
         )
 
 

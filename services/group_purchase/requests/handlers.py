@@ -60,7 +60,11 @@ async def _announce(
 async def create_organisation(pool: asyncpg.Pool, command: OrganisationCreate) -> Organisation:
     organisation_id = uuid7()
     if not await store.insert_organisation(pool, organisation_id, command):
-        raise Conflict(f"An organisation named {command.name!r} exists already.")
+        raise Conflict(
+            f"An organisation named {command.name!r} exists already.",
+            code="requests.organisation_exists",
+            name=command.name,
+        )
     organisation = await store.get_organisation(pool, organisation_id)
     assert organisation is not None
     return organisation
@@ -138,7 +142,9 @@ async def submit_request(
     now = utc_now()
     household = await reachable_household(connection, principal, command.household_id)
     if household.erased_at is not None:
-        raise RequestRefused("This household asked to be forgotten: register it anew.")
+        raise RequestRefused(
+            "This household asked to be forgotten: register it anew.", code="requests.erased"
+        )
     await store.insert_request(
         connection, request_id, household, command.source, principal.sub, now, needs
     )
@@ -167,7 +173,10 @@ async def _open_proposal(
     if proposal is None:
         raise NotFound(f"No proposal {proposal_id} for this need.")
     if proposal["status"] != "open":
-        raise NoLongerValid("This proposal is no longer open: reload the request.")
+        raise NoLongerValid(
+            "This proposal is no longer open: reload the request.",
+            code="requests.proposal_closed",
+        )
     return proposal
 
 
@@ -209,7 +218,8 @@ async def confirm_proposal(
         except asyncpg.UniqueViolationError as error:
             raise NoLongerValid(
                 "This device was promised to another household a moment ago: reload the "
-                "request for another proposal."
+                "request for another proposal.",
+                code="requests.taken",
             ) from error
         await store.set_need_status(connection, need_id, NeedStatus.RESERVING)
         await _announce(
@@ -290,7 +300,10 @@ async def hand_over(
             principal.sub,
         )
         if attempt is None:
-            raise NoLongerValid("The reservation of this device has ended: reload the request.")
+            raise NoLongerValid(
+                "The reservation of this device has ended: reload the request.",
+                code="requests.ended",
+            )
         await store.set_need_status(connection, need_id, NeedStatus.HANDED_OVER)
         await _announce(
             connection,
