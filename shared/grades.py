@@ -1,23 +1,21 @@
 """What a refurbished device's grade means, in words (never "as new": French law forbids
-calling a refurbished device that)."""
+calling a refurbished device that); the words are the catalogs' ``grade.condition.<grade>``."""
 
 from __future__ import annotations
 
-GRADE_CONDITIONS: dict[str, dict[str, str]] = {
-    "fr": {
-        "A": "très bon état, traces d'usage légères au plus",
-        "B": "bon état, traces d'usage visibles",
-        "C": "état correct, fonctionne, usure marquée",
-    },
-    "en": {
-        "A": "very good, light signs of use at most",
-        "B": "good, visible signs of use",
-        "C": "fair, works, clearly worn",
-    },
-}
+from shared.web.i18n import translator
+
+GRADES = ("A", "B", "C")
+
+
+def grade_condition(grade: str, language: str) -> str:
+    """``"bon état, traces d'usage visibles"``; empty for an unknown grade."""
+    t = translator(language)
+    key = f"grade.condition.{grade}"
+    return t(key) if grade in GRADES else ""
 
 
 def grade_in_words(grade: str, language: str) -> str:
     """``"B — bon état, traces d'usage visibles"``; an unknown grade as given."""
-    condition = GRADE_CONDITIONS.get(language, GRADE_CONDITIONS["fr"]).get(grade)
+    condition = grade_condition(grade, language)
     return f"{grade} — {condition}" if condition else grade

@@ -12,7 +12,12 @@ from typing import Any, NamedTuple
 import asyncpg
 import msgspec
 
-from services.inventory.impact import DEFAULT_VERSION, avoided_by_reuse, factor_set
+from services.inventory.impact import (
+    DEFAULT_VERSION,
+    avoided_by_reuse,
+    factor_set,
+    methods_by_text,
+)
 from shared.web.pages import TIMEZONE
 
 REUSED_STATES = ("ready", "reserved", "delivered")
@@ -323,17 +328,9 @@ def reuse_tally(
         avoided_kg_co2e=round(avoided_kg, 1),
         gross_embodied_kg_co2e=round(embodied_kg, 1),
         devices_without_factor=without_factor,
-        methods=sorted(methods) or sorted(_all_methods(version)),
+        methods=sorted(methods) or sorted(methods_by_text(version)),
         sources=factors.sources,
     )
-
-
-def _all_methods(version: str) -> set[str]:
-    return {
-        avoided.method
-        for factor in factor_set(version).factors
-        if (avoided := avoided_by_reuse(factor.device_type, version)) is not None
-    }
 
 
 def _one_snapshot(connection: asyncpg.Connection) -> Any:

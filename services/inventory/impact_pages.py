@@ -12,6 +12,7 @@ from litestar.response import Template
 from litestar.types import ControllerRouterHandler
 from markupsafe import Markup
 
+from services.inventory.impact import methods_by_text
 from services.inventory.impact_figures import ImpactFigures, Period, figures_csv, impact_figures
 from services.inventory.impact_svg import Series, bar_chart
 from shared.errors import DomainError
@@ -85,6 +86,8 @@ async def impact_page(
         asked_to=end if invalid else shown_day(period.end, language),
         invalid_period=invalid,
         date_pattern=DATE_PATTERN[language],
+        methods=method_words(figures, language),
+        sources=source_words(figures, language),
     )
 
 
@@ -132,6 +135,33 @@ def month_name(month: str, language: str, short: bool = False) -> str:
     if short:
         return f"{number_of_month}/{year}"
     return f"{translator(language)(f'month.{int(number_of_month)}')} {year}"
+
+
+def method_words(figures: ImpactFigures, language: str) -> list[str]:
+    """Each method the figures used, in the reader's language (as computed when unknown)."""
+    t = translator(language)
+    known = methods_by_text(figures.factors_version)
+    shown = []
+    for method in figures.methods:
+        if method not in known:
+            shown.append(method)
+            continue
+        code, share = known[method]
+        share_text = formats.decimal(share, 2, language=language)
+        shown.append(t(f"impact.method.{code}", share=share_text))
+    return shown
+
+
+def source_words(figures: ImpactFigures, language: str) -> list[tuple[str, str, str]]:
+    """Each source as (key, description, its language): the catalogs' words when they have
+    them, else the factor file's English."""
+    t = translator(language)
+    return [
+        (key, t(f"impact.source.{key}"), language)
+        if t.has(f"impact.source.{key}")
+        else (key, text, "en")
+        for key, text in figures.sources.items()
+    ]
 
 
 def number(value: float, language: str) -> str:

@@ -29,10 +29,10 @@ from services.group_purchase.requests.matching import (
 )
 from services.group_purchase.requests.reasons import (
     DEVICE_TYPE_NAMES,
-    GRADE_CONDITIONS,
-    TEXTS,
     reason_text,
 )
+from shared.grades import grade_condition
+from shared.web.i18n import LANGUAGES
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 ROUBAIX = "Mairie de Roubaix"
@@ -351,9 +351,9 @@ def test_an_unknown_language_reads_in_french() -> None:
 
 
 def test_grades_are_never_described_as_new() -> None:
-    for language, conditions in GRADE_CONDITIONS.items():
-        assert set(conditions) == set(GRADES)
+    for language in LANGUAGES:
         for grade in GRADES:
+            assert grade_condition(grade, language)
             text = reason_text(Reason(code="grade", values={"grade": grade}), language).lower()
             assert "neuf" not in text and "new" not in text
 
@@ -365,8 +365,22 @@ def test_device_types_are_named_in_both_languages() -> None:
     assert DEVICE_TYPE_NAMES["en"]["tablet"] == "tablet"
 
 
+REASON_CODES = (
+    "type", "memory", "storage", "screen", "no_specs", "same_place", "place_distance",
+    "other_place", "place", "grade", "priority", "no_type", "no_memory", "no_storage",
+    "no_screen", "excluded", "all_proposed",
+)  # fmt: skip
+
+
 def test_every_reason_code_has_a_text_in_both_languages() -> None:
-    assert set(TEXTS["fr"]) == set(TEXTS["en"])
+    values: dict[str, str | int | float] = {
+        "device_type": "laptop", "value": 8, "asked": 4, "best": 2, "km": 2.5, "place": FIVES,
+        "grade": "B", "points": 40, "count": 2,
+    }  # fmt: skip
+    for language in LANGUAGES:
+        for code in REASON_CODES:
+            text = reason_text(Reason(code=code, values=values), language)
+            assert not text.startswith(code), f"{code} has no text in {language}"
 
 
 # --- why nothing fits ---------------------------------------------------------------------
@@ -401,7 +415,7 @@ def test_unmatched_says_the_fitting_devices_went_to_more_urgent_households() -> 
     reasons = why(need(), [device("AAAAAAAA1")], more_urgent)
     assert reasons == (Reason(code="all_proposed", values={"device_type": "laptop", "count": 1}),)
     assert reason_text(reasons[0], "fr") == (
-        "Le seul appareil qui conviendrait (ordinateur portable) est déjà proposé à un foyer "
+        "1 appareil conviendrait (ordinateur portable) mais il est déjà proposé à un foyer "
         "plus prioritaire"
     )
 

@@ -18,10 +18,11 @@ from services.group_purchase.campaigns.pricing import (
     PriceTier,
     band_named,
     contribution,
-    format_euros,
     next_tier,
     tier_at,
 )
+from shared.web import formats
+from shared.web.i18n import translator
 
 
 class Progress(msgspec.Struct, frozen=True, kw_only=True):
@@ -309,48 +310,31 @@ async def notices_for(
     ]
 
 
-_NOTICES = {
-    "fr": {
-        "extended": "Le minimum n'est pas atteint ({pledged} sur {minimum}) : l'achat groupé "
-        "est prolongé jusqu'au {deadline}. Vos engagements restent valables.",
-        "cancelled": "L'achat groupé est annulé ({why}) : vos {pledged} besoin(s) engagé(s) "
-        "attendent de nouveau un appareil.",
-        "ordered": "La commande est passée : {quantity} appareils à {unit_price}.",
-        "received": "Les appareils sont arrivés ({delivered} sur {ordered}) et réservés pour "
-        "les foyers : la remise peut être organisée.",
-        "unserved": "Livraison incomplète : {needs} besoin(s) sans appareil attendent de nouveau.",
-    },
-    "en": {
-        "extended": "The minimum is not reached ({pledged} of {minimum}): the group purchase "
-        "is extended to {deadline}. Your pledges still stand.",
-        "cancelled": "The group purchase is cancelled ({why}): your {pledged} pledged need(s) "
-        "wait for a device again.",
-        "ordered": "The order is placed: {quantity} devices at {unit_price} each.",
-        "received": "The devices arrived ({delivered} of {ordered}) and are reserved for the "
-        "households: the hand-over can be arranged.",
-        "unserved": "Short delivery: {needs} need(s) left without a device wait again.",
-    },
-}
-_WHY = {
-    "fr": {"minimum_missed": "minimum non atteint à l'échéance"},
-    "en": {"minimum_missed": "minimum missed at the deadline"},
-}
+# the value each notice counts, so that its text agrees with the number
+_COUNTED = {"cancelled": "pledged", "ordered": "quantity", "unserved": "needs"}
 
 
 def notice_text(kind: str, details: dict[str, Any], language: str = "fr") -> str:
-    words = "en" if language == "en" else "fr"
+    """What a campaign's notice tells the organisations, in ``language``."""
+    t = translator(language)
     values = dict(details)
     if "deadline" in values:
-        values["deadline"] = str(values["deadline"])[:10]
+        deadline = datetime.fromisoformat(str(values["deadline"]))
+        values["deadline"] = formats.day(deadline, language=t.language)
     if "unit_price_cents" in values:
-        values["unit_price"] = format_euros(values["unit_price_cents"])
+        values["unit_price"] = formats.money(values["unit_price_cents"], language=t.language)
     if "reason" in values:
-        values["why"] = _WHY[words].get(values["reason"], values["reason"].replace("_", " "))
-    template = _NOTICES[words].get(kind, kind)
+        why = f"campaigns.notice.why.{values['reason']}"
+        values["why"] = t(why) if t.has(why) else str(values["reason"]).replace("_", " ")
+    key = f"campaigns.notice.{kind}"
+    if not t.has(key):
+        return kind
     try:
-        return template.format(**values)
-    except KeyError:
-        return template
+        if kind in _COUNTED:
+            return t.plural(key, f"{key}.plural", int(values[_COUNTED[kind]]), **values)
+        return t(key, **values)
+    except (KeyError, TypeError, ValueError):
+        return kind  # a notice missing its values: its kind rather than a failure
 
 
 async def order_document(

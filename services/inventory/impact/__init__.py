@@ -53,6 +53,16 @@ class Avoided(msgspec.Struct, frozen=True, kw_only=True):
 
 
 @cache
+def methods_by_text(version: str = DEFAULT_VERSION) -> dict[str, tuple[str, float]]:
+    """Each method a figure may name, as its message code and reuse share."""
+    return {
+        avoided.method: (avoided.method_code, avoided.reuse_share)
+        for factor in factor_set(version).factors
+        if (avoided := avoided_by_reuse(factor.device_type, version)) is not None
+    }
+
+
+@cache
 def factor_set(version: str = DEFAULT_VERSION) -> FactorSet:
     return msgspec.json.decode((_FOLDER / f"{version}.json").read_bytes(), type=FactorSet)
 
