@@ -20,7 +20,9 @@ from services.collection_point.counter import COUNTER, COUNTER_PATH, NO_STORE
 from services.collection_point.domain import PARIS, point_scope
 from shared.auth import Principal
 from shared.errors import NotFound
+from shared.web import formats
 from shared.web.app import Runtime
+from shared.web.i18n import language_of
 from shared.web.pages import page
 
 PAGE_SIZE = 100
@@ -89,7 +91,8 @@ async def collected_page(
     place = await places_store.get_place(runtime.pool, place_id)
     if place is None or not principal.may_reach(point_scope(place_id)):
         raise NotFound(f"No collection point {place_id} that you work at.")
-    filters = Filters(state=etat if etat in STATES else "", day=_day(jour))
+    language = language_of(request)
+    filters = Filters(state=etat if etat in STATES else "", day=_day(jour, language))
     devices, next_cursor = await collected(runtime.pool, place_id, filters, _cursor(apres))
     path = f"{COUNTER_PATH}/{place_id}/collecte"
     return page(
@@ -102,6 +105,7 @@ async def collected_page(
         filters=filters,
         day_typed=jour,
         day_invalid=bool(jour) and filters.day is None,
+        day_pattern=formats.DAY_PATTERN[language],
         states=STATES,
         path_here=path,
         counter_url=f"{COUNTER_PATH}?point={place_id}",
@@ -151,9 +155,9 @@ async def counts_by_state(
     return [(state, found[state]) for state in ordered]
 
 
-def _day(text: str) -> date | None:
+def _day(text: str, language: str) -> date | None:
     try:
-        return date.fromisoformat(text) if text else None
+        return formats.read_day(text, language=language) if text else None
     except ValueError:
         return None
 

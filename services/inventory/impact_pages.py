@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get
@@ -43,21 +43,12 @@ def period_of(start: str | None, end: str | None, language: str = "") -> Period:
 
 
 def _day(text: str | None, language: str) -> date | None:
-    if not text:
-        return None
-    if language == "fr" and "/" in text:
-        return datetime.strptime(text.strip(), "%d/%m/%Y").date()
-    return date.fromisoformat(text.strip())
-
-
-DATE_PATTERN = {"fr": r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}", "en": r"\d{4}-\d{2}-\d{2}"}
+    return formats.read_day(text, language=language) if text else None
 
 
 def shown_day(value: date | None, language: str) -> str:
     """A date as the period's field shows it: 31/01/2026 on a French page, 2026-01-31 else."""
-    if value is None:
-        return ""
-    return value.strftime("%d/%m/%Y") if language == "fr" else value.isoformat()
+    return formats.typed_day(value, language=language) if value else ""
 
 
 @get("/impact", opt=public(), tags=["impact"])
@@ -85,7 +76,7 @@ async def impact_page(
         asked_from=start if invalid else shown_day(period.start, language),
         asked_to=end if invalid else shown_day(period.end, language),
         invalid_period=invalid,
-        date_pattern=DATE_PATTERN[language],
+        date_pattern=formats.DAY_PATTERN[language],
         methods=method_words(figures, language),
         sources=source_words(figures, language),
     )

@@ -73,6 +73,24 @@ def date_range(start: date, end: date, *, language: str) -> str:
     return dates.format_interval(_local(start), _local(end), "yMMMd", locale=language)
 
 
+# How a date is typed in a text field: 31/01/2026 on a French page, 2026-01-31 on an English
+# one (where 01/02 would read as January 2nd); YYYY-MM-DD, which links carry, is read in both.
+DAY_PATTERN = {"fr": r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}", "en": r"\d{4}-\d{2}-\d{2}"}
+
+
+def read_day(text: str, *, language: str) -> date:
+    """The date typed in a field (see ``DAY_PATTERN``); ValueError when it is not one."""
+    text = text.strip()
+    if language == "fr" and "/" in text:
+        return datetime.strptime(text, "%d/%m/%Y").date()
+    return date.fromisoformat(text)
+
+
+def typed_day(value: date, *, language: str) -> str:
+    """A date as its field shows it back: ``31/01/2026`` / ``2026-01-31``."""
+    return value.strftime("%d/%m/%Y") if language == "fr" else value.isoformat()
+
+
 FILTERS = {
     "number": number,
     "decimal": decimal,
@@ -84,6 +102,7 @@ FILTERS = {
     "time": time,
     "month": month,
     "date_range": date_range,
+    "typed_day": typed_day,
 }
 
 

@@ -30,8 +30,17 @@ PROBLEM_SCHEMA: dict[str, Any] = {
         "type": {"type": "string"},
         "title": {"type": "string"},
         "status": {"type": "integer", "minimum": 400, "maximum": 599},
-        "detail": {"type": "string", "description": "What went wrong and what to do."},
+        "detail": {
+            "type": "string",
+            "description": "What went wrong and what to do, in the language Accept-Language "
+            "prefers (French unless English is asked for).",
+        },
         "instance": {"type": "string"},
+        "code": {
+            "type": "string",
+            "description": "A refusal's stable code, the same in every language "
+            "(e.g. campaigns.full).",
+        },
         "errors": {
             "type": "array",
             "description": "One entry per field refused, named as the client sent it.",

@@ -96,7 +96,9 @@ async def test_without_javascript_the_point_sees_where_its_devices_are_and_filte
     ).to_be_visible()
 
     await page.get_by_label("Où en est l'appareil").select_option("received")
-    yesterday = (utc_now() - timedelta(days=1)).date().isoformat()
+    yesterday = (
+        (utc_now() - timedelta(days=1)).date().strftime("%d/%m/%Y")
+    )  # as a French page writes it
     await page.get_by_label("Jour de réception").fill(yesterday)
     await page.get_by_role("button", name="Afficher").click()
     await expect(page.get_by_role("table")).to_have_count(0)

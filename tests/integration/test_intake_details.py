@@ -319,7 +319,7 @@ async def test_the_point_view_shows_where_each_device_is_once_inventory_knows(
     assert "Received at a collection point" in english.text
     in_transit = await http.get(view, params={"etat": "in_transit"}, headers=headers)
     assert format_code(code) not in in_transit.text
-    another_day = await http.get(view, params={"jour": "2020-01-02"}, headers=headers)
+    another_day = await http.get(view, params={"jour": "02/01/2020", "lang": "fr"}, headers=headers)
     assert format_code(code) not in another_day.text
     outsider = await http.get(
         view, headers={**_collector_of_another_point(stack), "Accept": "text/html"}
