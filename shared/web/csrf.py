@@ -50,6 +50,18 @@ async def _sent_token(request: Request[Any, Any, Any]) -> str:
     return ""
 
 
+def _program_call(scope: Scope) -> bool:
+    """A bearer call without cookies from a client not asking for a page: nothing to check
+    and no token to give (reading the headers is cheaper than building a Request)."""
+    bearer = False
+    for name, value in scope["headers"]:
+        if name == b"cookie" or (name == b"accept" and b"text/html" in value):
+            return False
+        if name == b"authorization":
+            bearer = value[:7].lower() == b"bearer "
+    return bearer
+
+
 def csrf_protection(secure: bool):
     """Middleware: every page gets this browser's token (``csrf_token`` / ``csrf_input`` in
     templates); an unsafe request that needs one must send it back."""
@@ -57,6 +69,10 @@ def csrf_protection(secure: bool):
     def middleware(app: ASGIApp) -> ASGIApp:
         async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
             if scope["type"] != "http":
+                await app(scope, receive, send)
+                return
+            if _program_call(scope):
+                ScopeState.from_scope(scope).csrf_token = ""
                 await app(scope, receive, send)
                 return
             request: Request[Any, Any, Any] = Request(scope, receive)

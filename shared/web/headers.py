@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
 
 from shared.config import Settings
@@ -51,11 +50,17 @@ def security_headers(settings: Settings):
         "Cross-Origin-Opener-Policy": "same-origin",
     }
 
+    encoded = [
+        (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()
+    ]
+
     async def add_security_headers(message: Message, scope: Scope) -> None:
         if message["type"] == "http.response.start":
-            present = MutableScopeHeaders.from_message(message)
-            for name, value in headers.items():
-                if name not in present:
-                    present[name] = value
+            # one pass over the raw headers (a lookup each through MutableScopeHeaders
+            # decoded every header five times over, on every response)
+            sent = list(message.get("headers", []))
+            present = {bytes(name).lower() for name, _ in sent}
+            sent += [header for header in encoded if header[0] not in present]
+            message["headers"] = sent
 
     return add_security_headers
