@@ -7,6 +7,7 @@ import contextlib
 import threading
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from uuid import UUID
 
 import asyncpg
 import msgspec
@@ -32,16 +33,15 @@ async def add_events(connection: asyncpg.Connection, events: Sequence[Event]) ->
     """Record ``events`` for publication, in the transaction ``connection`` is in."""
     await connection.executemany(
         "INSERT INTO outbox (event_id, subject, payload, headers) VALUES ($1, $2, $3, $4)",
-        [
-            (
-                event.event_id,
-                event.subject,
-                encode(event),
-                {"Correlation-Id": event.correlation_id} if event.correlation_id else {},
-            )
-            for event in events
-        ],
+        [outbox_values(event) for event in events],
     )
+
+
+def outbox_values(event: Event) -> tuple[UUID, str, bytes, dict[str, str]]:
+    """The outbox row of ``event`` (event_id, subject, payload, headers), for a statement
+    that writes it along with other rows."""
+    headers = {"Correlation-Id": event.correlation_id} if event.correlation_id else {}
+    return event.event_id, event.subject, encode(event), headers
 
 
 class OwnConnections(msgspec.Struct, frozen=True):

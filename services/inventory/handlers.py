@@ -20,7 +20,6 @@ from shared.contracts.purchase import DeviceHandedOver, DeviceReturned, Reservat
 from shared.contracts.refurbishment import DeviceCheckedIn, DeviceGraded
 from shared.events import Event
 from shared.logging import get_logger
-from shared.outbox import add_events
 
 log = get_logger("boucle.inventory")
 
@@ -28,44 +27,34 @@ log = get_logger("boucle.inventory")
 async def register_received_device(connection: asyncpg.Connection, event: Event) -> None:
     """A collection point received a device: it enters the register as ``received``."""
     assert isinstance(event, DeviceReceived)
-    if not await store.insert_device(
+    entry = HistoryEntry(
+        at=event.occurred_at,
+        state=State.RECEIVED,
+        subject=event.subject,
+        producer=event.producer,
+        place_name=event.collection_point_name,
+        correlation_id=event.correlation_id,
+    )
+    announced = DeviceStateChanged(
+        producer=PRODUCER,
+        aggregate_id=event.aggregate_id,
+        correlation_id=event.correlation_id,
+        label=event.label,
+        to_state=State.RECEIVED.value,
+        cause_event_id=str(event.event_id),
+    )
+    registered = await store.register_device(
         connection,
         event.aggregate_id,
         event.label,
         event.device_type,
-        State.RECEIVED,
-        event.occurred_at,
-        event.collection_point_name,
         event.weight_kg,
-    ):
-        log.warning("device_already_registered", label=event.label)
-        return
-    await store.append_history(
-        connection,
-        event.aggregate_id,
-        HistoryEntry(
-            at=event.occurred_at,
-            state=State.RECEIVED,
-            subject=event.subject,
-            producer=event.producer,
-            place_name=event.collection_point_name,
-            correlation_id=event.correlation_id,
-        ),
+        entry,
         event.event_id,
+        announced,
     )
-    await add_events(
-        connection,
-        [
-            DeviceStateChanged(
-                producer=PRODUCER,
-                aggregate_id=event.aggregate_id,
-                correlation_id=event.correlation_id,
-                label=event.label,
-                to_state=State.RECEIVED.value,
-                cause_event_id=str(event.event_id),
-            )
-        ],
-    )
+    if not registered:
+        log.warning("device_already_registered", label=event.label)
 
 
 async def locked_device(connection: asyncpg.Connection, event: Event) -> RegisteredDevice:
