@@ -26,19 +26,24 @@ log = get_logger("boucle.group_purchase.inventory_feed")
 
 async def note_state(connection: asyncpg.Connection, event: DeviceStateChanged) -> None:
     known_before = await connection.fetchval(
-        "INSERT INTO known_devices (device_id, label, state, updated_at) "
-        "VALUES ($1, $2, $3, $4) ON CONFLICT (device_id) DO UPDATE "
-        "SET state = excluded.state, updated_at = excluded.updated_at "
+        "INSERT INTO known_devices (device_id, label, state, state_version, updated_at) "
+        "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (device_id) DO UPDATE "
+        "SET state = excluded.state, state_version = excluded.state_version, "
+        "updated_at = excluded.updated_at "
+        "WHERE known_devices.state_version <= excluded.state_version "
         "RETURNING xmax <> 0",  # xmax is set on a row updated, 0 on a row inserted
         event.aggregate_id,
         event.label,
         event.to_state,
+        event.aggregate_version,
         event.occurred_at,
     )
     if event.to_state == "ready":
         return  # proposed once its specs arrive: inventory announces every ready device
     if not known_before:
-        return  # a device first heard of (just received) was never offered to anyone
+        # a device first heard of (just received) was never offered to anyone, and a state
+        # older than the one known (applied late) changes nothing
+        return
     # an offer of a device that is no longer ready (recycled, returned…) is withdrawn
     withdrawn = await connection.fetch(
         "UPDATE proposals SET status = 'withdrawn', decided_at = $2 "
@@ -59,13 +64,18 @@ async def note_available(connection: asyncpg.Connection, event: DeviceAvailable)
     make_model = " ".join(part for part in (specs.brand, specs.model) if part)
     await connection.execute(
         "INSERT INTO known_devices (device_id, label, device_type, state, grade, make_model, "
-        "memory_gb, storage_gb, screen_inches, place_name, became_ready_at, updated_at) "
-        "VALUES ($1, $2, $3, 'ready', $4, $5, $6, $7, $8, $9, $10, $10) "
+        "memory_gb, storage_gb, screen_inches, place_name, became_ready_at, updated_at, "
+        "state_version) "
+        "VALUES ($1, $2, $3, 'ready', $4, $5, $6, $7, $8, $9, $10, $10, $11) "
         "ON CONFLICT (device_id) DO UPDATE SET device_type = excluded.device_type, "
         "grade = excluded.grade, make_model = excluded.make_model, "
         "memory_gb = excluded.memory_gb, storage_gb = excluded.storage_gb, "
         "screen_inches = excluded.screen_inches, place_name = excluded.place_name, "
-        "became_ready_at = excluded.became_ready_at",
+        "became_ready_at = excluded.became_ready_at, "
+        # ready, unless a newer state (reserved, returned…) was applied before this
+        "state = CASE WHEN known_devices.state_version <= excluded.state_version "
+        "THEN 'ready' ELSE known_devices.state END, "
+        "state_version = greatest(known_devices.state_version, excluded.state_version)",
         event.aggregate_id,
         event.label,
         event.device_type,
@@ -76,6 +86,7 @@ async def note_available(connection: asyncpg.Connection, event: DeviceAvailable)
         specs.screen_inches,
         event.place_name,
         event.occurred_at,
+        event.aggregate_version,
     )
     # a device is ready (again): the households waiting for its type hear of it at once
     await run_matching(connection, utc_now(), device_type=event.device_type)
