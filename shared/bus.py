@@ -217,7 +217,7 @@ class Consumer:
                         await self._check_consumer()
                     continue
                 # then whatever came meanwhile: a fetch of many takes only what is already
-                # there, and batches of one or two cost a transaction and a flush each
+                # there, and each batch costs a transaction and a flush however small it is
                 await self._pause(FETCH_LINGER_SECONDS)
                 with contextlib.suppress(TimeoutError):
                     messages += await subscription.fetch(
