@@ -12,6 +12,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
 from services.group_purchase.accounts import handlers, machines, store
+from services.group_purchase.accounts.api import password_link
 from services.group_purchase.accounts.domain import REFRESH_LIFETIME, AccountError
 from services.group_purchase.accounts.keys import signing_key
 from services.group_purchase.accounts.throttle import SignInThrottle
@@ -246,10 +247,6 @@ async def reset_password(
     )
 
 
-def _reset_url(request: Request[Any, Any, Any], secret: str) -> str:
-    return f"{str(request.base_url).rstrip('/')}/auth/reset/{secret}"
-
-
 async def _accounts_page(
     request: Request[Any, Any, Any], runtime: Runtime, status_code: int = 200, **context: Any
 ) -> Template:
@@ -295,7 +292,7 @@ async def add_account(
         return await _accounts_page(request, runtime, error.status_code, error=error)
     log.info("account_added", account_id=str(account.id))
     return page(
-        request, "reset_link.html", account=account, link=_reset_url(request, secret), new=True
+        request, "reset_link.html", account=account, link=password_link(request, secret), new=True
     )
 
 
@@ -324,7 +321,7 @@ async def issue_reset_link(
     except AccountError as error:
         raise Problem(error.status_code, str(error)) from error
     log.info("reset_link_issued", account_id=str(account.id))
-    return page(request, "reset_link.html", account=account, link=_reset_url(request, secret))
+    return page(request, "reset_link.html", account=account, link=password_link(request, secret))
 
 
 ROUTES = [

@@ -1,0 +1,81 @@
+"""Account administration in JSON, as the /accounts page does it: an administrator adds an
+account and hands over its one-time password link, pages through the accounts, disables one;
+nobody else may."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+
+from shared.devstack.stack import Stack
+from tests.stacks import token_for
+
+
+def _admin(stack: Stack) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token_for(stack, 'admin')}"}
+
+
+async def test_an_administrator_adds_pages_through_and_disables_accounts(stack: Stack) -> None:
+    login = f"agent.{uuid.uuid4().hex[:8]}"
+    async with httpx.AsyncClient(base_url=stack.url("group_purchase")) as http:
+        added = await http.post(
+            "/api/v1/accounts",
+            json={"login": login, "display_name": "Agent d'accueil", "roles": ["collector"],
+                  "scopes": [f"collection_point:{uuid.uuid4()}"]},
+            headers=_admin(stack),
+        )  # fmt: skip
+        assert added.status_code == 201, added.text
+        account = added.json()["account"]
+        assert account["login"] == login and account["enabled"] is True
+        assert "password" not in added.text.lower().replace("password-link", "")
+        link = added.json()["link"]
+        assert link.startswith(f"{stack.url('group_purchase')}/auth/reset/")
+        chooser = await http.get(link.removeprefix(stack.url("group_purchase")))
+        assert chooser.status_code == 200
+
+        again = await http.post(
+            "/api/v1/accounts",
+            json={"login": login, "display_name": "Un autre", "roles": ["collector"]},
+            headers=_admin(stack),
+        )
+        assert again.status_code == 409, again.text
+
+        seen: list[str] = []
+        after: str | None = None
+        for _ in range(200):
+            params = {"limit": 2, **({"after": after} if after else {})}
+            page = await http.get("/api/v1/accounts", params=params, headers=_admin(stack))
+            assert page.status_code == 200, page.text
+            seen += [row["login"] for row in page.json()["accounts"]]
+            after = page.json()["next_after"]
+            if after is None:
+                break
+        assert login in seen and len(seen) == len(set(seen)), "every account once"
+
+        disabled = await http.post(
+            f"/api/v1/accounts/{account['id']}/disable", headers=_admin(stack)
+        )
+        assert disabled.status_code == 200 and disabled.json()["enabled"] is False
+        renewed = await http.post(
+            f"/api/v1/accounts/{account['id']}/password-link", headers=_admin(stack)
+        )
+        assert renewed.status_code == 201 and renewed.json()["link"] != link
+        unknown = await http.post(
+            f"/api/v1/accounts/{uuid.uuid4()}/password-link", headers=_admin(stack)
+        )
+        assert unknown.status_code == 404
+
+
+async def test_only_administrators_manage_accounts(stack: Stack) -> None:
+    coordinator = {"Authorization": f"Bearer {token_for(stack, 'coordinator')}"}
+    async with httpx.AsyncClient(base_url=stack.url("group_purchase")) as http:
+        listed = await http.get("/api/v1/accounts", headers=coordinator)
+        added = await http.post(
+            "/api/v1/accounts",
+            json={"login": "intrus", "display_name": "Intrus", "roles": ["admin"]},
+            headers=coordinator,
+        )
+        anonymous = await http.get("/api/v1/accounts")
+    assert listed.status_code == 403 and added.status_code == 403
+    assert anonymous.status_code == 401
