@@ -22,7 +22,11 @@ from shared.web.pages import TIMEZONE
 from tests.e2e.test_request_pages import UUID, Desk, desk_of, token_of
 from tests.e2e.test_request_pages import said as said_exactly
 from tests.households import Territory
-from tests.integration.test_campaigns import need_status, waiting_need
+from tests.integration.test_campaigns import (  # noqa: F401  (the fixture applies here too)
+    need_status,
+    no_tablet_ready_elsewhere,
+    waiting_need,
+)
 from tests.stacks import token_for
 
 LABEL = r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 import uuid
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -14,7 +15,7 @@ from shared.config import SERVICES
 from shared.devstack.stack import Stack
 from shared.translations import texts
 from tests.e2e.test_route_guards import SCOPED_ROLES, _concrete, declared_routes
-from tests.stacks import token_for
+from tests.stacks import running_stack, token_for
 
 NOT_PAGES = ("/api/", "/health/", "/metrics", "/static/", "/auth/refresh", "/auth/sign-out")
 KEYS = {key for key in texts("fr") if "." in key or "_" in key}
@@ -40,6 +41,14 @@ MARKED = {
 }
 ATTRIBUTES = re.compile(r'\b(?:aria-label|title|alt|placeholder)="([^"]*)"')
 TAG = re.compile(r"<[^>]+>")
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """A stack of its own: what other tests typed (French place names, campaign titles) is
+    data, not the pages' wording, and would read as the other language."""
+    with running_stack(tmp_path_factory.mktemp("languages")) as started:
+        yield started
 
 
 def read(page: str, language: str) -> str:

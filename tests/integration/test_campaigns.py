@@ -40,7 +40,19 @@ from tests.integration.test_requests_flow import pdf_text
 
 __all__ = ["bus"]  # the module-scoped fixture, shared with the lifecycle tests
 
-TYPE: Final = "tablet"  # no test makes tablets ready: a tablet need waits, as a campaign needs
+TYPE: Final = "tablet"  # a tablet need waits, as a campaign needs (see the fixture below)
+
+
+@pytest.fixture(autouse=True)
+async def no_tablet_ready_elsewhere(purchase_pool: asyncpg.Pool) -> None:
+    """These tests need tablet needs to wait for a campaign: a tablet another test left ready
+    (matching is global to a stack) is kept out of this module's matching."""
+    await purchase_pool.execute(
+        "UPDATE known_devices SET state = 'held_by_another_test' "
+        "WHERE device_type = 'tablet' AND state = 'ready'"
+    )
+
+
 TIERS = [
     PriceTier(min_quantity=1, max_quantity=2, unit_price_cents=30_000),
     PriceTier(min_quantity=3, unit_price_cents=25_000),

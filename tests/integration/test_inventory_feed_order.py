@@ -6,8 +6,10 @@ proposed to anyone."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
 
 import asyncpg
+import pytest
 
 from services.group_purchase.requests.inventory_feed import apply
 from shared.contracts.inventory import DeviceAvailable, DeviceStateChanged
@@ -31,9 +33,17 @@ def _available(device: uuid.UUID, label: str, version: int) -> DeviceAvailable:
         aggregate_id=device,
         aggregate_version=version,
         label=label,
-        device_type="laptop",
+        device_type="other",
         grade="B",
     )
+
+
+@pytest.fixture
+async def forget(purchase_pool: asyncpg.Pool) -> AsyncIterator[list[uuid.UUID]]:
+    """Devices these tests made up: forgotten after, or matching would offer them."""
+    devices: list[uuid.UUID] = []
+    yield devices
+    await purchase_pool.execute("DELETE FROM known_devices WHERE device_id = ANY($1)", devices)
 
 
 async def _known(pool: asyncpg.Pool, device: uuid.UUID) -> asyncpg.Record:
@@ -43,9 +53,10 @@ async def _known(pool: asyncpg.Pool, device: uuid.UUID) -> asyncpg.Record:
 
 
 async def test_a_state_applied_late_does_not_undo_a_device_becoming_ready(
-    purchase_pool: asyncpg.Pool,
+    purchase_pool: asyncpg.Pool, forget: list[uuid.UUID]
 ) -> None:
     device, label = uuid.uuid4(), generate_code()
+    forget.append(device)
     in_order = [
         _state(device, label, "received", 1),
         _state(device, label, "in_refurbishment", 2),
@@ -60,9 +71,10 @@ async def test_a_state_applied_late_does_not_undo_a_device_becoming_ready(
 
 
 async def test_an_announcement_of_readiness_applied_late_does_not_undo_a_reservation(
-    purchase_pool: asyncpg.Pool,
+    purchase_pool: asyncpg.Pool, forget: list[uuid.UUID]
 ) -> None:
     device, label = uuid.uuid4(), generate_code()
+    forget.append(device)
     for event in (
         _state(device, label, "received", 1),
         _state(device, label, "ready", 5),
