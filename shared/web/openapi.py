@@ -3,8 +3,9 @@ error it can return, as RFC 9457 problem+json (Litestar documents a 400 of its o
 
 A route states what the document cannot see in its signature through its ``opt``:
 ``answers`` (more error statuses, e.g. a 401 for a wrong secret on a public route) and
-``body_media_type`` (a body the handler reads itself, e.g. ``application/pdf``) and ``example``
-(a request body to show, checked against the operation's schema by the tests).
+``body_media_type`` (a body the handler reads itself, e.g. ``application/pdf``), ``example``
+(a request body to show, checked against the operation's schema by the tests) and ``returns``
+(the Struct of a JSON answer the handler sends as bytes, as an idempotent replay does).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import copy
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import msgspec
 from litestar import Litestar, Request
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.routes import HTTPRoute
@@ -94,6 +96,8 @@ def describe_errors_and_roles(app: Litestar, document: Mapping[str, Any]) -> dic
             content: dict[str, Any] = {PROBLEM_JSON: {"schema": PROBLEM_REF}}
             if _answers_pages(responses):  # a page's error is a page too
                 content["text/html"] = {"schema": {"type": "string"}}
+            if "returns" in opt:
+                _document_answer(described, responses, opt["returns"])
             if "example" in opt:
                 body = operation.get("requestBody", {}).get("content", {})
                 body.get("application/json", {})["example"] = opt["example"]
@@ -119,6 +123,19 @@ def error_statuses(method: str, operation: Mapping[str, Any], public: bool) -> l
     if method in WRITES:
         statuses.add(409)
     return sorted(statuses)
+
+
+def _document_answer(document: dict[str, Any], responses: dict[str, Any], kind: Any) -> None:
+    """The success answers of an operation are ``kind`` in JSON."""
+    (schema,), definitions = msgspec.json.schema_components(
+        [kind], ref_template="#/components/schemas/{name}"
+    )
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    for name, definition in definitions.items():
+        schemas.setdefault(name, definition)
+    for status, response in responses.items():
+        if status.startswith("2"):
+            response["content"] = {"application/json": {"schema": schema}}
 
 
 def _without_open_alternatives(node: Any) -> Any:

@@ -174,6 +174,10 @@ def check_may_open(campaign: Campaign, now: datetime) -> None:
     check_tiers(campaign.tiers, campaign.minimum_quantity, campaign.maximum_quantity)
 
 
+def already_pledged() -> Conflict:
+    return Conflict("This need is already pledged to a campaign.", code="campaigns.already_pledged")
+
+
 def check_may_pledge(campaign: Campaign, need: NeedToPledge, pledged: int, now: datetime) -> None:
     if campaign.status != CampaignStatus.OPEN:
         raise Conflict(
@@ -195,9 +199,7 @@ def check_may_pledge(campaign: Campaign, need: NeedToPledge, pledged: int, now: 
             bought=campaign.device_type,
         )
     if need.status == NeedStatus.PLEDGED:
-        raise Conflict(
-            "This need is already pledged to a campaign.", code="campaigns.already_pledged"
-        )
+        raise already_pledged()
     if need.status != NeedStatus.WAITING:
         raise Conflict(
             f"Only a waiting need can be pledged; this one is {need.status.replace('_', ' ')}.",

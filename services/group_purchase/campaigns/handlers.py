@@ -19,6 +19,7 @@ from services.group_purchase.campaigns.domain import (
     NeedToPledge,
     Supplier,
     SupplierCreate,
+    already_pledged,
     check_editable,
     check_may_cancel,
     check_may_close,
@@ -248,9 +249,15 @@ async def pledge(
         assert household is not None
         band = band_of(household.situation, campaign.scale)
         pledge_id = uuid7()
-        await store.insert_pledge(
-            connection, pledge_id, campaign_id, need, band.key, principal.sub, now
-        )
+        try:
+            await store.insert_pledge(
+                connection, pledge_id, campaign_id, need, band.key, principal.sub, now
+            )
+        except asyncpg.UniqueViolationError as error:
+            if error.constraint_name != "pledges_one_live_per_need":
+                raise
+            # the need's status said otherwise, but a live pledge holds it
+            raise already_pledged() from error
         await request_store.set_need_status(connection, need_id, NeedStatus.PLEDGED, note="")
         pledged += 1
         unit = tier_at(campaign.tiers, pledged).unit_price_cents

@@ -177,7 +177,11 @@ class HouseholdController(Controller):
     path = "/api/v1/households"
     tags = ["requests"]
 
-    @post("/", opt={**allow(*REQUESTERS), "example": HOUSEHOLD_EXAMPLE}, status_code=201)
+    @post(
+        "/",
+        opt={**allow(*REQUESTERS), "example": HOUSEHOLD_EXAMPLE, "returns": Household},
+        status_code=201,
+    )
     async def create_household(
         self,
         request: AnyRequest,
@@ -274,7 +278,11 @@ class RequestController(Controller):
     path = "/api/v1/requests"
     tags = ["requests"]
 
-    @post("/", opt={**allow(*REQUESTERS), "example": REQUEST_EXAMPLE}, status_code=201)
+    @post(
+        "/",
+        opt={**allow(*REQUESTERS), "example": REQUEST_EXAMPLE, "returns": views.RequestView},
+        status_code=201,
+    )
     async def submit_request(
         self,
         request: AnyRequest,
