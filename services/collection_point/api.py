@@ -40,7 +40,11 @@ class IntakeController(Controller):
     path = "/api/v1/intakes"
     tags = ["intakes"]
 
-    @post("/", opt={**allow(*COUNTER_ROLES), "example": INTAKE_EXAMPLE}, status_code=201)
+    @post(
+        "/",
+        opt={**allow(*COUNTER_ROLES), "example": INTAKE_EXAMPLE, "returns": Intake},
+        status_code=201,
+    )
     async def create_intake(
         self,
         request: Request[Any, Any, Any],
@@ -81,7 +85,9 @@ class BulkIntakeController(Controller):
     path = "/api/v1/collection-points/{place_id:uuid}/bulk-intakes"
     tags = ["intakes"]
 
-    @post("/", opt=allow(*COUNTER_ROLES), status_code=201)
+    @post(
+        "/", opt={**allow(*COUNTER_ROLES), "returns": bulk_handlers.BulkImported}, status_code=201
+    )
     async def import_intakes(
         self,
         request: Request[Any, Any, Any],

@@ -49,6 +49,7 @@ class LabelBatchController(Controller):
         "/",
         opt={
             **allow(*LABEL_ROLES),
+            "returns": LabelBatch,
             "example": {"collection_point_id": "bcbe0fb2-b7fd-5078-9eae-36298d32c08c", "count": 24},
         },
         status_code=201,

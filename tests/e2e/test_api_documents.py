@@ -44,6 +44,9 @@ async def test_every_operation_is_named_once_and_says_who_may_call_it(
             assert operation["x-roles"], (path, method)
             assert {"401", "403"} <= set(operation["responses"]), (path, method)
         for status, response in operation["responses"].items():
+            answer = response.get("content", {}).get("application/json", {}).get("schema")
+            if status.startswith("2"):  # a JSON answer says its shape, not "a string"
+                assert answer != {"type": "string"}, (path, method, status)
             if status.startswith(("4", "5")):
                 assert "application/problem+json" in response["content"], (path, method, status)
 
