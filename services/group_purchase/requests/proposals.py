@@ -57,7 +57,10 @@ async def open_needs(
         "JOIN households h ON h.id = r.household_id "
         "LEFT JOIN places pl ON lower(pl.name) = lower(n.pickup_place) "
         "WHERE n.status IN ('submitted', 'waiting') AND ($1::uuid[] IS NULL OR n.id = ANY($1)) "
-        "AND ($2::text IS NULL OR n.device_type = $2)",
+        "AND ($2::text IS NULL OR n.device_type = $2) "
+        # locked until the proposals are recorded: a need pledged or cancelled meanwhile is
+        # left out (read again once free), never set back to waiting over its new status
+        "ORDER BY n.id FOR UPDATE OF n",
         list(need_ids) if need_ids is not None else None,
         device_type,
     )
