@@ -48,18 +48,23 @@ def _alive(processes: list[psutil.Process]) -> list[str]:
     ]
 
 
-def test_boucle_up_demo_serves_passports_restarts_a_killed_service_and_ctrl_c_stops_all(
-    tmp_path: Path,
-) -> None:
-    data = tmp_path / "data"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "shared.cli", "up", "--demo", "--free-ports", "--data", str(data)],
+def _boucle_up(*options: str) -> subprocess.Popen[str]:
+    """``boucle up`` as a person starts it, with none of this session's BOUCLE_* settings."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "shared.cli", "up", *options],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         env={key: value for key, value in os.environ.items() if not key.startswith("BOUCLE_")},
         start_new_session=True,
     )
+
+
+def test_boucle_up_demo_serves_passports_restarts_a_killed_service_and_ctrl_c_stops_all(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    process = _boucle_up("--demo", "--free-ports", "--data", str(data))
     try:
         printed = _read_until(process, "Press Ctrl-C to stop", within=120)
         printed += _read_until(process, "admin", within=10)
@@ -114,23 +119,7 @@ def test_boucle_up_cluster_runs_three_nats_nodes_and_two_replicas_that_survive_a
     """The production shape an operator can try on one machine: every replica is ready, one
     NATS node killed leaves every service ready, and Ctrl-C stops the eleven processes."""
     data = tmp_path / "cluster"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "shared.cli",
-            "up",
-            "--cluster",
-            "--free-ports",
-            "--data",
-            str(data),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={key: value for key, value in os.environ.items() if not key.startswith("BOUCLE_")},
-        start_new_session=True,
-    )
+    process = _boucle_up("--cluster", "--free-ports", "--data", str(data))
     try:
         printed = _read_until(process, "Press Ctrl-C to stop", within=180)
         printed += _read_until(process, "Sign in at", within=30)
