@@ -10,10 +10,10 @@ import asyncpg
 import httpx
 import pytest
 
+from boucle.devstack.stack import Stack
 from services.collection_point import store as collection_store
 from services.collection_point.domain import CollectionPoint
 from shared.db import create_pool
-from shared.devstack.stack import Stack
 from tests.stacks import running_stack, token_for
 
 

@@ -10,8 +10,8 @@ import asyncpg
 import httpx
 from nats.js import JetStreamContext
 
+from boucle.devstack.stack import Stack
 from shared.contracts.refurbishment import DeviceCheckedIn, DeviceGraded, SpecsSummary
-from shared.devstack.stack import Stack
 from shared.events import Event
 from tests.conftest import wait_for
 from tests.integration.test_inventory_lifecycle import Donation, publish, until_state

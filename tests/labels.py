@@ -6,8 +6,8 @@ import uuid
 
 import httpx
 
+from boucle.devstack.stack import Stack
 from services.collection_point.label_handlers import MAX_BATCH
-from shared.devstack.stack import Stack
 from tests.stacks import token_for
 
 

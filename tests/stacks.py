@@ -7,8 +7,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
+from boucle.devstack.stack import Stack, any_free_ports
 from shared.auth import issue_token, load_private_key
-from shared.devstack.stack import Stack, any_free_ports
 
 AnyStack = TypeVar("AnyStack", bound=Stack)
 

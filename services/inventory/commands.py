@@ -19,11 +19,10 @@ from shared.events import utc_now
 SHOWN_DIFFERENCES = 10
 
 
-def run_inventory_command(args: argparse.Namespace) -> int:
-    from shared.devstack.stack import Stack
-
-    stack = Stack(args.data)
-    dsn = args.database_url or os.environ.get("BOUCLE_DATABASE_URL") or stack.postgres.dsn
+def run_inventory_command(args: argparse.Namespace, local_dsn: str, local_nats_url: str) -> int:
+    """``local_dsn`` and ``local_nats_url``: the servers of ``boucle up``, used when neither an
+    option nor the environment names others."""
+    dsn = args.database_url or os.environ.get("BOUCLE_DATABASE_URL") or local_dsn
     try:
         if args.action == "archive":
             days = args.older_than_days
@@ -32,7 +31,7 @@ def run_inventory_command(args: argparse.Namespace) -> int:
             return asyncio.run(_archive(dsn, days))
         if args.action == "recount":
             return asyncio.run(_recount(dsn))
-        nats_url = args.nats_url or os.environ.get("BOUCLE_NATS_URL") or stack.nats.url
+        nats_url = args.nats_url or os.environ.get("BOUCLE_NATS_URL") or local_nats_url
         return asyncio.run(_rebuild(dsn, nats_url, args.keep))
     except OSError as error:
         print(f"cannot reach the servers ({error}): is `boucle up` running?", file=sys.stderr)

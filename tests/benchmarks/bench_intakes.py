@@ -16,12 +16,12 @@ from urllib.parse import urlsplit
 import asyncpg
 import msgspec
 
+from boucle.devstack.stack import Stack
 from services.collection_point import label_store
 from services.collection_point import store as collection_store
 from services.collection_point.domain import CollectionPoint
 from shared.config import SERVICES
 from shared.db import create_pool
-from shared.devstack.stack import Stack
 from shared.labels import generate_code
 from tests.benchmarks import machine
 from tests.benchmarks.httpload import post_request, run_load

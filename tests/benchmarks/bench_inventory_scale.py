@@ -21,13 +21,13 @@ from typing import TypeVar
 
 import asyncpg
 
+from boucle.devstack.stack import Stack, any_free_ports
 from services.inventory import oversight, store
 from services.inventory.archive import archive_histories
 from services.inventory.domain import State
 from services.inventory.impact_figures import Period, impact_figures
 from services.inventory.oversight import DeviceFilter
 from shared.db import create_pool
-from shared.devstack.stack import Stack, any_free_ports
 from shared.events import utc_now
 from shared.migrations import migrate
 from tests.benchmarks.bench_matching import COMMUNES, POSITIONS, print_machine

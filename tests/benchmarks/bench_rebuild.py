@@ -80,7 +80,7 @@ async def publish_all(nats_url: str, events: int, devices: int) -> float:
 def rebuild(database_url: str, nats_url: str) -> tuple[float, str]:
     """Run the command as an operator does; its wall time and its output."""
     started = time.perf_counter()
-    command = [sys.executable, "-m", "shared.cli", "inventory", "--database-url", database_url]
+    command = [sys.executable, "-m", "boucle.cli", "inventory", "--database-url", database_url]
     completed = subprocess.run(
         [*command, "rebuild", "--nats-url", nats_url], capture_output=True, text=True
     )

@@ -11,8 +11,8 @@ import httpx
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
+from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
-from shared.devstack.stack import Stack
 from shared.labels import format_code
 from tests.conftest import wait_for
 from tests.labels import issued_codes

@@ -8,8 +8,8 @@ import pytest
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import expect
 
+from boucle.devstack.stack import Stack
 from shared.config import SERVICES
-from shared.devstack.stack import Stack
 from shared.labels import format_code, generate_code
 from tests.browser.conftest import OpenPage, Passport
 

@@ -7,7 +7,7 @@ import asyncpg
 import httpx
 import pytest
 
-from shared.devstack.stack import Stack
+from boucle.devstack.stack import Stack
 from tests.browser.conftest import OpenPage, signed_in
 from tests.browser.test_accessibility import assert_no_wcag_violation
 from tests.households import Territory

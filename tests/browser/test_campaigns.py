@@ -15,7 +15,7 @@ import httpx
 import pytest
 from playwright.async_api import Page, expect
 
-from shared.devstack.stack import Stack
+from boucle.devstack.stack import Stack
 from tests.browser.conftest import OpenPage, signed_in
 from tests.browser.test_bench import assert_no_violation_here
 from tests.e2e.test_campaign_pages import in_a_week

@@ -12,9 +12,9 @@ import pytest
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Page, expect
 
+from boucle.devstack.stack import Stack
 from services.collection_point import store as collection_store
 from services.collection_point.domain import CollectionPoint
-from shared.devstack.stack import Stack
 from shared.labels import format_code, generate_code
 from tests.browser.conftest import OpenPage, signed_in
 from tests.browser.test_accessibility import SMALLEST_PHONE, WCAG_AA, described

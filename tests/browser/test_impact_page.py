@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import expect
 
-from shared.devstack.stack import Stack
+from boucle.devstack.stack import Stack
 from tests.browser.conftest import OpenPage, Passport
 from tests.browser.test_accessibility import assert_no_wcag_violation
 

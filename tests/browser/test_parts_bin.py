@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from playwright.async_api import expect
 
+from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
-from shared.devstack.stack import Stack
 from tests.browser.conftest import OpenPage
 from tests.browser.test_bench import assert_no_violation_here, bench_person
 from tests.e2e.test_bench_pages import at_bench, checked_in, donated_device, new_workshop

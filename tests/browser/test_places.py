@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import httpx
 
-from shared.devstack.stack import Stack
+from boucle.devstack.stack import Stack
 from tests.browser.conftest import OpenPage
 from tests.browser.test_accessibility import assert_no_wcag_violation
 from tests.integration.test_places import _create

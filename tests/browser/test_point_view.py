@@ -11,9 +11,9 @@ import httpx
 import pytest
 from playwright.async_api import expect
 
+from boucle.devstack.stack import Stack
 from services.collection_point import store as collection_store
 from services.collection_point.domain import CollectionPoint, Intake
-from shared.devstack.stack import Stack
 from shared.events import utc_now, uuid7
 from shared.labels import format_code, generate_code
 from tests.browser.conftest import OpenPage, signed_in

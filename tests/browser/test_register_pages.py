@@ -15,8 +15,8 @@ import pytest
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Page, expect
 
+from boucle.devstack.stack import Stack
 from shared.contracts.collection import DeviceReceived
-from shared.devstack.stack import Stack
 from shared.labels import format_code, generate_code
 from tests.browser.conftest import OpenPage, signed_in
 from tests.browser.test_accessibility import WCAG_AA, described

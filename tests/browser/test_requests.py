@@ -13,7 +13,7 @@ import pytest
 from nats.js import JetStreamContext
 from playwright.async_api import Page, expect
 
-from shared.devstack.stack import Stack
+from boucle.devstack.stack import Stack
 from shared.labels import format_code
 from tests.browser.conftest import OpenPage, signed_in
 from tests.browser.test_accessibility import SMALLEST_PHONE

@@ -9,9 +9,9 @@ import pytest
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import ConsoleMessage, expect
 
+from boucle.devstack.stack import Stack
 from services.group_purchase.accounts import handlers
 from shared.db import create_pool
-from shared.devstack.stack import Stack
 from tests.browser.conftest import OpenPage, Passport
 from tests.browser.test_accessibility import WCAG_AA, assert_no_wcag_violation, described
 from tests.stacks import token_for

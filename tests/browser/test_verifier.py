@@ -7,7 +7,7 @@ import httpx
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Page
 
-from shared.devstack.stack import Stack
+from boucle.devstack.stack import Stack
 from tests.browser.conftest import OpenPage
 from tests.browser.test_accessibility import WCAG_AA, assert_no_wcag_violation, described
 from tests.integration.test_verifier import issued_pdf  # noqa: F401  (the fixture)

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 import yaml
 
+from boucle.devstack.nats import nats_server_binary
 from shared.auth import ensure_keypair
 from shared.config import SERVICES, SETTING_NAMES, Settings, load_settings
-from shared.devstack.nats import nats_server_binary
 from shared.labels import passport_url
 from shared.web.app import ServiceDefinition, create_app
 

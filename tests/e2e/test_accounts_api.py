@@ -8,7 +8,7 @@ import uuid
 
 import httpx
 
-from shared.devstack.stack import Stack
+from boucle.devstack.stack import Stack
 from tests.stacks import token_for
 
 

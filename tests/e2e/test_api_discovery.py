@@ -12,8 +12,8 @@ import asyncpg
 import httpx
 from nats.js import JetStreamContext
 
+from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
-from shared.devstack.stack import Stack
 from shared.labels import format_code
 from tests.conftest import wait_for
 from tests.households import Territory

@@ -9,8 +9,8 @@ import httpx
 import jsonschema
 import pytest
 
+from boucle.devstack.stack import Stack
 from shared.config import SERVICES
-from shared.devstack.stack import Stack
 
 METHODS = ("get", "put", "post", "delete", "patch")
 

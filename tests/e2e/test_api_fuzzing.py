@@ -18,8 +18,8 @@ from schemathesis import checks
 from schemathesis.core.failures import FailureGroup
 from schemathesis.core.result import Ok
 
+from boucle.devstack.stack import Stack
 from shared.config import SERVICES
-from shared.devstack.stack import Stack
 from tests.stacks import token_for
 
 EXAMPLES = 12  # per operation: about 1,500 requests in all, bounded for CI

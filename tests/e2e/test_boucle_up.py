@@ -51,7 +51,7 @@ def _alive(processes: list[psutil.Process]) -> list[str]:
 def _boucle_up(*options: str) -> subprocess.Popen[str]:
     """``boucle up`` as a person starts it, with none of this session's BOUCLE_* settings."""
     return subprocess.Popen(
-        [sys.executable, "-m", "shared.cli", "up", *options],
+        [sys.executable, "-m", "boucle.cli", "up", *options],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -98,7 +98,7 @@ def test_boucle_up_demo_serves_passports_restarts_a_killed_service_and_ctrl_c_st
         assert "inventory stopped unexpectedly (killed by SIGKILL)" in printed
         _wait_for_page(passports[0], within=60)
         status = subprocess.run(
-            [sys.executable, "-m", "shared.cli", "status", "--data", str(data)],
+            [sys.executable, "-m", "boucle.cli", "status", "--data", str(data)],
             capture_output=True,
             text=True,
             check=True,

@@ -15,8 +15,8 @@ import asyncpg
 import httpx
 import pytest
 
+from boucle.devstack.stack import Stack
 from services.group_purchase.campaigns import deadlines
-from shared.devstack.stack import Stack
 from shared.events import utc_now
 from shared.web.pages import TIMEZONE
 from tests.e2e.test_request_pages import UUID, Desk, desk_of, token_of

@@ -8,7 +8,7 @@ import re
 
 import httpx
 
-from shared.devstack.stack import Stack
+from boucle.devstack.stack import Stack
 
 PAGES = (
     ("collection_point", "/lieux"),

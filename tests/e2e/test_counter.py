@@ -13,9 +13,9 @@ import asyncpg
 import httpx
 import pytest
 
+from boucle.devstack.stack import Stack
 from services.collection_point.counter import MAX_FORM_BYTES, MAX_PHOTO_BYTES
 from services.collection_point.domain import CollectionPoint
-from shared.devstack.stack import Stack
 from shared.label_sheets import render_png
 from shared.labels import format_code, generate_code
 from tests.conftest import wait_for

@@ -6,7 +6,7 @@ import html
 
 import httpx
 
-from shared.devstack.stack import Stack
+from boucle.devstack.stack import Stack
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 

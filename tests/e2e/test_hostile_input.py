@@ -18,8 +18,8 @@ from urllib.parse import quote
 import httpx
 import pytest
 
+from boucle.devstack.stack import Stack
 from shared.config import SERVICES, Settings
-from shared.devstack.stack import Stack
 from shared.labels import generate_code
 from tests.e2e.test_route_guards import declared_routes
 from tests.stacks import token_for

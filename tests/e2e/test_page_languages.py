@@ -11,8 +11,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from boucle.devstack.stack import Stack
 from shared.config import SERVICES
-from shared.devstack.stack import Stack
 from shared.translations import texts
 from tests.e2e.test_route_guards import SCOPED_ROLES, _concrete, declared_routes
 from tests.stacks import running_stack, token_for

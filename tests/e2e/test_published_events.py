@@ -11,8 +11,8 @@ import nats
 import pytest
 from nats.js import JetStreamContext
 
+from boucle.devstack.stack import Stack
 from shared.contracts.streams import STREAMS
-from shared.devstack.stack import Stack
 
 pytestmark = pytest.mark.last
 

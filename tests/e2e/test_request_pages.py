@@ -15,7 +15,7 @@ import httpx
 import pytest
 from nats.js import JetStreamContext
 
-from shared.devstack.stack import Stack
+from boucle.devstack.stack import Stack
 from shared.labels import format_code
 from tests.conftest import wait_for
 from tests.households import Territory

@@ -12,11 +12,11 @@ import httpx
 import pytest
 from litestar.routes import HTTPRoute
 
+from boucle.devstack.stack import Stack
+from boucle.services import definition
 from shared.auth import ROLES
 from shared.config import SERVICES, load_settings
-from shared.devstack.stack import Stack
 from shared.labels import generate_code
-from shared.services import definition
 from shared.web.app import create_app
 from tests.households import Territory
 from tests.stacks import token_for

@@ -13,8 +13,8 @@ from contextlib import asynccontextmanager
 
 import httpx
 
+from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
-from shared.devstack.stack import Stack
 from shared.labels import format_code, generate_code
 from tests.conftest import wait_for
 from tests.e2e.test_bench_pages import at_bench, donated_device, new_workshop

@@ -13,11 +13,11 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from boucle.devstack.stack import Stack
 from services.group_purchase.accounts import handlers
 from shared.auth import issue_token, load_private_key
 from shared.config import SERVICES
 from shared.db import create_pool
-from shared.devstack.stack import Stack
 from tests.stacks import token_for
 
 PASSWORD = "correct horse battery staple"

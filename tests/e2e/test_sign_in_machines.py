@@ -8,8 +8,8 @@ import uuid
 
 import httpx
 
+from boucle.devstack.stack import Stack
 from shared.auth import load_public_key, verify_token
-from shared.devstack.stack import Stack
 from tests.stacks import token_for
 
 

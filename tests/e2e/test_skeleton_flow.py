@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import httpx
 
+from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
 from shared.config import SERVICES
-from shared.devstack.stack import Stack
 from shared.labels import format_code, generate_code
 from tests.conftest import wait_for
 from tests.labels import issued_codes

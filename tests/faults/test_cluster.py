@@ -17,6 +17,7 @@ import httpx
 import nats
 import pytest
 
+from boucle.devstack.cluster import ClusterStack, any_free_cluster_ports, wait_until_current
 from services.collection_point import store as collection_store
 from services.collection_point.demo import seed as seed_points
 from services.collection_point.domain import CollectionPoint
@@ -24,7 +25,6 @@ from shared.bus import NATS_ERRORS
 from shared.config import SERVICES
 from shared.contracts.collection import DeviceReceived
 from shared.db import create_pool
-from shared.devstack.cluster import ClusterStack, any_free_cluster_ports, wait_until_current
 from tests.integration.test_failures import Counter, all_registered, eventually, query
 from tests.stacks import running, token_for
 

@@ -21,8 +21,8 @@ import asyncpg
 import httpx
 import pytest
 
+from boucle.devstack.stack import Stack
 from shared.config import SERVICES
-from shared.devstack.stack import Stack
 from tests.labels import issued_codes
 from tests.processes import freeze_postgres, thaw
 from tests.stacks import running_stack, token_for

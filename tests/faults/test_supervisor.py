@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from shared.devstack.processes import spawn, stop
-from shared.devstack.supervisor import (
+from boucle.devstack.processes import spawn, stop
+from boucle.devstack.supervisor import (
     STATUS_FILE,
     RestartPolicy,
     Supervisor,

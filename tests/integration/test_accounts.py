@@ -9,11 +9,11 @@ import asyncpg
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from boucle.devstack.stack import Stack
 from services.group_purchase.accounts import handlers, store
 from services.group_purchase.accounts.domain import AccountError
 from shared.auth import verify_token
 from shared.db import create_pool
-from shared.devstack.stack import Stack
 
 PASSWORD = "correct horse battery staple"
 KEY = Ed25519PrivateKey.generate()

@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 
+from boucle.devstack.stack import Stack
 from shared import audit
 from shared.db import create_pool
-from shared.devstack.stack import Stack
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ import msgspec
 import pytest
 from nats.js import JetStreamContext
 
+from boucle.devstack.stack import Stack
 from services.group_purchase.campaigns import deadlines, handlers, receiving, views
 from services.group_purchase.campaigns.domain import (
     CampaignCreate,
@@ -29,7 +30,6 @@ from services.group_purchase.campaigns.domain import (
 )
 from services.group_purchase.campaigns.pricing import PriceTier, PricingRefused
 from shared.auth import Principal
-from shared.devstack.stack import Stack
 from shared.errors import Conflict, NotFound
 from shared.events import utc_now
 from shared.labels import parse_code

@@ -14,7 +14,7 @@ import httpx
 import nats
 from nats.js import JetStreamContext
 
-from shared.devstack.stack import Stack
+from boucle.devstack.stack import Stack
 from shared.events import encode
 from tests.conftest import wait_for
 from tests.integration.test_inventory_lifecycle import (

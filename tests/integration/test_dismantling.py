@@ -9,8 +9,8 @@ import io
 
 import httpx
 
+from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
-from shared.devstack.stack import Stack
 from tests.conftest import wait_for
 from tests.integration.test_refurbishment_flow import (
     _bearer,

@@ -22,12 +22,12 @@ import nats
 import pytest
 from nats.js.api import ConsumerInfo
 
+from boucle.devstack.stack import Stack
 from services.collection_point import store as collection_store
 from services.collection_point.domain import CollectionPoint
 from shared.config import SERVICES
 from shared.contracts.collection import DeviceReceived
 from shared.contracts.streams import CONSUMERS, DLQ_STREAM
-from shared.devstack.stack import Stack
 from shared.events import encode
 from shared.labels import generate_code
 from tests.labels import issued_codes

@@ -14,10 +14,10 @@ import httpx
 import msgspec
 import nats
 
+from boucle.devstack.stack import Stack
 from services.collection_point import store as collection_store
 from services.collection_point.domain import CollectionPoint
 from shared.contracts.collection import DeviceReceived
-from shared.devstack.stack import Stack
 from shared.events import encode
 from shared.labels import generate_code
 from tests.conftest import wait_for

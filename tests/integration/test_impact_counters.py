@@ -17,13 +17,13 @@ from datetime import UTC, date, datetime, timedelta
 import asyncpg
 import pytest
 
+from boucle.devstack.stack import Stack
+from boucle.services import migrations_folder
 from services.inventory.archive import archive_histories
 from services.inventory.impact_counters import COUNTER_TABLES, compact, recount
 from services.inventory.impact_figures import Counts, Period, Weighed, counted, impact_figures
 from shared.db import create_pool
-from shared.devstack.stack import Stack
 from shared.migrations import migrate
-from shared.services import migrations_folder
 
 STATES = ("received", "in_refurbishment", "ready", "reserved", "delivered", "recycled")
 TYPES = ("laptop", "smartphone", "tablet")

@@ -18,10 +18,10 @@ import nats
 import pytest
 from nats.js import JetStreamContext
 
+from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
 from shared.contracts.collection import DeviceReceived
 from shared.contracts.purchase import DeviceHandedOver, ReservationRequested
-from shared.devstack.stack import Stack
 from shared.web.pages import TIMEZONE
 from tests.conftest import wait_for
 from tests.integration.test_inventory_lifecycle import Donation, publish, until_state

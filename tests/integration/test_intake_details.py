@@ -11,9 +11,9 @@ import asyncpg
 import httpx
 import pypdfium2
 
+from boucle.devstack.stack import Stack
 from services.collection_point import store as collection_store
 from services.collection_point.domain import CollectionPoint
-from shared.devstack.stack import Stack
 from shared.events import utc_now
 from shared.labels import format_code, generate_code
 from shared.web.pages import TIMEZONE

@@ -8,8 +8,8 @@ import uuid
 import asyncpg
 import httpx
 
+from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
-from shared.devstack.stack import Stack
 from shared.labels import format_code, generate_code
 from tests.conftest import wait_for
 from tests.labels import issued_codes

@@ -18,13 +18,13 @@ import nats
 import pytest
 from nats.js import JetStreamContext
 
+from boucle.devstack.stack import Stack
 from services.inventory import store
 from services.inventory.archive import archive_histories
 from services.inventory.digest import register_digest
 from services.inventory.impact_figures import Period, impact_figures
 from shared.contracts.purchase import DeviceHandedOver, DeviceReturned
 from shared.contracts.refurbishment import DeviceRecycled
-from shared.devstack.stack import Stack
 from shared.events import Event, utc_now
 from shared.web.pages import TIMEZONE
 from tests.integration.test_inventory_lifecycle import POINT, WORKSHOP, Donation, until_state

@@ -13,6 +13,7 @@ import nats
 import pytest
 from nats.js import JetStreamContext
 
+from boucle.devstack.stack import Stack
 from shared.contracts.collection import DeviceReceived
 from shared.contracts.purchase import DeviceHandedOver, DeviceReturned, ReservationRequested
 from shared.contracts.refurbishment import (
@@ -22,7 +23,6 @@ from shared.contracts.refurbishment import (
     DeviceReleased,
     SpecsSummary,
 )
-from shared.devstack.stack import Stack
 from shared.events import Event, encode
 from shared.labels import generate_code
 from tests.conftest import wait_for

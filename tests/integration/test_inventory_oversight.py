@@ -6,8 +6,8 @@ import asyncpg
 import httpx
 import nats
 
+from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
-from shared.devstack.stack import Stack
 from tests.conftest import wait_for
 from tests.integration.test_inventory_lifecycle import Donation, publish, rejections
 from tests.labels import issued_codes

@@ -9,8 +9,8 @@ import asyncpg
 import httpx
 from nats.js import JetStreamContext
 
+from boucle.devstack.stack import Stack
 from shared.contracts.collection import DeviceReceived, PlacePublished
-from shared.devstack.stack import Stack
 from shared.labels import generate_code
 from tests.conftest import wait_for
 from tests.integration.test_inventory_lifecycle import bus, publish, until_state

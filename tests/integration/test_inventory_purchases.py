@@ -10,9 +10,9 @@ import httpx
 import msgspec
 from nats.js import JetStreamContext
 
+from boucle.devstack.stack import Stack
 from shared.contracts.purchase import PurchasedDeviceReceived
 from shared.contracts.refurbishment import SpecsSummary
-from shared.devstack.stack import Stack
 from shared.labels import generate_code
 from tests.integration.test_inventory_lifecycle import (
     announcements,

@@ -12,11 +12,11 @@ import nats
 import pytest
 from nats.js import JetStreamContext
 
+from boucle.devstack.stack import Stack
 from services.inventory import rebuild
 from services.inventory.rebuild import drop_schema, rebuild_and_compare
 from shared.contracts.purchase import DeviceHandedOver, ReservationReleased
 from shared.contracts.refurbishment import DeviceRecycled
-from shared.devstack.stack import Stack
 from tests.conftest import wait_for
 from tests.integration.test_inventory_lifecycle import (
     Donation,

@@ -10,8 +10,8 @@ import pypdfium2
 import zxingcpp
 from PIL import Image
 
+from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
-from shared.devstack.stack import Stack
 from shared.labels import parse_code
 from tests.stacks import token_for
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from shared.devstack.stack import Stack
+from boucle.devstack.stack import Stack
 from shared.migrations import SHARED_MIGRATIONS, EditedMigration, migrate
 
 SHARED = sorted(path.name for path in SHARED_MIGRATIONS.glob("*.sql"))

@@ -6,7 +6,7 @@ import uuid
 
 import httpx
 
-from shared.devstack.stack import Stack
+from boucle.devstack.stack import Stack
 from tests.labels import issued_codes
 from tests.stacks import token_for
 

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from nats.js import JetStreamContext
 
-from shared.devstack.stack import Stack
+from boucle.devstack.stack import Stack
 from tests.conftest import wait_for
 from tests.households import DonationAt, Territory
 from tests.integration.test_inventory_lifecycle import bus, publish, until_state

@@ -12,8 +12,8 @@ import uuid
 import httpx
 import nats
 
+from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
-from shared.devstack.stack import Stack
 from tests.conftest import wait_for
 from tests.labels import issued_codes
 from tests.stacks import token_for

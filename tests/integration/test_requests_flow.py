@@ -15,9 +15,9 @@ import pypdfium2
 import pytest
 from nats.js import JetStreamContext
 
+from boucle.devstack.stack import Stack
 from services.group_purchase.requests.retention import erase_lapsed_households
 from services.inventory.jobs import expire_due
-from shared.devstack.stack import Stack
 from shared.events import utc_now
 from shared.labels import format_code
 from tests.conftest import wait_for

@@ -18,13 +18,13 @@ import nats
 import pytest
 from nats.js import JetStreamContext
 
+from boucle.devstack.stack import Stack
 from services.collection_point import store as collection_store
 from services.collection_point.domain import CollectionPoint
 from services.refurbishment import shipments as workshop_shipments
 from shared.auth import Principal
 from shared.contracts.collection import ShipmentDispatched, ShippedDevice
 from shared.db import create_pool
-from shared.devstack.stack import Stack
 from shared.events import encode, utc_now
 from shared.labels import format_code, generate_code
 from tests.conftest import wait_for

@@ -10,8 +10,8 @@ import re
 import httpx
 import pytest
 
+from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
-from shared.devstack.stack import Stack
 from tests.integration.test_refurbishment_flow import (
     NVME,
     _bearer,

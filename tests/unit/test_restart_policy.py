@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.devstack.supervisor import RestartPolicy
+from boucle.devstack.supervisor import RestartPolicy
 
 
 def test_the_wait_doubles_with_each_crash_from_half_a_second() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import asyncpg
 
@@ -13,9 +14,9 @@ from services.group_purchase.accounts.domain import AccountError, generated_pass
 from shared.config import SCHEMAS
 from shared.db import create_pool
 from shared.migrations import migrate
-from shared.services import migrations_folder
 
 SCHEMA = SCHEMAS["group_purchase"]
+MIGRATIONS = Path(__file__).parent.parent / "migrations"
 # One account per persona of the demo territory.
 DEMO_PERSONAS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("agent.collecte", "Camille Agent de collecte", ("collector",)),
@@ -29,7 +30,7 @@ DEMO_PERSONAS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 
 @asynccontextmanager
 async def accounts_pool(dsn: str) -> AsyncIterator[asyncpg.Pool]:
-    await migrate(dsn, SCHEMA, migrations_folder("group_purchase"))
+    await migrate(dsn, SCHEMA, MIGRATIONS)
     pool = await create_pool(dsn, SCHEMA, 1, 2)
     try:
         yield pool

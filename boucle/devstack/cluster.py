@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from boucle.devstack.nats import EmbeddedNats
+from boucle.devstack.processes import free_port, url_answers, wait_until
+from boucle.devstack.stack import Ports, Stack
+from boucle.devstack.supervisor import Supervised, supervised_server
 from shared.config import DEFAULT_PORTS, SERVICES
-from shared.devstack.nats import EmbeddedNats
-from shared.devstack.processes import free_port, url_answers, wait_until
-from shared.devstack.stack import Ports, Stack
-from shared.devstack.supervisor import Supervised, supervised_server
 
 NODES = 3
 REPLICAS = 2

@@ -11,20 +11,20 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from shared.auth import PRIVATE_KEY_FILE, ensure_keypair
-from shared.config import DEFAULT_PORTS, SCHEMAS, SERVICES
-from shared.devstack.nats import EmbeddedNats, NatsServers
-from shared.devstack.postgres import EmbeddedPostgres
-from shared.devstack.processes import free_port, spawn, stop, url_answers, wait_until
-from shared.devstack.supervisor import (
+from boucle.devstack.nats import EmbeddedNats, NatsServers
+from boucle.devstack.postgres import EmbeddedPostgres
+from boucle.devstack.processes import free_port, spawn, stop, url_answers, wait_until
+from boucle.devstack.supervisor import (
     STATUS_FILE,
     RestartPolicy,
     Supervised,
     Supervisor,
     supervised_server,
 )
+from boucle.services import migrations_folder
+from shared.auth import PRIVATE_KEY_FILE, ensure_keypair
+from shared.config import DEFAULT_PORTS, SCHEMAS, SERVICES
 from shared.migrations import migrate
-from shared.services import migrations_folder
 
 
 @dataclass
@@ -111,7 +111,7 @@ class Stack:
         default); ``supervise`` starts it again the same way."""
         name = name or service
         self.services[name] = spawn(
-            [sys.executable, "-m", "shared.cli", "serve", service],
+            [sys.executable, "-m", "boucle.cli", "serve", service],
             self.service_log(name),
             env=env or self.service_env(service),
         )

@@ -8,8 +8,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from shared.devstack.calls import call
-from shared.devstack.stack import Stack
+from boucle.devstack.calls import call
+from boucle.devstack.stack import Stack
 
 FAMILIES: tuple[tuple[dict[str, Any], str], ...] = (
     ({"school_age_children": 2, "no_computer": True, "single_parent": True}, "laptop"),

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
-from shared.devstack.processes import spawn, stop, url_answers, wait_until
+from boucle.devstack.processes import spawn, stop, url_answers, wait_until
 
 
 def nats_server_binary() -> str:

@@ -10,7 +10,7 @@ import stat
 import subprocess
 from pathlib import Path
 
-from shared.devstack.processes import port_open, spawn, stop, wait_until
+from boucle.devstack.processes import port_open, spawn, stop, wait_until
 
 
 def _postgres_bin_path() -> Path:

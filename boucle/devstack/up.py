@@ -10,13 +10,13 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from boucle.devstack import demo_purchase
+from boucle.devstack.calls import call
+from boucle.devstack.cluster import ClusterStack, any_free_cluster_ports
+from boucle.devstack.stack import Stack, any_free_ports
 from services.group_purchase.accounts import operators
 from shared.auth import ROLES, issue_token, load_private_key
 from shared.config import SERVICES
-from shared.devstack import demo_purchase
-from shared.devstack.calls import call
-from shared.devstack.cluster import ClusterStack, any_free_cluster_ports
-from shared.devstack.stack import Stack, any_free_ports
 
 
 def run_up(

@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     if args.command == "up":
-        from shared.devstack.up import run_up
+        from boucle.devstack.up import run_up
 
         return run_up(args.data, args.demo, args.free_ports, args.cluster)
     if args.command == "status":
@@ -113,9 +113,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "users":
         return _users(args)
     if args.command == "inventory":
+        from boucle.devstack.stack import Stack
         from services.inventory.commands import run_inventory_command
 
-        return run_inventory_command(args)
+        local = Stack(args.data)
+        return run_inventory_command(args, local.postgres.dsn, local.nats.url)
     from shared.proto import write_or_check
 
     return write_or_check(args.out, check=args.check)
@@ -137,8 +139,8 @@ def _serve(service: str) -> int:
     from granian.constants import Interfaces
     from granian.server.embed import Server
 
+    from boucle.services import build_app
     from shared.config import load_settings
-    from shared.services import build_app
 
     settings = load_settings(service=service)
     app = build_app(service)
@@ -160,7 +162,7 @@ def _serve(service: str) -> int:
 
 
 def _status(data: Path) -> int:
-    from shared.devstack.supervisor import STATUS_FILE, status_report
+    from boucle.devstack.supervisor import STATUS_FILE, status_report
 
     code, lines = status_report(data / STATUS_FILE)
     print("\n".join(lines))
@@ -182,10 +184,10 @@ def _token(args: argparse.Namespace) -> int:
 def _users(args: argparse.Namespace) -> int:
     import os
 
+    from boucle.devstack.stack import Stack
     from services.group_purchase.accounts import operators
     from services.group_purchase.accounts.domain import AccountError
     from shared.config import DEFAULT_PORTS
-    from shared.devstack.stack import Stack
 
     dsn = (
         args.database_url or os.environ.get("BOUCLE_DATABASE_URL") or Stack(args.data).postgres.dsn
