@@ -19,7 +19,7 @@ from services.group_purchase.requests.reasons import DEVICE_TYPE_NAMES
 from shared.grades import grade_in_words
 from shared.labels import format_code
 from shared.pdf import MONO, SANS, UnicodePDF
-from shared.web.i18n import translator
+from shared.web.i18n import Translator, translator
 
 Language = Literal["fr", "en"]
 TIMEZONE = ZoneInfo("Europe/Paris")
@@ -48,174 +48,50 @@ class HandOverReceipt(msgspec.Struct, frozen=True, kw_only=True):
     language: str = "fr"
 
 
-class _Wording(msgspec.Struct, frozen=True):
-    title: str
-    reference: str
-    device: str
-    make_model: str
-    label: str
-    grade: str
-    date: str
-    at: str
-    place: str
-    by_social_worker: str
-    erased: str
-    care_heading: str
-    tip_battery: str
-    tip_updates: str
-    tip_antivirus: str
-    tip_ventilation: str
-    tip_cleaning: str
-    help_heading: str
-    help_call: str
-    help_mediation: str
-    return_heading: str
-    return_text: str
-    passport_heading: str
-    passport_text: str
-    signatures_heading: str
-    household_signature: str
-    agent_signature: str
-    name_and_signature: str
-
-
-_WORDINGS: dict[str, _Wording] = {
-    "fr": _Wording(
-        title="Reçu de remise d'un équipement",
-        reference="Référence du foyer",
-        device="Équipement",
-        make_model="Marque, modèle",
-        label="Étiquette Boucle",
-        grade="État",
-        date="Remis le",
-        at="à",
-        place="Lieu de remise",
-        by_social_worker="Remis par l'intervenant social de {organisation}",
-        erased="Les données de l'ancien propriétaire ont été effacées et certifiées.",
-        care_heading="Prendre soin de votre équipement",
-        tip_battery=(
-            "Gardez la batterie entre 20 et 80 % de charge ; évitez de la laisser se vider "
-            "complètement ou de la laisser au soleil."
-        ),
-        tip_updates=(
-            "Acceptez les mises à jour du système : elles corrigent les failles de sécurité."
-        ),
-        tip_antivirus=(
-            "L'antivirus inclus dans le système suffit : n'installez pas de logiciel proposé par "
-            "une publicité, et ne donnez jamais vos mots de passe."
-        ),
-        tip_ventilation=(
-            "Gardez les aérations propres et dégagées : posez l'appareil sur une surface dure, "
-            "pas sur un lit ou un coussin."
-        ),
-        tip_cleaning="Nettoyez l'écran avec un chiffon doux et sec, appareil éteint.",
-        help_heading="Besoin d'aide ?",
-        help_call="Appelez {organisation}",
-        help_mediation=(
-            "Vous pouvez aussi être accompagné dans un lieu de médiation numérique près de chez "
-            "vous, pour apprendre à vous servir de l'équipement."
-        ),
-        return_heading="S'il ne vous sert plus",
-        return_text=(
-            "Rapportez-le à l'organisation qui vous l'a remis ou à un point de collecte Boucle : "
-            "il sera reconditionné pour une autre famille."
-        ),
-        passport_heading="Fiche de l'appareil",
-        passport_text=(
-            "Conseils d'entretien et historique de l'appareil : scannez le code ou ouvrez"
-        ),
-        signatures_heading="Signatures",
-        household_signature="Le foyer",
-        agent_signature="Pour {organisation}",
-        name_and_signature="Nom et signature",
-    ),
-    "en": _Wording(
-        title="Receipt for a device handed over",
-        reference="Household reference",
-        device="Device",
-        make_model="Make, model",
-        label="Boucle label",
-        grade="Condition",
-        date="Handed over on",
-        at="at",
-        place="Place of hand-over",
-        by_social_worker="Handed over by the social worker of {organisation}",
-        erased="The previous owner's data was erased, and the erasure certified.",
-        care_heading="Taking care of your device",
-        tip_battery=(
-            "Keep the battery between 20 and 80 % charged; avoid letting it run flat or leaving "
-            "it in the sun."
-        ),
-        tip_updates="Accept system updates: they fix security holes.",
-        tip_antivirus=(
-            "The antivirus included in the system is enough: do not install software offered by "
-            "an advert, and never give your passwords away."
-        ),
-        tip_ventilation=(
-            "Keep the air vents clean and clear: put the device on a hard surface, not on a bed "
-            "or a cushion."
-        ),
-        tip_cleaning="Clean the screen with a soft, dry cloth, with the device switched off.",
-        help_heading="Need help?",
-        help_call="Call {organisation}",
-        help_mediation=(
-            "You can also get support at a digital help place near you, to learn how to use "
-            "the device."
-        ),
-        return_heading="When you no longer need it",
-        return_text=(
-            "Bring it back to the organisation that gave it to you or to a Boucle collection "
-            "point: it will be refurbished for another family."
-        ),
-        passport_heading="Device page",
-        passport_text="Care tips and the device's history: scan the code or open",
-        signatures_heading="Signatures",
-        household_signature="The household",
-        agent_signature="For {organisation}",
-        name_and_signature="Name and signature",
-    ),
-}
-
-
 def render_receipt(receipt: HandOverReceipt) -> bytes:
     """The receipt as a one-page A4 PDF in the receipt's language (French by default)."""
-    words = _WORDINGS[_language(receipt.language)]
-    pdf = new_document(receipt.handed_over_at, f"{words.title} {format_code(receipt.label)}")
+    t = translator(_language(receipt.language))
+    pdf = new_document(
+        receipt.handed_over_at, f"{t('receipt_pdf.title')} {format_code(receipt.label)}"
+    )
     pdf.set_lang(_language(receipt.language))
-    title(pdf, words.title)
-    facts(pdf, _device_facts(receipt, words))
+    title(pdf, t("receipt_pdf.title"))
+    facts(pdf, _device_facts(receipt, t))
     pdf.ln(2)
-    paragraph(pdf, words.erased, style="B", size=BODY)
-    heading(pdf, words.care_heading)
-    bullets(pdf, _care_tips(receipt.device_type, words), size=BODY)
-    heading(pdf, words.help_heading)
-    paragraph(pdf, _help_line(receipt, words), style="B", size=BODY)
-    paragraph(pdf, words.help_mediation, size=BODY)
-    heading(pdf, words.return_heading)
-    paragraph(pdf, words.return_text, size=BODY)
-    _passport(pdf, receipt.passport_url, words)
-    _signatures(pdf, receipt.organisation_name, words)
+    paragraph(pdf, t("receipt_pdf.erased"), style="B", size=BODY)
+    heading(pdf, t("receipt_pdf.care_heading"))
+    bullets(pdf, _care_tips(receipt.device_type, t), size=BODY)
+    heading(pdf, t("receipt_pdf.help_heading"))
+    paragraph(pdf, _help_line(receipt, t), style="B", size=BODY)
+    paragraph(pdf, t("receipt_pdf.help_mediation"), size=BODY)
+    heading(pdf, t("receipt_pdf.return_heading"))
+    paragraph(pdf, t("receipt_pdf.return_text"), size=BODY)
+    _passport(pdf, receipt.passport_url, t)
+    _signatures(pdf, receipt.organisation_name, t)
     return bytes(pdf.output())
 
 
-def _device_facts(receipt: HandOverReceipt, words: _Wording) -> list[tuple[str, str]]:
+def _device_facts(receipt: HandOverReceipt, t: Translator) -> list[tuple[str, str]]:
     language = _language(receipt.language)
     rows = [
-        (words.reference, receipt.household_reference),
-        (words.device, _device_name(receipt.device_type, language)),
+        (t("receipt_pdf.reference"), receipt.household_reference),
+        (t("receipt_pdf.device"), _device_name(receipt.device_type, language)),
     ]
     if receipt.make_model.strip():
-        rows.append((words.make_model, receipt.make_model.strip()))
+        rows.append((t("receipt_pdf.make_model"), receipt.make_model.strip()))
     rows += [
-        (words.label, format_code(receipt.label)),
-        (words.grade, grade_in_words(receipt.grade, language)),
-        (words.date, _paris_time(receipt.handed_over_at, language, words.at)),
+        (t("receipt_pdf.label"), format_code(receipt.label)),
+        (t("receipt_pdf.grade"), grade_in_words(receipt.grade, language)),
+        (t("receipt_pdf.date"), _paris_time(receipt.handed_over_at, language, t("receipt_pdf.at"))),
     ]
     if receipt.handed_over_at_place.strip():
-        rows.append((words.place, receipt.handed_over_at_place.strip()))
+        rows.append((t("receipt_pdf.place"), receipt.handed_over_at_place.strip()))
     else:
         rows.append(
-            (words.place, words.by_social_worker.format(organisation=receipt.organisation_name))
+            (
+                t("receipt_pdf.place"),
+                t("receipt_pdf.by_social_worker", organisation=receipt.organisation_name),
+            )
         )
     return rows
 
@@ -235,21 +111,21 @@ def _paris_time(moment: datetime, language: Language, at: str) -> str:
     return f"{local.day} {month} {local.year} {at} {local:%H:%M}"
 
 
-def _care_tips(device_type: str, words: _Wording) -> list[str]:
+def _care_tips(device_type: str, t: Translator) -> list[str]:
     tips = []
     if device_type in BATTERY_DEVICES:
-        tips.append(words.tip_battery)
+        tips.append(t("receipt_pdf.tip_battery"))
     if device_type in SYSTEM_DEVICES:
-        tips += [words.tip_updates, words.tip_antivirus]
+        tips += [t("receipt_pdf.tip_updates"), t("receipt_pdf.tip_antivirus")]
     if device_type in {"laptop", "desktop", "printer", "monitor", "other"}:
-        tips.append(words.tip_ventilation)
+        tips.append(t("receipt_pdf.tip_ventilation"))
     if device_type != "printer":
-        tips.append(words.tip_cleaning)
+        tips.append(t("receipt_pdf.tip_cleaning"))
     return tips
 
 
-def _help_line(receipt: HandOverReceipt, words: _Wording) -> str:
-    call = words.help_call.format(organisation=receipt.organisation_name)
+def _help_line(receipt: HandOverReceipt, t: Translator) -> str:
+    call = t("receipt_pdf.help_call", organisation=receipt.organisation_name)
     contact = receipt.organisation_contact.strip()
     if not contact:
         return f"{call}."
@@ -257,8 +133,8 @@ def _help_line(receipt: HandOverReceipt, words: _Wording) -> str:
     return f"{call}{colon}{contact}"
 
 
-def _passport(pdf: FPDF, url: str, words: _Wording) -> None:
-    heading(pdf, words.passport_heading)
+def _passport(pdf: FPDF, url: str, t: Translator) -> None:
+    heading(pdf, t("receipt_pdf.passport_heading"))
     top = pdf.get_y()
     if top + QR_SIDE > pdf.page_break_trigger:
         pdf.add_page()
@@ -267,20 +143,23 @@ def _passport(pdf: FPDF, url: str, words: _Wording) -> None:
     text_left = pdf.l_margin + QR_SIDE + 4
     pdf.set_xy(text_left, top + 8)
     pdf.set_font(SANS, size=BODY)
-    pdf.multi_cell(0, LINE, words.passport_text, new_x="LEFT", new_y="NEXT")
+    pdf.multi_cell(0, LINE, t("receipt_pdf.passport_text"), new_x="LEFT", new_y="NEXT")
     pdf.set_font(MONO, size=BODY)
     pdf.multi_cell(0, LINE, url, new_x="LMARGIN", new_y="NEXT")
     pdf.set_y(top + QR_SIDE)
 
 
-def _signatures(pdf: FPDF, organisation: str, words: _Wording) -> None:
-    heading(pdf, words.signatures_heading)
+def _signatures(pdf: FPDF, organisation: str, t: Translator) -> None:
+    heading(pdf, t("receipt_pdf.signatures_heading"))
     width = (pdf.epw - 6) / 2
     height = 30.0
     if pdf.get_y() + height > pdf.page_break_trigger:
         pdf.add_page()
     top = pdf.get_y()
-    captions = (words.household_signature, words.agent_signature.format(organisation=organisation))
+    captions = (
+        t("receipt_pdf.household_signature"),
+        t("receipt_pdf.agent_signature", organisation=organisation),
+    )
     for index, caption in enumerate(captions):
         left = pdf.l_margin + index * (width + 6)
         pdf.rect(left, top, width, height)
@@ -289,7 +168,7 @@ def _signatures(pdf: FPDF, organisation: str, words: _Wording) -> None:
         pdf.cell(width - 4, LINE, caption)
         pdf.set_xy(left + 2, top + 1.5 + LINE)
         pdf.set_font(SANS, size=8)
-        pdf.cell(width - 4, LINE, words.name_and_signature)
+        pdf.cell(width - 4, LINE, t("receipt_pdf.name_and_signature"))
     pdf.set_y(top + height)
 
 
