@@ -40,7 +40,7 @@ from shared.web.csrf import csrf_protection
 from shared.web.edge import Edge, in_order, read_to_the_end, screen_input, screen_request
 from shared.web.formats import install_formats
 from shared.web.headers import security_headers
-from shared.web.i18n import install_i18n
+from shared.web.i18n import LANGUAGES, install_i18n, translations
 from shared.web.metrics import Metrics
 from shared.web.openapi import ContractRenderPlugin
 from shared.web.pages import SHARED_TEMPLATES, STATIC_FILES, page
@@ -105,6 +105,8 @@ def provide_runtime(request: Request[Any, Any, Any]) -> Runtime:
 
 def create_app(settings: Settings, definition: ServiceDefinition) -> Litestar:
     configure_logging(settings.service, settings.log_format, settings.log_level)
+    for language in LANGUAGES:  # a catalog that does not compile stops the start, not a page
+        translations(language)
     metrics = Metrics(settings.service)
 
     @contextlib.asynccontextmanager

@@ -3,8 +3,9 @@ choice is remembered in a cookie.
 
 A message is named by a stable key (``passport_title``), its texts live in
 ``shared/locale/{fr,en}/LC_MESSAGES/boucle.po``, and placeholders are named
-(``%(count)s``). The catalogs are compiled in memory when this module is imported, so what
-runs is always what the ``.po`` files say (no compiled file to forget to commit)."""
+(``%(count)s``). Each service compiles the catalogs in memory as it starts (a catalog that
+does not compile stops the start), so what runs is always what the ``.po`` files say (no
+compiled file to forget to commit)."""
 
 from __future__ import annotations
 
