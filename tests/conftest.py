@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator, Iterator
 
@@ -14,7 +13,11 @@ from boucle.devstack.stack import Stack
 from services.collection_point import store as collection_store
 from services.collection_point.domain import CollectionPoint
 from shared.db import create_pool
-from tests.stacks import running_stack, token_for
+from tests.support.households import territory
+from tests.support.register import bus
+from tests.support.stacks import running_stack, token_for
+
+__all__ = ["bus", "territory"]  # fixtures every test module may ask for
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -74,15 +77,3 @@ async def collection_point(collection_pool: asyncpg.Pool) -> CollectionPoint:
 async def http() -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(timeout=30) as client:
         yield client
-
-
-async def wait_for(check, within: float = 20.0, interval: float = 0.05):  # type: ignore[no-untyped-def]
-    """Poll ``check`` (async, returns a value or None) until it returns something truthy."""
-    deadline = asyncio.get_running_loop().time() + within
-    while True:
-        value = await check()
-        if value:
-            return value
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"still waiting after {within} s")
-        await asyncio.sleep(interval)

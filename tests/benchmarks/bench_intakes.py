@@ -37,7 +37,7 @@ from tests.benchmarks.report import (
     print_memory,
     print_targets,
 )
-from tests.stacks import running_stack, token_for
+from tests.support.stacks import running_stack, token_for
 
 DRAIN_POLL = 0.25
 

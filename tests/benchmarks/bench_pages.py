@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 
 from tests.benchmarks.report import print_machine
-from tests.stacks import running_stack
+from tests.support.stacks import running_stack
 
 PAGES = (
     ("collection_point", "/lieux"),

@@ -30,8 +30,8 @@ from shared.bus import ensure_streams
 from shared.contracts.purchase import ReservationReleased
 from shared.events import Event, encode
 from tests.benchmarks.bench_matching import print_machine
-from tests.integration.test_inventory_lifecycle import Donation
-from tests.stacks import running_stack
+from tests.support.register import Donation
+from tests.support.stacks import running_stack
 
 PUBLISHING_WINDOW = 4_000  # acknowledgements awaited at most at a time
 

@@ -14,9 +14,9 @@ from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
 from shared.labels import format_code
-from tests.conftest import wait_for
-from tests.labels import issued_codes
-from tests.stacks import token_for
+from tests.support.labels import issued_codes
+from tests.support.stacks import token_for
+from tests.support.waiting import wait_for
 
 # The distribution's browser, never one downloaded by Playwright: CI installs it with apt.
 CHROMIUM = Path("/usr/bin/chromium")
@@ -51,6 +51,20 @@ def signed_in(token: str, javascript: bool = True) -> dict[str, Any]:
         "storage_state": {"cookies": [cookie], "origins": []},
         "java_script_enabled": javascript,
     }
+
+
+def bench_person(
+    stack: Stack, role: str, workshop: str, subject: str, javascript: bool = False
+) -> dict[str, Any]:
+    """Context options of a browser where a person of ``workshop`` is signed in (and no
+    JavaScript, unless an axe scan needs it)."""
+    return signed_in(token_for(stack, role, f"workshop:{workshop}", subject=subject), javascript)
+
+
+def signed_in_as_collector(stack: Stack, *points: CollectionPoint) -> dict[str, Any]:
+    """Context options of a browser where a collector of ``points`` is signed in."""
+    scopes = (f"collection_point:{point.id}" for point in points)
+    return signed_in(token_for(stack, "collector", *scopes))
 
 
 @dataclass(frozen=True)

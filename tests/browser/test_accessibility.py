@@ -2,39 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import expect
 
 from boucle.devstack.stack import Stack
 from shared.config import SERVICES
 from shared.labels import format_code, generate_code
 from tests.browser.conftest import OpenPage, Passport
-
-WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-SMALLEST_PHONE = {"width": 320, "height": 640}
-
-
-def described(violations: list[dict[str, Any]]) -> str:
-    """One line per violation and one per offending element, to fix without rerunning."""
-    lines = []
-    for violation in violations:
-        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
-        for node in violation["nodes"]:
-            lines.append(f"    at {' >>> '.join(map(str, node['target']))}")
-    return "\n".join(lines)
-
-
-async def assert_no_wcag_violation(open_page: OpenPage, url: str) -> None:
-    page = await open_page()
-    await page.goto(url)
-    results = await Axe().run(
-        page, options={"runOnly": {"type": "tag", "values": WCAG_AA}, "resultTypes": ["violations"]}
-    )
-    violations = results.response["violations"]
-    assert not violations, f"{url}:\n{described(violations)}"
+from tests.support.axe import SMALLEST_PHONE, assert_no_wcag_violation
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

@@ -9,9 +9,9 @@ import pytest
 
 from boucle.devstack.stack import Stack
 from tests.browser.conftest import OpenPage, signed_in
-from tests.browser.test_accessibility import assert_no_wcag_violation
-from tests.households import Territory
-from tests.stacks import token_for
+from tests.support.axe import assert_no_wcag_violation
+from tests.support.households import Territory
+from tests.support.stacks import token_for
 
 TRAILS = [("group_purchase", "/accounts/journal"), ("refurbishment", "/atelier/journal")]
 

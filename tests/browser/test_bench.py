@@ -3,44 +3,24 @@ device in, its work order opens from the board, forms answer in words; no axe vi
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from axe_playwright_python.async_playwright import Axe
-from playwright.async_api import Page, expect
+from playwright.async_api import expect
 
 from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
 from services.refurbishment import store
 from shared.db import create_pool
 from shared.labels import format_code
-from tests.browser.conftest import OpenPage, signed_in
-from tests.browser.test_accessibility import SMALLEST_PHONE, WCAG_AA, described
-from tests.conftest import wait_for
-from tests.e2e.test_bench_pages import (
+from tests.browser.conftest import OpenPage, bench_person
+from tests.support.axe import SMALLEST_PHONE, assert_accessible
+from tests.support.bench import (
     at_bench,
     checked_in,
     donated_device,
     new_workshop,
     order_path,
 )
-from tests.stacks import token_for
-
-
-def bench_person(
-    stack: Stack, role: str, workshop: str, subject: str, javascript: bool = False
-) -> dict[str, Any]:
-    """Context options of a browser where a person of ``workshop`` is signed in (and no
-    JavaScript, unless an axe scan needs it)."""
-    return signed_in(token_for(stack, role, f"workshop:{workshop}", subject=subject), javascript)
-
-
-async def assert_no_violation_here(page: Page) -> None:
-    results = await Axe().run(
-        page, options={"runOnly": {"type": "tag", "values": WCAG_AA}, "resultTypes": ["violations"]}
-    )
-    violations = results.response["violations"]
-    assert not violations, f"{page.url}:\n{described(violations)}"
+from tests.support.waiting import wait_for
 
 
 async def known_to_workshops(stack: Stack, code: str) -> None:
@@ -129,25 +109,25 @@ async def test_the_board_and_a_work_order_have_no_wcag_violation_empty_or_with_a
     board = f"{base}/atelier/{workshop}"
     for url in (f"{base}/atelier", f"{board}?lang=en", f"{board}?lang=fr"):
         await page.goto(url)
-        await assert_no_violation_here(page)
+        await assert_accessible(page)
     await expect(page.get_by_role("button", name=f"Sortir {format_code(keyboard)}")).to_be_visible()
     await page.get_by_label("Étiquette de l'appareil").fill("K7Q2-M9XB")
     await page.get_by_role("button", name="Enregistrer l'arrivée").click()
     await expect(page.get_by_role("alert")).to_be_visible()
-    await assert_no_violation_here(page)
+    await assert_accessible(page)
 
     for url in (
         f"{base}/atelier/commandes/{order}?lang=en",
         f"{base}/atelier/commandes/{order}?lang=fr",
     ):
         await page.goto(url)
-        await assert_no_violation_here(page)
+        await assert_accessible(page)
     await page.get_by_role("button", name="Sortir l'appareil").click()
     await expect(page.get_by_role("alert")).to_be_visible()
-    await assert_no_violation_here(page)
+    await assert_accessible(page)
     await page.get_by_role("button", name="Enregistrer l'évaluation").click()
     await expect(page.get_by_role("alert")).to_contain_text("Choisissez une des options.")
-    await assert_no_violation_here(page)
+    await assert_accessible(page)
 
 
 async def test_a_work_order_fits_a_320_pixel_wide_screen(
@@ -204,7 +184,7 @@ async def test_a_diagnosis_and_a_repair_are_recorded_without_javascript_and_with
     scanner = await open_page(**bench_person(stack, "refurbisher", workshop, "camille", True))
     for lang in ("fr", "en"):
         await scanner.goto(f"{url}?lang={lang}")
-        await assert_no_violation_here(scanner)
+        await assert_accessible(scanner)
     await scanner.goto(f"{url}?lang=fr")
     too_short = scanner.locator("#repair-form")
     await too_short.get_by_label("Type d'intervention").select_option("other")
@@ -212,4 +192,4 @@ async def test_a_diagnosis_and_a_repair_are_recorded_without_javascript_and_with
     await too_short.get_by_label("Temps passé (minutes)").fill("5")
     await scanner.get_by_role("button", name="Enregistrer la réparation").click()
     await expect(scanner.get_by_role("alert")).to_be_visible()
-    await assert_no_violation_here(scanner)
+    await assert_accessible(scanner)

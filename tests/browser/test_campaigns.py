@@ -17,11 +17,10 @@ from playwright.async_api import Page, expect
 
 from boucle.devstack.stack import Stack
 from tests.browser.conftest import OpenPage, signed_in
-from tests.browser.test_bench import assert_no_violation_here
-from tests.e2e.test_campaign_pages import in_a_week
-from tests.households import Territory
-from tests.integration.test_campaigns import waiting_need
-from tests.stacks import token_for
+from tests.support.axe import assert_accessible
+from tests.support.campaigns import in_a_week, waiting_need
+from tests.support.households import Territory
+from tests.support.stacks import token_for
 
 Scan = Callable[[Page], Awaitable[None]]
 LABEL = re.compile(r"^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]$")
@@ -158,9 +157,9 @@ async def test_a_coordinator_runs_a_campaign_from_draft_to_delivery_without_java
 async def test_every_page_of_the_campaign_journey_has_no_wcag_violation(
     open_page: OpenPage, stack: Stack, territory: Territory
 ) -> None:
-    page, url = await journey(open_page, stack, territory, assert_no_violation_here)
+    page, url = await journey(open_page, stack, territory, assert_accessible)
     for path in ("/achats?lang=en", "/achats/campagnes", "/achats/fournisseurs?lang=en"):
         await page.goto(f"{stack.url('group_purchase')}{path}")
-        await assert_no_violation_here(page)
+        await assert_accessible(page)
     await page.goto(f"{url}?lang=en")
-    await assert_no_violation_here(page)
+    await assert_accessible(page)

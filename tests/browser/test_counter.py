@@ -9,25 +9,17 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
-from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Page, expect
 
 from boucle.devstack.stack import Stack
 from services.collection_point import store as collection_store
 from services.collection_point.domain import CollectionPoint
 from shared.labels import format_code, generate_code
-from tests.browser.conftest import OpenPage, signed_in
-from tests.browser.test_accessibility import SMALLEST_PHONE, WCAG_AA, described
-from tests.labels import issued_codes
-from tests.stacks import token_for
+from tests.browser.conftest import OpenPage, signed_in_as_collector
+from tests.support.axe import SMALLEST_PHONE, assert_accessible
+from tests.support.labels import issued_codes
 
 ACKNOWLEDGED = "Le donateur a été informé de ces trois points et les accepte"
-
-
-def signed_in_as_collector(stack: Stack, *points: CollectionPoint) -> dict[str, Any]:
-    """Context options of a browser where a collector of ``points`` is signed in."""
-    scopes = (f"collection_point:{point.id}" for point in points)
-    return signed_in(token_for(stack, "collector", *scopes))
 
 
 async def open_counter(
@@ -37,14 +29,6 @@ async def open_counter(
     answer = await page.goto(f"{stack.url('collection_point')}/guichet?point={point.id}")
     assert answer is not None and answer.status == 200
     return page
-
-
-async def assert_page_has_no_wcag_violation(page: Page) -> None:
-    results = await Axe().run(
-        page, options={"runOnly": {"type": "tag", "values": WCAG_AA}, "resultTypes": ["violations"]}
-    )
-    violations = results.response["violations"]
-    assert not violations, f"{page.url}:\n{described(violations)}"
 
 
 async def test_without_javascript_a_typed_code_and_enter_register_the_donation(
@@ -93,7 +77,7 @@ async def test_the_counter_page_has_no_wcag_violation_empty_refused_confirmed_or
     await page.goto(
         f"{stack.url('collection_point')}/guichet?point={collection_point.id}&lang={lang}"
     )
-    await assert_page_has_no_wcag_violation(page)
+    await assert_accessible(page)
 
     (code,) = await issued_codes(stack, http, collection_point.id)
     wrong = code[:8] + ("0" if code[8] != "0" else "1")
@@ -102,15 +86,15 @@ async def test_the_counter_page_has_no_wcag_violation_empty_refused_confirmed_or
     await page.locator("#label").press("Enter")
     await expect(page.locator("#label")).to_have_attribute("aria-invalid", "true")
     await expect(page.locator("#label-error")).to_contain_text(format_code(wrong))
-    await assert_page_has_no_wcag_violation(page)
+    await assert_accessible(page)
 
     await page.locator("#acknowledged").check()
     await page.locator("#label").fill(code)
     await page.locator("#label").press("Enter")
     await expect(page.get_by_role("status")).to_contain_text(format_code(code))
-    await assert_page_has_no_wcag_violation(page)
+    await assert_accessible(page)
     await page.set_viewport_size(SMALLEST_PHONE)
-    await assert_page_has_no_wcag_violation(page)
+    await assert_accessible(page)
 
 
 async def test_a_signed_out_browser_is_offered_to_sign_in(
@@ -143,7 +127,7 @@ async def test_a_collector_of_two_points_chooses_one_and_the_counter_remembers_i
 
     await page.goto(counter)
     await expect(page.get_by_role("heading", level=1)).to_have_text("Choisir le point de collecte")
-    await assert_page_has_no_wcag_violation(page)
+    await assert_accessible(page)
     await page.get_by_role("link", name=town_hall.name).click()
     await expect(page.get_by_text(f"Point de collecte : {town_hall.name}")).to_be_visible()
 
@@ -214,7 +198,7 @@ async def test_the_counter_with_its_details_open_has_no_wcag_violation(
     )
     await page.locator("details.counter-details summary").click()
     await expect(page.locator("#brand")).to_be_visible()
-    await assert_page_has_no_wcag_violation(page)
+    await assert_accessible(page)
 
     await page.locator("#label").fill(generate_code())  # scanned first, as at the counter
     await page.locator("#weight").fill("250")
@@ -225,4 +209,4 @@ async def test_the_counter_with_its_details_open_has_no_wcag_violation(
     await expect(page.locator("#weight")).to_have_attribute("aria-invalid", "true")
     await expect(page.locator("#donor_reference")).to_have_attribute("aria-invalid", "true")
     await expect(page.locator("#weight")).to_be_focused()
-    await assert_page_has_no_wcag_violation(page)
+    await assert_accessible(page)

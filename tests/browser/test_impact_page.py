@@ -7,7 +7,7 @@ from playwright.async_api import expect
 
 from boucle.devstack.stack import Stack
 from tests.browser.conftest import OpenPage, Passport
-from tests.browser.test_accessibility import assert_no_wcag_violation
+from tests.support.axe import assert_no_wcag_violation
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

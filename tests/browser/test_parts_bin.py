@@ -8,9 +8,9 @@ from playwright.async_api import expect
 
 from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
-from tests.browser.conftest import OpenPage
-from tests.browser.test_bench import assert_no_violation_here, bench_person
-from tests.e2e.test_bench_pages import at_bench, checked_in, donated_device, new_workshop
+from tests.browser.conftest import OpenPage, bench_person
+from tests.support.axe import assert_accessible
+from tests.support.bench import at_bench, checked_in, donated_device, new_workshop
 
 
 async def test_parts_are_added_by_hand_and_a_device_is_dismantled_into_the_bin(
@@ -82,18 +82,18 @@ async def test_the_parts_bin_and_the_dismantling_form_have_no_wcag_violation(
 
     for lang in ("fr", "en"):
         await page.goto(f"{base}/atelier/{workshop}/pieces?lang={lang}")
-        await assert_no_violation_here(page)
+        await assert_accessible(page)
     await page.goto(f"{base}/atelier/{workshop}/pieces?lang=fr")
     await page.get_by_label("Nom de la pièce").fill("Chargeur 65 W")  # and no kind
     await page.get_by_role("button", name="Ajouter au bac").click()
     await expect(page.get_by_role("alert")).to_be_visible()
-    await assert_no_violation_here(page)
+    await assert_accessible(page)
 
     for lang in ("fr", "en"):
         await page.goto(f"{base}/atelier/commandes/{order}?lang={lang}")
-        await assert_no_violation_here(page)
+        await assert_accessible(page)
     await page.goto(f"{base}/atelier/commandes/{order}?lang=fr")
     await page.locator("#dismantling-form").get_by_label("Ce qui ne va pas").fill("Usé")
     await page.get_by_role("button", name="Démonter l'appareil").click()
     await expect(page.get_by_role("alert")).to_be_visible()
-    await assert_no_violation_here(page)
+    await assert_accessible(page)

@@ -16,12 +16,11 @@ from services.collection_point import store as collection_store
 from services.collection_point.domain import CollectionPoint, Intake
 from shared.events import utc_now, uuid7
 from shared.labels import format_code, generate_code
-from tests.browser.conftest import OpenPage, signed_in
-from tests.browser.test_accessibility import SMALLEST_PHONE
-from tests.browser.test_counter import assert_page_has_no_wcag_violation, signed_in_as_collector
-from tests.conftest import wait_for
-from tests.labels import issued_codes
-from tests.stacks import token_for
+from tests.browser.conftest import OpenPage, signed_in, signed_in_as_collector
+from tests.support.axe import SMALLEST_PHONE, assert_accessible
+from tests.support.labels import issued_codes
+from tests.support.stacks import token_for
+from tests.support.waiting import wait_for
 
 ACKNOWLEDGED = {"data_erasure": True, "recycling": True, "stickers_removed": True}
 
@@ -141,7 +140,7 @@ async def test_a_hundred_devices_a_page_with_a_link_to_the_older_ones(
     await expect(rows).to_have_count(2)
     await expect(rows.nth(1)).to_contain_text(intakes[0].label_display)
     await expect(page.get_by_role("link", name="Appareils plus anciens")).to_have_count(0)
-    await assert_page_has_no_wcag_violation(page)
+    await assert_accessible(page)
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -157,12 +156,12 @@ async def test_the_point_view_has_no_wcag_violation(
     page = await open_page(**signed_in_as_collector(stack, collection_point))
 
     await page.goto(f"{_view(stack, collection_point)}?lang={lang}")
-    await assert_page_has_no_wcag_violation(page)
+    await assert_accessible(page)
     await page.goto(f"{_view(stack, collection_point)}?jour=32/13/2026&lang={lang}")
     await expect(page.locator("#jour")).to_have_attribute("aria-invalid", "true")
-    await assert_page_has_no_wcag_violation(page)
+    await assert_accessible(page)
     await page.set_viewport_size(SMALLEST_PHONE)
-    await assert_page_has_no_wcag_violation(page)
+    await assert_accessible(page)
 
 
 async def test_another_points_collector_finds_nothing_there(

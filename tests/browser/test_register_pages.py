@@ -12,38 +12,28 @@ import asyncpg
 import httpx
 import nats
 import pytest
-from axe_playwright_python.async_playwright import Axe
-from playwright.async_api import Page, expect
+from playwright.async_api import expect
 
 from boucle.devstack.stack import Stack
 from shared.contracts.collection import DeviceReceived
 from shared.labels import format_code, generate_code
 from tests.browser.conftest import OpenPage, signed_in
-from tests.browser.test_accessibility import WCAG_AA, described
-from tests.conftest import wait_for
-from tests.integration.test_dead_letters import dead_lettered_check_in, register
-from tests.integration.test_inventory_lifecycle import (
+from tests.support.axe import assert_accessible
+from tests.support.dead_letters import dead_lettered_check_in, register
+from tests.support.register import (
     Donation,
     publish,
     rejections,
     until_state,
 )
-from tests.stacks import token_for
+from tests.support.stacks import token_for
+from tests.support.waiting import wait_for
 
 PAGES = ["/registre", "/registre/flux", "/registre/refus", "/registre/lettres-mortes"]
 
 
 def coordinator(stack: Stack, javascript: bool = False) -> dict[str, Any]:
     return signed_in(token_for(stack, "coordinator"), javascript=javascript)
-
-
-async def assert_accessible(page: Page) -> None:
-    """axe-core runs in the page: scan with JavaScript on (the pages themselves have none)."""
-    results = await Axe().run(
-        page, options={"runOnly": {"type": "tag", "values": WCAG_AA}, "resultTypes": ["violations"]}
-    )
-    violations = results.response["violations"]
-    assert not violations, f"{page.url}:\n{described(violations)}"
 
 
 @pytest.fixture(scope="module")

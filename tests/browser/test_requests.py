@@ -16,14 +16,11 @@ from playwright.async_api import Page, expect
 from boucle.devstack.stack import Stack
 from shared.labels import format_code
 from tests.browser.conftest import OpenPage, signed_in
-from tests.browser.test_accessibility import SMALLEST_PHONE
-from tests.browser.test_bench import assert_no_violation_here
-from tests.conftest import wait_for
-from tests.households import Territory
-from tests.integration.test_inventory_lifecycle import bus
-from tests.stacks import token_for
+from tests.support.axe import SMALLEST_PHONE, assert_accessible
+from tests.support.households import Territory
+from tests.support.stacks import token_for
+from tests.support.waiting import wait_for
 
-__all__ = ["bus"]  # the module-scoped fixture of the lifecycle tests
 Scan = Callable[[Page], Awaitable[None]]
 
 
@@ -47,7 +44,7 @@ async def not_scanned(page: Page) -> None:
 
 async def scanned_on_a_small_phone(page: Page) -> None:
     """No WCAG 2.2 AA violation, and nothing wider than a 320-pixel screen (reflow)."""
-    await assert_no_violation_here(page)
+    await assert_accessible(page)
     assert await page.evaluate("document.documentElement.scrollWidth") <= 320, page.url
 
 
@@ -157,14 +154,14 @@ async def test_the_coordination_pages_and_the_criteria_have_no_wcag_violation(
     page = await open_page(**signed_in(token_for(stack, "coordinator"), True))
     for path in ("/demandes/file", "/demandes/organisations", "/demandes"):
         await page.goto(f"{base}{path}?lang={lang}")
-        await assert_no_violation_here(page)
+        await assert_accessible(page)
     await page.get_by_role("link", name="Structures" if lang == "fr" else "Organisations").click()
     await page.get_by_label("Nom" if lang == "fr" else "Name", exact=True).fill("X")
     await page.get_by_role(
         "button", name="Créer la structure" if lang == "fr" else "Create the organisation"
     ).click()
     await expect(page.get_by_role("alert")).to_be_visible()
-    await assert_no_violation_here(page)
+    await assert_accessible(page)
     anonymous = await open_page()
     await anonymous.goto(f"{base}/demandes/criteres?lang={lang}")
-    await assert_no_violation_here(anonymous)
+    await assert_accessible(anonymous)

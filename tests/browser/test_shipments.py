@@ -7,17 +7,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Page, expect
 
 from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
 from shared.labels import format_code, generate_code
 from tests.browser.conftest import OpenPage, signed_in
-from tests.browser.test_accessibility import SMALLEST_PHONE, WCAG_AA, described
-from tests.conftest import wait_for
-from tests.e2e.test_bench_pages import donated_device, new_workshop
-from tests.stacks import token_for
+from tests.support.axe import SMALLEST_PHONE, assert_accessible
+from tests.support.bench import donated_device, new_workshop
+from tests.support.stacks import token_for
+from tests.support.waiting import wait_for
 
 
 def collector(stack: Stack, point: CollectionPoint, javascript: bool = False) -> dict[str, Any]:
@@ -26,14 +25,6 @@ def collector(stack: Stack, point: CollectionPoint, javascript: bool = False) ->
 
 def refurbisher(stack: Stack, workshop: str, javascript: bool = False) -> dict[str, Any]:
     return signed_in(token_for(stack, "refurbisher", f"workshop:{workshop}"), javascript)
-
-
-async def assert_no_violation_here(page: Page) -> None:
-    results = await Axe().run(
-        page, options={"runOnly": {"type": "tag", "values": WCAG_AA}, "resultTypes": ["violations"]}
-    )
-    violations = results.response["violations"]
-    assert not violations, f"{page.url}:\n{described(violations)}"
 
 
 async def open_shipment_page(
@@ -119,21 +110,21 @@ async def test_every_shipment_page_has_no_wcag_violation(
     page = await open_page(**collector(stack, collection_point, javascript=True), **sizing)
 
     shipment_url = await open_shipment_page(page, stack, collection_point, workshop)
-    await assert_no_violation_here(page)  # open, empty
+    await assert_accessible(page)  # open, empty
     await scan(page, format_code(generate_code()))
     await expect(page.get_by_role("alert")).to_be_visible()
-    await assert_no_violation_here(page)  # a refusal next to the field
+    await assert_accessible(page)  # a refusal next to the field
     await scan(page, first)
-    await assert_no_violation_here(page)  # a device packed
+    await assert_accessible(page)  # a device packed
     await page.get_by_role("button", name="Expédier l'envoi").click()
-    await assert_no_violation_here(page)  # dispatched
+    await assert_accessible(page)  # dispatched
     await page.get_by_role("link", name="Retour aux envois").click()
-    await assert_no_violation_here(page)  # the list
+    await assert_accessible(page)  # the list
     await page.get_by_label("Atelier destinataire").select_option("")
     await page.evaluate("document.querySelector('select').removeAttribute('required')")
     await page.get_by_role("button", name="Ouvrir l'envoi").click()
     await expect(page.get_by_role("alert")).to_be_visible()
-    await assert_no_violation_here(page)  # a refusal on the list
+    await assert_accessible(page)  # a refusal on the list
 
     bench = await open_page(**refurbisher(stack, workshop, javascript=True), **sizing)
     arrivals = f"{stack.url('refurbishment')}/atelier/{workshop}/arrivages"
@@ -145,18 +136,18 @@ async def test_every_shipment_page_has_no_wcag_violation(
         return await bench.get_by_role("link", name=collection_point.name).count() == 1
 
     await wait_for(arrived, within=40, interval=0.5)
-    await assert_no_violation_here(bench)  # the arrivals
+    await assert_accessible(bench)  # the arrivals
     await bench.get_by_role("link", name=collection_point.name).click()
-    await assert_no_violation_here(bench)  # the receipt, open
+    await assert_accessible(bench)  # the receipt, open
     await scan(bench, "PAS-UNE-ETIQUETTE")
     await expect(bench.get_by_role("alert")).to_be_visible()
-    await assert_no_violation_here(bench)  # a refusal next to the field
+    await assert_accessible(bench)  # a refusal next to the field
     await bench.get_by_role("button", name="Clore la réception").click()
-    await assert_no_violation_here(bench)  # closed
+    await assert_accessible(bench)  # closed
 
     async def flagged() -> bool:
         await page.goto(shipment_url)
         return await page.get_by_text("Reçu par l'atelier le").count() == 1
 
     await wait_for(flagged, within=40, interval=0.5)
-    await assert_no_violation_here(page)  # received, with its flags
+    await assert_accessible(page)  # received, with its flags

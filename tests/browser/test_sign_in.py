@@ -6,15 +6,14 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import ConsoleMessage, expect
 
 from boucle.devstack.stack import Stack
 from services.group_purchase.accounts import handlers
 from shared.db import create_pool
 from tests.browser.conftest import OpenPage, Passport
-from tests.browser.test_accessibility import WCAG_AA, assert_no_wcag_violation, described
-from tests.stacks import token_for
+from tests.support.axe import assert_accessible, assert_no_wcag_violation
+from tests.support.stacks import token_for
 
 PASSWORD = "un vélo bleu sous la pluie"
 
@@ -96,8 +95,4 @@ async def test_the_account_pages_have_no_wcag_violation(
     )
     await page.goto(stack.url("group_purchase") + path)
     await expect(page.locator("h1")).to_be_visible()
-    results = await Axe().run(
-        page, options={"runOnly": {"type": "tag", "values": WCAG_AA}, "resultTypes": ["violations"]}
-    )
-    violations = results.response["violations"]
-    assert not violations, described(violations)
+    await assert_accessible(page)

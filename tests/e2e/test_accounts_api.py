@@ -9,7 +9,7 @@ import uuid
 import httpx
 
 from boucle.devstack.stack import Stack
-from tests.stacks import token_for
+from tests.support.stacks import token_for
 
 
 def _admin(stack: Stack) -> dict[str, str]:

@@ -15,14 +15,11 @@ from nats.js import JetStreamContext
 from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
 from shared.labels import format_code
-from tests.conftest import wait_for
-from tests.households import Territory
-from tests.integration.test_inventory_lifecycle import bus
-from tests.integration.test_requests_flow import territory
-from tests.integration.test_shipments import UUID, Point, bearer
-from tests.stacks import token_for
-
-__all__ = ["bus", "territory"]  # fixtures of the lifecycle and request tests
+from tests.support.households import Territory
+from tests.support.http import UUID, bearer
+from tests.support.shipments import Point
+from tests.support.stacks import token_for
+from tests.support.waiting import wait_for
 
 
 async def every_row(

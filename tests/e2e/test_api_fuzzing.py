@@ -20,7 +20,7 @@ from schemathesis.core.result import Ok
 
 from boucle.devstack.stack import Stack
 from shared.config import SERVICES
-from tests.stacks import token_for
+from tests.support.stacks import token_for
 
 EXAMPLES = 12  # per operation: about 1,500 requests in all, bounded for CI
 UNSCOPED = ("coordinator", "admin")

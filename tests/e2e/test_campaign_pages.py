@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import AsyncIterator
-from datetime import timedelta
 from typing import Any
 
 import asyncpg
@@ -17,20 +16,22 @@ import pytest
 
 from boucle.devstack.stack import Stack
 from services.group_purchase.campaigns import deadlines
-from shared.events import utc_now
-from shared.web.pages import TIMEZONE
-from tests.e2e.test_request_pages import UUID, Desk, desk_of, token_of
-from tests.e2e.test_request_pages import said as said_exactly
-from tests.households import Territory
-from tests.integration.test_campaigns import (  # noqa: F401  (the fixture applies here too)
+from tests.support.campaigns import (
+    in_a_week,
     need_status,
     no_tablet_ready_elsewhere,
     waiting_need,
 )
-from tests.stacks import token_for
+from tests.support.households import Territory
+from tests.support.http import UUID
+from tests.support.http import said as said_exactly
+from tests.support.request_pages import Desk, desk_of, token_of
+from tests.support.stacks import token_for
 
 LABEL = r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]"
 NO_BREAK = str.maketrans({"\xa0": " ", "\u202f": " "})
+
+__all__ = ["no_tablet_ready_elsewhere"]  # the fixture applies here too
 
 
 def said(answer: httpx.Response) -> str:
@@ -51,10 +52,6 @@ async def territory(
 async def coordination(stack: Stack) -> AsyncIterator[Desk]:
     async with desk_of(stack, token_for(stack, "coordinator")) as desk:
         yield desk
-
-
-def in_a_week() -> str:
-    return (utc_now().astimezone(TIMEZONE) + timedelta(days=7)).date().isoformat()
 
 
 async def new_supplier(desk: Desk) -> tuple[str, str]:

@@ -18,10 +18,10 @@ from services.collection_point.counter import MAX_FORM_BYTES, MAX_PHOTO_BYTES
 from services.collection_point.domain import CollectionPoint
 from shared.label_sheets import render_png
 from shared.labels import format_code, generate_code
-from tests.conftest import wait_for
-from tests.integration.test_places import _create
-from tests.labels import issued_codes
-from tests.stacks import token_for
+from tests.support.labels import issued_codes
+from tests.support.places import created_place
+from tests.support.stacks import token_for
+from tests.support.waiting import wait_for
 
 HIDDEN = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)"\s*/?>')
 NO_PHOTO = ("", b"", "application/octet-stream")  # what a browser sends for an empty file input
@@ -209,7 +209,7 @@ async def test_a_collector_cannot_use_the_counter_of_another_point(
 async def test_a_point_offers_only_the_types_it_accepts_and_refuses_the_others(
     stack: Stack, collection_pool: asyncpg.Pool, http: httpx.AsyncClient
 ) -> None:
-    created = await _create(http, stack, accepted_types=["tablet", "smartphone"])
+    created = await created_place(http, stack, accepted_types=["tablet", "smartphone"])
     place = created.json()["place"]
     point = CollectionPoint(
         id=place["id"],

@@ -21,8 +21,8 @@ import pytest
 from boucle.devstack.stack import Stack
 from shared.config import SERVICES, Settings
 from shared.labels import generate_code
-from tests.e2e.test_route_guards import declared_routes
-from tests.stacks import token_for
+from tests.support.routes import declared_routes
+from tests.support.stacks import token_for
 
 NUL = "a\x00b"
 DEEP = 50_000
@@ -138,14 +138,14 @@ def probes(stack: Stack, service: str, document: dict[str, Any]) -> Iterator[Pro
             yield from _parameter_probes(stack.url(service), verb, path, parameters, headers)
             if verb != "GET":
                 yield from _body_probes(
-                    stack.url(service) + _concrete(path, parameters, {}),
+                    stack.url(service) + concrete(path, parameters, {}),
                     verb,
                     _body_schema(operation),
                     headers,
                 )
 
 
-def _concrete(path: str, parameters: list[dict[str, Any]], values: dict[str, str]) -> str:
+def concrete(path: str, parameters: list[dict[str, Any]], values: dict[str, str]) -> str:
     examples = {p["name"]: _example(p) for p in parameters if p["in"] == "path"}
     examples.update(values)
     return re.sub(r"\{(\w+)\}", lambda match: examples[match.group(1)], path)
@@ -160,17 +160,17 @@ def _parameter_probes(
         name, where, schema = parameter["name"], parameter["in"], parameter.get("schema", {})
         types = _types(schema)
         if where == "path":
-            url = base + _concrete(path, parameters, {name: quote(NUL)})
+            url = base + concrete(path, parameters, {name: quote(NUL)})
             uuid_typed = schema.get("format") == "uuid"
             named = "" if uuid_typed else name  # a NUL is not a uuid: 404 like any other
             yield Probe(f"{operation}: NUL in {name}", verb, url, headers, names=named)
             if not path.startswith("/api/"):
                 yield Probe(f"{operation}: NUL in {name}, a page", verb, url, page)
             if uuid_typed:
-                wrong = base + _concrete(path, parameters, {name: "not-a-uuid"})
+                wrong = base + concrete(path, parameters, {name: "not-a-uuid"})
                 yield Probe(f"{operation}: {name} not a uuid", verb, wrong, headers)
         elif where == "query":
-            url = base + _concrete(path, parameters, {})
+            url = base + concrete(path, parameters, {})
             if "string" in types:
                 nul = f"{url}?{name}={quote(NUL)}"
                 yield Probe(f"{operation}: NUL in ?{name}", verb, nul, headers, names=name)

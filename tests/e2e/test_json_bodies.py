@@ -9,7 +9,7 @@ import uuid
 import httpx
 
 from boucle.devstack.stack import Stack
-from tests.stacks import token_for
+from tests.support.stacks import token_for
 
 ACKNOWLEDGED = {"data_erasure": True, "recycling": True, "stickers_removed": True}
 

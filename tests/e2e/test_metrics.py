@@ -8,9 +8,9 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
-from tests.conftest import wait_for
-from tests.labels import issued_codes
-from tests.stacks import token_for
+from tests.support.labels import issued_codes
+from tests.support.stacks import token_for
+from tests.support.waiting import wait_for
 
 
 async def samples(

@@ -14,8 +14,8 @@ import pytest
 from boucle.devstack.stack import Stack
 from shared.config import SERVICES
 from shared.translations import texts
-from tests.e2e.test_route_guards import SCOPED_ROLES, _concrete, declared_routes
-from tests.stacks import running_stack, token_for
+from tests.support.routes import SCOPED_ROLES, concrete, declared_routes
+from tests.support.stacks import running_stack, token_for
 
 NOT_PAGES = ("/api/", "/health/", "/metrics", "/static/", "/auth/refresh", "/auth/sign-out")
 KEYS = {key for key in texts("fr") if "." in key or "_" in key}
@@ -100,7 +100,7 @@ async def test_every_page_reads_in_the_language_asked_for(stack: Stack, service:
     walked, problems = 0, []
     async with httpx.AsyncClient(timeout=30, headers={"Accept": "text/html"}) as http:
         for path, roles in page_routes(stack, service):
-            url = stack.url(service) + _concrete(path)
+            url = stack.url(service) + concrete(path)
             for language in ("fr", "en"):
                 answer = await http.get(
                     url, params={"lang": language}, cookies=cookie_of(stack, roles)

@@ -4,11 +4,9 @@ only; refusals are said in words; another organisation's pages do not exist for 
 
 from __future__ import annotations
 
-import html
 import re
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 import asyncpg
 import httpx
@@ -17,55 +15,12 @@ from nats.js import JetStreamContext
 
 from boucle.devstack.stack import Stack
 from shared.labels import format_code
-from tests.conftest import wait_for
-from tests.households import Territory
-from tests.integration.test_inventory_lifecycle import bus
-from tests.integration.test_requests_flow import pdf_text
-from tests.stacks import token_for
-
-__all__ = ["bus"]  # the module-scoped fixture of the lifecycle tests
-HTML = {"Accept": "text/html"}
-UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-
-
-def said(answer: httpx.Response) -> str:
-    """The page's text as a person reads it (entities such as &#39; decoded)."""
-    return html.unescape(answer.text)
-
-
-class Desk:
-    """One person at the request pages: a browser-like client signed in with a cookie."""
-
-    def __init__(self, stack: Stack, client: httpx.AsyncClient) -> None:
-        self.base = stack.url("group_purchase")
-        self.client = client
-
-    async def page(self, path: str) -> httpx.Response:
-        return await self.client.get(self.base + path)
-
-    async def send(
-        self, page_path: str, action: str, fields: dict[str, str] | None = None
-    ) -> httpx.Response:
-        """Open the page, then send one of its forms with the page's CSRF token."""
-        shown = await self.page(page_path)
-        found = re.search(r'name="_csrf_token" value="([^"]+)"', shown.text)
-        assert found, shown.text
-        return await self.client.post(
-            self.base + action, data={**(fields or {}), "_csrf_token": found.group(1)}
-        )
-
-
-@asynccontextmanager
-async def desk_of(stack: Stack, token: str) -> AsyncIterator[Desk]:
-    async with httpx.AsyncClient(
-        timeout=30, headers=HTML, cookies={"boucle_session": token}
-    ) as client:
-        yield Desk(stack, client)
-
-
-def token_of(headers: dict[str, str]) -> str:
-    """The bearer token of a territory's worker, to put in a session cookie."""
-    return headers["Authorization"].removeprefix("Bearer ")
+from tests.support.households import Territory
+from tests.support.http import HTML, UUID, said
+from tests.support.request_pages import Desk, desk_of, token_of
+from tests.support.requests import pdf_text
+from tests.support.stacks import token_for
+from tests.support.waiting import wait_for
 
 
 @pytest.fixture

@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
-from litestar.routes import HTTPRoute
 
 from boucle.devstack.stack import Stack
-from boucle.services import definition
 from shared.auth import ROLES
-from shared.config import SERVICES, load_settings
-from shared.labels import generate_code
-from shared.web.app import create_app
-from tests.households import Territory
-from tests.stacks import token_for
+from shared.config import SERVICES
+from tests.support.households import Territory
+from tests.support.routes import SCOPED_ROLES, concrete, declared_routes
+from tests.support.stacks import token_for
 
 # Reviewed list: what anyone may reach without signing in.
 PUBLIC_PATHS = {
@@ -54,28 +50,6 @@ PUBLIC_PATHS = {
 }
 
 
-def declared_routes(stack: Stack, service: str) -> Iterator[tuple[str, str, dict]]:
-    """Each route of ``service`` as (path, method, options), built in this process."""
-    settings = load_settings(
-        {}, service=service, auth_public_key=str(stack.keys_dir / "auth-ed25519.pub.pem")
-    )
-    app = create_app(settings, definition(service))
-    for route in app.routes:
-        if not isinstance(route, HTTPRoute) or route.path.startswith("/schema"):
-            continue
-        for handler in route.route_handlers:
-            for method in handler.http_methods:
-                if method in {"HEAD", "OPTIONS"}:
-                    continue
-                yield route.path, method, handler.opt
-
-
-def _concrete(path: str) -> str:
-    path = re.sub(r"\{[^}]*:uuid\}", str(uuid.uuid4()), path)
-    path = re.sub(r"\{[^}]*:path\}", "boucle.css", path)
-    return re.sub(r"\{[^}]*\}", generate_code(), path)
-
-
 @pytest.mark.parametrize("service", SERVICES)
 def test_every_route_is_either_in_the_public_list_or_names_its_roles(
     stack: Stack, service: str
@@ -96,7 +70,7 @@ async def test_anonymous_callers_get_401_and_other_roles_get_403_on_every_privat
     for path, method, opt in declared_routes(stack, service):
         if opt.get("public"):
             continue
-        url = stack.url(service) + _concrete(path)
+        url = stack.url(service) + concrete(path)
         anonymous = await http.request(method, url)
         assert anonymous.status_code == 401, f"{method} {path}"
         assert anonymous.headers["content-type"] == "application/problem+json"
@@ -109,14 +83,6 @@ async def test_anonymous_callers_get_401_and_other_roles_get_403_on_every_privat
         checked += 1
     if service in {"collection_point", "inventory"}:
         assert checked > 0
-
-
-SCOPED_ROLES = {
-    "collector": "collection_point",
-    "refurbisher": "workshop",
-    "erasure_officer": "workshop",
-    "social_worker": "organisation",
-}
 
 
 def _scoped_readers(opt: dict[str, Any]) -> list[str]:
@@ -136,7 +102,7 @@ async def test_a_scoped_person_gets_404_for_what_is_outside_their_scope_on_every
         for role in _scoped_readers(opt):
             token = token_for(stack, role, f"{SCOPED_ROLES[role]}:{uuid.uuid4()}")
             answer = await http.get(
-                stack.url(service) + _concrete(path),
+                stack.url(service) + concrete(path),
                 headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
             )
             assert answer.status_code == 404, f"{role} on GET {path}: {answer.status_code}"

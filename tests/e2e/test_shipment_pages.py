@@ -16,9 +16,9 @@ import httpx
 from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
 from shared.labels import format_code, generate_code
-from tests.conftest import wait_for
-from tests.e2e.test_bench_pages import at_bench, donated_device, new_workshop
-from tests.stacks import token_for
+from tests.support.bench import at_bench, donated_device, new_workshop
+from tests.support.stacks import token_for
+from tests.support.waiting import wait_for
 
 HTML = {"Accept": "text/html"}
 CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')

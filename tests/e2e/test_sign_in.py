@@ -18,7 +18,7 @@ from services.group_purchase.accounts import handlers
 from shared.auth import issue_token, load_private_key
 from shared.config import SERVICES
 from shared.db import create_pool
-from tests.stacks import token_for
+from tests.support.stacks import token_for
 
 PASSWORD = "correct horse battery staple"
 HTML = {"Accept": "text/html"}

@@ -10,7 +10,7 @@ import httpx
 
 from boucle.devstack.stack import Stack
 from shared.auth import load_public_key, verify_token
-from tests.stacks import token_for
+from tests.support.stacks import token_for
 
 
 async def test_a_revoked_machine_token_can_no_longer_be_exchanged(

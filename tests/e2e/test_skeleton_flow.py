@@ -8,9 +8,9 @@ from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
 from shared.config import SERVICES
 from shared.labels import format_code, generate_code
-from tests.conftest import wait_for
-from tests.labels import issued_codes
-from tests.stacks import token_for
+from tests.support.labels import issued_codes
+from tests.support.stacks import token_for
+from tests.support.waiting import wait_for
 
 
 async def test_every_service_is_live_and_ready(stack: Stack, http: httpx.AsyncClient) -> None:

@@ -25,8 +25,8 @@ from shared.bus import NATS_ERRORS
 from shared.config import SERVICES
 from shared.contracts.collection import DeviceReceived
 from shared.db import create_pool
-from tests.integration.test_failures import Counter, all_registered, eventually, query
-from tests.stacks import running, token_for
+from tests.support.failures import Counter, all_registered, eventually, query
+from tests.support.stacks import running, token_for
 
 DONATIONS = 500
 KILL_AFTER = 150  # answers before the kills

@@ -23,9 +23,9 @@ import pytest
 
 from boucle.devstack.stack import Stack
 from shared.config import SERVICES
-from tests.labels import issued_codes
-from tests.processes import freeze_postgres, thaw
-from tests.stacks import running_stack, token_for
+from tests.support.labels import issued_codes
+from tests.support.processes import freeze_postgres, thaw
+from tests.support.stacks import running_stack, token_for
 
 CLIENTS = 4  # counters donating at the same time
 LABELS = 1500  # the most donations the load attempts

@@ -10,9 +10,9 @@ import httpx
 from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
 from shared.labels import format_code, generate_code
-from tests.conftest import wait_for
-from tests.labels import issued_codes
-from tests.stacks import token_for
+from tests.support.labels import issued_codes
+from tests.support.stacks import token_for
+from tests.support.waiting import wait_for
 
 
 def _url(stack: Stack, point: CollectionPoint) -> str:

@@ -8,9 +8,8 @@ its outbox); the last ones go through the HTTP API (/api/v1/suppliers, /api/v1/c
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from typing import Any, Final
+from typing import Any
 
 import asyncpg
 import httpx
@@ -33,24 +32,18 @@ from shared.auth import Principal
 from shared.errors import Conflict, NotFound
 from shared.events import utc_now
 from shared.labels import parse_code
-from tests.conftest import wait_for
-from tests.households import Territory
-from tests.integration.test_inventory_lifecycle import bus, until_state
-from tests.integration.test_requests_flow import pdf_text
+from tests.support.campaigns import (
+    TYPE,
+    need_status,
+    no_tablet_ready_elsewhere,
+    waiting_need,
+)
+from tests.support.households import Territory
+from tests.support.register import until_state
+from tests.support.requests import pdf_text
+from tests.support.waiting import wait_for
 
-__all__ = ["bus"]  # the module-scoped fixture, shared with the lifecycle tests
-
-TYPE: Final = "tablet"  # a tablet need waits, as a campaign needs (see the fixture below)
-
-
-@pytest.fixture(autouse=True)
-async def no_tablet_ready_elsewhere(purchase_pool: asyncpg.Pool) -> None:
-    """These tests need tablet needs to wait for a campaign: a tablet another test left ready
-    (matching is global to a stack) is kept out of this module's matching."""
-    await purchase_pool.execute(
-        "UPDATE known_devices SET state = 'held_by_another_test' "
-        "WHERE device_type = 'tablet' AND state = 'ready'"
-    )
+__all__ = ["no_tablet_ready_elsewhere"]  # the fixture applies here too
 
 
 TIERS = [
@@ -68,15 +61,6 @@ def worker_of(territory: Territory) -> Principal:
         exp=2**40,
         iat=0,
     )
-
-
-@pytest.fixture
-async def territory(
-    stack: Stack, http: httpx.AsyncClient, purchase_pool: asyncpg.Pool
-) -> AsyncIterator[Territory]:
-    opened = await Territory(stack, http).open()
-    yield opened
-    await opened.close(purchase_pool)
 
 
 async def supplier(pool: asyncpg.Pool) -> uuid.UUID:
@@ -114,21 +98,6 @@ async def open_campaign(
     campaign_id = await handlers.create_campaign(pool, COORDINATOR, command)
     await handlers.open_campaign(pool, campaign_id, policy)  # type: ignore[arg-type]
     return campaign_id
-
-
-async def waiting_need(territory: Territory, **situation: Any) -> dict[str, Any]:
-    household = await territory.household(**situation)
-    request = await territory.request(household["id"], device_type=TYPE, purpose="procedures")
-    need: dict[str, Any] = request["needs"][0]
-    assert need["status"] == "waiting", need
-    return need | {"household_reference": household["reference"], "request_id": request["id"]}
-
-
-async def need_status(pool: asyncpg.Pool, need: dict[str, Any]) -> str:
-    status: str = await pool.fetchval(
-        "SELECT status FROM needs WHERE id = $1", uuid.UUID(need["id"])
-    )
-    return status
 
 
 async def campaign_events(pool: asyncpg.Pool, campaign_id: uuid.UUID) -> list[dict[str, Any]]:

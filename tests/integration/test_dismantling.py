@@ -11,14 +11,10 @@ import httpx
 
 from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
-from tests.conftest import wait_for
-from tests.integration.test_refurbishment_flow import (
-    _bearer,
-    _checked_in,
-    _donated_device,
-    _workshop,
-)
-from tests.stacks import token_for
+from tests.support.http import bearer
+from tests.support.stacks import token_for
+from tests.support.waiting import wait_for
+from tests.support.workshop import checked_in, donated_device, new_workshop
 
 DISMANTLING = {
     "barrier": 6,
@@ -34,11 +30,11 @@ async def test_a_dismantled_device_is_dismantled_in_inventory_and_its_parts_fill
     stack: Stack, http: httpx.AsyncClient, collection_point: CollectionPoint
 ) -> None:
     base = f"{stack.url('refurbishment')}/api/v1"
-    code = await _donated_device(stack, http, collection_point)
-    workshop = await _workshop(stack, http)
-    order = await _checked_in(stack, http, workshop, code)
-    refurbisher = _bearer(token_for(stack, "refurbisher", f"workshop:{workshop}"))
-    officer = _bearer(token_for(stack, "erasure_officer", f"workshop:{workshop}"))
+    code = await donated_device(stack, http, collection_point)
+    workshop = await new_workshop(stack, http)
+    order = await checked_in(stack, http, workshop, code)
+    refurbisher = bearer(token_for(stack, "refurbisher", f"workshop:{workshop}"))
+    officer = bearer(token_for(stack, "erasure_officer", f"workshop:{workshop}"))
 
     too_early = await http.post(
         f"{base}/work-orders/{order}/dismantling", json=DISMANTLING, headers=refurbisher
@@ -59,7 +55,7 @@ async def test_a_dismantled_device_is_dismantled_in_inventory_and_its_parts_fill
     async def dismantled_in_inventory() -> dict | None:
         answer = await http.get(
             f"{stack.url('inventory')}/api/v1/devices/{code}",
-            headers=_bearer(token_for(stack, "coordinator")),
+            headers=bearer(token_for(stack, "coordinator")),
         )
         device = answer.json()
         return device if device["state"] == "dismantled" else None
@@ -93,10 +89,10 @@ async def test_a_repair_takes_a_part_from_the_bin_and_is_refused_when_none_is_le
     stack: Stack, http: httpx.AsyncClient, collection_point: CollectionPoint
 ) -> None:
     base = f"{stack.url('refurbishment')}/api/v1"
-    code = await _donated_device(stack, http, collection_point)
-    workshop = await _workshop(stack, http)
-    order = await _checked_in(stack, http, workshop, code)
-    refurbisher = _bearer(token_for(stack, "refurbisher", f"workshop:{workshop}"))
+    code = await donated_device(stack, http, collection_point)
+    workshop = await new_workshop(stack, http)
+    order = await checked_in(stack, http, workshop, code)
+    refurbisher = bearer(token_for(stack, "refurbisher", f"workshop:{workshop}"))
     added = await http.post(
         f"{base}/workshops/{workshop}/parts",
         json={"name": "Batterie 01AV421", "kind": "battery", "condition": "working"},
@@ -104,7 +100,7 @@ async def test_a_repair_takes_a_part_from_the_bin_and_is_refused_when_none_is_le
     )
     assert added.status_code == 201, added.text
     assert added.json()["quantity"] == 1
-    outsider = _bearer(token_for(stack, "refurbisher", f"workshop:{order}"))
+    outsider = bearer(token_for(stack, "refurbisher", f"workshop:{order}"))
     hidden = await http.get(f"{base}/workshops/{workshop}/parts", headers=outsider)
     assert hidden.status_code == 404
 

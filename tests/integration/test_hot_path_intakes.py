@@ -20,10 +20,10 @@ from services.collection_point.domain import CollectionPoint
 from shared.contracts.collection import DeviceReceived
 from shared.events import encode
 from shared.labels import generate_code
-from tests.conftest import wait_for
-from tests.integration.test_inventory_lifecycle import Donation, history, publish, until_state
-from tests.labels import issued_codes
-from tests.stacks import token_for
+from tests.support.labels import issued_codes
+from tests.support.register import Donation, history, publish, until_state
+from tests.support.stacks import token_for
+from tests.support.waiting import wait_for
 
 DEVICE_RECEIVED = "collection.device.received"
 

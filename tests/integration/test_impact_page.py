@@ -23,10 +23,10 @@ from services.collection_point.domain import CollectionPoint
 from shared.contracts.collection import DeviceReceived
 from shared.contracts.purchase import DeviceHandedOver, ReservationRequested
 from shared.web.pages import TIMEZONE
-from tests.conftest import wait_for
-from tests.integration.test_inventory_lifecycle import Donation, publish, until_state
-from tests.labels import issued_codes
-from tests.stacks import token_for
+from tests.support.labels import issued_codes
+from tests.support.register import Donation, publish, until_state
+from tests.support.stacks import token_for
+from tests.support.waiting import wait_for
 
 FACTORS_VERSION = "ademe-arcep-2025"
 TOTALS = (

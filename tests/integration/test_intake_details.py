@@ -17,9 +17,9 @@ from services.collection_point.domain import CollectionPoint
 from shared.events import utc_now
 from shared.labels import format_code, generate_code
 from shared.web.pages import TIMEZONE
-from tests.conftest import wait_for
-from tests.labels import issued_codes
-from tests.stacks import token_for
+from tests.support.labels import issued_codes
+from tests.support.stacks import token_for
+from tests.support.waiting import wait_for
 
 ACKNOWLEDGED = {"data_erasure": True, "recycling": True, "stickers_removed": True}
 

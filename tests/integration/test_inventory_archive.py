@@ -27,7 +27,7 @@ from shared.contracts.purchase import DeviceHandedOver, DeviceReturned
 from shared.contracts.refurbishment import DeviceRecycled
 from shared.events import Event, utc_now
 from shared.web.pages import TIMEZONE
-from tests.integration.test_inventory_lifecycle import POINT, WORKSHOP, Donation, until_state
+from tests.support.register import POINT, WORKSHOP, Donation, until_state
 
 # Long enough ago that no other test's devices are that old.
 ARCHIVE_AFTER_DAYS = 2000

@@ -8,10 +8,10 @@ import nats
 
 from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
-from tests.conftest import wait_for
-from tests.integration.test_inventory_lifecycle import Donation, publish, rejections
-from tests.labels import issued_codes
-from tests.stacks import token_for
+from tests.support.labels import issued_codes
+from tests.support.register import Donation, publish, rejections
+from tests.support.stacks import token_for
+from tests.support.waiting import wait_for
 
 
 async def test_a_coordinator_finds_devices_by_state_and_place_and_sees_the_funnel(

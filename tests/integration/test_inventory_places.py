@@ -12,11 +12,9 @@ from nats.js import JetStreamContext
 from boucle.devstack.stack import Stack
 from shared.contracts.collection import DeviceReceived, PlacePublished
 from shared.labels import generate_code
-from tests.conftest import wait_for
-from tests.integration.test_inventory_lifecycle import bus, publish, until_state
-from tests.stacks import token_for
-
-__all__ = ["bus"]  # the module-scoped fixture, shared with the lifecycle tests
+from tests.support.register import publish, until_state
+from tests.support.stacks import token_for
+from tests.support.waiting import wait_for
 
 
 async def test_devices_are_found_and_counted_by_the_commune_of_their_place(

@@ -14,15 +14,12 @@ from boucle.devstack.stack import Stack
 from shared.contracts.purchase import PurchasedDeviceReceived
 from shared.contracts.refurbishment import SpecsSummary
 from shared.labels import generate_code
-from tests.integration.test_inventory_lifecycle import (
+from tests.support.register import (
     announcements,
-    bus,
     history,
     publish,
     until_state,
 )
-
-__all__ = ["bus"]  # the module-scoped fixture, shared with the lifecycle tests
 
 
 def delivered(request_id: uuid.UUID | None) -> PurchasedDeviceReceived:

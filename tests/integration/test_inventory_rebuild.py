@@ -17,14 +17,14 @@ from services.inventory import rebuild
 from services.inventory.rebuild import drop_schema, rebuild_and_compare
 from shared.contracts.purchase import DeviceHandedOver, ReservationReleased
 from shared.contracts.refurbishment import DeviceRecycled
-from tests.conftest import wait_for
-from tests.integration.test_inventory_lifecycle import (
+from tests.support.register import (
     Donation,
     publish,
     ready_device,
     rejections,
     until_state,
 )
+from tests.support.waiting import wait_for
 
 SCHEMA = "inventory_rebuild_test"  # never the one `boucle inventory rebuild` uses
 

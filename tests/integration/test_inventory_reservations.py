@@ -19,18 +19,15 @@ from shared.config import load_settings
 from shared.contracts.purchase import DeviceHandedOver, ReservationReleased
 from shared.db import transaction
 from shared.events import Event, utc_now
-from tests.conftest import wait_for
-from tests.integration.test_inventory_lifecycle import (
+from tests.support.register import (
     announcements,
-    bus,
     publish,
     ready_device,
     rejections,
     state_of,
     until_state,
 )
-
-__all__ = ["bus"]  # the module-scoped fixture, shared with the lifecycle tests
+from tests.support.waiting import wait_for
 
 
 async def answers(pool: asyncpg.Pool, device_id: uuid.UUID) -> list[asyncpg.Record]:

@@ -13,7 +13,7 @@ from PIL import Image
 from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
 from shared.labels import parse_code
-from tests.stacks import token_for
+from tests.support.stacks import token_for
 
 
 def _codes_on(pdf: bytes) -> list[str]:

@@ -7,48 +7,24 @@ import uuid
 import httpx
 
 from boucle.devstack.stack import Stack
-from tests.labels import issued_codes
-from tests.stacks import token_for
+from tests.support.labels import issued_codes
+from tests.support.places import _place, created_place
+from tests.support.stacks import token_for
 
-ALWAYS_OPEN = "24/7"
 NEVER_OPEN = "off"
-
-
-def _place(**overrides: object) -> dict[str, object]:
-    body: dict[str, object] = {
-        "name": f"Maison de quartier {uuid.uuid4().hex[:6]}",
-        "kind": "neighbourhood_house",
-        "address": "3 rue des Arts",
-        "postcode": "59800",
-        "commune": f"Testville-{uuid.uuid4().hex[:6]}",
-        "opening_hours": ALWAYS_OPEN,
-        "accepted_types": ["laptop", "tablet"],
-        "latitude": 50.63,
-        "longitude": 3.06,
-    }
-    body.update(overrides)
-    return body
-
-
-async def _create(http: httpx.AsyncClient, stack: Stack, **overrides: object) -> httpx.Response:
-    return await http.post(
-        f"{stack.url('collection_point')}/api/v1/collection-points",
-        json=_place(**overrides),
-        headers={"Authorization": f"Bearer {token_for(stack, 'coordinator')}"},
-    )
 
 
 async def test_a_citizen_finds_places_by_commune_type_and_open_now(
     stack: Stack, http: httpx.AsyncClient
 ) -> None:
     commune = f"Wattrelos-{uuid.uuid4().hex[:6]}"
-    open_place = (await _create(http, stack, commune=commune)).json()["place"]
-    closed_place = (await _create(http, stack, commune=commune, opening_hours=NEVER_OPEN)).json()[
-        "place"
-    ]
-    screens_only = (await _create(http, stack, commune=commune, accepted_types=["monitor"])).json()[
-        "place"
-    ]
+    open_place = (await created_place(http, stack, commune=commune)).json()["place"]
+    closed_place = (
+        await created_place(http, stack, commune=commune, opening_hours=NEVER_OPEN)
+    ).json()["place"]
+    screens_only = (
+        await created_place(http, stack, commune=commune, accepted_types=["monitor"])
+    ).json()["place"]
     url = f"{stack.url('collection_point')}/api/v1/collection-points"
 
     in_commune = (await http.get(url, params={"commune": commune.lower()})).json()
@@ -64,8 +40,8 @@ async def test_unreadable_hours_and_bad_postcodes_are_refused_and_nothing_is_cre
     stack: Stack, http: httpx.AsyncClient
 ) -> None:
     commune = f"Croix-{uuid.uuid4().hex[:6]}"
-    hours = await _create(http, stack, commune=commune, opening_hours="lundi 9h-12h")
-    postcode = await _create(http, stack, commune=commune, postcode="5900")
+    hours = await created_place(http, stack, commune=commune, opening_hours="lundi 9h-12h")
+    postcode = await created_place(http, stack, commune=commune, postcode="5900")
     assert hours.status_code == 422
     assert "Mo-Fr 09:00-12:00" in hours.json()["detail"]
     assert postcode.status_code == 422
@@ -88,7 +64,7 @@ async def test_only_coordinators_manage_places(stack: Stack, http: httpx.AsyncCl
 async def test_a_stale_edit_does_not_overwrite_a_newer_one(
     stack: Stack, http: httpx.AsyncClient
 ) -> None:
-    created = await _create(http, stack)
+    created = await created_place(http, stack)
     place_id = created.json()["place"]["id"]
     etag = created.headers["etag"]
     url = f"{stack.url('collection_point')}/api/v1/collection-points/{place_id}"
@@ -107,7 +83,7 @@ async def test_a_stale_edit_does_not_overwrite_a_newer_one(
 async def test_the_open_data_exports_list_every_active_place(
     stack: Stack, http: httpx.AsyncClient
 ) -> None:
-    created = (await _create(http, stack)).json()["place"]
+    created = (await created_place(http, stack)).json()["place"]
     base = f"{stack.url('collection_point')}/api/v1/open-data"
     csv_answer = await http.get(f"{base}/collection-points.csv")
     geojson = await http.get(f"{base}/collection-points.geojson")
@@ -119,7 +95,7 @@ async def test_the_open_data_exports_list_every_active_place(
 async def test_an_intake_of_a_type_the_place_does_not_take_is_refused_and_says_where_to_go(
     stack: Stack, http: httpx.AsyncClient
 ) -> None:
-    screens_only = (await _create(http, stack, accepted_types=["monitor"])).json()["place"]
+    screens_only = (await created_place(http, stack, accepted_types=["monitor"])).json()["place"]
     headers = {"Authorization": f"Bearer {token_for(stack, 'coordinator')}"}
     url = f"{stack.url('collection_point')}/api/v1/intakes"
     codes = iter(await issued_codes(stack, http, screens_only["id"], 2))

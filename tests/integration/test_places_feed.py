@@ -12,12 +12,10 @@ import pytest
 from nats.js import JetStreamContext
 
 from boucle.devstack.stack import Stack
-from tests.conftest import wait_for
-from tests.households import DonationAt, Territory
-from tests.integration.test_inventory_lifecycle import bus, publish, until_state
-from tests.stacks import token_for
-
-__all__ = ["bus"]  # the module-scoped fixture, shared with the lifecycle tests
+from tests.support.households import DonationAt, Territory
+from tests.support.register import publish, until_state
+from tests.support.stacks import token_for
+from tests.support.waiting import wait_for
 
 ROUBAIX_TOWN_HALL = (50.6905, 3.1817)
 CROIX = (50.6783, 3.1500)  # 2.6 km from Roubaix's town hall

@@ -14,96 +14,41 @@ import nats
 
 from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
-from tests.conftest import wait_for
-from tests.labels import issued_codes
-from tests.stacks import token_for
-
-NVME = {
-    "media_type": "flash",
-    "serial": "S35ENX0J000000",
-    "level": "purge",
-    "method": "crypto_erase",
-    "tool": "nvme-cli",
-    "tool_version": "2.8",
-    "verification": "full",
-    "started_at": "2026-11-28T09:00:00Z",
-    "ended_at": "2026-11-28T09:03:00Z",
-}
-
-
-def _bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-async def _donated_device(stack: Stack, http: httpx.AsyncClient, point: CollectionPoint) -> str:
-    (code,) = await issued_codes(stack, http, point.id)
-    answer = await http.post(
-        f"{stack.url('collection_point')}/api/v1/intakes",
-        json={
-            "label": code,
-            "device_type": "laptop",
-            "collection_point_id": str(point.id),
-            "acknowledgements": {"data_erasure": True, "recycling": True, "stickers_removed": True},
-        },
-        headers=_bearer(token_for(stack, "coordinator")),
-    )
-    assert answer.status_code == 201, answer.text
-    return code
-
-
-async def _workshop(stack: Stack, http: httpx.AsyncClient) -> str:
-    answer = await http.post(
-        f"{stack.url('refurbishment')}/api/v1/workshops",
-        json={"name": f"Atelier {uuid.uuid4().hex[:6]}", "commune": "Roubaix"},
-        headers=_bearer(token_for(stack, "coordinator")),
-    )
-    assert answer.status_code == 201, answer.text
-    return str(answer.json()["id"])
-
-
-async def _checked_in(stack: Stack, http: httpx.AsyncClient, workshop: str, code: str) -> str:
-    refurbisher = token_for(stack, "refurbisher", f"workshop:{workshop}")
-
-    async def check_in() -> dict | None:  # the workshop learns of the device from its event
-        answer = await http.post(
-            f"{stack.url('refurbishment')}/api/v1/check-ins",
-            json={"workshop_id": workshop, "label": code},
-            headers=_bearer(refurbisher),
-        )
-        return answer.json() if answer.status_code == 201 else None
-
-    return str((await wait_for(check_in))["id"])
+from tests.support.http import bearer
+from tests.support.stacks import token_for
+from tests.support.waiting import wait_for
+from tests.support.workshop import NVME, checked_in, donated_device, new_workshop
 
 
 async def test_a_device_goes_from_check_in_to_ready_with_a_verifiable_certificate(
     stack: Stack, http: httpx.AsyncClient, collection_point: CollectionPoint
 ) -> None:
     base = f"{stack.url('refurbishment')}/api/v1"
-    code = await _donated_device(stack, http, collection_point)
-    workshop = await _workshop(stack, http)
-    order = await _checked_in(stack, http, workshop, code)
+    code = await donated_device(stack, http, collection_point)
+    workshop = await new_workshop(stack, http)
+    order = await checked_in(stack, http, workshop, code)
     amina = token_for(stack, "erasure_officer", f"workshop:{workshop}", subject="amina")
     bruno = token_for(stack, "erasure_officer", f"workshop:{workshop}", subject="bruno")
     refurbisher = token_for(stack, "refurbisher", f"workshop:{workshop}")
 
-    too_early = await http.post(f"{base}/work-orders/{order}/release", headers=_bearer(refurbisher))
+    too_early = await http.post(f"{base}/work-orders/{order}/release", headers=bearer(refurbisher))
     assert too_early.status_code == 409
     assert "erasure certificate" in too_early.json()["detail"]
 
     recorded = await http.post(
-        f"{base}/work-orders/{order}/erasures", json={"media": [NVME]}, headers=_bearer(amina)
+        f"{base}/work-orders/{order}/erasures", json={"media": [NVME]}, headers=bearer(amina)
     )
     assert recorded.status_code == 201, recorded.text
     erasure = recorded.json()["erasure_id"]
-    own = await http.post(f"{base}/erasures/{erasure}/validation", headers=_bearer(amina))
+    own = await http.post(f"{base}/erasures/{erasure}/validation", headers=bearer(amina))
     assert own.status_code == 422
     assert "validé par une seconde personne responsable" in own.json()["detail"]
-    issued = await http.post(f"{base}/erasures/{erasure}/validation", headers=_bearer(bruno))
+    issued = await http.post(f"{base}/erasures/{erasure}/validation", headers=bearer(bruno))
     assert issued.status_code == 201, issued.text
 
-    pdf = await http.get(stack.url("refurbishment") + issued.json()["pdf"], headers=_bearer(bruno))
+    pdf = await http.get(stack.url("refurbishment") + issued.json()["pdf"], headers=bearer(bruno))
     assert hashlib.sha256(pdf.content).hexdigest() == issued.json()["sha256"]
-    trail = await http.get(f"{base}/erasures/audit", headers=_bearer(token_for(stack, "admin")))
+    trail = await http.get(f"{base}/erasures/audit", headers=bearer(token_for(stack, "admin")))
     mine = [entry for entry in trail.json() if entry["subject"] == f"erasure:{erasure}"]
     assert [(entry["actor"], entry["action"]) for entry in reversed(mine)] == [
         ("amina", "erasure.recorded"),
@@ -129,16 +74,16 @@ async def test_a_device_goes_from_check_in_to_ready_with_a_verifiable_certificat
         f"{base}/work-orders/{order}/grade",
         json={"grade": "B", "functional_pass": True, "battery_health": 81,
               "specs": {"brand": "Lenovo", "memory_gb": 8, "storage_gb": 256}},
-        headers=_bearer(refurbisher),
+        headers=bearer(refurbisher),
     )  # fmt: skip
     assert graded.status_code == 204, graded.text
-    released = await http.post(f"{base}/work-orders/{order}/release", headers=_bearer(refurbisher))
+    released = await http.post(f"{base}/work-orders/{order}/release", headers=bearer(refurbisher))
     assert released.status_code == 204, released.text
 
     async def ready() -> dict | None:
         answer = await http.get(
             f"{stack.url('inventory')}/api/v1/devices/{code}",
-            headers=_bearer(token_for(stack, "coordinator")),
+            headers=bearer(token_for(stack, "coordinator")),
         )
         device = answer.json()
         return device if device["state"] == "ready" else None
@@ -159,21 +104,21 @@ async def test_only_erasure_officers_record_erasures_and_scopes_hide_other_works
     stack: Stack, http: httpx.AsyncClient, collection_point: CollectionPoint
 ) -> None:
     base = f"{stack.url('refurbishment')}/api/v1"
-    code = await _donated_device(stack, http, collection_point)
-    workshop = await _workshop(stack, http)
-    order = await _checked_in(stack, http, workshop, code)
+    code = await donated_device(stack, http, collection_point)
+    workshop = await new_workshop(stack, http)
+    order = await checked_in(stack, http, workshop, code)
     refurbisher = token_for(stack, "refurbisher", f"workshop:{workshop}")
     elsewhere = token_for(stack, "erasure_officer", f"workshop:{uuid.uuid4()}")
     by_refurbisher = await http.post(
-        f"{base}/work-orders/{order}/erasures", json={"media": [NVME]}, headers=_bearer(refurbisher)
+        f"{base}/work-orders/{order}/erasures", json={"media": [NVME]}, headers=bearer(refurbisher)
     )
     by_outsider = await http.post(
-        f"{base}/work-orders/{order}/erasures", json={"media": [NVME]}, headers=_bearer(elsewhere)
+        f"{base}/work-orders/{order}/erasures", json={"media": [NVME]}, headers=bearer(elsewhere)
     )
     overwritten_flash = await http.post(
         f"{base}/work-orders/{order}/erasures",
         json={"media": [{**NVME, "level": "clear", "method": "overwrite"}]},
-        headers=_bearer(token_for(stack, "erasure_officer", f"workshop:{workshop}")),
+        headers=bearer(token_for(stack, "erasure_officer", f"workshop:{workshop}")),
     )
     assert by_refurbisher.status_code == 403
     assert by_outsider.status_code == 404
@@ -182,14 +127,14 @@ async def test_only_erasure_officers_record_erasures_and_scopes_hide_other_works
     twice = await http.post(
         f"{base}/check-ins",
         json={"workshop_id": workshop, "label": code},
-        headers=_bearer(refurbisher),
+        headers=bearer(refurbisher),
     )
     assert twice.status_code == 409
 
     recycled = await http.post(
         f"{base}/work-orders/{order}/recycling",
         json={"barrier": 6, "reason": "Hinges broken, case cracked"},
-        headers=_bearer(refurbisher),
+        headers=bearer(refurbisher),
     )
     assert recycled.status_code == 204, recycled.text
     repairs = await http.get(f"{stack.url('refurbishment')}/api/v1/open-data/repairs.csv")
@@ -240,10 +185,10 @@ async def test_a_diagnosis_and_a_repair_are_published_without_breaking_inventory
     stack: Stack, http: httpx.AsyncClient, collection_point: CollectionPoint
 ) -> None:
     base = f"{stack.url('refurbishment')}/api/v1"
-    code = await _donated_device(stack, http, collection_point)
-    workshop = await _workshop(stack, http)
-    order = await _checked_in(stack, http, workshop, code)
-    refurbisher = _bearer(token_for(stack, "refurbisher", f"workshop:{workshop}"))
+    code = await donated_device(stack, http, collection_point)
+    workshop = await new_workshop(stack, http)
+    order = await checked_in(stack, http, workshop, code)
+    refurbisher = bearer(token_for(stack, "refurbisher", f"workshop:{workshop}"))
 
     unknown_test = await http.post(
         f"{base}/work-orders/{order}/diagnosis",
@@ -266,10 +211,10 @@ async def test_a_diagnosis_and_a_repair_are_published_without_breaking_inventory
     amina = token_for(stack, "erasure_officer", f"workshop:{workshop}", subject="amina")
     bruno = token_for(stack, "erasure_officer", f"workshop:{workshop}", subject="bruno")
     recorded = await http.post(
-        f"{base}/work-orders/{order}/erasures", json={"media": [NVME]}, headers=_bearer(amina)
+        f"{base}/work-orders/{order}/erasures", json={"media": [NVME]}, headers=bearer(amina)
     )
     issued = await http.post(
-        f"{base}/erasures/{recorded.json()['erasure_id']}/validation", headers=_bearer(bruno)
+        f"{base}/erasures/{recorded.json()['erasure_id']}/validation", headers=bearer(bruno)
     )
     assert issued.status_code == 201, issued.text
     graded = await http.post(
@@ -285,7 +230,7 @@ async def test_a_diagnosis_and_a_repair_are_published_without_breaking_inventory
     async def ready() -> dict | None:
         answer = await http.get(
             f"{stack.url('inventory')}/api/v1/devices/{code}",
-            headers=_bearer(token_for(stack, "coordinator")),
+            headers=bearer(token_for(stack, "coordinator")),
         )
         device = answer.json()
         return device if device["state"] == "ready" else None
@@ -321,10 +266,10 @@ async def test_a_battery_under_the_configured_thresholds_caps_the_grade(
     stack: Stack, http: httpx.AsyncClient, collection_point: CollectionPoint
 ) -> None:
     base = f"{stack.url('refurbishment')}/api/v1"
-    code = await _donated_device(stack, http, collection_point)
-    workshop = await _workshop(stack, http)
-    order = await _checked_in(stack, http, workshop, code)
-    refurbisher = _bearer(token_for(stack, "refurbisher", f"workshop:{workshop}"))
+    code = await donated_device(stack, http, collection_point)
+    workshop = await new_workshop(stack, http)
+    order = await checked_in(stack, http, workshop, code)
+    refurbisher = bearer(token_for(stack, "refurbisher", f"workshop:{workshop}"))
 
     async def graded(grade: str, battery: int) -> httpx.Response:
         return await http.post(

@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
 import asyncpg
 import httpx
-import pypdfium2
-import pytest
 from nats.js import JetStreamContext
 
 from boucle.devstack.stack import Stack
@@ -20,25 +17,10 @@ from services.group_purchase.requests.retention import erase_lapsed_households
 from services.inventory.jobs import expire_due
 from shared.events import utc_now
 from shared.labels import format_code
-from tests.conftest import wait_for
-from tests.households import Territory
-from tests.integration.test_inventory_lifecycle import bus, publish, state_of, until_state
-
-__all__ = ["bus"]  # the module-scoped fixture, shared with the lifecycle tests
-
-
-@pytest.fixture
-async def territory(
-    stack: Stack, http: httpx.AsyncClient, purchase_pool: asyncpg.Pool
-) -> AsyncIterator[Territory]:
-    opened = await Territory(stack, http).open()
-    yield opened
-    await opened.close(purchase_pool)
-
-
-def pdf_text(document: bytes) -> str:
-    pdf = pypdfium2.PdfDocument(document)
-    return "\n".join(page.get_textpage().get_text_range() for page in pdf)
+from tests.support.households import Territory
+from tests.support.register import publish, state_of, until_state
+from tests.support.requests import pdf_text
+from tests.support.waiting import wait_for
 
 
 async def test_a_household_goes_from_request_to_hand_over_and_inventory_follows(

@@ -8,42 +8,13 @@ import html
 import re
 
 import httpx
-import pytest
 
 from boucle.devstack.stack import Stack
-from services.collection_point.domain import CollectionPoint
-from tests.integration.test_refurbishment_flow import (
-    NVME,
-    _bearer,
-    _checked_in,
-    _donated_device,
-    _workshop,
-)
-from tests.stacks import token_for
+from tests.support.verifier import issued_pdf
 
 HTML = {"Accept": "text/html"}
 
-
-@pytest.fixture
-async def issued_pdf(
-    stack: Stack, http: httpx.AsyncClient, collection_point: CollectionPoint
-) -> bytes:
-    """The PDF of a certificate issued by a workshop, as downloaded."""
-    base = f"{stack.url('refurbishment')}/api/v1"
-    code = await _donated_device(stack, http, collection_point)
-    workshop = await _workshop(stack, http)
-    order = await _checked_in(stack, http, workshop, code)
-    amina = token_for(stack, "erasure_officer", f"workshop:{workshop}", subject="amina")
-    bruno = token_for(stack, "erasure_officer", f"workshop:{workshop}", subject="bruno")
-    recorded = await http.post(
-        f"{base}/work-orders/{order}/erasures", json={"media": [NVME]}, headers=_bearer(amina)
-    )
-    issued = await http.post(
-        f"{base}/erasures/{recorded.json()['erasure_id']}/validation", headers=_bearer(bruno)
-    )
-    assert issued.status_code == 201, issued.text
-    pdf = await http.get(stack.url("refurbishment") + issued.json()["pdf"], headers=_bearer(bruno))
-    return pdf.content
+__all__ = ["issued_pdf"]  # the fixture applies here too
 
 
 def _one_byte_changed(document: bytes) -> bytes:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pypdfium2
 import pytest
@@ -28,18 +28,15 @@ from services.group_purchase.campaigns.domain import (
     check_may_pledge,
     deadline_outcome,
     extended_deadline,
-    order_number,
 )
 from services.group_purchase.campaigns.order_documents import (
-    ContributionLine,
-    OrderDocument,
     order_csv,
     order_pdf,
 )
 from services.group_purchase.campaigns.pricing import PriceTier, PricingRefused, load_scale
 from shared.errors import Conflict
+from tests.support.campaign_documents import NOW, document
 
-NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 TIERS = (
     PriceTier(min_quantity=1, max_quantity=9, unit_price_cents=24_000),
     PriceTier(min_quantity=10, unit_price_cents=21_000),
@@ -250,42 +247,6 @@ def test_an_ordered_campaign_can_no_longer_be_cancelled() -> None:
 
 
 # --- the purchase order
-
-
-def document() -> OrderDocument:
-    lines = [
-        ContributionLine(
-            band="minimum_benefits",
-            band_label="Minima sociaux",
-            households=4,
-            contribution_cents=2_100,
-        ),
-        ContributionLine(
-            band="standard",
-            band_label="Participation ordinaire",
-            households=6,
-            contribution_cents=6_300,
-        ),
-    ]
-    return OrderDocument(
-        number=order_number(uuid.UUID(int=0xABCDEF), NOW),
-        ordered_at=NOW,
-        supplier_name="Ateliers du Bocage",
-        supplier_contact="commandes@example.org",
-        supplier_terms="Paiement à 30 jours ; garantie 12 mois.",
-        supplier_offer="DEVIS-2026-118",
-        campaign_title="Achat groupé : laptop",
-        item="laptop, 8 GB RAM min., grade B",
-        quantity=10,
-        tier_min_quantity=10,
-        tier_max_quantity=None,
-        unit_price_cents=21_000,
-        total_cents=210_000,
-        contributions_cents=46_200,
-        subsidy_cents=163_800,
-        subsidy_funder="Métropole européenne de Lille",
-        contributions=lines,
-    )
 
 
 def test_the_order_csv_adds_up_exactly_to_its_total() -> None:

@@ -10,7 +10,7 @@ import pypdfium2
 
 from services.refurbishment.certificate_pdf import fingerprint, render_certificate
 from services.refurbishment.erasure import certify
-from tests.unit.test_erasure import AMINA, BRUNO, START, _ssd
+from tests.support.erasure import AMINA, BRUNO, START, ssd
 
 
 def _certificate():  # type: ignore[no-untyped-def]
@@ -18,7 +18,7 @@ def _certificate():  # type: ignore[no-untyped-def]
         uuid.UUID("01a22300-0000-7000-8000-000000000001"),
         "K7Q2M9XBA",
         "laptop",
-        (_ssd(),),
+        (ssd(),),
         None,
         AMINA,
         BRUNO,

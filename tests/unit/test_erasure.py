@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -15,10 +15,8 @@ from services.refurbishment.erasure import (
     certify,
     state_no_storage,
 )
+from tests.support.erasure import AMINA, BRUNO, START, ssd
 
-START = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
-AMINA = Officer(id="amina", name="Amina", roles=("erasure_officer",))
-BRUNO = Officer(id="bruno", name="Bruno", roles=("refurbisher", "erasure_officer"))
 CHLOE = Officer(id="chloe", name="Chloé", roles=("refurbisher",))
 ALL_DONE = PhoneChecklist(
     factory_reset=True,
@@ -27,22 +25,6 @@ ALL_DONE = PhoneChecklist(
     memory_card_removed=True,
     mdm_checked=True,
 )
-
-
-def _ssd(**changes: object) -> MediumErasure:
-    values: dict[str, object] = {
-        "media_type": "flash",
-        "serial": "S35ENX0J000000",
-        "level": "purge",
-        "method": "crypto_erase",
-        "tool": "nvme-cli",
-        "tool_version": "2.8",
-        "verification": "full",
-        "started_at": START,
-        "ended_at": START + timedelta(minutes=3),
-    }
-    values.update(changes)
-    return MediumErasure(**values)  # type: ignore[arg-type]
 
 
 def _certify(
@@ -56,7 +38,7 @@ def _certify(
         uuid.uuid4(),
         "K7Q2M9XBA",
         device_type,
-        media or (_ssd(),),
+        media or (ssd(),),
         checklist,
         performed_by,
         validated_by,
@@ -88,11 +70,11 @@ def test_the_validator_must_be_an_erasure_officer_too() -> None:
 
 def test_overwriting_flash_memory_is_refused() -> None:
     with pytest.raises(ErasureRefused, match="flash"):
-        _certify((_ssd(level="clear", method="overwrite"),))
+        _certify((ssd(level="clear", method="overwrite"),))
 
 
 def test_overwriting_a_hard_disk_clears_it() -> None:
-    disk = _ssd(media_type="magnetic", level="clear", method="overwrite", tool="nwipe")
+    disk = ssd(media_type="magnetic", level="clear", method="overwrite", tool="nwipe")
     assert _certify((disk,)).media == (disk,)
 
 
@@ -101,18 +83,18 @@ def test_overwriting_a_hard_disk_clears_it() -> None:
 )
 def test_a_method_must_belong_to_its_level(level: str, method: str) -> None:
     with pytest.raises(ErasureRefused, match="is not a"):
-        _certify((_ssd(media_type="magnetic", level=level, method=method),))
+        _certify((ssd(media_type="magnetic", level=level, method=method),))
 
 
 def test_an_erasure_that_ends_before_it_starts_is_refused() -> None:
     with pytest.raises(ErasureRefused, match="end after"):
-        _certify((_ssd(ended_at=START - timedelta(minutes=1)),))
+        _certify((ssd(ended_at=START - timedelta(minutes=1)),))
 
 
 def test_every_medium_of_a_device_is_checked() -> None:
     good, bad = (
-        _ssd(),
-        _ssd(serial="W62000000", media_type="hybrid", level="clear", method="overwrite"),
+        ssd(),
+        ssd(serial="W62000000", media_type="hybrid", level="clear", method="overwrite"),
     )
     with pytest.raises(ErasureRefused, match="Medium 2 \\(W62000000\\)"):
         _certify((good, bad))

@@ -58,3 +58,13 @@ def test_the_check_sees_an_import_inside_a_function(tmp_path: Path) -> None:
     source = tmp_path / "late.py"
     source.write_text("import shared\n\ndef f():\n    from services import inventory\n")
     assert list(imported(source)) == [(1, "shared"), (4, "services.inventory")]
+
+
+def test_no_test_module_imports_another() -> None:
+    """What tests share lives in tests/support; a test module imported by another would run
+    its tests' module-level set-up there too, and tie the two together."""
+
+    def forbidden(_: Path, module: str) -> bool:
+        return any(part.startswith("test_") for part in module.split(".")[:-1])
+
+    assert violations("tests", forbidden) == []

@@ -20,15 +20,15 @@ from services.collection_point.donation_receipt import (
 )
 from services.group_purchase.campaigns.order_documents import order_pdf
 from services.group_purchase.requests.paper_form_pdf import render_request_form
+from services.group_purchase.requests.receipt_pdf import render_receipt as render_hand_over_receipt
 from services.refurbishment.certificate_pdf import render_certificate
 from services.refurbishment.erasure import Officer, certify
 from shared.label_sheets import FORMATS, render_sheets
 from shared.labels import generate_code
 from shared.pdf import SANS, UnicodePDF
-from tests.unit.test_campaign_rules import document as order_document
-from tests.unit.test_erasure import BRUNO, START, _ssd
-from tests.unit.test_request_pdfs import _receipt
-from tests.unit.test_request_pdfs import render_receipt as render_hand_over_receipt
+from tests.support.campaign_documents import document as order_document
+from tests.support.erasure import BRUNO, START, ssd
+from tests.support.receipts import receipt
 
 SAMPLE = "Cœur d'Œuvre — 12,50 € — Łódź — محمد — 王芳"
 NAMES = ("Cœur d'Œuvre", "12,50 €", "Łódź", "محمد", "王芳")
@@ -63,7 +63,7 @@ def _certificate() -> bytes:
         uuid.UUID("01a22300-0000-7000-8000-000000000002"),
         "K7Q2M9XBA",
         "laptop",
-        (_ssd(),),
+        (ssd(),),
         None,
         officer,
         BRUNO,
@@ -79,7 +79,7 @@ def _order() -> bytes:
 DOCUMENTS = {
     "donation receipt": _donation_receipt,
     "erasure certificate": _certificate,
-    "hand-over receipt": lambda: render_hand_over_receipt(_receipt(organisation_name=SAMPLE)),
+    "hand-over receipt": lambda: render_hand_over_receipt(receipt(organisation_name=SAMPLE)),
     "paper request form": lambda: render_request_form([("no_computer", SAMPLE)]),
     "purchase order": _order,
 }

@@ -4,12 +4,12 @@ them, and the same input always printing the same document."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 
 import pypdfium2
 
 from services.group_purchase.requests.paper_form_pdf import render_request_form
-from services.group_purchase.requests.receipt_pdf import HandOverReceipt, render_receipt
+from services.group_purchase.requests.receipt_pdf import render_receipt
+from tests.support.receipts import receipt
 
 CRITERIA = [
     ("school_age_children", "Enfants scolarisés dans le foyer"),
@@ -19,22 +19,6 @@ CRITERIA = [
     ("minimum_income", "Bénéficiaire de minima sociaux (RSA, AAH…)"),
     ("disability", "Personne en situation de handicap"),
 ]
-
-
-def _receipt(**changes: object) -> HandOverReceipt:
-    fields: dict[str, object] = {
-        "household_reference": "M-7K2Q9",
-        "label": "K7Q2M9XBA",
-        "device_type": "laptop",
-        "make_model": "Lenovo ThinkPad T480",
-        "grade": "B",
-        "handed_over_at": datetime(2026, 3, 12, 13, 30, tzinfo=UTC),
-        "handed_over_at_place": "Maison de quartier Jean Macé",
-        "organisation_name": "CCAS de Roubaix",
-        "organisation_contact": "03 20 00 00 00",
-        "passport_url": "HTTPS://BOUCLE.EXAMPLE/D/K7Q2M9XBA",
-    } | changes
-    return HandOverReceipt(**fields)  # type: ignore[arg-type]
 
 
 def _pages(document: bytes) -> list[str]:
@@ -47,7 +31,7 @@ def _text(document: bytes) -> str:
 
 
 def test_the_receipt_shows_the_formatted_label_the_grade_in_words_and_the_place() -> None:
-    text = _text(render_receipt(_receipt()))
+    text = _text(render_receipt(receipt()))
     for expected in (
         "Reçu de remise d'un équipement",
         "M-7K2Q9",
@@ -66,19 +50,19 @@ def test_the_receipt_shows_the_formatted_label_the_grade_in_words_and_the_place(
 def test_no_grade_is_ever_called_as_new() -> None:
     for grade in ("A", "B", "C"):
         for language in ("fr", "en"):
-            text = _text(render_receipt(_receipt(grade=grade, language=language))).lower()
+            text = _text(render_receipt(receipt(grade=grade, language=language))).lower()
             assert "comme neuf" not in text
             assert "as new" not in text
             assert "like new" not in text
 
 
 def test_a_device_handed_over_by_the_social_worker_says_so() -> None:
-    text = _text(render_receipt(_receipt(handed_over_at_place="")))
+    text = _text(render_receipt(receipt(handed_over_at_place="")))
     assert "Remis par l'intervenant social de CCAS de Roubaix" in text
 
 
 def test_the_receipt_says_whom_to_call_and_how_to_bring_the_device_back() -> None:
-    text = _text(render_receipt(_receipt()))
+    text = _text(render_receipt(receipt()))
     assert "CCAS de Roubaix : 03 20 00 00 00" in text
     assert "un lieu de médiation numérique près de chez vous" in text
     assert (
@@ -89,7 +73,7 @@ def test_the_receipt_says_whom_to_call_and_how_to_bring_the_device_back() -> Non
 
 
 def test_the_english_receipt_is_in_english() -> None:
-    text = _text(render_receipt(_receipt(language="en", grade="A")))
+    text = _text(render_receipt(receipt(language="en", grade="A")))
     for expected in (
         "Receipt for a device handed over",
         "Laptop",
@@ -105,14 +89,14 @@ def test_the_english_receipt_is_in_english() -> None:
 
 
 def test_the_receipt_holds_on_one_page_and_keeps_typographic_marks() -> None:
-    document = render_receipt(_receipt(organisation_name="Centre social l’Arbrisseau — Fives"))
+    document = render_receipt(receipt(organisation_name="Centre social l’Arbrisseau — Fives"))
     assert len(_pages(document)) == 1
     assert "Centre social l’Arbrisseau — Fives" in _text(document)
 
 
 def test_the_same_receipt_renders_to_the_same_bytes_and_another_label_to_others() -> None:
-    assert render_receipt(_receipt()) == render_receipt(_receipt())
-    assert render_receipt(_receipt()) != render_receipt(_receipt(label="K7Q2M9XBB"))
+    assert render_receipt(receipt()) == render_receipt(receipt())
+    assert render_receipt(receipt()) != render_receipt(receipt(label="K7Q2M9XBB"))
 
 
 def test_the_paper_form_lists_every_published_criterion_and_the_consent() -> None:

@@ -8,7 +8,7 @@ import httpx
 
 from boucle.devstack.stack import Stack
 from services.collection_point.label_handlers import MAX_BATCH
-from tests.stacks import token_for
+from tests.support.stacks import token_for
 
 
 async def issued_codes(

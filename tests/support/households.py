@@ -4,18 +4,20 @@ made ready at a place of their own (so tests sharing one stack never take each o
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
 import httpx
+import pytest
 from nats.js import JetStreamContext
 
 from boucle.devstack.stack import Stack
 from shared.contracts.refurbishment import DeviceCheckedIn, DeviceGraded, SpecsSummary
 from shared.events import Event
-from tests.conftest import wait_for
-from tests.integration.test_inventory_lifecycle import Donation, publish, until_state
-from tests.stacks import token_for
+from tests.support.register import Donation, publish, until_state
+from tests.support.stacks import token_for
+from tests.support.waiting import wait_for
 
 
 class DonationAt(Donation):
@@ -185,3 +187,12 @@ class Territory:
             "AND r.organisation_id = $1 AND proposals.status = 'open'",
             uuid.UUID(self.organisation_id),
         )
+
+
+@pytest.fixture
+async def territory(
+    stack: Stack, http: httpx.AsyncClient, purchase_pool: asyncpg.Pool
+) -> AsyncIterator[Territory]:
+    opened = await Territory(stack, http).open()
+    yield opened
+    await opened.close(purchase_pool)
