@@ -40,6 +40,7 @@ async def test_an_administrator_adds_pages_through_and_disables_accounts(stack: 
             headers=_admin(stack),
         )
         assert again.status_code == 409, again.text
+        assert again.json()["code"] == "accounts.login_taken"
 
         seen: list[str] = []
         after: str | None = None
@@ -65,6 +66,8 @@ async def test_an_administrator_adds_pages_through_and_disables_accounts(stack: 
             f"/api/v1/accounts/{uuid.uuid4()}/password-link", headers=_admin(stack)
         )
         assert unknown.status_code == 404
+        assert unknown.json()["code"] == "accounts.account_unknown"
+        assert unknown.json()["detail"] == "Ce compte n'existe pas."
 
 
 async def test_only_administrators_manage_accounts(stack: Stack) -> None:

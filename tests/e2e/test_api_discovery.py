@@ -235,7 +235,8 @@ async def test_a_proposal_the_need_never_had_is_not_found(
             url, json={"proposal_id": str(uuid.uuid4())}, headers=territory.worker
         )
         assert answer.status_code == 404, answer.text
-        assert "No proposal" in answer.json()["detail"]
+        assert answer.json()["code"] == "requests.proposal_unknown"
+        assert "Ce besoin n'a pas reçu cette proposition" in answer.json()["detail"]
 
     declined = await http.post(
         decisions[1], json={"proposal_id": need["proposal"]["id"]}, headers=territory.worker

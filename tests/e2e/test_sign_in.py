@@ -118,9 +118,16 @@ async def test_a_program_gets_problem_json_for_a_wrong_password(stack: Stack, lo
             data={"login": login, "password": "wrong wrong wrong", "_csrf_token": token},
             headers={"Accept": "application/json"},
         )
+        english = await client.post(
+            f"{stack.url('group_purchase')}/auth/sign-in",
+            data={"login": login, "password": "wrong wrong wrong", "_csrf_token": token},
+            headers={"Accept": "application/json", "Accept-Language": "en"},
+        )
     assert answer.status_code == 401
     assert answer.headers["content-type"] == "application/problem+json"
-    assert answer.json()["detail"] == "Wrong login or password."
+    assert answer.json()["code"] == "accounts.wrong_credentials"
+    assert answer.json()["detail"] == "Identifiant ou mot de passe incorrect."
+    assert english.json()["detail"] == "Wrong login or password."
 
 
 async def test_a_disabled_account_cannot_sign_in(

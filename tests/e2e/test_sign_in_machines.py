@@ -53,7 +53,8 @@ async def test_a_revoked_machine_token_can_no_longer_be_exchanged(
     refused = await http.post(f"{base}/api/v1/auth/machine-token", json={"secret": secret.group(1)})
     assert refused.status_code == 401
     assert refused.headers["content-type"] == "application/problem+json"
-    assert "revoked" in refused.json()["detail"]
+    assert refused.json()["code"] == "accounts.machine_revoked"
+    assert refused.json()["detail"] == "Ce jeton machine est inconnu ou révoqué."
 
 
 async def test_an_unknown_machine_secret_is_refused(stack: Stack, http: httpx.AsyncClient) -> None:

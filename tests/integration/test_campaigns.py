@@ -502,6 +502,13 @@ async def test_over_http_a_campaign_goes_from_pledges_to_hand_over(
     csv_answer = await api.call("GET", f"{path}/order.csv", coordinator, 200)
     assert csv_answer.text.startswith("order_number,line,")
 
+    worn = {"devices": [{"serial_number": "S0"}, {"serial_number": "S1", "grade": "C"}]}
+    refused = await api.call("POST", f"{path}/delivery", coordinator, 422, json=worn)
+    assert refused["code"] == "campaigns.device_grade"
+    assert refused["detail"] == (
+        "L'appareil n° 2 de la livraison est de grade C ; la commande demandait le grade B ou "
+        "mieux. Renvoyez-le au fournisseur."
+    )
     received = await api.call(
         "POST",
         f"{path}/delivery",
@@ -529,7 +536,12 @@ async def test_over_http_roles_drafts_and_bad_tiers(territory: Territory) -> Non
     coordinator, worker = territory.coordinator, territory.worker
     await api.call("POST", "/campaigns", worker, 403, json={"device_type": TYPE})
     draft = await api.call("POST", "/campaigns", coordinator, 201, json={"device_type": TYPE})
-    await api.call("GET", f"/campaigns/{draft['id']}", worker, 404)
+    hidden = await api.call("GET", f"/campaigns/{draft['id']}", worker, 404)
+    assert hidden["code"] == "campaigns.campaign_unknown"  # a draft is the coordination's
+    assert hidden["detail"] == "Cette campagne n'existe pas."
+    english = {**worker, "Accept-Language": "en-GB,en;q=0.8"}
+    hidden = await api.call("GET", f"/campaigns/{draft['id']}", english, 404)
+    assert hidden["detail"] == "This campaign does not exist."
     listed = await api.call("GET", "/campaigns", worker, 200)
     assert draft["id"] not in {c["id"] for c in listed["campaigns"]}
     overlapping = {

@@ -209,6 +209,27 @@ async def test_a_worker_of_another_organisation_finds_nothing(
     assert all(entry["household_reference"] != household["reference"] for entry in queue)
 
 
+async def test_a_request_out_of_reach_is_refused_as_one_that_does_not_exist(
+    territory: Territory, stack: Stack, http: httpx.AsyncClient
+) -> None:
+    household = await territory.household()
+    request = await territory.request(household["id"])
+    stranger = (await Territory(stack, http).open()).worker
+    for request_id in (request["id"], uuid.uuid4()):
+        answer = await http.get(f"{territory.api}/requests/{request_id}", headers=stranger)
+        assert answer.status_code == 404
+        assert answer.json()["code"] == "requests.request_unknown"
+        assert answer.json()["detail"] == (
+            "Cette demande n'existe pas, ou elle ne concerne pas votre structure."
+        )
+    english = await http.get(
+        f"{territory.api}/requests/{request['id']}", headers={**stranger, "Accept-Language": "en"}
+    )
+    assert (
+        english.json()["detail"] == "This request does not exist, or it is not your organisation's."
+    )
+
+
 async def test_bad_requests_are_refused_with_a_reason_and_leave_nothing(
     territory: Territory, http: httpx.AsyncClient, purchase_pool: asyncpg.Pool
 ) -> None:

@@ -121,6 +121,7 @@ def test_an_unknown_login_and_a_wrong_password_get_the_same_refusal() -> None:
         check_may_sign_in(an_account(), False)
     assert str(unknown.value) == str(wrong.value)
     assert unknown.value.status_code == wrong.value.status_code == 401
+    assert unknown.value.code == wrong.value.code == "accounts.wrong_credentials"
 
 
 def test_a_disabled_account_cannot_sign_in_even_with_its_password() -> None:

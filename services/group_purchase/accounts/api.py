@@ -12,11 +12,10 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from services.group_purchase.accounts import handlers, store
-from services.group_purchase.accounts.domain import Account, AccountError
+from services.group_purchase.accounts.domain import Account
 from shared.listing import PAGE_LIMIT, After, Limit, page_of, read_cursor
 from shared.logging import get_logger
 from shared.web.app import Runtime
-from shared.web.problems import Problem
 from shared.web.security import allow
 
 log = get_logger("boucle.group_purchase.accounts")
@@ -116,13 +115,10 @@ class AccountController(Controller):
     ) -> PasswordLink:
         """Add an account; the answer holds the one-time link the person chooses a password
         with (valid a limited time). A login already taken is a 409."""
-        try:
-            account = await handlers.add_account(
-                runtime.pool, data.login, data.display_name, tuple(data.roles), tuple(data.scopes)
-            )
-            account, secret = await handlers.issue_reset_link(runtime.pool, account.id)
-        except AccountError as error:
-            raise Problem(error.status_code, str(error)) from error
+        account = await handlers.add_account(
+            runtime.pool, data.login, data.display_name, tuple(data.roles), tuple(data.scopes)
+        )
+        account, secret = await handlers.issue_reset_link(runtime.pool, account.id)
         log.info("account_added", account_id=str(account.id))
         return PasswordLink(account=view_of(account), link=password_link(request, secret))
 
@@ -131,10 +127,7 @@ class AccountController(Controller):
         self, account_id: FromPath[uuid.UUID], runtime: NamedDependency[Runtime]
     ) -> AccountView:
         """Disable an account: its sessions stop within minutes. Disabled twice, same answer."""
-        try:
-            account = await handlers.disable_account(runtime.pool, account_id)
-        except AccountError as error:
-            raise Problem(error.status_code, str(error)) from error
+        account = await handlers.disable_account(runtime.pool, account_id)
         log.info("account_disabled", account_id=str(account_id))
         return view_of(account)
 
@@ -146,10 +139,7 @@ class AccountController(Controller):
         runtime: NamedDependency[Runtime],
     ) -> PasswordLink:
         """A new one-time link for the person to choose a password (a forgotten one)."""
-        try:
-            account, secret = await handlers.issue_reset_link(runtime.pool, account_id)
-        except AccountError as error:
-            raise Problem(error.status_code, str(error)) from error
+        account, secret = await handlers.issue_reset_link(runtime.pool, account_id)
         log.info("reset_link_issued", account_id=str(account.id))
         return PasswordLink(account=view_of(account), link=password_link(request, secret))
 

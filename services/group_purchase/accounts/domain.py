@@ -6,11 +6,12 @@ import hashlib
 import secrets
 import uuid
 from datetime import datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
 
 from shared.auth import ROLES, UNSCOPED_ROLES
+from shared.errors import DomainError
 
 # A session token lives a few minutes: every service trusts it without asking anyone, so
 # this is the longest a disabled account or a signed-out session can still be used.
@@ -24,16 +25,16 @@ Login = Annotated[str, msgspec.Meta(min_length=2, max_length=64, pattern=r"^[a-z
 DisplayName = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
 
 
-class AccountError(Exception):
-    """A refusal a person can act on; ``status_code`` is the HTTP answer."""
+class AccountError(DomainError):
+    """A refusal of accounts and sessions, with the HTTP status it answers: 401 credentials
+    that open no session, 403 an account that may not, 404 an unknown one, 409 a clash, 422 a
+    value to correct, 429 too many attempts."""
 
-    status_code = 422
-
-    def __init__(self, message: str, status_code: int | None = None, key: str = "") -> None:
-        super().__init__(message)
-        if status_code is not None:
-            self.status_code = status_code
-        self.key = key  # the message's name in the page catalogs
+    def __init__(
+        self, message: str, status_code: int = 422, /, *, code: str, **details: Any
+    ) -> None:
+        super().__init__(message, code=code, **details)
+        self.status_code = status_code
 
 
 class Account(msgspec.Struct, frozen=True, kw_only=True):
@@ -68,12 +69,12 @@ def check_new_account(login: str, display_name: str, roles: tuple[str, ...]) -> 
         raise AccountError(
             "A login is 2 to 64 lower-case letters, digits, dots, dashes or underscores, "
             "and a display name 1 to 120 characters.",
-            key="invalid_account",
+            code="accounts.invalid_account",
         ) from error
     unknown = [role for role in roles if role not in ROLES]
     if not roles or unknown:
         raise AccountError(
-            f"Give at least one role among: {', '.join(ROLES)}.", key="invalid_roles"
+            f"Give at least one role among: {', '.join(ROLES)}.", code="accounts.invalid_roles"
         )
 
 
@@ -87,31 +88,44 @@ def check_new_password(password: str, login: str) -> None:
         raise AccountError(
             f"The password must have at least {MINIMUM_PASSWORD_LENGTH} characters; "
             "a few unrelated words make a good one.",
-            key="password_too_short",
+            code="accounts.password_too_short",
+            minimum=MINIMUM_PASSWORD_LENGTH,
         )
     if normalise_login(login) in password.lower():
-        raise AccountError("The password must not contain the login.", key="password_has_login")
+        raise AccountError(
+            "The password must not contain the login.", code="accounts.password_has_login"
+        )
 
 
 def check_may_sign_in(account: Account | None, password_matches: bool) -> Account:
     """Same message for an unknown login and a wrong password: logins are not revealed."""
     if account is None or not password_matches:
-        raise AccountError("Wrong login or password.", 401, key="wrong_credentials")
+        raise AccountError("Wrong login or password.", 401, code="accounts.wrong_credentials")
     if not account.enabled:
-        raise AccountError("This account is disabled; ask an administrator.", 403, "disabled")
+        raise AccountError(
+            "This account is disabled; ask an administrator.", 403, code="accounts.disabled"
+        )
     return account
 
 
 def check_may_refresh(session: Session | None, account: Account | None, now: datetime) -> Account:
     """A session refreshes only while it is neither revoked nor expired, for an enabled account."""
     if session is None or account is None:
-        raise AccountError("This session is unknown: sign in again.", 401, "session_ended")
+        raise AccountError(
+            "This session is unknown: sign in again.", 401, code="accounts.session_ended"
+        )
     if session.revoked_at is not None:
-        raise AccountError("This session was ended: sign in again.", 401, "session_ended")
+        raise AccountError(
+            "This session was ended: sign in again.", 401, code="accounts.session_ended"
+        )
     if session.expires_at <= now:
-        raise AccountError("This session has expired: sign in again.", 401, "session_ended")
+        raise AccountError(
+            "This session has expired: sign in again.", 401, code="accounts.session_ended"
+        )
     if not account.enabled:
-        raise AccountError("This account is disabled; ask an administrator.", 403, "disabled")
+        raise AccountError(
+            "This account is disabled; ask an administrator.", 403, code="accounts.disabled"
+        )
     return account
 
 

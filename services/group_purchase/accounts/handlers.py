@@ -78,7 +78,9 @@ async def add_account(
     )
     async with transaction(pool) as connection:
         if not await store.insert_account(connection, account):
-            raise AccountError(f"The login {login} is already taken.", 409, "login_taken")
+            raise AccountError(
+                f"The login {login} is already taken.", 409, code="accounts.login_taken"
+            )
     return account
 
 
@@ -126,11 +128,15 @@ async def change_password(
     """Changing one's password ends one's other sessions (a stolen one among them)."""
     account = await store.account_by_id(pool, account_id)
     if account is None or not account.enabled:
-        raise AccountError("This account is unknown or disabled.", 403, "no_password_here")
+        raise AccountError(
+            "This account is unknown or disabled.", 403, code="accounts.no_password_here"
+        )
     matches = await asyncio.to_thread(password_matches, account.password_hash, current_password)
     if not matches:
         raise AccountError(
-            "The current password is wrong; nothing was changed.", 422, "wrong_current_password"
+            "The current password is wrong; nothing was changed.",
+            422,
+            code="accounts.wrong_current_password",
         )
     check_new_password(new_password, account.login)
     hashed = await asyncio.to_thread(hash_password, new_password)
@@ -146,7 +152,7 @@ async def issue_reset_link(pool: asyncpg.Pool, account_id: uuid.UUID) -> tuple[A
     async with transaction(pool) as connection:
         account = await store.account_by_id(connection, account_id)
         if account is None:
-            raise AccountError("No such account.", 404)
+            raise AccountError("No such account.", 404, code="accounts.account_unknown")
         await store.insert_reset(
             connection, account.id, digest(secret), _now() + RESET_LINK_LIFETIME
         )
@@ -160,7 +166,7 @@ async def account_of_reset_link(pool: asyncpg.Pool, secret: str) -> Account:
         raise AccountError(
             "This link is unknown, already used or expired; ask an administrator for a new one.",
             404,
-            "link_unusable",
+            code="accounts.link_unusable",
         )
     return account
 
@@ -173,7 +179,9 @@ async def reset_password(pool: asyncpg.Pool, secret: str, new_password: str) -> 
     async with transaction(pool) as connection:
         if await store.usable_reset(connection, digest(secret), _now(), lock=True) != account.id:
             raise AccountError(
-                "This link was used meanwhile; ask for a new one.", 409, "link_unusable"
+                "This link was used meanwhile; ask for a new one.",
+                409,
+                code="accounts.link_unusable",
             )
         await store.use_reset(connection, digest(secret))
         await store.set_password_hash(connection, account.id, hashed)
@@ -185,7 +193,7 @@ async def disable_account(pool: asyncpg.Pool, account_id: uuid.UUID) -> Account:
     """Disabled now; its sessions stop refreshing, so it is locked out within minutes."""
     async with transaction(pool) as connection:
         if not await store.set_enabled(connection, account_id, False):
-            raise AccountError("No such account.", 404)
+            raise AccountError("No such account.", 404, code="accounts.account_unknown")
         await store.revoke_sessions_of(connection, account_id)
         account = await store.account_by_id(connection, account_id)
     assert account is not None
@@ -195,7 +203,9 @@ async def disable_account(pool: asyncpg.Pool, account_id: uuid.UUID) -> Account:
 async def disable_account_by_login(pool: asyncpg.Pool, login: str) -> Account:
     account = await store.account_by_login(pool, normalise_login(login))
     if account is None:
-        raise AccountError(f"No account has the login {login}.", 404)
+        raise AccountError(
+            f"No account has the login {login}.", 404, code="accounts.account_unknown"
+        )
     return await disable_account(pool, account.id)
 
 

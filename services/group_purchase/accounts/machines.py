@@ -31,7 +31,6 @@ from shared.db import transaction
 from shared.logging import get_logger
 from shared.web.app import Runtime
 from shared.web.pages import page
-from shared.web.problems import Problem
 from shared.web.security import allow, public
 
 log = get_logger("boucle.accounts")
@@ -104,7 +103,7 @@ async def revoke_machine_token(pool: asyncpg.Pool, token_id: uuid.UUID) -> None:
         token_id,
     )
     if not status.endswith(" 1"):
-        raise AccountError("No such machine token.", 404, "no_such_machine_token")
+        raise AccountError("No such machine token.", 404, code="accounts.machine_token_unknown")
 
 
 async def exchange(pool: asyncpg.Pool, key: Ed25519PrivateKey, secret: str) -> str:
@@ -114,7 +113,9 @@ async def exchange(pool: asyncpg.Pool, key: Ed25519PrivateKey, secret: str) -> s
         digest(secret),
     )
     if row is None:
-        raise AccountError("This machine token is unknown or revoked.", 401, "machine_revoked")
+        raise AccountError(
+            "This machine token is unknown or revoked.", 401, code="accounts.machine_revoked"
+        )
     token = _token(row)
     scopes = () if set(token.roles) <= UNSCOPED_ROLES else token.scopes
     return issue_token(
@@ -141,9 +142,9 @@ async def exchange_machine_token(
     """A machine's secret for a session token (``Authorization: Bearer``) valid 10 minutes."""
     try:
         token = await exchange(runtime.pool, signing_key(request), data.secret)
-    except AccountError as error:
+    except AccountError:
         log.info("machine_token_refused")
-        raise Problem(error.status_code, str(error)) from error
+        raise
     return SessionToken(token, int(SESSION_TOKEN_LIFETIME.total_seconds()))
 
 
@@ -154,12 +155,9 @@ async def add_machine_token(
     form = await request.form()
     roles = tuple(str(role) for role in form.getall("roles", []))
     scopes = tuple(str(form.get("scopes", "")).replace(",", " ").split())
-    try:
-        token, secret = await create_machine_token(
-            runtime.pool, str(form.get("name", "")), roles, scopes
-        )
-    except AccountError as error:
-        raise Problem(error.status_code, str(error)) from error
+    token, secret = await create_machine_token(
+        runtime.pool, str(form.get("name", "")), roles, scopes
+    )
     log.info("machine_token_created", machine_token_id=str(token.id))
     return page(request, "machine_secret.html", token=token, secret=secret)
 
@@ -171,10 +169,7 @@ async def add_machine_token(
     status_code=303,
 )
 async def revoke(token_id: FromPath[uuid.UUID], runtime: NamedDependency[Runtime]) -> Redirect:
-    try:
-        await revoke_machine_token(runtime.pool, token_id)
-    except AccountError as error:
-        raise Problem(error.status_code, str(error)) from error
+    await revoke_machine_token(runtime.pool, token_id)
     log.info("machine_token_revoked", machine_token_id=str(token_id))
     return Redirect("/accounts", status_code=303)
 

@@ -91,6 +91,8 @@ async def reset_link(dsn: str, login: str) -> str:
     async with accounts_pool(dsn) as pool:
         account = await store.account_by_login(pool, login)
         if account is None:
-            raise AccountError(f"No account has the login {login}.", 404)
+            raise AccountError(
+                f"No account has the login {login}.", 404, code="accounts.account_unknown"
+            )
         _, secret = await handlers.issue_reset_link(pool, account.id)
     return secret

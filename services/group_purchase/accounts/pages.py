@@ -20,8 +20,9 @@ from shared.auth import ROLES, Principal
 from shared.config import Settings
 from shared.logging import get_logger
 from shared.web.app import Runtime
+from shared.web.i18n import language_of, translator
 from shared.web.pages import page
-from shared.web.problems import Problem
+from shared.web.refusals import said
 from shared.web.requests import caller_address
 from shared.web.security import allow, public
 from shared.web.session import (
@@ -53,14 +54,24 @@ async def _form(request: Request[Any, Any, Any]) -> dict[str, str]:
 
 
 def _refused(
-    request: Request[Any, Any, Any], template: str, error: AccountError, **context: Any
+    request: Request[Any, Any, Any],
+    template: str,
+    error: AccountError,
+    headers: dict[str, str] | None = None,
+    **context: Any,
 ) -> Template:
-    """The same page again with the reason, or problem+json for a program."""
-    log.info("account_action_refused", reason=error.key or str(error), path=request.url.path)
+    """The same page again with the reason in the page's language, or problem+json for a
+    program."""
+    log.info("account_action_refused", reason=error.code, path=request.url.path)
     if not _wants_page(request):
-        raise Problem(error.status_code, str(error))
+        raise error
     return page(
-        request, template, status_code=error.status_code, error=error, headers=NO_STORE, **context
+        request,
+        template,
+        status_code=error.status_code,
+        refusal=said(error, translator(language_of(request))),
+        headers={**NO_STORE, **(headers or {})},
+        **context,
     )
 
 
@@ -92,19 +103,19 @@ async def sign_in(
         log.warning("sign_in_throttled", wait_seconds=wait)
         minutes = max(1, -(-wait // 60))
         error = AccountError(
-            f"Too many attempts: try again in {minutes} minute(s).", 429, "too_many_attempts"
+            f"Too many attempts: try again in {minutes} minute(s).",
+            429,
+            code="accounts.too_many_attempts",
+            minutes=minutes,
+            retry_after_seconds=wait,
         )
-        if not _wants_page(request):
-            raise Problem(429, str(error), retry_after_seconds=wait)
-        return page(
+        return _refused(
             request,
             "sign_in.html",
-            status_code=429,
-            error=error,
-            minutes=minutes,
+            error,
+            {"Retry-After": str(wait)},
             next=target,
             login=login,
-            headers={**NO_STORE, "Retry-After": str(wait)},
         )
     try:
         signed_in = await handlers.sign_in(
@@ -146,13 +157,14 @@ async def renew(request: Request[Any, Any, Any], runtime: NamedDependency[Runtim
     secret = request.cookies.get(REFRESH_COOKIE, "")
     try:
         if not secret:
-            raise AccountError("No session to renew.", 401, "session_ended")
+            raise AccountError("No session to renew.", 401, code="accounts.session_ended")
         account, token = await handlers.refresh(runtime.pool, signing_key(request), secret)
     except AccountError as error:
-        log.info("session_not_renewed", reason=error.key)
+        log.info("session_not_renewed", reason=error.code)
+        notice = "disabled" if error.code == "accounts.disabled" else "session_ended"
         return Redirect(
             SIGN_IN_PATH,
-            query_params={"next": target, "notice": error.key},
+            query_params={"next": target, "notice": notice},
             status_code=303,
             headers=NO_STORE,
             cookies=cleared_cookies(settings),
@@ -187,7 +199,7 @@ def _account_id(principal: Principal) -> uuid.UUID:
             "This session was not opened with an account (a development token): no password "
             "to change.",
             403,
-            "no_password_here",
+            code="accounts.no_password_here",
         ) from None
 
 
@@ -205,7 +217,7 @@ async def change_password(
     form = await _form(request)
     try:
         if form.get("new_password", "") != form.get("confirm_password", ""):
-            raise AccountError("The two new passwords differ.", 422, "passwords_differ")
+            raise AccountError("The two new passwords differ.", code="accounts.passwords_differ")
         await handlers.change_password(
             runtime.pool,
             _account_id(principal),
@@ -237,10 +249,11 @@ async def reset_password(
     form = await _form(request)
     try:
         if form.get("new_password", "") != form.get("confirm_password", ""):
-            raise AccountError("The two new passwords differ.", 422, "passwords_differ")
+            raise AccountError("The two new passwords differ.", code="accounts.passwords_differ")
         account = await handlers.reset_password(runtime.pool, secret, form.get("new_password", ""))
     except AccountError as error:
-        return _refused(request, "reset.html", error, unusable=error.key == "link_unusable")
+        unusable = error.code == "accounts.link_unusable"
+        return _refused(request, "reset.html", error, unusable=unusable)
     log.info("password_reset", account_id=str(account.id))
     return Redirect(
         SIGN_IN_PATH, query_params={"notice": "password_set"}, status_code=303, headers=NO_STORE
@@ -288,8 +301,9 @@ async def add_account(
         account, secret = await handlers.issue_reset_link(runtime.pool, account.id)
     except AccountError as error:
         if not _wants_page(request):
-            raise Problem(error.status_code, str(error)) from error
-        return await _accounts_page(request, runtime, error.status_code, error=error)
+            raise
+        refusal = said(error, translator(language_of(request)))
+        return await _accounts_page(request, runtime, error.status_code, refusal=refusal)
     log.info("account_added", account_id=str(account.id))
     return page(
         request, "reset_link.html", account=account, link=password_link(request, secret), new=True
@@ -302,10 +316,7 @@ async def disable_account(
     account_id: FromPath[uuid.UUID],
     runtime: NamedDependency[Runtime],
 ) -> Redirect:
-    try:
-        await handlers.disable_account(runtime.pool, account_id)
-    except AccountError as error:
-        raise Problem(error.status_code, str(error)) from error
+    await handlers.disable_account(runtime.pool, account_id)
     log.info("account_disabled", account_id=str(account_id))
     return Redirect("/accounts", status_code=303)
 
@@ -316,10 +327,7 @@ async def issue_reset_link(
     account_id: FromPath[uuid.UUID],
     runtime: NamedDependency[Runtime],
 ) -> Template:
-    try:
-        account, secret = await handlers.issue_reset_link(runtime.pool, account_id)
-    except AccountError as error:
-        raise Problem(error.status_code, str(error)) from error
+    account, secret = await handlers.issue_reset_link(runtime.pool, account_id)
     log.info("reset_link_issued", account_id=str(account.id))
     return page(request, "reset_link.html", account=account, link=password_link(request, secret))
 

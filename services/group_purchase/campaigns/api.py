@@ -74,7 +74,7 @@ class SupplierController(Controller):
     ) -> Supplier:
         supplier = await store.get_supplier(runtime.pool, supplier_id)
         if supplier is None:
-            raise NotFound(f"No supplier {supplier_id}.")
+            raise NotFound(f"No supplier {supplier_id}.", code="campaigns.supplier_unknown")
         return supplier
 
     @put("/{supplier_id:uuid}", opt=allow(*COORDINATION))
@@ -97,7 +97,7 @@ async def reachable_campaign(
     )
     coordination = principal.has_any(COORDINATION)
     if view is None or (view.status == CampaignStatus.DRAFT and not coordination):
-        raise NotFound(f"No campaign {campaign_id}.")
+        raise NotFound(f"No campaign {campaign_id}.", code="campaigns.campaign_unknown")
     return view
 
 
@@ -269,7 +269,10 @@ class CampaignController(Controller):
         sheet = read_filters(SheetChoice, format=sheet_sent).format
         codes = await store.delivered_labels(runtime.pool, campaign_id)
         if not codes:
-            raise NotFound(f"No device of campaign {campaign_id} has been delivered yet.")
+            raise NotFound(
+                f"No device of campaign {campaign_id} has been delivered yet.",
+                code="campaigns.nothing_delivered",
+            )
         settings = runtime.settings
         public = settings.public_url or settings.inventory_url or str(request.base_url)
         pdf = render_sheets(codes, FORMATS[sheet], public)
@@ -321,7 +324,9 @@ class CampaignController(Controller):
 async def _order_document(runtime: Runtime, campaign_id: uuid.UUID) -> OrderDocument:
     document = await views.order_document(runtime.pool, campaign_id)
     if document is None:
-        raise NotFound(f"Campaign {campaign_id} has no purchase order yet.")
+        raise NotFound(
+            f"Campaign {campaign_id} has no purchase order yet.", code="campaigns.no_order"
+        )
     return document
 
 

@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 from services.group_purchase.campaigns import handlers, views
 from services.group_purchase.campaigns.api import COORDINATION
 from services.group_purchase.campaigns.campaign_page_views import notice_lines
-from services.group_purchase.campaigns.campaign_refusals import refusal_of
+from services.group_purchase.campaigns.campaign_refusals import FIELDS
 from services.group_purchase.campaigns.campaign_rendering import (
     CAMPAIGNS,
     COORDINATORS,
@@ -27,6 +27,7 @@ from services.group_purchase.campaigns.campaign_rendering import (
 )
 from services.group_purchase.campaigns.domain import CampaignStatus
 from services.group_purchase.requests.domain import DEVICE_TYPES
+from services.group_purchase.requests.pages import refusal_of
 from services.group_purchase.requests.shortage import shortage_by_type
 from shared.auth import Principal
 from shared.errors import DomainError, NotFound
@@ -72,11 +73,11 @@ async def prepare_campaign(
 ) -> Template | Redirect:
     """A draft for the waiting needs of that type, to complete with the supplier's offer."""
     if device_type not in DEVICE_TYPES:
-        raise NotFound(f"No device type {device_type}.")
+        raise NotFound(f"No device type {device_type}.", code="campaigns.type_unknown")
     try:
         campaign_id = await handlers.draft_from_shortage(runtime.pool, principal, device_type)
     except DomainError as error:
-        refusal, status = refusal_of(error, language_of(request))
+        refusal, status = refusal_of(request, error, FIELDS)
         return await _home(request, runtime, status, active="shortage", errors={"_": refusal})
     return see_other(f"{campaign_url(campaign_id)}?fait=drafted")
 

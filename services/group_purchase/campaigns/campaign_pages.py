@@ -27,7 +27,7 @@ from services.group_purchase.campaigns.campaign_page_views import (
     needs_to_pledge,
     received_lines,
 )
-from services.group_purchase.campaigns.campaign_refusals import refusal_of
+from services.group_purchase.campaigns.campaign_refusals import FIELDS
 from services.group_purchase.campaigns.campaign_rendering import (
     COORDINATORS,
     PEOPLE,
@@ -38,7 +38,7 @@ from services.group_purchase.campaigns.campaign_rendering import (
     see_other,
 )
 from services.group_purchase.campaigns.domain import CampaignStatus
-from services.group_purchase.requests.pages import form_fields
+from services.group_purchase.requests.pages import form_fields, refusal_of
 from shared.auth import Principal
 from shared.errors import DomainError
 from shared.web.app import Runtime
@@ -119,7 +119,7 @@ async def _take(
     try:
         await step(form)
     except (FieldProblem, DomainError) as problem:
-        refusal, status = refusal_of(problem, language_of(request))
+        refusal, status = refusal_of(request, problem, FIELDS)
         return await _campaign_page(
             request,
             runtime,

@@ -313,13 +313,23 @@ def _check_device(campaign: Campaign, position: int, device: DeliveredDevice) ->
             f"{where} has {device.memory_gb} GB of memory and {device.storage_gb} GB of "
             f"storage; the order asked for at least {campaign.min_memory_gb} and "
             f"{campaign.min_storage_gb}: send it back to the supplier.",
+            code="campaigns.device_specs",
             field="devices",
+            position=position,
+            memory=device.memory_gb,
+            storage=device.storage_gb,
+            min_memory=campaign.min_memory_gb,
+            min_storage=campaign.min_storage_gb,
         )
     grade = device.grade or campaign.grade
     if GRADE_RANK[grade] > GRADE_RANK[campaign.grade]:
         raise CampaignRefused(
             f"{where} is grade {grade}; the order asked for grade {campaign.grade} or better.",
+            code="campaigns.device_grade",
             field="devices",
+            position=position,
+            grade=grade,
+            ordered=campaign.grade,
         )
 
 

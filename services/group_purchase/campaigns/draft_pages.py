@@ -19,7 +19,7 @@ from services.group_purchase.campaigns.campaign_forms import (
     campaign_from,
     campaign_typed,
 )
-from services.group_purchase.campaigns.campaign_refusals import refusal_of
+from services.group_purchase.campaigns.campaign_refusals import FIELDS
 from services.group_purchase.campaigns.campaign_rendering import (
     CAMPAIGNS,
     COORDINATORS,
@@ -30,7 +30,7 @@ from services.group_purchase.campaigns.campaign_rendering import (
 )
 from services.group_purchase.campaigns.domain import CampaignStatus
 from services.group_purchase.requests.domain import DEVICE_TYPES
-from services.group_purchase.requests.pages import form_fields
+from services.group_purchase.requests.pages import form_fields, refusal_of
 from shared.auth import Principal
 from shared.errors import Conflict, DomainError, NotFound
 from shared.web.app import Runtime
@@ -59,9 +59,13 @@ async def _draft_page(
     if campaign_id is not None:
         view = await views.campaign_view(runtime.pool, campaign_id, None, language_of(request))
         if view is None:
-            raise NotFound(f"No campaign {campaign_id}.")
+            raise NotFound(f"No campaign {campaign_id}.", code="campaigns.campaign_unknown")
         if view.status != CampaignStatus.DRAFT:
-            raise Conflict(f"This campaign is {view.status}: only a draft can be edited.")
+            raise Conflict(
+                f"This campaign is {view.status}: only a draft can be edited.",
+                code="campaigns.not_draft",
+                status=view.status,
+            )
         typed = campaign_typed(view)
     return campaign_page(
         request,
@@ -103,7 +107,7 @@ async def _save(
             await handlers.update_campaign(runtime.pool, campaign_id, content)
             done = "updated"
     except (FieldProblem, DomainError) as problem:
-        refusal, status = refusal_of(problem, language_of(request))
+        refusal, status = refusal_of(request, problem, FIELDS)
         return await _draft_page(
             request,
             runtime,

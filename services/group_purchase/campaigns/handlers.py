@@ -107,7 +107,7 @@ async def update_supplier(
             f"A supplier named {command.name!r} exists already.", code="campaigns.supplier_exists"
         ) from error
     if not found:
-        raise NotFound(f"No supplier {supplier_id}.")
+        raise NotFound(f"No supplier {supplier_id}.", code="campaigns.supplier_unknown")
     supplier = await store.get_supplier(pool, supplier_id)
     assert supplier is not None
     return supplier
@@ -133,7 +133,7 @@ async def _checked_scale(
         )
     supplier_id = command.supplier_id
     if supplier_id is not None and await store.get_supplier(connection, supplier_id) is None:
-        raise NotFound(f"No supplier {supplier_id}.")
+        raise NotFound(f"No supplier {supplier_id}.", code="campaigns.supplier_unknown")
     if command.contribution_scale is None:
         return load_scale()
     check_scale(command.contribution_scale)
@@ -183,7 +183,7 @@ async def draft_from_shortage(
 async def locked_campaign(connection: asyncpg.Connection, campaign_id: uuid.UUID) -> Campaign:
     campaign = await store.campaign_for_update(connection, campaign_id)
     if campaign is None:
-        raise NotFound(f"No campaign {campaign_id}.")
+        raise NotFound(f"No campaign {campaign_id}.", code="campaigns.campaign_unknown")
     return campaign
 
 
@@ -231,8 +231,11 @@ async def pledge(
         campaign = await locked_campaign(connection, campaign_id)
         need = await request_store.need_for_update(connection, need_id)
         if need is None:
-            raise NotFound(f"No need {need_id} among your organisation's requests.")
-        check_reaches(principal, need["organisation_id"], "need")
+            raise NotFound(
+                f"No need {need_id} among your organisation's requests.",
+                code="requests.need_unknown",
+            )
+        check_reaches(principal, need["organisation_id"], "requests.need_unknown")
         pledged = await store.count_live_pledges(connection, campaign_id)
         check_may_pledge(
             campaign,
@@ -293,8 +296,10 @@ async def release_pledge(
         campaign = await locked_campaign(connection, campaign_id)
         row = await store.pledge_for_update(connection, campaign_id, pledge_id)
         if row is None:
-            raise NotFound(f"No pledge {pledge_id} in this campaign.")
-        check_reaches(principal, row["organisation_id"], "pledge")
+            raise NotFound(
+                f"No pledge {pledge_id} in this campaign.", code="campaigns.pledge_unknown"
+            )
+        check_reaches(principal, row["organisation_id"], "campaigns.pledge_unknown")
         if row["status"] != "pledged":
             raise Conflict(
                 f"This pledge is already {row['status']}.", code="campaigns.pledge_ended"

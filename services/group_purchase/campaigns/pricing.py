@@ -211,7 +211,12 @@ def read_scale(document: bytes) -> ContributionScale:
     try:
         scale = msgspec.json.decode(document, type=ContributionScale)
     except msgspec.ValidationError as error:
-        raise PricingRefused(f"Contribution scale: {error}", field="contribution_scale") from error
+        raise PricingRefused(
+            f"Contribution scale: {error}",
+            code="campaigns.scale_unreadable",
+            field="contribution_scale",
+            reason=str(error),
+        ) from error
     check_scale(scale)
     return scale
 
@@ -221,23 +226,39 @@ def check_scale(scale: ContributionScale) -> None:
     known = Situation.__struct_fields__
     keys = [band.key for band in scale.bands]
     if len(set(keys)) != len(keys):
-        raise PricingRefused("Contribution scale: each band needs its own key.")
+        raise PricingRefused(
+            "Contribution scale: each band needs its own key.",
+            code="campaigns.scale_keys",
+            field="contribution_scale",
+        )
     for band in scale.bands:
         unknown = sorted(set(band.when_any) - set(known))
         if unknown:
             raise PricingRefused(
                 f"Contribution scale, band {band.key!r}: unknown situation "
-                f"{', '.join(unknown)}; use {', '.join(known)}."
+                f"{', '.join(unknown)}; use {', '.join(known)}.",
+                code="campaigns.scale_situation",
+                field="contribution_scale",
+                band=band.key,
+                unknown=", ".join(unknown),
+                known=", ".join(known),
             )
         if band.floor_cents > band.cap_cents:
             raise PricingRefused(
                 f"Contribution scale, band {band.key!r}: the floor "
                 f"({format_euros(band.floor_cents)}) is above the cap "
-                f"({format_euros(band.cap_cents)})."
+                f"({format_euros(band.cap_cents)}).",
+                code="campaigns.scale_floor",
+                field="contribution_scale",
+                band=band.key,
+                floor=band.floor_cents / 100,
+                cap=band.cap_cents / 100,
             )
     if scale.bands[-1].when_any or any(not band.when_any for band in scale.bands[:-1]):
         raise PricingRefused(
-            "Contribution scale: only the last band, everyone else's, has no condition."
+            "Contribution scale: only the last band, everyone else's, has no condition.",
+            code="campaigns.scale_last_band",
+            field="contribution_scale",
         )
 
 

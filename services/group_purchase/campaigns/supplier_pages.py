@@ -16,7 +16,7 @@ from services.group_purchase.campaigns.campaign_forms import (
     FieldProblem,
     supplier_from,
 )
-from services.group_purchase.campaigns.campaign_refusals import refusal_of
+from services.group_purchase.campaigns.campaign_refusals import FIELDS
 from services.group_purchase.campaigns.campaign_rendering import (
     COORDINATORS,
     SUPPLIERS,
@@ -26,7 +26,7 @@ from services.group_purchase.campaigns.campaign_rendering import (
     see_other,
 )
 from services.group_purchase.campaigns.domain import Supplier
-from services.group_purchase.requests.pages import form_fields
+from services.group_purchase.requests.pages import form_fields, refusal_of
 from shared.errors import DomainError
 from shared.web.app import Runtime
 from shared.web.form_reading import typed_back
@@ -86,7 +86,7 @@ async def _save(
         else:
             await handlers.update_supplier(runtime.pool, supplier_id, command)
     except (FieldProblem, DomainError) as problem:
-        refusal, status = refusal_of(problem, language_of(request))
+        refusal, status = refusal_of(request, problem, FIELDS)
         editing = None
         if supplier_id is not None:
             editing = await store.get_supplier(runtime.pool, supplier_id)

@@ -167,7 +167,9 @@ class OrganisationController(Controller):
     ) -> Organisation:
         """Devices an organisation may reserve per calendar month (``null``: no limit)."""
         if not await store.set_quota(runtime.pool, organisation_id, data.monthly_quota):
-            raise NotFound(f"No organisation {organisation_id}.")
+            raise NotFound(
+                f"No organisation {organisation_id}.", code="requests.organisation_unknown"
+            )
         organisation = await store.get_organisation(runtime.pool, organisation_id)
         assert organisation is not None
         return organisation
@@ -352,8 +354,10 @@ async def reachable_request(
 ) -> views.RequestView:
     view = await views.request_view(runtime.pool, request_id, utc_now(), language_of(request))
     if view is None:
-        raise NotFound(f"No request {request_id} among your organisation's.")
-    handlers.check_reaches(principal, view.organisation_id, "request")
+        raise NotFound(
+            f"No request {request_id} among your organisation's.", code="requests.request_unknown"
+        )
+    handlers.check_reaches(principal, view.organisation_id, "requests.request_unknown")
     return view
 
 

@@ -70,10 +70,11 @@ async def create_organisation(pool: asyncpg.Pool, command: OrganisationCreate) -
     return organisation
 
 
-def check_reaches(principal: Principal, organisation_id: uuid.UUID, what: str) -> None:
-    """Outside one's organisation, a household or a request does not exist (404, not 403)."""
+def check_reaches(principal: Principal, organisation_id: uuid.UUID, unknown: str) -> None:
+    """Outside one's organisation, a household or a request does not exist (404, not 403):
+    refused with ``unknown``, the code of the thing not found."""
     if not principal.may_reach(organisation_scope(organisation_id)):
-        raise NotFound(f"No {what} of that id among your organisation's.")
+        raise NotFound(f"Nothing of that id among your organisation's ({unknown}).", code=unknown)
 
 
 async def organisations_in_reach(
@@ -88,7 +89,9 @@ async def organisations_in_reach(
     if await store.get_organisation(connection, organisation_id) is None or not (
         principal.may_reach(organisation_scope(organisation_id))
     ):
-        raise NotFound(f"No organisation {organisation_id} among yours.")
+        raise NotFound(
+            f"No organisation {organisation_id} among yours.", code="requests.organisation_unknown"
+        )
     return [organisation_id]
 
 
@@ -96,10 +99,12 @@ async def create_household(
     connection: asyncpg.Connection, principal: Principal, command: HouseholdCreate
 ) -> Household:
     """Register a household (in the caller's transaction) under an opaque reference."""
-    check_reaches(principal, command.organisation_id, "organisation")
+    check_reaches(principal, command.organisation_id, "requests.organisation_unknown")
     check_consent(command)
     if await store.get_organisation(connection, command.organisation_id) is None:
-        raise NotFound(f"No organisation {command.organisation_id}.")
+        raise NotFound(
+            f"No organisation {command.organisation_id}.", code="requests.organisation_unknown"
+        )
     household_id = uuid7()
     for _ in range(5):  # a reference is random: on the rare clash, draw another
         try:
@@ -128,8 +133,11 @@ async def reachable_household(
 ) -> Household:
     household = await store.get_household(connection, household_id)
     if household is None:
-        raise NotFound(f"No household {household_id} among your organisation's.")
-    check_reaches(principal, household.organisation_id, "household")
+        raise NotFound(
+            f"No household {household_id} among your organisation's.",
+            code="requests.household_unknown",
+        )
+    check_reaches(principal, household.organisation_id, "requests.household_unknown")
     return household
 
 
@@ -157,8 +165,10 @@ async def _reachable_need(
 ) -> asyncpg.Record:
     need = await store.need_for_update(connection, need_id)
     if need is None:
-        raise NotFound(f"No need {need_id} among your organisation's requests.")
-    check_reaches(principal, need["organisation_id"], "need")
+        raise NotFound(
+            f"No need {need_id} among your organisation's requests.", code="requests.need_unknown"
+        )
+    check_reaches(principal, need["organisation_id"], "requests.need_unknown")
     return need
 
 
@@ -171,7 +181,9 @@ async def _open_proposal(
         "SELECT * FROM proposals WHERE id = $1 AND need_id = $2 FOR UPDATE", proposal_id, need_id
     )
     if proposal is None:
-        raise NotFound(f"No proposal {proposal_id} for this need.")
+        raise NotFound(
+            f"No proposal {proposal_id} for this need.", code="requests.proposal_unknown"
+        )
     if proposal["status"] != "open":
         raise NoLongerValid(
             "This proposal is no longer open: reload the request.",

@@ -33,7 +33,7 @@ from services.group_purchase.requests.request_forms import (
     household_from,
     need_from,
 )
-from services.group_purchase.requests.request_refusals import GENERAL
+from services.group_purchase.requests.request_refusals import FIELDS
 from shared import audit
 from shared.auth import Principal
 from shared.db import transaction
@@ -42,6 +42,7 @@ from shared.events import utc_now
 from shared.web.app import Runtime
 from shared.web.form_reading import FieldProblem, typed_back
 from shared.web.i18n import language_of, translator
+from shared.web.refusals import GENERAL
 
 DONE = frozenset({"registered", "erased"})
 
@@ -99,7 +100,7 @@ async def register_household(
         async with transaction(runtime.pool) as connection:
             household = await handlers.create_household(connection, principal, command)
     except (FieldProblem, DomainError) as problem:
-        refusal, status = refusal_of(request, problem)
+        refusal, status = refusal_of(request, problem, FIELDS)
         return await _new_household_page(
             request,
             runtime,
@@ -190,7 +191,7 @@ async def submit_request(
         async with transaction(runtime.pool) as connection:
             request_id = await handlers.submit_request(connection, principal, command)
     except (FieldProblem, DomainError) as problem:
-        refusal, status = refusal_of(request, problem)
+        refusal, status = refusal_of(request, problem, FIELDS)
         return await _household_page(
             request,
             runtime,
@@ -228,7 +229,7 @@ async def erase_household(
     try:
         await handlers.erase_household(runtime.pool, principal, household_id)
     except DomainError as error:
-        refusal, status = refusal_of(request, error)
+        refusal, status = refusal_of(request, error, FIELDS)
         return await _household_page(
             request,
             runtime,

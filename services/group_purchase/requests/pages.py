@@ -4,6 +4,7 @@ Every form works without JavaScript; household pages are never kept in a cache."
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from litestar import Request, Response, get
@@ -14,7 +15,6 @@ from services.group_purchase.requests import page_views
 from services.group_purchase.requests.api import COORDINATION, REQUESTERS
 from services.group_purchase.requests.paper_form_pdf import render_request_form
 from services.group_purchase.requests.priority import Criterion, load_policy
-from services.group_purchase.requests.request_refusals import Refusal, explain
 from shared.auth import Principal
 from shared.errors import DomainError, NotFound
 from shared.labels import format_code
@@ -22,6 +22,7 @@ from shared.web.app import Runtime
 from shared.web.form_reading import FieldProblem
 from shared.web.i18n import language_of, translator
 from shared.web.pages import page
+from shared.web.refusals import Refusal, said
 from shared.web.security import allow, public
 
 AnyRequest = Request[Any, Any, Any]
@@ -36,16 +37,20 @@ async def form_fields(request: AnyRequest) -> dict[str, str]:
     return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
-def refusal_of(request: AnyRequest, problem: Exception, **values: Any) -> tuple[Refusal, int]:
-    """A form's problem or a use case's refusal in words, and the status to answer with.
-    A household or request out of reach stays a 404 page."""
+def refusal_of(
+    request: AnyRequest, problem: Exception, fields: Mapping[str, str], **values: Any
+) -> tuple[Refusal, int]:
+    """A form's problem or a use case's refusal in the page's language, next to the field
+    ``fields`` names for its code (``values`` fill what the refusal does not carry), and the
+    status to answer with. Something out of reach (a household, a need, a campaign) stays a
+    404 page."""
     t = translator(language_of(request))
     if isinstance(problem, FieldProblem):
         return Refusal(t(problem.key, **problem.values), field=problem.field), 422
     if isinstance(problem, NotFound):
         raise problem
     assert isinstance(problem, DomainError)
-    return explain(problem, t, **values), problem.status_code
+    return said(problem, t, fields, **values), problem.status_code
 
 
 def criterion_label(criterion: Criterion, language: str) -> str:

@@ -28,6 +28,7 @@ from services.group_purchase.requests.request_forms import (
     organisation_from,
     quota_from,
 )
+from services.group_purchase.requests.request_refusals import FIELDS
 from services.group_purchase.requests.shortage import shortage_by_type
 from shared.auth import Principal
 from shared.db import transaction
@@ -114,7 +115,9 @@ async def create_organisation(
     try:
         await handlers.create_organisation(runtime.pool, organisation_from(form))
     except (FieldProblem, DomainError) as problem:
-        refusal, status = refusal_of(request, problem, name=form.get("name", "").strip()[:200])
+        refusal, status = refusal_of(
+            request, problem, FIELDS, name=form.get("name", "").strip()[:200]
+        )
         return await _organisations_page(
             request,
             runtime,
@@ -135,7 +138,7 @@ async def set_quota(
     try:
         quota = quota_from(form)
     except FieldProblem as problem:
-        refusal, status = refusal_of(request, problem)
+        refusal, status = refusal_of(request, problem, FIELDS)
         return await _organisations_page(
             request,
             runtime,
@@ -146,7 +149,7 @@ async def set_quota(
             errors={refusal.field: refusal},
         )
     if not await store.set_quota(runtime.pool, organisation_id, quota):
-        raise NotFound(f"No organisation {organisation_id}.")
+        raise NotFound(f"No organisation {organisation_id}.", code="requests.organisation_unknown")
     return Redirect(f"{ORGANISATIONS}?fait=quota", status_code=303)
 
 

@@ -40,8 +40,11 @@ async def receipt_response(
         need_id,
     )
     if row is None:
-        raise NotFound(f"No device handed over for need {need_id}: no receipt yet.")
-    handlers.check_reaches(principal, row["organisation_id"], "need")
+        raise NotFound(
+            f"No device handed over for need {need_id}: no receipt yet.",
+            code="requests.no_receipt",
+        )
+    handlers.check_reaches(principal, row["organisation_id"], "requests.need_unknown")
     receipt = HandOverReceipt(
         household_reference=row["reference"],
         label=row["label"],

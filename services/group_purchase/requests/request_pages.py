@@ -13,7 +13,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from services.group_purchase.requests import handlers, receipts, views
+from services.group_purchase.requests import handlers, receipts
+from services.group_purchase.requests.api import reachable_request
 from services.group_purchase.requests.domain import ENDED_STATUSES
 from services.group_purchase.requests.pages import (
     PEOPLE,
@@ -23,9 +24,9 @@ from services.group_purchase.requests.pages import (
     request_page,
 )
 from services.group_purchase.requests.reasons import device_type_name
+from services.group_purchase.requests.request_refusals import FIELDS
 from shared.auth import Principal
 from shared.errors import DomainError, NotFound
-from shared.events import utc_now
 from shared.web.app import Runtime
 from shared.web.form_reading import typed_back
 from shared.web.i18n import language_of
@@ -44,16 +45,6 @@ def receipt_url(need_id: uuid.UUID) -> str:
     return f"/demandes/besoins/{need_id}/recu.pdf"
 
 
-async def _reachable(
-    request: AnyRequest, runtime: Runtime, principal: Principal, request_id: uuid.UUID
-) -> views.RequestView:
-    view = await views.request_view(runtime.pool, request_id, utc_now(), language_of(request))
-    if view is None:
-        raise NotFound(f"No request {request_id} among your organisation's.")
-    handlers.check_reaches(principal, view.organisation_id, "request")
-    return view
-
-
 async def _request_page(
     request: AnyRequest,
     runtime: Runtime,
@@ -62,7 +53,7 @@ async def _request_page(
     status_code: int = 200,
     **context: Any,
 ) -> Template:
-    view = await _reachable(request, runtime, principal, request_id)
+    view = await reachable_request(request, runtime, principal, request_id)
     done = request.query_params.get("fait", "")
     return request_page(
         request,
@@ -104,8 +95,8 @@ async def _decide(
     try:
         await step(form)
     except DomainError as error:
-        view = await _reachable(request, runtime, principal, request_id)
-        refusal, status = refusal_of(request, error, organisation=view.organisation_name)
+        view = await reachable_request(request, runtime, principal, request_id)
+        refusal, status = refusal_of(request, error, FIELDS, organisation=view.organisation_name)
         return await _request_page(
             request,
             runtime,
@@ -125,7 +116,9 @@ def _proposal_id(form: dict[str, str]) -> uuid.UUID:
     try:
         return uuid.UUID(form.get("proposal_id", ""))
     except ValueError:
-        raise NotFound("No proposal of that id for this need.") from None
+        raise NotFound(
+            "No proposal of that id for this need.", code="requests.proposal_unknown"
+        ) from None
 
 
 NEED_PATH = "/demandes/{request_id:uuid}/besoins/{need_id:uuid}"
