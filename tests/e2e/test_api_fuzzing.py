@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import FlakyStrategyDefinition
 from schemathesis import checks
 from schemathesis.core.failures import FailureGroup
 from schemathesis.core.result import Ok
@@ -106,20 +107,38 @@ def test_sequences_of_calls_linked_by_the_ids_they_return_stay_within_the_contra
     links = sum(len(operation.outgoing) for operation in transitions)
     print(f"\n{service}: {links} links between operations")
 
+    checked: list[str] = []
+    broken: list[str] = []  # kept even if Hypothesis later reports its generation as flaky
+
     class Calls(machine):  # type: ignore[valid-type,misc]
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
             return {"base_url": base_url, "headers": caller(stack, case.operation), "timeout": 30}
 
         def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
-            case.validate_response(response, checks=CHECKS)
+            try:
+                case.validate_response(response, checks=CHECKS)
+            except Exception as failure:
+                broken.append(f"{case.operation.label}: {failure}")
+                raise
+            checked.append(case.operation.label)
 
-    Calls.run(
-        settings=settings(
-            max_examples=EXAMPLES,
-            stateful_step_count=6,
-            deadline=None,
-            derandomize=True,
-            database=None,
-            suppress_health_check=list(HealthCheck),
+    try:
+        Calls.run(
+            settings=settings(
+                max_examples=EXAMPLES,
+                stateful_step_count=6,
+                deadline=None,
+                derandomize=True,
+                database=None,
+                suppress_health_check=list(HealthCheck),
+            )
         )
-    )
+    except FlakyStrategyDefinition:
+        # The sequences follow what the server answers, and the server keeps what earlier
+        # calls (and other tests) created: replaying a prefix can lead elsewhere, which
+        # Hypothesis reports as inconsistent generation. The answers checked until then still
+        # count, and an answer that broke the contract is reported below all the same.
+        print(f"{service}: generation stopped early, the server's state having moved")
+    print(f"{service}: {len(checked)} answers checked")
+    assert broken == []
+    assert len(checked) >= EXAMPLES, "too few calls to say anything"
