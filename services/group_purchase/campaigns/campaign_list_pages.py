@@ -4,6 +4,7 @@ with their progress and price, and what happened to those they pledged to."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from litestar import get, post
@@ -23,17 +24,17 @@ from services.group_purchase.campaigns.campaign_rendering import (
     AnyRequest,
     campaign_page,
     campaign_url,
-    see_other,
 )
 from services.group_purchase.campaigns.domain import CampaignStatus
 from services.group_purchase.requests.domain import DEVICE_TYPES
-from services.group_purchase.requests.pages import refusal_of
 from services.group_purchase.requests.shortage import shortage_by_type
 from shared.auth import Principal
-from shared.errors import DomainError, NotFound
+from shared.errors import NotFound
 from shared.events import utc_now
+from shared.web.actions import Errors, act, done_url
 from shared.web.app import Runtime
 from shared.web.i18n import language_of
+from shared.web.refusals import GENERAL
 
 NOTICES_SHOWN = 30
 STATES = tuple(status.value for status in CampaignStatus)
@@ -74,12 +75,18 @@ async def prepare_campaign(
     """A draft for the waiting needs of that type, to complete with the supplier's offer."""
     if device_type not in DEVICE_TYPES:
         raise NotFound(f"No device type {device_type}.", code="campaigns.type_unknown")
-    try:
-        campaign_id = await handlers.draft_from_shortage(runtime.pool, principal, device_type)
-    except DomainError as error:
-        refusal, status = refusal_of(request, error, FIELDS)
-        return await _home(request, runtime, status, active="shortage", errors={"_": refusal})
-    return see_other(f"{campaign_url(campaign_id)}?fait=drafted")
+
+    async def again(errors: Errors, status: int) -> Template:
+        refusal = next(iter(errors.values()))
+        return await _home(request, runtime, status, active="shortage", errors={GENERAL: refusal})
+
+    return await act(
+        request,
+        partial(handlers.draft_from_shortage, runtime.pool, principal, device_type),
+        done=lambda drafted: done_url(campaign_url(drafted), "drafted"),
+        again=again,
+        fields=FIELDS,
+    )
 
 
 @get(CAMPAIGNS, opt=PEOPLE, include_in_schema=False)

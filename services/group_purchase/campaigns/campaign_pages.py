@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from litestar import get, post
@@ -17,7 +18,6 @@ from services.group_purchase.campaigns import handlers, receiving
 from services.group_purchase.campaigns.api import COORDINATION, reachable_campaign
 from services.group_purchase.campaigns.campaign_forms import (
     POLICIES,
-    FieldProblem,
     delivery_from,
     need_from,
     policy_from,
@@ -35,12 +35,11 @@ from services.group_purchase.campaigns.campaign_rendering import (
     campaign_page,
     campaign_url,
     done_from,
-    see_other,
 )
 from services.group_purchase.campaigns.domain import CampaignStatus
-from services.group_purchase.requests.pages import form_fields, refusal_of
+from services.group_purchase.requests.pages import form_fields
 from shared.auth import Principal
-from shared.errors import DomainError
+from shared.web.actions import Errors, act, done_url
 from shared.web.app import Runtime
 from shared.web.form_reading import typed_back
 from shared.web.i18n import language_of, translator
@@ -116,10 +115,9 @@ async def _take(
     """Take one step; back to the campaign with a confirmation, or with the refusal next to
     the form of that step."""
     form = await form_fields(request)
-    try:
-        await step(form)
-    except (FieldProblem, DomainError) as problem:
-        refusal, status = refusal_of(request, problem, FIELDS)
+
+    async def again(errors: Errors, status: int) -> Template:
+        typed = typed_back(form)
         return await _campaign_page(
             request,
             runtime,
@@ -127,11 +125,17 @@ async def _take(
             campaign_id,
             status,
             active=action,
-            typed=typed_back(form),
-            errors={refusal.field: refusal},
+            typed=typed,
+            errors=errors,
         )
-    runtime.relay.wake()
-    return see_other(f"{campaign_url(campaign_id)}?fait={action}")
+
+    return await act(
+        request,
+        partial(step, form),
+        done=done_url(campaign_url(campaign_id), action),
+        again=again,
+        fields=FIELDS,
+    )
 
 
 @post(f"{CAMPAIGN}/ouverture", opt=COORDINATORS, include_in_schema=False)

@@ -15,7 +15,6 @@ from services.group_purchase.campaigns import handlers, store, views
 from services.group_purchase.campaigns.campaign_forms import (
     GRADES,
     TIER_ROWS,
-    FieldProblem,
     campaign_from,
     campaign_typed,
 )
@@ -26,13 +25,13 @@ from services.group_purchase.campaigns.campaign_rendering import (
     AnyRequest,
     campaign_page,
     campaign_url,
-    see_other,
 )
 from services.group_purchase.campaigns.domain import CampaignStatus
 from services.group_purchase.requests.domain import DEVICE_TYPES
-from services.group_purchase.requests.pages import form_fields, refusal_of
+from services.group_purchase.requests.pages import form_fields
 from shared.auth import Principal
-from shared.errors import Conflict, DomainError, NotFound
+from shared.errors import Conflict, NotFound
+from shared.web.actions import Errors, act, done_url
 from shared.web.app import Runtime
 from shared.web.form_reading import typed_back
 from shared.web.i18n import language_of, translator
@@ -98,25 +97,26 @@ async def _save(
     request: AnyRequest, runtime: Runtime, principal: Principal, campaign_id: uuid.UUID | None
 ) -> Template | Redirect:
     form = await form_fields(request)
-    try:
+    action = "created" if campaign_id is None else "updated"
+
+    async def step() -> uuid.UUID:
         content = campaign_from(form, await store.list_suppliers(runtime.pool))
         if campaign_id is None:
-            campaign_id = await handlers.create_campaign(runtime.pool, principal, content)
-            done = "created"
-        else:
-            await handlers.update_campaign(runtime.pool, campaign_id, content)
-            done = "updated"
-    except (FieldProblem, DomainError) as problem:
-        refusal, status = refusal_of(request, problem, FIELDS)
-        return await _draft_page(
-            request,
-            runtime,
-            campaign_id,
-            status,
-            typed=typed_back(form),
-            errors={refusal.field: refusal},
-        )
-    return see_other(f"{campaign_url(campaign_id)}?fait={done}")
+            return await handlers.create_campaign(runtime.pool, principal, content)
+        await handlers.update_campaign(runtime.pool, campaign_id, content)
+        return campaign_id
+
+    async def again(errors: Errors, status: int) -> Template:
+        typed = typed_back(form)
+        return await _draft_page(request, runtime, campaign_id, status, typed=typed, errors=errors)
+
+    return await act(
+        request,
+        step,
+        done=lambda saved: done_url(campaign_url(saved), action),
+        again=again,
+        fields=FIELDS,
+    )
 
 
 @post(NEW, opt=COORDINATORS, include_in_schema=False)

@@ -13,7 +13,6 @@ from litestar.response import Redirect, Template
 from services.group_purchase.campaigns import handlers, store
 from services.group_purchase.campaigns.campaign_forms import (
     SUPPLIER_KINDS,
-    FieldProblem,
     supplier_from,
 )
 from services.group_purchase.campaigns.campaign_refusals import FIELDS
@@ -23,11 +22,10 @@ from services.group_purchase.campaigns.campaign_rendering import (
     AnyRequest,
     campaign_page,
     done_from,
-    see_other,
 )
 from services.group_purchase.campaigns.domain import Supplier
-from services.group_purchase.requests.pages import form_fields, refusal_of
-from shared.errors import DomainError
+from services.group_purchase.requests.pages import form_fields
+from shared.web.actions import Errors, act, done_url
 from shared.web.app import Runtime
 from shared.web.form_reading import typed_back
 from shared.web.i18n import language_of, translator
@@ -79,14 +77,15 @@ async def _save(
     request: AnyRequest, runtime: Runtime, supplier_id: uuid.UUID | None
 ) -> Template | Redirect:
     form = await form_fields(request)
-    try:
+
+    async def step() -> None:
         command = supplier_from(form)
         if supplier_id is None:
             await handlers.create_supplier(runtime.pool, command)
         else:
             await handlers.update_supplier(runtime.pool, supplier_id, command)
-    except (FieldProblem, DomainError) as problem:
-        refusal, status = refusal_of(request, problem, FIELDS)
+
+    async def again(errors: Errors, status: int) -> Template:
         editing = None
         if supplier_id is not None:
             editing = await store.get_supplier(runtime.pool, supplier_id)
@@ -97,9 +96,11 @@ async def _save(
             active="supplier",
             editing=editing,
             typed=typed_back(form),
-            errors={refusal.field: refusal},
+            errors=errors,
         )
-    return see_other(f"{SUPPLIERS}?fait={'created' if supplier_id is None else 'updated'}")
+
+    action = "created" if supplier_id is None else "updated"
+    return await act(request, step, done=done_url(SUPPLIERS, action), again=again, fields=FIELDS)
 
 
 @post(SUPPLIERS, opt=COORDINATORS, include_in_schema=False)

@@ -4,6 +4,7 @@ one, and forgetting its personal data when it asks (after a confirmation step)."
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Any
 
 from litestar import get, post
@@ -23,7 +24,6 @@ from services.group_purchase.requests.pages import (
     AnyRequest,
     criterion_label,
     form_fields,
-    refusal_of,
     request_page,
 )
 from services.group_purchase.requests.priority import load_policy
@@ -37,10 +37,10 @@ from services.group_purchase.requests.request_refusals import FIELDS
 from shared import audit
 from shared.auth import Principal
 from shared.db import transaction
-from shared.errors import DomainError
 from shared.events import utc_now
+from shared.web.actions import Errors, act, done_url
 from shared.web.app import Runtime
-from shared.web.form_reading import FieldProblem, typed_back
+from shared.web.form_reading import typed_back
 from shared.web.i18n import language_of, translator
 from shared.web.refusals import GENERAL
 
@@ -95,12 +95,13 @@ async def register_household(
 ) -> Template | Redirect:
     """Register the household; its page opens, ready for a first request."""
     form = await form_fields(request)
-    try:
+
+    async def step() -> uuid.UUID:
         command = household_from(form, await _organisations(runtime, principal))
         async with transaction(runtime.pool) as connection:
-            household = await handlers.create_household(connection, principal, command)
-    except (FieldProblem, DomainError) as problem:
-        refusal, status = refusal_of(request, problem, FIELDS)
+            return (await handlers.create_household(connection, principal, command)).id
+
+    async def again(errors: Errors, status: int) -> Template:
         return await _new_household_page(
             request,
             runtime,
@@ -108,9 +109,16 @@ async def register_household(
             status,
             active="household",
             typed=typed_back(form),
-            errors={refusal.field: refusal},
+            errors=errors,
         )
-    return Redirect(f"{household_url(household.id)}?fait=registered", status_code=303)
+
+    return await act(
+        request,
+        step,
+        done=lambda household: done_url(household_url(household), "registered"),
+        again=again,
+        fields=FIELDS,
+    )
 
 
 async def _household_page(
@@ -186,12 +194,14 @@ async def submit_request(
 ) -> Template | Redirect:
     """File a request of one need: a device is proposed at once when one fits."""
     form = await form_fields(request)
-    try:
+
+    async def step() -> uuid.UUID:
         command = RequestCreate(household_id=household_id, needs=[need_from(form)])
         async with transaction(runtime.pool) as connection:
-            request_id = await handlers.submit_request(connection, principal, command)
-    except (FieldProblem, DomainError) as problem:
-        refusal, status = refusal_of(request, problem, FIELDS)
+            return await handlers.submit_request(connection, principal, command)
+
+    async def again(errors: Errors, status: int) -> Template:
+        typed = typed_back(form)
         return await _household_page(
             request,
             runtime,
@@ -199,10 +209,17 @@ async def submit_request(
             household_id,
             status,
             active="need",
-            typed=typed_back(form),
-            errors={refusal.field: refusal},
+            typed=typed,
+            errors=errors,
         )
-    return Redirect(f"/demandes/{request_id}?fait=submitted", status_code=303)
+
+    return await act(
+        request,
+        step,
+        done=lambda filed: done_url(f"/demandes/{filed}", "submitted"),
+        again=again,
+        fields=FIELDS,
+    )
 
 
 @get("/demandes/foyers/{household_id:uuid}/effacement", opt=PEOPLE, include_in_schema=False)
@@ -226,10 +243,8 @@ async def erase_household(
     principal: NamedDependency[Principal],
 ) -> Template | Redirect:
     """The household asked to be forgotten: its needs not yet served are cancelled with it."""
-    try:
-        await handlers.erase_household(runtime.pool, principal, household_id)
-    except DomainError as error:
-        refusal, status = refusal_of(request, error, FIELDS)
+
+    async def again(errors: Errors, status: int) -> Template:
         return await _household_page(
             request,
             runtime,
@@ -238,10 +253,16 @@ async def erase_household(
             status,
             template="requests_erase.html",
             active="erase",
-            errors={GENERAL: refusal},
+            errors={GENERAL: next(iter(errors.values()))},
         )
-    runtime.relay.wake()
-    return Redirect(f"{household_url(household_id)}?fait=erased", status_code=303)
+
+    return await act(
+        request,
+        partial(handlers.erase_household, runtime.pool, principal, household_id),
+        done=done_url(household_url(household_id), "erased"),
+        again=again,
+        fields=FIELDS,
+    )
 
 
 ROUTES = [

@@ -4,7 +4,6 @@ Every form works without JavaScript; household pages are never kept in a cache."
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from litestar import Request, Response, get
@@ -16,13 +15,10 @@ from services.group_purchase.requests.api import COORDINATION, REQUESTERS
 from services.group_purchase.requests.paper_form_pdf import render_request_form
 from services.group_purchase.requests.priority import Criterion, load_policy
 from shared.auth import Principal
-from shared.errors import DomainError, NotFound
 from shared.labels import format_code
 from shared.web.app import Runtime
-from shared.web.form_reading import FieldProblem
-from shared.web.i18n import language_of, translator
+from shared.web.i18n import language_of
 from shared.web.pages import page
-from shared.web.refusals import Refusal, said
 from shared.web.security import allow, public
 
 AnyRequest = Request[Any, Any, Any]
@@ -35,22 +31,6 @@ HOME = "/demandes"
 async def form_fields(request: AnyRequest) -> dict[str, str]:
     form = await request.form()
     return {key: value for key, value in form.items() if isinstance(value, str)}
-
-
-def refusal_of(
-    request: AnyRequest, problem: Exception, fields: Mapping[str, str], **values: Any
-) -> tuple[Refusal, int]:
-    """A form's problem or a use case's refusal in the page's language, next to the field
-    ``fields`` names for its code (``values`` fill what the refusal does not carry), and the
-    status to answer with. Something out of reach (a household, a need, a campaign) stays a
-    404 page."""
-    t = translator(language_of(request))
-    if isinstance(problem, FieldProblem):
-        return Refusal(t(problem.key, **problem.values), field=problem.field), 422
-    if isinstance(problem, NotFound):
-        raise problem
-    assert isinstance(problem, DomainError)
-    return said(problem, t, fields, **values), problem.status_code
 
 
 def criterion_label(criterion: Criterion, language: str) -> str:

@@ -4,6 +4,7 @@ the shortage per device type; proposing now; the organisations and their monthly
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Any
 
 from litestar import get, post
@@ -18,7 +19,6 @@ from services.group_purchase.requests.pages import (
     PEOPLE,
     AnyRequest,
     form_fields,
-    refusal_of,
     request_page,
 )
 from services.group_purchase.requests.proposals import run_matching
@@ -32,11 +32,12 @@ from services.group_purchase.requests.request_refusals import FIELDS
 from services.group_purchase.requests.shortage import shortage_by_type
 from shared.auth import Principal
 from shared.db import transaction
-from shared.errors import DomainError, NotFound
+from shared.errors import NotFound
 from shared.events import utc_now
 from shared.web import formats
+from shared.web.actions import Errors, act, done_url
 from shared.web.app import Runtime
-from shared.web.form_reading import FieldProblem, typed_back
+from shared.web.form_reading import typed_back
 from shared.web.i18n import language_of, translator
 
 QUEUE = "/demandes/file"
@@ -112,21 +113,28 @@ async def create_organisation(
     request: AnyRequest, runtime: NamedDependency[Runtime]
 ) -> Template | Redirect:
     form = await form_fields(request)
-    try:
-        await handlers.create_organisation(runtime.pool, organisation_from(form))
-    except (FieldProblem, DomainError) as problem:
-        refusal, status = refusal_of(
-            request, problem, FIELDS, name=form.get("name", "").strip()[:200]
-        )
+
+    async def again(errors: Errors, status: int) -> Template:
+        typed = typed_back(form)
         return await _organisations_page(
-            request,
-            runtime,
-            status,
-            active="organisation",
-            typed=typed_back(form),
-            errors={refusal.field: refusal},
+            request, runtime, status, active="organisation", typed=typed, errors=errors
         )
-    return Redirect(f"{ORGANISATIONS}?fait=created", status_code=303)
+
+    async def values() -> dict[str, str]:
+        return {"name": form.get("name", "").strip()[:200]}
+
+    return await act(
+        request,
+        partial(_create_organisation, runtime, form),
+        done=done_url(ORGANISATIONS, "created"),
+        again=again,
+        fields=FIELDS,
+        values=values,
+    )
+
+
+async def _create_organisation(runtime: Runtime, form: dict[str, str]) -> None:
+    await handlers.create_organisation(runtime.pool, organisation_from(form))
 
 
 @post(f"{ORGANISATIONS}/{{organisation_id:uuid}}/quota", opt=COORDINATORS, include_in_schema=False)
@@ -135,10 +143,14 @@ async def set_quota(
 ) -> Template | Redirect:
     """Devices an organisation may reserve per calendar month (blank: no limit)."""
     form = await form_fields(request)
-    try:
-        quota = quota_from(form)
-    except FieldProblem as problem:
-        refusal, status = refusal_of(request, problem, FIELDS)
+
+    async def step() -> None:
+        if not await store.set_quota(runtime.pool, organisation_id, quota_from(form)):
+            raise NotFound(
+                f"No organisation {organisation_id}.", code="requests.organisation_unknown"
+            )
+
+    async def again(errors: Errors, status: int) -> Template:
         return await _organisations_page(
             request,
             runtime,
@@ -146,11 +158,12 @@ async def set_quota(
             active="quota",
             quota_of=str(organisation_id),
             typed=typed_back(form),
-            errors={refusal.field: refusal},
+            errors=errors,
         )
-    if not await store.set_quota(runtime.pool, organisation_id, quota):
-        raise NotFound(f"No organisation {organisation_id}.", code="requests.organisation_unknown")
-    return Redirect(f"{ORGANISATIONS}?fait=quota", status_code=303)
+
+    return await act(
+        request, step, done=done_url(ORGANISATIONS, "quota"), again=again, fields=FIELDS
+    )
 
 
 ROUTES = [show_queue, propose_now, show_organisations, create_organisation, set_quota]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from litestar import Response, get, post
@@ -20,13 +21,13 @@ from services.group_purchase.requests.pages import (
     PEOPLE,
     AnyRequest,
     form_fields,
-    refusal_of,
     request_page,
 )
 from services.group_purchase.requests.reasons import device_type_name
 from services.group_purchase.requests.request_refusals import FIELDS
 from shared.auth import Principal
-from shared.errors import DomainError, NotFound
+from shared.errors import NotFound
+from shared.web.actions import Errors, act, done_url
 from shared.web.app import Runtime
 from shared.web.form_reading import typed_back
 from shared.web.i18n import language_of
@@ -92,11 +93,8 @@ async def _decide(
     """Run one step of a need; back to the request with a confirmation, or with the refusal
     next to that need."""
     form = await form_fields(request)
-    try:
-        await step(form)
-    except DomainError as error:
-        view = await reachable_request(request, runtime, principal, request_id)
-        refusal, status = refusal_of(request, error, FIELDS, organisation=view.organisation_name)
+
+    async def again(errors: Errors, status: int) -> Template:
         return await _request_page(
             request,
             runtime,
@@ -106,10 +104,21 @@ async def _decide(
             active=action,
             need=str(need_id),
             typed=typed_back(form),
-            errors={refusal.field: refusal},
+            errors=errors,
         )
-    runtime.relay.wake()
-    return Redirect(f"{request_url(request_id)}?fait={action}#besoin-{need_id}", status_code=303)
+
+    async def values() -> dict[str, str]:
+        view = await reachable_request(request, runtime, principal, request_id)
+        return {"organisation": view.organisation_name}
+
+    return await act(
+        request,
+        partial(step, form),
+        done=done_url(request_url(request_id), action, f"besoin-{need_id}"),
+        again=again,
+        fields=FIELDS,
+        values=values,
+    )
 
 
 def _proposal_id(form: dict[str, str]) -> uuid.UUID:

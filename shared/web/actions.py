@@ -1,0 +1,61 @@
+"""The one shape of a form sent from a page: run the use case, then either see the page again
+with a confirmation (303: post, redirect, get) or get the same page back with the refusal
+next to the field it concerns, in the page's language, with the form as typed."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, TypeVar
+
+from litestar import Request
+from litestar.response import Redirect
+
+from shared.errors import DomainError, NotFound
+from shared.web.form_reading import FieldProblem
+from shared.web.i18n import Translator, language_of, translator
+from shared.web.refusals import Refusal, said
+
+Errors = dict[str, Refusal]
+Shown = TypeVar("Shown")  # what the page handler answers with a refusal: a Template, mostly
+Made = TypeVar("Made")  # what the use case returns, for the address of what it made
+DONE = "fait"  # the query parameter that names what was just done, for the confirmation
+
+
+def refusal_of(
+    problem: Exception, t: Translator, fields: Mapping[str, str] | None = None, **values: Any
+) -> tuple[Refusal, int]:
+    """A form's problem or a use case's refusal in ``t``'s language, next to the field
+    ``fields`` names for its code (``values`` fill what the refusal does not carry), and the
+    status to answer with. Something out of reach stays a 404 page, raised as it came."""
+    if isinstance(problem, FieldProblem):
+        return Refusal(t(problem.key, **problem.values), field=problem.field), 422
+    if isinstance(problem, NotFound) or not isinstance(problem, DomainError):
+        raise problem
+    return said(problem, t, fields, **values), problem.status_code
+
+
+def done_url(url: str, action: str, anchor: str = "") -> str:
+    """``url`` showing the confirmation of ``action`` (at ``anchor`` on the page)."""
+    return f"{url}?{DONE}={action}" + (f"#{anchor}" if anchor else "")
+
+
+async def act(
+    request: Request[Any, Any, Any],
+    step: Callable[[], Awaitable[Made]],
+    *,
+    done: str | Callable[[Made], str],
+    again: Callable[[Errors, int], Awaitable[Shown]],
+    fields: Mapping[str, str] | None = None,
+    values: Callable[[], Awaitable[Mapping[str, Any]]] | None = None,
+) -> Shown | Redirect:
+    """Run ``step``; then 303 to ``done`` (or to ``done(what step returned)``), the events it
+    recorded on their way at once, or ``again`` with the refusal (``values()`` filling what
+    the refusal does not carry)."""
+    try:
+        made = await step()
+    except (FieldProblem, DomainError) as problem:
+        extra = dict(await values()) if values is not None else {}
+        refusal, status = refusal_of(problem, translator(language_of(request)), fields, **extra)
+        return await again({refusal.field: refusal}, status)
+    request.app.state.runtime.relay.wake()
+    return Redirect(done if isinstance(done, str) else done(made), status_code=303)
