@@ -59,7 +59,9 @@ class NoSuchDeadLetter(NotFound):
 def dlq_sequence(text: str) -> int:
     """The DLQ sequence written in a path; anything else names no dead letter."""
     if not text.isdigit() or len(text) > 18 or int(text) < 1:
-        raise NoSuchDeadLetter(f"There is no dead letter {text}.")
+        raise NoSuchDeadLetter(
+            f"There is no dead letter {text}.", code="dead_letters.not_found", number=text[:20]
+        )
     return int(text)
 
 
@@ -87,11 +89,17 @@ async def replay_dead_letter(runtime: Runtime, dlq_seq: int, principal: Principa
     except NATS_ERRORS as error:
         raise _bus_unavailable() from error
     if letter is None:
-        raise NoSuchDeadLetter(f"There is no dead letter {dlq_seq}.")
+        raise NoSuchDeadLetter(
+            f"There is no dead letter {dlq_seq}.", code="dead_letters.not_found", number=dlq_seq
+        )
     if letter.subject is None:
         raise MessageGone(
             f"Message {letter.stream_seq} of stream {letter.stream} is no longer kept: "
-            "there is nothing left to replay."
+            "there is nothing left to replay.",
+            code="dead_letters.gone",
+            number=dlq_seq,
+            stream=letter.stream,
+            stream_seq=letter.stream_seq,
         )
     message_id = dead_letters.replay_message_id(letter)
     async with transaction(runtime.pool) as connection:
@@ -111,6 +119,8 @@ async def replay_dead_letter(runtime: Runtime, dlq_seq: int, principal: Principa
             raise AlreadyReplayed(
                 f"Dead letter {dlq_seq} was already replayed by {earlier.replayed_by} on "
                 f"{earlier.replayed_at:%Y-%m-%d %H:%M} UTC: it is replayed once only.",
+                code="dead_letters.already_replayed",
+                number=dlq_seq,
                 replayed_by=earlier.replayed_by,
                 replayed_at=earlier.replayed_at,
             )

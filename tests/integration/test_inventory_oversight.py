@@ -54,7 +54,8 @@ async def test_a_forged_page_cursor_is_a_clear_error(stack: Stack, http: httpx.A
         headers={"Authorization": f"Bearer {token_for(stack, 'coordinator')}"},
     )
     assert answer.status_code == 422
-    assert "cursor" in answer.json()["detail"]
+    assert answer.json()["code"] == "listing.cursor"
+    assert "repartez de la première page" in answer.json()["detail"]
 
 
 async def test_only_coordinators_search_the_register(stack: Stack, http: httpx.AsyncClient) -> None:
