@@ -161,7 +161,8 @@ async def test_a_voided_label_in_a_file_is_refused_on_its_line(
 
     assert answer.status_code == 422
     assert {"line": 3, "column": "label"}.items() <= answer.json()["errors"][0].items()
-    assert "voided" in answer.json()["errors"][0]["message"]
+    assert answer.json()["errors"][0]["code"] == "bulk.label_voided"
+    assert "a été annulée" in answer.json()["errors"][0]["message"]
 
 
 async def test_a_label_boucle_never_printed_is_refused_on_its_line_and_nothing_imported(
