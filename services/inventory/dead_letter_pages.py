@@ -10,6 +10,7 @@ from litestar.response import Redirect, Template
 
 from services.inventory.dead_letters_api import (
     AlreadyReplayed,
+    BusUnavailable,
     NoSuchDeadLetter,
     dlq_sequence,
     list_dead_letters,
@@ -25,7 +26,6 @@ from shared.auth import Principal
 from shared.dead_letters import MessageGone
 from shared.web.app import Runtime
 from shared.web.i18n import language_of, translator
-from shared.web.problems import Problem
 from shared.web.refusals import said
 
 DEAD_LETTERS = f"{REGISTER}/lettres-mortes"
@@ -66,14 +66,10 @@ async def replay_from_page(
     try:
         sequence = dlq_sequence(dlq_seq)
         await replay_dead_letter(runtime, sequence, principal)
-    except (AlreadyReplayed, MessageGone, NoSuchDeadLetter) as refused:
+    except (AlreadyReplayed, MessageGone, NoSuchDeadLetter, BusUnavailable) as refused:
         return await _dead_letters_page(
             request, runtime, refused.status_code, said(refused, t).text
         )
-    except Problem as trouble:
-        if trouble.status_code != 503:
-            raise
-        return await _dead_letters_page(request, runtime, 503, t("register.dead.error.unavailable"))
     return Redirect(f"{DEAD_LETTERS}?rejouee={sequence}#lettre-{sequence}", status_code=303)
 
 

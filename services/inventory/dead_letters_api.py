@@ -17,9 +17,8 @@ from shared.auth import Principal
 from shared.bus import NATS_ERRORS
 from shared.db import transaction
 from shared.dead_letters import DeadLetter, MessageGone
-from shared.errors import Conflict, NotFound
+from shared.errors import Conflict, DomainError, NotFound
 from shared.web.app import Runtime
-from shared.web.problems import Problem
 from shared.web.security import allow
 
 OVERSEERS = allow("coordinator", "admin")
@@ -54,6 +53,12 @@ class AlreadyReplayed(Conflict):
 
 class NoSuchDeadLetter(NotFound):
     """No dead letter has this number."""
+
+
+class BusUnavailable(DomainError):
+    """NATS does not answer: nothing was read or replayed."""
+
+    status_code = 503
 
 
 def dlq_sequence(text: str) -> int:
@@ -155,8 +160,11 @@ async def _replays(
     return {row["dlq_seq"]: Replay(**dict(row)) for row in rows}
 
 
-def _bus_unavailable() -> Problem:
-    return Problem(503, "The event bus does not answer right now; try again in a moment.")
+def _bus_unavailable() -> BusUnavailable:
+    return BusUnavailable(
+        "The event bus does not answer right now; try again in a moment.",
+        code="dead_letters.bus_unavailable",
+    )
 
 
 class DeadLetterController(Controller):
