@@ -13,6 +13,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from shared.errors import NotSignedIn
+
 Role = Literal[
     "collector", "refurbisher", "erasure_officer", "social_worker", "coordinator", "admin"
 ]
@@ -62,10 +64,11 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
         return any(role in UNSCOPED_ROLES for role in self.roles) or scope in self.scopes
 
 
-class InvalidToken(Exception):
+class InvalidToken(NotSignedIn):
     """A token that is malformed, forged or expired."""
 
 
+EXPIRED = "The token has expired: sign in again."
 _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder(Principal)
 
@@ -104,9 +107,11 @@ def verify_token(public_key: Ed25519PublicKey, token: str) -> Principal:
         public_key.verify(_unb64(signature), body.encode())
         principal = _decoder.decode(_unb64(body))
     except (ValueError, InvalidSignature, msgspec.DecodeError) as error:
-        raise InvalidToken("the token is malformed or its signature is wrong") from error
+        raise InvalidToken(
+            "The token is malformed or its signature is wrong.", code="account.token_invalid"
+        ) from error
     if principal.exp < time.time():
-        raise InvalidToken("the token has expired: sign in again")
+        raise InvalidToken(EXPIRED, code="account.token_expired")
     return principal
 
 

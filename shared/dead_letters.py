@@ -141,6 +141,8 @@ async def replay(js: JetStreamContext, letter: DeadLetter) -> int:
         raise MessageGone(
             f"Message {letter.stream_seq} of stream {letter.stream} is no longer kept: "
             "there is nothing left to replay.",
+            code="dead_letters.gone",
+            number=letter.dlq_seq,
             stream=letter.stream,
             stream_seq=letter.stream_seq,
         )

@@ -30,3 +30,17 @@ class NotFound(DomainError):
 class Conflict(DomainError):
     status_code = 409
     code = "conflict"
+
+
+class NotSignedIn(DomainError):
+    """No token, or one that cannot be trusted: the person signs in (again)."""
+
+    status_code = 401
+    code = "account.sign_in"
+
+
+class NotAllowed(DomainError):
+    """Signed in, but with a role that may not do this."""
+
+    status_code = 403
+    code = "account.role"

@@ -8,9 +8,19 @@ from collections.abc import Awaitable, Callable
 import asyncpg
 import msgspec
 
+from shared.errors import DomainError
 
-class IdempotencyConflict(Exception):
+
+class IdempotencyConflict(DomainError):
     """The key was already used for a different request."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(
+            "This Idempotency-Key was already used for a different request; "
+            "send a new key for a new request.",
+            code="idempotency.key_reused",
+        )
+        self.key = key
 
 
 class StoredResponse(msgspec.Struct, frozen=True):

@@ -36,7 +36,9 @@ class LabelCheckSymbolMismatch(LabelError):
     def __init__(self, code: str) -> None:
         super().__init__(
             f"The label {format_code(code)} has a wrong check symbol (last character): "
-            "it was probably mistyped or misread. Check it against the printed label."
+            "it was probably mistyped or misread. Check it against the printed label.",
+            code="labels.check_symbol",
+            label=format_code(code),
         )
         self.label = code
 
@@ -84,13 +86,22 @@ def _parse(raw: str, text: str) -> str:
         tail = _URL_TAIL.search(text.upper())
         text = tail.group(1) if tail else text
     text = _SEPARATORS.sub("", text).upper().translate(_LOOKALIKES)
+    if not text:
+        raise LabelError("Scan or type the label.", code="labels.missing")
     if len(text) != BODY_LENGTH + 1:
         raise LabelError(
-            f"A label has 9 characters (like K7Q2-M9XB-A); “{raw.strip()[:40]}” has {len(text)}."
+            f"A label has 9 characters (like K7Q2-M9XB-A); “{raw.strip()[:40]}” has {len(text)}.",
+            code="labels.length",
+            typed=raw.strip()[:40],
+            count=len(text),
         )
     bad = sorted({symbol for symbol in text if symbol not in ALPHABET})
     if bad:
-        raise LabelError(f"A label never contains {', '.join(bad)}; check the printed label.")
+        raise LabelError(
+            f"A label never contains {', '.join(bad)}; check the printed label.",
+            code="labels.characters",
+            characters=" ".join(bad),
+        )
     if check_symbol(text[:BODY_LENGTH]) != text[BODY_LENGTH]:
         raise LabelCheckSymbolMismatch(text)
     return text

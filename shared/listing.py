@@ -42,7 +42,8 @@ def read_cursor(
         return sort_key(key), uuid.UUID(identifier)
     except ValueError as error:
         raise DomainError(
-            "This page cursor is not one Boucle gave; start from the first page."
+            "This page cursor is not one Boucle gave; start from the first page.",
+            code="listing.cursor",
         ) from error
 
 
@@ -69,5 +70,8 @@ def read_filters(kind: type[Filters], **sent: Any) -> Filters:
         message, _, path = str(error).partition(" - at `$.")
         key = path.rstrip("`")
         raise DomainError(
-            f"{key}: {message}", errors=[{"message": message, "key": key, "source": "query"}]
+            f"{key}: {message}",
+            code="listing.filter",
+            parameter=key,
+            errors=[{"message": message, "key": key, "source": "query"}],
         ) from error

@@ -20,6 +20,7 @@ async def reachable_point(
     point = await store.get_point(connection, point_id)
     if point is None or not principal.may_reach(point_scope(point.id)):
         raise NotFound(
-            f"No collection point {point_id} that you work at; choose one of your points."
+            f"No collection point {point_id} that you work at; choose one of your points.",
+            code="places.not_yours",
         )
     return point

@@ -77,7 +77,9 @@ class IntakeController(Controller):
     ) -> Intake:
         intake = await store.get_intake(runtime.pool, intake_id)
         if intake is None or not principal.may_reach(point_scope(intake.collection_point_id)):
-            raise NotFound(f"No intake {intake_id} at your collection points.")
+            raise NotFound(
+                f"No intake {intake_id} at your collection points.", code="counter.intake_not_found"
+            )
         return intake
 
 
@@ -106,7 +108,9 @@ class BulkIntakeController(Controller):
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise DomainError("The file must be CSV text encoded in UTF-8.") from error
+            raise DomainError(
+                "The file must be CSV text encoded in UTF-8.", code="bulk.not_utf8"
+            ) from error
         answer = await bulk_handlers.receive_file(
             runtime.pool,
             principal,

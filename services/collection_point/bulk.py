@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import get_args
+from typing import Any, get_args
 
 import msgspec
 
@@ -25,9 +25,14 @@ MAX_TEXT = 80
 
 
 class RowProblem(msgspec.Struct, frozen=True, kw_only=True):
+    """What is wrong on one line: ``message`` in English, said from the catalogs' message
+    ``refusal.<code>`` filled with ``values`` in the reader's language."""
+
     line: int
     column: str
     message: str
+    code: str
+    values: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
 class BulkRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -46,6 +51,8 @@ class BulkRefused(DomainError):
         super().__init__(
             f"Nothing was imported: {len(problems)} problem(s) in the file. Fix them and send "
             "the whole file again.",
+            code="bulk.problems",
+            count=len(problems),
             errors=[msgspec.to_builtins(problem) for problem in problems],
         )
         self.problems = problems
@@ -62,7 +69,10 @@ def read_rows(text: str, accepted: list[str]) -> tuple[list[BulkRow], list[RowPr
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if missing:
         raise BulkRefused(
-            [RowProblem(line=1, column=name, message="this column is missing") for name in missing]
+            [
+                _problem(1, name, "bulk.column_missing", "this column is missing", name=name)
+                for name in missing
+            ]
         )
     reader.fieldnames = columns
     rows: list[BulkRow] = []
@@ -70,13 +80,14 @@ def read_rows(text: str, accepted: list[str]) -> tuple[list[BulkRow], list[RowPr
     first_line_of: dict[str, int] = {}
     for line, record in enumerate(reader, start=2):
         if line - 1 > MAX_ROWS:
-            problems.append(RowProblem(line=line, column="", message=f"more than {MAX_ROWS} rows"))
+            message = f"more than {MAX_ROWS} rows"
+            problems.append(_problem(line, "", "bulk.too_many_rows", message, maximum=MAX_ROWS))
             break
         row = _row(line, record, accepted, first_line_of, problems)
         if row is not None:
             rows.append(row)
     if not rows and not problems:
-        problems.append(RowProblem(line=2, column="", message="the file has no device"))
+        problems.append(_problem(2, "", "bulk.no_device", "the file has no device"))
     return rows, problems
 
 
@@ -93,40 +104,46 @@ def _row(
     try:
         label = parse_code(raw_label)
     except LabelError as error:
-        problems.append(RowProblem(line=line, column="label", message=str(error)))
+        problems.append(_problem(line, "label", error.code, str(error), **error.details))
         label = ""
     if label and label in first_line_of:
+        first = first_line_of[label]
+        message = f"{format_code(label)} is already on line {first}"
         problems.append(
-            RowProblem(
-                line=line,
-                column="label",
-                message=f"{format_code(label)} is already on line {first_line_of[label]}",
+            _problem(
+                line,
+                "label",
+                "bulk.label_twice",
+                message,
+                label=format_code(label),
+                first_line=first,
             )
         )
     elif label:
         first_line_of[label] = line
     if device_type not in DEVICE_TYPES:
+        types = ", ".join(DEVICE_TYPES)
+        message = f"“{device_type}” is not a device type ({types})"
         problems.append(
-            RowProblem(
-                line=line,
-                column="device_type",
-                message=f"“{device_type}” is not a device type ({', '.join(DEVICE_TYPES)})",
+            _problem(
+                line,
+                "device_type",
+                "bulk.unknown_type",
+                message,
+                typed=device_type[:40],
+                types=types,
             )
         )
     elif device_type not in accepted:
+        message = f"this collection point does not take {device_type} devices"
         problems.append(
-            RowProblem(
-                line=line,
-                column="device_type",
-                message=f"this collection point does not take {device_type} devices",
-            )
+            _problem(line, "device_type", "bulk.type_not_accepted", message, type=device_type)
         )
     texts = {name: (record.get(name) or "").strip() for name in OPTIONAL_COLUMNS}
     for name, value in texts.items():
         if len(value) > MAX_TEXT:
-            problems.append(
-                RowProblem(line=line, column=name, message=f"more than {MAX_TEXT} characters")
-            )
+            message = f"more than {MAX_TEXT} characters"
+            problems.append(_problem(line, name, "bulk.too_long", message, maximum=MAX_TEXT))
     if len(problems) > found:
         return None
     return BulkRow(line=line, label=label, device_type=device_type, **texts)  # type: ignore[arg-type]
@@ -134,39 +151,45 @@ def _row(
 
 def already_attached(rows: list[BulkRow], taken: set[str]) -> list[RowProblem]:
     """Rows whose label is already on another device."""
-    return [
-        RowProblem(
-            line=row.line,
-            column="label",
-            message=f"{format_code(row.label)} is already attached to another device",
-        )
-        for row in rows
-        if row.label in taken
-    ]
+    return _label_problems(
+        [row for row in rows if row.label in taken],
+        "counter.label_attached_elsewhere",
+        "{label} is already attached to another device",
+    )
 
 
 def never_issued(rows: list[BulkRow], issued: set[str]) -> list[RowProblem]:
     """Rows whose label belongs to no batch: mistyped, or not a Boucle label."""
-    return [
-        RowProblem(
-            line=row.line,
-            column="label",
-            message=f"{format_code(row.label)} was never printed by Boucle: check the characters "
-            "under the QR code, or take a label from your roll",
-        )
-        for row in rows
-        if row.label not in issued
-    ]
+    return _label_problems(
+        [row for row in rows if row.label not in issued],
+        "counter.label_never_issued",
+        "{label} was never printed by Boucle: check the characters under the QR code, or take "
+        "a label from your roll",
+    )
 
 
 def voided(rows: list[BulkRow], voided_labels: set[str]) -> list[RowProblem]:
     """Rows whose label was voided: a fresh label goes on that device."""
+    return _label_problems(
+        [row for row in rows if row.label in voided_labels],
+        "bulk.label_voided",
+        "{label} was voided: put a fresh label on this device",
+    )
+
+
+def _label_problems(rows: list[BulkRow], code: str, message: str) -> list[RowProblem]:
+    """One problem per row, about its label."""
     return [
-        RowProblem(
-            line=row.line,
-            column="label",
-            message=f"{format_code(row.label)} was voided: put a fresh label on this device",
+        _problem(
+            row.line,
+            "label",
+            code,
+            message.format(label=format_code(row.label)),
+            label=format_code(row.label),
         )
         for row in rows
-        if row.label in voided_labels
     ]
+
+
+def _problem(line: int, where: str, code: str, message: str, **values: Any) -> RowProblem:
+    return RowProblem(line=line, column=where, message=message, code=code, values=values)

@@ -60,7 +60,9 @@ async def receive_file(
                     return stored
             place = await places_store.get_place(connection, point_id)
             if place is None or not principal.may_reach(point_scope(point_id)):
-                raise NotFound(f"No collection point {point_id} that you work at.")
+                raise NotFound(
+                    f"No collection point {point_id} that you work at.", code="places.not_yours"
+                )
             rows, problems = read_rows(text, list(place.accepted_types))
             labels = [row.label for row in rows]
             taken = await store.labels_taken(connection, labels)
@@ -115,6 +117,7 @@ async def receive_file(
     except asyncpg.UniqueViolationError as error:
         raise Conflict(
             "A label of this file was attached to another device at the same moment; "
-            "nothing was imported. Send the file again to see which one."
+            "nothing was imported. Send the file again to see which one.",
+            code="bulk.label_taken_meanwhile",
         ) from error
     return idempotency.StoredResponse(201, body)

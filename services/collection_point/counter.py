@@ -51,11 +51,11 @@ from shared.contracts.collection import DeviceType
 from shared.errors import Conflict, NotFound
 from shared.events import utc_now
 from shared.idempotency import IdempotencyConflict, fingerprint
-from shared.labels import LabelCheckSymbolMismatch, LabelError, format_code, parse_code
-from shared.web import formats
+from shared.labels import LabelError, format_code, parse_code
 from shared.web.app import Runtime
 from shared.web.i18n import language_of, translator
 from shared.web.pages import TIMEZONE, local_time, page
+from shared.web.refusals import said
 from shared.web.security import allow
 
 COUNTER_PATH = "/guichet"
@@ -280,19 +280,11 @@ async def _register(
             fingerprint(principal.sub, "counter", _encoder.encode(command)),
         )
     except Conflict as conflict:
-        raise Refused(409, form, label=await _attached(pool, form.label, t)) from conflict
+        raise Refused(409, form, label=said(conflict, t).text) from conflict
     except IdempotencyConflict as conflict:
         raise Refused(409, form, label=t("counter.error.form_used")) from conflict
-    except LabelVoided as voided:
-        message = t(
-            "counter.error.voided",
-            code=voided.code_display,
-            date=formats.day(voided.voided_at, language=t.language),
-        )
-        raise Refused(422, form, label=message) from voided
-    except LabelNeverIssued as never_issued:
-        message = t("counter.error.never_issued", code=never_issued.code_display)
-        raise Refused(422, form, label=message) from never_issued
+    except (LabelVoided, LabelNeverIssued) as refused:
+        raise Refused(422, form, label=said(refused, t).text) from refused
     return msgspec.json.decode(answer.body, type=Intake)
 
 
@@ -362,10 +354,8 @@ def _label_problem(label: str, t: Any) -> str:
         return str(t("counter.error.no_label"))
     try:
         parse_code(label)
-    except LabelCheckSymbolMismatch as error:
-        return str(t("counter.error.check_symbol", code=format_code(error.label)))
-    except LabelError:
-        return str(t("counter.error.not_a_label", typed=label[:40]))
+    except LabelError as error:
+        return said(error, t).text
     return ""
 
 
@@ -376,7 +366,7 @@ def _read_photo(submitted: CounterForm, photo: bytes, t: Any) -> tuple[CounterFo
     try:
         code = label_in_photo(photo)
     except UnreadablePhoto as error:
-        return submitted, {"photo": t(f"counter.error.{_photo_problem(error)}")}
+        return submitted, {"photo": said(error, t).text}
     if submitted.label:
         try:
             typed = parse_code(submitted.label)
@@ -390,35 +380,6 @@ def _read_photo(submitted: CounterForm, photo: bytes, t: Any) -> tuple[CounterFo
             )
             return submitted, {"photo": message}
     return msgspec.structs.replace(submitted, label=format_code(code)), {}
-
-
-def _photo_problem(error: UnreadablePhoto) -> str:
-    """Which of the scanner's refusals this is, to say it in the person's language."""
-    message = str(error)
-    if "too large" in message:
-        return "photo_too_large"
-    if "not a photo" in message:
-        return "photo_not_image"
-    if "several" in message:
-        return "photo_several"
-    return "photo_no_label"
-
-
-async def _attached(pool: asyncpg.Pool, label: str, t: Any) -> str:
-    """Where the label already is: which device, which place, which day."""
-    code = parse_code(label)
-    existing = await store.intake_with_label(pool, code)
-    if existing is None:
-        return str(t("counter.error.attached_elsewhere", code=format_code(code)))
-    return str(
-        t(
-            "counter.error.attached",
-            code=format_code(code),
-            type=t(f"type.{existing['device_type']}"),
-            place=existing["point_name"],
-            date=formats.day(existing["received_at"], language=t.language),
-        )
-    )
 
 
 async def _counter(
@@ -506,7 +467,10 @@ def _place_in(places: list[Place], point_id: uuid.UUID | None) -> Place:
     for place in places:
         if place.id == point_id:
             return place
-    raise NotFound(f"No collection point {point_id} that you work at; choose one of your points.")
+    raise NotFound(
+        f"No collection point {point_id} that you work at; choose one of your points.",
+        code="places.not_yours",
+    )
 
 
 def _remembered(request: Request[Any, Any, Any], places: list[Place]) -> Place | None:

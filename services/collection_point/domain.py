@@ -175,7 +175,10 @@ class TypeNotAccepted(DomainError):
     def __init__(self, device_type: str, accepted: list[str]) -> None:
         super().__init__(
             f"This collection point does not take {device_type} devices; it takes "
-            f"{', '.join(accepted)}. Send the donor to another point (see /lieux)."
+            f"{', '.join(accepted)}. Send the donor to another point (see /lieux).",
+            code="counter.type_not_accepted",
+            type=device_type,
+            accepted=accepted,
         )
 
 
@@ -187,6 +190,7 @@ class AcknowledgementsMissing(DomainError):
             "that cannot be reused is recycled and that their stickers must be removed, then "
             'send "acknowledgements": {"data_erasure": true, "recycling": true, '
             '"stickers_removed": true}. Nothing was registered.',
+            code="counter.acknowledgements",
             missing=missing,
         )
 
@@ -197,10 +201,10 @@ class LabelVoided(DomainError):
             f"The label {code_display} was voided on {voided_at.astimezone(PARIS):%d/%m/%Y}: "
             "take a fresh label "
             "and attach it to this device.",
-            voided_on=voided_at.astimezone(PARIS).date().isoformat(),
+            code="counter.label_voided",
+            label=code_display,
+            voided_on=voided_at.astimezone(PARIS).date(),
         )
-        self.code_display = code_display
-        self.voided_at = voided_at
 
 
 class LabelNeverIssued(DomainError):
@@ -209,14 +213,16 @@ class LabelNeverIssued(DomainError):
     def __init__(self, code_display: str) -> None:
         super().__init__(
             f"The label {code_display} was never printed by Boucle: check the characters under "
-            "the QR code, or take a label from your roll."
+            "the QR code, or take a label from your roll.",
+            code="counter.label_never_issued",
+            label=code_display,
         )
-        self.code_display = code_display
 
 
 class DonorReferenceNotForIndividuals(DomainError):
     def __init__(self) -> None:
         super().__init__(
             "A donor reference is for a donation receipt to a company, an association or a "
-            "public body: set donor_kind accordingly, or leave donor_reference empty."
+            "public body: set donor_kind accordingly, or leave donor_reference empty.",
+            code="counter.donor_reference",
         )

@@ -63,11 +63,12 @@ async def receipt_for(
     out of scope and a donor with no device that day."""
     place = await places_store.get_place(pool, point_id)
     if place is None or not principal.may_reach(point_scope(point_id)):
-        raise NotFound(f"No collection point {point_id} that you work at.")
+        raise NotFound(f"No collection point {point_id} that you work at.", code="places.not_yours")
     if not donor.strip() or day is None:
         raise DomainError(
             "Say whose receipt and which day: donor=<the donor reference typed at the counter> "
-            "and date=YYYY-MM-DD."
+            "and date=YYYY-MM-DD.",
+            code="donation_receipt.donor_and_day",
         )
     start = datetime.combine(day, time(), PARIS)
     rows = await pool.fetch(
@@ -83,7 +84,10 @@ async def receipt_for(
     if not rows:
         raise NotFound(
             f"No device was received at {place.name} for the donor “{donor.strip()}” on "
-            f"{day:%d/%m/%Y}. Check the donor reference typed at the counter and the date."
+            f"{day:%d/%m/%Y}. Check the donor reference typed at the counter and the date.",
+            code="donation_receipt.nothing_given",
+            place=place.name,
+            day=day,
         )
     return DonationReceipt(
         donor_reference=donor.strip(),

@@ -10,6 +10,7 @@ import msgspec
 
 from services.collection_point import store
 from services.collection_point.domain import (
+    PARIS,
     Intake,
     IntakeCreate,
     LabelNeverIssued,
@@ -185,7 +186,8 @@ async def _refused_without_point(
         if stored is not None:
             return stored
     raise NotFound(
-        f"No collection point {point_id} that you work at; choose one of your collection points."
+        f"No collection point {point_id} that you work at; choose one of your collection points.",
+        code="places.not_yours",
     )
 
 
@@ -199,14 +201,21 @@ async def _replayed(
 
 
 def _attached_label(code: str, existing: asyncpg.Record | None) -> Conflict:
-    where = (
-        f" to a {existing['device_type']} received at {existing['point_name']} "
-        f"on {existing['received_at']:%d/%m/%Y}"
-        if existing
-        else ""
-    )
+    if existing is None:  # attached at this very moment, by a request not committed yet
+        return Conflict(
+            f"The label {format_code(code)} is already attached. Use a new label for this device.",
+            code="counter.label_attached_elsewhere",
+            label=format_code(code),
+            intake_id=None,
+        )
     return Conflict(
-        f"The label {format_code(code)} is already attached{where}. "
+        f"The label {format_code(code)} is already attached to a {existing['device_type']} "
+        f"received at {existing['point_name']} on {existing['received_at']:%d/%m/%Y}. "
         "Use a new label for this device.",
-        intake_id=str(existing["id"]) if existing else None,
+        code="counter.label_attached",
+        label=format_code(code),
+        type=existing["device_type"],
+        place=existing["point_name"],
+        day=existing["received_at"].astimezone(PARIS).date(),
+        intake_id=str(existing["id"]),
     )

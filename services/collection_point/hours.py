@@ -17,7 +17,9 @@ class InvalidOpeningHours(DomainError):
     def __init__(self, hours: str, reason: str) -> None:
         super().__init__(
             f"The opening hours “{hours}” cannot be read ({reason}). Write them like "
-            "“Mo-Fr 09:00-12:00,14:00-18:30; Sa 08:30-12:00; PH off”."
+            "“Mo-Fr 09:00-12:00,14:00-18:30; Sa 08:30-12:00; PH off”.",
+            code="places.hours",
+            hours=hours,
         )
 
 

@@ -56,7 +56,10 @@ async def issue_batch(
                 connection, batch_id, [generate_code() for _ in taken]
             )
         if taken:
-            raise Conflict("Could not draw enough unused label codes; please try again.")
+            raise Conflict(
+                "Could not draw enough unused label codes; please try again.",
+                code="labels.draw_again",
+            )
         batch = await label_store.get_batch(connection, batch_id)
         body = _encoder.encode(batch)
         if key is not None:
@@ -69,7 +72,9 @@ async def batch_for(
 ) -> label_store.LabelBatch:
     batch = await label_store.get_batch(pool, batch_id)
     if batch is None or not principal.may_reach(point_scope(batch.collection_point_id)):
-        raise NotFound(f"No label batch {batch_id} at your collection points.")
+        raise NotFound(
+            f"No label batch {batch_id} at your collection points.", code="labels.batch_not_found"
+        )
     return batch
 
 
@@ -79,7 +84,11 @@ async def _reachable_label(
     """The label's point and void state; 404 alike for unknown and out-of-scope labels."""
     label = await label_store.label_point(connection, code)
     if label is None or not principal.may_reach(point_scope(label["collection_point_id"])):
-        raise NotFound(f"No label {format_code(code)} at your collection points.")
+        raise NotFound(
+            f"No label {format_code(code)} at your collection points.",
+            code="labels.not_found",
+            label=format_code(code),
+        )
     return label
 
 
@@ -88,7 +97,11 @@ async def printable_code(pool: asyncpg.Pool, principal: Principal, raw: str) -> 
     code = parse_code(raw)
     label = await _reachable_label(pool, principal, code)
     if label["voided_at"] is not None:
-        raise Conflict(f"The label {format_code(code)} was voided; print a new one instead.")
+        raise Conflict(
+            f"The label {format_code(code)} was voided; print a new one instead.",
+            code="labels.voided",
+            label=format_code(code),
+        )
     return code
 
 
@@ -98,4 +111,8 @@ async def void_label(pool: asyncpg.Pool, principal: Principal, raw: str, reason:
     async with transaction(pool) as connection:
         await _reachable_label(connection, principal, code)
         if not await label_store.void_label(connection, code, reason):
-            raise Conflict(f"The label {format_code(code)} is already void.")
+            raise Conflict(
+                f"The label {format_code(code)} is already void.",
+                code="labels.already_void",
+                label=format_code(code),
+            )

@@ -63,7 +63,7 @@ async def place_page(
 ) -> Template:
     place = await places_store.get_place(runtime.pool, place_id)
     if place is None:
-        raise NotFound(f"No active collection point {place_id}.")
+        raise NotFound(f"No active collection point {place_id}.", code="places.not_found")
     return page(request, "place.html", v=view(place, utc_now()))
 
 

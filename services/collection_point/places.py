@@ -49,7 +49,9 @@ class PlaceFields(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
         """Rules the types cannot say: readable hours, both coordinates or none."""
         parse_hours(self.opening_hours)
         if (self.latitude is None) != (self.longitude is None):
-            raise DomainError("Give both latitude and longitude, or neither.")
+            raise DomainError(
+                "Give both latitude and longitude, or neither.", code="places.coordinates"
+            )
         return self
 
 

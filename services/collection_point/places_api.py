@@ -57,7 +57,7 @@ class CollectionPointController(Controller):
     ) -> Response[PlaceView]:
         place = await places_store.get_place(runtime.pool, place_id)
         if place is None:
-            raise NotFound(f"No active collection point {place_id}.")
+            raise NotFound(f"No active collection point {place_id}.", code="places.not_found")
         return Response(view(place, utc_now()), headers={"ETag": _etag(place.version)})
 
     @post("/", opt=allow(*MANAGERS), status_code=201)
@@ -90,12 +90,13 @@ class CollectionPointController(Controller):
         )
         async with transaction(runtime.pool) as connection:
             if await places_store.get_place(connection, place_id) is None:
-                raise NotFound(f"No active collection point {place_id}.")
+                raise NotFound(f"No active collection point {place_id}.", code="places.not_found")
             place = await places_store.save_place(connection, place_id, data.checked(), expected)
         if place is None:
             raise Conflict(
                 "Someone changed this collection point since you read it; reload it and "
-                "apply your change again."
+                "apply your change again.",
+                code="places.changed",
             )
         runtime.relay.wake()
         return Response(view(place, utc_now()), headers={"ETag": _etag(place.version)})

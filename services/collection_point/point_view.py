@@ -90,7 +90,7 @@ async def collected_page(
     """What the point collected, newest first, 100 a page, with the counts by state."""
     place = await places_store.get_place(runtime.pool, place_id)
     if place is None or not principal.may_reach(point_scope(place_id)):
-        raise NotFound(f"No collection point {place_id} that you work at.")
+        raise NotFound(f"No collection point {place_id} that you work at.", code="places.not_yours")
     language = language_of(request)
     filters = Filters(state=etat if etat in STATES else "", day=_day(jour, language))
     devices, next_cursor = await collected(runtime.pool, place_id, filters, _cursor(apres))

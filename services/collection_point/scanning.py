@@ -23,10 +23,15 @@ def label_in_photo(photo: bytes) -> str:
     try:
         with Image.open(io.BytesIO(photo)) as opened:
             if opened.width * opened.height > MAX_PIXELS:
-                raise UnreadablePhoto("This photo is too large; take it again at normal size.")
+                raise UnreadablePhoto(
+                    "This photo is too large; take it again at normal size.",
+                    code="counter.photo_too_large",
+                )
             image = ImageOps.exif_transpose(opened).convert("L")
     except (UnidentifiedImageError, OSError) as error:
-        raise UnreadablePhoto("This file is not a photo (JPEG, PNG or WebP).") from error
+        raise UnreadablePhoto(
+            "This file is not a photo (JPEG, PNG or WebP).", code="counter.photo_not_image"
+        ) from error
     codes = set()
     for result in zxingcpp.read_barcodes(image, formats=QR_ONLY):
         try:
@@ -36,8 +41,12 @@ def label_in_photo(photo: bytes) -> str:
     if not codes:
         raise UnreadablePhoto(
             "No Boucle label found in this photo. Take it again closer, with the whole QR code "
-            "in the frame, or type the 9 characters printed beside it."
+            "in the frame, or type the 9 characters printed beside it.",
+            code="counter.photo_no_label",
         )
     if len(codes) > 1:
-        raise UnreadablePhoto("This photo shows several labels; photograph one label at a time.")
+        raise UnreadablePhoto(
+            "This photo shows several labels; photograph one label at a time.",
+            code="counter.photo_several",
+        )
     return codes.pop()

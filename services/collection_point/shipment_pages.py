@@ -7,7 +7,6 @@ redirects, a refusal shows the page again with the reason next to the field."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
@@ -21,21 +20,14 @@ from services.collection_point.access import reachable_point
 from services.collection_point.counter import COUNTER, COUNTER_PATH, NO_STORE
 from services.collection_point.shipments import ShipmentOpen, ShipmentRefused
 from shared.auth import Principal
-from shared.errors import DomainError
-from shared.labels import LabelCheckSymbolMismatch, LabelError, format_code, parse_code
+from shared.labels import LabelError, format_code, parse_code
 from shared.web.app import Runtime
 from shared.web.i18n import language_of, translator
 from shared.web.pages import page
+from shared.web.refusals import GENERAL, said
 
 AnyRequest = Request[Any, Any, Any]
-GENERAL = "_"
 NOTICES = ("ouvert", "ajoute", "retire", "expedie")
-
-
-@dataclass(frozen=True)
-class Refusal:
-    text: str
-    lang: str = ""  # empty: the page's language
 
 
 def shipments_url(place_id: uuid.UUID) -> str:
@@ -44,22 +36,6 @@ def shipments_url(place_id: uuid.UUID) -> str:
 
 def shipment_url(place_id: uuid.UUID, shipment_id: uuid.UUID) -> str:
     return f"{shipments_url(place_id)}/{shipment_id}"
-
-
-def explain(error: DomainError, t: Any, typed: str = "") -> Refusal:
-    """What to tell the agent, in their language (an unforeseen refusal as it is, in English)."""
-    if isinstance(error, LabelCheckSymbolMismatch):
-        return Refusal(t("shipment.refusal.check_symbol", label=format_code(error.label)))
-    if isinstance(error, LabelError):
-        if not typed.strip():
-            return Refusal(t("shipment.refusal.no_label"))
-        return Refusal(t("shipment.refusal.label_malformed", typed=typed.strip()[:40]))
-    if isinstance(error, ShipmentRefused):
-        values = dict(error.values)
-        if "state" in values:
-            values["state"] = t(f"state.{values['state']}")
-        return Refusal(t(f"shipment.refusal.{error.reason}", **values))
-    return Refusal(str(error), lang="en")
 
 
 async def _form(request: AnyRequest) -> dict[str, str]:
@@ -118,7 +94,7 @@ async def open_shipment(
     workshop_id, key = _uuid(texts.get("workshop_id", "")), _uuid(texts.get("key", ""))
     try:
         if workshop_id is None:
-            raise ShipmentRefused("no_workshop", "Choose the destination workshop.")
+            raise ShipmentRefused("Choose the destination workshop.", code="shipment.no_workshop")
         shipment = await shipments.open_shipment(
             runtime.pool, principal, place_id, ShipmentOpen(workshop_id=workshop_id, id=key)
         )
@@ -130,7 +106,7 @@ async def open_shipment(
             place_id,
             status_code=refused.status_code,
             typed={"workshop_id": texts.get("workshop_id", "")},
-            errors={"workshop_id": explain(refused, t)},
+            errors={"workshop_id": said(refused, t)},
         )
     return Redirect(f"{shipment_url(place_id, shipment.id)}?fait=ouvert", status_code=303)
 
@@ -207,7 +183,7 @@ async def pack_device(
             shipment_id,
             status_code=error.status_code,
             typed={"label": typed},
-            errors={"label": explain(error, t, typed)},
+            errors={"label": said(error, t)},
         )
     url = f"{shipment_url(place_id, shipment_id)}?fait=ajoute&etiquette={packed.label}"
     return Redirect(url, status_code=303)
@@ -239,7 +215,7 @@ async def unpack_device(
             shipment_id,
             status_code=error.status_code,
             active="dispatch",
-            errors={GENERAL: explain(error, t, typed)},
+            errors={GENERAL: said(error, t)},
         )
     url = f"{shipment_url(place_id, shipment_id)}?fait=retire&etiquette={parse_code(typed)}"
     return Redirect(url, status_code=303)
@@ -270,7 +246,7 @@ async def dispatch_shipment(
             shipment_id,
             status_code=refused.status_code,
             active="dispatch",
-            errors={GENERAL: explain(refused, t)},
+            errors={GENERAL: said(refused, t)},
         )
     runtime.relay.wake()
     return Redirect(f"{shipment_url(place_id, shipment_id)}?fait=expedie", status_code=303)

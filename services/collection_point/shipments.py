@@ -32,14 +32,13 @@ DeviceStatus = Literal["packed", "received", "missing", "unexpected"]
 
 
 class ShipmentRefused(DomainError):
-    """A shipment request refused; ``reason`` names the refusal so a page can say it in the
-    person's language, with ``values`` (the API says the English message)."""
+    """A shipment request refused (its code says which, ``shipment.*``)."""
 
-    def __init__(self, reason: str, message: str, status_code: int = 422, **values: str) -> None:
-        super().__init__(message, reason=reason, **values)
-        self.reason = reason
-        self.values = values
-        self.status_code = status_code
+
+class ShipmentConflict(ShipmentRefused):
+    """Refused because of what the device or the shipment has become meanwhile."""
+
+    status_code = 409
 
 
 class ShipmentOpen(msgspec.Struct, frozen=True, kw_only=True):
@@ -123,9 +122,9 @@ async def open_shipment(
         )
         if workshop is None:
             raise ShipmentRefused(
-                "unknown_workshop",
                 f"No workshop {command.workshop_id} is known here: choose one of the "
                 "workshops listed (a new workshop appears once refurbishment registers it).",
+                code="shipment.unknown_workshop",
             )
         await connection.execute(
             "INSERT INTO shipments (id, collection_point_id, workshop_id, workshop_name, "
@@ -159,24 +158,23 @@ async def pack_device(
         )
         if intake is None:
             raise ShipmentRefused(
-                "not_collected",
                 f"No device received at a collection point carries the label {display}: "
                 "check the label, or register the donation at the counter first.",
+                code="shipment.not_collected",
                 label=display,
             )
         if intake["collection_point_id"] != point_id:
             raise ShipmentRefused(
-                "other_point",
                 f"The device {display} was received at another collection point: "
                 "it leaves from there, in a shipment of that point.",
+                code="shipment.other_point",
                 label=display,
             )
         if intake["inventory_state"] not in AT_THE_POINT:
-            raise ShipmentRefused(
-                "not_here",
+            raise ShipmentConflict(
                 f"The device {display} is {intake['inventory_state']} in inventory: only a "
                 "device still at the point can be shipped.",
-                status_code=409,
+                code="shipment.not_here",
                 label=display,
                 state=intake["inventory_state"],
             )
@@ -237,8 +235,8 @@ async def dispatch_shipment(
             return shipment
         if not shipment.devices:
             raise ShipmentRefused(
-                "empty",
                 "The shipment is empty: scan the devices into it before dispatching it.",
+                code="shipment.empty",
             )
         gone = await connection.fetch(
             "SELECT i.label, i.inventory_state FROM shipment_devices d "
@@ -249,11 +247,10 @@ async def dispatch_shipment(
         )
         if gone:
             labels = ", ".join(format_code(row["label"]) for row in gone)
-            raise ShipmentRefused(
-                "left_the_point",
+            raise ShipmentConflict(
                 f"These devices are no longer at the point: {labels}. Take them out of the "
                 "shipment, then dispatch it.",
-                status_code=409,
+                code="shipment.left_the_point",
                 labels=labels,
             )
         now = utc_now()
@@ -283,12 +280,11 @@ async def dispatch_shipment(
         return await _shipment(connection, point_id, shipment_id)
 
 
-def _in_other_shipment(display: str) -> ShipmentRefused:
-    return ShipmentRefused(
-        "in_other_shipment",
+def _in_other_shipment(display: str) -> ShipmentConflict:
+    return ShipmentConflict(
         f"The device {display} is already packed in another shipment: take it out of that "
         "one first.",
-        status_code=409,
+        code="shipment.in_other_shipment",
         label=display,
     )
 
@@ -302,10 +298,9 @@ async def _open_shipment_locked(
     await reachable_point(connection, principal, point_id)
     shipment = await _shipment(connection, point_id, shipment_id, lock=True)
     if shipment.status != "open":
-        raise ShipmentRefused(
-            "not_open",
+        raise ShipmentConflict(
             "This shipment has been dispatched: its contents can no longer change.",
-            status_code=409,
+            code="shipment.not_open",
         )
     return shipment
 
@@ -412,7 +407,9 @@ async def _shipment(
         point_id,
     )
     if row is None:
-        raise NotFound(f"No shipment {shipment_id} at this collection point.")
+        raise NotFound(
+            f"No shipment {shipment_id} at this collection point.", code="shipment.not_found"
+        )
     devices = await connection.fetch(
         "SELECT d.label, d.device_id, d.status, coalesce(i.device_type, '') AS device_type "
         "FROM shipment_devices d LEFT JOIN intakes i ON i.device_id = d.device_id "

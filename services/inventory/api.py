@@ -54,7 +54,11 @@ class DeviceController(Controller):
         label = parse_code(code)
         device = await store.device_by_label(runtime.pool, label)
         if device is None:
-            raise NotFound(f"No device carries the label {format_code(label)} yet.")
+            raise NotFound(
+                f"No device carries the label {format_code(label)} yet.",
+                code="device.not_registered",
+                label=format_code(label),
+            )
         return device
 
 

@@ -10,6 +10,7 @@ from litestar.response import Redirect, Template
 
 from services.inventory.dead_letters_api import (
     AlreadyReplayed,
+    BusUnavailable,
     NoSuchDeadLetter,
     dlq_sequence,
     list_dead_letters,
@@ -23,10 +24,9 @@ from services.inventory.register_pages import (
 )
 from shared.auth import Principal
 from shared.dead_letters import MessageGone
-from shared.web import formats
 from shared.web.app import Runtime
 from shared.web.i18n import language_of, translator
-from shared.web.problems import Problem
+from shared.web.refusals import said
 
 DEAD_LETTERS = f"{REGISTER}/lettres-mortes"
 
@@ -62,26 +62,14 @@ async def replay_from_page(
     principal: NamedDependency[Principal],
 ) -> Template | Redirect:
     """Replay one dead letter, then back to the list, where it shows as replayed."""
-    language = language_of(request)
-    t = translator(language)
+    t = translator(language_of(request))
     try:
         sequence = dlq_sequence(dlq_seq)
         await replay_dead_letter(runtime, sequence, principal)
-    except AlreadyReplayed as refused:
-        when = formats.day_and_time(refused.details["replayed_at"], language=language)
-        by = refused.details["replayed_by"]
-        text = t("register.dead.error.already", number=dlq_seq, when=when, by=by)
-        return await _dead_letters_page(request, runtime, 409, text)
-    except MessageGone:
-        text = t("register.dead.error.gone", number=dlq_seq)
-        return await _dead_letters_page(request, runtime, 409, text)
-    except NoSuchDeadLetter:
-        text = t("register.dead.error.missing", number=dlq_seq)
-        return await _dead_letters_page(request, runtime, 404, text)
-    except Problem as trouble:
-        if trouble.status_code != 503:
-            raise
-        return await _dead_letters_page(request, runtime, 503, t("register.dead.error.unavailable"))
+    except (AlreadyReplayed, MessageGone, NoSuchDeadLetter, BusUnavailable) as refused:
+        return await _dead_letters_page(
+            request, runtime, refused.status_code, said(refused, t).text
+        )
     return Redirect(f"{DEAD_LETTERS}?rejouee={sequence}#lettre-{sequence}", status_code=303)
 
 

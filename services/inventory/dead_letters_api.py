@@ -17,9 +17,8 @@ from shared.auth import Principal
 from shared.bus import NATS_ERRORS
 from shared.db import transaction
 from shared.dead_letters import DeadLetter, MessageGone
-from shared.errors import Conflict, NotFound
+from shared.errors import Conflict, DomainError, NotFound
 from shared.web.app import Runtime
-from shared.web.problems import Problem
 from shared.web.security import allow
 
 OVERSEERS = allow("coordinator", "admin")
@@ -56,10 +55,18 @@ class NoSuchDeadLetter(NotFound):
     """No dead letter has this number."""
 
 
+class BusUnavailable(DomainError):
+    """NATS does not answer: nothing was read or replayed."""
+
+    status_code = 503
+
+
 def dlq_sequence(text: str) -> int:
     """The DLQ sequence written in a path; anything else names no dead letter."""
     if not text.isdigit() or len(text) > 18 or int(text) < 1:
-        raise NoSuchDeadLetter(f"There is no dead letter {text}.")
+        raise NoSuchDeadLetter(
+            f"There is no dead letter {text}.", code="dead_letters.not_found", number=text[:20]
+        )
     return int(text)
 
 
@@ -87,11 +94,17 @@ async def replay_dead_letter(runtime: Runtime, dlq_seq: int, principal: Principa
     except NATS_ERRORS as error:
         raise _bus_unavailable() from error
     if letter is None:
-        raise NoSuchDeadLetter(f"There is no dead letter {dlq_seq}.")
+        raise NoSuchDeadLetter(
+            f"There is no dead letter {dlq_seq}.", code="dead_letters.not_found", number=dlq_seq
+        )
     if letter.subject is None:
         raise MessageGone(
             f"Message {letter.stream_seq} of stream {letter.stream} is no longer kept: "
-            "there is nothing left to replay."
+            "there is nothing left to replay.",
+            code="dead_letters.gone",
+            number=dlq_seq,
+            stream=letter.stream,
+            stream_seq=letter.stream_seq,
         )
     message_id = dead_letters.replay_message_id(letter)
     async with transaction(runtime.pool) as connection:
@@ -111,6 +124,8 @@ async def replay_dead_letter(runtime: Runtime, dlq_seq: int, principal: Principa
             raise AlreadyReplayed(
                 f"Dead letter {dlq_seq} was already replayed by {earlier.replayed_by} on "
                 f"{earlier.replayed_at:%Y-%m-%d %H:%M} UTC: it is replayed once only.",
+                code="dead_letters.already_replayed",
+                number=dlq_seq,
                 replayed_by=earlier.replayed_by,
                 replayed_at=earlier.replayed_at,
             )
@@ -145,8 +160,11 @@ async def _replays(
     return {row["dlq_seq"]: Replay(**dict(row)) for row in rows}
 
 
-def _bus_unavailable() -> Problem:
-    return Problem(503, "The event bus does not answer right now; try again in a moment.")
+def _bus_unavailable() -> BusUnavailable:
+    return BusUnavailable(
+        "The event bus does not answer right now; try again in a moment.",
+        code="dead_letters.bus_unavailable",
+    )
 
 
 class DeadLetterController(Controller):

@@ -43,7 +43,12 @@ class TransitionRefused(Conflict):
 
 class IllegalTransition(TransitionRefused):
     def __init__(self, current: State, target: State) -> None:
-        super().__init__(f"A device that is {current} cannot become {target}.")
+        super().__init__(
+            f"A device that is {current} cannot become {target}.",
+            code="device.cannot_become",
+            state=current,
+            next_state=target,
+        )
         self.current = current
         self.target = target
 

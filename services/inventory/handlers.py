@@ -82,7 +82,7 @@ async def apply_device_fact(connection: asyncpg.Connection, event: Event) -> Non
     except NotYet as reason:
         raise RetryLater(str(reason)) from reason
     except TransitionRefused as refusal:
-        await lifecycle_store.record_rejection(connection, device, event, str(refusal))
+        await lifecycle_store.record_rejection(connection, device, event, refusal)
         log.info("transition_rejected", device_id=str(device.id), reason=str(refusal))
         after = None
     if workshop_fact:

@@ -36,9 +36,13 @@ def period_of(start: str | None, end: str | None, language: str = "") -> Period:
     try:
         period = Period(start=_day(start, language), end=_day(end, language))
     except ValueError as error:
-        raise InvalidPeriod("Dates are written YYYY-MM-DD, for example 2026-01-31.") from error
+        raise InvalidPeriod(
+            "Dates are written YYYY-MM-DD, for example 2026-01-31.", code="impact.date"
+        ) from error
     if period.start and period.end and period.start > period.end:
-        raise InvalidPeriod("The start of the period must not come after its end.")
+        raise InvalidPeriod(
+            "The start of the period must not come after its end.", code="impact.backwards"
+        )
     return period
 
 

@@ -61,7 +61,8 @@ class Lifecycle(msgspec.Struct, frozen=True, kw_only=True):
         if self.state is State.RETURNED and at < self.state_since:
             raise TransitionRefused(
                 "This check-in was stated before the device was returned: "
-                "it belongs to an earlier refurbishment."
+                "it belongs to an earlier refurbishment.",
+                code="device.earlier_return",
             )
         return self._become(
             State.IN_REFURBISHMENT, at, entered_refurbishment_at=at, erasure=None, grading=None
@@ -72,7 +73,8 @@ class Lifecycle(msgspec.Struct, frozen=True, kw_only=True):
         if erasure.certificate_id is None and not erasure.no_storage:
             raise TransitionRefused(
                 "An erasure needs a certificate, or an erasure officer's statement "
-                "that the device has no storage."
+                "that the device has no storage.",
+                code="device.erasure_unproved",
             )
         return msgspec.structs.replace(self, erasure=erasure)
 
@@ -86,14 +88,19 @@ class Lifecycle(msgspec.Struct, frozen=True, kw_only=True):
         if self.erasure is None:
             raise TransitionRefused(
                 "The device cannot be ready: no erasure certificate (nor no-storage statement) "
-                "was recorded since it entered refurbishment."
+                "was recorded since it entered refurbishment.",
+                code="device.ready_needs_erasure",
             )
         if self.grading is None:
             raise TransitionRefused(
-                "The device cannot be ready: no grade was recorded since it entered refurbishment."
+                "The device cannot be ready: no grade was recorded since it entered refurbishment.",
+                code="device.ready_needs_grade",
             )
         if not self.grading.functional_pass:
-            raise TransitionRefused("The device cannot be ready: it failed its functional test.")
+            raise TransitionRefused(
+                "The device cannot be ready: it failed its functional test.",
+                code="device.ready_failed_tests",
+            )
         return self._become(State.READY, at)
 
     def dismantle(self, at: datetime) -> Lifecycle:
@@ -109,22 +116,32 @@ class Lifecycle(msgspec.Struct, frozen=True, kw_only=True):
             raise NotYet(f"the device is {self.state}: its check-in has not been applied yet")
         if self.state is not State.IN_REFURBISHMENT:
             raise TransitionRefused(
-                f"The device is {self.state}, not in refurbishment: {what} cannot apply to it."
+                f"The device is {self.state}, not in refurbishment: {what} cannot apply to it.",
+                code="device.not_in_refurbishment",
+                state=self.state,
             )
         assert self.entered_refurbishment_at is not None
         if stated_at < self.entered_refurbishment_at:
             raise TransitionRefused(
                 f"This is {what} stated before the device's last check-in: "
-                "it belongs to an earlier refurbishment."
+                "it belongs to an earlier refurbishment.",
+                code="device.earlier_refurbishment",
             )
 
     # reservations and hand-over
 
     def reserve(self, request_id: uuid.UUID, at: datetime, expires_at: datetime) -> Lifecycle:
         if self.state is State.RESERVED:
-            raise ReservationRefused("The device is already reserved for another request.")
+            raise ReservationRefused(
+                "The device is already reserved for another request.",
+                code="device.already_reserved",
+            )
         if self.state is not State.READY:
-            raise ReservationRefused(f"The device is not ready to be reserved: it is {self.state}.")
+            raise ReservationRefused(
+                f"The device is not ready to be reserved: it is {self.state}.",
+                code="device.not_ready",
+                state=self.state,
+            )
         return self._become(
             State.RESERVED,
             at,
@@ -155,6 +172,10 @@ class Lifecycle(msgspec.Struct, frozen=True, kw_only=True):
 
     def _require_reservation_of(self, request_id: uuid.UUID, refusal: str) -> None:
         if self.state is not State.RESERVED or self.reservation is None:
-            raise TransitionRefused(f"{refusal}; it is {self.state}.")
+            raise TransitionRefused(
+                f"{refusal}; it is {self.state}.", code="device.not_reserved", state=self.state
+            )
         if self.reservation.request_id != request_id:
-            raise TransitionRefused("The device is reserved for another request.")
+            raise TransitionRefused(
+                "The device is reserved for another request.", code="device.reserved_for_another"
+            )

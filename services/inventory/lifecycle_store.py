@@ -9,7 +9,7 @@ from typing import Any
 
 import asyncpg
 
-from services.inventory.domain import State
+from services.inventory.domain import State, TransitionRefused
 from services.inventory.lifecycle import Erasure, Grading, Lifecycle, Reservation
 from shared.events import Event
 
@@ -117,19 +117,25 @@ async def note_refurbishment_fact(
 
 
 async def record_rejection(
-    connection: asyncpg.Connection, device: RegisteredDevice, event: Event, reason: str
+    connection: asyncpg.Connection,
+    device: RegisteredDevice,
+    event: Event,
+    refusal: TransitionRefused,
 ) -> None:
-    """A refused fact, kept for coordinators: what, about which device, in which state, why."""
+    """A refused fact, kept for coordinators: what, about which device, in which state, why
+    (the refusal's code and values, to say it in their language)."""
     await connection.execute(
         "INSERT INTO rejected_transitions (device_id, event_id, subject, producer, state, reason, "
-        "correlation_id, occurred_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
-        "ON CONFLICT (event_id) DO NOTHING",
+        "reason_code, reason_values, correlation_id, occurred_at) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (event_id) DO NOTHING",
         device.id,
         event.event_id,
         event.subject,
         event.producer,
         device.lifecycle.state.value,
-        reason,
+        str(refusal),
+        refusal.code,
+        refusal.details,
         event.correlation_id,
         event.occurred_at,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import asyncpg
 import msgspec
@@ -44,9 +44,13 @@ class RejectedTransition(msgspec.Struct, frozen=True, kw_only=True):
     producer: str
     state: str
     reason: str
+    """In English, for logs and for readers of older rows."""
     correlation_id: str
     occurred_at: datetime
     rejected_at: datetime
+    reason_code: str = ""
+    """The refusal's stable code (``device.cannot_become``…); empty on rows kept before."""
+    reason_values: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
 class DeviceFilter(msgspec.Struct, frozen=True, kw_only=True):
@@ -134,7 +138,7 @@ async def rejected_transitions(
 ) -> list[RejectedTransition]:
     rows = await connection.fetch(
         """SELECT d.label AS code, r.subject, r.producer, r.state, r.reason, r.correlation_id,
-                  r.occurred_at, r.rejected_at
+                  r.occurred_at, r.rejected_at, r.reason_code, r.reason_values
            FROM rejected_transitions r JOIN devices d ON d.id = r.device_id
            ORDER BY r.rejected_at DESC LIMIT $1""",
         limit,

@@ -13,7 +13,9 @@ from services.inventory import store
 from services.inventory.impact import avoided_by_reuse
 from shared.labels import LabelError, parse_code
 from shared.web.app import Runtime
+from shared.web.i18n import language_of, translator
 from shared.web.pages import page
+from shared.web.refusals import said
 from shared.web.security import public
 
 
@@ -35,10 +37,11 @@ async def passport(
     try:
         label = parse_code(code)
     except LabelError as error:
-        return page(request, "passport_missing.html", status_code=404, code=code, reason=str(error))
+        reason = said(error, translator(language_of(request)))
+        return page(request, "passport_missing.html", status_code=404, code=code, reason=reason)
     device = await store.device_by_label(runtime.pool, label)
     if device is None:
-        return page(request, "passport_missing.html", status_code=404, code=code, reason="")
+        return page(request, "passport_missing.html", status_code=404, code=code, reason=None)
     return page(
         request, "passport.html", device=device, impact=avoided_by_reuse(device.device_type)
     )

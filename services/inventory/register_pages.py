@@ -21,6 +21,7 @@ from shared.web import formats
 from shared.web.app import Runtime
 from shared.web.i18n import language_of, translator
 from shared.web.pages import page
+from shared.web.refusals import Refusal, said
 from shared.web.security import allow
 
 AnyRequest = Request[Any, Any, Any]
@@ -129,7 +130,16 @@ async def show_flow(request: AnyRequest, runtime: NamedDependency[Runtime]) -> T
 async def show_refusals(request: AnyRequest, runtime: NamedDependency[Runtime]) -> Template:
     """Facts the lifecycle refused, newest first, with the reason."""
     refusals = await oversight.rejected_transitions(runtime.pool)
-    return register_page(request, "register_refusals.html", refusals=refusals)
+    t = translator(language_of(request))
+    reasons = [
+        said(DomainError(row.reason, code=row.reason_code, **row.reason_values), t)
+        if row.reason_code
+        else Refusal(row.reason, lang="en")
+        for row in refusals
+    ]
+    return register_page(
+        request, "register_refusals.html", refusals=list(zip(refusals, reasons, strict=True))
+    )
 
 
 ROUTES = [show_register, show_flow, show_refusals]

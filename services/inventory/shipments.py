@@ -64,7 +64,7 @@ async def apply_shipment(connection: asyncpg.Connection, event: Event) -> None:
             after = ship(device.lifecycle, event)
         except TransitionRefused as refusal:
             refused = msgspec.structs.replace(event, event_id=step.event_id)
-            await record_rejection(connection, device, refused, str(refusal))
+            await record_rejection(connection, device, refused, refusal)
             log.info("transition_rejected", device_id=str(device.id), reason=str(refusal))
             continue
         await record_step(connection, device, after, step, device.place_name)

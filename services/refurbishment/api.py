@@ -89,7 +89,9 @@ class Workshop(msgspec.Struct, frozen=True, kw_only=True):
 async def register_workshop(connection: asyncpg.Connection, workshop: Workshop) -> None:
     """Save the workshop and tell the other services where it is, in the caller's transaction."""
     if (workshop.latitude is None) != (workshop.longitude is None):
-        raise DomainError("Give both latitude and longitude, or neither.")
+        raise DomainError(
+            "Give both latitude and longitude, or neither.", code="places.coordinates"
+        )
     await store.upsert_workshop(
         connection,
         workshop.id,
@@ -247,7 +249,9 @@ class BenchController(Controller):
     ) -> WorkOrder:
         order = await store.get_work_order(runtime.pool, order_id)
         if order is None or not principal.may_reach(handlers.workshop_scope(order.workshop_id)):
-            raise NotFound(f"No work order {order_id} at your workshops.")
+            raise NotFound(
+                f"No work order {order_id} at your workshops.", code="bench.order_not_found"
+            )
         return order
 
     @post(
@@ -399,7 +403,9 @@ class BenchController(Controller):
             or row["certificate_pdf"] is None
             or not principal.may_reach(handlers.workshop_scope(row["workshop_id"]))
         ):
-            raise NotFound(f"No certificate {erasure_id} at your workshops.")
+            raise NotFound(
+                f"No certificate {erasure_id} at your workshops.", code="certificate.not_found"
+            )
         await audit.record(runtime.pool, principal.sub, "certificate.read", f"erasure:{erasure_id}")
         return Response(row["certificate_pdf"], media_type="application/pdf")
 

@@ -114,21 +114,29 @@ def check_release(order: WorkOrder) -> None:
     and a passed functional test: no exception, no override."""
     check_open(order)
     missing = [
-        what
-        for what, done in (
-            ("an erasure certificate validated by a second erasure officer", order.erased),
-            ("a grade", order.graded),
+        (what, code)
+        for what, code, done in (
+            (
+                "an erasure certificate validated by a second erasure officer",
+                "certificate",
+                order.erased,
+            ),
+            ("a grade", "grade", order.graded),
         )
         if not done
     ]
     if missing:
         raise ReleaseRefused(
-            "This device cannot be released yet: it needs " + " and ".join(missing) + "."
+            "This device cannot be released yet: it needs "
+            + " and ".join(what for what, _ in missing)
+            + ".",
+            code="bench.release_needs_" + "_and_".join(code for _, code in missing),
         )
     if not order.functional_pass:
         raise ReleaseRefused(
             "This device failed its functional tests: repair it and grade it again, or send "
-            "it to parts or recycling."
+            "it to parts or recycling.",
+            code="bench.failed_tests",
         )
 
 

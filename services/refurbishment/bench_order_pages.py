@@ -79,7 +79,7 @@ async def _order_page(
 ) -> Template:
     order = await store.get_work_order(runtime.pool, order_id)
     if order is None or not principal.may_reach(handlers.workshop_scope(order.workshop_id)):
-        raise NotFound(f"No work order {order_id} at your workshops.")
+        raise NotFound(f"No work order {order_id} at your workshops.", code="bench.order_not_found")
     view = order_view(
         order,
         await store.order_stay(runtime.pool, order_id),
@@ -138,8 +138,7 @@ async def _attempt(
         refusal = Refusal(t(problem.key, **problem.values), field=problem.field)
         status = 422
     except DomainError as error:
-        order = await store.get_work_order(runtime.pool, order_id)
-        refusal = explain(error, t, order=order)
+        refusal = explain(error, t)
         status = error.status_code
     else:
         runtime.relay.wake()

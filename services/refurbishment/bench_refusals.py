@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from services.refurbishment.bench import ReleaseRefused, WorkOrder
 from shared.errors import DomainError
-from shared.labels import LabelCheckSymbolMismatch, LabelError, format_code
 from shared.web.i18n import Translator
 from shared.web.refusals import GENERAL, Refusal, said
 
@@ -23,31 +21,13 @@ FIELDS = {
     "bench.parts_bin_empty": "part_name",
     "bench.battery_fails": "battery_health",
     "bench.battery_not_a": "battery_health",
+    "labels.length": "label",
+    "labels.characters": "label",
+    "labels.check_symbol": "label",
+    "arrival.closed": "label",
 }
 
 
-def explain(
-    error: DomainError, t: Translator, order: WorkOrder | None = None, label: str = ""
-) -> Refusal:
+def explain(error: DomainError, t: Translator, label: str = "") -> Refusal:
     """What to tell the person, and next to which field."""
-    if isinstance(error, LabelCheckSymbolMismatch):
-        return Refusal(t("bench.refusal.check_symbol", label=format_code(error.label)), "label")
-    if isinstance(error, LabelError):
-        return Refusal(t("bench.refusal.label_malformed"), "label")
-    if isinstance(error, ReleaseRefused) and order is not None:
-        return Refusal(_release_refusal(order, t))
     return said(error, t, FIELDS, label=label.strip()[:40])
-
-
-def _release_refusal(order: WorkOrder, t: Translator) -> str:
-    missing = [
-        t(key)
-        for key, done in (
-            ("bench.missing.certificate", order.erased),
-            ("bench.missing.grade", order.graded),
-        )
-        if not done
-    ]
-    if missing:
-        return t("bench.refusal.release_needs", what=t("bench.and").join(missing))
-    return t("bench.refusal.failed_tests")

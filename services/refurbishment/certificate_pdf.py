@@ -36,9 +36,15 @@ def fingerprint(document: bytes) -> str:
 def fingerprint_of_copy(document: bytes) -> str:
     """The fingerprint of a copy someone wants checked, once it looks like a certificate."""
     if len(document) > MAX_CHECKED_PDF:
-        raise DocumentTooLarge("This file is over 5 MB: a Boucle certificate is far smaller.")
+        raise DocumentTooLarge(
+            "This file is over 5 MB: a Boucle certificate is far smaller.",
+            code="certificate.too_large",
+        )
     if not document.startswith(b"%PDF-"):
-        raise NotAPdf("This file is not a PDF: send the certificate as it was downloaded.")
+        raise NotAPdf(
+            "This file is not a PDF: send the certificate as it was downloaded.",
+            code="certificate.not_pdf",
+        )
     return fingerprint(document)
 
 

@@ -68,7 +68,7 @@ async def reachable_workshop(
     """The workshop's name; one the caller does not work at does not exist (404, not 403)."""
     name = await store.workshop_name(connection, workshop_id)
     if name is None or not principal.may_reach(workshop_scope(workshop_id)):
-        raise NotFound(f"No workshop {workshop_id} that you work at.")
+        raise NotFound(f"No workshop {workshop_id} that you work at.", code="workshop.not_yours")
     return name
 
 
@@ -132,7 +132,7 @@ async def _order_for(
 ) -> WorkOrder:
     order = await store.get_work_order(connection, order_id, lock=True)
     if order is None or not principal.may_reach(workshop_scope(order.workshop_id)):
-        raise NotFound(f"No work order {order_id} at your workshops.")
+        raise NotFound(f"No work order {order_id} at your workshops.", code="bench.order_not_found")
     return order
 
 

@@ -15,13 +15,7 @@ from litestar.params import QueryParameter
 from litestar.response import Template
 
 from services.refurbishment import store
-from services.refurbishment.bench_refusals import Refusal
-from services.refurbishment.certificate_pdf import (
-    MAX_CHECKED_PDF,
-    DocumentTooLarge,
-    NotAPdf,
-    fingerprint_of_copy,
-)
+from services.refurbishment.certificate_pdf import MAX_CHECKED_PDF, fingerprint_of_copy
 from services.refurbishment.ords import ords_csv, record_of
 from shared.errors import DomainError
 from shared.events import utc_now
@@ -29,6 +23,7 @@ from shared.labels import format_code
 from shared.web.app import Runtime
 from shared.web.i18n import language_of, translator
 from shared.web.pages import page
+from shared.web.refusals import said
 from shared.web.security import public
 
 DATA_PROVIDER = "Boucle — Métropole Européenne de Lille"
@@ -92,12 +87,6 @@ async def verify_certificate(
     return await _verdict(request, runtime, fingerprint)
 
 
-UPLOAD_REFUSALS = {
-    DocumentTooLarge: "verify.upload.too_large",
-    NotAPdf: "verify.upload.not_pdf",
-}
-
-
 @post("/verifier", opt=public(), include_in_schema=False, status_code=200)
 async def verify_certificate_upload(
     request: AnyRequest, runtime: NamedDependency[Runtime]
@@ -108,9 +97,8 @@ async def verify_certificate_upload(
         document = await _uploaded_document(request)
         fingerprint = fingerprint_of_copy(document)
     except DomainError as error:
-        refusal = Refusal(t(UPLOAD_REFUSALS.get(type(error), "verify.upload.missing")))
         return _verify_page(
-            request, error.status_code, active="upload", errors={"certificate": refusal}
+            request, error.status_code, active="upload", errors={"certificate": said(error, t)}
         )
     return await _verdict(request, runtime, fingerprint, uploaded=True)
 
@@ -119,10 +107,10 @@ async def _uploaded_document(request: AnyRequest) -> bytes:
     form = await request.form()
     file = form.get("certificate")
     if not isinstance(file, UploadFile):
-        raise DomainError("Choose the certificate's PDF file.")
+        raise DomainError("Choose the certificate's PDF file.", code="certificate.no_file")
     document = await file.read(MAX_CHECKED_PDF + 1)
     if not document:
-        raise DomainError("Choose the certificate's PDF file.")
+        raise DomainError("Choose the certificate's PDF file.", code="certificate.no_file")
     return document
 
 

@@ -15,10 +15,9 @@ from litestar.response import Redirect, Template
 
 from services.refurbishment import handlers, shipments
 from services.refurbishment.bench_order_pages import BENCH, NO_STORE, form_fields
-from services.refurbishment.bench_refusals import Refusal, explain
-from services.refurbishment.shipments import ReceiptClosed
+from services.refurbishment.bench_refusals import explain
 from shared.auth import Principal
-from shared.errors import DomainError, NotFound
+from shared.errors import DomainError
 from shared.labels import LabelError, format_code, parse_code
 from shared.web.app import Runtime
 from shared.web.i18n import language_of, translator
@@ -115,14 +114,10 @@ async def scan_device(
             runtime.pool, principal, workshop_id, shipment_id, label
         )
     except DomainError as error:
-        if isinstance(error, NotFound) and "No shipment" in str(error):
+        if error.code == "arrival.not_found":
             raise
         t = translator(language_of(request))
-        refusal = (
-            Refusal(t("receipt.refusal.closed"), "label")
-            if isinstance(error, ReceiptClosed)
-            else explain(error, t, label=label)
-        )
+        refusal = explain(error, t, label=label)
         return await _receipt(
             request,
             runtime,

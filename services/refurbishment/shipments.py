@@ -33,7 +33,10 @@ class ReceiptClosed(Conflict):
     """A scan into a shipment whose receipt is closed."""
 
     def __init__(self) -> None:
-        super().__init__("The receipt of this shipment is closed: scan the device on the board.")
+        super().__init__(
+            "The receipt of this shipment is closed: scan the device on the board.",
+            code="arrival.closed",
+        )
 
 
 class IncomingDevice(msgspec.Struct, frozen=True, kw_only=True):
@@ -271,7 +274,9 @@ async def _incoming(
         workshop_id,
     )
     if row is None or not principal.may_reach(handlers.workshop_scope(workshop_id)):
-        raise NotFound(f"No shipment {shipment_id} for a workshop you work at.")
+        raise NotFound(
+            f"No shipment {shipment_id} for a workshop you work at.", code="arrival.not_found"
+        )
     devices = await connection.fetch(
         "SELECT label, expected, scanned_at FROM incoming_shipment_devices "
         "WHERE shipment_id = $1 ORDER BY expected DESC, label",

@@ -14,11 +14,10 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from shared.db import TRANSIENT_ERRORS, DatabaseBusy
 from shared.errors import DomainError
-from shared.idempotency import IdempotencyConflict
 from shared.logging import get_logger
 from shared.web.i18n import api_language_of, language_of
 from shared.web.pages import page
-from shared.web.refusals import refusal_text
+from shared.web.refusals import items_said, refusal_text
 
 log = get_logger("boucle.web")
 PROBLEM_JSON = "application/problem+json"
@@ -104,13 +103,16 @@ def _refused(request: Request[Any, Any, Any], refusal: DomainError) -> Response[
     Accept-Language prefers (French by default); its code and values travel with it."""
     language = language_of(request) if _wants_html(request) else api_language_of(request)
     detail, detail_language = refusal_text(refusal, language)
+    details = dict(refusal.details)
+    if isinstance(details.get("errors"), list):
+        details["errors"] = items_said(details["errors"], language)
     return problem_response(
         request,
         refusal.status_code,
         detail,
         code=refusal.code,
         detail_language=detail_language,
-        **refusal.details,
+        **details,
     )
 
 
@@ -154,13 +156,6 @@ def handle_http_exception(request: Request[Any, Any, Any], exception: Exception)
         )
     if isinstance(exception, DomainError):
         return _refused(request, exception)
-    if isinstance(exception, IdempotencyConflict):
-        return problem_response(
-            request,
-            422,
-            "This Idempotency-Key was already used for a different request; "
-            "send a new key for a new request.",
-        )
     if isinstance(exception, TimeoutError) and not isinstance(exception, DatabaseBusy):
         log.warning("dependency_too_slow", path=request.url.path, error=repr(exception))
         return problem_response(

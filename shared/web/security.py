@@ -9,10 +9,10 @@ from typing import Any
 import msgspec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
-from shared.auth import InvalidToken, Principal, verify_token
+from shared.auth import EXPIRED, InvalidToken, Principal, verify_token
+from shared.errors import NotAllowed, NotSignedIn
 from shared.web.session import SESSION_COOKIE, SessionExpired
 
 __all__ = ["SESSION_COOKIE", "VerifiedTokens", "allow", "authorize", "public"]
@@ -54,7 +54,7 @@ class VerifiedTokens:
             self._known[token] = principal
         elif principal.exp < time.time():
             del self._known[token]
-            raise InvalidToken("the token has expired: sign in again")
+            raise InvalidToken(EXPIRED, code="account.token_expired")
         return principal
 
     def expired_but_genuine(self, token: str) -> bool:
@@ -92,7 +92,7 @@ async def authorize(
         return
     token = _token(connection)
     if not token:
-        raise NotAuthorizedException("Sign in first: this action needs a Boucle account.")
+        raise NotSignedIn("Sign in first: this action needs a Boucle account.")
     tokens: VerifiedTokens = connection.app.state.tokens
     try:
         principal = tokens.verify(token)
@@ -100,11 +100,12 @@ async def authorize(
         from_cookie = token == connection.cookies.get(SESSION_COOKIE)
         if from_cookie and _wants_page(connection) and tokens.expired_but_genuine(token):
             raise SessionExpired("Your session is being renewed.") from error
-        raise NotAuthorizedException(str(error).capitalize() + ".") from error
+        raise
     roles: tuple[str, ...] = handler.opt.get("roles", ())
     if not principal.has_any(roles):
-        raise PermissionDeniedException(
-            f"Your role does not allow this; it is for: {', '.join(roles) or 'nobody'}."
+        raise NotAllowed(
+            f"Your role does not allow this; it is for: {', '.join(roles) or 'nobody'}.",
+            roles=list(roles),
         )
     connection.scope["principal"] = principal  # type: ignore[typeddict-unknown-key]
 

@@ -142,7 +142,7 @@ async def test_a_refused_fact_is_listed_with_its_device_and_reason(
     row = page.get_by_role("row").filter(has_text=format_code(donation.label))
     await expect(row).to_contain_text("refurbishment.device.released")
     await expect(row).to_contain_text("En reconditionnement")
-    await expect(row).to_contain_text("no erasure certificate")
+    await expect(row).to_contain_text("aucun certificat d'effacement")
 
 
 async def test_a_dead_letter_is_replayed_with_its_button_and_only_once(

@@ -134,7 +134,7 @@ async def test_a_wrong_check_symbol_is_refused_with_the_reason_and_nothing_is_sa
 
     assert refused.status_code == 422
     page = html.unescape(refused.text)
-    assert f"L'étiquette {format_code(wrong)} a un caractère de contrôle" in page
+    assert f"Le dernier caractère de l'étiquette {format_code(wrong)} (le caractère" in page
     field = page.split('id="label"', 1)[1].split(">", 1)[0]
     assert f'value="{format_code(wrong).lower()}"' in field
     assert 'aria-invalid="true"' in field

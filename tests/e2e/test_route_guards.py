@@ -157,3 +157,42 @@ async def test_a_social_worker_of_another_organisation_gets_404_on_every_route_o
         assert checked >= 10
     finally:
         await territory.close(purchase_pool)
+
+
+async def test_the_guard_says_who_may_in_the_readers_language(
+    stack: Stack, http: httpx.AsyncClient
+) -> None:
+    url = stack.url("inventory") + "/api/v1/dead-letters"
+    english = {"Accept-Language": "en"}
+    collector = {"Authorization": f"Bearer {token_for(stack, 'collector')}"}
+    forged = {"Authorization": "Bearer not.a-token"}
+
+    anonymous = await http.get(url)
+    anonymous_en = await http.get(url, headers=english)
+    with_forged = await http.get(url, headers=forged)
+    not_allowed = await http.get(url, headers=collector)
+    not_allowed_en = await http.get(url, headers={**collector, **english})
+
+    for answer, status, code in (
+        (anonymous, 401, "account.sign_in"),
+        (anonymous_en, 401, "account.sign_in"),
+        (with_forged, 401, "account.token_invalid"),
+        (not_allowed, 403, "account.role"),
+        (not_allowed_en, 403, "account.role"),
+    ):
+        assert answer.status_code == status, answer.text
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert answer.json()["code"] == code
+    assert anonymous.headers["www-authenticate"] == "Bearer"
+    assert anonymous.json()["detail"] == (
+        "Connectez-vous d'abord : cette action demande un compte Boucle."
+    )
+    assert anonymous_en.json()["detail"] == "Sign in first: this action needs a Boucle account."
+    assert "connectez-vous à nouveau" in with_forged.json()["detail"]
+    assert not_allowed.json()["detail"] == (
+        "Votre rôle ne permet pas cette action ; elle est réservée à : coordination, "
+        "administration."
+    )
+    assert not_allowed_en.json()["detail"] == (
+        "Your role does not allow this; it is for: coordinator, administrator."
+    )

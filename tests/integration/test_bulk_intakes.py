@@ -72,7 +72,8 @@ async def test_one_bad_row_imports_nothing_and_every_problem_is_listed_by_line(
     )
     assert answer.status_code == 422
     assert answer.headers["content-type"] == "application/problem+json"
-    assert "Nothing was imported" in answer.json()["detail"]
+    assert answer.json()["code"] == "bulk.problems"
+    assert "Rien n'a été importé" in answer.json()["detail"]
     problems = [(e["line"], e["column"]) for e in answer.json()["errors"]]
     assert problems == [(3, "label"), (4, "label")]  # attached elsewhere; wrong check symbol
     imported = await collection_pool.fetchval("SELECT count(*) FROM intakes WHERE label = $1", good)
@@ -160,7 +161,8 @@ async def test_a_voided_label_in_a_file_is_refused_on_its_line(
 
     assert answer.status_code == 422
     assert {"line": 3, "column": "label"}.items() <= answer.json()["errors"][0].items()
-    assert "voided" in answer.json()["errors"][0]["message"]
+    assert answer.json()["errors"][0]["code"] == "bulk.label_voided"
+    assert "a été annulée" in answer.json()["errors"][0]["message"]
 
 
 async def test_a_label_boucle_never_printed_is_refused_on_its_line_and_nothing_imported(
@@ -181,13 +183,26 @@ async def test_a_label_boucle_never_printed_is_refused_on_its_line_and_nothing_i
         headers=_headers(stack, collection_point),
     )
 
-    assert answer.status_code == 422, answer.text
-    (problem,) = answer.json()["errors"]
-    assert (problem["line"], problem["column"]) == (3, "label")
-    assert problem["message"] == (
-        f"{format_code(never_printed)} was never printed by Boucle: check the characters under "
-        "the QR code, or take a label from your roll"
+    in_english = await http.post(
+        _url(stack, collection_point),
+        content=text.encode(),
+        headers={**_headers(stack, collection_point), "Accept-Language": "en"},
     )
+
+    assert answer.status_code == in_english.status_code == 422, answer.text
+    (problem,) = answer.json()["errors"]
+    (problem_en,) = in_english.json()["errors"]
+    assert (problem["line"], problem["column"]) == (3, "label")
+    assert problem["code"] == problem_en["code"] == "counter.label_never_issued"
+    assert problem["message"] == (
+        f"L'étiquette {format_code(never_printed)} n'a jamais été imprimée par Boucle : vérifiez "
+        "les caractères sous le QR code, ou prenez une étiquette de votre rouleau."
+    )
+    assert problem_en["message"] == (
+        f"The label {format_code(never_printed)} was never printed by Boucle: check the "
+        "characters under the QR code, or take a label from your roll."
+    )
+    assert in_english.json()["detail"].startswith("Nothing was imported: the file has errors")
     stored = await collection_pool.fetchval(
         "SELECT count(*) FROM intakes WHERE label = ANY($1::text[])", [fresh, never_printed]
     )

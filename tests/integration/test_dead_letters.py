@@ -43,7 +43,9 @@ async def test_a_dead_letter_is_listed_then_replayed_once_its_prerequisite_is_th
 
     again = await http.post(replay_url, headers=coordinator)
     assert again.status_code == 409
-    assert "already replayed" in again.json()["detail"]
+    assert again.json()["code"] == "dead_letters.already_replayed"
+    assert "a déjà été rejouée" in again.json()["detail"]
+    assert "par test-coordinator" in again.json()["detail"]
     listed = await dead_letter_of(http, stack, letter["stream_seq"])
     assert listed["replay"]["replayed_as"] == replayed.json()["replayed_as"]
 
@@ -108,4 +110,5 @@ async def test_only_coordinators_see_and_replay_dead_letters_and_an_unknown_one_
     for unknown in ("999999999", "quatre"):
         answer = await http.post(f"{base}/{unknown}/replay", headers=coordinator)
         assert answer.status_code == 404, answer.text
-        assert "no dead letter" in answer.json()["detail"]
+        assert answer.json()["code"] == "dead_letters.not_found"
+        assert f"Il n'y a pas de lettre morte n° {unknown}." == answer.json()["detail"]

@@ -165,9 +165,12 @@ async def test_a_period_counts_only_its_days_and_a_wrong_one_is_a_clear_error(
     url = f"{stack.url('inventory')}/api/v1/open-data/impact.json"
     backwards = await http.get(url, params={"from": "2026-02-01", "to": "2026-01-01"})
     assert backwards.status_code == 422
-    assert "start" in backwards.json()["detail"]
-    garbled = await http.get(url, params={"from": "31/01/2026"})
+    assert backwards.json()["code"] == "impact.backwards"
+    assert backwards.json()["detail"] == "Le début de la période doit venir avant sa fin."
+    garbled = await http.get(url, params={"from": "31/01/2026"}, headers={"Accept-Language": "en"})
     assert garbled.status_code == 422
+    assert garbled.json()["code"] == "impact.date"
+    assert garbled.json()["detail"] == "Write dates as 2026-01-31 (year-month-day)."
 
     backwards_page = {"from": "2026-02-01", "to": "2026-01-01"}
     page = await http.get(f"{stack.url('inventory')}/impact", params=backwards_page)

@@ -16,6 +16,7 @@ from services.collection_point import store as collection_store
 from services.collection_point.domain import CollectionPoint
 from shared.events import utc_now
 from shared.labels import format_code, generate_code
+from shared.web import formats
 from shared.web.pages import TIMEZONE
 from tests.support.labels import issued_codes
 from tests.support.stacks import token_for
@@ -146,9 +147,10 @@ async def test_an_intake_without_the_donors_acknowledgements_is_refused_and_noth
     for answer in answers:
         assert answer.status_code == 422, answer.text
         assert answer.headers["content-type"] == "application/problem+json"
-        assert "acknowledgements are missing" in answer.json()["detail"]
-    assert "stickers_removed" in answers[1].json()["detail"]
-    assert "data_erasure" not in answers[1].json()["detail"].split("missing:")[1].split(".")[0]
+        assert answer.json()["code"] == "counter.acknowledgements"
+        assert "Il manque l'accord du donateur" in answer.json()["detail"]
+    assert answers[1].json()["extensions"]["missing"] == ["stickers_removed"]
+    assert "sur : stickers_removed." in answers[1].json()["detail"]
     assert (
         await collection_pool.fetchval(
             "SELECT count(*) FROM intakes WHERE label = ANY($1::text[])", [missing, partial]
@@ -216,20 +218,22 @@ async def test_voided_and_never_printed_labels_are_refused_and_labels_of_other_p
     )
 
     assert refused.status_code == 422
-    detail = refused.json()["detail"]
-    assert (
-        f"{format_code(voided)} was voided on {utc_now().astimezone(TIMEZONE):%d/%m/%Y}" in detail
+    assert refused.json()["code"] == "counter.label_voided"
+    today = formats.day(utc_now().astimezone(TIMEZONE).date(), language="fr")
+    assert refused.json()["detail"] == (
+        f"L'étiquette {format_code(voided)} a été annulée le {today} : prenez une étiquette "
+        "neuve et posez-la sur cet appareil."
     )
-    assert "take a fresh label" in detail
     assert (
         await collection_pool.fetchval("SELECT count(*) FROM intakes WHERE label = $1", voided) == 0
     )
     assert elsewhere.status_code == 201, elsewhere.text
     assert never_issued.status_code == 422, never_issued.text
     assert never_issued.headers["content-type"] == "application/problem+json"
+    assert never_issued.json()["code"] == "counter.label_never_issued"
     assert (
-        f"{format_code(unknown)} was never printed by Boucle: check the characters under the "
-        "QR code, or take a label from your roll" in never_issued.json()["detail"]
+        f"{format_code(unknown)} n'a jamais été imprimée par Boucle : vérifiez les caractères "
+        "sous le QR code, ou prenez une étiquette de votre rouleau" in never_issued.json()["detail"]
     )
     stored = await collection_pool.fetchval(
         "SELECT count(*) FROM intakes WHERE label = $1", unknown

@@ -86,7 +86,8 @@ async def test_a_reused_idempotency_key_with_another_body_is_refused(
     second = await http.post(url, json=_intake(collection_point, another), headers=headers)
     assert first.status_code == 201
     assert second.status_code == 422
-    assert "Idempotency-Key" in second.json()["detail"]
+    assert second.json()["code"] == "idempotency.key_reused"
+    assert "Cette clé Idempotency-Key a déjà servi" in second.json()["detail"]
 
 
 async def test_a_label_already_on_another_device_is_a_conflict_that_says_where(
@@ -101,23 +102,37 @@ async def test_a_label_already_on_another_device_is_a_conflict_that_says_where(
     assert again.status_code == 409
     assert again.headers["content-type"] == "application/problem+json"
     problem = again.json()
-    assert format_code(code) in problem["detail"]
+    assert problem["code"] == "counter.label_attached"
+    assert f"L'étiquette {format_code(code)} est déjà posée" in problem["detail"]
     assert collection_point.name in problem["detail"]
 
 
-async def test_a_mistyped_label_is_a_422_that_names_the_check_symbol(
+async def test_a_mistyped_label_is_a_422_that_names_the_check_symbol_in_the_readers_language(
     stack: Stack, http: httpx.AsyncClient, collection_point: CollectionPoint
 ) -> None:
     code = generate_code()
     wrong = code[:8] + ("0" if code[8] != "0" else "1")
-    answer = await http.post(
-        f"{stack.url('collection_point')}/api/v1/intakes",
+    headers = {"Authorization": f"Bearer {token_for(stack, 'coordinator')}"}
+    url = f"{stack.url('collection_point')}/api/v1/intakes"
+    answer = await http.post(url, json=_intake(collection_point, wrong), headers=headers)
+    in_english = await http.post(
+        url,
         json=_intake(collection_point, wrong),
-        headers={"Authorization": f"Bearer {token_for(stack, 'coordinator')}"},
+        headers={**headers, "Accept-Language": "en-GB,en;q=0.8"},
     )
-    assert answer.status_code == 422
-    assert answer.headers["content-type"] == "application/problem+json"
-    assert "check symbol" in answer.json()["detail"]
+    for refused in (answer, in_english):
+        assert refused.status_code == 422
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert refused.json()["code"] == "labels.check_symbol"
+        assert refused.json()["extensions"]["label"] == format_code(wrong)
+    assert answer.json()["detail"] == (
+        f"Le dernier caractère de l'étiquette {format_code(wrong)} (le caractère de contrôle) "
+        "ne correspond pas : elle a sans doute été mal tapée ou mal lue. Comparez avec "
+        "l'étiquette imprimée."
+    )
+    assert in_english.json()["detail"].startswith(
+        f"The last character of the label {format_code(wrong)} (its check symbol) does not match"
+    )
 
 
 async def test_malformed_and_invalid_bodies_get_a_problem_not_a_crash(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import asyncpg
 import httpx
 import nats
@@ -54,7 +56,8 @@ async def test_a_forged_page_cursor_is_a_clear_error(stack: Stack, http: httpx.A
         headers={"Authorization": f"Bearer {token_for(stack, 'coordinator')}"},
     )
     assert answer.status_code == 422
-    assert "cursor" in answer.json()["detail"]
+    assert answer.json()["code"] == "listing.cursor"
+    assert "repartez de la première page" in answer.json()["detail"]
 
 
 async def test_only_coordinators_search_the_register(stack: Stack, http: httpx.AsyncClient) -> None:
@@ -77,11 +80,22 @@ async def test_a_refused_fact_is_listed_for_coordinators_with_its_reason(
         await wait_for(lambda: rejections(inventory_pool, donation.id), within=40)
     finally:
         await client.close()
+    coordinator = {"Authorization": f"Bearer {token_for(stack, 'coordinator')}"}
     listed = await http.get(
-        f"{stack.url('inventory')}/api/v1/rejected-transitions",
-        headers={"Authorization": f"Bearer {token_for(stack, 'coordinator')}"},
+        f"{stack.url('inventory')}/api/v1/rejected-transitions", headers=coordinator
     )
     [refusal] = [r for r in listed.json() if r["code"] == donation.label]
     assert refusal["subject"] == "refurbishment.device.released"
     assert refusal["state"] == "in_refurbishment"
     assert "no erasure certificate" in refusal["reason"]
+    assert refusal["reason_code"] == "device.ready_needs_erasure"
+    page = f"{stack.url('inventory')}/registre/refus"
+    for language, sentence in (
+        ("fr", "L'appareil ne peut pas être prêt : aucun certificat d'effacement"),
+        ("en", "The device cannot be ready: no erasure certificate"),
+    ):
+        shown = await http.get(
+            page, params={"lang": language}, headers={**coordinator, "Accept": "text/html"}
+        )
+        assert shown.status_code == 200
+        assert sentence in html.unescape(shown.text)

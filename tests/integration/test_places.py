@@ -43,6 +43,8 @@ async def test_unreadable_hours_and_bad_postcodes_are_refused_and_nothing_is_cre
     hours = await created_place(http, stack, commune=commune, opening_hours="lundi 9h-12h")
     postcode = await created_place(http, stack, commune=commune, postcode="5900")
     assert hours.status_code == 422
+    assert hours.json()["code"] == "places.hours"
+    assert "Les horaires « lundi 9h-12h » ne sont pas lisibles" in hours.json()["detail"]
     assert "Mo-Fr 09:00-12:00" in hours.json()["detail"]
     assert postcode.status_code == 422
     assert "postcode" in postcode.json()["detail"]
@@ -111,5 +113,7 @@ async def test_an_intake_of_a_type_the_place_does_not_take_is_refused_and_says_w
     laptop = await http.post(url, json=intake("laptop"), headers=headers)
     monitor = await http.post(url, json=intake("monitor"), headers=headers)
     assert laptop.status_code == 422
-    assert "does not take laptop" in laptop.json()["detail"]
+    assert laptop.json()["code"] == "counter.type_not_accepted"
+    assert "ne prend pas ce type d'appareil (ordinateur portable)" in laptop.json()["detail"]
+    assert laptop.json()["extensions"]["accepted"] == ["monitor"]
     assert monitor.status_code == 201

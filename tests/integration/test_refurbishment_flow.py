@@ -33,7 +33,8 @@ async def test_a_device_goes_from_check_in_to_ready_with_a_verifiable_certificat
 
     too_early = await http.post(f"{base}/work-orders/{order}/release", headers=bearer(refurbisher))
     assert too_early.status_code == 409
-    assert "erasure certificate" in too_early.json()["detail"]
+    assert too_early.json()["code"] == "bench.release_needs_certificate_and_grade"
+    assert "il lui faut un certificat d'effacement validé" in too_early.json()["detail"]
 
     recorded = await http.post(
         f"{base}/work-orders/{order}/erasures", json={"media": [NVME]}, headers=bearer(amina)

@@ -377,8 +377,10 @@ async def test_an_empty_shipment_an_unknown_workshop_and_a_device_of_another_poi
     agent = Point(stack, http, collection_point)
     unknown = await agent.open_for(str(uuid.uuid4()))
     assert unknown.status_code == 422, unknown.text
-    assert "No workshop" in unknown.json()["detail"]
-    assert "choose one of the workshops listed" in unknown.json()["detail"]
+    assert unknown.json()["code"] == "shipment.unknown_workshop"
+    assert unknown.json()["detail"] == (
+        "Cet atelier n'est pas connu du point : choisissez un atelier de la liste."
+    )
     assert not await collection_pool.fetchval(
         "SELECT count(*) FROM shipments WHERE collection_point_id = $1", collection_point.id
     )
@@ -387,7 +389,8 @@ async def test_an_empty_shipment_an_unknown_workshop_and_a_device_of_another_poi
     shipment = await agent.opened_for(workshop)
     empty = await agent.dispatch(shipment)
     assert empty.status_code == 422, empty.text
-    assert "The shipment is empty" in empty.json()["detail"]
+    assert empty.json()["code"] == "shipment.empty"
+    assert "L'envoi est vide" in empty.json()["detail"]
 
     other_point = CollectionPoint(
         id=uuid.uuid4(),
@@ -402,10 +405,12 @@ async def test_an_empty_shipment_an_unknown_workshop_and_a_device_of_another_poi
     elsewhere = await Point(stack, http, other_point).donate()
     refused = await agent.pack(shipment, elsewhere)
     assert refused.status_code == 422, refused.text
-    assert "was received at another collection point" in refused.json()["detail"]
+    assert refused.json()["code"] == "shipment.other_point"
+    assert "a été reçu dans un autre point de collecte" in refused.json()["detail"]
     unknown_label = await agent.pack(shipment, generate_code())
     assert unknown_label.status_code == 422, unknown_label.text
-    assert "No device received at a collection point" in unknown_label.json()["detail"]
+    assert unknown_label.json()["code"] == "shipment.not_collected"
+    assert "Aucun appareil reçu dans un point de collecte" in unknown_label.json()["detail"]
 
     still = await agent.shipment(shipment)
     assert still["status"] == "open"

@@ -83,6 +83,17 @@ async def test_the_json_twin_answers_the_same_from_the_raw_pdf(
     too_large = await http.post(url, content=b"%PDF-" + b"0" * (6 * 1024 * 1024), headers=pdf)
     assert too_large.status_code == 413
     assert too_large.headers["content-type"] == "application/problem+json"
+    assert too_large.json()["code"] == "certificate.too_large"
+    assert "Ce fichier dépasse 5 Mo" in too_large.json()["detail"]
     not_pdf = await http.post(url, content=b"hello", headers=pdf)
-    assert not_pdf.status_code == 422
-    assert "not a PDF" in not_pdf.json()["detail"]
+    in_english = await http.post(url, content=b"hello", headers={**pdf, "Accept-Language": "en"})
+    for refused in (not_pdf, in_english):
+        assert refused.status_code == 422
+        assert refused.json()["code"] == "certificate.not_pdf"
+    assert not_pdf.json()["detail"] == (
+        "Ce fichier n'est pas un PDF. Choisissez le certificat tel qu'il a été téléchargé "
+        "(fichier .pdf)."
+    )
+    assert in_english.json()["detail"] == (
+        "This file is not a PDF. Choose the certificate as it was downloaded (a .pdf file)."
+    )
