@@ -18,11 +18,12 @@ from litestar.response import Redirect, Template
 
 from services.refurbishment import bench_forms, handlers, store
 from services.refurbishment.api import thresholds_of, verify_url
-from services.refurbishment.bench_refusals import Refusal, explain
+from services.refurbishment.bench_refusals import FIELDS, Refusal, explain
 from services.refurbishment.bench_views import order_view
 from services.refurbishment.lshw import parse_lshw
 from shared.auth import Principal
 from shared.errors import DomainError, NotFound
+from shared.web.actions import Errors, act, done_url
 from shared.web.app import Runtime
 from shared.web.form_reading import FieldProblem, typed_back
 from shared.web.i18n import language_of, translator
@@ -127,31 +128,29 @@ async def _attempt(
     typed: dict[str, str],
     step: Callable[[], Awaitable[object]],
     done: str,
-    done_url: str = "",
+    back_to: str = "",
 ) -> Template | Redirect:
-    """Run one step; back to the work order (or ``done_url``) with a confirmation, or to
-    the work order with the refusal."""
-    t = translator(language_of(request))
-    try:
-        await step()
-    except FieldProblem as problem:
-        refusal = Refusal(t(problem.key, **problem.values), field=problem.field)
-        status = 422
-    except DomainError as error:
-        refusal = explain(error, t)
-        status = error.status_code
-    else:
-        runtime.relay.wake()
-        return Redirect(done_url or f"{order_url(order_id)}?fait={done}", status_code=303)
-    return await _order_page(
+    """Run one step; back to the work order (or ``back_to``) with a confirmation, or to the
+    work order with the refusal."""
+
+    async def again(errors: Errors, status: int) -> Template:
+        return await _order_page(
+            request,
+            runtime,
+            principal,
+            order_id,
+            status_code=status,
+            active=form_name,
+            typed=typed_back(typed),
+            errors=errors,
+        )
+
+    return await act(
         request,
-        runtime,
-        principal,
-        order_id,
-        status_code=status,
-        active=form_name,
-        typed=typed_back(typed),
-        errors={refusal.field: refusal},
+        step,
+        done=back_to or done_url(order_url(order_id), done),
+        again=again,
+        fields=FIELDS,
     )
 
 
@@ -326,16 +325,16 @@ async def release_device(
     """Release for a second life: needs a certificate, a grade and passed tests. Released
     from the board, back to the board, to release a whole box in a row."""
     texts, _ = await form_fields(request)
-    done_url = ""
+    back_to = ""
     order = await store.get_work_order(runtime.pool, order_id)
     if texts.get("back") == "board" and order is not None:
-        done_url = f"/atelier/{order.workshop_id}?sorti={order_id}"
+        back_to = f"/atelier/{order.workshop_id}?sorti={order_id}"
 
     async def step() -> None:
         await handlers.release(runtime.pool, principal, order_id)
 
     return await _attempt(
-        request, runtime, principal, order_id, "release", {}, step, "released", done_url
+        request, runtime, principal, order_id, "release", {}, step, "released", back_to
     )
 
 

@@ -13,11 +13,11 @@ from litestar.response import Redirect, Template
 
 from services.refurbishment import bench_forms, handlers
 from services.refurbishment.bench_order_pages import BENCH, NO_STORE, form_fields
-from services.refurbishment.bench_refusals import Refusal, explain
+from services.refurbishment.bench_refusals import FIELDS
 from shared.auth import Principal
-from shared.errors import DomainError
+from shared.web.actions import Errors, act, done_url
 from shared.web.app import Runtime
-from shared.web.form_reading import FieldProblem, typed_back
+from shared.web.form_reading import typed_back
 from shared.web.i18n import language_of, translator
 from shared.web.pages import page
 
@@ -71,26 +71,24 @@ async def add_parts(
 ) -> Template | Redirect:
     """Parts put in the bin by hand; back to the bin with a confirmation, or the refusal."""
     texts, _ = await form_fields(request)
-    t = translator(language_of(request))
-    try:
+
+    async def step() -> None:
         part = bench_forms.part_from(texts)
         await handlers.add_part(runtime.pool, principal, workshop_id, part)
-    except FieldProblem as problem:
-        refusal = Refusal(t(problem.key, **problem.values), field=problem.field)
-        status = 422
-    except DomainError as error:
-        refusal = explain(error, t)
-        status = error.status_code
-    else:
-        return Redirect(f"{parts_url(workshop_id)}?fait=added", status_code=303)
-    return await _parts_page(
-        request,
-        runtime,
-        principal,
-        workshop_id,
-        status_code=status,
-        typed=typed_back(texts),
-        errors={refusal.field: refusal},
+
+    async def again(errors: Errors, status: int) -> Template:
+        return await _parts_page(
+            request,
+            runtime,
+            principal,
+            workshop_id,
+            status_code=status,
+            typed=typed_back(texts),
+            errors=errors,
+        )
+
+    return await act(
+        request, step, done=done_url(parts_url(workshop_id), "added"), again=again, fields=FIELDS
     )
 
 
