@@ -95,11 +95,17 @@ def main(argv: list[str] | None = None) -> int:
         "--keep", action="store_true", help="keep the rebuilt schema (inventory_rebuild)"
     )
 
+    from shared.keys import add_keys_command
+
+    add_keys_command(commands)
+
     contracts = commands.add_parser("contracts", help="write proto/ from the event Structs")
     contracts.add_argument("--check", action="store_true", help="fail if proto/ is stale")
     contracts.add_argument("--out", type=Path, default=Path("proto"))
 
     args = parser.parse_args(argv)
+    if hasattr(args, "run"):
+        return int(args.run(args))
     if args.command == "up":
         from shared.devstack.up import run_up
 

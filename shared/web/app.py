@@ -25,7 +25,7 @@ from litestar.types import ControllerRouterHandler
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
-from shared.auth import load_public_key
+from shared.auth import TrustedKeys
 from shared.bus import Consumer, Handler, connect, ensure_streams
 from shared.config import Settings
 from shared.contracts.streams import Consumption
@@ -232,7 +232,7 @@ def _initial_state(settings: Settings, definition: ServiceDefinition, metrics: M
             "settings": settings,
             "definition": definition,
             "metrics": metrics,
-            "tokens": VerifiedTokens(load_public_key(settings.auth_public_key)),
+            "tokens": VerifiedTokens(TrustedKeys(settings.auth_public_key)),
             "edge": Edge.from_settings(settings),
             **(definition.state(settings) if definition.state else {}),
         }

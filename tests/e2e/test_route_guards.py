@@ -12,7 +12,7 @@ import httpx
 import pytest
 from litestar.routes import HTTPRoute
 
-from shared.auth import ROLES
+from shared.auth import ROLES, TRUSTED_KEYS_FILE
 from shared.config import SERVICES, load_settings
 from shared.devstack.stack import Stack
 from shared.labels import generate_code
@@ -57,7 +57,7 @@ PUBLIC_PATHS = {
 def declared_routes(stack: Stack, service: str) -> Iterator[tuple[str, str, dict]]:
     """Each route of ``service`` as (path, method, options), built in this process."""
     settings = load_settings(
-        {}, service=service, auth_public_key=str(stack.keys_dir / "auth-ed25519.pub.pem")
+        {}, service=service, auth_public_key=str(stack.keys_dir / TRUSTED_KEYS_FILE)
     )
     app = create_app(settings, definition(service))
     for route in app.routes:
