@@ -112,10 +112,11 @@ def _unb64(text: str) -> bytes:
 
 
 def key_id(public_key: Ed25519PublicKey) -> str:
-    """The key's RFC 7638 thumbprint (as a JWK), shortened: the same key, the same id."""
+    """The key's RFC 7638 thumbprint (as a JWK), in hexadecimal and shortened: the same key,
+    the same id, which never starts with a dash that a command line would take for an option."""
     raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     jwk = f'{{"crv":"Ed25519","kty":"OKP","x":"{_b64(raw)}"}}'
-    return _b64(hashlib.sha256(jwk.encode()).digest())[:KEY_ID_LENGTH]
+    return hashlib.sha256(jwk.encode()).hexdigest()[:KEY_ID_LENGTH]
 
 
 def public_pem(public_key: Ed25519PublicKey) -> str:

@@ -181,7 +181,14 @@ def _token(args: argparse.Namespace) -> int:
     except FileNotFoundError:
         print(f"no signing key in {args.data}/keys: run `boucle up` first", file=sys.stderr)
         return 2
-    print(issue_token(key, args.subject, tuple(args.role), tuple(args.scope), args.hours * 3600))
+    try:
+        token = issue_token(
+            key, args.subject, tuple(args.role), tuple(args.scope), args.hours * 3600
+        )
+    except ValueError as error:  # longer than a key is trusted after a rotation
+        print(f"{error}: ask for --hours 12 or fewer", file=sys.stderr)
+        return 2
+    print(token)
     return 0
 
 
