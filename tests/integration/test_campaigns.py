@@ -472,7 +472,7 @@ class Api:
         return answer.json() if "json" in answer.headers.get("content-type", "") else answer
 
 
-async def http_campaign(api: Api, minimum: int, maximum: int, policy: str) -> str:
+async def http_campaign(api: Api, minimum: int, maximum: int, policy: str, **fields: Any) -> str:
     coordinator = api.territory.coordinator
     supplier_body = {"name": f"Tech Solidaire {uuid.uuid4().hex[:8]}", "kind": "refurbisher"}
     created_supplier = await api.call("POST", "/suppliers", coordinator, 201, json=supplier_body)
@@ -488,6 +488,7 @@ async def http_campaign(api: Api, minimum: int, maximum: int, policy: str) -> st
         "minimum_quantity": minimum,
         "maximum_quantity": maximum,
         "deadline": (utc_now() + timedelta(days=5)).isoformat(),
+        **fields,
     }
     await api.call("PUT", f"/campaigns/{draft['id']}", coordinator, 200, json=content)
     opened = await api.call(
