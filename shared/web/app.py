@@ -34,7 +34,7 @@ from shared.events import registry
 from shared.logging import configure_logging, get_logger
 from shared.migrations import migrate
 from shared.outbox import OwnConnections, Relay
-from shared.web import health
+from shared.web import health, well_known
 from shared.web.assets import CACHED_FOR_A_YEAR, static_url
 from shared.web.csrf import csrf_protection
 from shared.web.edge import Edge, in_order, read_to_the_end, screen_input, screen_request
@@ -180,6 +180,7 @@ def create_app(settings: Settings, definition: ServiceDefinition) -> Litestar:
         route_handlers=[
             home,
             *health.ROUTES,
+            *well_known.ROUTES,
             *definition.route_handlers,
             create_static_files_router(
                 "/static", [STATIC_FILES], opt=public(), cache_control=CACHED_FOR_A_YEAR

@@ -137,6 +137,13 @@ def test_the_trusted_keys_are_in_a_folder_mounted_read_only(service: str) -> Non
 
 
 @pytest.mark.parametrize("service", SERVICES)
+def test_each_service_publishes_a_security_contact(service: str) -> None:
+    assert settings_of(service).security_contact
+    systemd = environment_file("boucle.env") | environment_file(f"{service}.env")
+    assert load_settings(environ=systemd, service=service).security_contact
+
+
+@pytest.mark.parametrize("service", SERVICES)
 def test_each_service_is_healthy_only_when_it_is_ready(service: str) -> None:
     check = " ".join(STACK[service]["healthcheck"]["test"])
     assert f"127.0.0.1:{settings_of(service).port}/health/ready" in check
