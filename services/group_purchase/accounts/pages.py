@@ -18,7 +18,7 @@ from services.group_purchase.accounts.keys import signing_key
 from services.group_purchase.accounts.throttle import SignInThrottle
 from shared.auth import ROLES, Principal
 from shared.config import Settings
-from shared.logging import get_logger
+from shared.logging import get_logger, loggable_path
 from shared.web.app import Runtime
 from shared.web.pages import page
 from shared.web.problems import Problem
@@ -56,7 +56,11 @@ def _refused(
     request: Request[Any, Any, Any], template: str, error: AccountError, **context: Any
 ) -> Template:
     """The same page again with the reason, or problem+json for a program."""
-    log.info("account_action_refused", reason=error.key or str(error), path=request.url.path)
+    log.info(
+        "account_action_refused",
+        reason=error.key or str(error),
+        path=loggable_path(request.scope),
+    )
     if not _wants_page(request):
         raise Problem(error.status_code, str(error))
     return page(
