@@ -1,4 +1,5 @@
-"""Signed tokens (Ed25519) verified by every service with the public key, and role guards."""
+"""Signed tokens (Ed25519): each names the key that signed it, every service verifies it with
+the public keys it trusts (a key ring that rotates); and role guards."""
 
 from __future__ import annotations
 
