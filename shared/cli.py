@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         "--keep", action="store_true", help="keep the rebuilt schema (inventory_rebuild)"
     )
 
-    from shared.keys import add_keys_command
+    from shared.keys_command import add_keys_command
 
     add_keys_command(commands)
 

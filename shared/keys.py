@@ -1,4 +1,4 @@
-"""``boucle keys``: list, rotate and revoke the keys that sign tokens, with no outage.
+"""Rotating and revoking the keys that sign tokens, with no outage (``boucle keys``).
 
 A rotation adds a new key to the key ring every service trusts, then makes it the signing
 key; the old one stays trusted until every token it signed has expired (``RETIREMENT_DELAY``),
@@ -8,8 +8,6 @@ every service reads the ring again within a second and refuses the key's tokens.
 
 from __future__ import annotations
 
-import argparse
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,49 +27,6 @@ from shared.auth import (
     write_key_ring,
     write_private_key,
 )
-
-DEFAULT_KEYS = Path(".boucle/keys")
-
-
-def add_keys_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    keys = commands.add_parser("keys", help="list, rotate or revoke the keys that sign tokens")
-    keys.add_argument(
-        "--keys",
-        type=Path,
-        default=DEFAULT_KEYS,
-        help=f"the keys folder: {PRIVATE_KEY_FILE} and {TRUSTED_KEYS_FILE} (default: %(default)s)",
-    )
-    actions = keys.add_subparsers(dest="action", required=True)
-    actions.add_parser("list", help="the trusted keys: which one signs, until when others last")
-    actions.add_parser(
-        "rotate", help="sign with a new key; the old one is trusted until its tokens expire"
-    )
-    revoke = actions.add_parser("revoke", help="stop trusting a key at once (a leaked key)")
-    revoke.add_argument("kid", help="the key's id, as `boucle keys list` shows it")
-    keys.set_defaults(run=run_keys_command)
-
-
-def run_keys_command(args: argparse.Namespace) -> int:
-    folder: Path = args.keys
-    now = datetime.now(UTC)
-    if args.action == "rotate":
-        retiring = rotate(folder, now)
-        print(f"signing with key {signing_kid(folder)}")
-        for kid in retiring:
-            print(f"key {kid} signs no more; trusted until {_when(now + RETIREMENT_DELAY)}")
-    elif args.action == "revoke":
-        try:
-            revoke(folder, args.kid, now)
-        except LookupError as error:
-            print(error, file=sys.stderr)
-            return 1
-        print(f"key {args.kid} revoked: its tokens are refused; signing with {signing_kid(folder)}")
-    if not (folder / TRUSTED_KEYS_FILE).exists():
-        print(f"no keys in {folder}: `boucle keys rotate --keys {folder}` creates them")
-        return 1
-    for line in describe(folder, now):
-        print(line)
-    return 0
 
 
 def signing_kid(folder: Path) -> str:
@@ -120,10 +75,10 @@ def describe(folder: Path, now: datetime) -> list[str]:
         elif entry.retires_at is None:
             state = "trusted (signs no more)"
         elif entry.retires_at > now:
-            state = f"signs no more; trusted until {_when(entry.retires_at)}"
+            state = f"signs no more; trusted until {when(entry.retires_at)}"
         else:
             state = "retired: refused"
-        lines.append(f"{entry.kid}  added {_when(entry.added_at)}  {state}")
+        lines.append(f"{entry.kid}  added {when(entry.added_at)}  {state}")
     return lines
 
 
@@ -147,5 +102,5 @@ def _retired(entry: TrustedKey, at: datetime) -> TrustedKey:
     )
 
 
-def _when(moment: datetime) -> str:
+def when(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
