@@ -127,8 +127,11 @@ def newest_release_findings(pins: dict[str, str], names: list[str]) -> list[Find
         with urllib.request.urlopen(PROJECT_PAGE.format(name=name), timeout=30) as answer:
             return open_advisories(json.load(answer), name, pins[name])
 
-    with ThreadPoolExecutor(8) as pool:
-        return [finding for found in pool.map(findings_of, names) for finding in found]
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            return [finding for found in pool.map(findings_of, names) for finding in found]
+    except OSError as error:  # no network: the audit cannot say anything, so it fails
+        raise SystemExit(f"dependency audit: PyPI cannot be reached ({error})") from None
 
 
 def report(findings: list[Finding], accepted: set[str]) -> list[str]:
