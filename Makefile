@@ -9,7 +9,7 @@ UV := $(UV_HOME)/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: up test check lint unit lock lock-uv fresh-check bench contracts translations chromium clean
+.PHONY: up test check lint audit unit lock lock-uv fresh-check bench contracts translations chromium clean
 
 $(UV): requirements-uv.txt
 	$(PYTHON) -m venv $(UV_HOME)
@@ -37,12 +37,17 @@ lint: $(BIN)/boucle
 	$(BIN)/mypy
 	$(BIN)/boucle contracts --check
 
+# Known vulnerabilities of the locked dependencies (PyPI's advisories, through pip-audit);
+# a risk is accepted only in accepted-risks.toml, with a reason and an expiry date.
+audit: $(BIN)/boucle
+	$(BIN)/python -m tests.dependency_audit
+
 unit: $(BIN)/boucle
 	$(BIN)/pytest -q tests/unit tests/contracts/test_proto.py tests/contracts/test_compose.py
 
 check: lint unit  ## the inner loop, about a minute: lint, format, types, contracts, unit tests
 
-test: $(BIN)/boucle chromium lint  ## everything: lint, types, contracts, then unit → browser tests
+test: $(BIN)/boucle chromium lint audit  ## everything: lint, types, contracts, the dependency audit, then unit → browser tests
 	$(BIN)/pytest
 
 lock: $(UV)  ## upgrade every dependency to its newest allowed version, then commit uv.lock

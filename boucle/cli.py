@@ -95,11 +95,17 @@ def main(argv: list[str] | None = None) -> int:
         "--keep", action="store_true", help="keep the rebuilt schema (inventory_rebuild)"
     )
 
+    from shared.keys_command import add_keys_command
+
+    add_keys_command(commands)
+
     contracts = commands.add_parser("contracts", help="write proto/ from the event Structs")
     contracts.add_argument("--check", action="store_true", help="fail if proto/ is stale")
     contracts.add_argument("--out", type=Path, default=Path("proto"))
 
     args = parser.parse_args(argv)
+    if hasattr(args, "run"):
+        return int(args.run(args))
     if args.command == "up":
         from boucle.devstack.up import run_up
 
@@ -177,7 +183,14 @@ def _token(args: argparse.Namespace) -> int:
     except FileNotFoundError:
         print(f"no signing key in {args.data}/keys: run `boucle up` first", file=sys.stderr)
         return 2
-    print(issue_token(key, args.subject, tuple(args.role), tuple(args.scope), args.hours * 3600))
+    try:
+        token = issue_token(
+            key, args.subject, tuple(args.role), tuple(args.scope), args.hours * 3600
+        )
+    except ValueError as error:  # longer than a key is trusted after a rotation
+        print(f"{error}: ask for --hours 12 or fewer", file=sys.stderr)
+        return 2
+    print(token)
     return 0
 
 

@@ -47,6 +47,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     auth_private_key: str = ""
     # Where the sign-in pages are (group_purchase); empty when one origin serves everything.
     accounts_url: str = ""
+    # Whom to tell of a vulnerability, published in /.well-known/security.txt (RFC 9116): an
+    # e-mail address or an https:// page, several separated by commas.
+    security_contact: str = ""
     # Cookies marked Secure: by default when the public URL is https.
     cookie_secure: bool | None = None
     # Behind the reverse proxy every request comes from the proxy: take the client address

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 import msgspec
@@ -50,6 +51,14 @@ def configure_logging(service: str, log_format: str = "auto", level: str = "info
 
 def get_logger(name: str) -> structlog.typing.FilteringBoundLogger:
     return structlog.get_logger(name)
+
+
+def loggable_path(scope: Mapping[str, Any]) -> str:
+    """A request's path as logs may hold it: a route carrying a secret in its path (a one-time
+    link's ``{secret}``) is written as its template, so the secret never reaches the logs."""
+    if "secret" in (scope.get("path_params") or {}):
+        return str(scope.get("path_template") or "(a path with a secret)")
+    return str(scope.get("path", ""))
 
 
 def current_correlation_id() -> str:

@@ -22,7 +22,7 @@ from boucle.devstack.supervisor import (
     supervised_server,
 )
 from boucle.services import migrations_folder
-from shared.auth import PRIVATE_KEY_FILE, ensure_keypair
+from shared.auth import PRIVATE_KEY_FILE, TRUSTED_KEYS_FILE, ensure_keypair
 from shared.config import DEFAULT_PORTS, SCHEMAS, SERVICES
 from shared.migrations import migrate
 
@@ -91,7 +91,7 @@ class Stack:
             BOUCLE_DATABASE_URL=self.postgres.dsn,
             BOUCLE_NATS_URL=self.nats.url,
             BOUCLE_HTTP_PORT=str(self.ports.services[service]),
-            BOUCLE_AUTH_PUBLIC_KEY=str(self.keys_dir / "auth-ed25519.pub.pem"),
+            BOUCLE_AUTH_PUBLIC_KEY=str(self.keys_dir / TRUSTED_KEYS_FILE),
             BOUCLE_PUBLIC_URL=f"http://{self.public_host}",
             BOUCLE_INVENTORY_URL=self.url("inventory"),
             BOUCLE_ACCOUNTS_URL=self.url("group_purchase"),

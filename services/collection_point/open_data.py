@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from typing import Any
 
 from services.collection_point.places import Place
+from shared.spreadsheets import DictWriter
 
 STANDARD = "https://schema.data.gouv.fr/LaMednum/standard-mediation-num/1.0.2/"
 COLUMNS = (
@@ -65,7 +65,7 @@ def csv_row(place: Place, source: str) -> dict[str, str]:
 def places_csv(places: Sequence[Place], source: str) -> str:
     """UTF-8 CSV, one row per place, the standard's columns in its order."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, restval="", lineterminator="\n")
+    writer = DictWriter(buffer, fieldnames=COLUMNS, restval="", lineterminator="\n")
     writer.writeheader()
     for place in places:
         writer.writerow(csv_row(place, source))

@@ -3,7 +3,6 @@ records and to the versioned, sourced factors, over an optional period."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
@@ -18,6 +17,7 @@ from services.inventory.impact import (
     factor_set,
     methods_by_text,
 )
+from shared.spreadsheets import DictWriter
 from shared.web.pages import TIMEZONE
 
 REUSED_STATES = ("ready", "reserved", "delivered")
@@ -381,7 +381,7 @@ def figures_csv(figures: ImpactFigures) -> str:
     """Long-format UTF-8 CSV: the totals, then devices collected and delivered by month, by
     collection place and by commune, every row stating the period and the factors' version."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, restval="", lineterminator="\n")
+    writer = DictWriter(buffer, fieldnames=CSV_COLUMNS, restval="", lineterminator="\n")
     writer.writeheader()
     common = {
         "period_from": figures.period_from.isoformat() if figures.period_from else "",

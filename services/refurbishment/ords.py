@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -10,6 +9,8 @@ from enum import IntEnum
 from typing import Annotated, Any
 
 import msgspec
+
+from shared.spreadsheets import DictWriter
 
 COLUMNS = (
     "id",
@@ -100,7 +101,7 @@ def ords_row(record: RepairRecord, data_provider: str, recorded: date) -> dict[s
 
 def ords_csv(records: Sequence[RepairRecord], data_provider: str, recorded: date) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, restval="", lineterminator="\n")
+    writer = DictWriter(buffer, fieldnames=COLUMNS, restval="", lineterminator="\n")
     writer.writeheader()
     for record in records:
         writer.writerow(ords_row(record, data_provider, recorded))

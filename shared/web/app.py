@@ -25,7 +25,7 @@ from litestar.types import ControllerRouterHandler
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
-from shared.auth import load_public_key
+from shared.auth import TrustedKeys
 from shared.bus import Consumer, Handler, connect, ensure_streams
 from shared.config import Settings
 from shared.contracts.streams import Consumption
@@ -34,7 +34,7 @@ from shared.events import registry
 from shared.logging import configure_logging, get_logger
 from shared.migrations import migrate
 from shared.outbox import OwnConnections, Relay
-from shared.web import health
+from shared.web import health, well_known
 from shared.web.assets import CACHED_FOR_A_YEAR, static_url
 from shared.web.csrf import csrf_protection
 from shared.web.edge import Edge, in_order, read_to_the_end, screen_input, screen_request
@@ -182,6 +182,7 @@ def create_app(settings: Settings, definition: ServiceDefinition) -> Litestar:
         route_handlers=[
             home,
             *health.ROUTES,
+            *well_known.ROUTES,
             *definition.route_handlers,
             create_static_files_router(
                 "/static", [STATIC_FILES], opt=public(), cache_control=CACHED_FOR_A_YEAR
@@ -234,7 +235,7 @@ def _initial_state(settings: Settings, definition: ServiceDefinition, metrics: M
             "settings": settings,
             "definition": definition,
             "metrics": metrics,
-            "tokens": VerifiedTokens(load_public_key(settings.auth_public_key)),
+            "tokens": VerifiedTokens(TrustedKeys(settings.auth_public_key)),
             "edge": Edge.from_settings(settings),
             **(definition.state(settings) if definition.state else {}),
         }

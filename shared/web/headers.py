@@ -8,6 +8,8 @@ from litestar.types import Message, Scope
 
 from shared.config import Settings
 
+HSTS_MAX_AGE = 365 * 24 * 3600
+
 
 def form_targets(settings: Settings) -> list[str]:
     """Forms post to this origin, or (in development, where each service has its own port)
@@ -49,6 +51,9 @@ def security_headers(settings: Settings):
         "X-Frame-Options": "DENY",
         "Cross-Origin-Opener-Policy": "same-origin",
     }
+    if settings.public_url.startswith("https://"):
+        # Browsers that have seen the site over https never try it over http for a year.
+        headers["Strict-Transport-Security"] = f"max-age={HSTS_MAX_AGE}; includeSubDomains"
 
     encoded = [
         (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()

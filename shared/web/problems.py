@@ -14,7 +14,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from shared.db import TRANSIENT_ERRORS, DatabaseBusy
 from shared.errors import DomainError
-from shared.logging import get_logger
+from shared.logging import get_logger, loggable_path
 from shared.web.i18n import api_language_of, language_of
 from shared.web.pages import page
 from shared.web.refusals import items_said, refusal_text
@@ -157,7 +157,7 @@ def handle_http_exception(request: Request[Any, Any, Any], exception: Exception)
     if isinstance(exception, DomainError):
         return _refused(request, exception)
     if isinstance(exception, TimeoutError) and not isinstance(exception, DatabaseBusy):
-        log.warning("dependency_too_slow", path=request.url.path, error=repr(exception))
+        log.warning("dependency_too_slow", path=loggable_path(request.scope), error=repr(exception))
         return problem_response(
             request,
             503,
@@ -167,7 +167,9 @@ def handle_http_exception(request: Request[Any, Any, Any], exception: Exception)
             headers={"Retry-After": "5"},
         )
     if isinstance(exception, TRANSIENT_ERRORS):
-        log.warning("dependency_unavailable", path=request.url.path, error=repr(exception))
+        log.warning(
+            "dependency_unavailable", path=loggable_path(request.scope), error=repr(exception)
+        )
         return problem_response(
             request,
             503,
@@ -186,7 +188,7 @@ def handle_http_exception(request: Request[Any, Any, Any], exception: Exception)
             headers=exception.headers,
             **extra,
         )
-    log.exception("unhandled_error", path=request.url.path)
+    log.exception("unhandled_error", path=loggable_path(request.scope))
     return problem_response(
         request,
         HTTP_500_INTERNAL_SERVER_ERROR,

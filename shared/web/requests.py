@@ -11,7 +11,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.audit import client_address
 from shared.config import Settings
-from shared.logging import contextvars, get_logger
+from shared.logging import contextvars, get_logger, loggable_path
 from shared.web.metrics import Metrics
 
 log = get_logger("boucle.http")
@@ -52,7 +52,7 @@ def request_logging(metrics: Metrics) -> Any:
                     log.info(
                         "request",
                         method=method,
-                        path=scope["path"],
+                        path=loggable_path(scope),
                         status=status,
                         duration_ms=round(elapsed * 1000, 2),
                     )

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-import base64
 import time
 from typing import Any
 
-import msgspec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
-from shared.auth import EXPIRED, InvalidToken, Principal, verify_token
+from shared.auth import (
+    EXPIRED,
+    InvalidToken,
+    Principal,
+    TrustedKeys,
+    genuine_claims,
+    verify_token,
+)
 from shared.errors import NotAllowed, NotSignedIn
 from shared.web.session import SESSION_COOKIE, SessionExpired
 
@@ -38,17 +43,23 @@ def _token(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
 class VerifiedTokens:
     """Tokens already verified, so a busy counter does not pay an Ed25519 check per request.
 
-    Expiry is checked on every use; the cache is bounded and simply emptied when full."""
+    Expiry is checked on every use; the cache is bounded and simply emptied when full, and
+    whenever the trusted keys change (a revoked key's tokens are refused at once)."""
 
-    def __init__(self, public_key: Ed25519PublicKey, size: int = 4096) -> None:
-        self._public_key = public_key
+    def __init__(self, trusted: TrustedKeys | Ed25519PublicKey, size: int = 4096) -> None:
+        self._keys = trusted if isinstance(trusted, TrustedKeys) else TrustedKeys(trusted)
+        self._generation = self._keys.generation
         self._size = size
         self._known: dict[str, Principal] = {}
 
     def verify(self, token: str) -> Principal:
+        self._keys.refresh()
+        if self._generation != self._keys.generation:
+            self._known.clear()
+            self._generation = self._keys.generation
         principal = self._known.get(token)
         if principal is None:
-            principal = verify_token(self._public_key, token)
+            principal = verify_token(self._keys, token)
             if len(self._known) >= self._size:
                 self._known.clear()
             self._known[token] = principal
@@ -58,21 +69,11 @@ class VerifiedTokens:
         return principal
 
     def expired_but_genuine(self, token: str) -> bool:
-        """True for a token signed with our key whose lifetime is over (renewable)."""
+        """True for a token signed with a trusted key whose lifetime is over (renewable)."""
         try:
-            body, signature = token.split(".")
-            self._public_key.verify(_unb64(signature), body.encode())
-            principal = _claims.decode(_unb64(body))
-        except Exception:  # anything else than a genuine token
+            return genuine_claims(self._keys, token).exp < time.time()
+        except InvalidToken:
             return False
-        return bool(principal.exp < time.time())
-
-
-_claims = msgspec.json.Decoder(Principal)
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 def _wants_page(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:

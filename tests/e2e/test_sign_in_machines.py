@@ -9,7 +9,7 @@ import uuid
 import httpx
 
 from boucle.devstack.stack import Stack
-from shared.auth import load_public_key, verify_token
+from shared.auth import TRUSTED_KEYS_FILE, TrustedKeys, verify_token
 from tests.support.stacks import token_for
 
 
@@ -33,7 +33,7 @@ async def test_a_revoked_machine_token_can_no_longer_be_exchanged(
     )
     assert exchanged.status_code == 200, exchanged.text
     token = exchanged.json()["token"]
-    claims = verify_token(load_public_key(str(stack.keys_dir / "auth-ed25519.pub.pem")), token)
+    claims = verify_token(TrustedKeys(str(stack.keys_dir / TRUSTED_KEYS_FILE)), token)
     assert claims.roles == ("collector",) and claims.scopes == ("collection_point:42",)
     assert claims.sub.startswith("machine:") and claims.exp - claims.iat <= 15 * 60
     devices = await http.get(

@@ -33,7 +33,10 @@ from shared.errors import Conflict, NotFound
 from shared.events import utc_now
 from shared.labels import parse_code
 from tests.support.campaigns import (
+    TIERS,
     TYPE,
+    Api,
+    http_campaign,
     need_status,
     no_tablet_ready_elsewhere,
     waiting_need,
@@ -46,10 +49,6 @@ from tests.support.waiting import wait_for
 __all__ = ["no_tablet_ready_elsewhere"]  # the fixture applies here too
 
 
-TIERS = [
-    PriceTier(min_quantity=1, max_quantity=2, unit_price_cents=30_000),
-    PriceTier(min_quantity=3, unit_price_cents=25_000),
-]
 COORDINATOR = Principal(sub="test-coordinator", roles=("coordinator",), exp=2**40, iat=0)
 
 
@@ -425,50 +424,6 @@ async def test_a_coordinator_cancelling_an_open_campaign_releases_its_pledges(
 
 
 # --- the HTTP API, as coordinators and social workers use it
-
-
-class Api:
-    def __init__(self, territory: Territory) -> None:
-        self.territory = territory
-        self.http = territory.http
-        self.base = territory.api
-
-    async def call(
-        self, method: str, path: str, headers: dict[str, str], expected: int, **kwargs: Any
-    ) -> Any:
-        answer = await self.http.request(method, self.base + path, headers=headers, **kwargs)
-        assert answer.status_code == expected, answer.text
-        return answer.json() if "json" in answer.headers.get("content-type", "") else answer
-
-
-async def http_campaign(api: Api, minimum: int, maximum: int, policy: str) -> str:
-    coordinator = api.territory.coordinator
-    supplier_body = {"name": f"Tech Solidaire {uuid.uuid4().hex[:8]}", "kind": "refurbisher"}
-    created_supplier = await api.call("POST", "/suppliers", coordinator, 201, json=supplier_body)
-    draft = await api.call(
-        "POST", "/campaigns/drafts", coordinator, 201, json={"device_type": TYPE}
-    )
-    assert draft["status"] == "draft" and draft["expected_quantity"] >= 1
-    content = {
-        "title": "Tablettes HTTP",
-        "device_type": TYPE,
-        "supplier_id": created_supplier["id"],
-        "tiers": [msgspec.to_builtins(tier) for tier in TIERS],
-        "minimum_quantity": minimum,
-        "maximum_quantity": maximum,
-        "deadline": (utc_now() + timedelta(days=5)).isoformat(),
-    }
-    await api.call("PUT", f"/campaigns/{draft['id']}", coordinator, 200, json=content)
-    opened = await api.call(
-        "POST",
-        f"/campaigns/{draft['id']}/opening",
-        coordinator,
-        200,
-        json={"deadline_policy": policy},
-    )
-    assert opened["status"] == "open"
-    campaign_id: str = draft["id"]
-    return campaign_id
 
 
 async def test_over_http_a_campaign_goes_from_pledges_to_hand_over(

@@ -11,19 +11,11 @@ import httpx
 
 from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
+from tests.support.dismantling import DISMANTLING
 from tests.support.http import bearer
 from tests.support.stacks import token_for
 from tests.support.waiting import wait_for
 from tests.support.workshop import checked_in, donated_device, new_workshop
-
-DISMANTLING = {
-    "barrier": 6,
-    "reason": "Motherboard dead, case cracked",
-    "parts": [
-        {"name": "Écran 14 pouces", "kind": "screen", "condition": "working"},
-        {"name": "Barrette DDR4 8 Go", "kind": "memory", "condition": "untested", "quantity": 2},
-    ],
-}
 
 
 async def test_a_dismantled_device_is_dismantled_in_inventory_and_its_parts_fill_the_bin(

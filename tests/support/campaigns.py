@@ -7,8 +7,10 @@ from datetime import timedelta
 from typing import Any, Final
 
 import asyncpg
+import msgspec
 import pytest
 
+from services.group_purchase.campaigns.pricing import PriceTier
 from shared.events import utc_now
 from shared.web.pages import TIMEZONE
 from tests.support.households import Territory
@@ -43,3 +45,54 @@ async def need_status(pool: asyncpg.Pool, need: dict[str, Any]) -> str:
 
 def in_a_week() -> str:
     return (utc_now().astimezone(TIMEZONE) + timedelta(days=7)).date().isoformat()
+
+
+TIERS = [
+    PriceTier(min_quantity=1, max_quantity=2, unit_price_cents=30_000),
+    PriceTier(min_quantity=3, unit_price_cents=25_000),
+]
+
+
+class Api:
+    def __init__(self, territory: Territory) -> None:
+        self.territory = territory
+        self.http = territory.http
+        self.base = territory.api
+
+    async def call(
+        self, method: str, path: str, headers: dict[str, str], expected: int, **kwargs: Any
+    ) -> Any:
+        answer = await self.http.request(method, self.base + path, headers=headers, **kwargs)
+        assert answer.status_code == expected, answer.text
+        return answer.json() if "json" in answer.headers.get("content-type", "") else answer
+
+
+async def http_campaign(api: Api, minimum: int, maximum: int, policy: str, **fields: Any) -> str:
+    coordinator = api.territory.coordinator
+    supplier_body = {"name": f"Tech Solidaire {uuid.uuid4().hex[:8]}", "kind": "refurbisher"}
+    created_supplier = await api.call("POST", "/suppliers", coordinator, 201, json=supplier_body)
+    draft = await api.call(
+        "POST", "/campaigns/drafts", coordinator, 201, json={"device_type": TYPE}
+    )
+    assert draft["status"] == "draft" and draft["expected_quantity"] >= 1
+    content = {
+        "title": "Tablettes HTTP",
+        "device_type": TYPE,
+        "supplier_id": created_supplier["id"],
+        "tiers": [msgspec.to_builtins(tier) for tier in TIERS],
+        "minimum_quantity": minimum,
+        "maximum_quantity": maximum,
+        "deadline": (utc_now() + timedelta(days=5)).isoformat(),
+        **fields,
+    }
+    await api.call("PUT", f"/campaigns/{draft['id']}", coordinator, 200, json=content)
+    opened = await api.call(
+        "POST",
+        f"/campaigns/{draft['id']}/opening",
+        coordinator,
+        200,
+        json={"deadline_policy": policy},
+    )
+    assert opened["status"] == "open"
+    campaign_id: str = draft["id"]
+    return campaign_id

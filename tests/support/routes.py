@@ -10,6 +10,7 @@ from litestar.routes import HTTPRoute
 
 from boucle.devstack.stack import Stack
 from boucle.services import definition
+from shared.auth import TRUSTED_KEYS_FILE
 from shared.config import load_settings
 from shared.labels import generate_code
 from shared.web.app import create_app
@@ -18,7 +19,7 @@ from shared.web.app import create_app
 def declared_routes(stack: Stack, service: str) -> Iterator[tuple[str, str, dict]]:
     """Each route of ``service`` as (path, method, options), built in this process."""
     settings = load_settings(
-        {}, service=service, auth_public_key=str(stack.keys_dir / "auth-ed25519.pub.pem")
+        {}, service=service, auth_public_key=str(stack.keys_dir / TRUSTED_KEYS_FILE)
     )
     app = create_app(settings, definition(service))
     for route in app.routes:

@@ -18,7 +18,7 @@ from services.group_purchase.accounts.keys import signing_key
 from services.group_purchase.accounts.throttle import SignInThrottle
 from shared.auth import ROLES, Principal
 from shared.config import Settings
-from shared.logging import get_logger
+from shared.logging import get_logger, loggable_path
 from shared.web.app import Runtime
 from shared.web.i18n import language_of, translator
 from shared.web.pages import page
@@ -62,7 +62,7 @@ def _refused(
 ) -> Template:
     """The same page again with the reason in the page's language, or problem+json for a
     program."""
-    log.info("account_action_refused", reason=error.code, path=request.url.path)
+    log.info("account_action_refused", reason=error.code, path=loggable_path(request.scope))
     if not _wants_page(request):
         raise error
     return page(

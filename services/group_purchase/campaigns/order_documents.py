@@ -6,7 +6,6 @@ Households appear only as counts per band: the supplier never learns who they ar
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -21,6 +20,7 @@ from services.group_purchase.requests.receipt_pdf import (
     paragraph,
     title,
 )
+from shared.spreadsheets import Writer
 
 TIMEZONE = ZoneInfo("Europe/Paris")
 CSV_HEADER = ("order_number", "line", "description", "quantity", "unit_cents", "amount_cents")
@@ -62,7 +62,7 @@ class OrderDocument(msgspec.Struct, frozen=True, kw_only=True):
 def order_csv(document: OrderDocument) -> bytes:
     """One line for the devices, one per band of contributions, the subsidy and the total."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = Writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     number = document.number
     writer.writerow(
