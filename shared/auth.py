@@ -34,7 +34,9 @@ ROLES: tuple[str, ...] = (
     "coordinator",
     "admin",
 )
-UNSCOPED_ROLES = frozenset({"coordinator", "admin"})
+# The roles that reach every scope: those who coordinate the whole territory.
+COORDINATION: tuple[str, ...] = ("coordinator", "admin")
+UNSCOPED_ROLES = frozenset(COORDINATION)
 log = get_logger("boucle.auth")
 # In a keys folder (.boucle/keys, deploy/keys): the signing key, for group_purchase only, and
 # the key ring every service reads, in a folder of its own that can be given to all.

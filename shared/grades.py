@@ -3,9 +3,12 @@ calling a refurbished device that); the words are the catalogs' ``grade.conditio
 
 from __future__ import annotations
 
+from typing import get_args
+
+from shared.contracts.refurbishment import Grade
 from shared.web.i18n import translator
 
-GRADES = ("A", "B", "C")
+GRADES: tuple[str, ...] = get_args(Grade)  # best first
 
 
 def grade_condition(grade: str, language: str) -> str:

@@ -9,7 +9,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from services.collection_point import bulk_handlers, donation_receipt, handlers, store
+from services.collection_point import bulk_handlers, donation_receipt, handlers, roles, store
 from services.collection_point.domain import Intake, IntakeCreate, point_scope
 from shared.auth import Principal
 from shared.errors import DomainError, NotFound
@@ -19,7 +19,7 @@ from shared.web.app import Runtime
 from shared.web.replays import IdempotencyKey, replayable, request_fingerprint
 from shared.web.security import allow
 
-COUNTER_ROLES = ("collector", "coordinator", "admin")
+COUNTER_ROLES = roles.COUNTER
 
 
 # What the counter sends for a laptop a donor brought (shown in the API description).

@@ -28,7 +28,7 @@ from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
-from services.collection_point import handlers, places_store, store
+from services.collection_point import handlers, places_store, roles, store
 from services.collection_point.domain import (
     ALL_ACKNOWLEDGED,
     EMAIL_PATTERN,
@@ -59,7 +59,7 @@ from shared.web.refusals import said
 from shared.web.security import allow
 
 COUNTER_PATH = "/guichet"
-COUNTER = allow("collector", "coordinator", "admin")
+COUNTER = allow(*roles.COUNTER)
 POINT_COOKIE = "boucle_guichet"  # the point this device's counter works for
 NO_STORE = {"Cache-Control": "no-store"}  # each rendering carries a fresh idempotency key
 DEVICE_TYPES: tuple[str, ...] = DeviceType.__args__  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from services.collection_point import label_handlers, label_store
+from services.collection_point import label_handlers, label_store, roles
 from services.collection_point.access import reachable_point
 from services.collection_point.label_store import LabelBatch, LabelBatchPage
 from shared.auth import Principal
@@ -33,7 +33,7 @@ from shared.web.app import Runtime
 from shared.web.replays import IdempotencyKey, replayable, request_fingerprint
 from shared.web.security import allow
 
-LABEL_ROLES = ("collector", "coordinator", "admin")
+LABEL_ROLES = roles.COUNTER
 
 
 def _public(request: Request[Any, Any, Any], runtime: Runtime) -> str:

@@ -9,7 +9,7 @@ from litestar import Controller, Response, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 
-from services.collection_point import places_store
+from services.collection_point import places_store, roles
 from services.collection_point.open_data import places_csv, places_geojson
 from services.collection_point.places import PlaceFields, PlaceView, view
 from shared.contracts.collection import DeviceType
@@ -19,7 +19,7 @@ from shared.events import utc_now, uuid7
 from shared.web.app import Runtime
 from shared.web.security import allow, public
 
-MANAGERS = ("coordinator", "admin")
+MANAGERS = roles.MANAGERS
 
 
 def _etag(version: int) -> str:

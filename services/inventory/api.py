@@ -11,14 +11,14 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 from services.inventory import oversight, store
 from services.inventory.domain import Device, State
 from services.inventory.oversight import DeviceFilter, DevicePage, FlowStage, RejectedTransition
-from shared.auth import ROLES
+from shared.auth import COORDINATION, ROLES
 from shared.errors import NotFound
 from shared.labels import format_code, parse_code
 from shared.listing import PAGE_LIMIT, After, Limit, read_filters
 from shared.web.app import Runtime
 from shared.web.security import allow
 
-OVERSEERS = ("coordinator", "admin")
+OVERSEERS = COORDINATION
 STATES = [state.value for state in State]
 
 

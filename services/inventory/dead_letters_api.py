@@ -13,7 +13,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 
 from shared import dead_letters
-from shared.auth import Principal
+from shared.auth import COORDINATION, Principal
 from shared.bus import NATS_ERRORS
 from shared.db import transaction
 from shared.dead_letters import DeadLetter, MessageGone
@@ -21,7 +21,7 @@ from shared.errors import Conflict, DomainError, NotFound
 from shared.web.app import Runtime
 from shared.web.security import allow
 
-OVERSEERS = allow("coordinator", "admin")
+OVERSEERS = allow(*COORDINATION)
 
 
 class Replay(msgspec.Struct, frozen=True, kw_only=True):

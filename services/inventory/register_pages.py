@@ -14,8 +14,10 @@ from litestar.response import Template
 from services.inventory import oversight
 from services.inventory.domain import State
 from services.inventory.oversight import DeviceFilter
+from shared.auth import COORDINATION
 from shared.contracts.collection import DeviceType
 from shared.errors import DomainError
+from shared.grades import GRADES
 from shared.labels import format_code
 from shared.web import formats
 from shared.web.app import Runtime
@@ -25,11 +27,10 @@ from shared.web.refusals import Refusal, said
 from shared.web.security import allow
 
 AnyRequest = Request[Any, Any, Any]
-OVERSEERS = allow("coordinator", "admin")
+OVERSEERS = allow(*COORDINATION)
 REGISTER = "/registre"
 NO_STORE = {"Cache-Control": "no-store"}
 DEVICE_TYPES: tuple[str, ...] = get_args(DeviceType)
-GRADES = ("A", "B", "C")
 STATES = frozenset(state.value for state in State)
 FILTERS = ("state", "device_type", "grade", "place", "commune", "stuck_days")
 

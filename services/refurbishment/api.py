@@ -12,7 +12,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from services.refurbishment import handlers, store
+from services.refurbishment import handlers, roles, store
 from services.refurbishment.bench import (
     CheckIn,
     Dismantling,
@@ -28,7 +28,7 @@ from services.refurbishment.bench import (
 from services.refurbishment.diagnosis import Diagnosis, Repair
 from services.refurbishment.parts_bin import Part, PartCreate
 from shared import audit
-from shared.auth import Principal
+from shared.auth import COORDINATION, Principal
 from shared.contracts.refurbishment import WorkshopRegistered
 from shared.db import transaction
 from shared.errors import DomainError, NotFound
@@ -38,7 +38,7 @@ from shared.outbox import add_events
 from shared.web.app import Runtime
 from shared.web.security import allow
 
-BENCH = ("refurbisher", "erasure_officer", "coordinator", "admin")
+BENCH = roles.BENCH
 OFFICERS = ("erasure_officer",)
 # Examples shown in the API description: a laptop scanned in, its SSD purged, graded B.
 CHECK_IN_EXAMPLE = {"workshop_id": "5f1c1b8e-3a2d-5d1e-9a4b-0c6f2e7d8a91", "label": "K7Q2-M9XB-A"}
@@ -147,7 +147,7 @@ class WorkshopController(Controller):
     path = "/api/v1/workshops"
     tags = ["workshops"]
 
-    @post("/", opt=allow("coordinator", "admin"), status_code=201)
+    @post("/", opt=allow(*COORDINATION), status_code=201)
     async def create_workshop(
         self, data: JSONBody[WorkshopCreate], runtime: NamedDependency[Runtime]
     ) -> Workshop:

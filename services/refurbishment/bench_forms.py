@@ -35,6 +35,7 @@ from services.refurbishment.erasure import (
 from services.refurbishment.lshw import Specs
 from services.refurbishment.parts_bin import PART_CONDITIONS, PART_KINDS, PartCreate
 from shared.contracts.refurbishment import SpecsSummary
+from shared.grades import GRADES
 from shared.web.form_reading import FieldProblem, cents_of, choice, text, whole
 from shared.web.pages import TIMEZONE
 
@@ -42,7 +43,6 @@ MEDIA_TYPES: tuple[str, ...] = typing.get_args(MediaType)
 LEVELS: tuple[str, ...] = typing.get_args(Level)
 METHODS: tuple[str, ...] = typing.get_args(Method)
 VERIFICATIONS: tuple[str, ...] = typing.get_args(Verification)
-GRADES = ("A", "B", "C")
 BARRIERS = (1, 2, 3, 4, 5, 6)
 CHECKLIST: tuple[str, ...] = tuple(PhoneChecklist.__struct_fields__)
 SPEC_FIELDS = (

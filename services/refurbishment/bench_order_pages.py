@@ -16,7 +16,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from services.refurbishment import bench_forms, handlers, store
+from services.refurbishment import bench_forms, handlers, roles, store
 from services.refurbishment.api import thresholds_of, verify_url
 from services.refurbishment.bench_refusals import FIELDS, Refusal, explain
 from services.refurbishment.bench_views import order_view
@@ -30,8 +30,8 @@ from shared.web.i18n import language_of, translator
 from shared.web.pages import page
 from shared.web.security import allow
 
-BENCH = allow("refurbisher", "erasure_officer", "coordinator", "admin")
-OFFICERS = allow("erasure_officer")
+BENCH = allow(*roles.BENCH)
+OFFICERS = allow(*roles.OFFICERS)
 NO_STORE = {"Cache-Control": "no-store"}
 DONE = frozenset(
     {

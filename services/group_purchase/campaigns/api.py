@@ -11,6 +11,7 @@ from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
+from services.group_purchase import roles
 from services.group_purchase.campaigns import handlers, receiving, store, views
 from services.group_purchase.campaigns.domain import (
     CampaignCreate,
@@ -23,7 +24,7 @@ from services.group_purchase.campaigns.domain import (
     SupplierCreate,
 )
 from services.group_purchase.campaigns.order_documents import OrderDocument, order_csv, order_pdf
-from shared.auth import Principal
+from shared.auth import COORDINATION, Principal
 from shared.errors import NotFound
 from shared.label_sheets import FORMATS, SheetChoice, render_sheets
 from shared.listing import (
@@ -38,8 +39,7 @@ from shared.web.app import Runtime
 from shared.web.i18n import language_of
 from shared.web.security import allow
 
-REQUESTERS = ("social_worker", "coordinator", "admin")
-COORDINATION = ("coordinator", "admin")
+REQUESTERS = roles.REQUESTERS
 AnyRequest = Request[Any, Any, Any]
 
 

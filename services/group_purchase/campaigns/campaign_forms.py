@@ -26,11 +26,11 @@ from services.group_purchase.requests.domain import (
     MAX_MEMORY_GB,
     MAX_STORAGE_GB,
 )
+from shared.grades import GRADES
 from shared.web.form_reading import FieldProblem, cents_of, choice, text, whole
 from shared.web.pages import TIMEZONE
 
 SUPPLIER_KINDS = ("refurbisher", "social_enterprise", "other")
-GRADES = ("A", "B", "C")
 POLICIES = ("extend_once", "cancel")
 TIER_ROWS = 4  # rows of the tiers table; a supplier's quote rarely has more
 MAX_QUANTITY = 100_000

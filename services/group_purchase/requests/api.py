@@ -13,6 +13,7 @@ from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
+from services.group_purchase import roles
 from services.group_purchase.requests import handlers, receipts, store, views
 from services.group_purchase.requests.domain import (
     MAX_MONTHLY_QUOTA,
@@ -26,7 +27,7 @@ from services.group_purchase.requests.priority import PriorityPolicy, load_polic
 from services.group_purchase.requests.proposals import MatchingRun, run_matching
 from services.group_purchase.requests.shortage import Shortage, shortage_by_type
 from shared import audit
-from shared.auth import Principal
+from shared.auth import COORDINATION, Principal
 from shared.db import transaction
 from shared.errors import NotFound
 from shared.events import utc_now
@@ -38,8 +39,7 @@ from shared.web.i18n import language_of
 from shared.web.replays import IdempotencyKey, replayable, request_fingerprint
 from shared.web.security import allow, public
 
-REQUESTERS = ("social_worker", "coordinator", "admin")
-COORDINATION = ("coordinator", "admin")
+REQUESTERS = roles.REQUESTERS
 # Examples shown in the API description: a family a social worker registers, and its request.
 HOUSEHOLD_EXAMPLE = {
     "organisation_id": "3d6f9a2e-8c41-5b7e-a0d2-6e9b1c4f7a35",

@@ -35,7 +35,8 @@ from datetime import datetime
 
 import msgspec
 
-GRADES = ("A", "B", "C")  # best first
+from shared.grades import GRADES
+
 LARGER_SCREEN_INCHES = 15.0  # the minimum screen of a "larger screen" accessibility need
 DISTANCE_BANDS_KM = (3.0, 10.0, 25.0)  # nearer bands first; beyond the last: farther or unknown
 EARTH_RADIUS_KM = 6371.0088  # mean radius
