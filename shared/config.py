@@ -23,6 +23,42 @@ SCHEMAS: dict[str, str] = {
 }
 
 
+class InventorySettings(msgspec.Struct, frozen=True, kw_only=True):
+    """What only inventory reads."""
+
+    # Histories of devices delivered, recycled or dismantled this long ago move to the
+    # archive tier (still read by passports and reports).
+    archive_after_days: int = 365
+    # How long a device is held reserved for a household before it is offered again.
+    reservation_hours: float = 72.0
+
+
+class RefurbishmentSettings(msgspec.Struct, frozen=True, kw_only=True):
+    """What only refurbishment reads."""
+
+    # Battery state of health (percent) under which a device cannot be graded A, and under
+    # which it cannot pass its functional tests (change the battery first).
+    grade_a_min_battery_percent: int = 80
+    release_min_battery_percent: int = 50
+
+
+class GroupPurchaseSettings(msgspec.Struct, frozen=True, kw_only=True):
+    """What only group_purchase reads."""
+
+    # A household's personal data is erased this long after its last need ended (handed
+    # over, cancelled or returned).
+    household_retention_days: int = 365
+
+
+# Each service's own settings, under the service's name; their variables are named as the
+# others, ``BOUCLE_<FIELD>`` (``BOUCLE_ARCHIVE_AFTER_DAYS``).
+GROUPS: dict[str, type[msgspec.Struct]] = {
+    "inventory": InventorySettings,
+    "refurbishment": RefurbishmentSettings,
+    "group_purchase": GroupPurchaseSettings,
+}
+
+
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """Everything a service process needs to know about its surroundings."""
 
@@ -62,18 +98,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     relay_batch_size: int = 256
     relay_poll_seconds: float = 0.5
     inventory_url: str = ""
-    # A household's personal data is erased this long after its last need ended (handed over,
-    # cancelled or returned) — group_purchase only.
-    household_retention_days: int = 365
-    # Histories of devices delivered, recycled or dismantled this long ago move to the
-    # archive tier (still read by passports and reports) — inventory only.
-    archive_after_days: int = 365
-    # How long inventory holds a device reserved for a household before offering it again.
-    reservation_hours: float = 72.0
-    # Battery state of health (percent) under which a device cannot be graded A, and under
-    # which it cannot pass its functional tests (change the battery first) — refurbishment.
-    grade_a_min_battery_percent: int = 80
-    release_min_battery_percent: int = 50
+    inventory: InventorySettings = msgspec.field(default_factory=lambda: InventorySettings())
+    refurbishment: RefurbishmentSettings = msgspec.field(
+        default_factory=lambda: RefurbishmentSettings()
+    )
+    group_purchase: GroupPurchaseSettings = msgspec.field(
+        default_factory=lambda: GroupPurchaseSettings()
+    )
     # The edge of every service (shared/web/edge.py): the largest request body (a route may
     # set its own), the deepest JSON body, requests a minute per address on public routes,
     # and host names answered besides those of the URLs above, localhost and the bind
@@ -98,25 +129,35 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return self.http_port or DEFAULT_PORTS[self.service]
 
 
-SETTING_NAMES: frozenset[str] = frozenset(
-    f"BOUCLE_{name.upper()}" for name in Settings.__struct_fields__
-)
+# setting (field) name → the group it belongs to ("" for the settings every service reads)
+_GROUP_OF: dict[str, str] = {
+    **{name: "" for name in Settings.__struct_fields__ if name not in GROUPS},
+    **{name: group for group, kind in GROUPS.items() for name in kind.__struct_fields__},
+}
+SETTING_NAMES: frozenset[str] = frozenset(f"BOUCLE_{name.upper()}" for name in _GROUP_OF)
 
 
 def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
-    """Build the settings from ``BOUCLE_<FIELD>`` variables; unknown ``BOUCLE_*`` names fail."""
+    """Build the settings from ``BOUCLE_<FIELD>`` variables (a service's own ones into its
+    group); unknown ``BOUCLE_*`` names fail. ``overrides`` are named as the variables."""
     environ = os.environ if environ is None else environ
     unknown = sorted(
         key for key in environ if key.startswith("BOUCLE_") and key not in SETTING_NAMES
     )
     if unknown:
         raise ValueError(f"unknown setting(s): {', '.join(unknown)}")
-    raw: dict[str, object] = {
+    raw: dict[str, object] = {}
+    given = {
         name: environ[f"BOUCLE_{name.upper()}"]
-        for name in Settings.__struct_fields__
+        for name in _GROUP_OF
         if f"BOUCLE_{name.upper()}" in environ
     }
-    raw.update(overrides)
+    for name, value in {**given, **overrides}.items():
+        group = _GROUP_OF.get(name, "")
+        if group:
+            raw.setdefault(group, {})[name] = value  # type: ignore[index]
+        else:
+            raw[name] = value
     settings = msgspec.convert(raw, Settings, strict=False)
     if settings.service not in SERVICES:
         raise ValueError(f"BOUCLE_SERVICE must be one of {', '.join(SERVICES)}")

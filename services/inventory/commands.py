@@ -27,7 +27,7 @@ def run_inventory_command(args: argparse.Namespace, local_dsn: str, local_nats_u
         if args.action == "archive":
             days = args.older_than_days
             if days is None:
-                days = load_settings(service="inventory").archive_after_days
+                days = load_settings(service="inventory").inventory.archive_after_days
             return asyncio.run(_archive(dsn, days))
         if args.action == "recount":
             return asyncio.run(_recount(dsn))

@@ -48,7 +48,7 @@ async def archive_histories_periodically(runtime: Runtime) -> None:
     while True:
         try:
             archived = await archive_histories(
-                runtime.pool, runtime.settings.archive_after_days, utc_now()
+                runtime.pool, runtime.settings.inventory.archive_after_days, utc_now()
             )
             if archived.devices:
                 log.info(

@@ -37,10 +37,10 @@ log = get_logger("boucle.inventory.reservations")
 
 
 def hold_for(settings: Settings) -> Mapping[str, Any]:
-    """Hold devices ``settings.reservation_hours`` in this process (the service's state hook:
-    consumers see no settings, the reservation time is process-wide)."""
-    _hold["hours"] = settings.reservation_hours
-    return {"reservation_hours": settings.reservation_hours}
+    """Hold devices ``settings.inventory.reservation_hours`` in this process (the service's
+    state hook: consumers see no settings, the reservation time is process-wide)."""
+    _hold["hours"] = settings.inventory.reservation_hours
+    return {"reservation_hours": settings.inventory.reservation_hours}
 
 
 async def answer_reservation_request(connection: asyncpg.Connection, event: Event) -> None:

@@ -133,8 +133,8 @@ class CertificateIssued(msgspec.Struct, frozen=True, kw_only=True):
 
 def thresholds_of(runtime: Runtime) -> GradingThresholds:
     return GradingThresholds(
-        grade_a_min_battery=runtime.settings.grade_a_min_battery_percent,
-        release_min_battery=runtime.settings.release_min_battery_percent,
+        grade_a_min_battery=runtime.settings.refurbishment.grade_a_min_battery_percent,
+        release_min_battery=runtime.settings.refurbishment.release_min_battery_percent,
     )
 
 

@@ -221,7 +221,10 @@ def test_the_thresholds_come_from_the_configuration_and_are_said_next_to_the_bat
         {"BOUCLE_GRADE_A_MIN_BATTERY_PERCENT": "85", "BOUCLE_RELEASE_MIN_BATTERY_PERCENT": "60"},
         service="refurbishment",
     )
-    assert (settings.grade_a_min_battery_percent, settings.release_min_battery_percent) == (85, 60)
+    assert (
+        settings.refurbishment.grade_a_min_battery_percent,
+        settings.refurbishment.release_min_battery_percent,
+    ) == (85, 60)
     policy = GradingThresholds(grade_a_min_battery=85, release_min_battery=60)
     with pytest.raises(GradeRefused) as refused:
         check_grade(_graded("A", True, 82), policy)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.config import load_settings
+from shared.config import SETTING_NAMES, load_settings
 
 
 def test_settings_are_read_and_typed_from_the_environment() -> None:
@@ -28,3 +28,17 @@ def test_a_misspelt_setting_is_refused_rather_than_ignored() -> None:
 def test_an_unknown_service_is_refused() -> None:
     with pytest.raises(ValueError, match="BOUCLE_SERVICE"):
         load_settings({"BOUCLE_SERVICE": "billing"})
+
+
+def test_a_services_own_settings_are_grouped_under_its_name_and_named_as_the_others() -> None:
+    settings = load_settings(
+        {"BOUCLE_ARCHIVE_AFTER_DAYS": "30", "BOUCLE_HOUSEHOLD_RETENTION_DAYS": "90"},
+        service="inventory",
+        reservation_hours=12,
+    )
+    assert settings.inventory.archive_after_days == 30
+    assert settings.inventory.reservation_hours == 12
+    assert settings.group_purchase.household_retention_days == 90
+    assert settings.refurbishment.release_min_battery_percent == 50  # the default
+    assert "BOUCLE_GRADE_A_MIN_BATTERY_PERCENT" in SETTING_NAMES
+    assert "BOUCLE_INVENTORY" not in SETTING_NAMES  # a group is not a setting

@@ -51,7 +51,7 @@ async def erase_lapsed_periodically(runtime: Runtime) -> None:
     while True:
         try:
             erased = await erase_lapsed_households(
-                runtime.pool, utc_now(), runtime.settings.household_retention_days
+                runtime.pool, utc_now(), runtime.settings.group_purchase.household_retention_days
             )
             if erased:
                 log.info("households_erased_by_retention", households=erased)
