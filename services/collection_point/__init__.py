@@ -1,1 +1,7 @@
-"""Collection points: places, labels, intake of donations at the counter, shipments."""
+"""The collection_point service: where donated devices come in.
+
+One folder per feature: ``intake/`` (the counter, the API and files of donations),
+``labels/``, ``places/`` (the collection points as places, their pages and open data),
+``shipments/`` (boxes sent to workshops). ``domain.py`` holds what every feature shares (a
+point, an intake, scopes), ``store.py`` the SQL of the intake, ``access.py`` and ``roles.py``
+who may act, ``consumers.py`` what the service listens to, ``app.py`` puts it together."""

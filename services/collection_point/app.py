@@ -6,17 +6,15 @@ from pathlib import Path
 
 from litestar import Litestar
 
-from services.collection_point import (
-    api,
-    consumers,
-    counter,
-    labels_api,
-    pages,
-    places_api,
-    point_view,
-    shipment_pages,
-    shipments_api,
-)
+from services.collection_point import consumers
+from services.collection_point.intake import api
+from services.collection_point.intake import collected_pages as point_view
+from services.collection_point.intake import counter_pages as counter
+from services.collection_point.labels import api as labels_api
+from services.collection_point.places import api as places_api
+from services.collection_point.places import pages
+from services.collection_point.shipments import api as shipments_api
+from services.collection_point.shipments import pages as shipment_pages
 from shared.config import Settings, load_settings
 from shared.web.app import ServiceDefinition, create_app
 

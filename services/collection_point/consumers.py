@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncpg
 
-from services.collection_point import shipments, store
+from services.collection_point import store
+from services.collection_point.shipments import handlers as shipments
 from shared.contracts.inventory import DeviceStateChanged
 from shared.contracts.refurbishment import ShipmentReceived, WorkshopRegistered
 from shared.contracts.streams import consumption_of

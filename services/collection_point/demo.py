@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-from services.collection_point import places_store
-from services.collection_point.places import PlaceFields
+from services.collection_point.places import store as places_store
+from services.collection_point.places.domain import PlaceFields
 from shared.db import create_pool, transaction
 
 _NAMESPACE = uuid.UUID("6f1c2a52-3f7e-4c1e-9a55-b0c1e0000001")

@@ -6,14 +6,12 @@ from pathlib import Path
 
 from litestar import Litestar
 
-from services.refurbishment import (
-    api,
-    bench_pages,
-    consumers,
-    pages,
-    shipment_pages,
-    shipments_api,
-)
+from services.refurbishment import consumers
+from services.refurbishment.bench import api
+from services.refurbishment.bench import board_pages as bench_pages
+from services.refurbishment.erasure import verifier_pages as pages
+from services.refurbishment.shipments import api as shipments_api
+from services.refurbishment.shipments import pages as shipment_pages
 from shared.config import Settings, load_settings
 from shared.web.app import ServiceDefinition, create_app
 from shared.web.audit_pages import audit_page

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncpg
 
-from services.refurbishment import shipments, store
+from services.refurbishment import store
+from services.refurbishment.shipments import handlers as shipments
 from shared.contracts.collection import DeviceReceived, ShipmentDispatched
 from shared.contracts.streams import consumption_of
 from shared.events import Event

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from services.refurbishment.api import Workshop, register_workshop
+from services.refurbishment.bench.api import Workshop, register_workshop
 from shared.db import create_pool, transaction
 
 DEMO_WORKSHOP_ID = uuid.UUID("6f1c2a52-3f7e-4c1e-9a55-b0c1e0000101")

@@ -8,8 +8,8 @@ from typing import Any, TypeAlias
 
 import asyncpg
 
-from services.refurbishment.bench import WorkOrder
-from services.refurbishment.parts_bin import Part, PartCreate
+from services.refurbishment.bench.domain import WorkOrder
+from services.refurbishment.parts.domain import Part, PartCreate
 
 _ORDER = """
 SELECT o.id, o.device_id, d.label, d.device_type, o.workshop_id, w.name AS workshop_name,

@@ -17,9 +17,9 @@ import asyncpg
 import msgspec
 
 from boucle.devstack.stack import Stack
-from services.collection_point import label_store
 from services.collection_point import store as collection_store
 from services.collection_point.domain import CollectionPoint
+from services.collection_point.labels import store as label_store
 from shared.config import SERVICES
 from shared.db import create_pool
 from shared.labels import generate_code

@@ -15,8 +15,8 @@ import msgspec
 from frictionless import Resource, Schema
 
 from services.collection_point.demo import DEMO_PLACES
-from services.collection_point.open_data import COLUMNS, places_csv, places_geojson
-from services.collection_point.places import Place
+from services.collection_point.places.domain import Place
+from services.collection_point.places.open_data import COLUMNS, places_csv, places_geojson
 
 SCHEMA = Path(__file__).parent / "schemas" / "lieux-mediation-numerique-1.0.2.json"
 

@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from boucle.devstack.stack import Stack
-from services.collection_point.counter import MAX_FORM_BYTES, MAX_PHOTO_BYTES
 from services.collection_point.domain import CollectionPoint
+from services.collection_point.intake.counter_pages import MAX_FORM_BYTES, MAX_PHOTO_BYTES
 from shared.label_sheets import render_png
 from shared.labels import format_code, generate_code
 from tests.support.labels import issued_codes

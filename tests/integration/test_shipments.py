@@ -21,7 +21,7 @@ from nats.js import JetStreamContext
 from boucle.devstack.stack import Stack
 from services.collection_point import store as collection_store
 from services.collection_point.domain import CollectionPoint
-from services.refurbishment import shipments as workshop_shipments
+from services.refurbishment.shipments import handlers as workshop_shipments
 from shared.auth import Principal
 from shared.contracts.collection import ShipmentDispatched, ShippedDevice
 from shared.db import create_pool

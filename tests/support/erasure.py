@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from services.refurbishment.erasure import (
+from services.refurbishment.erasure.domain import (
     MediumErasure,
     Officer,
 )

@@ -7,7 +7,7 @@ import uuid
 import httpx
 
 from boucle.devstack.stack import Stack
-from services.collection_point.label_handlers import MAX_BATCH
+from services.collection_point.labels.handlers import MAX_BATCH
 from tests.support.stacks import token_for
 
 

@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from services.refurbishment import bench_forms
-from services.refurbishment.bench import (
+from services.refurbishment.bench import forms as bench_forms
+from services.refurbishment.bench.diagnosis import Diagnosis, StorageSpec, grade_prefill
+from services.refurbishment.bench.domain import (
     DismantleRefused,
     GradeGiven,
     GradeRefused,
@@ -20,9 +21,8 @@ from services.refurbishment.bench import (
     check_grade,
     check_release,
 )
-from services.refurbishment.bench_refusals import explain
-from services.refurbishment.diagnosis import Diagnosis, StorageSpec, grade_prefill
-from services.refurbishment.parts_bin import PartCreate, PartsBinEmpty
+from services.refurbishment.bench.refusals import explain
+from services.refurbishment.parts.domain import PartCreate, PartsBinEmpty
 from shared.config import load_settings
 from shared.errors import Conflict
 from shared.web.i18n import translator

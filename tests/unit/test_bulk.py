@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.collection_point.bulk import BulkRefused, already_attached, read_rows
+from services.collection_point.intake.bulk import BulkRefused, already_attached, read_rows
 from shared.labels import format_code, generate_code
 
 ALL = ["laptop", "desktop", "tablet", "smartphone", "monitor"]

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pypdfium2
 
-from services.refurbishment.certificate_pdf import fingerprint, render_certificate
-from services.refurbishment.erasure import certify
+from services.refurbishment.erasure.certificate_pdf import fingerprint, render_certificate
+from services.refurbishment.erasure.domain import certify
 from tests.support.erasure import AMINA, BRUNO, START, ssd
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from services.refurbishment.erasure import (
+from services.refurbishment.erasure.domain import (
     ErasureRefused,
     MediumErasure,
     Officer,

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from services.collection_point.hours import TIMEZONE, InvalidOpeningHours, opening_status
+from services.collection_point.places.hours import TIMEZONE, InvalidOpeningHours, opening_status
 
 LIBRARY = "Mo-Fr 09:00-12:00,14:00-18:30; Sa 08:30-12:00; PH off"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from services.refurbishment.lshw import NotLshwOutput, parse_lshw
+from services.refurbishment.bench.lshw import NotLshwOutput, parse_lshw
 
 LAPTOP = (Path(__file__).parent / "data" / "lshw-laptop.json").read_bytes()
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from services.refurbishment.ords import (
+from services.refurbishment.bench.ords import (
     CATEGORIES,
     COLUMNS,
     REQUIRED,

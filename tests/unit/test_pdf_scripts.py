@@ -11,18 +11,18 @@ import msgspec
 import pypdfium2
 import pytest
 
-from services.collection_point.donation_receipt import (
+from services.collection_point.intake.donation_receipt import (
     DonationReceipt,
     ReceivedDevice,
 )
-from services.collection_point.donation_receipt import (
+from services.collection_point.intake.donation_receipt import (
     render_receipt as render_donation_receipt,
 )
 from services.group_purchase.campaigns.order_documents import order_pdf
 from services.group_purchase.requests.paper_form_pdf import render_request_form
 from services.group_purchase.requests.receipt_pdf import render_receipt as render_hand_over_receipt
-from services.refurbishment.certificate_pdf import render_certificate
-from services.refurbishment.erasure import Officer, certify
+from services.refurbishment.erasure.certificate_pdf import render_certificate
+from services.refurbishment.erasure.domain import Officer, certify
 from shared.label_sheets import FORMATS, render_sheets
 from shared.labels import generate_code
 from shared.pdf import SANS, UnicodePDF

@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image, ImageFilter
 
-from services.collection_point.scanning import UnreadablePhoto, label_in_photo
+from services.collection_point.intake.scanning import UnreadablePhoto, label_in_photo
 from shared.label_sheets import render_png
 from shared.labels import generate_code
 

@@ -1,0 +1,1 @@
+"""Labels: batches issued for a point and printed on sheets, single labels, voided labels."""

@@ -1,0 +1,127 @@
+"""JSON API of places: the public list and page data, and what coordinators manage."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from litestar import Controller, Response, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
+
+from services.collection_point import roles
+from services.collection_point.places import store as places_store
+from services.collection_point.places.domain import PlaceFields, PlaceView, view
+from services.collection_point.places.open_data import places_csv, places_geojson
+from shared.contracts.collection import DeviceType
+from shared.db import transaction
+from shared.errors import Conflict, NotFound
+from shared.events import utc_now, uuid7
+from shared.web.app import Runtime
+from shared.web.security import allow, public
+
+MANAGERS = roles.MANAGERS
+
+
+def _etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def _version_in(if_match: str | None) -> int | None:
+    tag = (if_match or "").removeprefix("W/").strip('"')
+    return int(tag) if tag.isdigit() else None
+
+
+class CollectionPointController(Controller):
+    path = "/api/v1/collection-points"
+    tags = ["collection points"]
+
+    @get("/", opt=public())
+    async def list_collection_points(
+        self,
+        runtime: NamedDependency[Runtime],
+        commune: Annotated[str, QueryParameter(max_length=100)] = "",
+        postcode: Annotated[str, QueryParameter(max_length=5)] = "",
+        accepts: FromQuery[DeviceType | None] = None,
+        open_now: FromQuery[bool] = False,
+    ) -> list[PlaceView]:
+        """Where to give: active places by commune, filtered by commune or postcode start,
+        accepted device type, and open right now (French public holidays included)."""
+        now = utc_now()
+        places = await places_store.list_places(runtime.pool, commune, postcode, accepts or "")
+        views = [view(place, now) for place in places]
+        return [v for v in views if v.status.open_now] if open_now else views
+
+    @get("/{place_id:uuid}", opt=public())
+    async def get_collection_point(
+        self, place_id: FromPath[uuid.UUID], runtime: NamedDependency[Runtime]
+    ) -> Response[PlaceView]:
+        place = await places_store.get_place(runtime.pool, place_id)
+        if place is None:
+            raise NotFound(f"No active collection point {place_id}.", code="places.not_found")
+        return Response(view(place, utc_now()), headers={"ETag": _etag(place.version)})
+
+    @post("/", opt=allow(*MANAGERS), status_code=201)
+    async def create_collection_point(
+        self, data: JSONBody[PlaceFields], runtime: NamedDependency[Runtime]
+    ) -> Response[PlaceView]:
+        """Open a new collection point."""
+        async with transaction(runtime.pool) as connection:
+            place = await places_store.save_place(connection, uuid7(), data.checked())
+        assert place is not None
+        runtime.relay.wake()
+        return Response(
+            view(place, utc_now()), status_code=201, headers={"ETag": _etag(place.version)}
+        )
+
+    @patch("/{place_id:uuid}", opt=allow(*MANAGERS))
+    async def update_collection_point(
+        self,
+        place_id: FromPath[uuid.UUID],
+        data: JSONBody[PlaceFields],
+        runtime: NamedDependency[Runtime],
+        if_match: Annotated[
+            str | None, HeaderParameter(name="If-Match", required=False, max_length=20)
+        ] = None,
+    ) -> Response[PlaceView]:
+        """Change a place. Send ``If-Match`` with the ETag you read: if someone saved in
+        between, nothing is overwritten and you get 409."""
+        expected = (
+            int(if_match.strip('W/"')) if if_match and if_match.strip('W/"').isdigit() else None
+        )
+        async with transaction(runtime.pool) as connection:
+            if await places_store.get_place(connection, place_id) is None:
+                raise NotFound(f"No active collection point {place_id}.", code="places.not_found")
+            place = await places_store.save_place(connection, place_id, data.checked(), expected)
+        if place is None:
+            raise Conflict(
+                "Someone changed this collection point since you read it; reload it and "
+                "apply your change again.",
+                code="places.changed",
+            )
+        runtime.relay.wake()
+        return Response(view(place, utc_now()), headers={"ETag": _etag(place.version)})
+
+
+class OpenDataController(Controller):
+    path = "/api/v1/open-data"
+    tags = ["open data"]
+
+    @get("/collection-points.csv", opt=public(), media_type="text/csv")
+    async def collection_points_csv(self, runtime: NamedDependency[Runtime]) -> Response[str]:
+        """Collection points in the "lieux de médiation numérique" standard, v1.0.2."""
+        places = await places_store.list_places(runtime.pool)
+        source = runtime.settings.public_url or "Boucle"
+        return Response(
+            places_csv(places, source),
+            media_type="text/csv",
+            headers={"Content-Disposition": 'attachment; filename="lieux-collecte-boucle.csv"'},
+        )
+
+    @get("/collection-points.geojson", opt=public(), media_type="application/geo+json")
+    async def collection_points_geojson(self, runtime: NamedDependency[Runtime]) -> dict[str, Any]:
+        """Collection points with coordinates, as a GeoJSON FeatureCollection."""
+        return places_geojson(await places_store.list_places(runtime.pool))
+
+
+ROUTES = [CollectionPointController, OpenDataController]

@@ -1,0 +1,145 @@
+"""The bench pages of a workshop: the workshops a person works at, a workshop's board of
+open work orders by next step, and check-in by scanning or typing a label. Every form works
+without JavaScript. The work order pages themselves are in ``bench_order_pages``."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from services.refurbishment import store
+from services.refurbishment.bench import handlers
+from services.refurbishment.bench import order_pages as bench_order_pages
+from services.refurbishment.bench.domain import CheckIn, WorkOrder
+from services.refurbishment.bench.order_pages import BENCH, NO_STORE, form_fields, order_url
+from services.refurbishment.bench.refusals import explain
+from services.refurbishment.bench.views import board_columns
+from services.refurbishment.parts import pages as parts_pages
+from shared.auth import Principal
+from shared.errors import Conflict, DomainError
+from shared.labels import format_code, parse_code
+from shared.web.app import Runtime
+from shared.web.i18n import language_of, translator
+from shared.web.pages import page
+
+AnyRequest = Request[Any, Any, Any]
+
+
+def _board_url(workshop_id: uuid.UUID) -> str:
+    return f"/atelier/{workshop_id}"
+
+
+@get("/atelier", opt=BENCH, include_in_schema=False)
+async def list_workshops(
+    request: AnyRequest, runtime: NamedDependency[Runtime], principal: NamedDependency[Principal]
+) -> Template:
+    """The workshops a person works at, each opening its bench board."""
+    workshops = await store.workshops_reachable(runtime.pool, principal.scoped_ids("workshop"))
+    return page(request, "bench_workshops.html", workshops=workshops, headers=NO_STORE)
+
+
+async def _board(
+    request: AnyRequest,
+    runtime: Runtime,
+    principal: Principal,
+    workshop_id: uuid.UUID,
+    status_code: int = 200,
+    **context: Any,
+) -> Template:
+    name = await handlers.reachable_workshop(runtime.pool, principal, workshop_id)
+    opened = await store.open_orders_at(runtime.pool, workshop_id)
+    closed = await store.recently_closed_at(runtime.pool, workshop_id)
+    arrived = await _order_named(runtime, request.query_params.get("arrivee", ""), workshop_id)
+    released = await _order_named(runtime, request.query_params.get("sorti", ""), workshop_id)
+    return page(
+        request,
+        "bench_board.html",
+        status_code=status_code,
+        headers=NO_STORE,
+        workshop_id=workshop_id,
+        workshop_name=name,
+        columns=board_columns(opened),
+        closed=[{**row, "label": format_code(row["label"])} for row in closed],
+        arrived=arrived,
+        arrived_label=format_code(arrived.label) if arrived else "",
+        released_label=format_code(released.label) if released and released.closed else "",
+        **{"active": "checkin", "typed": {}, "errors": {}, **context},
+    )
+
+
+async def _order_named(runtime: Runtime, order_id: str, workshop_id: uuid.UUID) -> WorkOrder | None:
+    """The work order a confirmation speaks of (``?arrivee=…``), if it is of this workshop."""
+    try:
+        order = await store.get_work_order(runtime.pool, uuid.UUID(order_id)) if order_id else None
+    except ValueError:
+        return None
+    return order if order is not None and order.workshop_id == workshop_id else None
+
+
+@get("/atelier/{workshop_id:uuid}", opt=BENCH, include_in_schema=False)
+async def show_board(
+    request: AnyRequest,
+    workshop_id: FromPath[uuid.UUID],
+    runtime: NamedDependency[Runtime],
+    principal: NamedDependency[Principal],
+) -> Template:
+    """A workshop's open work orders by next step, and the check-in form."""
+    return await _board(request, runtime, principal, workshop_id)
+
+
+@post("/atelier/{workshop_id:uuid}/arrivees", opt=BENCH, include_in_schema=False)
+async def check_in_device(
+    request: AnyRequest,
+    workshop_id: FromPath[uuid.UUID],
+    runtime: NamedDependency[Runtime],
+    principal: NamedDependency[Principal],
+) -> Template | Redirect:
+    """A label scanned or typed: the device's work order opens (or, already here, opens)."""
+    texts, _ = await form_fields(request)
+    label = texts.get("label", "").strip()
+    try:
+        order = await handlers.check_in(
+            runtime.pool, principal, CheckIn(workshop_id=workshop_id, label=label)
+        )
+    except DomainError as error:
+        if isinstance(error, Conflict):
+            here = await _open_order_here(runtime, label, workshop_id)
+            if here is not None:
+                return Redirect(f"{order_url(here)}?fait=already_here", status_code=303)
+        t = translator(language_of(request))
+        refusal = explain(error, t, label=label)
+        return await _board(
+            request,
+            runtime,
+            principal,
+            workshop_id,
+            status_code=error.status_code,
+            typed={"label": label},
+            errors={"label": refusal},
+        )
+    runtime.relay.wake()
+    return Redirect(f"{_board_url(workshop_id)}?arrivee={order.id}", status_code=303)
+
+
+async def _open_order_here(
+    runtime: Runtime, label: str, workshop_id: uuid.UUID
+) -> uuid.UUID | None:
+    device = await store.device_by_label(runtime.pool, parse_code(label))
+    if device is None:
+        return None
+    order = await store.open_order_of(runtime.pool, device["device_id"])
+    return order.id if order is not None and order.workshop_id == workshop_id else None
+
+
+ROUTES = [
+    list_workshops,
+    show_board,
+    check_in_device,
+    *bench_order_pages.ROUTES,
+    *parts_pages.ROUTES,
+]
