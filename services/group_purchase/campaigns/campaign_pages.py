@@ -16,19 +16,20 @@ from litestar.response import Redirect, Template
 
 from services.group_purchase.campaigns import handlers, receiving
 from services.group_purchase.campaigns.api import COORDINATION, reachable_campaign
-from services.group_purchase.campaigns.campaign_forms import (
+from services.group_purchase.campaigns.domain import CampaignStatus
+from services.group_purchase.campaigns.forms import (
     POLICIES,
     delivery_from,
     need_from,
     policy_from,
 )
-from services.group_purchase.campaigns.campaign_page_views import (
+from services.group_purchase.campaigns.page_views import (
     NeedChoice,
     needs_to_pledge,
     received_lines,
 )
-from services.group_purchase.campaigns.campaign_refusals import FIELDS
-from services.group_purchase.campaigns.campaign_rendering import (
+from services.group_purchase.campaigns.refusals import FIELDS
+from services.group_purchase.campaigns.rendering import (
     COORDINATORS,
     PEOPLE,
     AnyRequest,
@@ -36,7 +37,6 @@ from services.group_purchase.campaigns.campaign_rendering import (
     campaign_url,
     done_from,
 )
-from services.group_purchase.campaigns.domain import CampaignStatus
 from services.group_purchase.requests.pages import form_fields
 from shared.auth import Principal
 from shared.web.actions import Errors, act, done_url

@@ -12,21 +12,21 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from services.group_purchase.campaigns import handlers, store, views
-from services.group_purchase.campaigns.campaign_forms import (
+from services.group_purchase.campaigns.domain import CampaignStatus
+from services.group_purchase.campaigns.forms import (
     GRADES,
     TIER_ROWS,
     campaign_from,
     campaign_typed,
 )
-from services.group_purchase.campaigns.campaign_refusals import FIELDS
-from services.group_purchase.campaigns.campaign_rendering import (
+from services.group_purchase.campaigns.refusals import FIELDS
+from services.group_purchase.campaigns.rendering import (
     CAMPAIGNS,
     COORDINATORS,
     AnyRequest,
     campaign_page,
     campaign_url,
 )
-from services.group_purchase.campaigns.domain import CampaignStatus
 from services.group_purchase.requests.domain import DEVICE_TYPES
 from services.group_purchase.requests.pages import form_fields
 from shared.auth import Principal

@@ -4,12 +4,8 @@ became of them. Every form works without JavaScript; pages naming households are
 
 from __future__ import annotations
 
-from services.group_purchase.campaigns import (
-    campaign_list_pages,
-    campaign_pages,
-    draft_pages,
-    supplier_pages,
-)
+from services.group_purchase.campaigns import campaign_pages, draft_pages, supplier_pages
+from services.group_purchase.campaigns import list_pages as campaign_list_pages
 
 ROUTES = [
     *campaign_list_pages.ROUTES,

@@ -11,19 +11,19 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from services.group_purchase.campaigns import handlers, store
-from services.group_purchase.campaigns.campaign_forms import (
+from services.group_purchase.campaigns.domain import Supplier
+from services.group_purchase.campaigns.forms import (
     SUPPLIER_KINDS,
     supplier_from,
 )
-from services.group_purchase.campaigns.campaign_refusals import FIELDS
-from services.group_purchase.campaigns.campaign_rendering import (
+from services.group_purchase.campaigns.refusals import FIELDS
+from services.group_purchase.campaigns.rendering import (
     COORDINATORS,
     SUPPLIERS,
     AnyRequest,
     campaign_page,
     done_from,
 )
-from services.group_purchase.campaigns.domain import Supplier
 from services.group_purchase.requests.pages import form_fields
 from shared.web.actions import Errors, act, done_url
 from shared.web.app import Runtime

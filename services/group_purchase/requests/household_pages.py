@@ -19,6 +19,12 @@ from services.group_purchase.requests.domain import (
     Organisation,
     RequestCreate,
 )
+from services.group_purchase.requests.forms import (
+    MEMORY_CHOICES,
+    STORAGE_CHOICES,
+    household_from,
+    need_from,
+)
 from services.group_purchase.requests.pages import (
     PEOPLE,
     AnyRequest,
@@ -27,13 +33,7 @@ from services.group_purchase.requests.pages import (
     request_page,
 )
 from services.group_purchase.requests.priority import load_policy
-from services.group_purchase.requests.request_forms import (
-    MEMORY_CHOICES,
-    STORAGE_CHOICES,
-    household_from,
-    need_from,
-)
-from services.group_purchase.requests.request_refusals import FIELDS
+from services.group_purchase.requests.refusals import FIELDS
 from shared import audit
 from shared.auth import Principal
 from shared.db import transaction

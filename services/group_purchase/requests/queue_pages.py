@@ -14,6 +14,11 @@ from litestar.response import Redirect, Template
 
 from services.group_purchase.requests import handlers, store, views
 from services.group_purchase.requests.api import COORDINATION
+from services.group_purchase.requests.forms import (
+    ORGANISATION_KINDS,
+    organisation_from,
+    quota_from,
+)
 from services.group_purchase.requests.pages import (
     COORDINATORS,
     PEOPLE,
@@ -23,12 +28,7 @@ from services.group_purchase.requests.pages import (
 )
 from services.group_purchase.requests.proposals import run_matching
 from services.group_purchase.requests.reasons import device_type_name
-from services.group_purchase.requests.request_forms import (
-    ORGANISATION_KINDS,
-    organisation_from,
-    quota_from,
-)
-from services.group_purchase.requests.request_refusals import FIELDS
+from services.group_purchase.requests.refusals import FIELDS
 from services.group_purchase.requests.shortage import shortage_by_type
 from shared.auth import Principal
 from shared.db import transaction

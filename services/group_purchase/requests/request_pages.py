@@ -24,7 +24,7 @@ from services.group_purchase.requests.pages import (
     request_page,
 )
 from services.group_purchase.requests.reasons import device_type_name
-from services.group_purchase.requests.request_refusals import FIELDS
+from services.group_purchase.requests.refusals import FIELDS
 from shared.auth import Principal
 from shared.errors import NotFound
 from shared.web.actions import Errors, act, done_url

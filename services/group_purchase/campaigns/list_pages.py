@@ -14,9 +14,10 @@ from litestar.response import Redirect, Template
 
 from services.group_purchase.campaigns import handlers, views
 from services.group_purchase.campaigns.api import COORDINATION
-from services.group_purchase.campaigns.campaign_page_views import notice_lines
-from services.group_purchase.campaigns.campaign_refusals import FIELDS
-from services.group_purchase.campaigns.campaign_rendering import (
+from services.group_purchase.campaigns.domain import CampaignStatus
+from services.group_purchase.campaigns.page_views import notice_lines
+from services.group_purchase.campaigns.refusals import FIELDS
+from services.group_purchase.campaigns.rendering import (
     CAMPAIGNS,
     COORDINATORS,
     HOME,
@@ -25,7 +26,6 @@ from services.group_purchase.campaigns.campaign_rendering import (
     campaign_page,
     campaign_url,
 )
-from services.group_purchase.campaigns.domain import CampaignStatus
 from services.group_purchase.requests.domain import DEVICE_TYPES
 from services.group_purchase.requests.shortage import shortage_by_type
 from shared.auth import Principal

@@ -10,7 +10,7 @@ from litestar import Request
 from litestar.response import Redirect, Template
 
 from services.group_purchase.campaigns.api import COORDINATION, REQUESTERS
-from services.group_purchase.campaigns.campaign_page_views import euros
+from services.group_purchase.campaigns.page_views import euros
 from services.group_purchase.requests.reasons import device_type_name
 from shared.labels import format_code
 from shared.web.i18n import language_of
