@@ -24,7 +24,7 @@ from shared.db import create_pool
 from shared.devstack.stack import Stack
 from shared.labels import generate_code
 from tests.benchmarks import machine
-from tests.benchmarks.httpload import post_request, run_load
+from tests.benchmarks.httpload import post_request, run_load, run_open_loop
 from tests.benchmarks.limits import jetstream_publishes_per_second, postgres_commits_per_second
 from tests.benchmarks.report import (
     CLIENT,
@@ -130,16 +130,23 @@ async def run_level(
     make_request: Callable[[], bytes],
     connections: int,
     args: argparse.Namespace,
+    offered_rate: float = 0.0,
 ) -> Level:
+    """One load on collection_point: closed loop, or open loop at ``offered_rate`` a second."""
     address = urlsplit(stack.url("collection_point"))
+    host, port = address.hostname or "127.0.0.1", address.port or 80
     since = await database_now(connection)
     before = counters(stack)
-    load = await run_load(
-        address.hostname or "127.0.0.1", address.port or 80, make_request, connections, args.seconds
-    )
+    if offered_rate:
+        load = await run_open_loop(
+            host, port, make_request, connections, offered_rate, args.seconds
+        )
+    else:
+        load = await run_load(host, port, make_request, connections, args.seconds)
     after = counters(stack)
     until = await database_now(connection)
-    level = Level(connections, load, {k: (after[k] - before[k]) / load.seconds for k in after})
+    per_second = {k: (after[k] - before[k]) / load.seconds for k in after}
+    level = Level(connections, load, per_second, offered_rate)
     level.not_visible = await drain(connection, since, until, args.drain_seconds)
     await measure_visibility(connection, level, since, until)
     return level
@@ -211,6 +218,10 @@ async def benchmark(stack: Stack, args: argparse.Namespace) -> None:
             await run_level(stack, connection, make_request, connections, args)
             for connections in args.levels
         ]
+        rate = args.open_share * max(level.sustained_rate for level in levels)
+        open_loop = await run_level(
+            stack, connection, make_request, args.open_connections, args, rate
+        )
     finally:
         await connection.close()
     print(
@@ -218,13 +229,19 @@ async def benchmark(stack: Stack, args: argparse.Namespace) -> None:
         f"{'sent' if args.idempotency_key else 'not sent'}; visible = inbox.processed_at − "
         "outbox.created_at; relay = outbox.sent_at − created_at; batch = mean rows per relay batch"
     )
+    print(
+        f"Then an open loop below saturation: {args.open_share:.0%} of the best sustained rate "
+        f"due at fixed times over {args.open_connections} connections; its HTTP latency counts "
+        "from the moment each request was due"
+    )
+    levels.append(open_loop)
     print_levels(levels)
     print(
         "\nCPU during the load per process tree; machine = all CPUs busy, "
         f"others = machine − ours (of {machine.machine().usable_cpus * 100}%)"
     )
     print_cpu(levels)
-    best = max(level.sustained_rate for level in levels)
+    best = max(level.sustained_rate for level in levels if not level.offered_rate)
     print(
         f"\nRatios: best sustained {best:,.0f} intakes/s ÷ PostgreSQL commits/s = "
         f"{best / commits:.2f}; ÷ JetStream publishes/s = {best / publishes:.2f}"
@@ -239,6 +256,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=10.0, help="load time per level")
     parser.add_argument("--levels", type=_integers, default=[8, 32, 64], help="e.g. 8,32,64")
+    parser.add_argument(
+        "--open-share", type=float, default=0.5, help="open loop's rate, share of the best"
+    )
+    parser.add_argument("--open-connections", type=int, default=32)
     parser.add_argument("--raw-seconds", type=float, default=5.0, help="time per raw limit")
     parser.add_argument("--pg-connections", type=_integers, default=[10, 64])
     parser.add_argument("--drain-seconds", type=float, default=60.0, help="bounded wait")
