@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 from asyncio import FIRST_COMPLETED
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 import asyncpg
 import nats
@@ -42,6 +43,16 @@ class RetryLater(Exception):
 
 
 Handler = Callable[[asyncpg.Connection, Event], Awaitable[None]]
+BatchHandler = Callable[[asyncpg.Connection, list[Event]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Batched:
+    """A handler given all the new events of a batch at once, in order, so that it writes
+    their effects with one statement per kind of row instead of one per event; applying a
+    list must have the effects of applying its events one after the other."""
+
+    apply: BatchHandler
 
 
 async def connect(url: str, name: str, attempts: int = 60) -> Client:
@@ -145,7 +156,7 @@ class Consumer:
         pool: asyncpg.Pool,
         consumption: Consumption,
         registry: EventRegistry,
-        handler: Handler,
+        handler: Handler | Batched,
         max_deliver: int = 8,
         ack_wait: float = 30.0,
         concurrency: int = 8,
@@ -303,9 +314,14 @@ class Consumer:
             for message, event in chunk:
                 if event.event_id in new:
                     new.discard(event.event_id)  # the same event twice in hand: applied once
-                    _bind(self.name, message, event)
-                    await self._handler(connection, event)
+                    if not isinstance(self._handler, Batched):
+                        _bind(self.name, message, event)
+                        await self._handler(connection, event)
                     applied.append(event)
+            if isinstance(self._handler, Batched) and applied:
+                contextvars.clear_contextvars()
+                contextvars.bind_contextvars(consumer=self.name)
+                await self._handler.apply(connection, applied)
         self._count_applied(applied)
 
     def _count_applied(self, events: list[Event]) -> None:
@@ -400,7 +416,10 @@ class Consumer:
             try:
                 async with transaction(self._pool) as connection:
                     if await first_delivery(connection, self.name, event):
-                        await self._handler(connection, event)
+                        if isinstance(self._handler, Batched):
+                            await self._handler.apply(connection, [event])
+                        else:
+                            await self._handler(connection, event)
                         applied = True
             except TRANSIENT_ERRORS as error:
                 if self._stopping.is_set() or await database_answers(self._pool):
