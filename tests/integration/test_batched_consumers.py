@@ -1,0 +1,125 @@
+"""Consumers that write a whole batch with one statement per kind of row end where applying
+its events one by one would: the counter shows each device's newest state inventory
+announced, and a workshop knows each received device once."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+
+import asyncpg
+import pytest
+
+from services.collection_point import consumers as collection_consumers
+from services.collection_point import store as collection_store
+from services.collection_point.domain import CollectionPoint, Intake
+from services.refurbishment import consumers as refurbishment_consumers
+from shared.bus import Batched
+from shared.contracts.collection import DeviceReceived
+from shared.contracts.inventory import DeviceStateChanged
+from shared.db import create_pool, transaction
+from shared.devstack.stack import Stack
+from shared.events import Event, utc_now, uuid7
+from shared.labels import format_code, generate_code
+
+
+@pytest.fixture
+async def refurbishment_pool(stack: Stack) -> AsyncIterator[asyncpg.Pool]:
+    pool = await create_pool(stack.postgres.dsn, "refurbishment", 1, 2)
+    yield pool
+    await pool.close()
+
+
+def _intake(point: CollectionPoint) -> Intake:
+    code = generate_code()
+    return Intake(
+        id=uuid7(),
+        device_id=uuid7(),
+        label=code,
+        label_display=format_code(code),
+        device_type="laptop",
+        collection_point_id=point.id,
+        received_by="test",
+        received_at=utc_now(),
+    )
+
+
+def _announced(intake: Intake, state: str, at: datetime) -> DeviceStateChanged:
+    return DeviceStateChanged(
+        producer="inventory",
+        aggregate_id=intake.device_id,
+        label=intake.label,
+        to_state=state,
+        occurred_at=at,
+    )
+
+
+async def _apply(pool: asyncpg.Pool, handler: object, events: list[Event]) -> None:
+    assert isinstance(handler, Batched)
+    async with transaction(pool) as connection:
+        await handler.apply(connection, events)
+
+
+async def _states(pool: asyncpg.Pool, *intakes: Intake) -> list[str | None]:
+    rows = await pool.fetch(
+        "SELECT device_id, inventory_state FROM intakes WHERE device_id = ANY($1)",
+        [intake.device_id for intake in intakes],
+    )
+    state = {row["device_id"]: row["inventory_state"] for row in rows}
+    return [state[intake.device_id] for intake in intakes]
+
+
+async def test_a_batch_of_announcements_shows_each_device_at_its_newest_state(
+    collection_pool: asyncpg.Pool, collection_point: CollectionPoint
+) -> None:
+    laptop, tablet = _intake(collection_point), _intake(collection_point)
+    async with collection_pool.acquire() as connection:
+        await collection_store.insert_intakes(connection, [laptop, tablet])
+    start = utc_now()
+    _, handler = collection_consumers.CONSUMERS[0]
+
+    await _apply(
+        collection_pool,
+        handler,
+        [
+            _announced(laptop, "received", start),
+            _announced(laptop, "in_refurbishment", start + timedelta(seconds=3)),
+            _announced(tablet, "received", start + timedelta(seconds=1)),
+            _announced(laptop, "in_transit", start + timedelta(seconds=2)),  # older, came late
+            _announced(tablet, "in_transit", start + timedelta(seconds=1)),  # same time, later
+        ],
+    )
+    assert await _states(collection_pool, laptop, tablet) == ["in_refurbishment", "in_transit"]
+
+    older = [_announced(tablet, "received", start)]  # a batch applied late changes nothing
+    await _apply(collection_pool, handler, older)
+    assert await _states(collection_pool, laptop, tablet) == ["in_refurbishment", "in_transit"]
+
+
+async def test_a_batch_of_donations_makes_each_device_known_once_at_the_workshop(
+    refurbishment_pool: asyncpg.Pool,
+) -> None:
+    labels = [generate_code() for _ in range(3)]
+    received = [
+        DeviceReceived(
+            producer="collection_point",
+            aggregate_id=uuid.uuid4(),
+            intake_id=uuid.uuid4(),
+            label=label,
+            device_type="laptop",
+            collection_point_id=uuid.uuid4(),
+        )
+        for label in labels
+    ]
+    _, handler = refurbishment_consumers.CONSUMERS[0]
+
+    await _apply(refurbishment_pool, handler, [received[0]])
+    await _apply(refurbishment_pool, handler, [*received, received[1]])  # one known, one twice
+
+    rows = await refurbishment_pool.fetch(
+        "SELECT label, device_id FROM known_devices WHERE label = ANY($1)", labels
+    )
+    assert sorted((row["label"], row["device_id"]) for row in rows) == sorted(
+        (event.label, event.aggregate_id) for event in received
+    )
