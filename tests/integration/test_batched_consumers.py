@@ -1,6 +1,7 @@
 """Consumers that write a whole batch with one statement per kind of row end where applying
 its events one by one would: the counter shows each device's newest state inventory
-announced, and a workshop knows each received device once."""
+announced, a workshop knows each received device once, and group purchases never take a
+device back to an older state."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import pytest
 from services.collection_point import consumers as collection_consumers
 from services.collection_point import store as collection_store
 from services.collection_point.domain import CollectionPoint, Intake
+from services.group_purchase.requests import inventory_feed as group_purchase_feed
 from services.refurbishment import consumers as refurbishment_consumers
 from shared.bus import Batched
 from shared.contracts.collection import DeviceReceived
@@ -123,3 +125,48 @@ async def test_a_batch_of_donations_makes_each_device_known_once_at_the_workshop
     assert sorted((row["label"], row["device_id"]) for row in rows) == sorted(
         (event.label, event.aggregate_id) for event in received
     )
+
+
+async def test_devices_first_heard_of_in_a_batch_take_no_newer_state_back(
+    purchase_pool: asyncpg.Pool,
+) -> None:
+    laptop, tablet, phone = (uuid.uuid4() for _ in range(3))
+    labels = {device: generate_code() for device in (laptop, tablet, phone)}
+
+    def state(device: uuid.UUID, to_state: str, version: int) -> DeviceStateChanged:
+        return DeviceStateChanged(
+            producer="inventory",
+            aggregate_id=device,
+            aggregate_version=version,
+            label=labels[device],
+            to_state=to_state,
+        )
+
+    _, handler = group_purchase_feed.CONSUMERS[0]
+    try:
+        await _apply(purchase_pool, handler, [state(phone, "received", 1)])
+        await _apply(
+            purchase_pool,
+            handler,
+            [
+                state(laptop, "in_transit", 2),  # came before its first state
+                state(laptop, "received", 1),
+                state(tablet, "received", 1),
+                state(phone, "in_transit", 2),
+                state(phone, "received", 1),  # known already, and older
+            ],
+        )
+        rows = await purchase_pool.fetch(
+            "SELECT device_id, state FROM known_devices WHERE device_id = ANY($1)",
+            [laptop, tablet, phone],
+        )
+        known = {row["device_id"]: row["state"] for row in rows}
+        assert [known[laptop], known[tablet], known[phone]] == [
+            "in_transit",
+            "received",
+            "in_transit",
+        ]
+    finally:  # made-up devices, or matching would see them
+        await purchase_pool.execute(
+            "DELETE FROM known_devices WHERE device_id = ANY($1)", [laptop, tablet, phone]
+        )
