@@ -22,6 +22,7 @@ from shared.db import TRANSIENT_ERRORS, database_answers, transaction
 from shared.events import Event, EventRegistry, UndecodableEvent, utc_now
 from shared.inbox import first_deliveries, first_delivery
 from shared.logging import contextvars, get_logger
+from shared.outbox import events_noted, forget_noted_events
 
 log = get_logger("boucle.bus")
 NATS_ERRORS = (nats.errors.Error, nats.js.errors.Error)
@@ -309,6 +310,7 @@ class Consumer:
         """Apply every event of ``chunk`` this consumer has not applied yet, in one
         transaction; any failure (a ``RetryLater`` too) rolls the whole chunk back."""
         applied: list[Event] = []
+        forget_noted_events()
         async with transaction(self._pool) as connection:
             new = await first_deliveries(connection, self.name, [event for _, event in chunk])
             for message, event in chunk:
@@ -332,10 +334,10 @@ class Consumer:
                 self._observe_lag(consumer, (now - event.occurred_at).total_seconds())
 
     async def _acknowledge(self, chunk: list[tuple[Msg, Event]]) -> None:
-        """After the commit: wake the relay once, ack every message, then one line for the
-        chunk (a line per event cost as much as applying it)."""
-        if self._after_commit is not None:
-            self._after_commit()
+        """After the commit: wake the relay once if the chunk wrote events (an empty claim
+        costs the relay a transaction), ack every message, then one line for the chunk (a
+        line per event cost as much as applying it)."""
+        self._wake_relay()
         acknowledged: list[str] = []
         for message, event in chunk:
             try:
@@ -348,6 +350,10 @@ class Consumer:
                 acknowledged.append(str(event.event_id))
         contextvars.clear_contextvars()
         log.info("events_applied", consumer=self.name, event_ids=acknowledged)
+
+    def _wake_relay(self) -> None:
+        if self._after_commit is not None and events_noted():
+            self._after_commit()
 
     async def _guarded(self, message: Msg, event: Event | None = None) -> None:
         try:
@@ -397,8 +403,7 @@ class Consumer:
             log.exception("event_failed", delivered=delivered)
             await message.nak(delay=min(2.0 * delivered, 30.0))
             return
-        if self._after_commit is not None:
-            self._after_commit()
+        self._wake_relay()
         await message.ack()
         log.info("event_applied")
 
@@ -413,6 +418,7 @@ class Consumer:
         backoff = 0.2
         while True:
             applied = False
+            forget_noted_events()
             try:
                 async with transaction(self._pool) as connection:
                     if await first_delivery(connection, self.name, event):

@@ -1,7 +1,7 @@
 """Consumers that write a whole batch with one statement per kind of row end where applying
 its events one by one would: the counter shows each device's newest state inventory
 announced, a workshop knows each received device once, and group purchases never take a
-device back to an older state."""
+device back to an older state. A batch wakes the relay only when it wrote events."""
 
 from __future__ import annotations
 
@@ -17,13 +17,15 @@ from services.collection_point import store as collection_store
 from services.collection_point.domain import CollectionPoint, Intake
 from services.group_purchase.requests import inventory_feed as group_purchase_feed
 from services.refurbishment import consumers as refurbishment_consumers
-from shared.bus import Batched
-from shared.contracts.collection import DeviceReceived
+from shared.bus import Batched, Consumer
 from shared.contracts.inventory import DeviceStateChanged
+from shared.contracts.streams import Consumption
 from shared.db import create_pool, transaction
 from shared.devstack.stack import Stack
-from shared.events import Event, utc_now, uuid7
+from shared.events import Event, encode, registry, utc_now, uuid7
 from shared.labels import format_code, generate_code
+from shared.outbox import add_events
+from tests.integration.test_inventory_lifecycle import Donation
 
 
 @pytest.fixture
@@ -102,18 +104,8 @@ async def test_a_batch_of_announcements_shows_each_device_at_its_newest_state(
 async def test_a_batch_of_donations_makes_each_device_known_once_at_the_workshop(
     refurbishment_pool: asyncpg.Pool,
 ) -> None:
-    labels = [generate_code() for _ in range(3)]
-    received = [
-        DeviceReceived(
-            producer="collection_point",
-            aggregate_id=uuid.uuid4(),
-            intake_id=uuid.uuid4(),
-            label=label,
-            device_type="laptop",
-            collection_point_id=uuid.uuid4(),
-        )
-        for label in labels
-    ]
+    received = [Donation().received() for _ in range(3)]
+    labels = [event.label for event in received]
     _, handler = refurbishment_consumers.CONSUMERS[0]
 
     await _apply(refurbishment_pool, handler, [received[0]])
@@ -170,3 +162,48 @@ async def test_devices_first_heard_of_in_a_batch_take_no_newer_state_back(
         await purchase_pool.execute(
             "DELETE FROM known_devices WHERE device_id = ANY($1)", [laptop, tablet, phone]
         )
+
+
+class _Delivered:
+    """A fetched message as the consumer sees it, acknowledged in memory."""
+
+    def __init__(self, event: Event) -> None:
+        self.subject = event.subject
+        self.data = encode(event)
+        self.headers: dict[str, str] = {}
+        self.metadata = None
+        self.acked = False
+
+    async def ack(self) -> None:
+        self.acked = True
+
+
+async def test_a_batch_wakes_the_relay_only_when_it_wrote_events(
+    refurbishment_pool: asyncpg.Pool,
+) -> None:
+    """An empty claim costs the relay a transaction: batches that publish nothing skip it."""
+    received = [Donation().received() for _ in range(3)]
+    publishing = {received[1].event_id}
+
+    async def handler(connection: asyncpg.Connection, event: Event) -> None:
+        if event.event_id in publishing:  # an event written, then undone: nothing to relay
+            savepoint = connection.transaction()
+            await savepoint.start()
+            await add_events(connection, [event])
+            await savepoint.rollback()
+
+    wakes: list[int] = []
+    consumer = Consumer(
+        js=None,  # type: ignore[arg-type]  # nothing is fetched: batches are handed over
+        pool=refurbishment_pool,
+        consumption=Consumption(f"test-wakes-{uuid.uuid4().hex[:8]}", "COLLECTION", "x.>"),
+        registry=registry,
+        handler=handler,
+        after_commit=lambda: wakes.append(1),
+    )
+    quiet = [_Delivered(received[0]), _Delivered(received[2])]
+    await consumer.apply_batch(quiet)  # type: ignore[arg-type]
+    assert wakes == [] and all(message.acked for message in quiet)
+
+    await consumer.apply_batch([_Delivered(event) for event in received])  # type: ignore[arg-type]
+    assert wakes == [1]
