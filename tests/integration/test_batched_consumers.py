@@ -1,7 +1,8 @@
 """Consumers that write a whole batch with one statement per kind of row end where applying
 its events one by one would: the counter shows each device's newest state inventory
-announced, a workshop knows each received device once, and group purchases never take a
-device back to an older state. A batch wakes the relay only when it wrote events."""
+announced, a workshop knows each received device once, group purchases never take a device
+back to an older state, and inventory registers each device and label once. A batch wakes
+the relay only when it wrote events."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from services.collection_point import consumers as collection_consumers
 from services.collection_point import store as collection_store
 from services.collection_point.domain import CollectionPoint, Intake
 from services.group_purchase.requests import inventory_feed as group_purchase_feed
+from services.inventory import consumers as inventory_consumers
 from services.refurbishment import consumers as refurbishment_consumers
 from shared.bus import Batched, Consumer
 from shared.contracts.inventory import DeviceStateChanged
@@ -207,3 +209,34 @@ async def test_a_batch_wakes_the_relay_only_when_it_wrote_events(
 
     await consumer.apply_batch([_Delivered(event) for event in received])  # type: ignore[arg-type]
     assert wakes == [1]
+
+
+async def test_a_batch_of_donations_registers_each_device_and_label_once(
+    inventory_pool: asyncpg.Pool,
+) -> None:
+    first, again, same_label, other = (Donation() for _ in range(4))
+    same_label.label = first.label  # a label misread at the counter, scanned twice
+    again.id = first.id  # the same donation sent again under a new event
+    events: list[Event] = [
+        first.received(),
+        again.received(),
+        same_label.received(),
+        other.received(),
+    ]
+    _, handler = inventory_consumers.CONSUMERS[0]
+
+    await _apply(inventory_pool, handler, events)
+
+    devices = await inventory_pool.fetch(
+        "SELECT d.id, count(h.*) AS entries FROM devices d "
+        "LEFT JOIN device_history h ON h.device_id = d.id "
+        "WHERE d.id = ANY($1) GROUP BY d.id",
+        [first.id, same_label.id, other.id],
+    )
+    assert {row["id"]: row["entries"] for row in devices} == {first.id: 1, other.id: 1}
+    announced = await inventory_pool.fetchval(
+        "SELECT count(*) FROM outbox WHERE subject = 'inventory.device.state_changed' "
+        "AND convert_from(payload, 'UTF8')::jsonb ->> 'cause_event_id' = ANY($1)",
+        [str(event.event_id) for event in events],
+    )
+    assert announced == 2
