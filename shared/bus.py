@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 from asyncio import FIRST_COMPLETED
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 import asyncpg
 import nats
@@ -21,6 +22,7 @@ from shared.db import TRANSIENT_ERRORS, database_answers, transaction
 from shared.events import Event, EventRegistry, UndecodableEvent, utc_now
 from shared.inbox import first_deliveries, first_delivery
 from shared.logging import contextvars, get_logger
+from shared.outbox import events_noted, forget_noted_events
 
 log = get_logger("boucle.bus")
 NATS_ERRORS = (nats.errors.Error, nats.js.errors.Error)
@@ -42,6 +44,16 @@ class RetryLater(Exception):
 
 
 Handler = Callable[[asyncpg.Connection, Event], Awaitable[None]]
+BatchHandler = Callable[[asyncpg.Connection, list[Event]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Batched:
+    """A handler given all the new events of a batch at once, in order, so that it writes
+    their effects with one statement per kind of row instead of one per event; applying a
+    list must have the effects of applying its events one after the other."""
+
+    apply: BatchHandler
 
 
 async def connect(url: str, name: str, attempts: int = 60) -> Client:
@@ -145,7 +157,7 @@ class Consumer:
         pool: asyncpg.Pool,
         consumption: Consumption,
         registry: EventRegistry,
-        handler: Handler,
+        handler: Handler | Batched,
         max_deliver: int = 8,
         ack_wait: float = 30.0,
         concurrency: int = 8,
@@ -298,14 +310,20 @@ class Consumer:
         """Apply every event of ``chunk`` this consumer has not applied yet, in one
         transaction; any failure (a ``RetryLater`` too) rolls the whole chunk back."""
         applied: list[Event] = []
+        forget_noted_events()
         async with transaction(self._pool) as connection:
             new = await first_deliveries(connection, self.name, [event for _, event in chunk])
             for message, event in chunk:
                 if event.event_id in new:
                     new.discard(event.event_id)  # the same event twice in hand: applied once
-                    _bind(self.name, message, event)
-                    await self._handler(connection, event)
+                    if not isinstance(self._handler, Batched):
+                        _bind(self.name, message, event)
+                        await self._handler(connection, event)
                     applied.append(event)
+            if isinstance(self._handler, Batched) and applied:
+                contextvars.clear_contextvars()
+                contextvars.bind_contextvars(consumer=self.name)
+                await self._handler.apply(connection, applied)
         self._count_applied(applied)
 
     def _count_applied(self, events: list[Event]) -> None:
@@ -316,10 +334,10 @@ class Consumer:
                 self._observe_lag(consumer, (now - event.occurred_at).total_seconds())
 
     async def _acknowledge(self, chunk: list[tuple[Msg, Event]]) -> None:
-        """After the commit: wake the relay once, ack every message, then one line for the
-        chunk (a line per event cost as much as applying it)."""
-        if self._after_commit is not None:
-            self._after_commit()
+        """After the commit: wake the relay once if the chunk wrote events (an empty claim
+        costs the relay a transaction), ack every message, then one line for the chunk (a
+        line per event cost as much as applying it)."""
+        self._wake_relay()
         acknowledged: list[str] = []
         for message, event in chunk:
             try:
@@ -332,6 +350,10 @@ class Consumer:
                 acknowledged.append(str(event.event_id))
         contextvars.clear_contextvars()
         log.info("events_applied", consumer=self.name, event_ids=acknowledged)
+
+    def _wake_relay(self) -> None:
+        if self._after_commit is not None and events_noted():
+            self._after_commit()
 
     async def _guarded(self, message: Msg, event: Event | None = None) -> None:
         try:
@@ -381,8 +403,7 @@ class Consumer:
             log.exception("event_failed", delivered=delivered)
             await message.nak(delay=min(2.0 * delivered, 30.0))
             return
-        if self._after_commit is not None:
-            self._after_commit()
+        self._wake_relay()
         await message.ack()
         log.info("event_applied")
 
@@ -397,10 +418,14 @@ class Consumer:
         backoff = 0.2
         while True:
             applied = False
+            forget_noted_events()
             try:
                 async with transaction(self._pool) as connection:
                     if await first_delivery(connection, self.name, event):
-                        await self._handler(connection, event)
+                        if isinstance(self._handler, Batched):
+                            await self._handler.apply(connection, [event])
+                        else:
+                            await self._handler(connection, event)
                         applied = True
             except TRANSIENT_ERRORS as error:
                 if self._stopping.is_set() or await database_answers(self._pool):

@@ -1,4 +1,8 @@
-"""Outbox: events written in the caller's transaction; the relay publishes them to JetStream."""
+"""Outbox: events written in the caller's transaction; the relay publishes them to JetStream.
+
+Rows are written through ``add_events``, or ``outbox_values`` for a statement that writes
+them with other rows: both note it, and a consumer wakes the relay only after a batch that
+wrote some (any other write would wait for the relay's poll)."""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import contextlib
 import threading
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from contextvars import ContextVar
 from uuid import UUID
 
 import asyncpg
@@ -27,10 +32,21 @@ PUBLISH_MAX_PENDING = 4096  # publications awaiting their ack at once
 RELAY_LINGER_SECONDS = 0.05  # under load, how long a batch waits for more rows to join
 RELAY_LOOPS = 2  # batches in flight at once per relay (claimed apart by SKIP LOCKED)
 RETRYABLE_ERRORS: tuple[type[BaseException], ...] = (*TRANSIENT_ERRORS, nats.errors.Error)
+_events_noted: ContextVar[bool] = ContextVar("outbox_events_noted", default=False)
+
+
+def forget_noted_events() -> None:
+    """From now on, in this task, ``events_noted`` says whether events were written since."""
+    _events_noted.set(False)
+
+
+def events_noted() -> bool:
+    return _events_noted.get()
 
 
 async def add_events(connection: asyncpg.Connection, events: Sequence[Event]) -> None:
     """Record ``events`` for publication, in the transaction ``connection`` is in."""
+    _events_noted.set(True)
     await connection.executemany(
         "INSERT INTO outbox (event_id, subject, payload, headers) VALUES ($1, $2, $3, $4)",
         [outbox_values(event) for event in events],
@@ -40,6 +56,7 @@ async def add_events(connection: asyncpg.Connection, events: Sequence[Event]) ->
 def outbox_values(event: Event) -> tuple[UUID, str, bytes, dict[str, str]]:
     """The outbox row of ``event`` (event_id, subject, payload, headers), for a statement
     that writes it along with other rows."""
+    _events_noted.set(True)
     headers = {"Correlation-Id": event.correlation_id} if event.correlation_id else {}
     return event.event_id, event.subject, encode(event), headers
 

@@ -7,17 +7,22 @@ import asyncpg
 
 from services.collection_point import store
 from services.collection_point.shipments import handlers as shipments
+from shared.bus import Batched, Handler
 from shared.contracts.inventory import DeviceStateChanged
 from shared.contracts.refurbishment import ShipmentReceived, WorkshopRegistered
-from shared.contracts.streams import consumption_of
+from shared.contracts.streams import Consumption, consumption_of
 from shared.events import Event
 
 
-async def apply(connection: asyncpg.Connection, event: Event) -> None:
-    if isinstance(event, DeviceStateChanged):
-        await store.record_inventory_state(
-            connection, event.aggregate_id, event.to_state, event.occurred_at
-        )
+async def apply(connection: asyncpg.Connection, events: list[Event]) -> None:
+    """The states inventory announced, a whole batch in one statement."""
+    states = [
+        (event.aggregate_id, event.to_state, event.occurred_at)
+        for event in events
+        if isinstance(event, DeviceStateChanged)
+    ]
+    if states:
+        await store.record_inventory_states(connection, states)
 
 
 async def apply_workshop_news(connection: asyncpg.Connection, event: Event) -> None:
@@ -28,7 +33,7 @@ async def apply_workshop_news(connection: asyncpg.Connection, event: Event) -> N
         await shipments.close_on_receipt(connection, event)
 
 
-CONSUMERS = [
-    (consumption_of("collection_point", "INVENTORY"), apply),
+CONSUMERS: list[tuple[Consumption, Handler | Batched]] = [
+    (consumption_of("collection_point", "INVENTORY"), Batched(apply)),
     (consumption_of("collection_point", "REFURBISHMENT"), apply_workshop_news),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import NamedTuple
 
@@ -186,16 +187,27 @@ async def get_intake(
     return _intake(row) if row else None
 
 
-async def record_inventory_state(
-    connection: asyncpg.Connection, device_id: uuid.UUID, state: str, at: datetime
+async def record_inventory_states(
+    connection: asyncpg.Connection, states: Sequence[tuple[uuid.UUID, str, datetime]]
 ) -> None:
-    """Keep the newest state inventory announced (announcements may arrive out of order)."""
+    """Keep the newest state inventory announced of each device, given (device, state, at)
+    in the order they were announced, in one statement; announcements may arrive out of
+    order, and of two at the same time the later one in ``states`` wins."""
     await connection.execute(
-        "UPDATE intakes SET inventory_state = $2, inventory_state_at = $3 WHERE device_id = $1 "
-        "AND (inventory_state_at IS NULL OR inventory_state_at <= $3)",
-        device_id,
-        state,
-        at,
+        """
+        UPDATE intakes SET inventory_state = announced.state, inventory_state_at = announced.at
+        FROM (
+            SELECT DISTINCT ON (device_id) device_id, state, at
+            FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) WITH ORDINALITY
+                AS given(device_id, state, at, position)
+            ORDER BY device_id, at DESC, position DESC
+        ) AS announced
+        WHERE intakes.device_id = announced.device_id
+          AND (intakes.inventory_state_at IS NULL OR intakes.inventory_state_at <= announced.at)
+        """,
+        [device for device, _, _ in states],
+        [state for _, state, _ in states],
+        [at for _, _, at in states],
     )
 
 

@@ -8,10 +8,11 @@ import asyncpg
 
 from services.inventory import handlers, places, purchases, reservations, shipments
 from services.inventory.facts import DEVICE_FACTS
+from shared.bus import Batched, Handler
 from shared.contracts.collection import DeviceReceived, PlacePublished
 from shared.contracts.purchase import PurchasedDeviceReceived, ReservationRequested
 from shared.contracts.refurbishment import WorkshopRegistered
-from shared.contracts.streams import consumption_of
+from shared.contracts.streams import Consumption, consumption_of
 from shared.events import Event
 
 HANDLERS: dict[type[Event], Callable[[asyncpg.Connection, Event], Awaitable[None]]] = {
@@ -32,7 +33,21 @@ async def apply(connection: asyncpg.Connection, event: Event) -> None:
         await handler(connection, event)
 
 
-CONSUMERS = [
-    (consumption_of("inventory", stream), apply)
-    for stream in ("COLLECTION", "REFURBISHMENT", "PURCHASE")
+async def apply_donations(connection: asyncpg.Connection, events: list[Event]) -> None:
+    """A batch of the collection points' events: the devices received first, registered in
+    one statement, then every other event in order (nothing about a device can happen before
+    it was received: an event about it fetched before its registration is applied after it,
+    where one by one it would have been retried later)."""
+    received = [event for event in events if isinstance(event, DeviceReceived)]
+    if received:
+        await handlers.register_received_devices(connection, received)
+    for event in events:
+        if not isinstance(event, DeviceReceived):
+            await apply(connection, event)
+
+
+CONSUMERS: list[tuple[Consumption, Handler | Batched]] = [
+    (consumption_of("inventory", "COLLECTION"), Batched(apply_donations)),
+    (consumption_of("inventory", "REFURBISHMENT"), apply),
+    (consumption_of("inventory", "PURCHASE"), apply),
 ]

@@ -24,9 +24,7 @@ from shared.logging import get_logger
 log = get_logger("boucle.inventory")
 
 
-async def register_received_device(connection: asyncpg.Connection, event: Event) -> None:
-    """A collection point received a device: it enters the register as ``received``."""
-    assert isinstance(event, DeviceReceived)
+def _registration(event: DeviceReceived) -> store.Registration:
     entry = HistoryEntry(
         at=event.occurred_at,
         state=State.RECEIVED,
@@ -43,8 +41,7 @@ async def register_received_device(connection: asyncpg.Connection, event: Event)
         to_state=State.RECEIVED.value,
         cause_event_id=str(event.event_id),
     )
-    registered = await store.register_device(
-        connection,
+    return store.Registration(
         event.aggregate_id,
         event.label,
         event.device_type,
@@ -53,8 +50,25 @@ async def register_received_device(connection: asyncpg.Connection, event: Event)
         event.event_id,
         announced,
     )
-    if not registered:
-        log.warning("device_already_registered", label=event.label)
+
+
+async def register_received_device(connection: asyncpg.Connection, event: Event) -> None:
+    """A collection point received a device: it enters the register as ``received``."""
+    assert isinstance(event, DeviceReceived)
+    await register_received_devices(connection, [event])
+
+
+async def register_received_devices(
+    connection: asyncpg.Connection, events: list[DeviceReceived]
+) -> None:
+    """Devices received at collection points enter the register as ``received``, a batch
+    in one statement; one already registered (or its label) is left as it is."""
+    registered = await store.register_devices(
+        connection, [_registration(event) for event in events]
+    )
+    for event in events:
+        if event.event_id not in registered:
+            log.warning("device_already_registered", label=event.label)
 
 
 async def locked_device(connection: asyncpg.Connection, event: Event) -> RegisteredDevice:

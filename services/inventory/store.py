@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 import asyncpg
 
@@ -39,52 +42,80 @@ async def insert_device(
     return bool(inserted)
 
 
-_REGISTER_DEVICE = """
-WITH device AS (
+_REGISTER_DEVICES = """
+WITH given AS (
+    SELECT DISTINCT ON (id) *
+    FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[],
+                $7::real[], $8::text[], $9::uuid[], $10::text[], $11::text[], $12::uuid[],
+                $13::text[], $14::bytea[], $15::text[]) WITH ORDINALITY
+        AS g(id, label, device_type, state, at, place_name, weight_kg, subject, event_id,
+             producer, correlation_id, announced_id, announced_subject, payload, headers,
+             position)
+    ORDER BY id, position
+), device AS (
     INSERT INTO devices (id, label, device_type, state, registered_at, state_since,
                          place_name, origin_place, weight_kg)
-    VALUES ($1, $2, $3, $4, $5, $5, $6, $6, $7)
+    SELECT id, label, device_type, state, at, at, place_name, place_name, weight_kg
+    FROM given ORDER BY position
     ON CONFLICT DO NOTHING RETURNING id
 ), entry AS (
     INSERT INTO device_history (device_id, at, state, subject, event_id, producer,
                                 place_name, correlation_id)
-    SELECT id, $5, $4, $8, $9, $10, $6, $11 FROM device
+    SELECT id, at, state, subject, event_id, producer, place_name, correlation_id
+    FROM given JOIN device USING (id)
 )
 INSERT INTO outbox (event_id, subject, payload, headers)
-SELECT $12, $13, $14, $15 FROM device
-RETURNING true
+SELECT announced_id, announced_subject, payload, headers::jsonb
+FROM given JOIN device USING (id) ORDER BY position
+RETURNING event_id
 """
 
 
-async def register_device(
-    connection: asyncpg.Connection,
-    device_id: uuid.UUID,
-    label: str,
-    device_type: str,
-    weight_kg: float | None,
-    entry: HistoryEntry,
-    event_id: uuid.UUID,
-    announced: Event,
-) -> bool:
-    """Insert the device, its first history ``entry`` (caused by ``event_id``) and the event
-    ``announced`` in one statement (a round trip each cost inventory and PostgreSQL more
-    than the rows); nothing, and False, when the device (or its label) is registered."""
-    inserted = await connection.fetchval(
-        _REGISTER_DEVICE,
-        device_id,
-        label,
-        device_type,
-        entry.state.value,
-        entry.at,
-        entry.place_name,
-        weight_kg,
-        entry.subject,
-        event_id,
-        entry.producer,
-        entry.correlation_id,
-        *outbox_values(announced),
+class Registration(NamedTuple):
+    """A device to register: its first history ``entry`` (caused by ``event_id``) and the
+    event that ``announced`` it."""
+
+    device_id: uuid.UUID
+    label: str
+    device_type: str
+    weight_kg: float | None
+    entry: HistoryEntry
+    event_id: uuid.UUID
+    announced: Event
+
+
+async def register_devices(
+    connection: asyncpg.Connection, registrations: Sequence[Registration]
+) -> set[uuid.UUID]:
+    """Insert each device, its first history entry and the event announcing it, in one
+    statement (a round trip per device cost inventory and PostgreSQL more than the rows), as
+    if one after the other: nothing for a device (or label) already registered, and of two
+    for one device or one label, the first. The ids of the events that registered one."""
+    outbox_rows = [outbox_values(registration.announced) for registration in registrations]
+    announced = await connection.fetch(
+        _REGISTER_DEVICES,
+        [registration.device_id for registration in registrations],
+        [registration.label for registration in registrations],
+        [registration.device_type for registration in registrations],
+        [registration.entry.state.value for registration in registrations],
+        [registration.entry.at for registration in registrations],
+        [registration.entry.place_name for registration in registrations],
+        [registration.weight_kg for registration in registrations],
+        [registration.entry.subject for registration in registrations],
+        [registration.event_id for registration in registrations],
+        [registration.entry.producer for registration in registrations],
+        [registration.entry.correlation_id for registration in registrations],
+        [event_id for event_id, _, _, _ in outbox_rows],
+        [subject for _, subject, _, _ in outbox_rows],
+        [payload for _, _, payload, _ in outbox_rows],
+        [json.dumps(headers) for _, _, _, headers in outbox_rows],
     )
-    return bool(inserted)
+    registered = {row["event_id"] for row in announced}
+    return {
+        registration.event_id
+        for registration in registrations
+        if registration.announced.event_id in registered
+    }
 
 
 async def append_history(

@@ -7,16 +7,25 @@ import asyncpg
 
 from services.refurbishment import store
 from services.refurbishment.shipments import handlers as shipments
+from shared.bus import Batched
 from shared.contracts.collection import DeviceReceived, ShipmentDispatched
 from shared.contracts.streams import consumption_of
 from shared.events import Event
 
 
-async def apply(connection: asyncpg.Connection, event: Event) -> None:
-    if isinstance(event, DeviceReceived):
-        await store.remember_device(connection, event.aggregate_id, event.label, event.device_type)
-    elif isinstance(event, ShipmentDispatched):
-        await shipments.expect_shipment(connection, event)
+async def apply(connection: asyncpg.Connection, events: list[Event]) -> None:
+    """A batch's devices in one statement, then its shipments in order (a shipment remembers
+    its devices too, with the same label and type, so the order of the two does not matter)."""
+    received = [
+        (event.aggregate_id, event.label, event.device_type)
+        for event in events
+        if isinstance(event, DeviceReceived)
+    ]
+    if received:
+        await store.remember_devices(connection, received)
+    for event in events:
+        if isinstance(event, ShipmentDispatched):
+            await shipments.expect_shipment(connection, event)
 
 
-CONSUMERS = [(consumption_of("refurbishment", "COLLECTION"), apply)]
+CONSUMERS = [(consumption_of("refurbishment", "COLLECTION"), Batched(apply))]

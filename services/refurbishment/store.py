@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypeAlias
 
@@ -57,15 +58,16 @@ async def workshop_name(connection: Connection, workshop_id: uuid.UUID) -> str |
     return name
 
 
-async def remember_device(
-    connection: Connection, device_id: uuid.UUID, label: str, device_type: str
+async def remember_devices(
+    connection: Connection, devices: Sequence[tuple[uuid.UUID, str, str]]
 ) -> None:
+    """Remember each (device, label, device type) not known yet, in one statement."""
     await connection.execute(
-        "INSERT INTO known_devices (device_id, label, device_type) VALUES ($1, $2, $3) "
-        "ON CONFLICT DO NOTHING",
-        device_id,
-        label,
-        device_type,
+        "INSERT INTO known_devices (device_id, label, device_type) "
+        "SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING",
+        [device for device, _, _ in devices],
+        [label for _, label, _ in devices],
+        [device_type for _, _, device_type in devices],
     )
 
 

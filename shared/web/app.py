@@ -26,7 +26,7 @@ from nats.aio.client import Client
 from nats.js import JetStreamContext
 
 from shared.auth import TrustedKeys
-from shared.bus import Consumer, Handler, connect, ensure_streams
+from shared.bus import Batched, Consumer, Handler, connect, ensure_streams
 from shared.config import Settings
 from shared.contracts.streams import Consumption
 from shared.db import create_pool
@@ -63,7 +63,7 @@ class ServiceDefinition:
     route_handlers: Sequence[ControllerRouterHandler]
     migrations: Path
     templates: Path | None = None
-    consumers: Sequence[tuple[Consumption, Handler]] = field(default_factory=tuple)
+    consumers: Sequence[tuple[Consumption, Handler | Batched]] = field(default_factory=tuple)
     # Process-wide objects of this service (a signing key, a sign-in throttle) put in
     # ``app.state`` at build time.
     state: Callable[[Settings], Mapping[str, Any]] | None = None

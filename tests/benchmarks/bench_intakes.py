@@ -10,11 +10,13 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import asyncpg
 import msgspec
+import nats
 
 from boucle.devstack.stack import Stack
 from services.collection_point import store as collection_store
@@ -24,8 +26,15 @@ from shared.config import SERVICES
 from shared.db import create_pool
 from shared.labels import generate_code
 from tests.benchmarks import machine
-from tests.benchmarks.httpload import post_request, run_load
-from tests.benchmarks.limits import jetstream_publishes_per_second, postgres_commits_per_second
+from tests.benchmarks.floors import RawLimits, http_stack_cpu, print_floors, traffic
+from tests.benchmarks.httpload import post_request, run_load, run_open_loop
+from tests.benchmarks.limits import (
+    FETCH_BATCH,
+    Limit,
+    jetstream_deliveries,
+    jetstream_publishes,
+    postgres_commits,
+)
 from tests.benchmarks.report import (
     CLIENT,
     FLUSHES,
@@ -36,7 +45,9 @@ from tests.benchmarks.report import (
     print_machine,
     print_memory,
     print_targets,
+    target_cpu_ms,
 )
+from tests.benchmarks.sampling import SAMPLES_PER_SECOND, Profile, print_profiles, sample
 from tests.support.stacks import running_stack, token_for
 
 DRAIN_POLL = 0.25
@@ -130,16 +141,23 @@ async def run_level(
     make_request: Callable[[], bytes],
     connections: int,
     args: argparse.Namespace,
+    offered_rate: float = 0.0,
 ) -> Level:
+    """One load on collection_point: closed loop, or open loop at ``offered_rate`` a second."""
     address = urlsplit(stack.url("collection_point"))
+    host, port = address.hostname or "127.0.0.1", address.port or 80
     since = await database_now(connection)
     before = counters(stack)
-    load = await run_load(
-        address.hostname or "127.0.0.1", address.port or 80, make_request, connections, args.seconds
-    )
+    if offered_rate:
+        load = await run_open_loop(
+            host, port, make_request, connections, offered_rate, args.seconds
+        )
+    else:
+        load = await run_load(host, port, make_request, connections, args.seconds)
     after = counters(stack)
     until = await database_now(connection)
-    level = Level(connections, load, {k: (after[k] - before[k]) / load.seconds for k in after})
+    per_second = {k: (after[k] - before[k]) / load.seconds for k in after}
+    level = Level(connections, load, per_second, offered_rate)
     level.not_visible = await drain(connection, since, until, args.drain_seconds)
     await measure_visibility(connection, level, since, until)
     return level
@@ -184,16 +202,90 @@ async def create_point(dsn: str, labels: int) -> tuple[uuid.UUID, list[str]]:
     return point.id, [code for code in codes if code not in taken]
 
 
-async def raw_limits(stack: Stack, args: argparse.Namespace) -> tuple[float, float]:
-    print(f"Raw limits ({args.raw_seconds:g} s each)")
-    commits = 0.0
+async def raw_limits(stack: Stack, args: argparse.Namespace) -> RawLimits:
+    """The bare servers' rates, and the CPU each spent on one operation."""
+    print(f"Raw limits ({args.raw_seconds:g} s each; µs = the server's CPU for one)")
+    pids = stack_processes(stack)
+    postgres_cpu = partial(machine.cpu_seconds, pids["postgresql"])
+    nats_cpu = partial(machine.cpu_seconds, pids["nats-server"])
+    commits: list[Limit] = []
     for connections in args.pg_connections:
-        rate = await postgres_commits_per_second(stack.postgres.dsn, connections, args.raw_seconds)
-        print(f"  PostgreSQL one-row INSERT commits, {connections} connections: {rate:,.0f}/s")
-        commits = max(commits, rate)
-    publishes = await jetstream_publishes_per_second(stack.nats.url, args.raw_seconds)
-    print(f"  JetStream publish_async pipelined, file storage, sync always: {publishes:,.0f}/s")
-    return commits, publishes
+        commit = await postgres_commits(
+            stack.postgres.dsn, connections, args.raw_seconds, postgres_cpu
+        )
+        print(
+            f"  PostgreSQL one-row INSERT commits, {connections} connections: "
+            f"{commit.per_second:,.0f}/s, {commit.cpu_each * 1e6:.0f} µs"
+        )
+        commits.append(commit)
+    publication = await jetstream_publishes(stack.nats.url, args.raw_seconds, nats_cpu)
+    print(
+        "  JetStream publish_async pipelined, file storage, sync always: "
+        f"{publication.per_second:,.0f}/s, {publication.cpu_each * 1e6:.0f} µs"
+    )
+    messages = max(1000, round(publication.per_second * args.raw_seconds))
+    delivery = await jetstream_deliveries(stack.nats.url, messages, nats_cpu)
+    print(
+        f"  JetStream deliveries to a pull consumer, fetched {FETCH_BATCH} at most, each acked: "
+        f"{delivery.per_second:,.0f}/s, {delivery.cpu_each * 1e6:.0f} µs"
+    )
+    cheapest = min(commits, key=lambda limit: limit.cpu_each)  # commits grouped at one flush
+    fastest = max(commits, key=lambda limit: limit.per_second)
+    return RawLimits(Limit(fastest.per_second, cheapest.cpu_each), publication, delivery)
+
+
+async def profile(
+    stack: Stack,
+    connection: asyncpg.Connection,
+    make_request: Callable[[], bytes],
+    args: argparse.Namespace,
+    limits: RawLimits,
+) -> None:
+    """A closed loop like the measured ones while py-spy samples the services; what it
+    caused in the servers; the floors that follow."""
+    client = await nats.connect(stack.nats.url, name="boucle-bench-counters")
+    try:
+        js = client.jetstream()
+        before = await traffic(connection, js)
+        level, profiles = await _sampled_level(stack, connection, make_request, args)
+        caused = await traffic(connection, js) - before
+    finally:
+        await client.close()
+    intakes = level.load.accepted
+    print(
+        f"\nWhere the CPU goes: {args.profile_connections} connections, closed loop, "
+        f"{args.seconds:g} s, {intakes} intakes, py-spy sampling each service "
+        f"{SAMPLES_PER_SECOND} times a second without stopping it, a sample kept when a thread "
+        "holds the GIL (Python stacks: the C inside a call counts as the calling function; "
+        "granian's threads, nats-server and PostgreSQL are not sampled)"
+    )
+    per_intake = 1000 / level.accepted_rate if level.accepted_rate else float("nan")
+    cpu_ms = {name: level.per_second[name] * per_intake for name in profiles}
+    print_profiles(profiles, cpu_ms, args.profile_top)
+    print(
+        f"\nWhat one intake caused in the servers (until inventory applied it): "
+        f"{caused.commits / intakes:.2f} writing transactions, "
+        f"{caused.publications / intakes:.2f} publications, "
+        f"{caused.deliveries / intakes:.2f} deliveries; PostgreSQL "
+        f"{level.per_second['postgresql'] * per_intake:.2f} ms and nats-server "
+        f"{level.per_second['nats-server'] * per_intake:.2f} ms of CPU per intake in this load"
+    )
+    budget = target_cpu_ms()
+    print(f"Floors of an intake (this design, this machine, this run), against {budget:.1f} ms")
+    print_floors(limits, caused, intakes, await http_stack_cpu(), level.stack_cpu_per_intake())
+
+
+async def _sampled_level(
+    stack: Stack,
+    connection: asyncpg.Connection,
+    make_request: Callable[[], bytes],
+    args: argparse.Namespace,
+) -> tuple[Level, dict[str, Profile]]:
+    pids = {name: process.pid for name, process in stack.services.items()}
+    with tempfile.TemporaryDirectory(prefix="boucle-profile-") as folder:
+        sampling = asyncio.create_task(sample(pids, args.seconds, Path(folder)))
+        level = await run_level(stack, connection, make_request, args.profile_connections, args)
+        return level, await sampling
 
 
 async def benchmark(stack: Stack, args: argparse.Namespace) -> None:
@@ -201,7 +293,7 @@ async def benchmark(stack: Stack, args: argparse.Namespace) -> None:
     print(f"\nIdle memory, {args.settle:g} s after start (MB = 10^6 bytes)")
     memory_used = print_memory(stack_processes(stack))
     print()
-    commits, publishes = await raw_limits(stack, args)
+    limits = await raw_limits(stack, args)
     point, labels = await create_point(stack.postgres.dsn, args.labels)
     token = token_for(stack, "coordinator")
     make_request = intake_request_factory(stack, token, point, iter(labels), args.idempotency_key)
@@ -211,6 +303,10 @@ async def benchmark(stack: Stack, args: argparse.Namespace) -> None:
             await run_level(stack, connection, make_request, connections, args)
             for connections in args.levels
         ]
+        rate = args.open_share * max(level.sustained_rate for level in levels)
+        open_loop = await run_level(
+            stack, connection, make_request, args.open_connections, args, rate
+        )
     finally:
         await connection.close()
     print(
@@ -218,27 +314,49 @@ async def benchmark(stack: Stack, args: argparse.Namespace) -> None:
         f"{'sent' if args.idempotency_key else 'not sent'}; visible = inbox.processed_at − "
         "outbox.created_at; relay = outbox.sent_at − created_at; batch = mean rows per relay batch"
     )
+    print(
+        f"Then an open loop below saturation: {args.open_share:.0%} of the best sustained rate "
+        f"due at fixed times over {args.open_connections} connections; its HTTP latency counts "
+        "from the moment each request was due"
+    )
+    levels.append(open_loop)
     print_levels(levels)
     print(
         "\nCPU during the load per process tree; machine = all CPUs busy, "
         f"others = machine − ours (of {machine.machine().usable_cpus * 100}%)"
     )
     print_cpu(levels)
-    best = max(level.sustained_rate for level in levels)
+    best = max(level.sustained_rate for level in levels if not level.offered_rate)
     print(
         f"\nRatios: best sustained {best:,.0f} intakes/s ÷ PostgreSQL commits/s = "
-        f"{best / commits:.2f}; ÷ JetStream publishes/s = {best / publishes:.2f}"
+        f"{best / limits.commit.per_second:.2f}; ÷ JetStream publishes/s = "
+        f"{best / limits.publication.per_second:.2f}"
     )
     print("\nAfter the load")
     print_memory(stack_processes(stack))
     print("\nTargets")
     print_targets(levels, memory_used)
+    if args.profile:
+        connection = await asyncpg.connect(stack.postgres.dsn)
+        try:
+            await profile(stack, connection, make_request, args, limits)
+        finally:
+            await connection.close()
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=10.0, help="load time per level")
     parser.add_argument("--levels", type=_integers, default=[8, 32, 64], help="e.g. 8,32,64")
+    parser.add_argument(
+        "--open-share", type=float, default=0.5, help="open loop's rate, share of the best"
+    )
+    parser.add_argument("--open-connections", type=int, default=32)
+    parser.add_argument(
+        "--profile", action=argparse.BooleanOptionalAction, default=True, help="py-spy, floors"
+    )
+    parser.add_argument("--profile-connections", type=int, default=32)
+    parser.add_argument("--profile-top", type=int, default=8, help="entries per list")
     parser.add_argument("--raw-seconds", type=float, default=5.0, help="time per raw limit")
     parser.add_argument("--pg-connections", type=_integers, default=[10, 64])
     parser.add_argument("--drain-seconds", type=float, default=60.0, help="bounded wait")

@@ -1,4 +1,5 @@
-"""A small HTTP/1.1 keep-alive load generator on asyncio streams, one request per connection."""
+"""A small HTTP/1.1 keep-alive load generator on asyncio streams, one request in flight per
+connection: back to back (closed loop) or due at a fixed rate (open loop)."""
 
 from __future__ import annotations
 
@@ -76,6 +77,41 @@ async def read_response(reader: asyncio.StreamReader) -> tuple[int, bool, bytes]
     return status, headers.get("connection", "").lower() != "close", body
 
 
+class _Connection:
+    """One keep-alive connection, opened when first needed and again after trouble."""
+
+    def __init__(self, host: str, port: int, result: LoadResult) -> None:
+        self._host = host
+        self._port = port
+        self._result = result
+        self._reader: asyncio.StreamReader | None = None
+        self._writer: asyncio.StreamWriter | None = None
+
+    async def exchange(self, request: bytes, started: float) -> None:
+        """Send ``request`` and count its answer; a 2xx one's latency counts from ``started``."""
+        try:
+            if self._reader is None or self._writer is None:
+                self._reader, self._writer = await asyncio.open_connection(self._host, self._port)
+            async with asyncio.timeout(REQUEST_TIMEOUT):
+                self._writer.write(request)
+                status, keep_alive, _ = await read_response(self._reader)
+            elapsed = time.perf_counter() - started
+        except (OSError, TimeoutError, asyncio.IncompleteReadError, ValueError) as error:
+            self._result.fail(error)
+            self.close()
+            await asyncio.sleep(0.05)
+            return
+        self._result.count(status)
+        if 200 <= status < 300:
+            self._result.latencies.append(elapsed)
+        if not keep_alive:
+            self.close()
+
+    def close(self) -> None:
+        _close(self._writer)
+        self._reader = self._writer = None
+
+
 async def _one_connection(
     host: str,
     port: int,
@@ -83,31 +119,23 @@ async def _one_connection(
     deadline: float,
     result: LoadResult,
 ) -> None:
-    """Send requests back to back on one connection until ``deadline``; reconnect on trouble."""
-    writer: asyncio.StreamWriter | None = None
+    """Send requests back to back on one connection until ``deadline``."""
+    connection = _Connection(host, port, result)
     while time.perf_counter() < deadline:
-        try:
-            if writer is None:
-                reader, writer = await asyncio.open_connection(host, port)
-            request = make_request()
-            started = time.perf_counter()
-            async with asyncio.timeout(REQUEST_TIMEOUT):
-                writer.write(request)
-                status, keep_alive, _ = await read_response(reader)
-            elapsed = time.perf_counter() - started
-        except (OSError, TimeoutError, asyncio.IncompleteReadError, ValueError) as error:
-            result.fail(error)
-            _close(writer)
-            writer = None
-            await asyncio.sleep(0.05)
-            continue
-        result.count(status)
-        if 200 <= status < 300:
-            result.latencies.append(elapsed)
-        if not keep_alive:
-            _close(writer)
-            writer = None
-    _close(writer)
+        request = make_request()
+        await connection.exchange(request, time.perf_counter())
+    connection.close()
+
+
+async def _paced_connection(
+    host: str, port: int, due: asyncio.Queue[tuple[float, bytes] | None], result: LoadResult
+) -> None:
+    """Send the requests that fall due, one at a time, until told to stop (``None``)."""
+    connection = _Connection(host, port, result)
+    while (item := await due.get()) is not None:
+        scheduled, request = item
+        await connection.exchange(request, scheduled)
+    connection.close()
 
 
 def _close(writer: asyncio.StreamWriter | None) -> None:
@@ -125,5 +153,34 @@ async def run_load(
     await asyncio.gather(
         *(_one_connection(host, port, make_request, deadline, result) for _ in range(connections))
     )
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+async def run_open_loop(
+    host: str,
+    port: int,
+    make_request: Callable[[], bytes],
+    connections: int,
+    rate: float,
+    seconds: float,
+) -> LoadResult:
+    """Requests due at a fixed ``rate`` for ``seconds``, whatever the answers' pace, sent over
+    ``connections`` keep-alive connections (a request due while all are busy waits for one).
+    A latency counts from the moment its request was due, so a server falling behind shows
+    in it instead of slowing the client down (no coordinated omission)."""
+    result = LoadResult()
+    due: asyncio.Queue[tuple[float, bytes] | None] = asyncio.Queue()
+    senders = [
+        asyncio.create_task(_paced_connection(host, port, due, result)) for _ in range(connections)
+    ]
+    started = time.perf_counter()
+    for sent in range(round(rate * seconds)):
+        scheduled = started + sent / rate
+        await asyncio.sleep(max(0.0, scheduled - time.perf_counter()))
+        due.put_nowait((scheduled, make_request()))
+    for _ in senders:
+        due.put_nowait(None)
+    await asyncio.gather(*senders)
     result.seconds = time.perf_counter() - started
     return result

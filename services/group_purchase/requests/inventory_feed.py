@@ -5,11 +5,15 @@ worker finds the next proposal (never a reservation: a person confirms again).""
 
 from __future__ import annotations
 
+from collections import Counter
+from uuid import UUID
+
 import asyncpg
 
 from services.group_purchase.requests import store
 from services.group_purchase.requests.domain import NeedStatus
 from services.group_purchase.requests.proposals import run_matching
+from shared.bus import Batched
 from shared.contracts.inventory import (
     DeviceAvailable,
     DeviceStateChanged,
@@ -136,4 +140,43 @@ async def apply(connection: asyncpg.Connection, event: Event) -> None:
         await note_refused(connection, event)
 
 
-CONSUMERS = [(consumption_of("group_purchase", "INVENTORY"), apply)]
+async def apply_batch(connection: asyncpg.Connection, events: list[Event]) -> None:
+    """A batch's devices heard of for the first time in one statement, then every other
+    event one by one, in order."""
+    first_heard = await note_first_heard(connection, events)
+    for event in events:
+        if event.event_id not in first_heard:
+            await apply(connection, event)
+
+
+async def note_first_heard(connection: asyncpg.Connection, events: list[Event]) -> set[UUID]:
+    """Record the devices announced as just received that were not known yet, in one
+    statement; the ids of the events so applied. Such a device was never offered to anyone
+    and is not ready, so its first state changes nothing else, whatever comes around it in
+    the batch; a device received twice in the batch, or already known, is left to
+    ``note_state``."""
+    received = [
+        event
+        for event in events
+        if isinstance(event, DeviceStateChanged) and event.to_state == "received"
+    ]
+    times = Counter(event.aggregate_id for event in received)
+    once = [event for event in received if times[event.aggregate_id] == 1]
+    if not once:
+        return set()
+    inserted = await connection.fetch(
+        "INSERT INTO known_devices (device_id, label, state, state_version, updated_at) "
+        "SELECT device_id, label, 'received', state_version, updated_at "
+        "FROM unnest($1::uuid[], $2::text[], $3::int[], $4::timestamptz[]) "
+        "AS heard(device_id, label, state_version, updated_at) "
+        "ON CONFLICT (device_id) DO NOTHING RETURNING device_id",
+        [event.aggregate_id for event in once],
+        [event.label for event in once],
+        [event.aggregate_version for event in once],
+        [event.occurred_at for event in once],
+    )
+    new = {row["device_id"] for row in inserted}
+    return {event.event_id for event in once if event.aggregate_id in new}
+
+
+CONSUMERS = [(consumption_of("group_purchase", "INVENTORY"), Batched(apply_batch))]

@@ -106,9 +106,11 @@ async def expect_shipment(connection: asyncpg.Connection, event: ShipmentDispatc
         event.collection_point_name,
         event.dispatched_at,
     )
-    for device in event.devices:
-        # the device may be scanned before its intake's event is applied here
-        await store.remember_device(connection, device.device_id, device.label, device.device_type)
+    # the devices may be scanned before their intakes' events are applied here
+    await store.remember_devices(
+        connection,
+        [(device.device_id, device.label, device.device_type) for device in event.devices],
+    )
     await connection.executemany(
         "INSERT INTO incoming_shipment_devices (shipment_id, label, device_id, expected) "
         "VALUES ($1, $2, $3, true) ON CONFLICT DO NOTHING",
