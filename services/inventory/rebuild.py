@@ -233,9 +233,7 @@ async def _apply_in_order(
     while rest:
         run = next((i for i, event in enumerate(rest) if event.aggregate_id in waiting), len(rest))
         await _apply_together(connection, rest[:run], waiting, replayed)
-        if run < len(rest):
-            async with connection.transaction():
-                await _apply_and_retry(connection, rest[run], waiting, replayed)
+        await _apply_together(connection, rest[run : run + 1], waiting, replayed)
         rest = rest[run + 1 :]
 
 
