@@ -70,10 +70,11 @@ async def _rebuild(dsn: str, nats_url: str, keep: bool) -> int:
         f"{replayed.duplicates}, failed {replayed.failed}, "
         f"never applicable {len(replayed.never_applicable)}"
     )
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # Linux counts in KiB
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     print(
         f"replayed in {result.seconds:.1f} s: {result.events_per_second:,.0f} events/s; "
-        f"peak memory (RSS) {peak_kib / 1024:,.0f} MiB"
+        f"peak memory (RSS) {usage.ru_maxrss / 1024:,.0f} MiB; "  # Linux counts in KiB
+        f"CPU {usage.ru_utime + usage.ru_stime:.1f} s"
     )
     for name, digest in (("live", result.live), ("rebuilt", result.rebuilt)):
         print(
