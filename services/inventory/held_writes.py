@@ -16,6 +16,8 @@ HELD = ("INSERT INTO device_history ", "INSERT INTO outbox ")
 
 
 class HeldWrites(asyncpg.Connection):
+    """An asyncpg connection that holds the HELD statements within ``holding_writes()``."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._held: dict[str, list[Sequence[Any]]] | None = None
@@ -42,7 +44,7 @@ class HeldWrites(asyncpg.Connection):
     ) -> str:
         if self._held is not None and args and query.startswith(HELD):
             self._held.setdefault(query, []).append(args)
-            return "INSERT 0 1"
+            return "INSERT 0 1"  # the status it will have: the handlers do not read it
         result: str = await super().execute(query, *args, timeout=timeout)
         return result
 
