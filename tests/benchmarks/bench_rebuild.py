@@ -132,8 +132,8 @@ def measured(stack: Stack, events: int, devices: int) -> dict[str, float]:
     print(
         f"  rebuild: {int(figures['read']):,} events read, {int(figures['applied']):,} applied, "
         f"{figures['events/s']:,.0f} events/s, peak RSS {figures['peak MiB']:,.0f} MiB "
-        f"(the command: {seconds:.1f} s in all; busy {figures['CPU share']:.0%} of the replay, "
-        "waiting for PostgreSQL the rest)"
+        f"(the command: {seconds:.1f} s in all, its CPU {figures['CPU share']:.0%} of the "
+        "replay's time: it waited the rest, for PostgreSQL's answers, NATS or a free core)"
     )
     return figures
 
@@ -146,7 +146,7 @@ def not_run(largest: int, rate: float) -> str:
         f"{TARGET_EVENTS / rate / 3600:.1f} h. What bounds the rate: each event is applied by "
         "inventory's own handlers, 3 to 5 statements one after the other (the device locked "
         "and read, its reservation, the saved step), a round trip to PostgreSQL each, and the "
-        "command waits for each answer; peak RSS does not grow with the events."
+        "command waits for each answer."
     )
 
 
