@@ -104,6 +104,7 @@ async def create_pool(
     *,
     acquire_timeout: float = ACQUIRE_TIMEOUT,
     statement_timeout: float = STATEMENT_TIMEOUT,
+    connection_class: type[asyncpg.Connection] = asyncpg.Connection,
 ) -> asyncpg.Pool:
     """A pool whose connections see ``schema`` first; the schema is created if missing.
 
@@ -119,7 +120,7 @@ async def create_pool(
     pool = FailFastPool(
         dsn,
         acquire_timeout=acquire_timeout,
-        connection_class=asyncpg.Connection,
+        connection_class=connection_class,
         record_class=asyncpg.Record,
         min_size=min_size,
         max_size=max_size,

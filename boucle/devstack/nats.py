@@ -48,12 +48,14 @@ class EmbeddedNats:
         monitor_port: int,
         cluster_port: int = 0,
         routes: Sequence[int] = (),
+        sync_interval: str = "always",
     ) -> None:
         self.data_dir = data_dir.resolve()
         self.port = port
         self.monitor_port = monitor_port
         self.cluster_port = cluster_port
         self.routes = tuple(routes)
+        self.sync_interval = sync_interval  # "always": each message on disk before its ack
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -74,7 +76,7 @@ class EmbeddedNats:
             f"http: 127.0.0.1:{self.monitor_port}\n"
             "jetstream {\n"
             f'  store_dir: "{self.data_dir / "jetstream"}"\n'
-            "  sync_interval: always\n"
+            f"  sync_interval: {self.sync_interval}\n"
             "}\n"
         )
         if not self.cluster_port:

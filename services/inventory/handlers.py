@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 import asyncpg
 import msgspec
@@ -85,7 +86,7 @@ async def apply_device_fact(connection: asyncpg.Connection, event: Event) -> Non
     ends_reservation = reservation_ended_by(event)
     if ends_reservation is not None:
         request_id, _ = ends_reservation
-        if await lifecycle_store.reservation_status(connection, request_id) is None:
+        if not await reservation_applied(connection, device, request_id):
             raise RetryLater(f"reservation request {request_id} has not been applied yet")
     workshop_fact = isinstance(event, WORKSHOP_FACTS)
     after: Lifecycle | None
@@ -100,15 +101,26 @@ async def apply_device_fact(connection: asyncpg.Connection, event: Event) -> Non
         log.info("transition_rejected", device_id=str(device.id), reason=str(refusal))
         after = None
     if workshop_fact:
-        await lifecycle_store.note_refurbishment_fact(
-            connection, device.id, event.aggregate_version
-        )
+        seen = max(device.refurbishment_facts_seen, event.aggregate_version)
+        if after is None:
+            await lifecycle_store.note_refurbishment_fact(connection, device.id, seen)
+        device = replace(device, refurbishment_facts_seen=seen)  # saved with the step
     if after is None:
         return
     specs = msgspec.to_builtins(event.specs) if isinstance(event, DeviceGraded) else None
     await record_step(connection, device, after, Step.of(event), place_after(device, event), specs)
     if ends_reservation is not None:
         await lifecycle_store.end_reservation(connection, *ends_reservation, event.occurred_at)
+
+
+async def reservation_applied(
+    connection: asyncpg.Connection, device: RegisteredDevice, request_id: uuid.UUID
+) -> bool:
+    """Whether the request has been answered (its reservation active, ended or refused)."""
+    reservation = device.lifecycle.reservation
+    if reservation is not None and reservation.request_id == request_id:
+        return True  # the active one: no need to ask
+    return await lifecycle_store.reservation_status(connection, request_id) is not None
 
 
 def reservation_ended_by(event: Event) -> tuple[uuid.UUID, str] | None:

@@ -82,12 +82,14 @@ async def save_lifecycle(
     place_name: str,
     specs: dict[str, Any],
 ) -> int:
-    """Store the device's new lifecycle; returns its new version."""
+    """Store the device's new lifecycle (and the workshop facts it has seen); returns its
+    new version."""
     erasure, grading = lifecycle.erasure, lifecycle.grading
     version: int = await connection.fetchval(
         "UPDATE devices SET state = $2, state_since = $3, entered_refurbishment_at = $4, "
         "erasure_certificate_id = $5, erasure_no_storage = $6, erased_at = $7, grade = $8, "
         "functional_pass = $9, graded_at = $10, place_name = $11, specs = $12, "
+        "refurbishment_facts_seen = greatest(refurbishment_facts_seen, $13), "
         "version = version + 1 WHERE id = $1 RETURNING version",
         device.id,
         lifecycle.state.value,
@@ -101,6 +103,7 @@ async def save_lifecycle(
         grading.stated_at if grading else None,
         place_name,
         specs,
+        device.refurbishment_facts_seen,
     )
     return version
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import asyncpg
 import nats
@@ -29,13 +29,14 @@ from services.inventory import lifecycle_store
 from services.inventory.consumers import HANDLERS
 from services.inventory.digest import RegisterDigest, register_digest
 from services.inventory.handlers import locked_device
+from services.inventory.held_writes import HeldWrites
 from services.inventory.steps import Step, record_step
 from shared.bus import RetryLater
 from shared.contracts.inventory import ReservationExpired
 from shared.contracts.streams import consumption_of
 from shared.db import create_pool
 from shared.events import Event, UndecodableEvent, registry
-from shared.inbox import first_delivery
+from shared.inbox import first_deliveries, first_delivery
 from shared.logging import get_logger
 from shared.migrations import migrate
 
@@ -164,25 +165,27 @@ class Outcome(Enum):
     FAILED = "failed"
 
 
-async def apply_once(connection: asyncpg.Connection, event: Event) -> Outcome:
+async def apply_once(connection: HeldWrites, event: Event) -> Outcome:
     """Apply ``event`` as the live consumer does (inbox row and effects together), inside a
     savepoint so that a deferred or failing event leaves nothing behind."""
-    handler = HANDLERS.get(type(event))
     try:
-        async with connection.transaction():
+        async with connection.transaction(), connection.holding_writes():
             if not await first_delivery(connection, CONSUMER, event):
                 return Outcome.DUPLICATE
-            if isinstance(event, ReservationExpired):
-                await expire_as_announced(connection, event)
-            else:
-                assert handler is not None
-                await handler(connection, event)
+            await _handle(connection, event)
     except RetryLater:
         return Outcome.WAITING
     except Exception:  # the live consumer sent it to the dead letters
         log.exception("rebuild_event_failed", subject=event.subject, event_id=str(event.event_id))
         return Outcome.FAILED
     return Outcome.APPLIED
+
+
+async def _handle(connection: asyncpg.Connection, event: Event) -> None:
+    if isinstance(event, ReservationExpired):
+        await expire_as_announced(connection, event)
+    else:
+        await HANDLERS[type(event)](connection, event)
 
 
 async def expire_as_announced(connection: asyncpg.Connection, event: ReservationExpired) -> None:
@@ -202,21 +205,69 @@ async def expire_as_announced(connection: asyncpg.Connection, event: Reservation
 
 
 async def replay(pool: asyncpg.Pool, events: AsyncIterable[Event]) -> Replayed:
-    """Apply ``events`` in order, EVENTS_PER_TRANSACTION at a time; one that arrives before
-    its prerequisite waits, and is tried again each time another event about the same device
-    applies. Only the events waiting are kept."""
+    """Apply ``events`` in order, EVENTS_PER_TRANSACTION at a time in one transaction; one
+    that arrives before its prerequisite waits, and is tried again each time another event
+    about the same device applies. Only the events waiting are kept."""
     replayed = Replayed()
     waiting: dict[uuid.UUID, list[Event]] = defaultdict(list)
-    async with pool.acquire() as connection:
+    async with pool.acquire() as acquired:
+        connection = cast(HeldWrites, acquired)
         async for chunk in in_chunks(events, EVENTS_PER_TRANSACTION):
-            async with connection.transaction():
-                for event in chunk:
-                    await _apply_and_retry(connection, event, waiting, replayed)
+            await _apply_in_order(connection, chunk, waiting, replayed)
         async with connection.transaction():
             for device_id in list(waiting):
                 await _retry_waiting(connection, device_id, waiting, replayed)
     replayed.never_applicable = [event for events in waiting.values() for event in events]
     return replayed
+
+
+async def _apply_in_order(
+    connection: HeldWrites,
+    events: Sequence[Event],
+    waiting: dict[uuid.UUID, list[Event]],
+    replayed: Replayed,
+) -> None:
+    """Apply ``events`` in order: an event about a device whose events wait on its own (it
+    may let them apply), the runs of events between such ones together."""
+    rest = events
+    while rest:
+        run = next((i for i, event in enumerate(rest) if event.aggregate_id in waiting), len(rest))
+        await _apply_together(connection, rest[:run], waiting, replayed)
+        await _apply_together(connection, rest[run : run + 1], waiting, replayed)
+        rest = rest[run + 1 :]
+
+
+async def _apply_together(
+    connection: HeldWrites,
+    events: Sequence[Event],
+    waiting: dict[uuid.UUID, list[Event]],
+    replayed: Replayed,
+) -> None:
+    """Apply ``events`` in one transaction, without a savepoint each. If any of them fails
+    or must wait, nothing of them is kept and each half is applied again the same way, down
+    to single events, which apply, wait or fail on their own: one such event costs a few
+    transactions more, and never loses or doubles the others."""
+    if len(events) <= 1:
+        for event in events:
+            async with connection.transaction():
+                await _apply_and_retry(connection, event, waiting, replayed)
+        return
+    try:
+        async with connection.transaction(), connection.holding_writes():
+            new = await first_deliveries(connection, CONSUMER, events)
+            applied = len(new)
+            for event in events:
+                if event.event_id in new:
+                    new.discard(event.event_id)  # the same event twice: applied once
+                    await _handle(connection, event)
+    except Exception as error:  # RetryLater too: each half again, in order
+        log.debug("rebuild_chunk_halved", events=len(events), error=repr(error))
+        half = len(events) // 2
+        await _apply_in_order(connection, events[:half], waiting, replayed)
+        await _apply_in_order(connection, events[half:], waiting, replayed)
+        return
+    replayed.applied += applied
+    replayed.duplicates += len(events) - applied
 
 
 async def in_chunks(items: AsyncIterable[T], size: int) -> AsyncIterator[list[T]]:
@@ -232,7 +283,7 @@ async def in_chunks(items: AsyncIterable[T], size: int) -> AsyncIterator[list[T]
 
 
 async def _apply_and_retry(
-    connection: asyncpg.Connection,
+    connection: HeldWrites,
     event: Event,
     waiting: dict[uuid.UUID, list[Event]],
     replayed: Replayed,
@@ -246,7 +297,7 @@ async def _apply_and_retry(
 
 
 async def _retry_waiting(
-    connection: asyncpg.Connection,
+    connection: HeldWrites,
     device_id: uuid.UUID,
     waiting: dict[uuid.UUID, list[Event]],
     replayed: Replayed,
@@ -306,7 +357,7 @@ async def rebuild_and_compare(
     the live one (of ``device_ids`` only, when given). The rebuilt schema is dropped at the
     end unless ``keep``."""
     await fresh_schema(dsn, schema)
-    rebuilt_pool = await create_pool(dsn, schema, 1, 2)
+    rebuilt_pool = await create_pool(dsn, schema, 1, 2, connection_class=HeldWrites)
     live_pool = await create_pool(dsn, live_schema, 1, 2)
     client = await nats.connect(nats_url, name="boucle-inventory-rebuild")
     js = client.jetstream()

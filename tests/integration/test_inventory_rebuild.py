@@ -14,9 +14,13 @@ from nats.js import JetStreamContext
 
 from boucle.devstack.stack import Stack
 from services.inventory import rebuild
-from services.inventory.rebuild import drop_schema, rebuild_and_compare
+from services.inventory.consumers import HANDLERS
+from services.inventory.held_writes import HeldWrites
+from services.inventory.rebuild import drop_schema, fresh_schema, rebuild_and_compare, replay
 from shared.contracts.purchase import DeviceHandedOver, ReservationReleased
-from shared.contracts.refurbishment import DeviceRecycled
+from shared.contracts.refurbishment import DeviceGraded, DeviceRecycled
+from shared.db import create_pool
+from shared.events import Event
 from tests.support.register import (
     Donation,
     publish,
@@ -153,6 +157,74 @@ async def test_a_rebuild_leaves_no_schema_behind_unless_asked(
         "SELECT true FROM information_schema.schemata WHERE schema_name = $1", SCHEMA
     )
     assert exists is None
+
+
+def made_ready(donation: Donation) -> list[Event]:
+    return [
+        donation.received(),
+        donation.checked_in(),
+        donation.erased(),
+        donation.graded(),
+        donation.released(),
+    ]
+
+
+async def replayed_alone(dsn: str, events: list[Event]) -> tuple[rebuild.Replayed, asyncpg.Pool]:
+    """``events`` replayed into an empty schema of their own, whose pool is returned open."""
+    await fresh_schema(dsn, SCHEMA)
+    pool = await create_pool(dsn, SCHEMA, 1, 2, connection_class=HeldWrites)
+
+    async def stream() -> AsyncIterator[Event]:
+        for event in events:
+            yield event
+
+    return await replay(pool, stream()), pool
+
+
+async def test_an_event_that_fails_or_waits_within_a_chunk_loses_or_doubles_none_of_the_others(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chunk is one transaction: one event in it that cannot apply (a handler failing, a
+    device never registered, a fact ahead of its device) rolls it back, and the chunk is
+    applied again in halves; every other event is applied exactly once, in order."""
+    donations = [Donation() for _ in range(8)]
+    journeys = [made_ready(donation) for donation in donations]
+    broken = journeys[2][3]  # its grading fails in the handler: the device stays ungraded
+    grade = HANDLERS[DeviceGraded]
+
+    async def failing_on_the_broken_one(connection: asyncpg.Connection, event: Event) -> None:
+        if event.event_id == broken.event_id:
+            raise ValueError("a handler failing on one event")
+        await grade(connection, event)
+
+    monkeypatch.setitem(HANDLERS, DeviceGraded, failing_on_the_broken_one)
+    monkeypatch.setattr(rebuild, "EVENTS_PER_TRANSACTION", 16)
+    early, late = journeys[5][0], journeys[5][1]  # checked in before it is received
+    journeys[5][0:2] = [late, early]
+    never_registered = Donation().checked_in()
+    events = [event for journey in journeys for event in journey]
+    events[9:9] = [never_registered, journeys[0][2]]  # and an event delivered twice
+
+    replayed, pool = await replayed_alone(stack.postgres.dsn, events)
+    try:
+        assert (replayed.applied, replayed.duplicates, replayed.failed) == (38, 1, 1)
+        # the broken device's release waits for its grading, forever
+        assert replayed.never_applicable == [never_registered, journeys[2][4]]
+        states = dict(await pool.fetch("SELECT id, state FROM devices"))
+        assert states == {
+            donation.id: "in_refurbishment" if donation is donations[2] else "ready"
+            for donation in donations
+        }
+        steps = dict(
+            await pool.fetch("SELECT device_id, count(*) FROM device_history GROUP BY device_id")
+        )
+        assert steps == {
+            donation.id: 3 if donation is donations[2] else 5 for donation in donations
+        }
+        assert await pool.fetchval("SELECT count(*) FROM inbox") == 38
+    finally:
+        await pool.close()
+        await drop_schema(stack.postgres.dsn, SCHEMA)
 
 
 async def refusals(pool: asyncpg.Pool, schema: str, ids: list[uuid.UUID]) -> set[tuple[str, str]]:
