@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
+import msgspec
+
+Checked = TypeVar("Checked", bound=msgspec.Struct)
+ERROR_PATH = re.compile(r"at `\$\.?([^`]*)`")
 EUROS = re.compile(r"^(\d{1,6})(?:[.,](\d{1,2}))?$")
 SPACES = re.compile(r"[\s\u00a0\u202f]")
 
@@ -68,3 +72,16 @@ def cents_of(typed: str) -> int | None:
 def typed_back(form: Mapping[str, str]) -> dict[str, str]:
     """The form as typed, to show it again with the refusal (never the security token)."""
     return {key: value for key, value in form.items() if not key.startswith("_")}
+
+
+def checked(value: Checked, fields: Mapping[str, str]) -> Checked:
+    """``value`` held to the limits its Struct declares, as the API holds what it decodes (a
+    Struct built field by field is not checked): the limits are written once, on the Struct,
+    and a value beyond them is a problem of the form field ``fields`` names for its path
+    (``"parts[0].cost_cents"``)."""
+    try:
+        return msgspec.convert(msgspec.to_builtins(value), type(value))
+    except msgspec.ValidationError as error:
+        found = ERROR_PATH.search(str(error))
+        path = found.group(1) if found else ""
+        raise FieldProblem(fields.get(path, path or "_"), "form.field.beyond_limits") from error

@@ -143,6 +143,23 @@ def test_a_repair_form_reads_a_part_and_its_cost_in_cents() -> None:
     assert problem.value.field == "part_source"
 
 
+def test_a_part_cost_beyond_what_the_api_accepts_is_refused_on_the_page_too() -> None:
+    """The limit is the one PartUsed declares (100,000.00 €), not one of the form's own."""
+    typed = {
+        "kind": "replacement",
+        "description": "Carte mère remplacée",
+        "part_name": "Carte mère",
+        "part_source": "bought",
+        "minutes": "60",
+    }
+    assert bench_forms.repair_from({**typed, "part_cost": "100000"}).parts[0].cost_cents == (
+        10_000_000
+    )
+    with pytest.raises(bench_forms.FieldProblem) as problem:
+        bench_forms.repair_from({**typed, "part_cost": "100000,01"})
+    assert (problem.value.field, problem.value.key) == ("part_cost", "form.field.beyond_limits")
+
+
 def test_a_device_cannot_be_dismantled_without_an_erasure_certificate() -> None:
     with pytest.raises(DismantleRefused, match="erasure certificate"):
         check_dismantle(_order(erased=False, graded=False, functional_pass=False))

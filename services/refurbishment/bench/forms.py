@@ -41,7 +41,7 @@ from services.refurbishment.erasure.domain import (
 from services.refurbishment.parts.domain import PART_CONDITIONS, PART_KINDS, PartCreate
 from shared.contracts.refurbishment import SpecsSummary
 from shared.grades import GRADES
-from shared.web.form_reading import FieldProblem, cents_of, choice, text, whole
+from shared.web.form_reading import FieldProblem, cents_of, checked, choice, text, whole
 from shared.web.pages import TIMEZONE
 
 MEDIA_TYPES: tuple[str, ...] = typing.get_args(MediaType)
@@ -254,7 +254,8 @@ def repair_from(form: Mapping[str, str]) -> Repair:
     minutes = whole(form, "minutes", 1, 10_000)
     if minutes is None:
         raise FieldProblem("minutes", "form.field.required")
-    return Repair(actions=[action], parts=parts, minutes=minutes)
+    repair = Repair(actions=[action], parts=parts, minutes=minutes)
+    return checked(repair, {"parts[0].cost_cents": "part_cost", "parts[0].name": "part_name"})
 
 
 def choices(t: Any) -> dict[str, list[tuple[str, str]]]:
