@@ -8,9 +8,15 @@ from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, QueryParameter
 
-from services.inventory import oversight, store
+from services.inventory import store
 from services.inventory.domain import Device, State
-from services.inventory.oversight import DeviceFilter, DevicePage, FlowStage, RejectedTransition
+from services.inventory.register import oversight
+from services.inventory.register.oversight import (
+    DeviceFilter,
+    DevicePage,
+    FlowStage,
+    RejectedTransition,
+)
 from shared.auth import COORDINATION, ROLES
 from shared.errors import NotFound
 from shared.labels import format_code, parse_code

@@ -6,17 +6,11 @@ from pathlib import Path
 
 from litestar import Litestar
 
-from services.inventory import (
-    api,
-    consumers,
-    dead_letter_pages,
-    dead_letters_api,
-    impact_pages,
-    jobs,
-    pages,
-    register_pages,
-    reservations,
-)
+from services.inventory import api, consumers, jobs, pages, reservations
+from services.inventory.dead_letters import api as dead_letters_api
+from services.inventory.dead_letters import pages as dead_letter_pages
+from services.inventory.impact import pages as impact_pages
+from services.inventory.register import pages as register_pages
 from shared.config import Settings, load_settings
 from shared.web.app import ServiceDefinition, create_app
 

@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 from services.inventory.archive import archive_histories
-from services.inventory.impact_counters import recount
-from services.inventory.rebuild import rebuild_and_compare
+from services.inventory.impact.counters import recount
+from services.inventory.rebuild.replay import rebuild_and_compare
 from shared.config import load_settings
 from shared.db import create_pool
 from shared.events import utc_now

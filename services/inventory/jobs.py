@@ -10,7 +10,7 @@ from datetime import datetime
 import asyncpg
 
 from services.inventory.archive import archive_histories
-from services.inventory.impact_counters import compact
+from services.inventory.impact.counters import compact
 from services.inventory.reservations import EXPIRY_BATCH, expire_reservations
 from shared.db import TRANSIENT_ERRORS, transaction
 from shared.events import utc_now

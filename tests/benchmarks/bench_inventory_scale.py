@@ -22,11 +22,12 @@ from typing import TypeVar
 import asyncpg
 
 from boucle.devstack.stack import Stack, any_free_ports
-from services.inventory import oversight, store
+from services.inventory import store
 from services.inventory.archive import archive_histories
 from services.inventory.domain import State
-from services.inventory.impact_figures import Period, impact_figures
-from services.inventory.oversight import DeviceFilter
+from services.inventory.impact.figures import Period, impact_figures
+from services.inventory.register import oversight
+from services.inventory.register.oversight import DeviceFilter
 from shared.db import create_pool
 from shared.events import utc_now
 from shared.migrations import migrate

@@ -21,8 +21,8 @@ from nats.js import JetStreamContext
 from boucle.devstack.stack import Stack
 from services.inventory import store
 from services.inventory.archive import archive_histories
-from services.inventory.digest import register_digest
-from services.inventory.impact_figures import Period, impact_figures
+from services.inventory.impact.figures import Period, impact_figures
+from services.inventory.rebuild.digest import register_digest
 from shared.contracts.purchase import DeviceHandedOver, DeviceReturned
 from shared.contracts.refurbishment import DeviceRecycled
 from shared.events import Event, utc_now

@@ -13,10 +13,10 @@ import pytest
 from nats.js import JetStreamContext
 
 from boucle.devstack.stack import Stack
-from services.inventory import rebuild
 from services.inventory.consumers import HANDLERS
-from services.inventory.held_writes import HeldWrites
-from services.inventory.rebuild import drop_schema, fresh_schema, rebuild_and_compare, replay
+from services.inventory.rebuild import replay as rebuild
+from services.inventory.rebuild.held_writes import HeldWrites
+from services.inventory.rebuild.replay import drop_schema, fresh_schema, rebuild_and_compare, replay
 from shared.contracts.purchase import DeviceHandedOver, ReservationReleased
 from shared.contracts.refurbishment import DeviceGraded, DeviceRecycled
 from shared.db import create_pool

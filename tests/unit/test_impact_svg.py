@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from services.inventory.impact_figures import (
+from services.inventory.impact.figures import (
     PERIOD_BASIS,
     CommuneFlow,
     ImpactFigures,
@@ -20,8 +20,8 @@ from services.inventory.impact_figures import (
     figures_csv,
     reuse_tally,
 )
-from services.inventory.impact_pages import month_name, number
-from services.inventory.impact_svg import PLOT_HEIGHT, Series, bar_chart, bar_heights
+from services.inventory.impact.pages import month_name, number
+from services.inventory.impact.svg import PLOT_HEIGHT, Series, bar_chart, bar_heights
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -8,7 +8,7 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
-from services.inventory.rebuild import StoredEvent, in_arrival_order, in_chunks
+from services.inventory.rebuild.replay import StoredEvent, in_arrival_order, in_chunks
 from shared.contracts.collection import DeviceReceived
 
 START = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)

@@ -13,8 +13,8 @@ from litestar.types import ControllerRouterHandler
 from markupsafe import Markup
 
 from services.inventory.impact import methods_by_text
-from services.inventory.impact_figures import ImpactFigures, Period, figures_csv, impact_figures
-from services.inventory.impact_svg import Series, bar_chart
+from services.inventory.impact.figures import ImpactFigures, Period, figures_csv, impact_figures
+from services.inventory.impact.svg import Series, bar_chart
 from shared.errors import DomainError
 from shared.web import formats
 from shared.web.app import Runtime

@@ -8,7 +8,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from services.inventory.dead_letters_api import (
+from services.inventory.dead_letters.api import (
     AlreadyReplayed,
     BusUnavailable,
     NoSuchDeadLetter,
@@ -16,7 +16,7 @@ from services.inventory.dead_letters_api import (
     list_dead_letters,
     replay_dead_letter,
 )
-from services.inventory.register_pages import (
+from services.inventory.register.pages import (
     OVERSEERS,
     REGISTER,
     AnyRequest,

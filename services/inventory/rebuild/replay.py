@@ -27,9 +27,9 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 import shared.contracts  # noqa: F401  (registers every event contract)
 from services.inventory import lifecycle_store
 from services.inventory.consumers import HANDLERS
-from services.inventory.digest import RegisterDigest, register_digest
 from services.inventory.handlers import locked_device
-from services.inventory.held_writes import HeldWrites
+from services.inventory.rebuild.digest import RegisterDigest, register_digest
+from services.inventory.rebuild.held_writes import HeldWrites
 from services.inventory.steps import Step, record_step
 from shared.bus import RetryLater
 from shared.contracts.inventory import ReservationExpired
@@ -41,7 +41,7 @@ from shared.logging import get_logger
 from shared.migrations import migrate
 
 REBUILD_SCHEMA = "inventory_rebuild"
-MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATIONS = Path(__file__).parent.parent / "migrations"
 CONSUMER = "inventory"
 # What inventory consumes; plus its own expiries, decided by the clock, not stated by a fact.
 SOURCES = (

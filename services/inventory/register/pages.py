@@ -11,9 +11,9 @@ from litestar import Request, get
 from litestar.di import NamedDependency
 from litestar.response import Template
 
-from services.inventory import oversight
 from services.inventory.domain import State
-from services.inventory.oversight import DeviceFilter
+from services.inventory.register import oversight
+from services.inventory.register.oversight import DeviceFilter
 from shared.auth import COORDINATION
 from shared.contracts.collection import DeviceType
 from shared.errors import DomainError
