@@ -8,7 +8,6 @@ import uuid
 from collections.abc import AsyncIterator
 
 import asyncpg
-import nats
 import pytest
 from nats.js import JetStreamContext
 
@@ -31,13 +30,6 @@ from tests.support.register import (
 from tests.support.waiting import wait_for
 
 SCHEMA = "inventory_rebuild_test"  # never the one `boucle inventory rebuild` uses
-
-
-@pytest.fixture
-async def bus(stack: Stack) -> AsyncIterator[JetStreamContext]:
-    client = await nats.connect(stack.nats.url)
-    yield client.jetstream()
-    await client.close()
 
 
 async def delivered(bus: JetStreamContext, pool: asyncpg.Pool) -> Donation:

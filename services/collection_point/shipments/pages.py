@@ -7,6 +7,7 @@ redirects, a refusal shows the page again with the reason next to the field."""
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Any
 
 import asyncpg
@@ -21,6 +22,7 @@ from services.collection_point.shipments import handlers as shipments
 from services.collection_point.shipments.handlers import ShipmentOpen, ShipmentRefused
 from shared.auth import Principal
 from shared.labels import LabelError, format_code, parse_code
+from shared.web.actions import Errors, act, done_url
 from shared.web.app import Runtime
 from shared.web.i18n import language_of, translator
 from shared.web.pages import page
@@ -171,22 +173,27 @@ async def pack_device(
 ) -> Template | Redirect:
     """A label scanned or typed: the device goes into the box."""
     typed = (await _form(request)).get("label", "").strip()[:200]
-    try:
-        packed = await shipments.pack_device(runtime.pool, principal, place_id, shipment_id, typed)
-    except (ShipmentRefused, LabelError) as error:
-        t = translator(language_of(request))
-        return await _shipment_page(
+
+    async def again(errors: Errors, status: int) -> Template:
+        return await _refused_on(
             request,
-            runtime.pool,
+            runtime,
             principal,
             place_id,
             shipment_id,
-            status_code=error.status_code,
+            status,
             typed={"label": typed},
-            errors={"label": said(error, t)},
+            errors=_on("label", errors),
         )
-    url = f"{shipment_url(place_id, shipment_id)}?fait=ajoute&etiquette={packed.label}"
-    return Redirect(url, status_code=303)
+
+    return await act(
+        request,
+        partial(shipments.pack_device, runtime.pool, principal, place_id, shipment_id, typed),
+        done=lambda packed: (
+            done_url(shipment_url(place_id, shipment_id), "ajoute") + f"&etiquette={packed.label}"
+        ),
+        again=again,
+    )
 
 
 @post(
@@ -203,22 +210,28 @@ async def unpack_device(
 ) -> Template | Redirect:
     """Take a device out of the box."""
     typed = (await _form(request)).get("label", "").strip()[:200]
-    try:
-        await shipments.unpack_device(runtime.pool, principal, place_id, shipment_id, typed)
-    except (ShipmentRefused, LabelError) as error:
-        t = translator(language_of(request))
-        return await _shipment_page(
+
+    async def again(errors: Errors, status: int) -> Template:
+        return await _refused_on(
             request,
-            runtime.pool,
+            runtime,
             principal,
             place_id,
             shipment_id,
-            status_code=error.status_code,
+            status,
             active="dispatch",
-            errors={GENERAL: said(error, t)},
+            errors=_on(GENERAL, errors),
         )
-    url = f"{shipment_url(place_id, shipment_id)}?fait=retire&etiquette={parse_code(typed)}"
-    return Redirect(url, status_code=303)
+
+    return await act(
+        request,
+        partial(shipments.unpack_device, runtime.pool, principal, place_id, shipment_id, typed),
+        done=lambda _: (
+            done_url(shipment_url(place_id, shipment_id), "retire")
+            + f"&etiquette={parse_code(typed)}"
+        ),
+        again=again,
+    )
 
 
 @post(
@@ -234,22 +247,44 @@ async def dispatch_shipment(
     principal: NamedDependency[Principal],
 ) -> Template | Redirect:
     """Dispatch the shipment; an empty one is refused with the reason."""
-    try:
-        await shipments.dispatch_shipment(runtime.pool, principal, place_id, shipment_id)
-    except ShipmentRefused as refused:
-        t = translator(language_of(request))
-        return await _shipment_page(
+
+    async def again(errors: Errors, status: int) -> Template:
+        return await _refused_on(
             request,
-            runtime.pool,
+            runtime,
             principal,
             place_id,
             shipment_id,
-            status_code=refused.status_code,
+            status,
             active="dispatch",
-            errors={GENERAL: said(refused, t)},
+            errors=_on(GENERAL, errors),
         )
-    runtime.relay.wake()
-    return Redirect(f"{shipment_url(place_id, shipment_id)}?fait=expedie", status_code=303)
+
+    return await act(
+        request,
+        partial(shipments.dispatch_shipment, runtime.pool, principal, place_id, shipment_id),
+        done=done_url(shipment_url(place_id, shipment_id), "expedie"),
+        again=again,
+    )
+
+
+async def _refused_on(
+    request: AnyRequest,
+    runtime: Runtime,
+    principal: Principal,
+    place_id: uuid.UUID,
+    shipment_id: uuid.UUID,
+    status: int,
+    **context: Any,
+) -> Template:
+    return await _shipment_page(
+        request, runtime.pool, principal, place_id, shipment_id, status_code=status, **context
+    )
+
+
+def _on(field: str, errors: Errors) -> Errors:
+    """The refusal next to ``field``, whatever its code concerns."""
+    return {field: next(iter(errors.values()))}
 
 
 def _uuid(text: str) -> uuid.UUID | None:
