@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequenc
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 from litestar import Litestar, Request, Router, get
@@ -34,6 +34,7 @@ from shared.events import registry
 from shared.logging import configure_logging, get_logger
 from shared.migrations import migrate
 from shared.outbox import OwnConnections, Relay
+from shared.uow import PostgresUnitOfWork
 from shared.web import health, well_known
 from shared.web.assets import CACHED_FOR_A_YEAR, static_url
 from shared.web.csrf import csrf_protection
@@ -75,6 +76,9 @@ class ServiceDefinition:
     )
 
 
+Built = TypeVar("Built")
+
+
 @dataclass
 class Runtime:
     """The live connections of one service process, owned by its lifespan."""
@@ -85,6 +89,13 @@ class Runtime:
     js: JetStreamContext
     relay: Relay
     consumers: list[Consumer]
+
+    def unit_of_work(
+        self, store_of: Callable[[asyncpg.Connection], Built]
+    ) -> PostgresUnitOfWork[Built]:
+        """Transactions on this process's pool with the store ``store_of`` builds, waking
+        the relay after each that announced events."""
+        return PostgresUnitOfWork(self.pool, store_of, self.relay.wake)
 
 
 @get("/", opt=public(), include_in_schema=False)

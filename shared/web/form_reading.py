@@ -8,8 +8,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 import msgspec
+import msgspec.inspect as types
 
 Checked = TypeVar("Checked", bound=msgspec.Struct)
+Read = TypeVar("Read", bound=msgspec.Struct)
+TICKED = frozenset({"on", "true", "1", "oui", "yes"})
+MANY = (types.ListType, types.SetType, types.FrozenSetType, types.VarTupleType)
 ERROR_PATH = re.compile(r"at `\$\.?([^`]*)`")
 EUROS = re.compile(r"^(\d{1,6})(?:[.,](\d{1,2}))?$")
 SPACES = re.compile(r"[\s\u00a0\u202f]")
@@ -85,3 +89,87 @@ def checked(value: Checked, fields: Mapping[str, str]) -> Checked:
         found = ERROR_PATH.search(str(error))
         path = found.group(1) if found else ""
         raise FieldProblem(fields.get(path, path or "_"), "form.field.beyond_limits") from error
+
+
+def read_form(
+    kind: type[Read],
+    form: Mapping[str, Any],
+    names: Mapping[str, str] | None = None,
+    **given: Any,
+) -> Read:
+    """The submitted ``form`` as a ``kind``, held to the limits the Struct declares (written
+    once, there): text is stripped, a blank field takes the Struct's default (or is
+    required), a ticked box is ``True`` and an unticked one ``False``, a field of several
+    values is read with ``getall``. A field is the one named as the Struct's, or as ``names``
+    maps it; ``given`` values (read by the page itself, such as an amount in euros) replace
+    what the form says. A value the Struct refuses is a ``FieldProblem`` of its field, saying
+    which limit it passes."""
+    names = names or {}
+    info = types.type_info(kind)
+    assert isinstance(info, types.StructType)
+    data: dict[str, Any] = {}
+    for field in info.fields:
+        name, shape = field.encode_name, _without_none(field.type)
+        if name in given:
+            data[name] = given[name]
+            continue
+        typed = _typed(form, names.get(name, name), shape)
+        if typed is None:
+            if field.required:
+                raise FieldProblem(names.get(name, name), "form.field.required")
+            continue
+        data[name] = typed
+    try:
+        return msgspec.convert(data, kind, strict=False)
+    except msgspec.ValidationError as error:
+        found = ERROR_PATH.search(str(error))
+        top = re.split(r"[.\[]", found.group(1))[0] if found else ""
+        refused = next((f for f in info.fields if f.encode_name == top), None)
+        if refused is None:
+            raise FieldProblem(names.get(top, top or "_"), "form.field.invalid") from error
+        key, values = _limit_passed(_without_none(refused.type), data.get(top))
+        raise FieldProblem(names.get(top, top), key, **values) from error
+
+
+def _typed(form: Mapping[str, Any], name: str, shape: types.Type) -> Any:
+    """What the form holds for one field, as typed (``None`` when left blank)."""
+    if isinstance(shape, types.BoolType):
+        return str(form.get(name, "")).strip().lower() in TICKED
+    if isinstance(shape, MANY):
+        getall = getattr(form, "getall", None)
+        values = getall(name, []) if getall is not None else [form.get(name, "")]
+        kept = [str(value).strip() for value in values if str(value).strip()]
+        return kept or None
+    value = form.get(name)
+    if value is None:
+        return None
+    value = str(value).strip()
+    return value or None
+
+
+def _without_none(shape: types.Type) -> types.Type:
+    if isinstance(shape, types.UnionType):
+        kept = [kind for kind in shape.types if not isinstance(kind, types.NoneType)]
+        if len(kept) == 1:
+            return kept[0]
+    return shape
+
+
+def _limit_passed(shape: types.Type, value: Any) -> tuple[str, dict[str, Any]]:
+    """The message key (and its values) for a field's value its type refuses."""
+    if isinstance(shape, types.StrType):
+        if shape.max_length is not None and len(str(value)) > shape.max_length:
+            return "form.field.too_long", {"limit": shape.max_length}
+        if shape.min_length is not None and len(str(value)) < shape.min_length:
+            return "form.field.too_short", {"least": shape.min_length}
+        return "form.field.invalid", {}
+    if isinstance(shape, types.IntType | types.FloatType):
+        low = shape.ge if shape.ge is not None else shape.gt
+        high = shape.le if shape.le is not None else shape.lt
+        if low is not None and high is not None:
+            key = "form.field.number" if isinstance(shape, types.IntType) else "form.field.between"
+            return key, {"low": low, "high": high}
+        return "form.field.not_a_number", {}
+    if isinstance(shape, types.EnumType | types.LiteralType | types.UUIDType):
+        return "form.field.choose", {}
+    return "form.field.invalid", {}

@@ -1,0 +1,103 @@
+"""The unit of work: the one transaction a use case runs in.
+
+A use case is given a ``UnitOfWork`` and never the pool. ``async with uow.begin() as work``
+opens a transaction; inside it the use case reads and writes through ``work.store`` (the
+feature's store, bound to that transaction), announces facts with ``work.announce`` (outbox
+rows in the same transaction), writes the audit trail with ``work.audit`` and asks
+``work.now()`` for the time. Leaving the block commits; an exception rolls everything back,
+events and audit lines included. Once a transaction that announced something has committed,
+the outbox relay is woken: no route wakes it by hand.
+
+``PostgresUnitOfWork`` is the real one; ``tests/support/uow.py`` has an in-memory one that
+runs the same use cases without PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from datetime import datetime
+from typing import Generic, Protocol, TypeVar
+
+import asyncpg
+
+from shared import audit
+from shared.db import transaction
+from shared.events import Event, utc_now
+from shared.outbox import add_events
+
+Store = TypeVar("Store", covariant=True)
+Built = TypeVar("Built")
+Clock = Callable[[], datetime]
+
+
+class Work(Protocol[Store]):
+    """What a use case holds while its transaction is open."""
+
+    @property
+    def store(self) -> Store: ...
+
+    def now(self) -> datetime: ...
+
+    async def announce(self, *events: Event) -> None:
+        """Record ``events`` for publication once (and only if) the transaction commits."""
+
+    async def audit(self, actor: str, action: str, subject: str) -> None:
+        """Add a line to the audit trail, in the same transaction."""
+
+
+class UnitOfWork(Protocol[Store]):
+    """What a use case is given: a way to open its transaction."""
+
+    def begin(self) -> AbstractAsyncContextManager[Work[Store]]: ...
+
+
+class PostgresWork(Generic[Built]):
+    def __init__(self, connection: asyncpg.Connection, store: Built, clock: Clock) -> None:
+        self.connection = connection
+        self._store = store
+        self._clock = clock
+        self.announced = 0
+
+    @property
+    def store(self) -> Built:
+        return self._store
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    async def announce(self, *events: Event) -> None:
+        if events:
+            await add_events(self.connection, events)
+            self.announced += len(events)
+
+    async def audit(self, actor: str, action: str, subject: str) -> None:
+        await audit.record(self.connection, actor, action, subject)
+
+
+class PostgresUnitOfWork(Generic[Built]):
+    """Transactions on ``pool``, each with the store ``store_of`` builds on its connection;
+    ``wake`` (the relay's) is called after a commit that announced events."""
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        store_of: Callable[[asyncpg.Connection], Built],
+        wake: Callable[[], None],
+        clock: Clock = utc_now,
+    ) -> None:
+        self.pool = pool
+        self._store_of = store_of
+        self._wake = wake
+        self._clock = clock
+
+    def begin(self) -> AbstractAsyncContextManager[PostgresWork[Built]]:
+        return self._begin()
+
+    @asynccontextmanager
+    async def _begin(self) -> AsyncIterator[PostgresWork[Built]]:
+        async with transaction(self.pool) as connection:
+            work = PostgresWork(connection, self._store_of(connection), self._clock)
+            yield work
+        if work.announced:
+            self._wake()
