@@ -6,11 +6,17 @@ from pathlib import Path
 
 from litestar import Litestar
 
-from services.inventory import api, consumers, jobs, pages, reservations
+from services.inventory import consumers
+from services.inventory.archive import jobs as archive_jobs
 from services.inventory.dead_letters import api as dead_letters_api
 from services.inventory.dead_letters import pages as dead_letter_pages
+from services.inventory.impact import jobs as impact_jobs
 from services.inventory.impact import pages as impact_pages
+from services.inventory.passport import pages as passport_pages
+from services.inventory.register import api as register_api
 from services.inventory.register import pages as register_pages
+from services.inventory.reservations import handlers as reservations
+from services.inventory.reservations import jobs as reservation_jobs
 from shared.config import Settings, load_settings
 from shared.web.app import ServiceDefinition, create_app
 
@@ -18,9 +24,9 @@ DEFINITION = ServiceDefinition(
     name="inventory",
     title="Inventaire",
     route_handlers=[
-        *api.ROUTES,
+        *register_api.ROUTES,
         *dead_letters_api.ROUTES,
-        *pages.ROUTES,
+        *passport_pages.ROUTES,
         *impact_pages.ROUTES,
         *register_pages.ROUTES,
         *dead_letter_pages.ROUTES,
@@ -37,9 +43,9 @@ DEFINITION = ServiceDefinition(
     ),
     consumers=consumers.CONSUMERS,
     background=(
-        jobs.expire_reservations_periodically,
-        jobs.archive_histories_periodically,
-        jobs.compact_impact_counters_periodically,
+        reservation_jobs.expire_reservations_periodically,
+        archive_jobs.archive_histories_periodically,
+        impact_jobs.compact_impact_counters_periodically,
     ),
 )
 

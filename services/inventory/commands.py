@@ -11,7 +11,7 @@ import resource
 import sys
 from pathlib import Path
 
-from services.inventory.archive import archive_histories
+from services.inventory.archive.handlers import archive_histories
 from services.inventory.impact.counters import recount
 from services.inventory.rebuild.replay import rebuild_and_compare
 from shared.config import load_settings

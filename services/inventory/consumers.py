@@ -6,8 +6,10 @@ from collections.abc import Awaitable, Callable
 
 import asyncpg
 
-from services.inventory import handlers, places, purchases, reservations, shipments
-from services.inventory.facts import DEVICE_FACTS
+from services.inventory.lifecycle import handlers, purchases, shipments
+from services.inventory.lifecycle.facts import DEVICE_FACTS
+from services.inventory.register import places
+from services.inventory.reservations import handlers as reservations
 from shared.bus import Batched, Handler
 from shared.contracts.collection import DeviceReceived, PlacePublished
 from shared.contracts.purchase import PurchasedDeviceReceived, ReservationRequested

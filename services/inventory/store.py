@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import asyncpg
 
-from services.inventory.domain import Device, HistoryEntry, State
+from services.inventory.lifecycle.domain import Device, HistoryEntry, State
 from shared.events import Event
 from shared.labels import format_code
 from shared.outbox import outbox_values

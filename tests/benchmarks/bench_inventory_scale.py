@@ -23,9 +23,9 @@ import asyncpg
 
 from boucle.devstack.stack import Stack, any_free_ports
 from services.inventory import store
-from services.inventory.archive import archive_histories
-from services.inventory.domain import State
+from services.inventory.archive.handlers import archive_histories
 from services.inventory.impact.figures import Period, impact_figures
+from services.inventory.lifecycle.domain import State
 from services.inventory.register import oversight
 from services.inventory.register.oversight import DeviceFilter
 from shared.db import create_pool

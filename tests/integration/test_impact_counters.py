@@ -19,7 +19,7 @@ import pytest
 
 from boucle.devstack.stack import Stack
 from boucle.services import migrations_folder
-from services.inventory.archive import archive_histories
+from services.inventory.archive.handlers import archive_histories
 from services.inventory.impact.counters import COUNTER_TABLES, compact, recount
 from services.inventory.impact.figures import Counts, Period, Weighed, counted, impact_figures
 from shared.db import create_pool

@@ -20,7 +20,7 @@ from nats.js import JetStreamContext
 
 from boucle.devstack.stack import Stack
 from services.inventory import store
-from services.inventory.archive import archive_histories
+from services.inventory.archive.handlers import archive_histories
 from services.inventory.impact.figures import Period, impact_figures
 from services.inventory.rebuild.digest import register_digest
 from shared.contracts.purchase import DeviceHandedOver, DeviceReturned

@@ -9,12 +9,12 @@ from datetime import timedelta
 import asyncpg
 from nats.js import JetStreamContext
 
-from services.inventory.jobs import expire_due
-from services.inventory.reservations import (
+from services.inventory.reservations.handlers import (
     answer_reservation_request,
     expire_reservations,
     hold_for,
 )
+from services.inventory.reservations.jobs import expire_due
 from shared.config import load_settings
 from shared.contracts.purchase import DeviceHandedOver, ReservationReleased
 from shared.db import transaction

@@ -14,7 +14,7 @@ from nats.js import JetStreamContext
 
 from boucle.devstack.stack import Stack
 from services.group_purchase.requests.retention import erase_lapsed_households
-from services.inventory.jobs import expire_due
+from services.inventory.reservations.jobs import expire_due
 from shared.events import utc_now
 from shared.labels import format_code
 from tests.support.households import Territory

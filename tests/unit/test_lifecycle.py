@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.inventory.domain import (
+from services.inventory.lifecycle.domain import (
     TRANSITIONS,
     Device,
     HistoryEntry,
@@ -17,8 +17,8 @@ from services.inventory.domain import (
     State,
     TransitionRefused,
 )
-from services.inventory.facts import require_in_sequence
-from services.inventory.lifecycle import Erasure, Grading, Lifecycle
+from services.inventory.lifecycle.facts import require_in_sequence
+from services.inventory.lifecycle.intentions import Erasure, Grading, Lifecycle
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

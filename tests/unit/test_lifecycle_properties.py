@@ -12,9 +12,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.inventory.domain import NotYet, State, TransitionRefused
-from services.inventory.facts import apply_fact
-from services.inventory.lifecycle import Lifecycle
+from services.inventory.lifecycle.domain import NotYet, State, TransitionRefused
+from services.inventory.lifecycle.facts import apply_fact
+from services.inventory.lifecycle.intentions import Lifecycle
 from shared.contracts.purchase import (
     DeviceHandedOver,
     DeviceReturned,

@@ -25,12 +25,12 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 import shared.contracts  # noqa: F401  (registers every event contract)
-from services.inventory import lifecycle_store
 from services.inventory.consumers import HANDLERS
-from services.inventory.handlers import locked_device
+from services.inventory.lifecycle import store as lifecycle_store
+from services.inventory.lifecycle.handlers import locked_device
+from services.inventory.lifecycle.steps import Step, record_step
 from services.inventory.rebuild.digest import RegisterDigest, register_digest
 from services.inventory.rebuild.held_writes import HeldWrites
-from services.inventory.steps import Step, record_step
 from shared.bus import RetryLater
 from shared.contracts.inventory import ReservationExpired
 from shared.contracts.streams import consumption_of

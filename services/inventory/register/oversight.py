@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import asyncpg
 import msgspec
 
-from services.inventory.domain import State
+from services.inventory.lifecycle.domain import State
 from shared.labels import format_code
 from shared.listing import PAGE_LIMIT, page_of, read_cursor
 

@@ -11,7 +11,7 @@ from litestar import Request, get
 from litestar.di import NamedDependency
 from litestar.response import Template
 
-from services.inventory.domain import State
+from services.inventory.lifecycle.domain import State
 from services.inventory.register import oversight
 from services.inventory.register.oversight import DeviceFilter
 from shared.auth import COORDINATION

@@ -8,12 +8,13 @@ from dataclasses import replace
 import asyncpg
 import msgspec
 
-from services.inventory import lifecycle_store, store
-from services.inventory.domain import HistoryEntry, NotYet, State, TransitionRefused
-from services.inventory.facts import WORKSHOP_FACTS, apply_fact, require_in_sequence
-from services.inventory.lifecycle import Lifecycle
-from services.inventory.lifecycle_store import RegisteredDevice
-from services.inventory.steps import PRODUCER, Step, record_step
+from services.inventory import store
+from services.inventory.lifecycle import store as lifecycle_store
+from services.inventory.lifecycle.domain import HistoryEntry, NotYet, State, TransitionRefused
+from services.inventory.lifecycle.facts import WORKSHOP_FACTS, apply_fact, require_in_sequence
+from services.inventory.lifecycle.intentions import Lifecycle
+from services.inventory.lifecycle.steps import PRODUCER, Step, record_step
+from services.inventory.lifecycle.store import RegisteredDevice
 from shared.bus import RetryLater
 from shared.contracts.collection import DeviceReceived
 from shared.contracts.inventory import DeviceStateChanged

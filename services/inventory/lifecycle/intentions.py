@@ -14,7 +14,7 @@ from datetime import datetime
 
 import msgspec
 
-from services.inventory.domain import (
+from services.inventory.lifecycle.domain import (
     NotYet,
     ReservationRefused,
     State,

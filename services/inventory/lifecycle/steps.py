@@ -11,10 +11,11 @@ from typing import Any, cast
 import asyncpg
 import msgspec
 
-from services.inventory import lifecycle_store, store
-from services.inventory.domain import HistoryEntry, State
-from services.inventory.lifecycle import Lifecycle
-from services.inventory.lifecycle_store import RegisteredDevice
+from services.inventory import store
+from services.inventory.lifecycle import store as lifecycle_store
+from services.inventory.lifecycle.domain import HistoryEntry, State
+from services.inventory.lifecycle.intentions import Lifecycle
+from services.inventory.lifecycle.store import RegisteredDevice
 from shared.contracts.inventory import DeviceAvailable, DeviceStateChanged
 from shared.contracts.refurbishment import Grade, SpecsSummary
 from shared.events import Event

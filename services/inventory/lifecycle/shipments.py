@@ -13,14 +13,14 @@ import uuid
 import asyncpg
 import msgspec
 
-from services.inventory.domain import State, TransitionRefused, check_transition
-from services.inventory.lifecycle import Lifecycle
-from services.inventory.lifecycle_store import (
+from services.inventory.lifecycle.domain import State, TransitionRefused, check_transition
+from services.inventory.lifecycle.intentions import Lifecycle
+from services.inventory.lifecycle.steps import Step, record_step
+from services.inventory.lifecycle.store import (
     RegisteredDevice,
     device_for_update,
     record_rejection,
 )
-from services.inventory.steps import Step, record_step
 from shared.bus import RetryLater
 from shared.contracts.collection import ShipmentDispatched
 from shared.events import Event

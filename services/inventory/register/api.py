@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, QueryParameter
 
 from services.inventory import store
-from services.inventory.domain import Device, State
+from services.inventory.lifecycle.domain import Device, State
 from services.inventory.register import oversight
 from services.inventory.register.oversight import (
     DeviceFilter,

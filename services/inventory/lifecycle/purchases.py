@@ -9,10 +9,10 @@ import asyncpg
 import msgspec
 
 from services.inventory import store
-from services.inventory.domain import HistoryEntry, State
-from services.inventory.handlers import locked_device
-from services.inventory.reservations import answer_reservation_request
-from services.inventory.steps import PRODUCER, Step, available
+from services.inventory.lifecycle.domain import HistoryEntry, State
+from services.inventory.lifecycle.handlers import locked_device
+from services.inventory.lifecycle.steps import PRODUCER, Step, available
+from services.inventory.reservations.handlers import answer_reservation_request
 from shared.contracts.inventory import DeviceStateChanged
 from shared.contracts.purchase import PurchasedDeviceReceived, ReservationRequested
 from shared.events import Event

@@ -9,8 +9,8 @@ from typing import Any
 
 import asyncpg
 
-from services.inventory.domain import State, TransitionRefused
-from services.inventory.lifecycle import Erasure, Grading, Lifecycle, Reservation
+from services.inventory.lifecycle.domain import State, TransitionRefused
+from services.inventory.lifecycle.intentions import Erasure, Grading, Lifecycle, Reservation
 from shared.events import Event
 
 

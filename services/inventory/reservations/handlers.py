@@ -12,10 +12,10 @@ from typing import Any
 
 import asyncpg
 
-from services.inventory import lifecycle_store
-from services.inventory.domain import ReservationRefused
-from services.inventory.handlers import locked_device
-from services.inventory.steps import PRODUCER, Step, record_step
+from services.inventory.lifecycle import store as lifecycle_store
+from services.inventory.lifecycle.domain import ReservationRefused
+from services.inventory.lifecycle.handlers import locked_device
+from services.inventory.lifecycle.steps import PRODUCER, Step, record_step
 from shared.config import Settings
 from shared.contracts.inventory import (
     ReservationConfirmed,

@@ -6,8 +6,8 @@ or refused; see ``Lifecycle.reserve``.
 
 from __future__ import annotations
 
-from services.inventory.domain import NotYet
-from services.inventory.lifecycle import Erasure, Grading, Lifecycle
+from services.inventory.lifecycle.domain import NotYet
+from services.inventory.lifecycle.intentions import Erasure, Grading, Lifecycle
 from shared.contracts.purchase import DeviceHandedOver, DeviceReturned, ReservationReleased
 from shared.contracts.refurbishment import (
     DeviceCheckedIn,

@@ -1,0 +1,23 @@
+"""The impact counters' moves are folded into daily and monthly counters, every few
+seconds."""
+
+from __future__ import annotations
+
+import asyncio
+
+from services.inventory.impact.counters import compact
+from shared.db import TRANSIENT_ERRORS
+from shared.logging import get_logger
+from shared.web.app import Runtime
+
+COMPACT_EVERY_SECONDS = 10.0  # the figures read the moves too: this only keeps them fast
+log = get_logger("boucle.inventory.jobs")
+
+
+async def compact_impact_counters_periodically(runtime: Runtime) -> None:
+    while True:
+        try:
+            await compact(runtime.pool)
+        except TRANSIENT_ERRORS as error:
+            log.warning("impact_compaction_retrying", error=repr(error))
+        await asyncio.sleep(COMPACT_EVERY_SECONDS)

@@ -1,0 +1,1 @@
+"""The public passport of a device, what a donor sees when scanning its label."""
