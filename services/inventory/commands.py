@@ -12,11 +12,12 @@ import sys
 from pathlib import Path
 
 from services.inventory.archive.handlers import archive_histories
+from services.inventory.archive.store import ArchiveStore
 from services.inventory.impact.counters import recount
 from services.inventory.rebuild.replay import rebuild_and_compare
 from shared.config import load_settings
 from shared.db import create_pool
-from shared.events import utc_now
+from shared.uow import PostgresUnitOfWork
 
 SHOWN_DIFFERENCES = 10
 
@@ -43,7 +44,9 @@ def run_inventory_command(args: argparse.Namespace, local_dsn: str, local_nats_u
 async def _archive(dsn: str, days: int) -> int:
     pool = await create_pool(dsn, "inventory", 1, 2)
     try:
-        archived = await archive_histories(pool, days, utc_now())
+        # nothing is announced: no relay to wake
+        uow = PostgresUnitOfWork(pool, ArchiveStore, wake=lambda: None)
+        archived = await archive_histories(uow, days)
     finally:
         await pool.close()
     print(

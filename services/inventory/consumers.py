@@ -1,4 +1,8 @@
-"""What inventory listens to: subject → handler."""
+"""What inventory listens to: subject → handler.
+
+The lifecycle's handlers are use cases given the work of the consumer's transaction (its
+inbox row, their writes and their announcements commit together): ``in_work`` gives them one
+on the connection the consumer passes."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import asyncpg
 
 from services.inventory.lifecycle import handlers, purchases, shipments
 from services.inventory.lifecycle.facts import DEVICE_FACTS
+from services.inventory.lifecycle.store import LifecycleStore, work_on
 from services.inventory.register import places
 from services.inventory.reservations import handlers as reservations
 from shared.bus import Batched, Handler
@@ -16,15 +21,28 @@ from shared.contracts.purchase import PurchasedDeviceReceived, ReservationReques
 from shared.contracts.refurbishment import WorkshopRegistered
 from shared.contracts.streams import Consumption, consumption_of
 from shared.events import Event
+from shared.uow import Work
 
-HANDLERS: dict[type[Event], Callable[[asyncpg.Connection, Event], Awaitable[None]]] = {
-    DeviceReceived: handlers.register_received_device,
-    ReservationRequested: reservations.answer_reservation_request,
-    PurchasedDeviceReceived: purchases.register_purchased_device,
+Applies = Callable[[asyncpg.Connection, Event], Awaitable[None]]
+
+
+def in_work(use_case: Callable[[Work[LifecycleStore], Event], Awaitable[None]]) -> Applies:
+    """``use_case`` applied in the transaction open on the connection it is given."""
+
+    async def apply_in_work(connection: asyncpg.Connection, event: Event) -> None:
+        await use_case(work_on(connection), event)
+
+    return apply_in_work
+
+
+HANDLERS: dict[type[Event], Applies] = {
+    DeviceReceived: in_work(handlers.register_received_device),
+    ReservationRequested: in_work(reservations.answer_reservation_request),
+    PurchasedDeviceReceived: in_work(purchases.register_purchased_device),
     PlacePublished: places.remember_place,
     WorkshopRegistered: places.remember_place,
-    shipments.ShipmentDispatched: shipments.apply_shipment,
-    **dict.fromkeys(DEVICE_FACTS, handlers.apply_device_fact),
+    shipments.ShipmentDispatched: in_work(shipments.apply_shipment),
+    **dict.fromkeys(DEVICE_FACTS, in_work(handlers.apply_device_fact)),
 }
 
 
@@ -42,7 +60,7 @@ async def apply_donations(connection: asyncpg.Connection, events: list[Event]) -
     where one by one it would have been retried later)."""
     received = [event for event in events if isinstance(event, DeviceReceived)]
     if received:
-        await handlers.register_received_devices(connection, received)
+        await handlers.register_received_devices(work_on(connection), received)
     for event in events:
         if not isinstance(event, DeviceReceived):
             await apply(connection, event)

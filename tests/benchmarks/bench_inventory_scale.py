@@ -24,13 +24,14 @@ import asyncpg
 from boucle.devstack.stack import Stack, any_free_ports
 from services.inventory import store
 from services.inventory.archive.handlers import archive_histories
+from services.inventory.archive.store import ArchiveStore
 from services.inventory.impact.figures import Period, impact_figures
 from services.inventory.lifecycle.domain import State
 from services.inventory.register import oversight
 from services.inventory.register.oversight import DeviceFilter
 from shared.db import create_pool
-from shared.events import utc_now
 from shared.migrations import migrate
+from shared.uow import PostgresUnitOfWork
 from tests.benchmarks.bench_matching import COMMUNES, POSITIONS, print_machine
 from tests.benchmarks.report import percentile, verdict
 
@@ -169,7 +170,12 @@ async def generate(dsn: str, pool: asyncpg.Pool, devices: int, history: int) -> 
         await timed_step("impact counters", connection.execute("SELECT impact_recount()"))
         await connection.execute("DROP TABLE generated")
         archived = await timed_step(
-            "archive", archive_histories(pool, ARCHIVE_AFTER_DAYS, utc_now(), batch=2000)
+            "archive",
+            archive_histories(
+                PostgresUnitOfWork(pool, ArchiveStore, wake=lambda: None),
+                ARCHIVE_AFTER_DAYS,
+                batch=2000,
+            ),
         )
         print(f"    archived {archived.history_rows:,} rows of {archived.devices:,} devices")
         await timed_step("vacuum analyze", connection.execute("VACUUM ANALYZE"))

@@ -20,10 +20,12 @@ import pytest
 from boucle.devstack.stack import Stack
 from boucle.services import migrations_folder
 from services.inventory.archive.handlers import archive_histories
+from services.inventory.archive.store import ArchiveStore
 from services.inventory.impact.counters import COUNTER_TABLES, compact, recount
 from services.inventory.impact.figures import Counts, Period, Weighed, counted, impact_figures
 from shared.db import create_pool
 from shared.migrations import migrate
+from tests.support.register import unit_of_work
 
 STATES = ("received", "in_refurbishment", "ready", "reserved", "delivered", "recycled")
 TYPES = ("laptop", "smartphone", "tablet")
@@ -225,10 +227,12 @@ async def test_the_counters_equal_the_register_after_any_sequence_of_moves(
     for step in range(MOVES):
         await moves.one()
         if step == MOVES // 2:  # archived histories do not change what was counted
-            await archive_histories(register, 30, moves.clock)
+            await archive_histories(unit_of_work(register, ArchiveStore, moves.clock), 30)
         if moves.random.random() < 0.05:  # some moves folded into the counters, some not
             await compact(register)
-    await archive_histories(register, 30, moves.clock + timedelta(days=60))
+    await archive_histories(
+        unit_of_work(register, ArchiveStore, moves.clock + timedelta(days=60)), 30
+    )
     delivered_twice = await register.fetchval(
         "SELECT count(*) FROM (SELECT device_id FROM reservations WHERE status = 'delivered' "
         "GROUP BY 1 HAVING count(*) > 1) twice"

@@ -21,13 +21,14 @@ from nats.js import JetStreamContext
 from boucle.devstack.stack import Stack
 from services.inventory import store
 from services.inventory.archive.handlers import archive_histories
+from services.inventory.archive.store import ArchiveStore
 from services.inventory.impact.figures import Period, impact_figures
 from services.inventory.rebuild.digest import register_digest
 from shared.contracts.purchase import DeviceHandedOver, DeviceReturned
 from shared.contracts.refurbishment import DeviceRecycled
 from shared.events import Event, utc_now
 from shared.web.pages import TIMEZONE
-from tests.support.register import POINT, WORKSHOP, Donation, until_state
+from tests.support.register import POINT, WORKSHOP, Donation, unit_of_work, until_state
 
 # Long enough ago that no other test's devices are that old.
 ARCHIVE_AFTER_DAYS = 2000
@@ -170,7 +171,7 @@ async def test_old_histories_move_to_the_archive_and_every_reader_still_sees_the
         assert page.status_code == 200
         assert POINT in page.text and WORKSHOP in page.text
 
-    again = await archive_histories(inventory_pool, ARCHIVE_AFTER_DAYS, utc_now())
+    again = await archive_histories(unit_of_work(inventory_pool, ArchiveStore), ARCHIVE_AFTER_DAYS)
     assert (again.devices, again.history_rows) == (0, 0)
     assert await register_digest(inventory_pool, ids) == digest
 
@@ -179,7 +180,7 @@ async def test_a_device_returned_after_its_history_was_archived_continues_its_hi
     bus: JetStreamContext, inventory_pool: asyncpg.Pool
 ) -> None:
     donation = await delivered(bus, inventory_pool, Clock(days=ARCHIVE_AFTER_DAYS + 10))
-    await archive_histories(inventory_pool, ARCHIVE_AFTER_DAYS, utc_now())
+    await archive_histories(unit_of_work(inventory_pool, ArchiveStore), ARCHIVE_AFTER_DAYS)
     assert await history_rows(inventory_pool, "device_history", [donation.id]) == 0
 
     await publish_dated(

@@ -9,6 +9,7 @@ from datetime import timedelta
 import asyncpg
 from nats.js import JetStreamContext
 
+from services.inventory.lifecycle.store import LifecycleStore
 from services.inventory.reservations.handlers import (
     answer_reservation_request,
     expire_reservations,
@@ -17,7 +18,6 @@ from services.inventory.reservations.handlers import (
 from services.inventory.reservations.jobs import expire_due
 from shared.config import load_settings
 from shared.contracts.purchase import DeviceHandedOver, ReservationReleased
-from shared.db import transaction
 from shared.events import Event, utc_now
 from tests.support.register import (
     announcements,
@@ -25,6 +25,7 @@ from tests.support.register import (
     ready_device,
     rejections,
     state_of,
+    unit_of_work,
     until_state,
 )
 from tests.support.waiting import wait_for
@@ -100,12 +101,13 @@ async def test_a_reservation_expires_and_the_device_is_ready_again(
     [reservation] = await answers(inventory_pool, donation.id)
     expires_at = reservation["expires_at"]
 
-    async with inventory_pool.acquire() as connection, connection.transaction():
-        await expire_reservations(connection, expires_at - timedelta(seconds=1))
+    before = unit_of_work(inventory_pool, LifecycleStore, expires_at - timedelta(seconds=1))
+    async with before.begin() as work:
+        await expire_reservations(work)
     assert await state_of(inventory_pool, donation.id) == "reserved"
 
-    async with inventory_pool.acquire() as connection, connection.transaction():
-        assert await expire_reservations(connection, expires_at) >= 1
+    async with unit_of_work(inventory_pool, LifecycleStore, expires_at).begin() as work:
+        assert await expire_reservations(work) >= 1
     assert await state_of(inventory_pool, donation.id) == "ready"
     [reservation] = await answers(inventory_pool, donation.id)
     assert reservation["status"] == "expired"
@@ -135,8 +137,8 @@ async def test_two_transactions_deciding_at_once_confirm_one_request_and_reject_
     requests = [donation.requested(uuid.uuid4()) for _ in range(2)]
 
     async def decide(event: Event) -> None:
-        async with transaction(inventory_pool) as connection:
-            await answer_reservation_request(connection, event)
+        async with unit_of_work(inventory_pool, LifecycleStore).begin() as work:
+            await answer_reservation_request(work, event)
             await asyncio.sleep(0.3)  # hold the lock: the other one decides meanwhile or waits
 
     await asyncio.gather(*(decide(event) for event in requests))
@@ -155,7 +157,7 @@ async def test_the_periodic_job_expires_every_lapsed_reservation(
         await until_state(inventory_pool, donation.id, "reserved")
     latest = max([(await answers(inventory_pool, d.id))[0]["expires_at"] for d in donations])
 
-    assert await expire_due(inventory_pool, latest) >= 2
+    assert await expire_due(unit_of_work(inventory_pool, LifecycleStore, latest)) >= 2
     assert [await state_of(inventory_pool, d.id) for d in donations] == ["ready", "ready"]
 
 
@@ -166,8 +168,8 @@ async def test_a_reservation_holds_the_device_as_long_as_the_setting_says(
     request = donation.requested(uuid.uuid4())
     try:
         hold_for(load_settings({"BOUCLE_RESERVATION_HOURS": "24"}, service="inventory"))
-        async with transaction(inventory_pool) as connection:
-            await answer_reservation_request(connection, request)
+        async with unit_of_work(inventory_pool, LifecycleStore).begin() as work:
+            await answer_reservation_request(work, request)
     finally:
         hold_for(load_settings({}, service="inventory"))  # the default again: 72 hours
     (answer,) = await answers(inventory_pool, donation.id)

@@ -14,11 +14,12 @@ from nats.js import JetStreamContext
 
 from boucle.devstack.stack import Stack
 from services.group_purchase.requests.retention import erase_lapsed_households
+from services.inventory.lifecycle.store import LifecycleStore
 from services.inventory.reservations.jobs import expire_due
 from shared.events import utc_now
 from shared.labels import format_code
 from tests.support.households import Territory
-from tests.support.register import publish, state_of, until_state
+from tests.support.register import publish, state_of, unit_of_work, until_state
 from tests.support.requests import pdf_text
 from tests.support.waiting import wait_for
 
@@ -372,7 +373,8 @@ async def test_a_lapsed_reservation_sends_the_need_back_to_a_proposal(
     await territory.confirm(request["needs"][0])
     await territory.need_when(request["id"], "reserved")
 
-    assert await expire_due(inventory_pool, utc_now() + timedelta(days=4)) >= 1
+    later = utc_now() + timedelta(days=4)
+    assert await expire_due(unit_of_work(inventory_pool, LifecycleStore, later)) >= 1
     await until_state(inventory_pool, device.id, "ready")
 
     async def proposed_again() -> dict[str, Any] | None:

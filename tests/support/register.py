@@ -4,8 +4,9 @@ would, a device taken to a state, and what the register then holds."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
+from typing import Any, TypeVar
 
 import asyncpg
 import nats
@@ -22,11 +23,13 @@ from shared.contracts.refurbishment import (
     DeviceReleased,
     SpecsSummary,
 )
-from shared.events import Event, encode
+from shared.events import Event, encode, utc_now
 from shared.labels import generate_code
+from shared.uow import PostgresUnitOfWork
 from tests.support.waiting import wait_for
 
 WORKSHOP = "Atelier de Fives"
+Store = TypeVar("Store")
 
 POINT = "Médiathèque de Wazemmes"
 
@@ -102,6 +105,16 @@ class Donation:
         return self.purchase(
             ReservationRequested, request_id=request_id, household_reference="foyer-7f3a"
         )
+
+
+def unit_of_work(
+    pool: asyncpg.Pool, store_of: Callable[[asyncpg.Connection], Store], at: datetime | None = None
+) -> PostgresUnitOfWork[Store]:
+    """Transactions on the register's ``pool`` as the service runs them (no relay here to
+    wake: the service's own publishes what they announce); their clock says ``at`` if given."""
+    return PostgresUnitOfWork(
+        pool, store_of, wake=lambda: None, clock=utc_now if at is None else lambda: at
+    )
 
 
 async def state_of(pool: asyncpg.Pool, device_id: uuid.UUID) -> str | None:

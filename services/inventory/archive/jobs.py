@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 
 from services.inventory.archive.handlers import archive_histories
+from services.inventory.archive.store import ArchiveStore
 from shared.db import TRANSIENT_ERRORS
-from shared.events import utc_now
 from shared.logging import get_logger
 from shared.web.app import Runtime
 
@@ -16,11 +16,10 @@ log = get_logger("boucle.inventory.jobs")
 
 
 async def archive_histories_periodically(runtime: Runtime) -> None:
+    uow = runtime.unit_of_work(ArchiveStore)
     while True:
         try:
-            archived = await archive_histories(
-                runtime.pool, runtime.settings.inventory.archive_after_days, utc_now()
-            )
+            archived = await archive_histories(uow, runtime.settings.inventory.archive_after_days)
             if archived.devices:
                 log.info(
                     "histories_archived",

@@ -3,37 +3,25 @@ became of it, and its replay (once per dead letter). The pages call the same use
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
-import asyncpg
 import msgspec
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
+from nats.js import JetStreamContext
 
+from services.inventory.dead_letters.store import Replay, ReplayStore, replays
 from shared import dead_letters
 from shared.auth import COORDINATION, Principal
 from shared.bus import NATS_ERRORS
-from shared.db import transaction
 from shared.dead_letters import DeadLetter, MessageGone
 from shared.errors import Conflict, DomainError, NotFound
+from shared.uow import PostgresUnitOfWork, UnitOfWork
 from shared.web.app import Runtime
 from shared.web.security import allow
 
 OVERSEERS = allow(*COORDINATION)
-
-
-class Replay(msgspec.Struct, frozen=True, kw_only=True):
-    dlq_seq: int
-    stream: str
-    stream_seq: int
-    subject: str
-    message_id: str
-    replayed_as: int | None
-    """The replayed message's sequence in its stream."""
-    replayed_by: str
-    replayed_at: datetime
 
 
 class DeadLetterEntry(DeadLetter, frozen=True, kw_only=True):
@@ -61,6 +49,11 @@ class BusUnavailable(DomainError):
     status_code = 503
 
 
+def replays_of(runtime: Runtime) -> PostgresUnitOfWork[ReplayStore]:
+    """The transactions in which dead letters are replayed."""
+    return runtime.unit_of_work(ReplayStore)
+
+
 def dlq_sequence(text: str) -> int:
     """The DLQ sequence written in a path; anything else names no dead letter."""
     if not text.isdigit() or len(text) > 18 or int(text) < 1:
@@ -76,21 +69,23 @@ async def list_dead_letters(runtime: Runtime, before: int | None = None) -> Dead
         page = await dead_letters.dead_letters(runtime.js, before)
     except NATS_ERRORS as error:
         raise _bus_unavailable() from error
-    replays = await _replays(runtime.pool, [letter.dlq_seq for letter in page.letters])
+    replayed = await replays(runtime.pool, [letter.dlq_seq for letter in page.letters])
     return DeadLetterEntries(
         entries=[
-            DeadLetterEntry(**msgspec.structs.asdict(letter), replay=replays.get(letter.dlq_seq))
+            DeadLetterEntry(**msgspec.structs.asdict(letter), replay=replayed.get(letter.dlq_seq))
             for letter in page.letters
         ],
         next_before=page.next_before,
     )
 
 
-async def replay_dead_letter(runtime: Runtime, dlq_seq: int, principal: Principal) -> Replay:
+async def replay_dead_letter(
+    uow: UnitOfWork[ReplayStore], js: JetStreamContext, dlq_seq: int, principal: Principal
+) -> Replay:
     """Publish the dead letter's message again, once: the replay row is taken first, so that
     two coordinators pressing the button together publish it once."""
     try:
-        letter = await dead_letters.dead_letter(runtime.js, dlq_seq)
+        letter = await dead_letters.dead_letter(js, dlq_seq)
     except NATS_ERRORS as error:
         raise _bus_unavailable() from error
     if letter is None:
@@ -107,20 +102,12 @@ async def replay_dead_letter(runtime: Runtime, dlq_seq: int, principal: Principa
             stream_seq=letter.stream_seq,
         )
     message_id = dead_letters.replay_message_id(letter)
-    async with transaction(runtime.pool) as connection:
-        taken = await connection.fetchrow(
-            """INSERT INTO replays (dlq_seq, stream, stream_seq, subject, message_id, replayed_by)
-               VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (dlq_seq) DO NOTHING
-               RETURNING replayed_at""",
-            dlq_seq,
-            letter.stream,
-            letter.stream_seq,
-            letter.subject,
-            message_id,
-            principal.sub,
+    async with uow.begin() as work:
+        replayed_at = await work.store.take(
+            dlq_seq, letter.stream, letter.stream_seq, letter.subject, message_id, principal.sub
         )
-        if taken is None:
-            earlier = (await _replays(connection, [dlq_seq]))[dlq_seq]
+        if replayed_at is None:
+            earlier = await work.store.replay_of(dlq_seq)
             raise AlreadyReplayed(
                 f"Dead letter {dlq_seq} was already replayed by {earlier.replayed_by} on "
                 f"{earlier.replayed_at:%Y-%m-%d %H:%M} UTC: it is replayed once only.",
@@ -130,12 +117,10 @@ async def replay_dead_letter(runtime: Runtime, dlq_seq: int, principal: Principa
                 replayed_at=earlier.replayed_at,
             )
         try:
-            sequence = await dead_letters.replay(runtime.js, letter)
+            sequence = await dead_letters.replay(js, letter)
         except NATS_ERRORS as error:  # rolled back: it can be replayed again later
             raise _bus_unavailable() from error
-        await connection.execute(
-            "UPDATE replays SET replayed_as = $2 WHERE dlq_seq = $1", dlq_seq, sequence
-        )
+        await work.store.note_replayed_as(dlq_seq, sequence)
     return Replay(
         dlq_seq=dlq_seq,
         stream=letter.stream,
@@ -144,20 +129,8 @@ async def replay_dead_letter(runtime: Runtime, dlq_seq: int, principal: Principa
         message_id=message_id,
         replayed_as=sequence,
         replayed_by=principal.sub,
-        replayed_at=taken["replayed_at"],
+        replayed_at=replayed_at,
     )
-
-
-async def _replays(
-    connection: asyncpg.Pool | asyncpg.Connection, sequences: list[int]
-) -> dict[int, Replay]:
-    rows = await connection.fetch(
-        """SELECT dlq_seq, stream, stream_seq, subject, message_id, replayed_as, replayed_by,
-                  replayed_at
-           FROM replays WHERE dlq_seq = ANY($1::bigint[])""",
-        sequences,
-    )
-    return {row["dlq_seq"]: Replay(**dict(row)) for row in rows}
 
 
 def _bus_unavailable() -> BusUnavailable:
@@ -190,7 +163,9 @@ class DeadLetterController(Controller):
     ) -> Replay:
         """Publish the message again to its subject under a new message id; once per dead
         letter (409 the second time). Consumers that had applied it skip it."""
-        return await replay_dead_letter(runtime, dlq_sequence(dlq_seq), principal)
+        return await replay_dead_letter(
+            replays_of(runtime), runtime.js, dlq_sequence(dlq_seq), principal
+        )
 
 
 ROUTES = [DeadLetterController]

@@ -15,6 +15,7 @@ from services.inventory.dead_letters.api import (
     dlq_sequence,
     list_dead_letters,
     replay_dead_letter,
+    replays_of,
 )
 from services.inventory.register.pages import (
     OVERSEERS,
@@ -65,7 +66,7 @@ async def replay_from_page(
     t = translator(language_of(request))
     try:
         sequence = dlq_sequence(dlq_seq)
-        await replay_dead_letter(runtime, sequence, principal)
+        await replay_dead_letter(replays_of(runtime), runtime.js, sequence, principal)
     except (AlreadyReplayed, MessageGone, NoSuchDeadLetter, BusUnavailable) as refused:
         return await _dead_letters_page(
             request, runtime, refused.status_code, said(refused, t).text

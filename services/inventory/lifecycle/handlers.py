@@ -1,20 +1,18 @@
-"""Use cases of inventory: facts from other services applied through the lifecycle."""
+"""Use cases of the lifecycle: facts from other services applied to the register, each in the
+work of the consumer's transaction (``Work[LifecycleStore]``)."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import replace
 
-import asyncpg
 import msgspec
 
-from services.inventory import store
-from services.inventory.lifecycle import store as lifecycle_store
 from services.inventory.lifecycle.domain import HistoryEntry, NotYet, State, TransitionRefused
 from services.inventory.lifecycle.facts import WORKSHOP_FACTS, apply_fact, require_in_sequence
 from services.inventory.lifecycle.intentions import Lifecycle
 from services.inventory.lifecycle.steps import PRODUCER, Step, record_step
-from services.inventory.lifecycle.store import RegisteredDevice
+from services.inventory.lifecycle.store import LifecycleStore, RegisteredDevice, Registration
 from shared.bus import RetryLater
 from shared.contracts.collection import DeviceReceived
 from shared.contracts.inventory import DeviceStateChanged
@@ -22,11 +20,12 @@ from shared.contracts.purchase import DeviceHandedOver, DeviceReturned, Reservat
 from shared.contracts.refurbishment import DeviceCheckedIn, DeviceGraded
 from shared.events import Event
 from shared.logging import get_logger
+from shared.uow import Work
 
 log = get_logger("boucle.inventory")
 
 
-def _registration(event: DeviceReceived) -> store.Registration:
+def _registration(event: DeviceReceived) -> Registration:
     entry = HistoryEntry(
         at=event.occurred_at,
         state=State.RECEIVED,
@@ -43,7 +42,7 @@ def _registration(event: DeviceReceived) -> store.Registration:
         to_state=State.RECEIVED.value,
         cause_event_id=str(event.event_id),
     )
-    return store.Registration(
+    return Registration(
         event.aggregate_id,
         event.label,
         event.device_type,
@@ -54,40 +53,40 @@ def _registration(event: DeviceReceived) -> store.Registration:
     )
 
 
-async def register_received_device(connection: asyncpg.Connection, event: Event) -> None:
+async def register_received_device(work: Work[LifecycleStore], event: Event) -> None:
     """A collection point received a device: it enters the register as ``received``."""
     assert isinstance(event, DeviceReceived)
-    await register_received_devices(connection, [event])
+    await register_received_devices(work, [event])
 
 
 async def register_received_devices(
-    connection: asyncpg.Connection, events: list[DeviceReceived]
+    work: Work[LifecycleStore], events: list[DeviceReceived]
 ) -> None:
     """Devices received at collection points enter the register as ``received``, a batch
-    in one statement; one already registered (or its label) is left as it is."""
-    registered = await store.register_devices(
-        connection, [_registration(event) for event in events]
-    )
+    in one statement (which writes their announcements too); one already registered (or its
+    label) is left as it is."""
+    registered = await work.store.register_devices([_registration(event) for event in events])
     for event in events:
         if event.event_id not in registered:
             log.warning("device_already_registered", label=event.label)
 
 
-async def locked_device(connection: asyncpg.Connection, event: Event) -> RegisteredDevice:
+async def locked_device(store: LifecycleStore, event: Event) -> RegisteredDevice:
     """The device ``event`` is about, locked; retried later while it is not registered."""
-    device = await lifecycle_store.device_for_update(connection, event.aggregate_id)
+    device = await store.device_for_update(event.aggregate_id)
     if device is None:
         raise RetryLater(f"device {event.aggregate_id} is not registered yet")
     return device
 
 
-async def apply_device_fact(connection: asyncpg.Connection, event: Event) -> None:
+async def apply_device_fact(work: Work[LifecycleStore], event: Event) -> None:
     """Apply a workshop's or a hand-over's fact; a refused one is recorded, never half-applied."""
-    device = await locked_device(connection, event)
+    store = work.store
+    device = await locked_device(store, event)
     ends_reservation = reservation_ended_by(event)
     if ends_reservation is not None:
         request_id, _ = ends_reservation
-        if not await reservation_applied(connection, device, request_id):
+        if not await reservation_applied(store, device, request_id):
             raise RetryLater(f"reservation request {request_id} has not been applied yet")
     workshop_fact = isinstance(event, WORKSHOP_FACTS)
     after: Lifecycle | None
@@ -98,30 +97,30 @@ async def apply_device_fact(connection: asyncpg.Connection, event: Event) -> Non
     except NotYet as reason:
         raise RetryLater(str(reason)) from reason
     except TransitionRefused as refusal:
-        await lifecycle_store.record_rejection(connection, device, event, refusal)
+        await store.record_rejection(device, event, refusal)
         log.info("transition_rejected", device_id=str(device.id), reason=str(refusal))
         after = None
     if workshop_fact:
         seen = max(device.refurbishment_facts_seen, event.aggregate_version)
         if after is None:
-            await lifecycle_store.note_refurbishment_fact(connection, device.id, seen)
+            await store.note_refurbishment_fact(device.id, seen)
         device = replace(device, refurbishment_facts_seen=seen)  # saved with the step
     if after is None:
         return
     specs = msgspec.to_builtins(event.specs) if isinstance(event, DeviceGraded) else None
-    await record_step(connection, device, after, Step.of(event), place_after(device, event), specs)
+    await record_step(work, device, after, Step.of(event), place_after(device, event), specs)
     if ends_reservation is not None:
-        await lifecycle_store.end_reservation(connection, *ends_reservation, event.occurred_at)
+        await store.end_reservation(*ends_reservation, event.occurred_at)
 
 
 async def reservation_applied(
-    connection: asyncpg.Connection, device: RegisteredDevice, request_id: uuid.UUID
+    store: LifecycleStore, device: RegisteredDevice, request_id: uuid.UUID
 ) -> bool:
     """Whether the request has been answered (its reservation active, ended or refused)."""
     reservation = device.lifecycle.reservation
     if reservation is not None and reservation.request_id == request_id:
         return True  # the active one: no need to ask
-    return await lifecycle_store.reservation_status(connection, request_id) is not None
+    return await store.reservation_status(request_id) is not None
 
 
 def reservation_ended_by(event: Event) -> tuple[uuid.UUID, str] | None:

@@ -5,33 +5,29 @@ from __future__ import annotations
 
 import uuid
 
-import asyncpg
 import msgspec
 
-from services.inventory import store
 from services.inventory.lifecycle.domain import HistoryEntry, State
 from services.inventory.lifecycle.handlers import locked_device
 from services.inventory.lifecycle.steps import PRODUCER, Step, available
+from services.inventory.lifecycle.store import LifecycleStore
 from services.inventory.reservations.handlers import answer_reservation_request
 from shared.contracts.inventory import DeviceStateChanged
 from shared.contracts.purchase import PurchasedDeviceReceived, ReservationRequested
 from shared.events import Event
 from shared.logging import get_logger
-from shared.outbox import add_events
+from shared.uow import Work
 
 log = get_logger("boucle.inventory.purchases")
 
 
-async def register_purchased_device(connection: asyncpg.Connection, event: Event) -> None:
+async def register_purchased_device(work: Work[LifecycleStore], event: Event) -> None:
     """Register the delivered device as ``ready`` (graded by its supplier, nothing to erase),
     then answer the reservation of the pledged need like any other request."""
     assert isinstance(event, PurchasedDeviceReceived)
     specs = msgspec.to_builtins(event.specs)
-    inserted = await connection.fetchval(
-        "INSERT INTO devices (id, label, device_type, state, registered_at, state_since, "
-        "place_name, origin_place, grade, functional_pass, graded_at, specs, source) "
-        "VALUES ($1, $2, $3, 'ready', $4, $4, $5, $5, $6, true, $4, $7, 'purchase') "
-        "ON CONFLICT DO NOTHING RETURNING true",
+    store = work.store
+    inserted = await store.register_purchased_device(
         event.aggregate_id,
         event.label,
         event.device_type,
@@ -45,7 +41,6 @@ async def register_purchased_device(connection: asyncpg.Connection, event: Event
         return
     step = Step.of(event)
     await store.append_history(
-        connection,
         event.aggregate_id,
         HistoryEntry(
             at=event.occurred_at,
@@ -57,23 +52,20 @@ async def register_purchased_device(connection: asyncpg.Connection, event: Event
         ),
         event.event_id,
     )
-    device = await locked_device(connection, event)
-    await add_events(
-        connection,
-        [
-            DeviceStateChanged(
-                producer=PRODUCER,
-                aggregate_id=device.id,
-                correlation_id=event.correlation_id,
-                label=device.label,
-                to_state=State.READY.value,
-                cause_event_id=str(event.event_id),
-            ),
-            available(device, device.lifecycle, 1, event.place_name, specs, step),
-        ],
+    device = await locked_device(store, event)
+    await work.announce(
+        DeviceStateChanged(
+            producer=PRODUCER,
+            aggregate_id=device.id,
+            correlation_id=event.correlation_id,
+            label=device.label,
+            to_state=State.READY.value,
+            cause_event_id=str(event.event_id),
+        ),
+        available(device, device.lifecycle, 1, event.place_name, specs, step),
     )
     if event.request_id is not None:
-        await answer_reservation_request(connection, _reservation_of(event, event.request_id))
+        await answer_reservation_request(work, _reservation_of(event, event.request_id))
 
 
 def _reservation_of(event: PurchasedDeviceReceived, request_id: uuid.UUID) -> ReservationRequested:

@@ -10,21 +10,17 @@ from __future__ import annotations
 
 import uuid
 
-import asyncpg
 import msgspec
 
 from services.inventory.lifecycle.domain import State, TransitionRefused, check_transition
 from services.inventory.lifecycle.intentions import Lifecycle
 from services.inventory.lifecycle.steps import Step, record_step
-from services.inventory.lifecycle.store import (
-    RegisteredDevice,
-    device_for_update,
-    record_rejection,
-)
+from services.inventory.lifecycle.store import LifecycleStore, RegisteredDevice
 from shared.bus import RetryLater
 from shared.contracts.collection import ShipmentDispatched
 from shared.events import Event
 from shared.logging import get_logger
+from shared.uow import Work
 
 log = get_logger("boucle.inventory")
 
@@ -40,13 +36,13 @@ def step_id(event: Event, device_id: uuid.UUID) -> uuid.UUID:
     return uuid.uuid5(event.event_id, str(device_id))
 
 
-async def apply_shipment(connection: asyncpg.Connection, event: Event) -> None:
+async def apply_shipment(work: Work[LifecycleStore], event: Event) -> None:
     """Move every device of the dispatched shipment to ``in_transit`` (refusals recorded)."""
     assert isinstance(event, ShipmentDispatched)
     device_ids = sorted({device.device_id for device in event.devices})  # one lock order
     devices: list[RegisteredDevice] = []
     for device_id in device_ids:
-        device = await device_for_update(connection, device_id)
+        device = await work.store.device_for_update(device_id)
         if device is None:
             raise RetryLater(
                 f"device {device_id} of shipment {event.aggregate_id} is not registered yet"
@@ -64,7 +60,7 @@ async def apply_shipment(connection: asyncpg.Connection, event: Event) -> None:
             after = ship(device.lifecycle, event)
         except TransitionRefused as refusal:
             refused = msgspec.structs.replace(event, event_id=step.event_id)
-            await record_rejection(connection, device, refused, refusal)
+            await work.store.record_rejection(device, refused, refusal)
             log.info("transition_rejected", device_id=str(device.id), reason=str(refusal))
             continue
-        await record_step(connection, device, after, step, device.place_name)
+        await record_step(work, device, after, step, device.place_name)

@@ -8,18 +8,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-import asyncpg
 import msgspec
 
-from services.inventory import store
-from services.inventory.lifecycle import store as lifecycle_store
 from services.inventory.lifecycle.domain import HistoryEntry, State
 from services.inventory.lifecycle.intentions import Lifecycle
-from services.inventory.lifecycle.store import RegisteredDevice
+from services.inventory.lifecycle.store import LifecycleStore, RegisteredDevice
 from shared.contracts.inventory import DeviceAvailable, DeviceStateChanged
 from shared.contracts.refurbishment import Grade, SpecsSummary
 from shared.events import Event
-from shared.outbox import add_events
+from shared.uow import Work
 
 PRODUCER = "inventory"
 
@@ -42,7 +39,7 @@ class Step:
 
 
 async def record_step(
-    connection: asyncpg.Connection,
+    work: Work[LifecycleStore],
     device: RegisteredDevice,
     after: Lifecycle,
     step: Step,
@@ -51,11 +48,10 @@ async def record_step(
     announcements: Sequence[Event] = (),
 ) -> None:
     """Save ``after``, append the step to the history and announce what changed, atomically
-    (the caller's transaction): ``state_changed`` on every new state, ``available`` on ready."""
+    (the work's transaction): ``state_changed`` on every new state, ``available`` on ready."""
     specs = device.specs if specs is None else specs
-    version = await lifecycle_store.save_lifecycle(connection, device, after, place_name, specs)
-    await store.append_history(
-        connection,
+    version = await work.store.save_lifecycle(device, after, place_name, specs)
+    await work.store.append_history(
         device.id,
         HistoryEntry(
             at=step.at,
@@ -83,8 +79,7 @@ async def record_step(
         )
         if after.state is State.READY:
             events.append(available(device, after, version, place_name, specs, step))
-    if events:
-        await add_events(connection, events)
+    await work.announce(*events)
 
 
 def available(

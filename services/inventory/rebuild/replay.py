@@ -26,9 +26,9 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 import shared.contracts  # noqa: F401  (registers every event contract)
 from services.inventory.consumers import HANDLERS
-from services.inventory.lifecycle import store as lifecycle_store
 from services.inventory.lifecycle.handlers import locked_device
 from services.inventory.lifecycle.steps import Step, record_step
+from services.inventory.lifecycle.store import work_on
 from services.inventory.rebuild.digest import RegisterDigest, register_digest
 from services.inventory.rebuild.held_writes import HeldWrites
 from shared.bus import RetryLater
@@ -190,18 +190,17 @@ async def _handle(connection: asyncpg.Connection, event: Event) -> None:
 
 async def expire_as_announced(connection: asyncpg.Connection, event: ReservationExpired) -> None:
     """The reservation inventory once let lapse lapses again, at the same moment."""
-    if await lifecycle_store.reservation_status(connection, event.request_id) is None:
+    work = work_on(connection)
+    if await work.store.reservation_status(event.request_id) is None:
         raise RetryLater(f"reservation request {event.request_id} has not been applied yet")
-    device = await locked_device(connection, event)
+    device = await locked_device(work.store, event)
     reservation = device.lifecycle.reservation
     if reservation is None or reservation.request_id != event.request_id:
         return  # ended otherwise in the meantime
     after = device.lifecycle.expire_reservation(max(event.occurred_at, reservation.expires_at))
     assert after is not None
-    await record_step(connection, device, after, Step.of(event), device.place_name)
-    await lifecycle_store.end_reservation(
-        connection, event.request_id, "expired", event.occurred_at
-    )
+    await record_step(work, device, after, Step.of(event), device.place_name)
+    await work.store.end_reservation(event.request_id, "expired", event.occurred_at)
 
 
 async def replay(pool: asyncpg.Pool, events: AsyncIterable[Event]) -> Replayed:

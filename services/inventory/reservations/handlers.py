@@ -7,15 +7,13 @@ database refuses a second active reservation), so exactly one of them is confirm
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-import asyncpg
-
-from services.inventory.lifecycle import store as lifecycle_store
 from services.inventory.lifecycle.domain import ReservationRefused
 from services.inventory.lifecycle.handlers import locked_device
 from services.inventory.lifecycle.steps import PRODUCER, Step, record_step
+from services.inventory.lifecycle.store import LifecycleStore
 from shared.config import Settings
 from shared.contracts.inventory import (
     ReservationConfirmed,
@@ -23,9 +21,9 @@ from shared.contracts.inventory import (
     ReservationRejected,
 )
 from shared.contracts.purchase import ReservationRequested
-from shared.events import Event, utc_now
+from shared.events import Event
 from shared.logging import get_logger
-from shared.outbox import add_events
+from shared.uow import Work
 
 # How long a device stays held for a request before it is offered again, unless the setting
 # BOUCLE_RESERVATION_HOURS says otherwise (``hold_for`` applies it when the service starts).
@@ -43,21 +41,21 @@ def hold_for(settings: Settings) -> Mapping[str, Any]:
     return {"reservation_hours": settings.inventory.reservation_hours}
 
 
-async def answer_reservation_request(connection: asyncpg.Connection, event: Event) -> None:
+async def answer_reservation_request(work: Work[LifecycleStore], event: Event) -> None:
     """Confirm the request if the device is ready and free, reject it (with why) otherwise."""
     assert isinstance(event, ReservationRequested)
-    device = await locked_device(connection, event)
-    if await lifecycle_store.reservation_status(connection, event.request_id) is not None:
+    store = work.store
+    device = await locked_device(store, event)
+    if await store.reservation_status(event.request_id) is not None:
         log.warning("reservation_already_answered", request_id=str(event.request_id))
         return
     # held from the moment inventory decides, however late the request was delivered
-    expires_at = utc_now() + timedelta(hours=_hold["hours"])
+    expires_at = work.now() + timedelta(hours=_hold["hours"])
     requested_at = event.occurred_at
     try:
         after = device.lifecycle.reserve(event.request_id, requested_at, expires_at)
     except ReservationRefused as refusal:
-        await lifecycle_store.add_reservation(
-            connection,
+        await store.add_reservation(
             event.request_id,
             device.id,
             event.household_reference,
@@ -65,21 +63,17 @@ async def answer_reservation_request(connection: asyncpg.Connection, event: Even
             requested_at,
             rejection=str(refusal),
         )
-        await add_events(
-            connection,
-            [
-                ReservationRejected(
-                    producer=PRODUCER,
-                    aggregate_id=device.id,
-                    correlation_id=event.correlation_id,
-                    request_id=event.request_id,
-                    reason=str(refusal),
-                )
-            ],
+        await work.announce(
+            ReservationRejected(
+                producer=PRODUCER,
+                aggregate_id=device.id,
+                correlation_id=event.correlation_id,
+                request_id=event.request_id,
+                reason=str(refusal),
+            )
         )
         return
-    await lifecycle_store.add_reservation(
-        connection,
+    await store.add_reservation(
         event.request_id,
         device.id,
         event.household_reference,
@@ -95,15 +89,16 @@ async def answer_reservation_request(connection: asyncpg.Connection, event: Even
         expires_at=expires_at,
     )
     step = Step.of(event)
-    await record_step(connection, device, after, step, device.place_name, announcements=[confirmed])
+    await record_step(work, device, after, step, device.place_name, announcements=[confirmed])
 
 
-async def expire_reservations(connection: asyncpg.Connection, now: datetime) -> int:
-    """Make devices whose reservation lapsed by ``now`` ready again (one batch, in the
-    caller's transaction); returns how many. Meant to run periodically."""
+async def expire_reservations(work: Work[LifecycleStore]) -> int:
+    """Make devices whose reservation lapsed by now (the work's time) ready again, one batch
+    in the work's transaction; returns how many. Meant to run periodically."""
+    store, now = work.store, work.now()
     expired = 0
-    for lapsed in await lifecycle_store.lapsed_reservations(connection, now, EXPIRY_BATCH):
-        device = await lifecycle_store.device_for_update(connection, lapsed["device_id"])
+    for lapsed in await store.lapsed_reservations(now, EXPIRY_BATCH):
+        device = await store.device_for_update(lapsed.device_id)
         if device is None or device.lifecycle.reservation is None:
             continue
         after = device.lifecycle.expire_reservation(now)
@@ -113,14 +108,14 @@ async def expire_reservations(connection: asyncpg.Connection, now: datetime) -> 
         announcement = ReservationExpired(
             producer=PRODUCER,
             aggregate_id=device.id,
-            correlation_id=lapsed["correlation_id"],
+            correlation_id=lapsed.correlation_id,
             occurred_at=now,
             request_id=request_id,
         )
         step = Step.of(announcement)
         await record_step(
-            connection, device, after, step, device.place_name, announcements=[announcement]
+            work, device, after, step, device.place_name, announcements=[announcement]
         )
-        await lifecycle_store.end_reservation(connection, request_id, "expired", now)
+        await store.end_reservation(request_id, "expired", now)
         expired += 1
     return expired

@@ -3,36 +3,35 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 
-import asyncpg
-
+from services.inventory.lifecycle.store import LifecycleStore
 from services.inventory.reservations.handlers import EXPIRY_BATCH, expire_reservations
-from shared.db import TRANSIENT_ERRORS, transaction
-from shared.events import utc_now
+from shared.db import TRANSIENT_ERRORS
 from shared.logging import get_logger
+from shared.uow import UnitOfWork
 from shared.web.app import Runtime
 
 EVERY_SECONDS = 60.0
 log = get_logger("boucle.inventory.jobs")
 
 
-async def expire_due(pool: asyncpg.Pool, now: datetime) -> int:
-    """Expire every reservation lapsed by ``now``, a batch per transaction; how many."""
+async def expire_due(uow: UnitOfWork[LifecycleStore]) -> int:
+    """Expire every reservation lapsed by now (the unit of work's clock), a batch per
+    transaction; how many."""
     total = 0
     while True:
-        async with transaction(pool) as connection:
-            expired = await expire_reservations(connection, now)
+        async with uow.begin() as work:
+            expired = await expire_reservations(work)
         total += expired
         if expired < EXPIRY_BATCH:
             return total
 
 
 async def expire_reservations_periodically(runtime: Runtime) -> None:
+    uow = runtime.unit_of_work(LifecycleStore)
     while True:
         try:
-            if await expire_due(runtime.pool, utc_now()):
-                runtime.relay.wake()
+            await expire_due(uow)
         except TRANSIENT_ERRORS as error:
             log.warning("reservation_expiry_retrying", error=repr(error))
         await asyncio.sleep(EVERY_SECONDS)
