@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import asyncpg
 
-from services.inventory.lifecycle.domain import Device, HistoryEntry, State
+from services.inventory.lifecycle.domain import Device
 from shared.labels import format_code
-from shared.rows import rows_as
+from shared.rows import row_as
 
 
 async def device_by_label(
     connection: asyncpg.Connection | asyncpg.Pool, label: str
 ) -> Device | None:
     row = await connection.fetchrow(
-        "SELECT id, label, device_type, state, version, registered_at, state_since, grade, "
-        "specs FROM devices WHERE label = $1",
+        "SELECT id, label AS code, device_type, state, version, registered_at, state_since, "
+        "grade, specs FROM devices WHERE label = $1",
         label,
     )
     if row is None:
@@ -25,17 +25,13 @@ async def device_by_label(
         "WHERE device_id = $1 ORDER BY at, id",
         row["id"],
     )
-    return Device(
-        id=row["id"],
-        code=row["label"],
-        code_display=format_code(row["label"]),
-        device_type=row["device_type"],
-        state=State(row["state"]),
-        version=row["version"],
-        registered_at=row["registered_at"],
-        state_since=row["state_since"],
-        history=rows_as(HistoryEntry, history),
-        grade=row["grade"],
-        brand=str(row["specs"].get("brand", "")),
-        model=str(row["specs"].get("model", "")),
+    return row_as(
+        Device,
+        {
+            **row,
+            "code_display": format_code(row["code"]),
+            "brand": str(row["specs"].get("brand", "")),
+            "model": str(row["specs"].get("model", "")),
+            "history": [dict(entry) for entry in history],
+        },
     )

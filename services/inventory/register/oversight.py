@@ -12,6 +12,7 @@ import msgspec
 from services.inventory.lifecycle.domain import State
 from shared.labels import format_code
 from shared.listing import PAGE_LIMIT, page_of, read_cursor
+from shared.rows import rows_as
 
 
 class DeviceRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -68,7 +69,8 @@ async def search_devices(
     """Devices matching every given filter, longest in their state first."""
     cursor_time, cursor_id = read_cursor(after, datetime.fromisoformat)
     rows = await connection.fetch(
-        """SELECT id, label, device_type, state, grade, place_name, state_since FROM devices
+        """SELECT id, label AS code, device_type, state, grade, place_name, state_since
+           FROM devices
            WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR device_type = $2)
              AND ($3::text IS NULL OR grade = $3)
              AND ($4::text IS NULL OR place_name ILIKE '%' || $4 || '%')
@@ -88,19 +90,7 @@ async def search_devices(
         where.commune,
     )
     devices, next_after = page_of(
-        [
-            DeviceRow(
-                id=row["id"],
-                code=row["label"],
-                code_display=format_code(row["label"]),
-                device_type=row["device_type"],
-                state=State(row["state"]),
-                grade=row["grade"],
-                place_name=row["place_name"],
-                state_since=row["state_since"],
-            )
-            for row in rows
-        ],
+        rows_as(DeviceRow, ({**row, "code_display": format_code(row["code"])} for row in rows)),
         limit,
         lambda device: (device.state_since, device.id),
     )
@@ -143,4 +133,4 @@ async def rejected_transitions(
            ORDER BY r.rejected_at DESC LIMIT $1""",
         limit,
     )
-    return [RejectedTransition(**dict(row)) for row in rows]
+    return rows_as(RejectedTransition, rows)
