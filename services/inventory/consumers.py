@@ -1,12 +1,13 @@
 """What inventory listens to: subject → handler.
 
-The lifecycle's handlers are use cases given the work of the consumer's transaction (its
+The handlers are use cases given the work of the consumer's transaction (its
 inbox row, their writes and their announcements commit together): ``in_work`` gives them one
-on the connection the consumer passes."""
+on the connection the consumer passes, with the store they need built on it."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import asyncpg
 
@@ -20,29 +21,38 @@ from shared.contracts.collection import DeviceReceived, PlacePublished
 from shared.contracts.purchase import PurchasedDeviceReceived, ReservationRequested
 from shared.contracts.refurbishment import WorkshopRegistered
 from shared.contracts.streams import Consumption, consumption_of
-from shared.events import Event
-from shared.uow import Work
+from shared.events import Event, utc_now
+from shared.uow import PostgresWork, Work
 
 Applies = Callable[[asyncpg.Connection, Event], Awaitable[None]]
+Store = TypeVar("Store")
 
 
-def in_work(use_case: Callable[[Work[LifecycleStore], Event], Awaitable[None]]) -> Applies:
-    """``use_case`` applied in the transaction open on the connection it is given."""
+def in_work(
+    use_case: Callable[[Work[Store], Event], Awaitable[None]],
+    store_of: Callable[[asyncpg.Connection], Store],
+) -> Applies:
+    """``use_case`` applied in the transaction open on the connection it is given, with the
+    store ``store_of`` builds on it."""
 
     async def apply_in_work(connection: asyncpg.Connection, event: Event) -> None:
-        await use_case(work_on(connection), event)
+        await use_case(PostgresWork(connection, store_of(connection), utc_now), event)
 
     return apply_in_work
 
 
+def in_lifecycle(use_case: Callable[[Work[LifecycleStore], Event], Awaitable[None]]) -> Applies:
+    return in_work(use_case, LifecycleStore)
+
+
 HANDLERS: dict[type[Event], Applies] = {
-    DeviceReceived: in_work(handlers.register_received_device),
-    ReservationRequested: in_work(reservations.answer_reservation_request),
-    PurchasedDeviceReceived: in_work(purchases.register_purchased_device),
-    PlacePublished: places.remember_place,
-    WorkshopRegistered: places.remember_place,
-    shipments.ShipmentDispatched: in_work(shipments.apply_shipment),
-    **dict.fromkeys(DEVICE_FACTS, in_work(handlers.apply_device_fact)),
+    DeviceReceived: in_lifecycle(handlers.register_received_device),
+    ReservationRequested: in_lifecycle(reservations.answer_reservation_request),
+    PurchasedDeviceReceived: in_lifecycle(purchases.register_purchased_device),
+    PlacePublished: in_work(places.remember_place, places.PlacesStore),
+    WorkshopRegistered: in_work(places.remember_place, places.PlacesStore),
+    shipments.ShipmentDispatched: in_lifecycle(shipments.apply_shipment),
+    **dict.fromkeys(DEVICE_FACTS, in_lifecycle(handlers.apply_device_fact)),
 }
 
 
