@@ -19,6 +19,7 @@ from services.inventory.lifecycle.handlers import (
     register_received_device,
     register_received_devices,
 )
+from services.inventory.lifecycle.purchases import register_purchased_device
 from services.inventory.lifecycle.shipments import apply_shipment
 from services.inventory.reservations.handlers import RESERVATION_HOURS, answer_reservation_request
 from services.inventory.reservations.jobs import expire_due
@@ -31,7 +32,12 @@ from shared.contracts.inventory import (
     ReservationExpired,
     ReservationRejected,
 )
-from shared.contracts.purchase import DeviceHandedOver, DeviceReturned, ReservationReleased
+from shared.contracts.purchase import (
+    DeviceHandedOver,
+    DeviceReturned,
+    PurchasedDeviceReceived,
+    ReservationReleased,
+)
 from shared.contracts.refurbishment import DeviceErased, DeviceGraded
 from shared.events import Event, utc_now
 from tests.support.fakes.inventory import FakeLifecycleStore
@@ -425,3 +431,42 @@ async def test_a_shipment_with_a_device_not_registered_yet_waits_whole(
         await apply(register, shipment_of(registered, unknown), use_case=apply_shipment)
     assert state(register, registered) == "received"
     assert register.rollbacks == 1
+
+
+# group purchases
+
+
+async def test_a_purchased_device_is_registered_ready_and_reserved_for_its_pledged_need(
+    register: Register,
+) -> None:
+    donation, request_id = Donation(), uuid.uuid4()
+    delivered = donation.purchase(
+        PurchasedDeviceReceived,
+        label=donation.label,
+        device_type="laptop",
+        grade="A",
+        campaign_id=uuid.uuid4(),
+        place_name="Maison France Services de Roubaix",
+        request_id=request_id,
+        household_reference="foyer-7f3a",
+    )
+
+    await apply(register, delivered, use_case=register_purchased_device)
+
+    assert state(register, donation) == "reserved"
+    assert changes(register) == [("", "ready"), ("ready", "reserved")]
+    [available] = register.announced(DeviceAvailable)
+    assert (available.grade, available.place_name) == (  # type: ignore[attr-defined]
+        "A",
+        "Maison France Services de Roubaix",
+    )
+    [confirmed] = register.announced(ReservationConfirmed)
+    assert confirmed.request_id == request_id  # type: ignore[attr-defined]
+    assert [entry.state.value for entry in register.store.history[donation.id]] == [
+        "ready",
+        "reserved",
+    ]
+
+    announced = len(register.events)
+    await apply(register, delivered, use_case=register_purchased_device)  # delivered twice
+    assert len(register.events) == announced

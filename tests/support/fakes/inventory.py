@@ -12,8 +12,8 @@ from typing import Any
 
 import msgspec
 
-from services.inventory.lifecycle.domain import HistoryEntry, TransitionRefused
-from services.inventory.lifecycle.intentions import Lifecycle, Reservation
+from services.inventory.lifecycle.domain import HistoryEntry, State, TransitionRefused
+from services.inventory.lifecycle.intentions import Grading, Lifecycle, Reservation
 from services.inventory.lifecycle.store import Lapsed, RegisteredDevice, Registration
 from shared.events import Event
 
@@ -52,6 +52,32 @@ class FakeLifecycleStore:
             self.written_with_registrations.append(registration.announced)
             registered.add(registration.event_id)
         return registered
+
+    async def register_purchased_device(
+        self,
+        device_id: uuid.UUID,
+        label: str,
+        device_type: str,
+        at: datetime,
+        place_name: str,
+        grade: str,
+        specs: dict[str, Any],
+    ) -> bool:
+        labels = {device.label for device in self.devices.values()}
+        if device_id in self.devices or label in labels:
+            return False
+        grading = Grading(grade=grade, functional_pass=True, stated_at=at)
+        self.devices[device_id] = RegisteredDevice(
+            id=device_id,
+            label=label,
+            device_type=device_type,
+            place_name=place_name,
+            specs=specs,
+            refurbishment_facts_seen=0,
+            lifecycle=Lifecycle(state=State.READY, state_since=at, grading=grading),
+        )
+        self.versions[device_id] = 1
+        return True
 
     async def append_history(
         self, device_id: uuid.UUID, entry: HistoryEntry, event_id: uuid.UUID
