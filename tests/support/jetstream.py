@@ -52,6 +52,12 @@ async def done_with(
     await wait_for(acknowledged, within=within)
 
 
+async def caught_up(bus: JetStreamContext, stream: str, consumer: str, within: float = 40) -> None:
+    """Wait until ``consumer`` is done with every message ``stream`` holds now (a copy that
+    comes back after its ack wait included)."""
+    await done_with(bus, stream, consumer, await last_sequence(bus, stream), within=within)
+
+
 @asynccontextmanager
 async def naks(nats_url: str, stream: str, consumer: str) -> AsyncIterator[list[int]]:
     """The stream sequences ``consumer`` gives back (nak) while the block runs, as JetStream
