@@ -55,7 +55,7 @@ async def test_the_same_intake_sent_twenty_times_at_once_is_one_intake_one_event
         await collection_pool.fetchval("SELECT count(*) FROM intakes WHERE label = $1", code) == 1
     )
     (event,) = await collection_pool.fetch(
-        "SELECT event_id, sent_at FROM outbox WHERE subject = 'collection.device.received' "
+        "SELECT event_id FROM outbox WHERE subject = 'collection.device.received' "
         "AND convert_from(payload, 'UTF8')::jsonb ->> 'label' = $1",
         code,
     )
