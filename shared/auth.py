@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from shared.errors import NotSignedIn
+from shared.events import Clock, utc_now
 from shared.logging import get_logger
 
 Role = Literal[
@@ -58,6 +59,10 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
     exp: int
     iat: int
     jti: str = ""
+
+    def expired_at(self, moment: datetime) -> bool:
+        """True once the token's lifetime is over at ``moment``."""
+        return self.exp < moment.timestamp()
 
     def has_any(self, roles: tuple[str, ...]) -> bool:
         return any(role in roles for role in self.roles)
@@ -250,9 +255,11 @@ def genuine_claims(trusted: TrustedKeys | Ed25519PublicKey, token: str) -> Princ
         ) from error
 
 
-def verify_token(trusted: TrustedKeys | Ed25519PublicKey, token: str) -> Principal:
+def verify_token(
+    trusted: TrustedKeys | Ed25519PublicKey, token: str, clock: Clock = utc_now
+) -> Principal:
     principal = genuine_claims(trusted, token)
-    if principal.exp < time.time():
+    if principal.expired_at(clock()):
         raise InvalidToken(EXPIRED, code="account.token_expired")
     return principal
 

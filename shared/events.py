@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
 
@@ -25,6 +26,10 @@ def uuid7() -> uuid.UUID:
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+# What tells the time to code that must be testable without waiting: utc_now, or a fake.
+Clock = Callable[[], datetime]
 
 
 class Event(msgspec.Struct, frozen=True, kw_only=True):

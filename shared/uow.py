@@ -23,12 +23,11 @@ import asyncpg
 
 from shared import audit
 from shared.db import transaction
-from shared.events import Event, utc_now
+from shared.events import Clock, Event, utc_now
 from shared.outbox import add_events
 
 Store = TypeVar("Store", covariant=True)
 Built = TypeVar("Built")
-Clock = Callable[[], datetime]
 
 
 class Work(Protocol[Store]):

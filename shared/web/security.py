@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -18,6 +17,7 @@ from shared.auth import (
     verify_token,
 )
 from shared.errors import NotAllowed, NotSignedIn
+from shared.events import Clock, utc_now
 from shared.web.session import SESSION_COOKIE, SessionExpired
 
 __all__ = ["SESSION_COOKIE", "VerifiedTokens", "allow", "authorize", "public"]
@@ -44,10 +44,17 @@ class VerifiedTokens:
     """Tokens already verified, so a busy counter does not pay an Ed25519 check per request.
 
     Expiry is checked on every use; the cache is bounded and simply emptied when full, and
-    whenever the trusted keys change (a revoked key's tokens are refused at once)."""
+    whenever the trusted keys change (a revoked key's tokens are refused at once). Expiry is
+    judged by ``clock``."""
 
-    def __init__(self, trusted: TrustedKeys | Ed25519PublicKey, size: int = 4096) -> None:
+    def __init__(
+        self,
+        trusted: TrustedKeys | Ed25519PublicKey,
+        size: int = 4096,
+        clock: Clock = utc_now,
+    ) -> None:
         self._keys = trusted if isinstance(trusted, TrustedKeys) else TrustedKeys(trusted)
+        self._clock = clock
         self._generation = self._keys.generation
         self._size = size
         self._known: dict[str, Principal] = {}
@@ -59,11 +66,11 @@ class VerifiedTokens:
             self._generation = self._keys.generation
         principal = self._known.get(token)
         if principal is None:
-            principal = verify_token(self._keys, token)
+            principal = verify_token(self._keys, token, self._clock)
             if len(self._known) >= self._size:
                 self._known.clear()
             self._known[token] = principal
-        elif principal.exp < time.time():
+        elif principal.expired_at(self._clock()):
             del self._known[token]
             raise InvalidToken(EXPIRED, code="account.token_expired")
         return principal
@@ -71,7 +78,7 @@ class VerifiedTokens:
     def expired_but_genuine(self, token: str) -> bool:
         """True for a token signed with a trusted key whose lifetime is over (renewable)."""
         try:
-            return genuine_claims(self._keys, token).exp < time.time()
+            return genuine_claims(self._keys, token).expired_at(self._clock())
         except InvalidToken:
             return False
 

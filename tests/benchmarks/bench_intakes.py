@@ -18,6 +18,7 @@ import asyncpg
 import msgspec
 import nats
 
+from boucle.devstack.nats import EmbeddedNats
 from boucle.devstack.stack import Stack
 from services.collection_point import store as collection_store
 from services.collection_point.domain import CollectionPoint
@@ -73,7 +74,7 @@ WHERE o.subject = 'collection.device.received' AND o.created_at BETWEEN $1 AND $
 
 def stack_processes(stack: Stack) -> dict[str, int]:
     pids = {name: process.pid for name, process in stack.services.items()}
-    if stack.nats.process is not None:
+    if isinstance(stack.nats, EmbeddedNats) and stack.nats.process is not None:
         pids["nats-server"] = stack.nats.process.pid
     if stack.postgres.process is not None:
         pids["postgresql"] = stack.postgres.process.pid

@@ -11,6 +11,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import TypedDict
 
 from services.group_purchase.requests.matching import (
     LARGER_SCREEN_INCHES,
@@ -70,7 +71,19 @@ def random_device(rng: random.Random) -> ReadyDevice:
     )
 
 
-def at_place(place: str) -> dict[str, str | float]:
+class Place(TypedDict):
+    place_name: str
+    latitude: float | None
+    longitude: float | None
+
+
+class Pickup(TypedDict):
+    pickup_place: str
+    pickup_latitude: float | None
+    pickup_longitude: float | None
+
+
+def at_place(place: str) -> Place:
     latitude, longitude = POSITIONS[place]
     return {"place_name": place, "latitude": latitude, "longitude": longitude}
 
@@ -95,7 +108,7 @@ def random_need(rng: random.Random, device_ids: Sequence[uuid.UUID]) -> OpenNeed
     )
 
 
-def pickup_at(place: str) -> dict[str, str | float | None]:
+def pickup_at(place: str) -> Pickup:
     latitude, longitude = POSITIONS.get(place, (None, None))
     return {"pickup_place": place, "pickup_latitude": latitude, "pickup_longitude": longitude}
 

@@ -13,14 +13,9 @@ from shared.db import create_pool
 from shared.labels import format_code
 from tests.browser.conftest import OpenPage, bench_person
 from tests.support.axe import SMALLEST_PHONE, assert_accessible
-from tests.support.bench import (
-    at_bench,
-    checked_in,
-    donated_device,
-    new_workshop,
-    order_path,
-)
+from tests.support.bench import at_bench, checked_in, order_path
 from tests.support.waiting import wait_for
+from tests.support.workshop import donated_device, new_workshop
 
 
 async def known_to_workshops(stack: Stack, code: str) -> None:

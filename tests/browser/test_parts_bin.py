@@ -10,7 +10,8 @@ from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
 from tests.browser.conftest import OpenPage, bench_person
 from tests.support.axe import assert_accessible
-from tests.support.bench import at_bench, checked_in, donated_device, new_workshop
+from tests.support.bench import at_bench, checked_in
+from tests.support.workshop import donated_device, new_workshop
 
 
 async def test_parts_are_added_by_hand_and_a_device_is_dismantled_into_the_bin(

@@ -14,9 +14,9 @@ from services.collection_point.domain import CollectionPoint
 from shared.labels import format_code, generate_code
 from tests.browser.conftest import OpenPage, signed_in
 from tests.support.axe import SMALLEST_PHONE, assert_accessible
-from tests.support.bench import donated_device, new_workshop
 from tests.support.stacks import token_for
 from tests.support.waiting import wait_for
+from tests.support.workshop import donated_device, new_workshop
 
 
 def collector(stack: Stack, point: CollectionPoint, javascript: bool = False) -> dict[str, Any]:

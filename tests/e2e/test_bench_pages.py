@@ -14,16 +14,11 @@ import httpx
 from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
 from shared.labels import format_code, generate_code
-from tests.support.bench import (
-    at_bench,
-    bearer,
-    checked_in,
-    donated_device,
-    new_workshop,
-    order_path,
-)
-from tests.support.http import said
+from tests.support.bench import at_bench, checked_in, order_path
+from tests.support.http import bearer, said
+from tests.support.stacks import token_for
 from tests.support.waiting import wait_for
+from tests.support.workshop import donated_device, new_workshop
 
 LSHW = Path(__file__).parents[1] / "unit" / "data" / "lshw-laptop.json"
 NVME_ERASURE = {
@@ -131,7 +126,8 @@ async def test_a_volunteer_takes_a_device_from_check_in_to_ready_through_the_pag
 
         async def ready() -> dict | None:
             answer = await http.get(
-                f"{stack.url('inventory')}/api/v1/devices/{code}", headers=bearer(stack)
+                f"{stack.url('inventory')}/api/v1/devices/{code}",
+                headers=bearer(token_for(stack, "coordinator")),
             )
             device = answer.json()
             return device if device["state"] == "ready" else None

@@ -16,9 +16,10 @@ import httpx
 from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
 from shared.labels import format_code, generate_code
-from tests.support.bench import at_bench, donated_device, new_workshop
+from tests.support.bench import at_bench
 from tests.support.stacks import token_for
 from tests.support.waiting import wait_for
+from tests.support.workshop import donated_device, new_workshop
 
 HTML = {"Accept": "text/html"}
 CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')

@@ -23,6 +23,7 @@ import pytest
 
 from boucle.devstack.stack import Stack
 from shared.config import SERVICES
+from tests.support.failures import settled
 from tests.support.labels import issued_codes
 from tests.support.processes import freeze_postgres, thaw
 from tests.support.stacks import running_stack, token_for
@@ -247,6 +248,8 @@ async def test_every_acknowledged_donation_is_registered_once_and_no_other_appea
 
     lost = donations.acknowledged - set(registered)
     assert not lost, f"{len(lost)} acknowledged donations never reached the register"
+    await settled(stack, within=REGISTERED_WITHIN)  # every copy still to come has come
+    registered = await register(stack)
     phantoms = set(registered) - donations.attempted
     assert not phantoms, f"devices registered without a donation: {sorted(phantoms)[:5]}"
     applied_twice = {label: entries for label, entries in registered.items() if entries != 1}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncpg
 import httpx
 import nats
+from nats.js import JetStreamContext
 
 from boucle.devstack.stack import Stack
 from tests.support.dead_letters import (
@@ -15,12 +16,12 @@ from tests.support.dead_letters import (
     dead_lettered_check_in,
     register,
 )
+from tests.support.jetstream import done_with
 from tests.support.register import (
     history,
     until_state,
 )
 from tests.support.stacks import token_for
-from tests.support.waiting import wait_for
 
 
 async def test_a_dead_letter_is_listed_then_replayed_once_its_prerequisite_is_there(
@@ -66,7 +67,7 @@ async def test_a_dead_letter_is_listed_then_replayed_once_its_prerequisite_is_th
 
 
 async def test_a_replay_is_applied_once_even_where_it_had_been_applied_already(
-    stack: Stack, http: httpx.AsyncClient, inventory_pool: asyncpg.Pool
+    stack: Stack, http: httpx.AsyncClient, bus: JetStreamContext, inventory_pool: asyncpg.Pool
 ) -> None:
     """The inbox absorbs a replay of a message the consumer applied in the meantime."""
     coordinator = {"Authorization": f"Bearer {token_for(stack, 'coordinator')}"}
@@ -83,18 +84,9 @@ async def test_a_replay_is_applied_once_even_where_it_had_been_applied_already(
     url = f"{stack.url('inventory')}/api/v1/dead-letters/{letter['dlq_seq']}/replay"
     answer = await http.post(url, headers=coordinator)
     assert answer.status_code == 201, answer.text
-    await wait_for(lambda: _consumed(stack, answer.json()["replayed_as"]), within=30)
+    await done_with(bus, WORKSHOP_STREAM, "inventory", answer.json()["replayed_as"], within=30)
     steps = await history(inventory_pool, donation.id)
     assert [step["subject"] for step in steps].count("refurbishment.device.checked_in") == 1
-
-
-async def _consumed(stack: Stack, sequence: int) -> bool:
-    client = await nats.connect(stack.nats.url)
-    try:
-        info = await client.jetstream().consumer_info(WORKSHOP_STREAM, "inventory")
-    finally:
-        await client.close()
-    return info.ack_floor is not None and (info.ack_floor.stream_seq or 0) >= sequence
 
 
 async def test_only_coordinators_see_and_replay_dead_letters_and_an_unknown_one_is_a_404(

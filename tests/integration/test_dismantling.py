@@ -22,8 +22,8 @@ async def test_a_dismantled_device_is_dismantled_in_inventory_and_its_parts_fill
     stack: Stack, http: httpx.AsyncClient, collection_point: CollectionPoint
 ) -> None:
     base = f"{stack.url('refurbishment')}/api/v1"
-    code = await donated_device(stack, http, collection_point)
-    workshop = await new_workshop(stack, http)
+    code = await donated_device(stack, collection_point)
+    workshop = await new_workshop(stack)
     order = await checked_in(stack, http, workshop, code)
     refurbisher = bearer(token_for(stack, "refurbisher", f"workshop:{workshop}"))
     officer = bearer(token_for(stack, "erasure_officer", f"workshop:{workshop}"))
@@ -81,8 +81,8 @@ async def test_a_repair_takes_a_part_from_the_bin_and_is_refused_when_none_is_le
     stack: Stack, http: httpx.AsyncClient, collection_point: CollectionPoint
 ) -> None:
     base = f"{stack.url('refurbishment')}/api/v1"
-    code = await donated_device(stack, http, collection_point)
-    workshop = await new_workshop(stack, http)
+    code = await donated_device(stack, collection_point)
+    workshop = await new_workshop(stack)
     order = await checked_in(stack, http, workshop, code)
     refurbisher = bearer(token_for(stack, "refurbisher", f"workshop:{workshop}"))
     added = await http.post(

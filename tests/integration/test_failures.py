@@ -39,6 +39,7 @@ from tests.support.failures import (
     devices_by_label,
     eventually,
     query,
+    settled,
 )
 from tests.support.processes import freeze_postgres, is_stopped, thaw
 from tests.support.stacks import running_stack, token_for
@@ -365,7 +366,9 @@ async def test_donations_accepted_while_nats_is_killed_all_reach_inventory_exact
     assert any(answer.during_outage for answer in counter.accepted)
 
     accepted = [answer.label for answer in counter.accepted]
-    counts = await all_registered(stack, accepted, within=60)
+    await all_registered(stack, accepted, within=60)
+    await settled(stack, within=60)
+    counts = await devices_by_label(stack, accepted)
     assert all(counts.get(label) == 1 for label in accepted)
     assert not await devices_by_label(stack, [answer.label for answer in refused])
     await all_ready(http, stack, within=30)
@@ -425,7 +428,9 @@ async def test_services_heal_by_themselves_after_postgresql_restarts_and_lose_no
         stack, "SELECT label FROM collection.intakes WHERE label = ANY($1::text[])", accepted
     )
     assert {row["label"] for row in kept} == set(accepted), "an accepted donation was lost"
-    counts = await all_registered(stack, accepted, within=60)
+    await all_registered(stack, accepted, within=60)
+    await settled(stack, within=60)
+    counts = await devices_by_label(stack, accepted)
     assert all(counts.get(label) == 1 for label in accepted)
 
 
@@ -493,3 +498,5 @@ async def test_a_frozen_database_gets_a_prompt_503_and_a_retry_applies_once(
     again = await asyncio.gather(*(donate(label) for label in labels))
     assert [answer.status_code for answer in again] == [201] * len(labels)
     assert (await all_registered(stack, labels, within=30)) == dict.fromkeys(labels, 1)
+    await settled(stack, within=60)
+    assert await devices_by_label(stack, labels) == dict.fromkeys(labels, 1)

@@ -13,6 +13,7 @@ import asyncpg
 import httpx
 import msgspec
 import nats
+from nats.js import JetStreamContext
 
 from boucle.devstack.stack import Stack
 from services.collection_point import store as collection_store
@@ -20,6 +21,7 @@ from services.collection_point.domain import CollectionPoint
 from shared.contracts.collection import DeviceReceived
 from shared.events import encode
 from shared.labels import generate_code
+from tests.support.jetstream import done_with
 from tests.support.labels import issued_codes
 from tests.support.register import Donation, history, publish, until_state
 from tests.support.stacks import token_for
@@ -191,7 +193,7 @@ async def test_one_key_sent_at_once_with_different_labels_makes_one_intake(
 
 
 async def test_events_fetched_together_with_duplicates_are_each_applied_once(
-    stack: Stack, inventory_pool: asyncpg.Pool
+    stack: Stack, bus: JetStreamContext, inventory_pool: asyncpg.Pool
 ) -> None:
     events = [
         DeviceReceived(
@@ -215,7 +217,7 @@ async def test_events_fetched_together_with_duplicates_are_each_applied_once(
                     DEVICE_RECEIVED, encode(event), headers={"Nats-Msg-Id": str(uuid.uuid4())}
                 )
             )
-        await asyncio.gather(*futures)
+        last = max(ack.seq for ack in await asyncio.gather(*futures))
     finally:
         await client.close()
     labels = [event.label for event in events]
@@ -227,7 +229,8 @@ async def test_events_fetched_together_with_duplicates_are_each_applied_once(
         return count if count == len(labels) else None
 
     assert await wait_for(registered) == len(labels)
-    await asyncio.sleep(0.5)  # a second application, if any, would land in this window
+    await done_with(bus, "COLLECTION", "inventory", last)  # every copy is dealt with
+    assert await registered() == len(labels)
     history = await inventory_pool.fetch(
         "SELECT d.label, count(h.*) AS entries FROM devices d "
         "LEFT JOIN device_history h ON h.device_id = d.id "

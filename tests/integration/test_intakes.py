@@ -7,10 +7,12 @@ import uuid
 
 import asyncpg
 import httpx
+from nats.js import JetStreamContext
 
 from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
 from shared.labels import format_code, generate_code
+from tests.support.jetstream import copies_of, done_with, last_sequence
 from tests.support.labels import issued_codes
 from tests.support.stacks import token_for
 from tests.support.waiting import wait_for
@@ -28,12 +30,14 @@ def _intake(point: CollectionPoint, label: str, device_type: str = "laptop") -> 
 async def test_the_same_intake_sent_twenty_times_at_once_is_one_intake_one_event_one_device(
     stack: Stack,
     http: httpx.AsyncClient,
+    bus: JetStreamContext,
     collection_point: CollectionPoint,
     collection_pool: asyncpg.Pool,
     inventory_pool: asyncpg.Pool,
 ) -> None:
     token = token_for(stack, "collector", f"collection_point:{collection_point.id}")
     (code,) = await issued_codes(stack, http, collection_point.id)
+    before = await last_sequence(bus, "COLLECTION")
     headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())}
     answers = await asyncio.gather(
         *(
@@ -50,20 +54,27 @@ async def test_the_same_intake_sent_twenty_times_at_once_is_one_intake_one_event
     assert (
         await collection_pool.fetchval("SELECT count(*) FROM intakes WHERE label = $1", code) == 1
     )
-    assert (
-        await collection_pool.fetchval(
-            "SELECT count(*) FROM outbox WHERE subject = 'collection.device.received' "
-            "AND convert_from(payload, 'UTF8')::jsonb ->> 'label' = $1",
-            code,
-        )
-        == 1
+    (event,) = await collection_pool.fetch(
+        "SELECT event_id FROM outbox WHERE subject = 'collection.device.received' "
+        "AND convert_from(payload, 'UTF8')::jsonb ->> 'label' = $1",
+        code,
     )
 
     async def registered() -> int:
         return await inventory_pool.fetchval("SELECT count(*) FROM devices WHERE label = $1", code)
 
+    async def sent() -> bool:
+        return await collection_pool.fetchval(
+            "SELECT sent_at IS NOT NULL FROM outbox WHERE event_id = $1", event["event_id"]
+        )
+
     assert await wait_for(registered) == 1
-    await asyncio.sleep(0.5)  # a duplicate, if any, would land in this window
+    await wait_for(sent)  # the relay is done with it: no copy is published after this
+    copies = await copies_of(
+        bus, "COLLECTION", "collection.device.received", event["event_id"], after=before
+    )
+    assert len(copies) == 1, f"the event was published {len(copies)} times"
+    await done_with(bus, "COLLECTION", "inventory", copies[-1])
     assert await registered() == 1
     assert (
         await inventory_pool.fetchval(

@@ -3,13 +3,14 @@ events are published on the bus and the running inventory service consumes them.
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 
 import asyncpg
 from nats.js import JetStreamContext
 
+from boucle.devstack.stack import Stack
 from shared.contracts.purchase import DeviceHandedOver, DeviceReturned
+from tests.support.jetstream import naks
 from tests.support.register import (
     POINT,
     WORKSHOP,
@@ -123,11 +124,16 @@ async def test_a_returned_device_needs_a_new_erasure_before_it_is_ready_again(
 
 
 async def test_a_workshop_fact_that_arrives_before_its_device_is_applied_once_it_registers(
-    bus: JetStreamContext, inventory_pool: asyncpg.Pool
+    stack: Stack, bus: JetStreamContext, inventory_pool: asyncpg.Pool
 ) -> None:
     donation = Donation()
-    await publish(bus, donation.checked_in())
-    await asyncio.sleep(1.0)
+    async with naks(stack.nats.url, "REFURBISHMENT", "inventory") as given_back:
+        (early,) = await publish(bus, donation.checked_in())
+
+        async def held_back() -> bool:
+            return early in given_back
+
+        await wait_for(held_back, within=40)  # tried, and given back to wait for its device
     assert await state_of(inventory_pool, donation.id) is None
 
     await publish(bus, donation.received())

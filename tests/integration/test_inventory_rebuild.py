@@ -3,7 +3,6 @@ handlers, into empty tables ends in the same state as the live one."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator
 
@@ -107,8 +106,19 @@ async def test_the_register_rebuilt_from_the_streams_matches_the_live_one(
             inventory_pool, SCHEMA, ids
         )
 
-        # what the rebuild's handlers announced stays in its own outbox: never published
-        await asyncio.sleep(1.0)
+        # what the rebuild's handlers announced stays in its own outbox: never published,
+        # not even once the live relay has published what inventory announced after it
+        later = Donation()
+        await publish(bus, later.received())
+
+        async def relayed_since() -> bool:
+            return await inventory_pool.fetchval(
+                "SELECT count(*) > 0 AND bool_and(sent_at IS NOT NULL) FROM outbox "
+                "WHERE convert_from(payload, 'UTF8')::jsonb ->> 'aggregate_id' = $1",
+                str(later.id),
+            )
+
+        await wait_for(relayed_since, within=40)
         pending, sent = await inventory_pool.fetchrow(
             f"SELECT count(*) FILTER (WHERE sent_at IS NULL), count(sent_at) FROM {SCHEMA}.outbox"
         )

@@ -24,8 +24,8 @@ async def test_a_device_goes_from_check_in_to_ready_with_a_verifiable_certificat
     stack: Stack, http: httpx.AsyncClient, collection_point: CollectionPoint
 ) -> None:
     base = f"{stack.url('refurbishment')}/api/v1"
-    code = await donated_device(stack, http, collection_point)
-    workshop = await new_workshop(stack, http)
+    code = await donated_device(stack, collection_point)
+    workshop = await new_workshop(stack)
     order = await checked_in(stack, http, workshop, code)
     amina = token_for(stack, "erasure_officer", f"workshop:{workshop}", subject="amina")
     bruno = token_for(stack, "erasure_officer", f"workshop:{workshop}", subject="bruno")
@@ -105,8 +105,8 @@ async def test_only_erasure_officers_record_erasures_and_scopes_hide_other_works
     stack: Stack, http: httpx.AsyncClient, collection_point: CollectionPoint
 ) -> None:
     base = f"{stack.url('refurbishment')}/api/v1"
-    code = await donated_device(stack, http, collection_point)
-    workshop = await new_workshop(stack, http)
+    code = await donated_device(stack, collection_point)
+    workshop = await new_workshop(stack)
     order = await checked_in(stack, http, workshop, code)
     refurbisher = token_for(stack, "refurbisher", f"workshop:{workshop}")
     elsewhere = token_for(stack, "erasure_officer", f"workshop:{uuid.uuid4()}")
@@ -186,8 +186,8 @@ async def test_a_diagnosis_and_a_repair_are_published_without_breaking_inventory
     stack: Stack, http: httpx.AsyncClient, collection_point: CollectionPoint
 ) -> None:
     base = f"{stack.url('refurbishment')}/api/v1"
-    code = await donated_device(stack, http, collection_point)
-    workshop = await new_workshop(stack, http)
+    code = await donated_device(stack, collection_point)
+    workshop = await new_workshop(stack)
     order = await checked_in(stack, http, workshop, code)
     refurbisher = bearer(token_for(stack, "refurbisher", f"workshop:{workshop}"))
 
@@ -267,8 +267,8 @@ async def test_a_battery_under_the_configured_thresholds_caps_the_grade(
     stack: Stack, http: httpx.AsyncClient, collection_point: CollectionPoint
 ) -> None:
     base = f"{stack.url('refurbishment')}/api/v1"
-    code = await donated_device(stack, http, collection_point)
-    workshop = await new_workshop(stack, http)
+    code = await donated_device(stack, collection_point)
+    workshop = await new_workshop(stack)
     order = await checked_in(stack, http, workshop, code)
     refurbisher = bearer(token_for(stack, "refurbisher", f"workshop:{workshop}"))
 

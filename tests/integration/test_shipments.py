@@ -5,7 +5,6 @@ with nothing half-applied, and a redelivered dispatch applies once."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 import time
 import uuid
@@ -28,6 +27,7 @@ from shared.db import create_pool
 from shared.events import encode, utc_now
 from shared.labels import format_code, generate_code
 from tests.support.http import UUID, bearer
+from tests.support.jetstream import done_with
 from tests.support.register import (
     Donation,
     history,
@@ -38,17 +38,7 @@ from tests.support.register import (
 from tests.support.shipments import Point
 from tests.support.stacks import token_for
 from tests.support.waiting import wait_for
-from tests.support.workshop import NVME
-
-
-async def new_workshop(stack: Stack, http: httpx.AsyncClient) -> str:
-    answer = await http.post(
-        f"{stack.url('refurbishment')}/api/v1/workshops",
-        json={"name": f"Atelier {uuid.uuid4().hex[:6]}", "commune": "Roubaix"},
-        headers=bearer(token_for(stack, "coordinator")),
-    )
-    assert answer.status_code == 201, answer.text
-    return str(answer.json()["id"])
+from tests.support.workshop import NVME, new_workshop
 
 
 def refurbisher(workshop: str) -> Principal:
@@ -102,7 +92,7 @@ async def test_an_intake_and_a_shipment_reach_inventory_and_the_workshop_receive
 ) -> None:
     agent = Point(stack, http, collection_point)
     first, second, lost, stray = [await agent.donate() for _ in range(4)]
-    workshop = await new_workshop(stack, http)
+    workshop = await new_workshop(stack)
     shipment = await agent.opened_for(workshop)
     for code in (first, second, lost):
         packed = await agent.pack(shipment, code)
@@ -314,12 +304,12 @@ async def test_another_workshop_finds_no_such_shipment_exactly_as_for_one_that_d
 ) -> None:
     agent = Point(stack, http, collection_point)
     code = await agent.donate()
-    workshop = await new_workshop(stack, http)
+    workshop = await new_workshop(stack)
     shipment = await agent.opened_for(workshop)
     assert (await agent.pack(shipment, code)).status_code == 201
     assert (await agent.dispatch(shipment)).status_code == 200
     await expected_at_workshop(workshop_pool, shipment)
-    elsewhere = Receiving(stack, http, await new_workshop(stack, http))
+    elsewhere = Receiving(stack, http, await new_workshop(stack))
     unknown = str(uuid.uuid4())
     said: list[list[str]] = []
 
@@ -385,7 +375,7 @@ async def test_an_empty_shipment_an_unknown_workshop_and_a_device_of_another_poi
         "SELECT count(*) FROM shipments WHERE collection_point_id = $1", collection_point.id
     )
 
-    workshop = await new_workshop(stack, http)
+    workshop = await new_workshop(stack)
     shipment = await agent.opened_for(workshop)
     empty = await agent.dispatch(shipment)
     assert empty.status_code == 422, empty.text
@@ -444,8 +434,10 @@ async def test_a_dispatch_delivered_twice_moves_each_device_once_and_records_a_r
         dispatched_at=utc_now(),
     )
 
-    for message_id in (str(event.event_id), f"{event.event_id}-again"):  # past deduplication
+    copies = [  # under two message ids: past deduplication
         await bus.publish(event.subject, encode(event), headers={"Nats-Msg-Id": message_id})
+        for message_id in (str(event.event_id), f"{event.event_id}-again")
+    ]
 
     await until_state(inventory_pool, travelling.id, "in_transit")
 
@@ -455,8 +447,8 @@ async def test_a_dispatch_delivered_twice_moves_each_device_once_and_records_a_r
     refusal = (await wait_for(refused, within=40))[0]
     assert refusal["subject"] == "collection.shipment.dispatched"
     assert refusal["reason"] == "A device that is in_refurbishment cannot become in_transit."
+    await done_with(bus, "COLLECTION", "inventory", max(copy.seq for copy in copies))
     assert await inbox_rows(inventory_pool, event.event_id) == 1
-    await asyncio.sleep(1.0)  # time for a second application, were there one
     states = [step["state"] for step in await history(inventory_pool, travelling.id)]
     assert states == ["received", "in_transit"]
     assert await state_of_device(inventory_pool, already_gone.id) == "in_refurbishment"

@@ -77,7 +77,7 @@ async def test_formula_names_leave_every_export_as_text(
     )
     assert (place["longitude"], place["telephone"]) == ("-1.550000", "+33320123456")
 
-    code = await donated_device(stack, http, point)
+    code = await donated_device(stack, point)
 
     async def impact_of_the_point() -> list[dict[str, str]]:
         answer = await http.get(f"{stack.url('inventory')}/api/v1/open-data/impact.csv")
@@ -86,7 +86,7 @@ async def test_formula_names_leave_every_export_as_text(
     for row in await wait_for(impact_of_the_point):
         assert row["place_name"] == "'" + point.name
 
-    workshop = await new_workshop(stack, http)
+    workshop = await new_workshop(stack)
     order = await checked_in(stack, http, workshop, code)
     base = f"{stack.url('refurbishment')}/api/v1/work-orders/{order}"
     officer = bearer(token_for(stack, "erasure_officer", f"workshop:{workshop}"))

@@ -1,58 +1,18 @@
-"""The workshop's pages as a person uses them: a donated device, a workshop, the bench board
-signed in as a refurbisher, a device checked in to a work order."""
+"""The workshop's pages as a person uses them: the bench board signed in as a refurbisher, a
+device checked in to a work order. (A donated device and a workshop to use: ``workshop``.)"""
 
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
 
 from boucle.devstack.stack import Stack
-from services.collection_point.domain import CollectionPoint
 from tests.support.http import HTML, said
-from tests.support.labels import issued_codes
 from tests.support.stacks import token_for
 from tests.support.waiting import wait_for
-
-
-def bearer(stack: Stack) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token_for(stack, 'coordinator')}"}
-
-
-async def donated_device(stack: Stack, point: CollectionPoint, device_type: str = "laptop") -> str:
-    """A device dropped off at ``point``: its label code (compact form)."""
-    async with httpx.AsyncClient(timeout=30) as http:
-        (code,) = await issued_codes(stack, http, point.id)
-        answer = await http.post(
-            f"{stack.url('collection_point')}/api/v1/intakes",
-            json={
-                "label": code,
-                "device_type": device_type,
-                "collection_point_id": str(point.id),
-                "acknowledgements": {
-                    "data_erasure": True,
-                    "recycling": True,
-                    "stickers_removed": True,
-                },
-            },
-            headers=bearer(stack),
-        )
-    assert answer.status_code == 201, answer.text
-    return code
-
-
-async def new_workshop(stack: Stack) -> str:
-    async with httpx.AsyncClient(timeout=30) as http:
-        answer = await http.post(
-            f"{stack.url('refurbishment')}/api/v1/workshops",
-            json={"name": f"Atelier {uuid.uuid4().hex[:6]}", "commune": "Roubaix"},
-            headers=bearer(stack),
-        )
-    assert answer.status_code == 201, answer.text
-    return str(answer.json()["id"])
 
 
 class Bench:

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 
 import asyncpg
 import httpx
+import nats
 
 from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
+from tests.support.jetstream import caught_up
 from tests.support.labels import issued_codes
 
 CONCURRENCY = 16
@@ -163,3 +165,22 @@ async def all_registered(stack: Stack, labels: list[str], within: float) -> dict
     counts = await eventually(complete, within, f"{len(labels)} donations reach inventory")
     assert isinstance(counts, dict)
     return counts
+
+
+async def settled(stack: Stack, within: float) -> None:
+    """Collection's outbox all published and inventory's consumer done with every donation in
+    the stream: a copy still to come (redelivered after its ack wait, published again after
+    an outage) has been applied or absorbed by then, so a count taken after this is final."""
+
+    async def all_sent() -> bool:
+        (row,) = await query(
+            stack, "SELECT count(*) AS unsent FROM collection.outbox WHERE sent_at IS NULL"
+        )
+        return row["unsent"] == 0
+
+    await eventually(all_sent, within, "collection's outbox is all published")
+    client = await nats.connect(stack.nats.url, connect_timeout=2)
+    try:
+        await caught_up(client.jetstream(), "COLLECTION", "inventory", within=within)
+    finally:
+        await client.close()

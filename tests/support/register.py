@@ -41,11 +41,16 @@ async def bus(stack: Stack) -> AsyncIterator[JetStreamContext]:
     await client.close()
 
 
-async def publish(bus: JetStreamContext, *events: Event) -> None:
-    for event in events:
-        await bus.publish(
-            event.subject, encode(event), headers={"Nats-Msg-Id": str(event.event_id)}
-        )
+async def publish(bus: JetStreamContext, *events: Event) -> list[int]:
+    """Publish ``events`` in order; their sequences in their streams."""
+    return [
+        (
+            await bus.publish(
+                event.subject, encode(event), headers={"Nats-Msg-Id": str(event.event_id)}
+            )
+        ).seq
+        for event in events
+    ]
 
 
 class Donation:

@@ -18,8 +18,8 @@ async def issued_pdf(
 ) -> bytes:
     """The PDF of a certificate issued by a workshop, as downloaded."""
     base = f"{stack.url('refurbishment')}/api/v1"
-    code = await donated_device(stack, http, collection_point)
-    workshop = await new_workshop(stack, http)
+    code = await donated_device(stack, collection_point)
+    workshop = await new_workshop(stack)
     order = await checked_in(stack, http, workshop, code)
     amina = token_for(stack, "erasure_officer", f"workshop:{workshop}", subject="amina")
     bruno = token_for(stack, "erasure_officer", f"workshop:{workshop}", subject="bruno")

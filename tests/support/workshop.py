@@ -1,5 +1,5 @@
 """The workshop's API as a client uses it: a donated device, a workshop, a check-in, and the
-specs of an NVMe laptop."""
+specs of an NVMe laptop. (The same steps through the pages, as a person: ``bench``.)"""
 
 from __future__ import annotations
 
@@ -27,28 +27,36 @@ NVME = {
 }
 
 
-async def donated_device(stack: Stack, http: httpx.AsyncClient, point: CollectionPoint) -> str:
-    (code,) = await issued_codes(stack, http, point.id)
-    answer = await http.post(
-        f"{stack.url('collection_point')}/api/v1/intakes",
-        json={
-            "label": code,
-            "device_type": "laptop",
-            "collection_point_id": str(point.id),
-            "acknowledgements": {"data_erasure": True, "recycling": True, "stickers_removed": True},
-        },
-        headers=bearer(token_for(stack, "coordinator")),
-    )
+async def donated_device(stack: Stack, point: CollectionPoint, device_type: str = "laptop") -> str:
+    """A device dropped off at ``point``: its label code (compact form)."""
+    async with httpx.AsyncClient(timeout=30) as http:
+        (code,) = await issued_codes(stack, http, point.id)
+        answer = await http.post(
+            f"{stack.url('collection_point')}/api/v1/intakes",
+            json={
+                "label": code,
+                "device_type": device_type,
+                "collection_point_id": str(point.id),
+                "acknowledgements": {
+                    "data_erasure": True,
+                    "recycling": True,
+                    "stickers_removed": True,
+                },
+            },
+            headers=bearer(token_for(stack, "coordinator")),
+        )
     assert answer.status_code == 201, answer.text
     return code
 
 
-async def new_workshop(stack: Stack, http: httpx.AsyncClient) -> str:
-    answer = await http.post(
-        f"{stack.url('refurbishment')}/api/v1/workshops",
-        json={"name": f"Atelier {uuid.uuid4().hex[:6]}", "commune": "Roubaix"},
-        headers=bearer(token_for(stack, "coordinator")),
-    )
+async def new_workshop(stack: Stack) -> str:
+    """A workshop a coordinator opens in Roubaix: its id."""
+    async with httpx.AsyncClient(timeout=30) as http:
+        answer = await http.post(
+            f"{stack.url('refurbishment')}/api/v1/workshops",
+            json={"name": f"Atelier {uuid.uuid4().hex[:6]}", "commune": "Roubaix"},
+            headers=bearer(token_for(stack, "coordinator")),
+        )
     assert answer.status_code == 201, answer.text
     return str(answer.json()["id"])
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ from shared.auth import (
     verify_token,
 )
 from shared.web.security import VerifiedTokens
+from tests.support.uow import FakeClock
 
 
 def test_a_token_issued_with_the_private_key_is_verified_with_the_public_key(
@@ -69,12 +70,24 @@ def test_the_key_pair_is_created_once(tmp_path: Path) -> None:
 
 def test_a_remembered_token_is_still_refused_once_it_expires() -> None:
     key = Ed25519PrivateKey.generate()
-    tokens = VerifiedTokens(key.public_key())
-    token = issue_token(key, "amina", ("collector",), ttl_seconds=1)
+    clock = FakeClock(datetime.now(UTC))
+    tokens = VerifiedTokens(key.public_key(), clock=clock)
+    token = issue_token(key, "amina", ("collector",), ttl_seconds=60)
     assert tokens.verify(token).sub == "amina"
-    time.sleep(1.1)
+    clock.advance(timedelta(seconds=50))
+    assert tokens.verify(token).sub == "amina"
+    clock.advance(timedelta(seconds=12))
     with pytest.raises(InvalidToken, match="expired"):
         tokens.verify(token)
+    assert tokens.expired_but_genuine(token)
+
+
+def test_a_token_first_seen_after_it_expired_is_refused() -> None:
+    key = Ed25519PrivateKey.generate()
+    clock = FakeClock(datetime.now(UTC) + timedelta(seconds=62))
+    token = issue_token(key, "amina", ("collector",), ttl_seconds=60)
+    with pytest.raises(InvalidToken, match="expired"):
+        VerifiedTokens(key.public_key(), clock=clock).verify(token)
 
 
 def test_remembering_tokens_does_not_let_a_forgery_through() -> None:
