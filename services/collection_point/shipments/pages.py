@@ -10,7 +10,6 @@ import uuid
 from functools import partial
 from typing import Any
 
-import asyncpg
 from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -19,7 +18,9 @@ from litestar.response import Redirect, Template
 from services.collection_point.access import reachable_point
 from services.collection_point.intake.counter_pages import COUNTER, COUNTER_PATH, NO_STORE
 from services.collection_point.shipments import handlers as shipments
-from services.collection_point.shipments.handlers import ShipmentOpen, ShipmentRefused
+from services.collection_point.shipments.api import shipment_work
+from services.collection_point.shipments.domain import ShipmentOpen, ShipmentRefused
+from services.collection_point.shipments.store import ShipmentStore
 from shared.auth import Principal
 from shared.labels import LabelError, format_code, parse_code
 from shared.web.actions import Errors, act, done_url
@@ -53,21 +54,22 @@ async def list_shipments(
     principal: NamedDependency[Principal],
 ) -> Template:
     """The point's shipments, newest first, and the form to open a new one."""
-    return await _shipments_page(request, runtime.pool, principal, place_id)
+    return await _shipments_page(request, runtime, principal, place_id)
 
 
 async def _shipments_page(
     request: AnyRequest,
-    pool: asyncpg.Pool,
+    runtime: Runtime,
     principal: Principal,
     place_id: uuid.UUID,
     status_code: int = 200,
     **context: Any,
 ) -> Template:
-    async with pool.acquire() as connection:
-        point = await reachable_point(connection, principal, place_id)
-        workshops = await shipments.known_workshops(connection)
-        listed = await shipments.shipments_of(connection, place_id)
+    async with runtime.pool.acquire() as connection:
+        store = ShipmentStore(connection)
+        point = await reachable_point(store, principal, place_id)
+        workshops = await store.known_workshops()
+        listed = await store.shipments_of(place_id)
     return page(
         request,
         "shipments.html",
@@ -98,12 +100,15 @@ async def open_shipment(
         if workshop_id is None:
             raise ShipmentRefused("Choose the destination workshop.", code="shipment.no_workshop")
         shipment = await shipments.open_shipment(
-            runtime.pool, principal, place_id, ShipmentOpen(workshop_id=workshop_id, id=key)
+            shipment_work(runtime),
+            principal,
+            place_id,
+            ShipmentOpen(workshop_id=workshop_id, id=key),
         )
     except ShipmentRefused as refused:
         return await _shipments_page(
             request,
-            runtime.pool,
+            runtime,
             principal,
             place_id,
             status_code=refused.status_code,
@@ -127,21 +132,22 @@ async def show_shipment(
 ) -> Template:
     """A shipment: the scan field and the box's contents while open; what the workshop
     received, and what was missing or unexpected, once it has."""
-    return await _shipment_page(request, runtime.pool, principal, place_id, shipment_id)
+    return await _shipment_page(request, runtime, principal, place_id, shipment_id)
 
 
 async def _shipment_page(
     request: AnyRequest,
-    pool: asyncpg.Pool,
+    runtime: Runtime,
     principal: Principal,
     place_id: uuid.UUID,
     shipment_id: uuid.UUID,
     status_code: int = 200,
     **context: Any,
 ) -> Template:
-    async with pool.acquire() as connection:
-        point = await reachable_point(connection, principal, place_id)
-    shipment = await shipments.get_shipment(pool, principal, place_id, shipment_id)
+    async with runtime.pool.acquire() as connection:
+        store = ShipmentStore(connection)
+        point = await reachable_point(store, principal, place_id)
+        shipment = await shipments.shipment_for(store, principal, place_id, shipment_id)
     done = request.query_params.get("fait", "")
     label = request.query_params.get("etiquette", "")
     return page(
@@ -188,7 +194,9 @@ async def pack_device(
 
     return await act(
         request,
-        partial(shipments.pack_device, runtime.pool, principal, place_id, shipment_id, typed),
+        partial(
+            shipments.pack_device, shipment_work(runtime), principal, place_id, shipment_id, typed
+        ),
         done=lambda packed: (
             done_url(shipment_url(place_id, shipment_id), "ajoute") + f"&etiquette={packed.label}"
         ),
@@ -225,7 +233,9 @@ async def unpack_device(
 
     return await act(
         request,
-        partial(shipments.unpack_device, runtime.pool, principal, place_id, shipment_id, typed),
+        partial(
+            shipments.unpack_device, shipment_work(runtime), principal, place_id, shipment_id, typed
+        ),
         done=lambda _: (
             done_url(shipment_url(place_id, shipment_id), "retire")
             + f"&etiquette={parse_code(typed)}"
@@ -262,7 +272,9 @@ async def dispatch_shipment(
 
     return await act(
         request,
-        partial(shipments.dispatch_shipment, runtime.pool, principal, place_id, shipment_id),
+        partial(
+            shipments.dispatch_shipment, shipment_work(runtime), principal, place_id, shipment_id
+        ),
         done=done_url(shipment_url(place_id, shipment_id), "expedie"),
         again=again,
     )
@@ -278,7 +290,7 @@ async def _refused_on(
     **context: Any,
 ) -> Template:
     return await _shipment_page(
-        request, runtime.pool, principal, place_id, shipment_id, status_code=status, **context
+        request, runtime, principal, place_id, shipment_id, status_code=status, **context
     )
 
 
