@@ -31,7 +31,7 @@ _INTAKE_VIEW = f"{_INTAKE_COLUMNS}, inventory_state"
 
 
 def _intake(row: asyncpg.Record) -> Intake:
-    return Intake(label_display=format_code(row["label"]), **dict(row))
+    return msgspec.convert({**row, "label_display": format_code(row["label"])}, Intake)
 
 
 def _intake_values(intake: Intake) -> tuple[object, ...]:
