@@ -9,7 +9,6 @@ from litestar import Controller, Response, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from services.collection_point.access import reachable_point
 from services.collection_point.roles import COUNTER
 from services.collection_point.shipments import handlers as shipments
 from services.collection_point.shipments.domain import (
@@ -50,9 +49,9 @@ class ShipmentController(Controller):
         """The point's shipments with ``status`` (``open``, ``dispatched``, ``received``),
         the newest first."""
         async with runtime.pool.acquire() as connection:
-            store = ShipmentStore(connection)
-            await reachable_point(store, principal, place_id)
-            rows = await store.shipments_of(
+            _, rows = await shipments.shipments_at(
+                ShipmentStore(connection),
+                principal,
                 place_id,
                 status,
                 read_cursor(after, datetime.fromisoformat),
@@ -85,7 +84,8 @@ class ShipmentController(Controller):
     ) -> Shipment:
         async with runtime.pool.acquire() as connection:
             store = ShipmentStore(connection)
-            return await shipments.shipment_for(store, principal, place_id, shipment_id)
+            _, shipment = await shipments.shipment_for(store, principal, place_id, shipment_id)
+        return shipment
 
     @post("/{shipment_id:uuid}/devices", opt=allow(*COUNTER), status_code=201)
     async def pack_device(

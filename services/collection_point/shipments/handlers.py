@@ -5,11 +5,12 @@ receipt with what was missing or unexpected. One transaction per use case."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 import asyncpg
 
 from services.collection_point.access import reachable_point
-from services.collection_point.domain import PRODUCER
+from services.collection_point.domain import PRODUCER, CollectionPoint
 from services.collection_point.shipments.domain import (
     AT_THE_POINT,
     PackedDevice,
@@ -17,9 +18,11 @@ from services.collection_point.shipments.domain import (
     ShipmentConflict,
     ShipmentOpen,
     ShipmentRefused,
+    ShipmentStatus,
+    ShipmentSummary,
     in_other_shipment,
 )
-from services.collection_point.shipments.store import ShipmentStore
+from services.collection_point.shipments.store import LIST_LIMIT, ShipmentStore
 from shared.auth import Principal
 from shared.contracts.collection import ShipmentDispatched
 from shared.contracts.refurbishment import ShipmentReceived, WorkshopRegistered
@@ -110,12 +113,14 @@ async def unpack_device(
     point_id: uuid.UUID,
     shipment_id: uuid.UUID,
     label: str,
-) -> None:
-    """Take a device out of an open shipment (one not in it: nothing to do)."""
+) -> str:
+    """Take a device out of an open shipment (one not in it: nothing to do); its label, in
+    compact form."""
     code = parse_code(label)
     async with uow.begin() as work:
         shipment = await _open_shipment_locked(work.store, principal, point_id, shipment_id)
         await work.store.unpack(shipment.id, code)
+    return code
 
 
 async def dispatch_shipment(
@@ -165,12 +170,29 @@ async def dispatch_shipment(
         return await _shipment(store, point_id, shipment_id)
 
 
+# reading, on the pool's connection
+
+
+async def shipments_at(
+    store: ShipmentStore,
+    principal: Principal,
+    point_id: uuid.UUID,
+    status: ShipmentStatus | None = None,
+    after: tuple[datetime | None, uuid.UUID | None] = (None, None),
+    limit: int = LIST_LIMIT,
+) -> tuple[CollectionPoint, list[ShipmentSummary]]:
+    """The point and its shipments (see ``ShipmentStore.shipments_of``); 404 alike for an
+    unknown point and another's."""
+    point = await reachable_point(store, principal, point_id)
+    return point, await store.shipments_of(point_id, status, after, limit)
+
+
 async def shipment_for(
     store: ShipmentStore, principal: Principal, point_id: uuid.UUID, shipment_id: uuid.UUID
-) -> Shipment:
-    """A shipment of one of the principal's points; 404 alike for unknown and out of scope."""
-    await reachable_point(store, principal, point_id)
-    return await _shipment(store, point_id, shipment_id)
+) -> tuple[CollectionPoint, Shipment]:
+    """The point and its shipment; 404 alike for unknown ones and another point's."""
+    point = await reachable_point(store, principal, point_id)
+    return point, await _shipment(store, point_id, shipment_id)
 
 
 async def _open_shipment_locked(
