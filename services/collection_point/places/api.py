@@ -89,9 +89,7 @@ class CollectionPointController(Controller):
     ) -> Response[PlaceView]:
         """Change a place. Send ``If-Match`` with the ETag you read: if someone saved in
         between, nothing is overwritten and you get 409."""
-        expected = (
-            int(if_match.strip('W/"')) if if_match and if_match.strip('W/"').isdigit() else None
-        )
+        expected = _version_in(if_match)
         place = await handlers.change_place(place_work(runtime), place_id, data, expected)
         return Response(view(place, utc_now()), headers={"ETag": _etag(place.version)})
 
