@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from boucle.devstack.stack import Stack
-from services.collection_point import store as collection_store
 from services.collection_point.domain import CollectionPoint
+from services.collection_point.store import PointStore
 from shared.db import create_pool
 from tests.support.households import territory
 from tests.support.register import bus
@@ -69,7 +69,7 @@ async def collection_point(collection_pool: asyncpg.Pool) -> CollectionPoint:
         commune="Lille",
     )
     async with collection_pool.acquire() as connection:
-        await collection_store.upsert_point(connection, point)
+        await PointStore(connection).upsert_point(point)
     return point
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncpg
 
-from services.collection_point import store
 from services.collection_point.shipments import handlers as shipments
+from services.collection_point.store import IntakeStore
 from shared.bus import Batched, Handler
 from shared.contracts.inventory import DeviceStateChanged
 from shared.contracts.refurbishment import ShipmentReceived, WorkshopRegistered
@@ -22,7 +22,7 @@ async def apply(connection: asyncpg.Connection, events: list[Event]) -> None:
         if isinstance(event, DeviceStateChanged)
     ]
     if states:
-        await store.record_inventory_states(connection, states)
+        await IntakeStore(connection).record_inventory_states(states)
 
 
 async def apply_workshop_news(connection: asyncpg.Connection, event: Event) -> None:

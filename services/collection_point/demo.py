@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import uuid
 
-from services.collection_point.places import store as places_store
 from services.collection_point.places.domain import PlaceFields
-from shared.db import create_pool, transaction
+from services.collection_point.places.handlers import save_places
+from services.collection_point.places.store import PlaceStore
+from shared.db import create_pool
+from shared.uow import PostgresUnitOfWork
 
 _NAMESPACE = uuid.UUID("6f1c2a52-3f7e-4c1e-9a55-b0c1e0000001")
 
@@ -74,9 +76,11 @@ async def seed(dsn: str) -> list[uuid.UUID]:
     """Create or refresh the demo places; return their ids."""
     pool = await create_pool(dsn, "collection", 1, 2)
     try:
-        async with transaction(pool) as connection:
-            for slug, fields in DEMO_PLACES.items():
-                await places_store.save_place(connection, demo_point_id(slug), fields)
+        # no relay in this process: the service's relay publishes what the outbox holds
+        uow = PostgresUnitOfWork(pool, PlaceStore, wake=lambda: None)
+        await save_places(
+            uow, {demo_point_id(slug): fields for slug, fields in DEMO_PLACES.items()}
+        )
     finally:
         await pool.close()
     return [demo_point_id(slug) for slug in DEMO_PLACES]

@@ -12,6 +12,8 @@ import msgspec
 from shared.contracts.collection import DeviceType
 from shared.errors import DomainError
 
+PRODUCER = "collection_point"  # the producer every event of this service names
+
 PlaceKind = Literal[
     "library", "town_hall", "social_centre", "neighbourhood_house", "third_place", "mobile"
 ]

@@ -1,4 +1,6 @@
-"""SQL of the collection point schema."""
+"""SQL of the collection point schema: the points every feature's store reads, idempotency keys,
+and the intakes. A store is bound to one connection (a unit of work's, or the pool for a
+read on its own)."""
 
 from __future__ import annotations
 
@@ -11,8 +13,13 @@ import asyncpg
 import msgspec
 
 from services.collection_point.domain import CollectionPoint, DonorContact, Intake
+from services.collection_point.places.domain import Place
+from services.collection_point.places.store import PlaceStore
+from shared import idempotency
+from shared.db import TRANSIENT_ERRORS, Executor
 from shared.events import Event, encode
 from shared.labels import format_code
+from shared.rows import row_as
 
 _POINT_COLUMNS = "id, name, kind, address, postcode, commune"
 _INTAKE_COLUMNS = (
@@ -24,7 +31,7 @@ _INTAKE_VIEW = f"{_INTAKE_COLUMNS}, inventory_state"
 
 
 def _intake(row: asyncpg.Record) -> Intake:
-    return Intake(label_display=format_code(row["label"]), **dict(row))
+    return msgspec.convert({**row, "label_display": format_code(row["label"])}, Intake)
 
 
 def _intake_values(intake: Intake) -> tuple[object, ...]:
@@ -49,25 +56,42 @@ def _intake_values(intake: Intake) -> tuple[object, ...]:
     )
 
 
-async def get_point(connection: asyncpg.Connection, point_id: uuid.UUID) -> CollectionPoint | None:
-    row = await connection.fetchrow(
-        f"SELECT {_POINT_COLUMNS} FROM collection_points WHERE id = $1 AND active", point_id
-    )
-    return CollectionPoint(**dict(row)) if row else None
+class PointStore:
+    """What every feature's store reads and keeps: the collection points, and the answers
+    kept under an ``Idempotency-Key``."""
 
+    def __init__(self, connection: Executor) -> None:
+        self.connection = connection
 
-async def upsert_point(connection: asyncpg.Connection, point: CollectionPoint) -> None:
-    await connection.execute(
-        f"INSERT INTO collection_points ({_POINT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6) "
-        "ON CONFLICT (id) DO UPDATE SET name = $2, kind = $3, address = $4, postcode = $5, "
-        "commune = $6",
-        point.id,
-        point.name,
-        point.kind,
-        point.address,
-        point.postcode,
-        point.commune,
-    )
+    async def get_point(self, point_id: uuid.UUID) -> CollectionPoint | None:
+        row = await self.connection.fetchrow(
+            f"SELECT {_POINT_COLUMNS} FROM collection_points WHERE id = $1 AND active", point_id
+        )
+        return row_as(CollectionPoint, row)
+
+    async def upsert_point(self, point: CollectionPoint) -> None:
+        await self.connection.execute(
+            f"INSERT INTO collection_points ({_POINT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6) "
+            "ON CONFLICT (id) DO UPDATE SET name = $2, kind = $3, address = $4, postcode = $5, "
+            "commune = $6",
+            point.id,
+            point.name,
+            point.kind,
+            point.address,
+            point.postcode,
+            point.commune,
+        )
+
+    async def claim(self, key: str, fingerprint: str) -> idempotency.StoredResponse | None:
+        """``None`` when this request now owns ``key``; the first answer when it was used."""
+        return await idempotency.claim(self.connection, key, fingerprint)
+
+    async def remember(self, key: str, status_code: int, body: bytes) -> None:
+        await idempotency.remember(self.connection, key, status_code, body)
+
+    async def stored(self, key: str, fingerprint: str) -> idempotency.StoredResponse | None:
+        """The answer kept under ``key``, if any (a key used for another request is refused)."""
+        return await idempotency.stored(self.connection, key, fingerprint)
 
 
 # One autocommit statement records an intake: the intake row, the donor's contact if any, its
@@ -115,114 +139,18 @@ class IntakeRecording(NamedTuple):
     """When the label was voided, if it was (then nothing was written)."""
 
 
-async def record_intake(
-    connection: asyncpg.Connection | asyncpg.Pool,
-    intake: Intake,
-    contact: DonorContact | None,
-    point_name: str,
-    event: Event,
-    key: str | None,
-    fingerprint: str,
-    answer: bytes,
-    timeout: float | None = None,  # noqa: ASYNC109 - asyncpg cancels the statement on the server
-) -> IntakeRecording:
-    """Record ``intake``, the donor's ``contact`` and ``event`` (and the key's 201 ``answer``)
-    in one statement.
-
-    Raises ``asyncpg.UniqueViolationError`` on ``idempotency_keys_pkey`` when ``key`` was
-    already used (nothing written)."""
-    row = await connection.fetchrow(
-        _RECORD_INTAKE,
-        *_intake_values(intake),
-        point_name,
-        contact.name if contact else None,
-        contact.email if contact else None,
-        contact.phone if contact else None,
-        event.event_id,
-        event.subject,
-        encode(event),
-        {"Correlation-Id": event.correlation_id} if event.correlation_id else {},
-        key,
-        fingerprint,
-        answer,
-        timeout=timeout,
-    )
-    assert row is not None
-    return IntakeRecording(row["inserted"], row["point_name"], row["issued"], row["voided_at"])
-
-
 class ActivePoint(msgspec.Struct, frozen=True):
     name: str
     accepted_types: list[str]
 
 
-async def active_point(
-    connection: asyncpg.Connection | asyncpg.Pool,
-    point_id: uuid.UUID,
-    timeout: float | None = None,  # noqa: ASYNC109 - asyncpg cancels the statement on the server
-) -> ActivePoint | None:
-    row = await connection.fetchrow(
-        "SELECT name, accepted_types FROM collection_points WHERE id = $1 AND active",
-        point_id,
-        timeout=timeout,
-    )
-    return ActivePoint(row["name"], list(row["accepted_types"])) if row else None
+class AttachedIntake(msgspec.Struct, frozen=True, kw_only=True):
+    """The intake a label is attached to, as a refusal names it."""
 
-
-async def intake_with_label(
-    connection: asyncpg.Connection | asyncpg.Pool, label: str
-) -> asyncpg.Record | None:
-    return await connection.fetchrow(
-        "SELECT i.id, i.device_type, i.received_at, p.name AS point_name "
-        "FROM intakes i JOIN collection_points p ON p.id = i.collection_point_id "
-        "WHERE i.label = $1",
-        label,
-    )
-
-
-async def get_intake(
-    connection: asyncpg.Connection | asyncpg.Pool, intake_id: uuid.UUID
-) -> Intake | None:
-    row = await connection.fetchrow(f"SELECT {_INTAKE_VIEW} FROM intakes WHERE id = $1", intake_id)
-    return _intake(row) if row else None
-
-
-async def record_inventory_states(
-    connection: asyncpg.Connection, states: Sequence[tuple[uuid.UUID, str, datetime]]
-) -> None:
-    """Keep the newest state inventory announced of each device, given (device, state, at)
-    in the order they were announced, in one statement; announcements may arrive out of
-    order, and of two at the same time the later one in ``states`` wins."""
-    await connection.execute(
-        """
-        UPDATE intakes SET inventory_state = announced.state, inventory_state_at = announced.at
-        FROM (
-            SELECT DISTINCT ON (device_id) device_id, state, at
-            FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) WITH ORDINALITY
-                AS given(device_id, state, at, position)
-            ORDER BY device_id, at DESC, position DESC
-        ) AS announced
-        WHERE intakes.device_id = announced.device_id
-          AND (intakes.inventory_state_at IS NULL OR intakes.inventory_state_at <= announced.at)
-        """,
-        [device for device, _, _ in states],
-        [state for _, state, _ in states],
-        [at for _, _, at in states],
-    )
-
-
-async def labels_taken(connection: asyncpg.Connection, labels: list[str]) -> set[str]:
-    rows = await connection.fetch("SELECT label FROM intakes WHERE label = ANY($1::text[])", labels)
-    return {row["label"] for row in rows}
-
-
-async def insert_intakes(connection: asyncpg.Connection, intakes: list[Intake]) -> None:
-    """Insert every intake, in the caller's transaction (a label taken meanwhile fails all)."""
-    await connection.executemany(
-        f"INSERT INTO intakes ({_INTAKE_COLUMNS}) VALUES "
-        "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-        [_intake_values(intake) for intake in intakes],
-    )
+    id: uuid.UUID
+    device_type: str
+    received_at: datetime
+    point_name: str
 
 
 class LabelStates(NamedTuple):
@@ -231,12 +159,128 @@ class LabelStates(NamedTuple):
     voided: set[str]
 
 
-async def label_states(connection: asyncpg.Connection, labels: list[str]) -> LabelStates:
-    """Which of ``labels`` Boucle issued in a batch, and which of those were voided."""
-    rows = await connection.fetch(
-        "SELECT code, voided_at IS NOT NULL AS voided FROM labels WHERE code = ANY($1::text[])",
-        labels,
-    )
-    return LabelStates(
-        {row["code"] for row in rows}, {row["code"] for row in rows if row["voided"]}
-    )
+class IntakeStore(PointStore):
+    """The intakes: the counter's one statement, a file's rows, what inventory says of them.
+
+    ``hot_path_seconds`` bounds each statement of the counter's hot path (the pool's fail-fast
+    time: a stuck database is said at once); ``None`` leaves the pool's statement timeout."""
+
+    def __init__(self, connection: Executor, hot_path_seconds: float | None = None) -> None:
+        super().__init__(connection)
+        self.hot_path_seconds = hot_path_seconds
+
+    async def record_intake(
+        self,
+        intake: Intake,
+        contact: DonorContact | None,
+        point_name: str,
+        event: Event,
+        key: str | None,
+        fingerprint: str,
+        answer: bytes,
+    ) -> IntakeRecording:
+        """Record ``intake``, the donor's ``contact`` and ``event`` (and the key's 201
+        ``answer``) in one autocommit statement.
+
+        Raises ``asyncpg.UniqueViolationError`` on ``idempotency_keys_pkey`` when ``key`` was
+        already used (nothing written). A connection that failed on the way (one of
+        ``TRANSIENT_ERRORS``) is closed: what it did is unknown, it goes back to no one."""
+        try:
+            row = await self.connection.fetchrow(
+                _RECORD_INTAKE,
+                *_intake_values(intake),
+                point_name,
+                contact.name if contact else None,
+                contact.email if contact else None,
+                contact.phone if contact else None,
+                event.event_id,
+                event.subject,
+                encode(event),
+                {"Correlation-Id": event.correlation_id} if event.correlation_id else {},
+                key,
+                fingerprint,
+                answer,
+                timeout=self.hot_path_seconds,  # asyncpg cancels the statement on the server
+            )
+        except TRANSIENT_ERRORS:
+            self.connection.terminate()
+            raise
+        assert row is not None
+        return IntakeRecording(row["inserted"], row["point_name"], row["issued"], row["voided_at"])
+
+    async def active_point(self, point_id: uuid.UUID) -> ActivePoint | None:
+        row = await self.connection.fetchrow(
+            "SELECT name, accepted_types FROM collection_points WHERE id = $1 AND active",
+            point_id,
+            timeout=self.hot_path_seconds,
+        )
+        return row_as(ActivePoint, row)
+
+    async def intake_with_label(self, label: str) -> AttachedIntake | None:
+        row = await self.connection.fetchrow(
+            "SELECT i.id, i.device_type, i.received_at, p.name AS point_name "
+            "FROM intakes i JOIN collection_points p ON p.id = i.collection_point_id "
+            "WHERE i.label = $1",
+            label,
+        )
+        return row_as(AttachedIntake, row)
+
+    async def get_intake(self, intake_id: uuid.UUID) -> Intake | None:
+        row = await self.connection.fetchrow(
+            f"SELECT {_INTAKE_VIEW} FROM intakes WHERE id = $1", intake_id
+        )
+        return _intake(row) if row else None
+
+    async def get_place(self, place_id: uuid.UUID) -> Place | None:
+        """The active place (what it accepts, among the rest)."""
+        return await PlaceStore(self.connection).get_place(place_id)
+
+    async def record_inventory_states(
+        self, states: Sequence[tuple[uuid.UUID, str, datetime]]
+    ) -> None:
+        """Keep the newest state inventory announced of each device, given (device, state,
+        at) in the order they were announced, in one statement; announcements may arrive out
+        of order, and of two at the same time the later one in ``states`` wins."""
+        await self.connection.execute(
+            """
+            UPDATE intakes SET inventory_state = announced.state,
+                inventory_state_at = announced.at
+            FROM (
+                SELECT DISTINCT ON (device_id) device_id, state, at
+                FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) WITH ORDINALITY
+                    AS given(device_id, state, at, position)
+                ORDER BY device_id, at DESC, position DESC
+            ) AS announced
+            WHERE intakes.device_id = announced.device_id
+              AND (intakes.inventory_state_at IS NULL
+                   OR intakes.inventory_state_at <= announced.at)
+            """,
+            [device for device, _, _ in states],
+            [state for _, state, _ in states],
+            [at for _, _, at in states],
+        )
+
+    async def labels_taken(self, labels: list[str]) -> set[str]:
+        rows = await self.connection.fetch(
+            "SELECT label FROM intakes WHERE label = ANY($1::text[])", labels
+        )
+        return {row["label"] for row in rows}
+
+    async def insert_intakes(self, intakes: list[Intake]) -> None:
+        """Insert every intake, in the caller's transaction (a label taken meanwhile fails
+        all)."""
+        await self.connection.executemany(
+            f"INSERT INTO intakes ({_INTAKE_COLUMNS}) VALUES "
+            "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+            [_intake_values(intake) for intake in intakes],
+        )
+
+    async def label_states(self, labels: list[str]) -> LabelStates:
+        """Which of ``labels`` Boucle issued in a batch, and which of those were voided."""
+        rows = await self.connection.fetch(
+            "SELECT code, voided_at IS NOT NULL AS voided FROM labels WHERE code = ANY($1::text[])",
+            labels,
+        )
+        return LabelStates(
+            {row["code"] for row in rows}, {row["code"] for row in rows if row["voided"]}
+        )

@@ -20,9 +20,9 @@ import nats
 
 from boucle.devstack.nats import EmbeddedNats
 from boucle.devstack.stack import Stack
-from services.collection_point import store as collection_store
 from services.collection_point.domain import CollectionPoint
-from services.collection_point.labels import store as label_store
+from services.collection_point.labels.store import LabelStore
+from services.collection_point.store import PointStore
 from shared.config import SERVICES
 from shared.db import create_pool
 from shared.labels import generate_code
@@ -193,10 +193,10 @@ async def create_point(dsn: str, labels: int) -> tuple[uuid.UUID, list[str]]:
     pool = await create_pool(dsn, "collection", 1, 1)
     try:
         async with pool.acquire() as connection:
-            await collection_store.upsert_point(connection, point)
+            await PointStore(connection).upsert_point(point)
             codes = list({generate_code() for _ in range(labels)})
             taken = set(
-                await label_store.insert_batch(connection, uuid.uuid4(), point.id, "bench", codes)
+                await LabelStore(connection).insert_batch(uuid.uuid4(), point.id, "bench", codes)
             )
     finally:
         await pool.close()

@@ -12,8 +12,8 @@ import pytest
 from playwright.async_api import Page, expect
 
 from boucle.devstack.stack import Stack
-from services.collection_point import store as collection_store
 from services.collection_point.domain import CollectionPoint
+from services.collection_point.store import PointStore
 from shared.labels import format_code, generate_code
 from tests.browser.conftest import OpenPage, signed_in_as_collector
 from tests.support.axe import SMALLEST_PHONE, assert_accessible
@@ -121,7 +121,7 @@ async def test_a_collector_of_two_points_chooses_one_and_the_counter_remembers_i
         commune="Roubaix",
     )
     async with collection_pool.acquire() as connection:
-        await collection_store.upsert_point(connection, town_hall)
+        await PointStore(connection).upsert_point(town_hall)
     page = await open_page(**signed_in_as_collector(stack, collection_point, town_hall))
     counter = f"{stack.url('collection_point')}/guichet"
 

@@ -12,8 +12,8 @@ import pytest
 from playwright.async_api import expect
 
 from boucle.devstack.stack import Stack
-from services.collection_point import store as collection_store
 from services.collection_point.domain import CollectionPoint, Intake
+from services.collection_point.store import IntakeStore
 from shared.events import utc_now, uuid7
 from shared.labels import format_code, generate_code
 from tests.browser.conftest import OpenPage, signed_in, signed_in_as_collector
@@ -128,7 +128,7 @@ async def test_a_hundred_devices_a_page_with_a_link_to_the_older_ones(
         for index in range(101)
     ]
     async with collection_pool.acquire() as connection:
-        await collection_store.insert_intakes(connection, intakes)
+        await IntakeStore(connection).insert_intakes(intakes)
     page = await open_page(**signed_in_as_collector(stack, collection_point))
 
     await page.goto(_view(stack, collection_point))

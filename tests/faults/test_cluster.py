@@ -18,9 +18,9 @@ import nats
 import pytest
 
 from boucle.devstack.cluster import ClusterStack, any_free_cluster_ports, wait_until_current
-from services.collection_point import store as collection_store
 from services.collection_point.demo import seed as seed_points
 from services.collection_point.domain import CollectionPoint
+from services.collection_point.store import PointStore
 from shared.bus import NATS_ERRORS
 from shared.config import SERVICES
 from shared.contracts.collection import DeviceReceived
@@ -46,7 +46,7 @@ async def collection_point(cluster: ClusterStack) -> CollectionPoint:
     pool = await create_pool(cluster.postgres.dsn, "collection", 1, 1)
     try:
         async with pool.acquire() as connection:
-            point = await collection_store.get_point(connection, point_id)
+            point = await PointStore(connection).get_point(point_id)
     finally:
         await pool.close()
     assert point is not None

@@ -15,8 +15,8 @@ import pytest
 
 from boucle.devstack.stack import Stack
 from services.collection_point import consumers as collection_consumers
-from services.collection_point import store as collection_store
 from services.collection_point.domain import CollectionPoint, Intake
+from services.collection_point.store import IntakeStore
 from services.group_purchase.requests import inventory_feed as group_purchase_feed
 from services.inventory import consumers as inventory_consumers
 from services.refurbishment import consumers as refurbishment_consumers
@@ -81,7 +81,7 @@ async def test_a_batch_of_announcements_shows_each_device_at_its_newest_state(
 ) -> None:
     laptop, tablet = _intake(collection_point), _intake(collection_point)
     async with collection_pool.acquire() as connection:
-        await collection_store.insert_intakes(connection, [laptop, tablet])
+        await IntakeStore(connection).insert_intakes([laptop, tablet])
     start = utc_now()
     _, handler = collection_consumers.CONSUMERS[0]
 

@@ -23,8 +23,8 @@ import pytest
 from nats.js.api import ConsumerInfo
 
 from boucle.devstack.stack import Stack
-from services.collection_point import store as collection_store
 from services.collection_point.domain import CollectionPoint
+from services.collection_point.store import PointStore
 from shared.config import SERVICES
 from shared.contracts.collection import DeviceReceived
 from shared.contracts.streams import CONSUMERS, DLQ_STREAM
@@ -105,7 +105,7 @@ async def collection_point(failing_stack: Stack) -> CollectionPoint:
     connection = await asyncpg.connect(failing_stack.postgres.dsn)
     try:
         await connection.execute("SET search_path TO collection")
-        await collection_store.upsert_point(connection, point)
+        await PointStore(connection).upsert_point(point)
     finally:
         await connection.close()
     return point

@@ -16,8 +16,8 @@ import nats
 from nats.js import JetStreamContext
 
 from boucle.devstack.stack import Stack
-from services.collection_point import store as collection_store
 from services.collection_point.domain import CollectionPoint
+from services.collection_point.store import PointStore
 from shared.contracts.collection import DeviceReceived
 from shared.events import encode
 from shared.labels import generate_code
@@ -100,7 +100,7 @@ async def test_a_renamed_point_is_named_in_the_next_event_and_a_closed_one_refus
     ).is_success
     renamed = msgspec.structs.replace(collection_point, name=f"{collection_point.name} (annexe)")
     async with collection_pool.acquire() as connection:
-        await collection_store.upsert_point(connection, renamed)
+        await PointStore(connection).upsert_point(renamed)
     assert (
         await http.post(_url(stack), json=_intake(collection_point, second), headers=headers)
     ).is_success

@@ -12,8 +12,8 @@ import httpx
 import pypdfium2
 
 from boucle.devstack.stack import Stack
-from services.collection_point import store as collection_store
 from services.collection_point.domain import CollectionPoint
+from services.collection_point.store import PointStore
 from shared.events import utc_now
 from shared.labels import format_code, generate_code
 from shared.web import formats
@@ -196,7 +196,7 @@ async def test_voided_and_never_printed_labels_are_refused_and_labels_of_other_p
         commune="Roubaix",
     )
     async with collection_pool.acquire() as connection:
-        await collection_store.upsert_point(connection, other)
+        await PointStore(connection).upsert_point(other)
     here = _collector(stack, collection_point)
     batch = await http.post(
         f"{base}/api/v1/label-batches",

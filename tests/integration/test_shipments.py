@@ -18,8 +18,8 @@ import pytest
 from nats.js import JetStreamContext
 
 from boucle.devstack.stack import Stack
-from services.collection_point import store as collection_store
 from services.collection_point.domain import CollectionPoint
+from services.collection_point.store import PointStore
 from services.refurbishment.shipments import handlers as workshop_shipments
 from shared.auth import Principal
 from shared.contracts.collection import ShipmentDispatched, ShippedDevice
@@ -391,7 +391,7 @@ async def test_an_empty_shipment_an_unknown_workshop_and_a_device_of_another_poi
         commune="Roubaix",
     )
     async with collection_pool.acquire() as connection:
-        await collection_store.upsert_point(connection, other_point)
+        await PointStore(connection).upsert_point(other_point)
     elsewhere = await Point(stack, http, other_point).donate()
     refused = await agent.pack(shipment, elsewhere)
     assert refused.status_code == 422, refused.text

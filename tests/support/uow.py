@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Generic, TypeVar
 
@@ -48,6 +48,9 @@ class FakeWork(Generic[Store]):
     async def audit(self, actor: str, action: str, subject: str) -> None:
         self.audit_lines.append((actor, action, subject))
 
+    def recorded(self, *events: Event) -> None:
+        self.events.extend(events)
+
 
 class FakeUnitOfWork(Generic[Store]):
     """``events`` and ``audit_lines`` hold what committed transactions recorded, in order;
@@ -75,6 +78,10 @@ class FakeUnitOfWork(Generic[Store]):
         self.events.extend(work.events)
         self.audit_lines.extend(work.audit_lines)
         self.commits += 1
+
+    def at_once(self) -> AbstractAsyncContextManager[FakeWork[Store]]:
+        """As ``begin``: in memory, a block of one write is all or nothing either way."""
+        return self.begin()
 
     def announced(self, kind: type[Event]) -> list[Event]:
         """The committed events of ``kind``."""

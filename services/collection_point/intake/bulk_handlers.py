@@ -12,8 +12,7 @@ import uuid
 import asyncpg
 import msgspec
 
-from services.collection_point import store
-from services.collection_point.domain import Intake, point_scope
+from services.collection_point.domain import PRODUCER, Intake, point_scope
 from services.collection_point.intake.bulk import (
     BulkRefused,
     already_attached,
@@ -21,18 +20,15 @@ from services.collection_point.intake.bulk import (
     read_rows,
     voided,
 )
-from services.collection_point.places import store as places_store
+from services.collection_point.store import IntakeStore
 from shared import idempotency
 from shared.auth import Principal
 from shared.contracts.collection import DeviceReceived
-from shared.db import transaction
 from shared.errors import Conflict, NotFound
-from shared.events import utc_now, uuid7
+from shared.events import uuid7
 from shared.labels import format_code
 from shared.logging import contextvars
-from shared.outbox import add_events
-
-PRODUCER = "collection_point"
+from shared.uow import UnitOfWork
 
 
 class BulkImported(msgspec.Struct, frozen=True, kw_only=True):
@@ -41,7 +37,7 @@ class BulkImported(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def receive_file(
-    pool: asyncpg.Pool,
+    uow: UnitOfWork[IntakeStore],
     principal: Principal,
     point_id: uuid.UUID,
     text: str,
@@ -54,26 +50,27 @@ async def receive_file(
     ``donor_reference`` (the company's name, say) lets a donation receipt list the devices."""
     key = f"bulk-intakes:{idempotency_key}" if idempotency_key else None
     try:
-        async with transaction(pool) as connection:
+        async with uow.begin() as work:
+            store = work.store
             if key is not None:
-                stored = await idempotency.claim(connection, key, request_fingerprint)
+                stored = await store.claim(key, request_fingerprint)
                 if stored is not None:
                     return stored
-            place = await places_store.get_place(connection, point_id)
+            place = await store.get_place(point_id)
             if place is None or not principal.may_reach(point_scope(point_id)):
                 raise NotFound(
                     f"No collection point {point_id} that you work at.", code="places.not_yours"
                 )
             rows, problems = read_rows(text, list(place.accepted_types))
             labels = [row.label for row in rows]
-            taken = await store.labels_taken(connection, labels)
+            taken = await store.labels_taken(labels)
             problems += already_attached(rows, taken)
-            states = await store.label_states(connection, labels)
+            states = await store.label_states(labels)
             problems += never_issued(rows, states.issued | taken)
             problems += voided(rows, states.voided)
             if problems:
                 raise BulkRefused(sorted(problems, key=lambda problem: problem.line))
-            now = utc_now()
+            now = work.now()
             intakes = [
                 Intake(
                     id=uuid7(),
@@ -93,11 +90,10 @@ async def receive_file(
                 )
                 for row in rows
             ]
-            await store.insert_intakes(connection, intakes)
+            await store.insert_intakes(intakes)
             correlation_id = contextvars.get_contextvars().get("correlation_id", "")
-            await add_events(
-                connection,
-                [
+            await work.announce(
+                *(
                     DeviceReceived(
                         producer=PRODUCER,
                         occurred_at=now,
@@ -110,11 +106,11 @@ async def receive_file(
                         collection_point_name=place.name,
                     )
                     for intake in intakes
-                ],
+                )
             )
             body = msgspec.json.encode(BulkImported(imported=len(intakes), intakes=intakes))
             if key is not None:
-                await idempotency.remember(connection, key, 201, body)
+                await store.remember(key, 201, body)
     except asyncpg.UniqueViolationError as error:
         raise Conflict(
             "A label of this file was attached to another device at the same moment; "

@@ -17,9 +17,10 @@ from litestar.response import Template
 
 from services.collection_point.domain import PARIS, point_scope
 from services.collection_point.intake.counter_pages import COUNTER, COUNTER_PATH, NO_STORE
-from services.collection_point.places import store as places_store
+from services.collection_point.places.store import PlaceStore
 from shared.auth import Principal
 from shared.errors import NotFound
+from shared.rows import rows_as
 from shared.web import formats
 from shared.web.app import Runtime
 from shared.web.i18n import language_of
@@ -88,7 +89,7 @@ async def collected_page(
     apres: Annotated[str, QueryParameter(max_length=80)] = "",
 ) -> Template:
     """What the point collected, newest first, 100 a page, with the counts by state."""
-    place = await places_store.get_place(runtime.pool, place_id)
+    place = await PlaceStore(runtime.pool).get_place(place_id)
     if place is None or not principal.may_reach(point_scope(place_id)):
         raise NotFound(f"No collection point {place_id} that you work at.", code="places.not_yours")
     language = language_of(request)
@@ -132,7 +133,7 @@ async def collected(
         f"ORDER BY received_at DESC, id DESC LIMIT {PAGE_SIZE + 1}",
         *arguments,
     )
-    devices = [Collected(**dict(row)) for row in rows[:PAGE_SIZE]]
+    devices = rows_as(Collected, rows[:PAGE_SIZE])
     if len(rows) <= PAGE_SIZE:
         return devices, ""
     last = devices[-1]

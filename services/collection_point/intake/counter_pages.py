@@ -28,7 +28,7 @@ from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
-from services.collection_point import roles, store
+from services.collection_point import roles
 from services.collection_point.domain import (
     ALL_ACKNOWLEDGED,
     EMAIL_PATTERN,
@@ -45,9 +45,11 @@ from services.collection_point.domain import (
     point_scope,
 )
 from services.collection_point.intake import handlers
+from services.collection_point.intake.api import intake_work
 from services.collection_point.intake.scanning import UnreadablePhoto, label_in_photo
-from services.collection_point.places import store as places_store
 from services.collection_point.places.domain import Place
+from services.collection_point.places.store import PlaceStore
+from services.collection_point.store import IntakeStore
 from shared.auth import Principal
 from shared.contracts.collection import DeviceType
 from shared.errors import Conflict, NotFound
@@ -212,7 +214,7 @@ async def register_donation(
     t = translator(language_of(request))
     try:
         intake = await _register(
-            runtime.pool,
+            intake_work(runtime),
             principal,
             place,
             submitted,
@@ -230,12 +232,11 @@ async def register_donation(
             errors=refused.errors,
             status_code=refused.status_code,
         )
-    runtime.relay.wake()
     return Redirect(f"{COUNTER_PATH}?point={place.id}&enregistre={intake.id}", status_code=303)
 
 
 async def _register(
-    pool: asyncpg.Pool,
+    uow: handlers.IntakeUnitOfWork,
     principal: Principal,
     place: Place,
     submitted: CounterForm,
@@ -275,7 +276,7 @@ async def _register(
     )
     try:
         answer = await handlers.receive_device(
-            pool,
+            uow,
             principal,
             command,
             key,
@@ -430,7 +431,7 @@ async def _confirmation(
     the link to the donation receipt when an organisation gave it."""
     if intake_id is None:
         return "", None
-    intake = await store.get_intake(pool, intake_id)
+    intake = await IntakeStore(pool).get_intake(intake_id)
     if (
         intake is None
         or intake.collection_point_id != place.id
@@ -448,7 +449,7 @@ async def _confirmation(
 
 async def reachable_places(pool: asyncpg.Pool, principal: Principal) -> list[Place]:
     """The active places this person may receive donations at."""
-    places = await places_store.list_places(pool)
+    places = await PlaceStore(pool).list_places()
     return [place for place in places if principal.may_reach(point_scope(place.id))]
 
 

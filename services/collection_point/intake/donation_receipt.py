@@ -15,11 +15,12 @@ import msgspec
 from fpdf import FPDF
 
 from services.collection_point.domain import PARIS, point_scope
-from services.collection_point.places import store as places_store
+from services.collection_point.places.store import PlaceStore
 from shared.auth import Principal
 from shared.errors import DomainError, NotFound
 from shared.labels import format_code
 from shared.pdf import SANS, UnicodePDF
+from shared.rows import rows_as
 from shared.web.i18n import translator
 
 PROGRAMME = "Boucle"
@@ -61,7 +62,7 @@ async def receipt_for(
 ) -> DonationReceipt:
     """The devices ``donor`` gave at the point on ``day`` (Paris time); 404 alike for a point
     out of scope and a donor with no device that day."""
-    place = await places_store.get_place(pool, point_id)
+    place = await PlaceStore(pool).get_place(point_id)
     if place is None or not principal.may_reach(point_scope(point_id)):
         raise NotFound(f"No collection point {point_id} that you work at.", code="places.not_yours")
     if not donor.strip() or day is None:
@@ -94,7 +95,7 @@ async def receipt_for(
         day=day,
         point_name=place.name,
         point_address=f"{place.address}, {place.postcode} {place.commune}".strip(", "),
-        devices=[ReceivedDevice(**dict(row)) for row in rows],
+        devices=rows_as(ReceivedDevice, rows),
     )
 
 

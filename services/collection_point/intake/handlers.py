@@ -1,16 +1,18 @@
-"""Use cases of the collection point, one transaction each, events through the outbox."""
+"""The counter's use case: a donated device registered in one autocommit statement."""
 
 from __future__ import annotations
 
 import time
 import uuid
+from contextlib import AbstractAsyncContextManager
+from typing import Protocol
 
 import asyncpg
 import msgspec
 
-from services.collection_point import store
 from services.collection_point.domain import (
     PARIS,
+    PRODUCER,
     Intake,
     IntakeCreate,
     LabelNeverIssued,
@@ -19,19 +21,34 @@ from services.collection_point.domain import (
     details_of,
     point_scope,
 )
+from services.collection_point.store import ActivePoint, AttachedIntake, IntakeStore
 from shared import idempotency
 from shared.auth import Principal
 from shared.contracts.collection import DeviceReceived
-from shared.db import TRANSIENT_ERRORS, connection_of, fail_fast_seconds
+from shared.db import TRANSIENT_ERRORS
 from shared.errors import Conflict, NotFound
-from shared.events import utc_now, uuid7
+from shared.events import Event, uuid7
 from shared.labels import format_code, parse_code
 from shared.logging import contextvars
+from shared.uow import UnitOfWork, Work
 
-PRODUCER = "collection_point"
 POINT_NAMES_SECONDS = 30.0  # how long a point's name is trusted before it is read again
 RECORD_ATTEMPTS = 2  # a pooled connection the server dropped fails: once more on a fresh one
 _encoder = msgspec.json.Encoder()
+
+
+class StatementWork(Work[IntakeStore], Protocol):
+    """A work whose store writes its own events, inside its one statement."""
+
+    def recorded(self, *events: Event) -> None:
+        """Say that ``events`` are in the outbox (the relay is woken for them)."""
+
+
+class IntakeUnitOfWork(UnitOfWork[IntakeStore], Protocol):
+    """The intakes' unit of work, with the counter's hot path: one autocommit statement on a
+    pooled connection, no transaction around it (see ``PostgresUnitOfWork.at_once``)."""
+
+    def at_once(self) -> AbstractAsyncContextManager[StatementWork]: ...
 
 
 class ActivePoints:
@@ -43,15 +60,15 @@ class ActivePoints:
 
     def __init__(self, seconds: float = POINT_NAMES_SECONDS) -> None:
         self._seconds = seconds
-        self._points: dict[uuid.UUID, tuple[store.ActivePoint, float]] = {}
+        self._points: dict[uuid.UUID, tuple[ActivePoint, float]] = {}
 
-    def get(self, point_id: uuid.UUID) -> store.ActivePoint | None:
+    def get(self, point_id: uuid.UUID) -> ActivePoint | None:
         entry = self._points.get(point_id)
         if entry is None or time.monotonic() - entry[1] > self._seconds:
             return None
         return entry[0]
 
-    def put(self, point_id: uuid.UUID, point: store.ActivePoint | None) -> None:
+    def put(self, point_id: uuid.UUID, point: ActivePoint | None) -> None:
         if point is None:
             self._points.pop(point_id, None)
         else:
@@ -64,7 +81,7 @@ active_points = ActivePoints()
 
 
 async def receive_device(
-    pool: asyncpg.Pool,
+    uow: IntakeUnitOfWork,
     principal: Principal,
     command: IntakeCreate,
     idempotency_key: str | None,
@@ -73,7 +90,7 @@ async def receive_device(
     """Register a donated device at the counter; a replayed key returns the first answer.
 
     The intake, the donor's contact, its event and the key's answer are written by one
-    autocommit statement (``store.record_intake``): all of them or nothing.
+    autocommit statement (``IntakeStore.record_intake``): all of them or nothing.
 
     A label must come from a Boucle batch: one never issued is refused, and so is a voided one.
     A label issued to another point is accepted (labels travel with the agents who carry
@@ -83,30 +100,33 @@ async def receive_device(
     key = f"intakes:{idempotency_key}" if idempotency_key else None
     point_id = command.collection_point_id
     in_scope = principal.may_reach(point_scope(point_id))
-    intake = Intake(
-        id=uuid7(),
-        device_id=uuid7(),
-        label=code,
-        label_display=format_code(code),
-        device_type=command.device_type,
-        collection_point_id=point_id,
-        received_by=principal.sub,
-        received_at=utc_now(),
-        **msgspec.structs.asdict(details),
-    )
-    body = _encoder.encode(intake)
     correlation_id = contextvars.get_contextvars().get("correlation_id", "")
     event_id = uuid7()
     point = active_points.get(point_id) if in_scope else None
+    intake: Intake | None = None  # the same ids and time on every attempt
+    body = b""
     attempt = 0
-    deadline = fail_fast_seconds(pool)  # each statement of the counter's hot path
     while True:
         attempt += 1
-        async with connection_of(pool) as connection:
+        async with uow.at_once() as work:
+            store = work.store
+            if intake is None:
+                intake = Intake(
+                    id=uuid7(),
+                    device_id=uuid7(),
+                    label=code,
+                    label_display=format_code(code),
+                    device_type=command.device_type,
+                    collection_point_id=point_id,
+                    received_by=principal.sub,
+                    received_at=work.now(),
+                    **msgspec.structs.asdict(details),
+                )
+                body = _encoder.encode(intake)
             if in_scope and point is None:
-                point = await _fresh_point(connection, point_id, deadline)
+                point = await _fresh_point(store, point_id)
             if not in_scope or point is None:
-                return await _refused_without_point(connection, key, request_fingerprint, point_id)
+                return await _refused_without_point(store, key, request_fingerprint, point_id)
             if command.device_type not in point.accepted_types:
                 raise TypeNotAccepted(command.device_type, point.accepted_types)
             point_name = point.name
@@ -125,7 +145,6 @@ async def receive_device(
             )
             try:
                 recorded = await store.record_intake(
-                    connection,
                     intake,
                     contact,
                     point_name,
@@ -133,34 +152,34 @@ async def receive_device(
                     key,
                     request_fingerprint,
                     body,
-                    timeout=deadline,
                 )
             except asyncpg.UniqueViolationError as error:
                 if key is None or error.constraint_name != "idempotency_keys_pkey":
                     raise
-                return await _replayed(connection, key, request_fingerprint)
+                return await _replayed(store, key, request_fingerprint)
             except TRANSIENT_ERRORS as error:
                 # Retrying is safe: the same ids are sent again, and an intake this request
                 # wrote before losing its connection is recognised by its id below. A database
                 # that did not answer in time would not answer a retry either: say so now.
-                connection.terminate()
                 if attempt >= RECORD_ATTEMPTS or isinstance(error, TimeoutError):
                     raise
                 continue
             if recorded.inserted:
+                work.recorded(event)
                 return idempotency.StoredResponse(201, body)
             if recorded.point_name != point_name:  # renamed or deactivated meanwhile
-                point = await _fresh_point(connection, point_id, deadline)
+                point = await _fresh_point(store, point_id)
                 if point is not None:
                     continue
-                return await _refused_without_point(connection, key, request_fingerprint, point_id)
+                return await _refused_without_point(store, key, request_fingerprint, point_id)
             if key is not None:
-                stored = await idempotency.stored(connection, key, request_fingerprint)
+                stored = await store.stored(key, request_fingerprint)
                 if stored is not None:
                     return stored
-            existing = await store.intake_with_label(connection, code)
-            if existing is not None and existing["id"] == intake.id:
-                return idempotency.StoredResponse(201, body)  # written by the lost attempt
+            existing = await store.intake_with_label(code)
+            if existing is not None and existing.id == intake.id:  # written by the lost attempt
+                work.recorded(event)
+                return idempotency.StoredResponse(201, body)
             if existing is None and not recorded.issued:
                 raise LabelNeverIssued(format_code(code))
             if existing is None and recorded.voided_at is not None:
@@ -168,21 +187,19 @@ async def receive_device(
             raise _attached_label(code, existing)
 
 
-async def _fresh_point(
-    connection: asyncpg.Connection, point_id: uuid.UUID, deadline: float
-) -> store.ActivePoint | None:
-    point = await store.active_point(connection, point_id, timeout=deadline)
+async def _fresh_point(store: IntakeStore, point_id: uuid.UUID) -> ActivePoint | None:
+    point = await store.active_point(point_id)
     active_points.put(point_id, point)
     return point
 
 
 async def _refused_without_point(
-    connection: asyncpg.Connection, key: str | None, request_fingerprint: str, point_id: uuid.UUID
+    store: IntakeStore, key: str | None, request_fingerprint: str, point_id: uuid.UUID
 ) -> idempotency.StoredResponse:
     """No such active point within the principal's scope: a replayed key still gets the
     first answer, anything else is a 404."""
     if key is not None:
-        stored = await idempotency.stored(connection, key, request_fingerprint)
+        stored = await store.stored(key, request_fingerprint)
         if stored is not None:
             return stored
     raise NotFound(
@@ -192,15 +209,15 @@ async def _refused_without_point(
 
 
 async def _replayed(
-    connection: asyncpg.Connection, key: str, request_fingerprint: str
+    store: IntakeStore, key: str, request_fingerprint: str
 ) -> idempotency.StoredResponse:
-    stored = await idempotency.stored(connection, key, request_fingerprint)
+    stored = await store.stored(key, request_fingerprint)
     if stored is None:  # the key's owner stored no answer: it cannot be replayed
         raise idempotency.IdempotencyConflict(key)
     return stored
 
 
-def _attached_label(code: str, existing: asyncpg.Record | None) -> Conflict:
+def _attached_label(code: str, existing: AttachedIntake | None) -> Conflict:
     if existing is None:  # attached at this very moment, by a request not committed yet
         return Conflict(
             f"The label {format_code(code)} is already attached. Use a new label for this device.",
@@ -209,13 +226,13 @@ def _attached_label(code: str, existing: asyncpg.Record | None) -> Conflict:
             intake_id=None,
         )
     return Conflict(
-        f"The label {format_code(code)} is already attached to a {existing['device_type']} "
-        f"received at {existing['point_name']} on {existing['received_at']:%d/%m/%Y}. "
+        f"The label {format_code(code)} is already attached to a {existing.device_type} "
+        f"received at {existing.point_name} on {existing.received_at:%d/%m/%Y}. "
         "Use a new label for this device.",
         code="counter.label_attached",
         label=format_code(code),
-        type=existing["device_type"],
-        place=existing["point_name"],
-        day=existing["received_at"].astimezone(PARIS).date(),
-        intake_id=str(existing["id"]),
+        type=existing.device_type,
+        place=existing.point_name,
+        day=existing.received_at.astimezone(PARIS).date(),
+        intake_id=str(existing.id),
     )

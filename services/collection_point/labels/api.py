@@ -13,8 +13,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from services.collection_point import roles
 from services.collection_point.access import reachable_point
 from services.collection_point.labels import handlers as label_handlers
-from services.collection_point.labels import store as label_store
-from services.collection_point.labels.store import LabelBatch, LabelBatchPage
+from services.collection_point.labels.store import LabelBatch, LabelBatchPage, LabelStore
 from shared.auth import Principal
 from shared.label_sheets import (
     FORMATS,
@@ -31,11 +30,17 @@ from shared.listing import (
     read_cursor,
     read_filters,
 )
+from shared.uow import PostgresUnitOfWork
 from shared.web.app import Runtime
 from shared.web.replays import IdempotencyKey, replayable, request_fingerprint
 from shared.web.security import allow
 
 LABEL_ROLES = roles.COUNTER
+
+
+def label_work(runtime: Runtime) -> PostgresUnitOfWork[LabelStore]:
+    """The unit of work of the labels' use cases."""
+    return runtime.unit_of_work(LabelStore)
 
 
 def _public(request: Request[Any, Any, Any], runtime: Runtime) -> str:
@@ -66,7 +71,7 @@ class LabelBatchController(Controller):
     ) -> Response[bytes]:
         """Issue new label codes to a collection point, to print before devices arrive."""
         answer = await label_handlers.issue_batch(
-            runtime.pool,
+            label_work(runtime),
             principal,
             data,
             idempotency_key,
@@ -81,7 +86,7 @@ class LabelBatchController(Controller):
         runtime: NamedDependency[Runtime],
         principal: NamedDependency[Principal],
     ) -> LabelBatch:
-        return await label_handlers.batch_for(runtime.pool, principal, batch_id)
+        return await label_handlers.batch_for(LabelStore(runtime.pool), principal, batch_id)
 
     @get("/{batch_id:uuid}/sheet", opt=allow(*LABEL_ROLES), media_type="application/pdf")
     async def print_label_batch(
@@ -95,7 +100,7 @@ class LabelBatchController(Controller):
         """The batch's labels (voided ones left out) as a PDF for the chosen sheet or roll.
         Printing again is a reprint: the same codes."""
         sheet = read_filters(SheetChoice, format=sheet_sent).format
-        batch = await label_handlers.batch_for(runtime.pool, principal, batch_id)
+        batch = await label_handlers.batch_for(LabelStore(runtime.pool), principal, batch_id)
         codes = [label.code for label in batch.labels if not label.voided]
         pdf = render_sheets(codes, FORMATS[sheet], _public(request, runtime))
         return Response(
@@ -121,9 +126,10 @@ class PointLabelBatchController(Controller):
         """The point's label batches, the newest first (``GET /api/v1/label-batches/{id}``
         for a batch's labels)."""
         async with runtime.pool.acquire() as connection:
-            await reachable_point(connection, principal, place_id)
-            rows = await label_store.batches_of(
-                connection, place_id, read_cursor(after, datetime.fromisoformat), limit + 1
+            store = LabelStore(connection)
+            await reachable_point(store, principal, place_id)
+            rows = await store.batches_of(
+                place_id, read_cursor(after, datetime.fromisoformat), limit + 1
             )
         batches, next_after = page_of(rows, limit, lambda batch: (batch.created_at, batch.id))
         return LabelBatchPage(label_batches=batches, next_after=next_after)
@@ -141,7 +147,7 @@ class LabelController(Controller):
         runtime: NamedDependency[Runtime],
         principal: NamedDependency[Principal],
     ) -> str:
-        label = await label_handlers.printable_code(runtime.pool, principal, code)
+        label = await label_handlers.printable_code(LabelStore(runtime.pool), principal, code)
         return render_svg(label, _public(request, runtime))
 
     @get("/{code:str}/png", opt=allow(*LABEL_ROLES), media_type="image/png")
@@ -152,7 +158,7 @@ class LabelController(Controller):
         runtime: NamedDependency[Runtime],
         principal: NamedDependency[Principal],
     ) -> bytes:
-        label = await label_handlers.printable_code(runtime.pool, principal, code)
+        label = await label_handlers.printable_code(LabelStore(runtime.pool), principal, code)
         return render_png(label, _public(request, runtime))
 
     @post("/{code:str}/void", opt=allow(*LABEL_ROLES), status_code=204)
@@ -164,7 +170,7 @@ class LabelController(Controller):
         principal: NamedDependency[Principal],
     ) -> None:
         """Void a damaged or lost label: it can no longer be attached to a device."""
-        await label_handlers.void_label(runtime.pool, principal, code, data.reason)
+        await label_handlers.void_label(label_work(runtime), principal, code, data.reason)
 
 
 ROUTES = [LabelBatchController, PointLabelBatchController, LabelController]

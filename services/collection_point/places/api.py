@@ -10,17 +10,23 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 
 from services.collection_point import roles
-from services.collection_point.places import store as places_store
+from services.collection_point.places import handlers
 from services.collection_point.places.domain import PlaceFields, PlaceView, view
 from services.collection_point.places.open_data import places_csv, places_geojson
+from services.collection_point.places.store import PlaceStore
 from shared.contracts.collection import DeviceType
-from shared.db import transaction
-from shared.errors import Conflict, NotFound
+from shared.errors import NotFound
 from shared.events import utc_now, uuid7
+from shared.uow import PostgresUnitOfWork
 from shared.web.app import Runtime
 from shared.web.security import allow, public
 
 MANAGERS = roles.MANAGERS
+
+
+def place_work(runtime: Runtime) -> PostgresUnitOfWork[PlaceStore]:
+    """The unit of work of the places' use cases."""
+    return runtime.unit_of_work(PlaceStore)
 
 
 def _etag(version: int) -> str:
@@ -48,7 +54,7 @@ class CollectionPointController(Controller):
         """Where to give: active places by commune, filtered by commune or postcode start,
         accepted device type, and open right now (French public holidays included)."""
         now = utc_now()
-        places = await places_store.list_places(runtime.pool, commune, postcode, accepts or "")
+        places = await PlaceStore(runtime.pool).list_places(commune, postcode, accepts or "")
         views = [view(place, now) for place in places]
         return [v for v in views if v.status.open_now] if open_now else views
 
@@ -56,7 +62,7 @@ class CollectionPointController(Controller):
     async def get_collection_point(
         self, place_id: FromPath[uuid.UUID], runtime: NamedDependency[Runtime]
     ) -> Response[PlaceView]:
-        place = await places_store.get_place(runtime.pool, place_id)
+        place = await PlaceStore(runtime.pool).get_place(place_id)
         if place is None:
             raise NotFound(f"No active collection point {place_id}.", code="places.not_found")
         return Response(view(place, utc_now()), headers={"ETag": _etag(place.version)})
@@ -66,10 +72,7 @@ class CollectionPointController(Controller):
         self, data: JSONBody[PlaceFields], runtime: NamedDependency[Runtime]
     ) -> Response[PlaceView]:
         """Open a new collection point."""
-        async with transaction(runtime.pool) as connection:
-            place = await places_store.save_place(connection, uuid7(), data.checked())
-        assert place is not None
-        runtime.relay.wake()
+        place = await handlers.open_place(place_work(runtime), uuid7(), data)
         return Response(
             view(place, utc_now()), status_code=201, headers={"ETag": _etag(place.version)}
         )
@@ -86,20 +89,8 @@ class CollectionPointController(Controller):
     ) -> Response[PlaceView]:
         """Change a place. Send ``If-Match`` with the ETag you read: if someone saved in
         between, nothing is overwritten and you get 409."""
-        expected = (
-            int(if_match.strip('W/"')) if if_match and if_match.strip('W/"').isdigit() else None
-        )
-        async with transaction(runtime.pool) as connection:
-            if await places_store.get_place(connection, place_id) is None:
-                raise NotFound(f"No active collection point {place_id}.", code="places.not_found")
-            place = await places_store.save_place(connection, place_id, data.checked(), expected)
-        if place is None:
-            raise Conflict(
-                "Someone changed this collection point since you read it; reload it and "
-                "apply your change again.",
-                code="places.changed",
-            )
-        runtime.relay.wake()
+        expected = _version_in(if_match)
+        place = await handlers.change_place(place_work(runtime), place_id, data, expected)
         return Response(view(place, utc_now()), headers={"ETag": _etag(place.version)})
 
 
@@ -110,7 +101,7 @@ class OpenDataController(Controller):
     @get("/collection-points.csv", opt=public(), media_type="text/csv")
     async def collection_points_csv(self, runtime: NamedDependency[Runtime]) -> Response[str]:
         """Collection points in the "lieux de médiation numérique" standard, v1.0.2."""
-        places = await places_store.list_places(runtime.pool)
+        places = await PlaceStore(runtime.pool).list_places()
         source = runtime.settings.public_url or "Boucle"
         return Response(
             places_csv(places, source),
@@ -121,7 +112,7 @@ class OpenDataController(Controller):
     @get("/collection-points.geojson", opt=public(), media_type="application/geo+json")
     async def collection_points_geojson(self, runtime: NamedDependency[Runtime]) -> dict[str, Any]:
         """Collection points with coordinates, as a GeoJSON FeatureCollection."""
-        return places_geojson(await places_store.list_places(runtime.pool))
+        return places_geojson(await PlaceStore(runtime.pool).list_places())
 
 
 ROUTES = [CollectionPointController, OpenDataController]

@@ -10,8 +10,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Template
 
-from services.collection_point.places import store as places_store
 from services.collection_point.places.domain import view
+from services.collection_point.places.store import PlaceStore
 from shared.contracts.collection import DeviceType
 from shared.errors import NotFound
 from shared.events import utc_now
@@ -34,8 +34,7 @@ async def places_page(
     query = q.strip()
     by_postcode = query.isdigit()
     kind = accepts if accepts in DEVICE_TYPES else ""
-    places = await places_store.list_places(
-        runtime.pool,
+    places = await PlaceStore(runtime.pool).list_places(
         commune="" if by_postcode else query,
         postcode=query if by_postcode else "",
         accepts=kind,
@@ -61,7 +60,7 @@ async def place_page(
     place_id: FromPath[uuid.UUID],
     runtime: NamedDependency[Runtime],
 ) -> Template:
-    place = await places_store.get_place(runtime.pool, place_id)
+    place = await PlaceStore(runtime.pool).get_place(place_id)
     if place is None:
         raise NotFound(f"No active collection point {place_id}.", code="places.not_found")
     return page(request, "place.html", v=view(place, utc_now()))

@@ -9,10 +9,9 @@ from litestar import Controller, Response, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from services.collection_point.access import reachable_point
-from services.collection_point.intake.api import COUNTER_ROLES
+from services.collection_point.roles import COUNTER
 from services.collection_point.shipments import handlers as shipments
-from services.collection_point.shipments.handlers import (
+from services.collection_point.shipments.domain import (
     PackedDevice,
     Shipment,
     ShipmentOpen,
@@ -20,17 +19,24 @@ from services.collection_point.shipments.handlers import (
     ShipmentScan,
     ShipmentStatus,
 )
+from services.collection_point.shipments.store import ShipmentStore
 from shared.auth import Principal
 from shared.listing import PAGE_LIMIT, After, Limit, page_of, read_cursor
+from shared.uow import PostgresUnitOfWork
 from shared.web.app import Runtime
 from shared.web.security import allow
+
+
+def shipment_work(runtime: Runtime) -> PostgresUnitOfWork[ShipmentStore]:
+    """The unit of work of the shipments' use cases."""
+    return runtime.unit_of_work(ShipmentStore)
 
 
 class ShipmentController(Controller):
     path = "/api/v1/collection-points/{place_id:uuid}/shipments"
     tags = ["shipments"]
 
-    @get("/", opt=allow(*COUNTER_ROLES))
+    @get("/", opt=allow(*COUNTER))
     async def list_shipments(
         self,
         place_id: FromPath[uuid.UUID],
@@ -43,9 +49,9 @@ class ShipmentController(Controller):
         """The point's shipments with ``status`` (``open``, ``dispatched``, ``received``),
         the newest first."""
         async with runtime.pool.acquire() as connection:
-            await reachable_point(connection, principal, place_id)
-            rows = await shipments.shipments_of(
-                connection,
+            _, rows = await shipments.shipments_at(
+                ShipmentStore(connection),
+                principal,
                 place_id,
                 status,
                 read_cursor(after, datetime.fromisoformat),
@@ -56,7 +62,7 @@ class ShipmentController(Controller):
         )
         return ShipmentPage(shipments=listed, next_after=next_after)
 
-    @post("/", opt=allow(*COUNTER_ROLES), status_code=201)
+    @post("/", opt=allow(*COUNTER), status_code=201)
     async def open_shipment(
         self,
         place_id: FromPath[uuid.UUID],
@@ -66,9 +72,9 @@ class ShipmentController(Controller):
     ) -> Shipment:
         """Open a shipment for a workshop that refurbishment registered. An ``id`` chosen by
         the client makes a repeated request open one shipment."""
-        return await shipments.open_shipment(runtime.pool, principal, place_id, data)
+        return await shipments.open_shipment(shipment_work(runtime), principal, place_id, data)
 
-    @get("/{shipment_id:uuid}", opt=allow(*COUNTER_ROLES))
+    @get("/{shipment_id:uuid}", opt=allow(*COUNTER))
     async def get_shipment(
         self,
         place_id: FromPath[uuid.UUID],
@@ -76,9 +82,12 @@ class ShipmentController(Controller):
         runtime: NamedDependency[Runtime],
         principal: NamedDependency[Principal],
     ) -> Shipment:
-        return await shipments.get_shipment(runtime.pool, principal, place_id, shipment_id)
+        async with runtime.pool.acquire() as connection:
+            store = ShipmentStore(connection)
+            _, shipment = await shipments.shipment_for(store, principal, place_id, shipment_id)
+        return shipment
 
-    @post("/{shipment_id:uuid}/devices", opt=allow(*COUNTER_ROLES), status_code=201)
+    @post("/{shipment_id:uuid}/devices", opt=allow(*COUNTER), status_code=201)
     async def pack_device(
         self,
         place_id: FromPath[uuid.UUID],
@@ -90,10 +99,10 @@ class ShipmentController(Controller):
         """Scan a device into an open shipment: a device received at this point and still
         there, in no other shipment. A label scanned twice packs it once."""
         return await shipments.pack_device(
-            runtime.pool, principal, place_id, shipment_id, data.label
+            shipment_work(runtime), principal, place_id, shipment_id, data.label
         )
 
-    @delete("/{shipment_id:uuid}/devices/{label:str}", opt=allow(*COUNTER_ROLES))
+    @delete("/{shipment_id:uuid}/devices/{label:str}", opt=allow(*COUNTER))
     async def unpack_device(
         self,
         place_id: FromPath[uuid.UUID],
@@ -103,9 +112,11 @@ class ShipmentController(Controller):
         principal: NamedDependency[Principal],
     ) -> None:
         """Take a device out of an open shipment."""
-        await shipments.unpack_device(runtime.pool, principal, place_id, shipment_id, label)
+        await shipments.unpack_device(
+            shipment_work(runtime), principal, place_id, shipment_id, label
+        )
 
-    @post("/{shipment_id:uuid}/dispatch", opt=allow(*COUNTER_ROLES), status_code=200)
+    @post("/{shipment_id:uuid}/dispatch", opt=allow(*COUNTER), status_code=200)
     async def dispatch_shipment(
         self,
         place_id: FromPath[uuid.UUID],
@@ -115,9 +126,11 @@ class ShipmentController(Controller):
     ) -> Response[Shipment]:
         """Dispatch the shipment (``collection.shipment.dispatched``); an empty one is
         refused. Dispatching it again answers the shipment as it is."""
-        shipment = await shipments.dispatch_shipment(runtime.pool, principal, place_id, shipment_id)
-        runtime.relay.wake()
-        return Response(shipment)
+        return Response(
+            await shipments.dispatch_shipment(
+                shipment_work(runtime), principal, place_id, shipment_id
+            )
+        )
 
 
 ROUTES = [ShipmentController]

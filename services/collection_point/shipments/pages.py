@@ -7,29 +7,38 @@ redirects, a refusal shows the page again with the reason next to the field."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
 
-import asyncpg
 from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from services.collection_point.access import reachable_point
 from services.collection_point.intake.counter_pages import COUNTER, COUNTER_PATH, NO_STORE
 from services.collection_point.shipments import handlers as shipments
-from services.collection_point.shipments.handlers import ShipmentOpen, ShipmentRefused
+from services.collection_point.shipments.api import shipment_work
+from services.collection_point.shipments.domain import (
+    PackedDevice,
+    Shipment,
+    ShipmentOpen,
+    ShipmentRefused,
+    ShipmentScan,
+)
+from services.collection_point.shipments.store import ShipmentStore
 from shared.auth import Principal
 from shared.labels import LabelError, format_code, parse_code
 from shared.web.actions import Errors, act, done_url
 from shared.web.app import Runtime
-from shared.web.i18n import language_of, translator
+from shared.web.form_reading import read_form
 from shared.web.pages import page
-from shared.web.refusals import GENERAL, said
+from shared.web.refusals import GENERAL
 
 AnyRequest = Request[Any, Any, Any]
 NOTICES = ("ouvert", "ajoute", "retire", "expedie")
+SHIPMENTS_PATH = f"{COUNTER_PATH}/{{place_id:uuid}}/envois"
+SHIPMENT_PATH = f"{SHIPMENTS_PATH}/{{shipment_id:uuid}}"
 
 
 def shipments_url(place_id: uuid.UUID) -> str:
@@ -40,12 +49,7 @@ def shipment_url(place_id: uuid.UUID, shipment_id: uuid.UUID) -> str:
     return f"{shipments_url(place_id)}/{shipment_id}"
 
 
-async def _form(request: AnyRequest) -> dict[str, str]:
-    form = await request.form()
-    return {key: value for key, value in form.items() if isinstance(value, str)}
-
-
-@get(f"{COUNTER_PATH}/{{place_id:uuid}}/envois", opt=COUNTER, include_in_schema=False)
+@get(SHIPMENTS_PATH, opt=COUNTER, include_in_schema=False)
 async def list_shipments(
     request: AnyRequest,
     place_id: FromPath[uuid.UUID],
@@ -53,21 +57,21 @@ async def list_shipments(
     principal: NamedDependency[Principal],
 ) -> Template:
     """The point's shipments, newest first, and the form to open a new one."""
-    return await _shipments_page(request, runtime.pool, principal, place_id)
+    return await _shipments_page(request, runtime, principal, place_id)
 
 
 async def _shipments_page(
     request: AnyRequest,
-    pool: asyncpg.Pool,
+    runtime: Runtime,
     principal: Principal,
     place_id: uuid.UUID,
     status_code: int = 200,
     **context: Any,
 ) -> Template:
-    async with pool.acquire() as connection:
-        point = await reachable_point(connection, principal, place_id)
-        workshops = await shipments.known_workshops(connection)
-        listed = await shipments.shipments_of(connection, place_id)
+    async with runtime.pool.acquire() as connection:
+        store = ShipmentStore(connection)
+        point, listed = await shipments.shipments_at(store, principal, place_id)
+        workshops = await store.known_workshops()
     return page(
         request,
         "shipments.html",
@@ -83,7 +87,7 @@ async def _shipments_page(
     )
 
 
-@post(f"{COUNTER_PATH}/{{place_id:uuid}}/envois", opt=COUNTER, include_in_schema=False)
+@post(SHIPMENTS_PATH, opt=COUNTER, include_in_schema=False)
 async def open_shipment(
     request: AnyRequest,
     place_id: FromPath[uuid.UUID],
@@ -91,33 +95,35 @@ async def open_shipment(
     principal: NamedDependency[Principal],
 ) -> Template | Redirect:
     """Open a shipment for the chosen workshop; the form's key opens it once."""
-    texts = await _form(request)
-    t = translator(language_of(request))
-    workshop_id, key = _uuid(texts.get("workshop_id", "")), _uuid(texts.get("key", ""))
-    try:
-        if workshop_id is None:
+    form = await request.form()
+    chosen = str(form.get("workshop_id", ""))
+
+    async def step() -> Shipment:
+        if not chosen.strip():
             raise ShipmentRefused("Choose the destination workshop.", code="shipment.no_workshop")
-        shipment = await shipments.open_shipment(
-            runtime.pool, principal, place_id, ShipmentOpen(workshop_id=workshop_id, id=key)
-        )
-    except ShipmentRefused as refused:
+        command = read_form(ShipmentOpen, form, names={"id": "key"})
+        return await shipments.open_shipment(shipment_work(runtime), principal, place_id, command)
+
+    async def again(errors: Errors, status: int) -> Template:
         return await _shipments_page(
             request,
-            runtime.pool,
+            runtime,
             principal,
             place_id,
-            status_code=refused.status_code,
-            typed={"workshop_id": texts.get("workshop_id", "")},
-            errors={"workshop_id": said(refused, t)},
+            status_code=status,
+            typed={"workshop_id": chosen},
+            errors=_on("workshop_id", errors),
         )
-    return Redirect(f"{shipment_url(place_id, shipment.id)}?fait=ouvert", status_code=303)
+
+    return await act(
+        request,
+        step,
+        done=lambda shipment: done_url(shipment_url(place_id, shipment.id), "ouvert"),
+        again=again,
+    )
 
 
-@get(
-    f"{COUNTER_PATH}/{{place_id:uuid}}/envois/{{shipment_id:uuid}}",
-    opt=COUNTER,
-    include_in_schema=False,
-)
+@get(SHIPMENT_PATH, opt=COUNTER, include_in_schema=False)
 async def show_shipment(
     request: AnyRequest,
     place_id: FromPath[uuid.UUID],
@@ -127,21 +133,21 @@ async def show_shipment(
 ) -> Template:
     """A shipment: the scan field and the box's contents while open; what the workshop
     received, and what was missing or unexpected, once it has."""
-    return await _shipment_page(request, runtime.pool, principal, place_id, shipment_id)
+    return await _shipment_page(request, runtime, principal, place_id, shipment_id)
 
 
 async def _shipment_page(
     request: AnyRequest,
-    pool: asyncpg.Pool,
+    runtime: Runtime,
     principal: Principal,
     place_id: uuid.UUID,
     shipment_id: uuid.UUID,
     status_code: int = 200,
     **context: Any,
 ) -> Template:
-    async with pool.acquire() as connection:
-        point = await reachable_point(connection, principal, place_id)
-    shipment = await shipments.get_shipment(pool, principal, place_id, shipment_id)
+    async with runtime.pool.acquire() as connection:
+        store = ShipmentStore(connection)
+        point, shipment = await shipments.shipment_for(store, principal, place_id, shipment_id)
     done = request.query_params.get("fait", "")
     label = request.query_params.get("etiquette", "")
     return page(
@@ -159,11 +165,7 @@ async def _shipment_page(
     )
 
 
-@post(
-    f"{COUNTER_PATH}/{{place_id:uuid}}/envois/{{shipment_id:uuid}}/appareils",
-    opt=COUNTER,
-    include_in_schema=False,
-)
+@post(f"{SHIPMENT_PATH}/appareils", opt=COUNTER, include_in_schema=False)
 async def pack_device(
     request: AnyRequest,
     place_id: FromPath[uuid.UUID],
@@ -172,35 +174,23 @@ async def pack_device(
     principal: NamedDependency[Principal],
 ) -> Template | Redirect:
     """A label scanned or typed: the device goes into the box."""
-    typed = (await _form(request)).get("label", "").strip()[:200]
+    form = await request.form()
 
-    async def again(errors: Errors, status: int) -> Template:
-        return await _refused_on(
-            request,
-            runtime,
-            principal,
-            place_id,
-            shipment_id,
-            status,
-            typed={"label": typed},
-            errors=_on("label", errors),
-        )
+    async def step() -> PackedDevice:
+        scan = read_form(ShipmentScan, form)
+        uow = shipment_work(runtime)
+        return await shipments.pack_device(uow, principal, place_id, shipment_id, scan.label)
 
+    typed = {"label": str(form.get("label", "")).strip()[:200]}
     return await act(
         request,
-        partial(shipments.pack_device, runtime.pool, principal, place_id, shipment_id, typed),
-        done=lambda packed: (
-            done_url(shipment_url(place_id, shipment_id), "ajoute") + f"&etiquette={packed.label}"
-        ),
-        again=again,
+        step,
+        done=lambda packed: _done_with(place_id, shipment_id, "ajoute", packed.label),
+        again=_again(request, runtime, principal, place_id, shipment_id, "label", typed=typed),
     )
 
 
-@post(
-    f"{COUNTER_PATH}/{{place_id:uuid}}/envois/{{shipment_id:uuid}}/retrait",
-    opt=COUNTER,
-    include_in_schema=False,
-)
+@post(f"{SHIPMENT_PATH}/retrait", opt=COUNTER, include_in_schema=False)
 async def unpack_device(
     request: AnyRequest,
     place_id: FromPath[uuid.UUID],
@@ -209,36 +199,22 @@ async def unpack_device(
     principal: NamedDependency[Principal],
 ) -> Template | Redirect:
     """Take a device out of the box."""
-    typed = (await _form(request)).get("label", "").strip()[:200]
+    form = await request.form()
 
-    async def again(errors: Errors, status: int) -> Template:
-        return await _refused_on(
-            request,
-            runtime,
-            principal,
-            place_id,
-            shipment_id,
-            status,
-            active="dispatch",
-            errors=_on(GENERAL, errors),
-        )
+    async def step() -> str:
+        scan = read_form(ShipmentScan, form)
+        uow = shipment_work(runtime)
+        return await shipments.unpack_device(uow, principal, place_id, shipment_id, scan.label)
 
     return await act(
         request,
-        partial(shipments.unpack_device, runtime.pool, principal, place_id, shipment_id, typed),
-        done=lambda _: (
-            done_url(shipment_url(place_id, shipment_id), "retire")
-            + f"&etiquette={parse_code(typed)}"
-        ),
-        again=again,
+        step,
+        done=lambda label: _done_with(place_id, shipment_id, "retire", label),
+        again=_again(request, runtime, principal, place_id, shipment_id, active="dispatch"),
     )
 
 
-@post(
-    f"{COUNTER_PATH}/{{place_id:uuid}}/envois/{{shipment_id:uuid}}/expedition",
-    opt=COUNTER,
-    include_in_schema=False,
-)
+@post(f"{SHIPMENT_PATH}/expedition", opt=COUNTER, include_in_schema=False)
 async def dispatch_shipment(
     request: AnyRequest,
     place_id: FromPath[uuid.UUID],
@@ -247,51 +223,49 @@ async def dispatch_shipment(
     principal: NamedDependency[Principal],
 ) -> Template | Redirect:
     """Dispatch the shipment; an empty one is refused with the reason."""
-
-    async def again(errors: Errors, status: int) -> Template:
-        return await _refused_on(
-            request,
-            runtime,
-            principal,
-            place_id,
-            shipment_id,
-            status,
-            active="dispatch",
-            errors=_on(GENERAL, errors),
-        )
-
+    uow = shipment_work(runtime)
     return await act(
         request,
-        partial(shipments.dispatch_shipment, runtime.pool, principal, place_id, shipment_id),
+        partial(shipments.dispatch_shipment, uow, principal, place_id, shipment_id),
         done=done_url(shipment_url(place_id, shipment_id), "expedie"),
-        again=again,
+        again=_again(request, runtime, principal, place_id, shipment_id, active="dispatch"),
     )
 
 
-async def _refused_on(
+def _again(
     request: AnyRequest,
     runtime: Runtime,
     principal: Principal,
     place_id: uuid.UUID,
     shipment_id: uuid.UUID,
-    status: int,
+    field: str = GENERAL,
     **context: Any,
-) -> Template:
-    return await _shipment_page(
-        request, runtime.pool, principal, place_id, shipment_id, status_code=status, **context
-    )
+) -> Callable[[Errors, int], Awaitable[Template]]:
+    """The shipment page again, the refusal next to ``field`` (the whole form's by default)."""
+
+    async def again(errors: Errors, status: int) -> Template:
+        return await _shipment_page(
+            request,
+            runtime,
+            principal,
+            place_id,
+            shipment_id,
+            status_code=status,
+            errors=_on(field, errors),
+            **context,
+        )
+
+    return again
+
+
+def _done_with(place_id: uuid.UUID, shipment_id: uuid.UUID, action: str, label: str) -> str:
+    """The shipment's page confirming ``action`` on the device labelled ``label``."""
+    return done_url(shipment_url(place_id, shipment_id), action) + f"&etiquette={label}"
 
 
 def _on(field: str, errors: Errors) -> Errors:
     """The refusal next to ``field``, whatever its code concerns."""
     return {field: next(iter(errors.values()))}
-
-
-def _uuid(text: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(text)
-    except ValueError:
-        return None
 
 
 def _display(label: str) -> str:
