@@ -16,13 +16,14 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from services.refurbishment import roles, store
+from services.refurbishment import roles
 from services.refurbishment.bench import forms as bench_forms
 from services.refurbishment.bench import handlers
 from services.refurbishment.bench.api import thresholds_of, verify_url
 from services.refurbishment.bench.lshw import parse_lshw
 from services.refurbishment.bench.refusals import FIELDS, Refusal, explain
 from services.refurbishment.bench.views import order_view
+from services.refurbishment.providers import provide_bench, provide_reads
 from shared.auth import Principal
 from shared.errors import DomainError, NotFound
 from shared.web.actions import Errors, act, done_url
@@ -80,17 +81,18 @@ async def _order_page(
     status_code: int = 200,
     **context: Any,
 ) -> Template:
-    order = await store.get_work_order(runtime.pool, order_id)
+    reads = provide_reads(runtime)
+    order = await reads.get_work_order(order_id)
     if order is None or not principal.may_reach(handlers.workshop_scope(order.workshop_id)):
         raise NotFound(f"No work order {order_id} at your workshops.", code="bench.order_not_found")
     view = order_view(
         order,
-        await store.order_stay(runtime.pool, order_id),
-        await store.erasures_of(runtime.pool, order_id),
-        await store.grading_of(runtime.pool, order_id),
+        await reads.order_stay(order_id),
+        await reads.erasures_of(order_id),
+        await reads.grading_of(order_id),
         principal,
-        await store.diagnosis_of(runtime.pool, order_id),
-        await store.repairs_of(runtime.pool, order_id),
+        await reads.diagnosis_of(order_id),
+        await reads.repairs_of(order_id),
     )
     done = request.query_params.get("fait", "")
     return page(
@@ -103,7 +105,7 @@ async def _order_page(
         done=done if done in DONE else "",
         verifier=verify_url(request, runtime),
         diagnosis_saved=bench_forms.diagnosis_form(view.diagnosis) if view.diagnosis else {},
-        bin_parts=await store.parts_in_stock(runtime.pool, order.workshop_id),
+        bin_parts=await reads.parts_in_stock(order.workshop_id),
         thresholds=thresholds_of(runtime),
         **bench_forms.choices(translator(language_of(request))),
         **{"active": "", "typed": {}, "errors": {}, **context},
@@ -167,12 +169,12 @@ async def record_erasure(
     texts, files = await form_fields(request)
 
     async def step() -> None:
-        order = await store.get_work_order(runtime.pool, order_id)
+        order = await provide_reads(runtime).get_work_order(order_id)
         device_type = order.device_type if order else ""
         log = await _uploaded(files.get("tool_log"))
         log_hash = hashlib.sha256(log).hexdigest() if log else ""
         erasure = bench_forms.erasure_from(texts, device_type, log_hash)
-        await handlers.record_erasure(runtime.pool, principal, order_id, erasure)
+        await handlers.record_erasure(provide_bench(runtime), principal, order_id, erasure)
 
     return await _attempt(request, runtime, principal, order_id, "erasure", texts, step, "erasure")
 
@@ -187,7 +189,7 @@ async def state_no_storage(
     """An erasure officer states that the device holds no storage at all."""
 
     async def step() -> None:
-        await handlers.state_without_storage(runtime.pool, principal, order_id)
+        await handlers.state_without_storage(provide_bench(runtime), principal, order_id)
 
     return await _attempt(
         request, runtime, principal, order_id, "no_storage", {}, step, "no_storage"
@@ -205,14 +207,14 @@ async def validate_erasure(
     texts, _ = await form_fields(request)
 
     async def step() -> None:
-        erasures = await store.erasures_of(runtime.pool, order_id)
+        erasures = await provide_reads(runtime).erasures_of(order_id)
         wanted = texts.get("erasure_id", "")
         if wanted not in {str(erasure["id"]) for erasure in erasures}:
             raise NotFound(
                 f"No erasure {wanted[:40]} waiting for validation.", code="bench.no_pending"
             )
         await handlers.validate_erasure(
-            runtime.pool, principal, uuid.UUID(wanted), verify_url(request, runtime)
+            provide_bench(runtime), principal, uuid.UUID(wanted), verify_url(request, runtime)
         )
 
     return await _attempt(
@@ -276,7 +278,7 @@ async def diagnose_device(
 
     async def step() -> None:
         diagnosis = bench_forms.diagnosis_from(texts)
-        await handlers.diagnose(runtime.pool, principal, order_id, diagnosis)
+        await handlers.diagnose(provide_bench(runtime), principal, order_id, diagnosis)
 
     return await _attempt(
         request, runtime, principal, order_id, "diagnosis", texts, step, "diagnosed"
@@ -295,7 +297,7 @@ async def repair_device(
 
     async def step() -> None:
         repair = bench_forms.repair_from(texts)
-        await handlers.record_repair(runtime.pool, principal, order_id, repair)
+        await handlers.record_repair(provide_bench(runtime), principal, order_id, repair)
 
     return await _attempt(request, runtime, principal, order_id, "repair", texts, step, "repaired")
 
@@ -312,7 +314,9 @@ async def grade_device(
 
     async def step() -> None:
         given = bench_forms.grade_from(texts)
-        await handlers.grade(runtime.pool, principal, order_id, given, thresholds_of(runtime))
+        await handlers.grade(
+            provide_bench(runtime), principal, order_id, given, thresholds_of(runtime)
+        )
 
     return await _attempt(request, runtime, principal, order_id, "grade", texts, step, "graded")
 
@@ -328,12 +332,12 @@ async def release_device(
     from the board, back to the board, to release a whole box in a row."""
     texts, _ = await form_fields(request)
     back_to = ""
-    order = await store.get_work_order(runtime.pool, order_id)
+    order = await provide_reads(runtime).get_work_order(order_id)
     if texts.get("back") == "board" and order is not None:
         back_to = f"/atelier/{order.workshop_id}?sorti={order_id}"
 
     async def step() -> None:
-        await handlers.release(runtime.pool, principal, order_id)
+        await handlers.release(provide_bench(runtime), principal, order_id)
 
     return await _attempt(
         request, runtime, principal, order_id, "release", {}, step, "released", back_to
@@ -352,7 +356,7 @@ async def recycle_device(
 
     async def step() -> None:
         recycling = bench_forms.recycling_from(texts)
-        await handlers.recycle(runtime.pool, principal, order_id, recycling)
+        await handlers.recycle(provide_bench(runtime), principal, order_id, recycling)
 
     return await _attempt(
         request, runtime, principal, order_id, "recycling", texts, step, "recycled"
@@ -369,7 +373,7 @@ async def take_work_order(
     """ "Je la prends": the person takes the work order."""
 
     async def step() -> None:
-        await handlers.take(runtime.pool, principal, order_id)
+        await handlers.take(provide_bench(runtime), principal, order_id)
 
     return await _attempt(request, runtime, principal, order_id, "take", {}, step, "taken")
 
@@ -386,7 +390,7 @@ async def dismantle_device(
 
     async def step() -> None:
         dismantling = bench_forms.dismantling_from(texts)
-        await handlers.dismantle(runtime.pool, principal, order_id, dismantling)
+        await handlers.dismantle(provide_bench(runtime), principal, order_id, dismantling)
 
     return await _attempt(
         request, runtime, principal, order_id, "dismantling", texts, step, "dismantled"
