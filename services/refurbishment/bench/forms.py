@@ -26,7 +26,6 @@ from services.refurbishment.bench.domain import (
     Dismantling,
     ErasurePreparation,
     GradeGiven,
-    Recycling,
 )
 from services.refurbishment.bench.lshw import Specs
 from services.refurbishment.erasure.domain import (
@@ -41,14 +40,21 @@ from services.refurbishment.erasure.domain import (
 from services.refurbishment.parts.domain import PART_CONDITIONS, PART_KINDS, PartCreate
 from shared.contracts.refurbishment import SpecsSummary
 from shared.grades import GRADES
-from shared.web.form_reading import FieldProblem, cents_of, checked, choice, text, whole
+from shared.web.form_reading import (
+    FieldProblem,
+    cents_of,
+    checked,
+    choice,
+    read_form,
+    text,
+    whole,
+)
 from shared.web.pages import TIMEZONE
 
 MEDIA_TYPES: tuple[str, ...] = typing.get_args(MediaType)
 LEVELS: tuple[str, ...] = typing.get_args(Level)
 METHODS: tuple[str, ...] = typing.get_args(Method)
 VERIFICATIONS: tuple[str, ...] = typing.get_args(Verification)
-BARRIERS = (1, 2, 3, 4, 5, 6)
 CHECKLIST: tuple[str, ...] = tuple(PhoneChecklist.__struct_fields__)
 SPEC_FIELDS = (
     "brand",
@@ -132,34 +138,23 @@ def grade_from(form: Mapping[str, str]) -> GradeGiven:
     )
 
 
-def recycling_from(form: Mapping[str, str]) -> Recycling:
-    barrier = choice(form, "barrier", tuple(str(code) for code in BARRIERS))
-    reason = text(form, "reason", required=True, limit=500)
-    if len(reason) < 3:
-        raise FieldProblem("reason", "bench.field.reason_short")
-    return Recycling(barrier=int(barrier), reason=reason)  # type: ignore[arg-type]
-
-
 PART_ROWS = (1, 2, 3)  # the dismantling form's harvested parts; the JSON API takes up to 30
 
 
 def part_from(form: Mapping[str, str], suffix: str = "") -> PartCreate:
-    """One line of parts as typed: name, kind, condition and how many."""
-    name = text(form, f"part_name{suffix}", required=True, limit=200)
-    kind: Any = choice(form, f"part_kind{suffix}", PART_KINDS)
-    condition: Any = choice(form, f"part_condition{suffix}", PART_CONDITIONS)
-    quantity = whole(form, f"part_quantity{suffix}", 1, 1000)
-    return PartCreate(name=name, kind=kind, condition=condition, quantity=quantity or 1)
+    """One line of parts as typed: ``part_name``, ``part_kind``, ``part_condition`` and
+    ``part_quantity`` (each ending in ``suffix``)."""
+    names = {name: f"part_{name}{suffix}" for name in PartCreate.__struct_fields__}
+    return read_form(PartCreate, form, names)
 
 
 def dismantling_from(form: Mapping[str, str]) -> Dismantling:
     """Why the device is dismantled and the parts kept (lines left without a name are
     skipped)."""
-    recycling = recycling_from(form)
     parts = [
         part_from(form, f"_{row}") for row in PART_ROWS if form.get(f"part_name_{row}", "").strip()
     ]
-    return Dismantling(barrier=recycling.barrier, reason=recycling.reason, parts=parts)
+    return read_form(Dismantling, form, parts=parts)
 
 
 STORAGE_ROWS = (1, 2)  # the diagnosis form's storage media; the JSON API takes up to 8
