@@ -16,15 +16,15 @@ from services.refurbishment.bench import handlers
 from services.refurbishment.bench import order_pages as bench_order_pages
 from services.refurbishment.bench.domain import CheckIn, WorkOrder
 from services.refurbishment.bench.order_pages import BENCH, NO_STORE, form_fields, order_url
-from services.refurbishment.bench.refusals import explain
+from services.refurbishment.bench.refusals import FIELDS
 from services.refurbishment.bench.views import board_columns
 from services.refurbishment.parts import pages as parts_pages
 from services.refurbishment.providers import provide_bench, provide_reads
 from shared.auth import Principal
-from shared.errors import Conflict, DomainError
+from shared.errors import DomainError
 from shared.labels import format_code
+from shared.web.actions import Errors, act, done_url
 from shared.web.app import Runtime
-from shared.web.i18n import language_of, translator
 from shared.web.pages import page
 
 AnyRequest = Request[Any, Any, Any]
@@ -105,27 +105,38 @@ async def check_in_device(
     """A label scanned or typed: the device's work order opens (or, already here, opens)."""
     texts, _ = await form_fields(request)
     label = texts.get("label", "").strip()
-    try:
-        order = await handlers.check_in(
-            provide_bench(runtime), principal, CheckIn(workshop_id=workshop_id, label=label)
-        )
-    except DomainError as error:
-        if isinstance(error, Conflict):
-            here = await handlers.open_order_here(provide_reads(runtime), label, workshop_id)
-            if here is not None:
-                return Redirect(f"{order_url(here.id)}?fait=already_here", status_code=303)
-        t = translator(language_of(request))
-        refusal = explain(error, t, label=label)
+
+    async def step() -> WorkOrder:
+        command = CheckIn(workshop_id=workshop_id, label=label)
+        return await handlers.check_in(provide_bench(runtime), principal, command)
+
+    async def already_here(_: DomainError) -> str | None:
+        here = await handlers.open_order_here(provide_reads(runtime), label, workshop_id)
+        return done_url(order_url(here.id), "already_here") if here else None
+
+    async def again(errors: Errors, status: int) -> Template:
         return await _board(
             request,
             runtime,
             principal,
             workshop_id,
-            status_code=error.status_code,
+            status_code=status,
             typed={"label": label},
-            errors={"label": refusal},
+            errors=errors,
         )
-    return Redirect(f"{_board_url(workshop_id)}?arrivee={order.id}", status_code=303)
+
+    async def typed() -> dict[str, str]:
+        return {"label": label}
+
+    return await act(
+        request,
+        step,
+        done=lambda order: f"{_board_url(workshop_id)}?arrivee={order.id}",
+        again=again,
+        fields=FIELDS,
+        values=typed,
+        elsewhere={"bench.checked_in_elsewhere": already_here},
+    )
 
 
 ROUTES = [

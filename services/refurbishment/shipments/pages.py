@@ -15,15 +15,14 @@ from litestar.response import Redirect, Template
 
 from services.refurbishment.bench import handlers
 from services.refurbishment.bench.order_pages import BENCH, NO_STORE, form_fields
-from services.refurbishment.bench.refusals import explain
+from services.refurbishment.bench.refusals import FIELDS
 from services.refurbishment.providers import provide_reads, provide_shipments
 from services.refurbishment.shipments import handlers as shipments
-from services.refurbishment.shipments.domain import LIST_LIMIT
+from services.refurbishment.shipments.domain import LIST_LIMIT, ShipmentScanned
 from shared.auth import Principal
-from shared.errors import DomainError
 from shared.labels import LabelError, format_code, parse_code
+from shared.web.actions import Errors, act
 from shared.web.app import Runtime
-from shared.web.i18n import language_of, translator
 from shared.web.pages import page
 
 AnyRequest = Request[Any, Any, Any]
@@ -114,28 +113,31 @@ async def scan_device(
     """A label scanned or typed: the device is checked in and noted in the shipment."""
     texts, _ = await form_fields(request)
     label = texts.get("label", "").strip()[:200]
-    try:
-        scanned = await shipments.scan_device(
-            provide_shipments(runtime), principal, workshop_id, shipment_id, label
-        )
-    except DomainError as error:
-        if error.code == "arrival.not_found":
-            raise
-        t = translator(language_of(request))
-        refusal = explain(error, t, label=label)
+
+    async def step() -> ShipmentScanned:
+        receipt = provide_shipments(runtime)
+        return await shipments.scan_device(receipt, principal, workshop_id, shipment_id, label)
+
+    def scanned_url(scanned: ShipmentScanned) -> str:
+        unexpected = "" if scanned.expected else "&inattendu=1"
+        return f"{receipt_url(workshop_id, shipment_id)}?scanne={scanned.label}{unexpected}"
+
+    async def again(errors: Errors, status: int) -> Template:
         return await _receipt(
             request,
             runtime,
             principal,
             workshop_id,
             shipment_id,
-            status_code=error.status_code,
+            status_code=status,
             typed={"label": label},
-            errors={"label" if refusal.field == "label" else "_": refusal},
+            errors=errors,
         )
-    unexpected = "" if scanned.expected else "&inattendu=1"
-    url = f"{receipt_url(workshop_id, shipment_id)}?scanne={scanned.label}{unexpected}"
-    return Redirect(url, status_code=303)
+
+    async def typed() -> dict[str, str]:
+        return {"label": label}
+
+    return await act(request, step, done=scanned_url, again=again, fields=FIELDS, values=typed)
 
 
 @post(
