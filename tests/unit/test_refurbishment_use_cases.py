@@ -1,6 +1,7 @@
 """The workshop's use cases on an in-memory unit of work: what a refurbisher or an erasure
 officer sees happen (a stay opened, a certificate issued, a device released, parts in the
-bin), the facts announced to the other services, and the refusals, which change nothing."""
+bin, a shipment received), the facts announced to the other services, and the refusals,
+which change nothing."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ from services.refurbishment.bench.domain import (
 from services.refurbishment.erasure.certificate_pdf import fingerprint
 from services.refurbishment.erasure.domain import MediumErasure
 from services.refurbishment.parts.domain import PartCreate
+from services.refurbishment.shipments import handlers as receipts
+from services.refurbishment.shipments.domain import ShipmentScanned
 from shared.auth import Principal
 from shared.contracts.refurbishment import (
     DeviceCheckedIn,
@@ -32,10 +35,11 @@ from shared.contracts.refurbishment import (
     DeviceRecycled,
     DeviceReleased,
     DeviceRepaired,
+    ShipmentReceived,
 )
 from shared.errors import DomainError
 from shared.labels import format_code, generate_code
-from tests.support.fakes.refurbishment import FakeBenchStore
+from tests.support.fakes.refurbishment import FakeBenchStore, FakeShipmentStore
 from tests.support.uow import FakeUnitOfWork
 
 LABEL = generate_code()
@@ -341,3 +345,71 @@ async def test_a_repair_takes_its_part_from_the_bin_and_is_refused_when_none_is_
     assert error.value.code == "bench.parts_bin_empty"
     assert len(workshop.store.repairs) == 1
     assert len(workshop.uow.announced(DeviceRepaired)) == 1
+
+
+class Receiving:
+    """A workshop expecting a shipment of two devices; a third, not in it, came all the same."""
+
+    def __init__(self) -> None:
+        self.store = FakeShipmentStore()
+        self.uow = FakeUnitOfWork(self.store)
+        self.id = self.store.add_workshop("Atelier de Roubaix")
+        self.first, self.second, self.stray = generate_code(), generate_code(), generate_code()
+        for label in (self.first, self.second, self.stray):
+            self.store.add_device(label)
+        self.shipment = self.store.add_shipment(self.id, [self.first, self.second])
+        self.camille = person("camille", self.id)
+
+    async def scan(self, label: str) -> ShipmentScanned:
+        return await receipts.scan_device(self.uow, self.camille, self.id, self.shipment, label)
+
+
+async def test_a_scanned_device_is_checked_in_and_noted_received_once() -> None:
+    receiving = Receiving()
+
+    scanned = await receiving.scan(format_code(receiving.first))
+    again = await receiving.scan(receiving.first)  # scanned twice: noted once, opened once
+
+    assert scanned.expected and again.expected
+    assert again.work_order_id == scanned.work_order_id
+    assert len(receiving.uow.announced(DeviceCheckedIn)) == 1
+    shipment = await receipts.incoming_shipment(
+        receiving.store, receiving.camille, receiving.id, receiving.shipment
+    )
+    assert shipment.labels("received") == [receiving.first]
+    assert shipment.labels("awaited") == [receiving.second]
+
+
+async def test_a_closed_receipt_tells_what_arrived_once_and_refuses_more_scans() -> None:
+    receiving = Receiving()
+    await receiving.scan(receiving.first)
+    unexpected = await receiving.scan(receiving.stray)
+    assert not unexpected.expected
+
+    closed = await receipts.close_receipt(
+        receiving.uow, receiving.camille, receiving.id, receiving.shipment
+    )
+    await receipts.close_receipt(receiving.uow, receiving.camille, receiving.id, receiving.shipment)
+
+    assert closed.status == "received"
+    [told] = receiving.uow.announced(ShipmentReceived)
+    assert told.received_labels == [receiving.first]
+    assert told.missing_labels == [receiving.second]
+    assert told.unexpected_labels == [receiving.stray]
+    with pytest.raises(DomainError) as error:
+        await receiving.scan(receiving.second)
+    assert error.value.code == "arrival.closed"
+    assert len(receiving.uow.announced(DeviceCheckedIn)) == 2  # the late one was not checked in
+
+
+async def test_someone_elses_shipment_is_not_found() -> None:
+    receiving = Receiving()
+    stranger = person("dominique", uuid.uuid4())
+
+    with pytest.raises(DomainError) as error:
+        await receipts.scan_device(
+            receiving.uow, stranger, receiving.id, receiving.shipment, receiving.first
+        )
+
+    assert (error.value.code, error.value.status_code) == ("arrival.not_found", 404)
+    assert receiving.store.orders == {}

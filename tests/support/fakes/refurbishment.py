@@ -256,3 +256,50 @@ class FakeBenchStore:
                 part["quantity"] -= 1
                 return True
         return False
+
+
+class FakeShipmentStore(FakeBenchStore):
+    """The workshop with the shipments collection points sent it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shipments: dict[uuid.UUID, dict[str, Any]] = {}
+        self.shipped: dict[uuid.UUID, dict[str, dict[str, Any]]] = {}  # by shipment, label
+
+    def add_shipment(self, workshop_id: uuid.UUID, labels: list[str]) -> uuid.UUID:
+        shipment_id = uuid.uuid4()
+        self.shipments[shipment_id] = {
+            "id": shipment_id,
+            "workshop_id": workshop_id,
+            "collection_point_name": "Ressourcerie de Lille",
+            "dispatched_at": OPENED,
+            "status": "expected",
+            "received_at": None,
+        }
+        self.shipped[shipment_id] = {
+            label: {"label": label, "expected": True, "scanned_at": None} for label in labels
+        }
+        return shipment_id
+
+    async def shipment(
+        self, shipment_id: uuid.UUID, workshop_id: uuid.UUID, lock: bool = False
+    ) -> dict[str, Any] | None:
+        shipment = self.shipments.get(shipment_id)
+        return shipment if shipment and shipment["workshop_id"] == workshop_id else None
+
+    async def shipment_devices(self, shipment_id: uuid.UUID) -> list[dict[str, Any]]:
+        devices = self.shipped[shipment_id].values()
+        return sorted(devices, key=lambda device: (not device["expected"], device["label"]))
+
+    async def note_scan(
+        self, shipment_id: uuid.UUID, label: str, device_id: uuid.UUID, by: str, at: datetime
+    ) -> bool:
+        device = self.shipped[shipment_id].setdefault(
+            label, {"label": label, "expected": False, "scanned_at": None}
+        )
+        device["scanned_at"] = device["scanned_at"] or at
+        expected: bool = device["expected"]
+        return expected
+
+    async def close_receipt(self, shipment_id: uuid.UUID, by: str, at: datetime) -> None:
+        self.shipments[shipment_id].update(status="received", received_at=at)
