@@ -41,21 +41,6 @@ from shared.web.security import allow
 BENCH = allow(*roles.BENCH)
 OFFICERS = allow(*roles.OFFICERS)
 NO_STORE = {"Cache-Control": "no-store"}
-DONE = frozenset(
-    {
-        "erasure",
-        "no_storage",
-        "validated",
-        "diagnosed",
-        "repaired",
-        "graded",
-        "released",
-        "recycled",
-        "dismantled",
-        "taken",
-        "already_here",
-    }
-)
 MAX_UPLOAD = 2 * 1024 * 1024
 
 AnyRequest = Request[Any, Any, Any]
@@ -234,6 +219,8 @@ STEPS = (
     Step("prise", BENCH, "take", _take, "taken"),
     Step("demontage", BENCH, "dismantling", _dismantle, "dismantled"),
 )
+# the confirmations the page shows: each step's, and a device scanned on the board that was here
+DONE = frozenset({step.done for step in STEPS} | {"already_here"})
 
 
 def step_route(step: Step) -> HTTPRouteHandler:
