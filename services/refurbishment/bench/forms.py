@@ -118,23 +118,20 @@ def _decimal(form: Mapping[str, str], name: str, high: float) -> float | None:
 
 
 def grade_from(form: Mapping[str, str]) -> GradeGiven:
+    """The grade as typed: the grade, whether the tests passed, battery, specs and minutes."""
     functional = choice(form, "functional_pass", ("yes", "no"))
-    inches = _decimal(form, "screen_inches", 100.0) or 0.0
     specs = SpecsSummary(
         brand=text(form, "brand", limit=100),
         model=text(form, "model", limit=100),
         processor=text(form, "processor", limit=200),
         memory_gb=whole(form, "memory_gb", 0, 4096) or 0,
         storage_gb=whole(form, "storage_gb", 0, 100_000) or 0,
-        screen_inches=inches,
+        screen_inches=_decimal(form, "screen_inches", 100.0) or 0.0,
         operating_system=text(form, "operating_system", limit=100),
     )
-    return GradeGiven(
-        grade=choice(form, "grade", GRADES),  # type: ignore[arg-type]
-        functional_pass=functional == "yes",
-        battery_health=whole(form, "battery_health", 0, 100),
-        specs=specs,
-        minutes=whole(form, "minutes", 1, 10_000),
+    grade = choice(form, "grade", GRADES)  # left blank, it says "choose", as the radios ask
+    return read_form(
+        GradeGiven, form, grade=grade, functional_pass=functional == "yes", specs=specs
     )
 
 
@@ -177,21 +174,8 @@ def diagnosis_from(form: Mapping[str, str]) -> Diagnosis:
         outcome = choice(form, f"test_{check}", ("", "pass", "fail"))
         if outcome:
             tests[check] = outcome
-    layout: Any = choice(form, "keyboard_layout", KEYBOARD_LAYOUTS)
-    return Diagnosis(
-        brand=text(form, "brand", limit=100),
-        model=text(form, "model", limit=100),
-        processor=text(form, "processor", limit=200),
-        memory_gb=whole(form, "memory_gb", 0, 4096),
-        storage=storage,
-        screen_inches=_decimal(form, "screen_inches", 100.0),
-        operating_system=text(form, "operating_system", limit=100),
-        battery_health=whole(form, "battery_health", 0, 100),
-        keyboard_layout=layout,
-        tests=tests,
-        cosmetic_notes=text(form, "cosmetic_notes", limit=1000),
-        minutes=whole(form, "minutes", 1, 10_000),
-    )
+    inches = _decimal(form, "screen_inches", 100.0)
+    return read_form(Diagnosis, form, storage=storage, tests=tests, screen_inches=inches)
 
 
 def diagnosis_form(diagnosis: Diagnosis) -> dict[str, str]:
