@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import uuid
 
-from services.refurbishment.bench.api import Workshop, register_workshop
-from shared.db import create_pool, transaction
+from services.refurbishment.bench.domain import Workshop
+from services.refurbishment.bench.handlers import register_workshop
+from services.refurbishment.store import BenchStore
+from shared.db import create_pool
+from shared.uow import PostgresUnitOfWork
 
 DEMO_WORKSHOP_ID = uuid.UUID("6f1c2a52-3f7e-4c1e-9a55-b0c1e0000101")
 DEMO_WORKSHOP = Workshop(
@@ -21,8 +24,8 @@ async def seed(dsn: str) -> uuid.UUID:
     """Create or refresh the demo workshop, and publish where it is."""
     pool = await create_pool(dsn, "refurbishment", 1, 2)
     try:
-        async with transaction(pool) as connection:
-            await register_workshop(connection, DEMO_WORKSHOP)
+        # the relay of the running service publishes it: nothing to wake from here
+        await register_workshop(PostgresUnitOfWork(pool, BenchStore, lambda: None), DEMO_WORKSHOP)
     finally:
         await pool.close()
     return DEMO_WORKSHOP_ID

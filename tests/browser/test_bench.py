@@ -8,7 +8,7 @@ from playwright.async_api import expect
 
 from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
-from services.refurbishment import store
+from services.refurbishment.store import BenchStore
 from shared.db import create_pool
 from shared.labels import format_code
 from tests.browser.conftest import OpenPage, bench_person
@@ -24,7 +24,7 @@ async def known_to_workshops(stack: Stack, code: str) -> None:
     try:
 
         async def known() -> bool:
-            return await store.device_by_label(pool, code) is not None
+            return await BenchStore(pool).device_by_label(code) is not None
 
         await wait_for(known)
     finally:

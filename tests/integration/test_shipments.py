@@ -21,11 +21,13 @@ from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
 from services.collection_point.store import PointStore
 from services.refurbishment.shipments import handlers as workshop_shipments
+from services.refurbishment.shipments.store import ShipmentStore
 from shared.auth import Principal
 from shared.contracts.collection import ShipmentDispatched, ShippedDevice
 from shared.db import create_pool
 from shared.events import encode, utc_now
 from shared.labels import format_code, generate_code
+from shared.uow import PostgresUnitOfWork
 from tests.support.http import UUID, bearer
 from tests.support.jetstream import done_with
 from tests.support.register import (
@@ -117,16 +119,17 @@ async def test_an_intake_and_a_shipment_reach_inventory_and_the_workshop_receive
 
     await expected_at_workshop(workshop_pool, shipment)
     person = refurbisher(workshop)
+    receipt = PostgresUnitOfWork(workshop_pool, ShipmentStore, lambda: None)  # relay polls
     for code in (first, second, stray):
         await workshop_shipments.scan_device(
-            workshop_pool, person, uuid.UUID(workshop), uuid.UUID(shipment), code
+            receipt, person, uuid.UUID(workshop), uuid.UUID(shipment), code
         )
     again_scanned = await workshop_shipments.scan_device(  # scanned twice: noted once
-        workshop_pool, person, uuid.UUID(workshop), uuid.UUID(shipment), format_code(first)
+        receipt, person, uuid.UUID(workshop), uuid.UUID(shipment), format_code(first)
     )
     assert again_scanned.expected
     closed = await workshop_shipments.close_receipt(
-        workshop_pool, person, uuid.UUID(workshop), uuid.UUID(shipment)
+        receipt, person, uuid.UUID(workshop), uuid.UUID(shipment)
     )
 
     assert closed.status == "received"

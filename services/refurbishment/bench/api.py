@@ -6,13 +6,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any, get_args
 
-import asyncpg
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from services.refurbishment import roles, store
+from services.refurbishment import roles
 from services.refurbishment.bench import handlers
 from services.refurbishment.bench.diagnosis import Diagnosis, Repair
 from services.refurbishment.bench.domain import (
@@ -26,16 +25,17 @@ from services.refurbishment.bench.domain import (
     WorkOrderFilter,
     WorkOrderPage,
     WorkOrderState,
+    Workshop,
+    WorkshopCreate,
 )
 from services.refurbishment.parts.domain import Part, PartCreate
+from services.refurbishment.providers import provide_bench, provide_reads
 from shared import audit
 from shared.auth import COORDINATION, Principal
-from shared.contracts.refurbishment import WorkshopRegistered
-from shared.db import transaction
-from shared.errors import DomainError, NotFound
+from shared.errors import NotFound
 from shared.events import uuid7
 from shared.listing import PAGE_LIMIT, After, Limit, page_of, read_cursor, read_filters
-from shared.outbox import add_events
+from shared.rows import rows_as
 from shared.web.app import Runtime
 from shared.web.security import allow
 
@@ -66,50 +66,6 @@ GRADE_EXAMPLE = {
 }
 SHIPPERS = ("collector",)  # they ship to any workshop, so they list them all
 WORK_ORDER_STATES = list(get_args(WorkOrderState))
-
-
-Latitude = Annotated[float, msgspec.Meta(ge=-90, le=90)]
-Longitude = Annotated[float, msgspec.Meta(ge=-180, le=180)]
-
-
-class WorkshopCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    name: Annotated[str, msgspec.Meta(min_length=2, max_length=200)]
-    commune: Annotated[str, msgspec.Meta(max_length=100)] = ""
-    latitude: Latitude | None = None
-    longitude: Longitude | None = None
-
-
-class Workshop(msgspec.Struct, frozen=True, kw_only=True):
-    id: uuid.UUID
-    name: str
-    commune: str
-    latitude: float | None = None
-    longitude: float | None = None
-
-
-async def register_workshop(connection: asyncpg.Connection, workshop: Workshop) -> None:
-    """Save the workshop and tell the other services where it is, in the caller's transaction."""
-    if (workshop.latitude is None) != (workshop.longitude is None):
-        raise DomainError(
-            "Give both latitude and longitude, or neither.", code="places.coordinates"
-        )
-    await store.upsert_workshop(
-        connection,
-        workshop.id,
-        workshop.name,
-        workshop.commune,
-        workshop.latitude,
-        workshop.longitude,
-    )
-    registered = WorkshopRegistered(
-        producer=handlers.PRODUCER,
-        aggregate_id=workshop.id,
-        workshop_name=workshop.name,
-        commune=workshop.commune,
-        latitude=workshop.latitude,
-        longitude=workshop.longitude,
-    )
-    await add_events(connection, [registered])
 
 
 class WorkshopPage(msgspec.Struct, frozen=True, kw_only=True):
@@ -155,9 +111,7 @@ class WorkshopController(Controller):
         """Open a workshop; its position (both coordinates or neither) lets matching offer
         households the devices refurbished nearest to them."""
         workshop = Workshop(id=uuid7(), **msgspec.structs.asdict(data))
-        async with transaction(runtime.pool) as connection:
-            await register_workshop(connection, workshop)
-        runtime.relay.wake()
+        await handlers.register_workshop(provide_bench(runtime), workshop)
         return workshop
 
     @get("/", opt=allow(*BENCH, *SHIPPERS))
@@ -171,11 +125,11 @@ class WorkshopController(Controller):
         """The workshops one works at, by name; coordinators and admins see them all, and so
         do collectors, who ship devices to any of them."""
         reachable = None if principal.has_any(SHIPPERS) else principal.scoped_ids("workshop")
-        rows = await store.workshops_reachable(
-            runtime.pool, reachable, read_cursor(after, str), limit + 1
+        rows = await provide_reads(runtime).workshops_reachable(
+            reachable, read_cursor(after, str), limit + 1
         )
         workshops, next_after = page_of(
-            [Workshop(**dict(row)) for row in rows],
+            rows_as(Workshop, rows),
             limit,
             lambda workshop: (workshop.name, workshop.id),
         )
@@ -190,7 +144,7 @@ class WorkshopController(Controller):
     ) -> list[Part]:
         """The parts in the workshop's bin (harvested from dismantled devices or added by
         hand), by name."""
-        _, parts = await handlers.workshop_parts(runtime.pool, principal, workshop_id)
+        _, parts = await handlers.workshop_parts(provide_reads(runtime), principal, workshop_id)
         return parts
 
     @post("/{workshop_id:uuid}/parts", opt=allow(*BENCH), status_code=201)
@@ -202,7 +156,7 @@ class WorkshopController(Controller):
         principal: NamedDependency[Principal],
     ) -> Part:
         """Put parts in the bin by hand; a repair that uses a part ``parts_bin`` takes one."""
-        return await handlers.add_part(runtime.pool, principal, workshop_id, data)
+        return await handlers.add_part(provide_bench(runtime), principal, workshop_id, data)
 
 
 class BenchController(Controller):
@@ -217,8 +171,7 @@ class BenchController(Controller):
         principal: NamedDependency[Principal],
     ) -> WorkOrder:
         """Scan a device in at a workshop: its work order opens."""
-        order = await handlers.check_in(runtime.pool, principal, data)
-        runtime.relay.wake()
+        order = await handlers.check_in(provide_bench(runtime), principal, data)
         return order
 
     @get("/work-orders", opt=allow(*BENCH))
@@ -239,7 +192,7 @@ class BenchController(Controller):
         where = read_filters(
             WorkOrderFilter, state=state_sent, workshop_id=workshop_id, label=label
         )
-        return await handlers.work_orders(runtime.pool, principal, where, after, limit)
+        return await handlers.work_orders(provide_reads(runtime), principal, where, after, limit)
 
     @get("/work-orders/{order_id:uuid}", opt=allow(*BENCH))
     async def get_work_order(
@@ -248,7 +201,7 @@ class BenchController(Controller):
         runtime: NamedDependency[Runtime],
         principal: NamedDependency[Principal],
     ) -> WorkOrder:
-        order = await store.get_work_order(runtime.pool, order_id)
+        order = await provide_reads(runtime).get_work_order(order_id)
         if order is None or not principal.may_reach(handlers.workshop_scope(order.workshop_id)):
             raise NotFound(
                 f"No work order {order_id} at your workshops.", code="bench.order_not_found"
@@ -268,7 +221,9 @@ class BenchController(Controller):
         principal: NamedDependency[Principal],
     ) -> ErasureRecorded:
         """Record what was erased and how; a second erasure officer validates it."""
-        erasure_id = await handlers.record_erasure(runtime.pool, principal, order_id, data)
+        erasure_id = await handlers.record_erasure(
+            provide_bench(runtime), principal, order_id, data
+        )
         return ErasureRecorded(erasure_id=erasure_id)
 
     @post("/erasures/{erasure_id:uuid}/validation", opt=allow(*OFFICERS), status_code=201)
@@ -281,9 +236,8 @@ class BenchController(Controller):
     ) -> CertificateIssued:
         """Validate a colleague's erasure (never one's own): the certificate is issued."""
         sha256 = await handlers.validate_erasure(
-            runtime.pool, principal, erasure_id, verify_url(request, runtime)
+            provide_bench(runtime), principal, erasure_id, verify_url(request, runtime)
         )
-        runtime.relay.wake()
         return CertificateIssued(
             erasure_id=erasure_id, sha256=sha256, pdf=f"/api/v1/certificates/{erasure_id}/pdf"
         )
@@ -296,8 +250,7 @@ class BenchController(Controller):
         principal: NamedDependency[Principal],
     ) -> None:
         """State that the device holds no storage at all (nothing to erase)."""
-        await handlers.state_without_storage(runtime.pool, principal, order_id)
-        runtime.relay.wake()
+        await handlers.state_without_storage(provide_bench(runtime), principal, order_id)
 
     @post("/work-orders/{order_id:uuid}/diagnosis", opt=allow(*BENCH), status_code=204)
     async def diagnose_device(
@@ -310,8 +263,7 @@ class BenchController(Controller):
         """Record the diagnosis before grading: specs, a pass or a fail per functional test
         (``power``, ``screen``, ``keyboard``, ``touchpad``, ``ports``, ``wifi``, ``battery``,
         ``camera_audio``), cosmetic notes. Diagnosing again replaces it."""
-        await handlers.diagnose(runtime.pool, principal, order_id, data)
-        runtime.relay.wake()
+        await handlers.diagnose(provide_bench(runtime), principal, order_id, data)
 
     @post("/work-orders/{order_id:uuid}/repairs", opt=allow(*BENCH), status_code=201)
     async def repair_device(
@@ -323,8 +275,7 @@ class BenchController(Controller):
     ) -> RepairRecorded:
         """Record a repair: its actions, the parts used (from the parts bin or bought, cost
         in euro cents if known) and the minutes spent."""
-        repair_id = await handlers.record_repair(runtime.pool, principal, order_id, data)
-        runtime.relay.wake()
+        repair_id = await handlers.record_repair(provide_bench(runtime), principal, order_id, data)
         return RepairRecorded(repair_id=repair_id)
 
     @post(
@@ -341,8 +292,9 @@ class BenchController(Controller):
     ) -> None:
         """Grade the device; a battery under ``BOUCLE_GRADE_A_MIN_BATTERY_PERCENT`` is not
         graded A, one under ``BOUCLE_RELEASE_MIN_BATTERY_PERCENT`` does not pass its tests."""
-        await handlers.grade(runtime.pool, principal, order_id, data, thresholds_of(runtime))
-        runtime.relay.wake()
+        await handlers.grade(
+            provide_bench(runtime), principal, order_id, data, thresholds_of(runtime)
+        )
 
     @post("/work-orders/{order_id:uuid}/assignment", opt=allow(*BENCH), status_code=204)
     async def take_work_order(
@@ -352,7 +304,7 @@ class BenchController(Controller):
         principal: NamedDependency[Principal],
     ) -> None:
         """Take the work order: the board shows who works on it."""
-        await handlers.take(runtime.pool, principal, order_id)
+        await handlers.take(provide_bench(runtime), principal, order_id)
 
     @post("/work-orders/{order_id:uuid}/release", opt=allow(*BENCH), status_code=204)
     async def release_device(
@@ -362,8 +314,7 @@ class BenchController(Controller):
         principal: NamedDependency[Principal],
     ) -> None:
         """Release for a second life: needs a certificate, a grade and passed tests."""
-        await handlers.release(runtime.pool, principal, order_id)
-        runtime.relay.wake()
+        await handlers.release(provide_bench(runtime), principal, order_id)
 
     @post("/work-orders/{order_id:uuid}/recycling", opt=allow(*BENCH), status_code=204)
     async def recycle_device(
@@ -374,8 +325,7 @@ class BenchController(Controller):
         principal: NamedDependency[Principal],
     ) -> None:
         """Send to recycling, with the reason (Open Repair Data Standard barrier code)."""
-        await handlers.recycle(runtime.pool, principal, order_id, data)
-        runtime.relay.wake()
+        await handlers.recycle(provide_bench(runtime), principal, order_id, data)
 
     @post("/work-orders/{order_id:uuid}/dismantling", opt=allow(*BENCH), status_code=204)
     async def dismantle_device(
@@ -388,8 +338,7 @@ class BenchController(Controller):
         """Take the device apart for parts (they go to the workshop's parts bin) and send the
         rest to recycling, with the reason; needs an erasure certificate or a no-storage
         statement first."""
-        await handlers.dismantle(runtime.pool, principal, order_id, data)
-        runtime.relay.wake()
+        await handlers.dismantle(provide_bench(runtime), principal, order_id, data)
 
     @get("/certificates/{erasure_id:uuid}/pdf", opt=allow(*BENCH), media_type="application/pdf")
     async def certificate_pdf(
@@ -398,17 +347,8 @@ class BenchController(Controller):
         runtime: NamedDependency[Runtime],
         principal: NamedDependency[Principal],
     ) -> Response[bytes]:
-        row = await store.certificate_pdf(runtime.pool, erasure_id)
-        if (
-            row is None
-            or row["certificate_pdf"] is None
-            or not principal.may_reach(handlers.workshop_scope(row["workshop_id"]))
-        ):
-            raise NotFound(
-                f"No certificate {erasure_id} at your workshops.", code="certificate.not_found"
-            )
-        await audit.record(runtime.pool, principal.sub, "certificate.read", f"erasure:{erasure_id}")
-        return Response(row["certificate_pdf"], media_type="application/pdf")
+        pdf = await handlers.read_certificate(provide_bench(runtime), principal, erasure_id)
+        return Response(pdf, media_type="application/pdf")
 
     @get("/erasures/audit", opt=allow("admin"))
     async def erasure_audit(self, runtime: NamedDependency[Runtime]) -> list[audit.AuditEntry]:

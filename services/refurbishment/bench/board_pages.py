@@ -12,19 +12,19 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from services.refurbishment import store
 from services.refurbishment.bench import handlers
 from services.refurbishment.bench import order_pages as bench_order_pages
 from services.refurbishment.bench.domain import CheckIn, WorkOrder
 from services.refurbishment.bench.order_pages import BENCH, NO_STORE, form_fields, order_url
-from services.refurbishment.bench.refusals import explain
+from services.refurbishment.bench.refusals import FIELDS
 from services.refurbishment.bench.views import board_columns
 from services.refurbishment.parts import pages as parts_pages
+from services.refurbishment.providers import provide_bench, provide_reads
 from shared.auth import Principal
-from shared.errors import Conflict, DomainError
-from shared.labels import format_code, parse_code
+from shared.errors import DomainError
+from shared.labels import format_code
+from shared.web.actions import Errors, act, done_url
 from shared.web.app import Runtime
-from shared.web.i18n import language_of, translator
 from shared.web.pages import page
 
 AnyRequest = Request[Any, Any, Any]
@@ -39,7 +39,7 @@ async def list_workshops(
     request: AnyRequest, runtime: NamedDependency[Runtime], principal: NamedDependency[Principal]
 ) -> Template:
     """The workshops a person works at, each opening its bench board."""
-    workshops = await store.workshops_reachable(runtime.pool, principal.scoped_ids("workshop"))
+    workshops = await provide_reads(runtime).workshops_reachable(principal.scoped_ids("workshop"))
     return page(request, "bench_workshops.html", workshops=workshops, headers=NO_STORE)
 
 
@@ -51,9 +51,10 @@ async def _board(
     status_code: int = 200,
     **context: Any,
 ) -> Template:
-    name = await handlers.reachable_workshop(runtime.pool, principal, workshop_id)
-    opened = await store.open_orders_at(runtime.pool, workshop_id)
-    closed = await store.recently_closed_at(runtime.pool, workshop_id)
+    reads = provide_reads(runtime)
+    name = await handlers.reachable_workshop(reads, principal, workshop_id)
+    opened = await reads.open_orders_at(workshop_id)
+    closed = await reads.recently_closed_at(workshop_id)
     arrived = await _order_named(runtime, request.query_params.get("arrivee", ""), workshop_id)
     released = await _order_named(runtime, request.query_params.get("sorti", ""), workshop_id)
     return page(
@@ -75,7 +76,9 @@ async def _board(
 async def _order_named(runtime: Runtime, order_id: str, workshop_id: uuid.UUID) -> WorkOrder | None:
     """The work order a confirmation speaks of (``?arrivee=…``), if it is of this workshop."""
     try:
-        order = await store.get_work_order(runtime.pool, uuid.UUID(order_id)) if order_id else None
+        order = (
+            await provide_reads(runtime).get_work_order(uuid.UUID(order_id)) if order_id else None
+        )
     except ValueError:
         return None
     return order if order is not None and order.workshop_id == workshop_id else None
@@ -102,38 +105,38 @@ async def check_in_device(
     """A label scanned or typed: the device's work order opens (or, already here, opens)."""
     texts, _ = await form_fields(request)
     label = texts.get("label", "").strip()
-    try:
-        order = await handlers.check_in(
-            runtime.pool, principal, CheckIn(workshop_id=workshop_id, label=label)
-        )
-    except DomainError as error:
-        if isinstance(error, Conflict):
-            here = await _open_order_here(runtime, label, workshop_id)
-            if here is not None:
-                return Redirect(f"{order_url(here)}?fait=already_here", status_code=303)
-        t = translator(language_of(request))
-        refusal = explain(error, t, label=label)
+
+    async def step() -> WorkOrder:
+        command = CheckIn(workshop_id=workshop_id, label=label)
+        return await handlers.check_in(provide_bench(runtime), principal, command)
+
+    async def already_here(_: DomainError) -> str | None:
+        here = await handlers.open_order_here(provide_reads(runtime), label, workshop_id)
+        return done_url(order_url(here.id), "already_here") if here else None
+
+    async def again(errors: Errors, status: int) -> Template:
         return await _board(
             request,
             runtime,
             principal,
             workshop_id,
-            status_code=error.status_code,
+            status_code=status,
             typed={"label": label},
-            errors={"label": refusal},
+            errors=errors,
         )
-    runtime.relay.wake()
-    return Redirect(f"{_board_url(workshop_id)}?arrivee={order.id}", status_code=303)
 
+    async def typed() -> dict[str, str]:
+        return {"label": label}
 
-async def _open_order_here(
-    runtime: Runtime, label: str, workshop_id: uuid.UUID
-) -> uuid.UUID | None:
-    device = await store.device_by_label(runtime.pool, parse_code(label))
-    if device is None:
-        return None
-    order = await store.open_order_of(runtime.pool, device["device_id"])
-    return order.id if order is not None and order.workshop_id == workshop_id else None
+    return await act(
+        request,
+        step,
+        done=lambda order: f"{_board_url(workshop_id)}?arrivee={order.id}",
+        again=again,
+        fields=FIELDS,
+        values=typed,
+        elsewhere={"bench.checked_in_elsewhere": already_here},
+    )
 
 
 ROUTES = [

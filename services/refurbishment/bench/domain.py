@@ -35,6 +35,25 @@ class WorkOrder(msgspec.Struct, frozen=True, kw_only=True):
     minutes_spent: int = 0
 
 
+Latitude = Annotated[float, msgspec.Meta(ge=-90, le=90)]
+Longitude = Annotated[float, msgspec.Meta(ge=-180, le=180)]
+
+
+class WorkshopCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    name: Annotated[str, msgspec.Meta(min_length=2, max_length=200)]
+    commune: Annotated[str, msgspec.Meta(max_length=100)] = ""
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+
+
+class Workshop(msgspec.Struct, frozen=True, kw_only=True):
+    id: uuid.UUID
+    name: str
+    commune: str
+    latitude: float | None = None
+    longitude: float | None = None
+
+
 class WorkOrderFilter(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     state: WorkOrderState | None = None
     workshop_id: uuid.UUID | None = None

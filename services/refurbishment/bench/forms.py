@@ -26,7 +26,6 @@ from services.refurbishment.bench.domain import (
     Dismantling,
     ErasurePreparation,
     GradeGiven,
-    Recycling,
 )
 from services.refurbishment.bench.lshw import Specs
 from services.refurbishment.erasure.domain import (
@@ -41,14 +40,21 @@ from services.refurbishment.erasure.domain import (
 from services.refurbishment.parts.domain import PART_CONDITIONS, PART_KINDS, PartCreate
 from shared.contracts.refurbishment import SpecsSummary
 from shared.grades import GRADES
-from shared.web.form_reading import FieldProblem, cents_of, checked, choice, text, whole
+from shared.web.form_reading import (
+    FieldProblem,
+    cents_of,
+    checked,
+    choice,
+    read_form,
+    text,
+    whole,
+)
 from shared.web.pages import TIMEZONE
 
 MEDIA_TYPES: tuple[str, ...] = typing.get_args(MediaType)
 LEVELS: tuple[str, ...] = typing.get_args(Level)
 METHODS: tuple[str, ...] = typing.get_args(Method)
 VERIFICATIONS: tuple[str, ...] = typing.get_args(Verification)
-BARRIERS = (1, 2, 3, 4, 5, 6)
 CHECKLIST: tuple[str, ...] = tuple(PhoneChecklist.__struct_fields__)
 SPEC_FIELDS = (
     "brand",
@@ -112,54 +118,40 @@ def _decimal(form: Mapping[str, str], name: str, high: float) -> float | None:
 
 
 def grade_from(form: Mapping[str, str]) -> GradeGiven:
+    """The grade as typed: the grade, whether the tests passed, battery, specs and minutes."""
     functional = choice(form, "functional_pass", ("yes", "no"))
-    inches = _decimal(form, "screen_inches", 100.0) or 0.0
     specs = SpecsSummary(
         brand=text(form, "brand", limit=100),
         model=text(form, "model", limit=100),
         processor=text(form, "processor", limit=200),
         memory_gb=whole(form, "memory_gb", 0, 4096) or 0,
         storage_gb=whole(form, "storage_gb", 0, 100_000) or 0,
-        screen_inches=inches,
+        screen_inches=_decimal(form, "screen_inches", 100.0) or 0.0,
         operating_system=text(form, "operating_system", limit=100),
     )
-    return GradeGiven(
-        grade=choice(form, "grade", GRADES),  # type: ignore[arg-type]
-        functional_pass=functional == "yes",
-        battery_health=whole(form, "battery_health", 0, 100),
-        specs=specs,
-        minutes=whole(form, "minutes", 1, 10_000),
+    grade = choice(form, "grade", GRADES)  # left blank, it says "choose", as the radios ask
+    return read_form(
+        GradeGiven, form, grade=grade, functional_pass=functional == "yes", specs=specs
     )
-
-
-def recycling_from(form: Mapping[str, str]) -> Recycling:
-    barrier = choice(form, "barrier", tuple(str(code) for code in BARRIERS))
-    reason = text(form, "reason", required=True, limit=500)
-    if len(reason) < 3:
-        raise FieldProblem("reason", "bench.field.reason_short")
-    return Recycling(barrier=int(barrier), reason=reason)  # type: ignore[arg-type]
 
 
 PART_ROWS = (1, 2, 3)  # the dismantling form's harvested parts; the JSON API takes up to 30
 
 
 def part_from(form: Mapping[str, str], suffix: str = "") -> PartCreate:
-    """One line of parts as typed: name, kind, condition and how many."""
-    name = text(form, f"part_name{suffix}", required=True, limit=200)
-    kind: Any = choice(form, f"part_kind{suffix}", PART_KINDS)
-    condition: Any = choice(form, f"part_condition{suffix}", PART_CONDITIONS)
-    quantity = whole(form, f"part_quantity{suffix}", 1, 1000)
-    return PartCreate(name=name, kind=kind, condition=condition, quantity=quantity or 1)
+    """One line of parts as typed: ``part_name``, ``part_kind``, ``part_condition`` and
+    ``part_quantity`` (each ending in ``suffix``)."""
+    names = {name: f"part_{name}{suffix}" for name in PartCreate.__struct_fields__}
+    return read_form(PartCreate, form, names)
 
 
 def dismantling_from(form: Mapping[str, str]) -> Dismantling:
     """Why the device is dismantled and the parts kept (lines left without a name are
     skipped)."""
-    recycling = recycling_from(form)
     parts = [
         part_from(form, f"_{row}") for row in PART_ROWS if form.get(f"part_name_{row}", "").strip()
     ]
-    return Dismantling(barrier=recycling.barrier, reason=recycling.reason, parts=parts)
+    return read_form(Dismantling, form, parts=parts)
 
 
 STORAGE_ROWS = (1, 2)  # the diagnosis form's storage media; the JSON API takes up to 8
@@ -182,21 +174,8 @@ def diagnosis_from(form: Mapping[str, str]) -> Diagnosis:
         outcome = choice(form, f"test_{check}", ("", "pass", "fail"))
         if outcome:
             tests[check] = outcome
-    layout: Any = choice(form, "keyboard_layout", KEYBOARD_LAYOUTS)
-    return Diagnosis(
-        brand=text(form, "brand", limit=100),
-        model=text(form, "model", limit=100),
-        processor=text(form, "processor", limit=200),
-        memory_gb=whole(form, "memory_gb", 0, 4096),
-        storage=storage,
-        screen_inches=_decimal(form, "screen_inches", 100.0),
-        operating_system=text(form, "operating_system", limit=100),
-        battery_health=whole(form, "battery_health", 0, 100),
-        keyboard_layout=layout,
-        tests=tests,
-        cosmetic_notes=text(form, "cosmetic_notes", limit=1000),
-        minutes=whole(form, "minutes", 1, 10_000),
-    )
+    inches = _decimal(form, "screen_inches", 100.0)
+    return read_form(Diagnosis, form, storage=storage, tests=tests, screen_inches=inches)
 
 
 def diagnosis_form(diagnosis: Diagnosis) -> dict[str, str]:

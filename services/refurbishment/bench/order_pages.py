@@ -8,26 +8,32 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from services.refurbishment import roles, store
+from services.refurbishment import roles
 from services.refurbishment.bench import forms as bench_forms
 from services.refurbishment.bench import handlers
 from services.refurbishment.bench.api import thresholds_of, verify_url
+from services.refurbishment.bench.domain import Recycling
 from services.refurbishment.bench.lshw import parse_lshw
 from services.refurbishment.bench.refusals import FIELDS, Refusal, explain
 from services.refurbishment.bench.views import order_view
+from services.refurbishment.providers import provide_bench, provide_reads
+from services.refurbishment.store import BenchStore
 from shared.auth import Principal
 from shared.errors import DomainError, NotFound
+from shared.uow import UnitOfWork
 from shared.web.actions import Errors, act, done_url
 from shared.web.app import Runtime
-from shared.web.form_reading import FieldProblem, typed_back
+from shared.web.form_reading import FieldProblem, read_form, typed_back
 from shared.web.i18n import language_of, translator
 from shared.web.pages import page
 from shared.web.security import allow
@@ -35,21 +41,6 @@ from shared.web.security import allow
 BENCH = allow(*roles.BENCH)
 OFFICERS = allow(*roles.OFFICERS)
 NO_STORE = {"Cache-Control": "no-store"}
-DONE = frozenset(
-    {
-        "erasure",
-        "no_storage",
-        "validated",
-        "diagnosed",
-        "repaired",
-        "graded",
-        "released",
-        "recycled",
-        "dismantled",
-        "taken",
-        "already_here",
-    }
-)
 MAX_UPLOAD = 2 * 1024 * 1024
 
 AnyRequest = Request[Any, Any, Any]
@@ -80,17 +71,18 @@ async def _order_page(
     status_code: int = 200,
     **context: Any,
 ) -> Template:
-    order = await store.get_work_order(runtime.pool, order_id)
+    reads = provide_reads(runtime)
+    order = await reads.get_work_order(order_id)
     if order is None or not principal.may_reach(handlers.workshop_scope(order.workshop_id)):
         raise NotFound(f"No work order {order_id} at your workshops.", code="bench.order_not_found")
     view = order_view(
         order,
-        await store.order_stay(runtime.pool, order_id),
-        await store.erasures_of(runtime.pool, order_id),
-        await store.grading_of(runtime.pool, order_id),
+        await reads.order_stay(order_id),
+        await reads.erasures_of(order_id),
+        await reads.grading_of(order_id),
         principal,
-        await store.diagnosis_of(runtime.pool, order_id),
-        await store.repairs_of(runtime.pool, order_id),
+        await reads.diagnosis_of(order_id),
+        await reads.repairs_of(order_id),
     )
     done = request.query_params.get("fait", "")
     return page(
@@ -103,7 +95,7 @@ async def _order_page(
         done=done if done in DONE else "",
         verifier=verify_url(request, runtime),
         diagnosis_saved=bench_forms.diagnosis_form(view.diagnosis) if view.diagnosis else {},
-        bin_parts=await store.parts_in_stock(runtime.pool, order.workshop_id),
+        bin_parts=await reads.parts_in_stock(order.workshop_id),
         thresholds=thresholds_of(runtime),
         **bench_forms.choices(translator(language_of(request))),
         **{"active": "", "typed": {}, "errors": {}, **context},
@@ -121,103 +113,157 @@ async def show_work_order(
     return await _order_page(request, runtime, principal, order_id)
 
 
-async def _attempt(
-    request: AnyRequest,
-    runtime: Runtime,
-    principal: Principal,
-    order_id: uuid.UUID,
-    form_name: str,
-    typed: dict[str, str],
-    step: Callable[[], Awaitable[object]],
-    done: str,
-    back_to: str = "",
-) -> Template | Redirect:
-    """Run one step; back to the work order (or ``back_to``) with a confirmation, or to the
-    work order with the refusal."""
+@dataclass(frozen=True)
+class Asked:
+    """One step sent from the work order page: who, about which work order, with what."""
 
-    async def again(errors: Errors, status: int) -> Template:
-        return await _order_page(
-            request,
-            runtime,
-            principal,
-            order_id,
-            status_code=status,
-            active=form_name,
-            typed=typed_back(typed),
-            errors=errors,
-        )
+    request: AnyRequest
+    runtime: Runtime
+    principal: Principal
+    order_id: uuid.UUID
+    texts: dict[str, str]
+    files: dict[str, UploadFile]
 
-    return await act(
-        request,
-        step,
-        done=back_to or done_url(order_url(order_id), done),
-        again=again,
-        fields=FIELDS,
-    )
+    @property
+    def bench(self) -> UnitOfWork[BenchStore]:
+        return provide_bench(self.runtime)
 
 
-@post("/atelier/commandes/{order_id:uuid}/effacement", opt=OFFICERS, include_in_schema=False)
-async def record_erasure(
-    request: AnyRequest,
-    order_id: FromPath[uuid.UUID],
-    runtime: NamedDependency[Runtime],
-    principal: NamedDependency[Principal],
-) -> Template | Redirect:
+@dataclass(frozen=True)
+class Step:
+    """A form of the work order page: where it is sent, who may send it, the form it is on
+    the page (shown again with a refusal), what it does, and the confirmation it leads to."""
+
+    path: str
+    allowed: dict[str, Any]
+    form: str
+    run: Callable[[Asked], Awaitable[object]]
+    done: str
+    back_to: Callable[[Asked], Awaitable[str]] | None = None  # elsewhere than the work order
+
+
+async def _erase(asked: Asked) -> None:
     """One medium's erasure, recorded by an erasure officer for a colleague to validate."""
-    texts, files = await form_fields(request)
-
-    async def step() -> None:
-        order = await store.get_work_order(runtime.pool, order_id)
-        device_type = order.device_type if order else ""
-        log = await _uploaded(files.get("tool_log"))
-        log_hash = hashlib.sha256(log).hexdigest() if log else ""
-        erasure = bench_forms.erasure_from(texts, device_type, log_hash)
-        await handlers.record_erasure(runtime.pool, principal, order_id, erasure)
-
-    return await _attempt(request, runtime, principal, order_id, "erasure", texts, step, "erasure")
+    order = await provide_reads(asked.runtime).get_work_order(asked.order_id)
+    log = await _uploaded(asked.files.get("tool_log"))
+    log_hash = hashlib.sha256(log).hexdigest() if log else ""
+    erasure = bench_forms.erasure_from(asked.texts, order.device_type if order else "", log_hash)
+    await handlers.record_erasure(asked.bench, asked.principal, asked.order_id, erasure)
 
 
-@post("/atelier/commandes/{order_id:uuid}/sans-stockage", opt=OFFICERS, include_in_schema=False)
-async def state_no_storage(
-    request: AnyRequest,
-    order_id: FromPath[uuid.UUID],
-    runtime: NamedDependency[Runtime],
-    principal: NamedDependency[Principal],
-) -> Template | Redirect:
-    """An erasure officer states that the device holds no storage at all."""
-
-    async def step() -> None:
-        await handlers.state_without_storage(runtime.pool, principal, order_id)
-
-    return await _attempt(
-        request, runtime, principal, order_id, "no_storage", {}, step, "no_storage"
-    )
+async def _state_no_storage(asked: Asked) -> None:
+    await handlers.state_without_storage(asked.bench, asked.principal, asked.order_id)
 
 
-@post("/atelier/commandes/{order_id:uuid}/validation", opt=OFFICERS, include_in_schema=False)
-async def validate_erasure(
-    request: AnyRequest,
-    order_id: FromPath[uuid.UUID],
-    runtime: NamedDependency[Runtime],
-    principal: NamedDependency[Principal],
-) -> Template | Redirect:
-    """A second erasure officer validates a colleague's erasure: the certificate is issued."""
-    texts, _ = await form_fields(request)
+async def _validate(asked: Asked) -> None:
+    """A second erasure officer validates an erasure of this work order."""
+    erasures = await provide_reads(asked.runtime).erasures_of(asked.order_id)
+    wanted = asked.texts.get("erasure_id", "")
+    if wanted not in {str(erasure["id"]) for erasure in erasures}:
+        raise NotFound(f"No erasure {wanted[:40]} waiting for validation.", code="bench.no_pending")
+    verifier = verify_url(asked.request, asked.runtime)
+    await handlers.validate_erasure(asked.bench, asked.principal, uuid.UUID(wanted), verifier)
 
-    async def step() -> None:
-        erasures = await store.erasures_of(runtime.pool, order_id)
-        wanted = texts.get("erasure_id", "")
-        if wanted not in {str(erasure["id"]) for erasure in erasures}:
-            raise NotFound(
-                f"No erasure {wanted[:40]} waiting for validation.", code="bench.no_pending"
+
+async def _diagnose(asked: Asked) -> None:
+    diagnosis = bench_forms.diagnosis_from(asked.texts)
+    await handlers.diagnose(asked.bench, asked.principal, asked.order_id, diagnosis)
+
+
+async def _repair(asked: Asked) -> None:
+    repair = bench_forms.repair_from(asked.texts)
+    await handlers.record_repair(asked.bench, asked.principal, asked.order_id, repair)
+
+
+async def _grade(asked: Asked) -> None:
+    given = bench_forms.grade_from(asked.texts)
+    thresholds = thresholds_of(asked.runtime)
+    await handlers.grade(asked.bench, asked.principal, asked.order_id, given, thresholds)
+
+
+async def _release(asked: Asked) -> None:
+    await handlers.release(asked.bench, asked.principal, asked.order_id)
+
+
+async def _board_of(asked: Asked) -> str:
+    """Released from the board, back to the board, to release a whole box in a row."""
+    order = await provide_reads(asked.runtime).get_work_order(asked.order_id)
+    if asked.texts.get("back") != "board" or order is None:
+        return ""
+    return f"/atelier/{order.workshop_id}?sorti={asked.order_id}"
+
+
+async def _recycle(asked: Asked) -> None:
+    recycling = read_form(Recycling, asked.texts)
+    await handlers.recycle(asked.bench, asked.principal, asked.order_id, recycling)
+
+
+async def _take(asked: Asked) -> None:
+    await handlers.take(asked.bench, asked.principal, asked.order_id)
+
+
+async def _dismantle(asked: Asked) -> None:
+    dismantling = bench_forms.dismantling_from(asked.texts)
+    await handlers.dismantle(asked.bench, asked.principal, asked.order_id, dismantling)
+
+
+STEPS = (
+    Step("effacement", OFFICERS, "erasure", _erase, "erasure"),
+    Step("sans-stockage", OFFICERS, "no_storage", _state_no_storage, "no_storage"),
+    Step("validation", OFFICERS, "validation", _validate, "validated"),
+    Step("diagnostic", BENCH, "diagnosis", _diagnose, "diagnosed"),
+    Step("reparations", BENCH, "repair", _repair, "repaired"),
+    Step("evaluation", BENCH, "grade", _grade, "graded"),
+    Step("sortie", BENCH, "release", _release, "released", back_to=_board_of),
+    Step("recyclage", BENCH, "recycling", _recycle, "recycled"),
+    Step("prise", BENCH, "take", _take, "taken"),
+    Step("demontage", BENCH, "dismantling", _dismantle, "dismantled"),
+)
+# the confirmations the page shows: each step's, and a device scanned on the board that was here
+DONE = frozenset({step.done for step in STEPS} | {"already_here"})
+
+
+def step_route(step: Step) -> HTTPRouteHandler:
+    """The page route of ``step``: back to the work order (or where ``step.back_to`` says)
+    with the confirmation, or the work order again with the refusal and the form as typed."""
+
+    async def send_step(
+        request: AnyRequest,
+        order_id: FromPath[uuid.UUID],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+    ) -> Template | Redirect:
+        texts, files = await form_fields(request)
+        asked = Asked(request, runtime, principal, order_id, texts, files)
+        back_to = await step.back_to(asked) if step.back_to else ""
+
+        async def again(errors: Errors, status: int) -> Template:
+            return await _order_page(
+                request,
+                runtime,
+                principal,
+                order_id,
+                status_code=status,
+                active=step.form,
+                typed=typed_back(texts),
+                errors=errors,
             )
-        await handlers.validate_erasure(
-            runtime.pool, principal, uuid.UUID(wanted), verify_url(request, runtime)
+
+        return await act(
+            request,
+            lambda: step.run(asked),
+            done=back_to or done_url(order_url(order_id), step.done),
+            again=again,
+            fields=FIELDS,
         )
 
-    return await _attempt(
-        request, runtime, principal, order_id, "validation", texts, step, "validated"
-    )
+    send_step.__doc__ = step.run.__doc__
+    return post(
+        f"/atelier/commandes/{{order_id:uuid}}/{step.path}",
+        opt=step.allowed,
+        include_in_schema=False,
+        name=f"bench.step.{step.form}",
+    )(send_step)
 
 
 @post("/atelier/commandes/{order_id:uuid}/lshw", opt=BENCH, include_in_schema=False)
@@ -264,146 +310,4 @@ async def read_lshw(
     )
 
 
-@post("/atelier/commandes/{order_id:uuid}/diagnostic", opt=BENCH, include_in_schema=False)
-async def diagnose_device(
-    request: AnyRequest,
-    order_id: FromPath[uuid.UUID],
-    runtime: NamedDependency[Runtime],
-    principal: NamedDependency[Principal],
-) -> Template | Redirect:
-    """Specs, functional tests and cosmetic notes, before grading."""
-    texts, _ = await form_fields(request)
-
-    async def step() -> None:
-        diagnosis = bench_forms.diagnosis_from(texts)
-        await handlers.diagnose(runtime.pool, principal, order_id, diagnosis)
-
-    return await _attempt(
-        request, runtime, principal, order_id, "diagnosis", texts, step, "diagnosed"
-    )
-
-
-@post("/atelier/commandes/{order_id:uuid}/reparations", opt=BENCH, include_in_schema=False)
-async def repair_device(
-    request: AnyRequest,
-    order_id: FromPath[uuid.UUID],
-    runtime: NamedDependency[Runtime],
-    principal: NamedDependency[Principal],
-) -> Template | Redirect:
-    """A repair: what was done, the part used if any, the minutes spent."""
-    texts, _ = await form_fields(request)
-
-    async def step() -> None:
-        repair = bench_forms.repair_from(texts)
-        await handlers.record_repair(runtime.pool, principal, order_id, repair)
-
-    return await _attempt(request, runtime, principal, order_id, "repair", texts, step, "repaired")
-
-
-@post("/atelier/commandes/{order_id:uuid}/evaluation", opt=BENCH, include_in_schema=False)
-async def grade_device(
-    request: AnyRequest,
-    order_id: FromPath[uuid.UUID],
-    runtime: NamedDependency[Runtime],
-    principal: NamedDependency[Principal],
-) -> Template | Redirect:
-    """Cosmetic grade, functional tests, battery health and specs."""
-    texts, _ = await form_fields(request)
-
-    async def step() -> None:
-        given = bench_forms.grade_from(texts)
-        await handlers.grade(runtime.pool, principal, order_id, given, thresholds_of(runtime))
-
-    return await _attempt(request, runtime, principal, order_id, "grade", texts, step, "graded")
-
-
-@post("/atelier/commandes/{order_id:uuid}/sortie", opt=BENCH, include_in_schema=False)
-async def release_device(
-    request: AnyRequest,
-    order_id: FromPath[uuid.UUID],
-    runtime: NamedDependency[Runtime],
-    principal: NamedDependency[Principal],
-) -> Template | Redirect:
-    """Release for a second life: needs a certificate, a grade and passed tests. Released
-    from the board, back to the board, to release a whole box in a row."""
-    texts, _ = await form_fields(request)
-    back_to = ""
-    order = await store.get_work_order(runtime.pool, order_id)
-    if texts.get("back") == "board" and order is not None:
-        back_to = f"/atelier/{order.workshop_id}?sorti={order_id}"
-
-    async def step() -> None:
-        await handlers.release(runtime.pool, principal, order_id)
-
-    return await _attempt(
-        request, runtime, principal, order_id, "release", {}, step, "released", back_to
-    )
-
-
-@post("/atelier/commandes/{order_id:uuid}/recyclage", opt=BENCH, include_in_schema=False)
-async def recycle_device(
-    request: AnyRequest,
-    order_id: FromPath[uuid.UUID],
-    runtime: NamedDependency[Runtime],
-    principal: NamedDependency[Principal],
-) -> Template | Redirect:
-    """Send to recycling, with the Open Repair Data Standard barrier and the reason."""
-    texts, _ = await form_fields(request)
-
-    async def step() -> None:
-        recycling = bench_forms.recycling_from(texts)
-        await handlers.recycle(runtime.pool, principal, order_id, recycling)
-
-    return await _attempt(
-        request, runtime, principal, order_id, "recycling", texts, step, "recycled"
-    )
-
-
-@post("/atelier/commandes/{order_id:uuid}/prise", opt=BENCH, include_in_schema=False)
-async def take_work_order(
-    request: AnyRequest,
-    order_id: FromPath[uuid.UUID],
-    runtime: NamedDependency[Runtime],
-    principal: NamedDependency[Principal],
-) -> Template | Redirect:
-    """ "Je la prends": the person takes the work order."""
-
-    async def step() -> None:
-        await handlers.take(runtime.pool, principal, order_id)
-
-    return await _attempt(request, runtime, principal, order_id, "take", {}, step, "taken")
-
-
-@post("/atelier/commandes/{order_id:uuid}/demontage", opt=BENCH, include_in_schema=False)
-async def dismantle_device(
-    request: AnyRequest,
-    order_id: FromPath[uuid.UUID],
-    runtime: NamedDependency[Runtime],
-    principal: NamedDependency[Principal],
-) -> Template | Redirect:
-    """Take the device apart: the parts kept go to the parts bin, the rest to recycling."""
-    texts, _ = await form_fields(request)
-
-    async def step() -> None:
-        dismantling = bench_forms.dismantling_from(texts)
-        await handlers.dismantle(runtime.pool, principal, order_id, dismantling)
-
-    return await _attempt(
-        request, runtime, principal, order_id, "dismantling", texts, step, "dismantled"
-    )
-
-
-ROUTES = [
-    show_work_order,
-    record_erasure,
-    state_no_storage,
-    validate_erasure,
-    read_lshw,
-    diagnose_device,
-    repair_device,
-    grade_device,
-    release_device,
-    recycle_device,
-    dismantle_device,
-    take_work_order,
-]
+ROUTES = [show_work_order, read_lshw, *(step_route(step) for step in STEPS)]

@@ -11,8 +11,9 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from services.refurbishment.bench import handlers
 from services.refurbishment.bench.api import BENCH
+from services.refurbishment.providers import provide_reads, provide_shipments
 from services.refurbishment.shipments import handlers as shipments
-from services.refurbishment.shipments.handlers import (
+from services.refurbishment.shipments.domain import (
     IncomingPage,
     IncomingShipment,
     ReceiptStatus,
@@ -41,8 +42,9 @@ class IncomingShipmentController(Controller):
     ) -> IncomingPage:
         """The shipments collection points sent to the workshop, the newest first:
         ``status=expected`` for those to receive, ``received`` for those closed."""
-        await handlers.reachable_workshop(runtime.pool, principal, workshop_id)
-        return await shipments.incoming_page(runtime.pool, workshop_id, status, after, limit)
+        reads = provide_reads(runtime)
+        await handlers.reachable_workshop(reads, principal, workshop_id)
+        return await shipments.incoming_page(reads, workshop_id, status, after, limit)
 
     @get("/{shipment_id:uuid}", opt=allow(*BENCH))
     async def get_incoming_shipment(
@@ -54,7 +56,9 @@ class IncomingShipmentController(Controller):
     ) -> IncomingShipment:
         """The receipt: each device expected or not, and its arrival (``received``,
         ``awaited`` while open, ``missing`` once closed, ``unexpected``)."""
-        return await shipments.incoming_shipment(runtime.pool, principal, workshop_id, shipment_id)
+        return await shipments.incoming_shipment(
+            provide_reads(runtime), principal, workshop_id, shipment_id
+        )
 
     @post("/{shipment_id:uuid}/scans", opt=allow(*BENCH), status_code=201)
     async def scan_incoming_device(
@@ -68,11 +72,9 @@ class IncomingShipmentController(Controller):
         """A device scanned out of the box: checked in (its work order opens, as on the
         board) and noted received, or unexpected if the shipment did not hold it. Scanned
         twice, it is noted once; a closed receipt refuses scans (409)."""
-        scanned = await shipments.scan_device(
-            runtime.pool, principal, workshop_id, shipment_id, data.label
+        return await shipments.scan_device(
+            provide_shipments(runtime), principal, workshop_id, shipment_id, data.label
         )
-        runtime.relay.wake()
-        return scanned
 
     @post("/{shipment_id:uuid}/receipt", opt=allow(*BENCH), status_code=200)
     async def close_receipt(
@@ -85,9 +87,9 @@ class IncomingShipmentController(Controller):
         """Close the receipt: the collection point learns what arrived, is missing or came
         unexpected (``refurbishment.shipment.received``). Closed again, it answers the
         receipt as it is and tells nobody twice."""
-        closed = await shipments.close_receipt(runtime.pool, principal, workshop_id, shipment_id)
-        runtime.relay.wake()
-        return closed
+        return await shipments.close_receipt(
+            provide_shipments(runtime), principal, workshop_id, shipment_id
+        )
 
 
 ROUTES = [IncomingShipmentController]

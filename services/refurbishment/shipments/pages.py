@@ -15,13 +15,14 @@ from litestar.response import Redirect, Template
 
 from services.refurbishment.bench import handlers
 from services.refurbishment.bench.order_pages import BENCH, NO_STORE, form_fields
-from services.refurbishment.bench.refusals import explain
+from services.refurbishment.bench.refusals import FIELDS
+from services.refurbishment.providers import provide_reads, provide_shipments
 from services.refurbishment.shipments import handlers as shipments
+from services.refurbishment.shipments.domain import LIST_LIMIT, ShipmentScanned
 from shared.auth import Principal
-from shared.errors import DomainError
 from shared.labels import LabelError, format_code, parse_code
+from shared.web.actions import Errors, act
 from shared.web.app import Runtime
-from shared.web.i18n import language_of, translator
 from shared.web.pages import page
 
 AnyRequest = Request[Any, Any, Any]
@@ -43,14 +44,15 @@ async def list_arrivals(
     principal: NamedDependency[Principal],
 ) -> Template:
     """The shipments sent to the workshop: those to receive first, then the newest."""
-    name = await handlers.reachable_workshop(runtime.pool, principal, workshop_id)
+    reads = provide_reads(runtime)
+    name = await handlers.reachable_workshop(reads, principal, workshop_id)
     return page(
         request,
         "shipment_arrivals.html",
         headers=NO_STORE,
         workshop_id=workshop_id,
         workshop_name=name,
-        arrivals=await shipments.incoming_at(runtime.pool, workshop_id),
+        arrivals=await reads.incoming_at(workshop_id, LIST_LIMIT),
         here=arrivals_url(workshop_id),
     )
 
@@ -76,8 +78,9 @@ async def _receipt(
     status_code: int = 200,
     **context: Any,
 ) -> Template:
-    await handlers.reachable_workshop(runtime.pool, principal, workshop_id)
-    shipment = await shipments.incoming_shipment(runtime.pool, principal, workshop_id, shipment_id)
+    reads = provide_reads(runtime)
+    await handlers.reachable_workshop(reads, principal, workshop_id)
+    shipment = await shipments.incoming_shipment(reads, principal, workshop_id, shipment_id)
     scanned = request.query_params.get("scanne", "")
     return page(
         request,
@@ -110,29 +113,31 @@ async def scan_device(
     """A label scanned or typed: the device is checked in and noted in the shipment."""
     texts, _ = await form_fields(request)
     label = texts.get("label", "").strip()[:200]
-    try:
-        scanned = await shipments.scan_device(
-            runtime.pool, principal, workshop_id, shipment_id, label
-        )
-    except DomainError as error:
-        if error.code == "arrival.not_found":
-            raise
-        t = translator(language_of(request))
-        refusal = explain(error, t, label=label)
+
+    async def step() -> ShipmentScanned:
+        receipt = provide_shipments(runtime)
+        return await shipments.scan_device(receipt, principal, workshop_id, shipment_id, label)
+
+    def scanned_url(scanned: ShipmentScanned) -> str:
+        unexpected = "" if scanned.expected else "&inattendu=1"
+        return f"{receipt_url(workshop_id, shipment_id)}?scanne={scanned.label}{unexpected}"
+
+    async def again(errors: Errors, status: int) -> Template:
         return await _receipt(
             request,
             runtime,
             principal,
             workshop_id,
             shipment_id,
-            status_code=error.status_code,
+            status_code=status,
             typed={"label": label},
-            errors={"label" if refusal.field == "label" else "_": refusal},
+            errors=errors,
         )
-    runtime.relay.wake()
-    unexpected = "" if scanned.expected else "&inattendu=1"
-    url = f"{receipt_url(workshop_id, shipment_id)}?scanne={scanned.label}{unexpected}"
-    return Redirect(url, status_code=303)
+
+    async def typed() -> dict[str, str]:
+        return {"label": label}
+
+    return await act(request, step, done=scanned_url, again=again, fields=FIELDS, values=typed)
 
 
 @post(
@@ -148,8 +153,7 @@ async def close_receipt(
 ) -> Redirect:
     """Close the receipt: the collection point learns what arrived, is missing, or was
     unexpected (``refurbishment.shipment.received``)."""
-    await shipments.close_receipt(runtime.pool, principal, workshop_id, shipment_id)
-    runtime.relay.wake()
+    await shipments.close_receipt(provide_shipments(runtime), principal, workshop_id, shipment_id)
     return Redirect(f"{receipt_url(workshop_id, shipment_id)}?fait=clos", status_code=303)
 
 
