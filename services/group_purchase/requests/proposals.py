@@ -24,8 +24,7 @@ from services.group_purchase.requests.matching import (
     Reason,
     match,
 )
-from services.group_purchase.requests.priority import load_policy, priority_of
-from services.group_purchase.requests.store import situation_of
+from services.group_purchase.requests.priority import load_policy, priority_of, situation_of
 from shared.events import uuid7
 
 MATCHING_LOCK = 7_413_220_001  # pg_advisory_xact_lock key of matching runs

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 import asyncpg
 
-from services.group_purchase.requests import store
+from services.group_purchase.requests.store import RequestStore
 from shared import audit
 from shared.db import TRANSIENT_ERRORS, transaction
 from shared.events import utc_now
@@ -40,7 +40,7 @@ async def erase_lapsed_households(pool: asyncpg.Pool, now: datetime, retention_d
                 BATCH,
             )
             for row in lapsed:
-                await store.erase_household(connection, row["id"], now)
+                await RequestStore(connection).erase_household(row["id"], now)
                 await audit.record(connection, ACTOR, "household.erased", f"household:{row['id']}")
         erased += len(lapsed)
         if len(lapsed) < BATCH:
