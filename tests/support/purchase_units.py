@@ -7,7 +7,6 @@ import asyncpg
 
 from services.group_purchase.accounts.store import AccountStore
 from services.group_purchase.campaigns.store import CampaignStore
-from services.group_purchase.requests.store import RequestStore
 from shared.uow import PostgresUnitOfWork
 
 
@@ -17,10 +16,6 @@ def _asleep() -> None:
 
 def campaigns_on(pool: asyncpg.Pool) -> PostgresUnitOfWork[CampaignStore]:
     return PostgresUnitOfWork(pool, CampaignStore, _asleep)
-
-
-def requests_on(pool: asyncpg.Pool) -> PostgresUnitOfWork[RequestStore]:
-    return PostgresUnitOfWork(pool, RequestStore, _asleep)
 
 
 def accounts_on(pool: asyncpg.Pool) -> PostgresUnitOfWork[AccountStore]:
