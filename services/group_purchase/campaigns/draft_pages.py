@@ -15,7 +15,6 @@ from services.group_purchase import units
 from services.group_purchase.campaigns import handlers, views
 from services.group_purchase.campaigns.domain import CampaignStatus
 from services.group_purchase.campaigns.forms import (
-    GRADES,
     TIER_ROWS,
     campaign_from,
     campaign_typed,
@@ -33,6 +32,7 @@ from services.group_purchase.requests.domain import DEVICE_TYPES
 from services.group_purchase.requests.pages import form_fields
 from shared.auth import Principal
 from shared.errors import Conflict, NotFound
+from shared.grades import GRADES
 from shared.web.actions import Errors, act, done_url
 from shared.web.app import Runtime
 from shared.web.form_reading import typed_back

@@ -182,24 +182,12 @@ class CampaignStore:
         return tuple(rows_as(PriceTier, rows))
 
     async def _campaign(self, row: asyncpg.Record) -> Campaign:
-        return Campaign(
-            id=row["id"],
-            status=CampaignStatus(row["status"]),
-            version=row["version"],
-            device_type=row["device_type"],
-            min_memory_gb=row["min_memory_gb"],
-            min_storage_gb=row["min_storage_gb"],
-            grade=row["grade"],
-            supplier_id=row["supplier_id"],
-            minimum_quantity=row["minimum_quantity"],
-            maximum_quantity=row["maximum_quantity"],
-            deadline=row["deadline"],
-            deadline_policy=row["deadline_policy"],
-            extension_days=row["extension_days"],
-            extended_at=row["extended_at"],
-            tiers=await self.tiers_of(row["id"]),
-            scale=scale_of(row),
+        campaign = row_as(
+            Campaign,
+            {**row, "tiers": await self.tiers_of(row["id"]), "scale": row["contribution_scale"]},
         )
+        assert campaign is not None
+        return campaign
 
     async def campaign_for_update(self, campaign_id: uuid.UUID) -> Campaign | None:
         """The campaign, locked until commit (pledges and steps of one campaign take turns)."""
