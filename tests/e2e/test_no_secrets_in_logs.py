@@ -88,7 +88,9 @@ async def test_logs_and_error_answers_hold_no_secret_token_or_personal_data(
         )
 
     # A machine's secret, exchanged for a token; a wrong secret.
-    _, machine_secret = await create_machine_token(purchase_pool, "kiosque", ("collector",), ())
+    _, machine_secret = await create_machine_token(
+        accounts_on(purchase_pool), "kiosque", ("collector",), ()
+    )
     witness.keep("machine secret", machine_secret)
     exchanged = await http.post(
         f"{base}/api/v1/auth/machine-token", json={"secret": machine_secret}

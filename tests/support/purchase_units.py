@@ -7,6 +7,7 @@ import asyncpg
 
 from services.group_purchase.accounts.store import AccountStore
 from services.group_purchase.campaigns.store import CampaignStore
+from services.group_purchase.requests.store import RequestStore
 from shared.uow import PostgresUnitOfWork
 
 
@@ -20,3 +21,7 @@ def campaigns_on(pool: asyncpg.Pool) -> PostgresUnitOfWork[CampaignStore]:
 
 def accounts_on(pool: asyncpg.Pool) -> PostgresUnitOfWork[AccountStore]:
     return PostgresUnitOfWork(pool, AccountStore, _asleep)
+
+
+def requests_on(pool: asyncpg.Pool) -> PostgresUnitOfWork[RequestStore]:
+    return PostgresUnitOfWork(pool, RequestStore, _asleep)

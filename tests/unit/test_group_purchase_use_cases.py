@@ -13,6 +13,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from services.group_purchase.accounts import handlers as accounts
+from services.group_purchase.accounts import machines
 from services.group_purchase.accounts.domain import REFRESH_LIFETIME, RESET_LINK_LIFETIME
 from services.group_purchase.campaigns import deadlines
 from services.group_purchase.campaigns import handlers as campaigns
@@ -579,3 +580,21 @@ async def test_a_reset_link_works_once_and_only_while_it_lasts() -> None:
     )
     await refused(uow, "accounts.session_ended", accounts.refresh(uow, KEY, session.refresh_secret))
     await accounts.sign_in(uow, KEY, "sacha", "la clé est sous le pot")
+
+
+async def test_a_machine_token_opens_sessions_until_it_is_revoked() -> None:
+    uow = FakeUnitOfWork(FakeAccountStore())
+    token, secret = await machines.create_machine_token(
+        uow, "kiosque de Roubaix", ("collector",), ("collection_point:roubaix",)
+    )
+
+    session = verify_token(KEY.public_key(), await machines.exchange(uow, KEY, secret))
+    assert session.sub == f"machine:{token.id}" and session.scopes == ("collection_point:roubaix",)
+
+    await machines.revoke_machine_token(uow, token.id)
+    with pytest.raises(DomainError) as raised:
+        await machines.exchange(uow, KEY, secret)
+    assert raised.value.code == "accounts.machine_revoked"
+    await refused(
+        uow, "accounts.machine_token_unknown", machines.revoke_machine_token(uow, uuid.uuid4())
+    )

@@ -12,7 +12,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
 from services.group_purchase import units
-from services.group_purchase.accounts import handlers, machines
+from services.group_purchase.accounts import handlers
 from services.group_purchase.accounts.api import password_link
 from services.group_purchase.accounts.domain import REFRESH_LIFETIME, AccountError
 from services.group_purchase.accounts.keys import signing_key
@@ -275,7 +275,7 @@ async def _accounts_page(
         "accounts.html",
         status_code=status_code,
         accounts=accounts,
-        machines=await machines.list_machine_tokens(runtime.pool),
+        machines=await AccountStore(runtime.pool).machine_tokens(),
         roles=ROLES,
         headers=NO_STORE,
         **context,

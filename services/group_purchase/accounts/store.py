@@ -8,10 +8,11 @@ from typing import TypeAlias
 
 import asyncpg
 
-from services.group_purchase.accounts.domain import Account, Session
+from services.group_purchase.accounts.domain import Account, MachineToken, Session
 from shared.rows import row_as, rows_as
 
 Connection: TypeAlias = asyncpg.Connection | asyncpg.Pool
+_MACHINE_COLUMNS = "id, name, roles, scopes, created_at, last_used_at, revoked_at"
 _ACCOUNT_COLUMNS = (
     "id, login, display_name, password_hash, roles, scopes, enabled, created_at, updated_at"
 )
@@ -148,3 +149,39 @@ class AccountStore:
         await self.connection.execute(
             "UPDATE password_resets SET used_at = now() WHERE token_hash = $1", token_hash
         )
+
+    # --- machine tokens
+
+    async def machine_tokens(self) -> list[MachineToken]:
+        rows = await self.connection.fetch(
+            f"SELECT {_MACHINE_COLUMNS} FROM machine_tokens ORDER BY created_at DESC"
+        )
+        return rows_as(MachineToken, rows)
+
+    async def insert_machine_token(self, token: MachineToken, secret_hash: bytes) -> None:
+        await self.connection.execute(
+            "INSERT INTO machine_tokens (id, name, roles, scopes, secret_hash) "
+            "VALUES ($1, $2, $3, $4, $5)",
+            token.id,
+            token.name,
+            list(token.roles),
+            list(token.scopes),
+            secret_hash,
+        )
+
+    async def revoke_machine_token(self, token_id: uuid.UUID) -> bool:
+        """False when there is no such token (revoking one twice keeps its first time)."""
+        status = await self.connection.execute(
+            "UPDATE machine_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1",
+            token_id,
+        )
+        return bool(status.endswith(" 1"))
+
+    async def use_machine_token(self, secret_hash: bytes) -> MachineToken | None:
+        """The live token of that secret, marked used now; ``None`` if unknown or revoked."""
+        row = await self.connection.fetchrow(
+            "UPDATE machine_tokens SET last_used_at = now() "
+            f"WHERE secret_hash = $1 AND revoked_at IS NULL RETURNING {_MACHINE_COLUMNS}",
+            secret_hash,
+        )
+        return row_as(MachineToken, row)

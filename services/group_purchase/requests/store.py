@@ -184,6 +184,21 @@ class RequestStore:
             now,
         )
 
+    async def lapsed_households(self, ended_before: datetime, limit: int) -> list[uuid.UUID]:
+        """Households not erased yet whose needs all ended ``ended_before`` (and registered
+        before it), the oldest first, locked (another replica skips them)."""
+        rows = await self.connection.fetch(
+            "SELECT h.id FROM households h WHERE h.erased_at IS NULL "
+            "AND h.created_at < $1 AND NOT EXISTS (SELECT 1 FROM requests r "
+            "  JOIN needs n ON n.request_id = r.id WHERE r.household_id = h.id "
+            "  AND (n.status NOT IN ('handed_over', 'cancelled', 'returned') "
+            "       OR n.updated_at >= $1)) "
+            "ORDER BY h.created_at LIMIT $2 FOR UPDATE SKIP LOCKED",
+            ended_before,
+            limit,
+        )
+        return [row["id"] for row in rows]
+
     async def open_needs_of_household(self, household_id: uuid.UUID) -> list[uuid.UUID]:
         """The household's needs not yet ended, locked until commit."""
         rows = await self.connection.fetch(

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from services.group_purchase.accounts.domain import Account, Session
+from services.group_purchase.accounts.domain import Account, MachineToken, Session
 from services.group_purchase.campaigns.domain import (
     Campaign,
     CampaignCreate,
@@ -504,6 +504,7 @@ class FakeAccountStore:
         self.accounts: dict[uuid.UUID, Account] = {}
         self.sessions: dict[bytes, Session] = {}
         self.resets: dict[bytes, dict[str, Any]] = {}
+        self.machine_tokens_by_hash: dict[bytes, MachineToken] = {}
 
     async def account_by_login(self, login: str) -> Account | None:
         return next((a for a in self.accounts.values() if a.login.lower() == login.lower()), None)
@@ -592,3 +593,20 @@ class FakeAccountStore:
 
     async def use_reset(self, token_hash: bytes) -> None:
         self.resets[token_hash]["used"] = True
+
+    async def insert_machine_token(self, token: MachineToken, secret_hash: bytes) -> None:
+        self.machine_tokens_by_hash[secret_hash] = token
+
+    async def revoke_machine_token(self, token_id: uuid.UUID) -> bool:
+        for secret_hash, token in self.machine_tokens_by_hash.items():
+            if token.id == token_id:
+                revoked = token.revoked_at or datetime.now().astimezone()
+                self.machine_tokens_by_hash[secret_hash] = msgspec.structs.replace(
+                    token, revoked_at=revoked
+                )
+                return True
+        return False
+
+    async def use_machine_token(self, secret_hash: bytes) -> MachineToken | None:
+        token = self.machine_tokens_by_hash.get(secret_hash)
+        return token if token is not None and token.revoked_at is None else None
