@@ -206,9 +206,9 @@ class HouseholdController(Controller):
     ) -> HouseholdPage:
         """The households of one's organisation (of ``organisation_id`` for coordinators and
         admins, or of all), the newest first."""
-        rows_of = RequestStore(runtime.pool)
-        reachable = await handlers.organisations_in_reach(rows_of, principal, organisation_id)
-        rows = await rows_of.list_households(
+        store = RequestStore(runtime.pool)
+        reachable = await handlers.organisations_in_reach(store, principal, organisation_id)
+        rows = await store.list_households(
             reachable, read_cursor(after, datetime.fromisoformat), limit + 1
         )
         households, next_after = page_of(
