@@ -13,6 +13,7 @@ from services.group_purchase.accounts import handlers
 from shared.db import create_pool
 from tests.browser.conftest import OpenPage, Passport
 from tests.support.axe import assert_accessible, assert_no_wcag_violation
+from tests.support.purchase_units import accounts_on
 from tests.support.stacks import token_for
 
 PASSWORD = "un vélo bleu sous la pluie"
@@ -22,7 +23,9 @@ PASSWORD = "un vélo bleu sous la pluie"
 async def coordinator_login(stack: Stack) -> AsyncIterator[str]:
     pool = await create_pool(stack.postgres.dsn, "purchase", 1, 2)
     login = f"coordination.{uuid.uuid4().hex[:6]}"
-    await handlers.add_account(pool, login, "Morgan Coordination", ("coordinator",), (), PASSWORD)
+    await handlers.add_account(
+        accounts_on(pool), login, "Morgan Coordination", ("coordinator",), (), PASSWORD
+    )
     await pool.close()
     yield login
 

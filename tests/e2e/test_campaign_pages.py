@@ -25,6 +25,7 @@ from tests.support.campaigns import (
 from tests.support.households import Territory
 from tests.support.http import UUID
 from tests.support.http import said as said_exactly
+from tests.support.purchase_units import campaigns_on
 from tests.support.request_pages import Desk, desk_of, token_of
 from tests.support.stacks import token_for
 
@@ -262,7 +263,7 @@ async def test_a_missed_minimum_is_told_to_the_social_worker_with_the_household(
             "UPDATE campaigns SET deadline = now() - interval '1 second' WHERE id = $1",
             uuid.UUID(campaign),
         )
-        await deadlines.settle_due_campaigns(purchase_pool)
+        await deadlines.settle_due_campaigns(campaigns_on(purchase_pool))
 
         news = said(await worker.page("/achats/campagnes"))
         assert "L'achat groupé est annulé (minimum non atteint à l'échéance)" in news

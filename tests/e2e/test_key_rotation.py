@@ -20,6 +20,7 @@ from shared.auth import issue_token, load_private_key
 from shared.db import create_pool
 from shared.keys import signing_kid
 from tests.support.http import HTML
+from tests.support.purchase_units import accounts_on
 from tests.support.sign_in import PASSWORD, sign_in
 from tests.support.stacks import running_stack
 
@@ -44,7 +45,9 @@ async def admin_login(rotating: Stack) -> str:
     pool = await create_pool(rotating.postgres.dsn, "purchase", 1, 2)
     login = f"admin.{uuid.uuid4().hex[:8]}"
     try:
-        await handlers.add_account(pool, login, "Admin de test", ("admin",), (), PASSWORD)
+        await handlers.add_account(
+            accounts_on(pool), login, "Admin de test", ("admin",), (), PASSWORD
+        )
     finally:
         await pool.close()
     return login

@@ -19,6 +19,7 @@ from shared.auth import PRIVATE_KEY_FILE
 from shared.config import SERVICES
 from tests.support.households import Territory
 from tests.support.http import HTML
+from tests.support.purchase_units import accounts_on
 from tests.support.sign_in import PASSWORD, sign_in
 from tests.support.stacks import token_for
 
@@ -65,7 +66,7 @@ async def test_logs_and_error_answers_hold_no_secret_token_or_personal_data(
     # Staff: a wrong password, the right one, the session and its refresh secret.
     login = f"agent.{uuid.uuid4().hex[:8]}"
     password = witness.keep("password", f"{PASSWORD} {secrets.token_hex(4)}")
-    await handlers.add_account(purchase_pool, login, "Agent", ("admin",), (), password)
+    await handlers.add_account(accounts_on(purchase_pool), login, "Agent", ("admin",), (), password)
     async with httpx.AsyncClient(timeout=30, headers=HTML) as browser:
         wrong = witness.keep("wrong password", unique("not-it-"))
         witness.answered(await sign_in(browser, stack, login, wrong))
@@ -87,7 +88,9 @@ async def test_logs_and_error_answers_hold_no_secret_token_or_personal_data(
         )
 
     # A machine's secret, exchanged for a token; a wrong secret.
-    _, machine_secret = await create_machine_token(purchase_pool, "kiosque", ("collector",), ())
+    _, machine_secret = await create_machine_token(
+        accounts_on(purchase_pool), "kiosque", ("collector",), ()
+    )
     witness.keep("machine secret", machine_secret)
     exchanged = await http.post(
         f"{base}/api/v1/auth/machine-token", json={"secret": machine_secret}

@@ -312,7 +312,7 @@ async def test_coordinators_see_the_queue_propose_now_and_set_quotas(
             {"monthly_quota": "-3"},
         )
         assert quota.status_code == 422
-        assert "Un nombre entier de 0 à 10000." in said(quota)
+        assert "Un nombre entier de 0 à 100000." in said(quota)  # as the API holds it
         quota = await coordination.send(
             "/demandes/organisations",
             f"/demandes/organisations/{territory.organisation_id}/quota",

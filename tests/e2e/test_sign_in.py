@@ -18,6 +18,7 @@ from services.group_purchase.accounts import handlers
 from shared.auth import issue_token, load_private_key
 from shared.config import SERVICES
 from tests.support.http import HTML
+from tests.support.purchase_units import accounts_on
 from tests.support.sign_in import PASSWORD, csrf_of, login, sign_in
 from tests.support.stacks import token_for
 
@@ -98,7 +99,7 @@ async def test_a_program_gets_problem_json_for_a_wrong_password(stack: Stack, lo
 async def test_a_disabled_account_cannot_sign_in(
     stack: Stack, browser_like: httpx.AsyncClient, login: str, purchase_pool: asyncpg.Pool
 ) -> None:
-    await handlers.disable_account_by_login(purchase_pool, login)
+    await handlers.disable_account_by_login(accounts_on(purchase_pool), login)
     answer = await sign_in(browser_like, stack, login)
     assert answer.status_code == 403
     assert "désactivé" in answer.text
@@ -204,7 +205,7 @@ async def test_a_disabled_account_cannot_renew_its_session(
     stack: Stack, browser_like: httpx.AsyncClient, login: str, purchase_pool: asyncpg.Pool
 ) -> None:
     signed_in = await sign_in(browser_like, stack, login)
-    await handlers.disable_account_by_login(purchase_pool, login)
+    await handlers.disable_account_by_login(accounts_on(purchase_pool), login)
     async with httpx.AsyncClient(timeout=30) as client:
         client.cookies.set(
             "boucle_refresh", signed_in.cookies["boucle_refresh"], domain="127.0.0.1"

@@ -42,6 +42,7 @@ from tests.support.campaigns import (
     waiting_need,
 )
 from tests.support.households import Territory
+from tests.support.purchase_units import campaigns_on
 from tests.support.register import until_state
 from tests.support.requests import pdf_text
 from tests.support.waiting import wait_for
@@ -64,7 +65,7 @@ def worker_of(territory: Territory) -> Principal:
 
 async def supplier(pool: asyncpg.Pool) -> uuid.UUID:
     created = await handlers.create_supplier(
-        pool,
+        campaigns_on(pool),
         SupplierCreate(
             name=f"Ateliers solidaires {uuid.uuid4().hex[:8]}",
             kind="social_enterprise",
@@ -94,8 +95,8 @@ async def open_campaign(
         deadline=utc_now() + timedelta(days=7),
         subsidy_funder="Métropole européenne de Lille",
     )
-    campaign_id = await handlers.create_campaign(pool, COORDINATOR, command)
-    await handlers.open_campaign(pool, campaign_id, policy)  # type: ignore[arg-type]
+    campaign_id = await handlers.create_campaign(campaigns_on(pool), COORDINATOR, command)
+    await handlers.open_campaign(campaigns_on(pool), campaign_id, policy)  # type: ignore[arg-type]
     return campaign_id
 
 
@@ -130,7 +131,9 @@ async def test_pledges_reach_the_threshold_and_the_order_adds_up_to_the_cent(
     ordinary = await waiting_need(territory)
     third = await waiting_need(territory, single_parent=True)
 
-    await handlers.pledge(purchase_pool, worker, campaign_id, uuid.UUID(poorest["id"]))
+    await handlers.pledge(
+        campaigns_on(purchase_pool), worker, campaign_id, uuid.UUID(poorest["id"])
+    )
     view = await views.campaign_view(purchase_pool, campaign_id, None)
     assert view is not None
     assert view.progress.pledged == 1 and not view.progress.threshold_reached
@@ -140,13 +143,15 @@ async def test_pledges_reach_the_threshold_and_the_order_adds_up_to_the_cent(
     assert await need_status(purchase_pool, poorest) == "pledged"
 
     for need in (ordinary, third):
-        await handlers.pledge(purchase_pool, worker, campaign_id, uuid.UUID(need["id"]))
+        await handlers.pledge(
+            campaigns_on(purchase_pool), worker, campaign_id, uuid.UUID(need["id"])
+        )
     view = await views.campaign_view(purchase_pool, campaign_id, None)
     assert view is not None
     assert view.progress.threshold_reached
     assert view.progress.unit_price_cents == 25_000  # the second tier, reached at 3
 
-    priced = await handlers.order_campaign(purchase_pool, COORDINATOR, campaign_id)
+    priced = await handlers.order_campaign(campaigns_on(purchase_pool), COORDINATOR, campaign_id)
     assert priced.quantity == 3
     assert priced.total_cents == 75_000
     assert sorted(priced.contributions) == [2_500, 5_000, 7_500]
@@ -177,11 +182,16 @@ async def test_received_devices_are_labelled_and_reserved_for_the_pledged_needs(
     worker = worker_of(territory)
     needs = [await waiting_need(territory) for _ in range(2)]
     for need in needs:
-        await handlers.pledge(purchase_pool, worker, campaign_id, uuid.UUID(need["id"]))
-    await handlers.order_campaign(purchase_pool, COORDINATOR, campaign_id)
+        await handlers.pledge(
+            campaigns_on(purchase_pool), worker, campaign_id, uuid.UUID(need["id"])
+        )
+    await handlers.order_campaign(campaigns_on(purchase_pool), COORDINATOR, campaign_id)
 
     received = await receiving.receive_delivery(
-        purchase_pool, COORDINATOR, campaign_id, Delivery(devices=tablets(2), place_name="MEL")
+        campaigns_on(purchase_pool),
+        COORDINATOR,
+        campaign_id,
+        Delivery(devices=tablets(2), place_name="MEL"),
     )
 
     assert [str(device.need_id) for device in received] == [need["id"] for need in needs]
@@ -210,7 +220,7 @@ async def test_received_devices_are_labelled_and_reserved_for_the_pledged_needs(
     everything = msgspec.json.encode(events).decode()
     assert "Famille Exemple" not in everything and "06 12" not in everything
 
-    await handlers.close_campaign(purchase_pool, campaign_id)
+    await handlers.close_campaign(campaigns_on(purchase_pool), campaign_id)
     view = await views.campaign_view(purchase_pool, campaign_id, None)
     assert view is not None and view.status == "closed"
 
@@ -222,13 +232,18 @@ async def test_a_delivery_that_differs_from_the_order_is_flagged_and_nothing_is_
     worker = worker_of(territory)
     needs = [await waiting_need(territory) for _ in range(3)]
     for need in needs:
-        await handlers.pledge(purchase_pool, worker, campaign_id, uuid.UUID(need["id"]))
-    await handlers.order_campaign(purchase_pool, COORDINATOR, campaign_id)
+        await handlers.pledge(
+            campaigns_on(purchase_pool), worker, campaign_id, uuid.UUID(need["id"])
+        )
+    await handlers.order_campaign(campaigns_on(purchase_pool), COORDINATOR, campaign_id)
 
     for count in (2, 4):
         with pytest.raises(CampaignRefused, match=f"{count} devices delivered but 3 ordered"):
             await receiving.receive_delivery(
-                purchase_pool, COORDINATOR, campaign_id, Delivery(devices=tablets(count))
+                campaigns_on(purchase_pool),
+                COORDINATOR,
+                campaign_id,
+                Delivery(devices=tablets(count)),
             )
     registered = await purchase_pool.fetchval(
         "SELECT count(*) FROM received_devices WHERE campaign_id = $1", campaign_id
@@ -237,7 +252,9 @@ async def test_a_delivery_that_differs_from_the_order_is_flagged_and_nothing_is_
     assert {await need_status(purchase_pool, need) for need in needs} == {"pledged"}
 
     short = Delivery(devices=tablets(2), discrepancy_note="1 tablet damaged in transit")
-    received = await receiving.receive_delivery(purchase_pool, COORDINATOR, campaign_id, short)
+    received = await receiving.receive_delivery(
+        campaigns_on(purchase_pool), COORDINATOR, campaign_id, short
+    )
     assert [str(device.need_id) for device in received] == [need["id"] for need in needs[:2]]
     assert await need_status(purchase_pool, needs[2]) == "waiting"  # not silently dropped
     notices = await views.notices_for(purchase_pool, [uuid.UUID(territory.organisation_id)])
@@ -262,17 +279,25 @@ async def test_bad_pledges_are_refused_and_change_nothing(
     laptop_request = await territory.request(household["id"], device_type="laptop")
     laptop = laptop_request["needs"][0]
     with pytest.raises(CampaignRefused, match="need is for a laptop; the campaign buys tablets"):
-        await handlers.pledge(purchase_pool, worker, campaign_id, uuid.UUID(laptop["id"]))
+        await handlers.pledge(
+            campaigns_on(purchase_pool), worker, campaign_id, uuid.UUID(laptop["id"])
+        )
 
     first, second = await waiting_need(territory), await waiting_need(territory)
     other = await Territory(stack, http).open()
     with pytest.raises(NotFound):
-        await handlers.pledge(purchase_pool, worker_of(other), campaign_id, uuid.UUID(first["id"]))
-    await handlers.pledge(purchase_pool, worker, campaign_id, uuid.UUID(first["id"]))
+        await handlers.pledge(
+            campaigns_on(purchase_pool), worker_of(other), campaign_id, uuid.UUID(first["id"])
+        )
+    await handlers.pledge(campaigns_on(purchase_pool), worker, campaign_id, uuid.UUID(first["id"]))
     with pytest.raises(Conflict, match="already pledged"):
-        await handlers.pledge(purchase_pool, worker, campaign_id, uuid.UUID(first["id"]))
+        await handlers.pledge(
+            campaigns_on(purchase_pool), worker, campaign_id, uuid.UUID(first["id"])
+        )
     with pytest.raises(Conflict, match="campaign is full: 1 devices is its maximum"):
-        await handlers.pledge(purchase_pool, worker, campaign_id, uuid.UUID(second["id"]))
+        await handlers.pledge(
+            campaigns_on(purchase_pool), worker, campaign_id, uuid.UUID(second["id"])
+        )
 
     await purchase_pool.execute(
         "UPDATE campaigns SET deadline = now() - interval '1 minute' WHERE id = $1", campaign_id
@@ -282,7 +307,7 @@ async def test_bad_pledges_are_refused_and_change_nothing(
         "UPDATE campaigns SET deadline = now() - interval '1 minute' WHERE id = $1", late
     )
     with pytest.raises(Conflict, match="deadline of this campaign has passed"):
-        await handlers.pledge(purchase_pool, worker, late, uuid.UUID(second["id"]))
+        await handlers.pledge(campaigns_on(purchase_pool), worker, late, uuid.UUID(second["id"]))
 
     assert await need_status(purchase_pool, second) == "waiting"
     pledges = await purchase_pool.fetchval(
@@ -296,7 +321,7 @@ async def test_tiers_that_overlap_or_leave_a_gap_leave_the_draft_as_it_was(
     purchase_pool: asyncpg.Pool,
 ) -> None:
     command = CampaignCreate(device_type=TYPE, tiers=TIERS, minimum_quantity=1, maximum_quantity=5)
-    campaign_id = await handlers.create_campaign(purchase_pool, COORDINATOR, command)
+    campaign_id = await handlers.create_campaign(campaigns_on(purchase_pool), COORDINATOR, command)
     bad_tiers = (
         [PriceTier(min_quantity=1, max_quantity=3, unit_price_cents=30_000), TIERS[1]],
         [PriceTier(min_quantity=1, max_quantity=1, unit_price_cents=30_000), TIERS[1]],
@@ -304,7 +329,7 @@ async def test_tiers_that_overlap_or_leave_a_gap_leave_the_draft_as_it_was(
     for tiers, words in zip(bad_tiers, ("overlap", "gap"), strict=True):
         with pytest.raises(PricingRefused, match=words):
             await handlers.update_campaign(
-                purchase_pool,
+                campaigns_on(purchase_pool),
                 campaign_id,
                 msgspec.structs.replace(command, tiers=tiers, title="changed"),
             )
@@ -323,7 +348,7 @@ async def test_a_draft_from_the_shortage_signal_is_made_for_the_waiting_needs(
         "SELECT count(*) FROM needs WHERE device_type = $1 AND status = 'waiting'", TYPE
     )
 
-    campaign_id = await handlers.draft_from_shortage(purchase_pool, COORDINATOR, TYPE)
+    campaign_id = await handlers.draft_from_shortage(campaigns_on(purchase_pool), COORDINATOR, TYPE)
 
     view = await views.campaign_view(purchase_pool, campaign_id, None)
     assert view is not None
@@ -331,7 +356,7 @@ async def test_a_draft_from_the_shortage_signal_is_made_for_the_waiting_needs(
     assert view.expected_quantity == view.maximum_quantity == waiting >= 1
     assert view.min_memory_gb >= 4
     with pytest.raises(Conflict, match="No need of type printer is waiting"):
-        await handlers.draft_from_shortage(purchase_pool, COORDINATOR, "printer")
+        await handlers.draft_from_shortage(campaigns_on(purchase_pool), COORDINATOR, "printer")
 
 
 async def test_a_missed_minimum_extends_once_then_cancels_and_releases_the_pledges(
@@ -339,12 +364,14 @@ async def test_a_missed_minimum_extends_once_then_cancels_and_releases_the_pledg
 ) -> None:
     campaign_id = await open_campaign(purchase_pool, minimum=3, maximum=3, policy="extend_once")
     need = await waiting_need(territory)
-    await handlers.pledge(purchase_pool, worker_of(territory), campaign_id, uuid.UUID(need["id"]))
+    await handlers.pledge(
+        campaigns_on(purchase_pool), worker_of(territory), campaign_id, uuid.UUID(need["id"])
+    )
     deadline = await purchase_pool.fetchval(
         "SELECT deadline FROM campaigns WHERE id = $1", campaign_id
     )
 
-    extended = await deadlines.settle_due_campaigns(purchase_pool, deadline)
+    extended = await deadlines.settle_due_campaigns(campaigns_on(purchase_pool), deadline)
     assert (campaign_id, DeadlineOutcome.EXTENDED) in extended
     new_deadline = await purchase_pool.fetchval(
         "SELECT deadline FROM campaigns WHERE id = $1", campaign_id
@@ -352,7 +379,7 @@ async def test_a_missed_minimum_extends_once_then_cancels_and_releases_the_pledg
     assert new_deadline == deadline + timedelta(days=14)
     assert await need_status(purchase_pool, need) == "pledged"
 
-    cancelled = await deadlines.settle_due_campaigns(purchase_pool, new_deadline)
+    cancelled = await deadlines.settle_due_campaigns(campaigns_on(purchase_pool), new_deadline)
     assert (campaign_id, DeadlineOutcome.CANCELLED) in cancelled
     assert await need_status(purchase_pool, need) == "waiting"
     status = await purchase_pool.fetchval("SELECT status FROM campaigns WHERE id = $1", campaign_id)
@@ -374,13 +401,17 @@ async def test_the_cancel_policy_cancels_at_the_first_deadline(
 ) -> None:
     campaign_id = await open_campaign(purchase_pool, minimum=2, maximum=3, policy="cancel")
     need = await waiting_need(territory)
-    await handlers.pledge(purchase_pool, worker_of(territory), campaign_id, uuid.UUID(need["id"]))
+    await handlers.pledge(
+        campaigns_on(purchase_pool), worker_of(territory), campaign_id, uuid.UUID(need["id"])
+    )
     deadline = await purchase_pool.fetchval(
         "SELECT deadline FROM campaigns WHERE id = $1", campaign_id
     )
-    early = await deadlines.settle_due_campaigns(purchase_pool, deadline - timedelta(seconds=1))
+    early = await deadlines.settle_due_campaigns(
+        campaigns_on(purchase_pool), deadline - timedelta(seconds=1)
+    )
     assert campaign_id not in {settled_id for settled_id, _ in early}
-    settled = await deadlines.settle_due_campaigns(purchase_pool, deadline)
+    settled = await deadlines.settle_due_campaigns(campaigns_on(purchase_pool), deadline)
     assert (campaign_id, DeadlineOutcome.CANCELLED) in settled
     assert await need_status(purchase_pool, need) == "waiting"
 
@@ -391,20 +422,20 @@ async def test_a_pledge_withdrawn_while_open_lets_its_need_wait_again(
     campaign_id = await open_campaign(purchase_pool, minimum=1, maximum=3)
     worker = worker_of(territory)
     kept, withdrawn = await waiting_need(territory), await waiting_need(territory)
-    await handlers.pledge(purchase_pool, worker, campaign_id, uuid.UUID(kept["id"]))
+    await handlers.pledge(campaigns_on(purchase_pool), worker, campaign_id, uuid.UUID(kept["id"]))
     pledge_id = await handlers.pledge(
-        purchase_pool, worker, campaign_id, uuid.UUID(withdrawn["id"])
+        campaigns_on(purchase_pool), worker, campaign_id, uuid.UUID(withdrawn["id"])
     )
 
-    await handlers.release_pledge(purchase_pool, worker, campaign_id, pledge_id)
+    await handlers.release_pledge(campaigns_on(purchase_pool), worker, campaign_id, pledge_id)
 
     assert await need_status(purchase_pool, withdrawn) == "waiting"
     view = await views.campaign_view(purchase_pool, campaign_id, None)
     assert view is not None and view.progress.pledged == 1
-    await handlers.order_campaign(purchase_pool, COORDINATOR, campaign_id)
+    await handlers.order_campaign(campaigns_on(purchase_pool), COORDINATOR, campaign_id)
     kept_pledge = view.pledges[0].id
     with pytest.raises(Conflict, match="withdrawn only while it is open"):
-        await handlers.release_pledge(purchase_pool, worker, campaign_id, kept_pledge)
+        await handlers.release_pledge(campaigns_on(purchase_pool), worker, campaign_id, kept_pledge)
 
 
 async def test_a_coordinator_cancelling_an_open_campaign_releases_its_pledges(
@@ -412,15 +443,17 @@ async def test_a_coordinator_cancelling_an_open_campaign_releases_its_pledges(
 ) -> None:
     campaign_id = await open_campaign(purchase_pool, minimum=2, maximum=3)
     need = await waiting_need(territory)
-    await handlers.pledge(purchase_pool, worker_of(territory), campaign_id, uuid.UUID(need["id"]))
+    await handlers.pledge(
+        campaigns_on(purchase_pool), worker_of(territory), campaign_id, uuid.UUID(need["id"])
+    )
 
-    await handlers.cancel_campaign(purchase_pool, campaign_id)
+    await handlers.cancel_campaign(campaigns_on(purchase_pool), campaign_id)
 
     assert await need_status(purchase_pool, need) == "waiting"
     notices = await views.notices_for(purchase_pool, [uuid.UUID(territory.organisation_id)])
     assert any(n.campaign_id == campaign_id and n.kind == "cancelled" for n in notices)
     with pytest.raises(Conflict, match="only a draft or an open"):
-        await handlers.cancel_campaign(purchase_pool, campaign_id)
+        await handlers.cancel_campaign(campaigns_on(purchase_pool), campaign_id)
 
 
 # --- the HTTP API, as coordinators and social workers use it
@@ -531,7 +564,7 @@ async def test_over_http_a_missed_minimum_is_told_to_the_social_worker(
         "UPDATE campaigns SET deadline = now() - interval '1 second' WHERE id = $1",
         uuid.UUID(campaign_id),
     )
-    await deadlines.settle_due_campaigns(purchase_pool)
+    await deadlines.settle_due_campaigns(campaigns_on(purchase_pool))
 
     notices = await api.call("GET", "/campaigns/notices", territory.worker, 200)
     assert [n["kind"] for n in notices if n["campaign_id"] == campaign_id] == ["cancelled"]

@@ -19,6 +19,7 @@ from services.inventory.reservations.jobs import expire_due
 from shared.events import utc_now
 from shared.labels import format_code
 from tests.support.households import Territory
+from tests.support.purchase_units import requests_on
 from tests.support.register import publish, state_of, unit_of_work, until_state
 from tests.support.requests import pdf_text
 from tests.support.waiting import wait_for
@@ -410,8 +411,9 @@ async def test_personal_data_is_erased_a_set_time_after_the_last_need_ended(
     still_waiting = await territory.household(no_computer=True)
     await territory.request(still_waiting["id"], device_type="printer")
 
-    assert await erase_lapsed_households(purchase_pool, utc_now(), 30) == 0  # not yet
-    await erase_lapsed_households(purchase_pool, utc_now() + timedelta(days=31), 30)
+    retention = requests_on(purchase_pool)
+    assert await erase_lapsed_households(retention, 30, utc_now()) == 0  # not yet
+    await erase_lapsed_households(retention, 30, utc_now() + timedelta(days=31))
 
     def read(household: dict[str, Any]) -> Any:
         return purchase_pool.fetchrow(

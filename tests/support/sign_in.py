@@ -12,6 +12,7 @@ import pytest
 
 from boucle.devstack.stack import Stack
 from services.group_purchase.accounts import handlers
+from tests.support.purchase_units import accounts_on
 
 PASSWORD = "correct horse battery staple"
 
@@ -21,7 +22,12 @@ async def login(purchase_pool: asyncpg.Pool) -> str:
     """A fresh collector account with a known password."""
     name = f"agent.{uuid.uuid4().hex[:8]}"
     await handlers.add_account(
-        purchase_pool, name, "Agent de test", ("collector",), ("collection_point:x",), PASSWORD
+        accounts_on(purchase_pool),
+        name,
+        "Agent de test",
+        ("collector",),
+        ("collection_point:x",),
+        PASSWORD,
     )
     return name
 

@@ -11,8 +11,10 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
-from services.group_purchase.accounts import handlers, store
+from services.group_purchase import units
+from services.group_purchase.accounts import handlers
 from services.group_purchase.accounts.domain import Account
+from services.group_purchase.accounts.store import AccountStore
 from shared.listing import PAGE_LIMIT, After, Limit, page_of, read_cursor
 from shared.logging import get_logger
 from shared.web.app import Runtime
@@ -88,7 +90,7 @@ class AccountController(Controller):
         login_after, id_after = read_cursor(after, str)
         accounts = [
             account
-            for account in await store.list_accounts(runtime.pool)
+            for account in await AccountStore(runtime.pool).list_accounts()
             if login_after is None or (account.login, account.id) > (login_after, id_after)
         ]
         shown, next_after = page_of(accounts, limit, lambda account: (account.login, account.id))
@@ -116,9 +118,13 @@ class AccountController(Controller):
         """Add an account; the answer holds the one-time link the person chooses a password
         with (valid a limited time). A login already taken is a 409."""
         account = await handlers.add_account(
-            runtime.pool, data.login, data.display_name, tuple(data.roles), tuple(data.scopes)
+            units.accounts(runtime),
+            data.login,
+            data.display_name,
+            tuple(data.roles),
+            tuple(data.scopes),
         )
-        account, secret = await handlers.issue_reset_link(runtime.pool, account.id)
+        account, secret = await handlers.issue_reset_link(units.accounts(runtime), account.id)
         log.info("account_added", account_id=str(account.id))
         return PasswordLink(account=view_of(account), link=password_link(request, secret))
 
@@ -127,7 +133,7 @@ class AccountController(Controller):
         self, account_id: FromPath[uuid.UUID], runtime: NamedDependency[Runtime]
     ) -> AccountView:
         """Disable an account: its sessions stop within minutes. Disabled twice, same answer."""
-        account = await handlers.disable_account(runtime.pool, account_id)
+        account = await handlers.disable_account(units.accounts(runtime), account_id)
         log.info("account_disabled", account_id=str(account_id))
         return view_of(account)
 
@@ -139,7 +145,7 @@ class AccountController(Controller):
         runtime: NamedDependency[Runtime],
     ) -> PasswordLink:
         """A new one-time link for the person to choose a password (a forgotten one)."""
-        account, secret = await handlers.issue_reset_link(runtime.pool, account_id)
+        account, secret = await handlers.issue_reset_link(units.accounts(runtime), account_id)
         log.info("reset_link_issued", account_id=str(account.id))
         return PasswordLink(account=view_of(account), link=password_link(request, secret))
 

@@ -58,6 +58,20 @@ class Session(msgspec.Struct, frozen=True, kw_only=True):
     revoked_at: datetime | None = None
 
 
+class MachineToken(msgspec.Struct, frozen=True, kw_only=True):
+    id: uuid.UUID
+    name: str
+    roles: tuple[str, ...]
+    scopes: tuple[str, ...] = ()
+    created_at: datetime | None = None
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+    @property
+    def subject(self) -> str:
+        return f"machine:{self.id}"
+
+
 def normalise_login(login: str) -> str:
     return login.strip().lower()
 

@@ -7,10 +7,8 @@ that revoking the secret stops it within the same 10 minutes, with no revocation
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated, Any
 
-import asyncpg
 import msgspec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from litestar import Request, post
@@ -18,37 +16,24 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.response import Redirect, Template
 
+from services.group_purchase import units
 from services.group_purchase.accounts.domain import (
     SESSION_TOKEN_LIFETIME,
     AccountError,
+    MachineToken,
     check_new_account,
     digest,
     new_secret,
 )
+from services.group_purchase.accounts.handlers import Accounts
 from services.group_purchase.accounts.keys import signing_key
 from shared.auth import UNSCOPED_ROLES, issue_token
-from shared.db import transaction
 from shared.logging import get_logger
 from shared.web.app import Runtime
 from shared.web.pages import page
 from shared.web.security import allow, public
 
 log = get_logger("boucle.accounts")
-_COLUMNS = "id, name, roles, scopes, created_at, last_used_at, revoked_at"
-
-
-class MachineToken(msgspec.Struct, frozen=True, kw_only=True):
-    id: uuid.UUID
-    name: str
-    roles: tuple[str, ...]
-    scopes: tuple[str, ...] = ()
-    created_at: datetime | None = None
-    last_used_at: datetime | None = None
-    revoked_at: datetime | None = None
-
-    @property
-    def subject(self) -> str:
-        return f"machine:{self.id}"
 
 
 class MachineTokenExchange(msgspec.Struct, frozen=True):
@@ -60,20 +45,8 @@ class SessionToken(msgspec.Struct, frozen=True):
     expires_in: int
 
 
-def _token(row: asyncpg.Record) -> MachineToken:
-    values = dict(row)
-    return MachineToken(
-        **{**values, "roles": tuple(values["roles"]), "scopes": tuple(values["scopes"])}
-    )
-
-
-async def list_machine_tokens(pool: asyncpg.Pool) -> list[MachineToken]:
-    rows = await pool.fetch(f"SELECT {_COLUMNS} FROM machine_tokens ORDER BY created_at DESC")
-    return [_token(row) for row in rows]
-
-
 async def create_machine_token(
-    pool: asyncpg.Pool, name: str, roles: tuple[str, ...], scopes: tuple[str, ...]
+    uow: Accounts, name: str, roles: tuple[str, ...], scopes: tuple[str, ...]
 ) -> tuple[MachineToken, str]:
     """The token and its secret, which is shown once and never stored."""
     check_new_account("machine", name.strip(), roles)
@@ -84,39 +57,24 @@ async def create_machine_token(
         roles=tuple(dict.fromkeys(roles)),
         scopes=tuple(dict.fromkeys(scopes)),
     )
-    async with transaction(pool) as connection:
-        await connection.execute(
-            "INSERT INTO machine_tokens (id, name, roles, scopes, secret_hash) "
-            "VALUES ($1, $2, $3, $4, $5)",
-            token.id,
-            token.name,
-            list(token.roles),
-            list(token.scopes),
-            digest(secret),
-        )
+    async with uow.begin() as work:
+        await work.store.insert_machine_token(token, digest(secret))
     return token, secret
 
 
-async def revoke_machine_token(pool: asyncpg.Pool, token_id: uuid.UUID) -> None:
-    status = await pool.execute(
-        "UPDATE machine_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1",
-        token_id,
-    )
-    if not status.endswith(" 1"):
-        raise AccountError("No such machine token.", 404, code="accounts.machine_token_unknown")
+async def revoke_machine_token(uow: Accounts, token_id: uuid.UUID) -> None:
+    async with uow.begin() as work:
+        if not await work.store.revoke_machine_token(token_id):
+            raise AccountError("No such machine token.", 404, code="accounts.machine_token_unknown")
 
 
-async def exchange(pool: asyncpg.Pool, key: Ed25519PrivateKey, secret: str) -> str:
-    row = await pool.fetchrow(
-        "UPDATE machine_tokens SET last_used_at = now() "
-        f"WHERE secret_hash = $1 AND revoked_at IS NULL RETURNING {_COLUMNS}",
-        digest(secret),
-    )
-    if row is None:
+async def exchange(uow: Accounts, key: Ed25519PrivateKey, secret: str) -> str:
+    async with uow.begin() as work:
+        token = await work.store.use_machine_token(digest(secret))
+    if token is None:
         raise AccountError(
             "This machine token is unknown or revoked.", 401, code="accounts.machine_revoked"
         )
-    token = _token(row)
     scopes = () if set(token.roles) <= UNSCOPED_ROLES else token.scopes
     return issue_token(
         key,
@@ -141,7 +99,7 @@ async def exchange_machine_token(
 ) -> SessionToken:
     """A machine's secret for a session token (``Authorization: Bearer``) valid 10 minutes."""
     try:
-        token = await exchange(runtime.pool, signing_key(request), data.secret)
+        token = await exchange(units.accounts(runtime), signing_key(request), data.secret)
     except AccountError:
         log.info("machine_token_refused")
         raise
@@ -156,7 +114,7 @@ async def add_machine_token(
     roles = tuple(str(role) for role in form.getall("roles", []))
     scopes = tuple(str(form.get("scopes", "")).replace(",", " ").split())
     token, secret = await create_machine_token(
-        runtime.pool, str(form.get("name", "")), roles, scopes
+        units.accounts(runtime), str(form.get("name", "")), roles, scopes
     )
     log.info("machine_token_created", machine_token_id=str(token.id))
     return page(request, "machine_secret.html", token=token, secret=secret)
@@ -169,7 +127,7 @@ async def add_machine_token(
     status_code=303,
 )
 async def revoke(token_id: FromPath[uuid.UUID], runtime: NamedDependency[Runtime]) -> Redirect:
-    await revoke_machine_token(runtime.pool, token_id)
+    await revoke_machine_token(units.accounts(runtime), token_id)
     log.info("machine_token_revoked", machine_token_id=str(token_id))
     return Redirect("/accounts", status_code=303)
 

@@ -7,13 +7,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-import asyncpg
-
-from services.group_purchase.accounts import handlers, store
+from services.group_purchase.accounts import handlers
 from services.group_purchase.accounts.domain import AccountError, generated_password
+from services.group_purchase.accounts.store import AccountStore
 from shared.config import SCHEMAS
 from shared.db import create_pool
 from shared.migrations import migrate
+from shared.uow import PostgresUnitOfWork
 
 SCHEMA = SCHEMAS["group_purchase"]
 MIGRATIONS = Path(__file__).parent.parent / "migrations"
@@ -28,20 +28,25 @@ DEMO_PERSONAS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 
 
+def _nothing_to_relay() -> None:
+    """Accounts announce no events: there is no relay to wake."""
+
+
 @asynccontextmanager
-async def accounts_pool(dsn: str) -> AsyncIterator[asyncpg.Pool]:
+async def accounts_unit(dsn: str) -> AsyncIterator[PostgresUnitOfWork[AccountStore]]:
+    """Transactions on the accounts of the database at ``dsn`` (migrated first)."""
     await migrate(dsn, SCHEMA, MIGRATIONS)
     pool = await create_pool(dsn, SCHEMA, 1, 2)
     try:
-        yield pool
+        yield PostgresUnitOfWork(pool, AccountStore, _nothing_to_relay)
     finally:
         await pool.close()
 
 
 async def first_admin(dsn: str) -> str | None:
     """The generated password of the first admin, when this start created it."""
-    async with accounts_pool(dsn) as pool:
-        return await handlers.ensure_first_admin(pool)
+    async with accounts_unit(dsn) as uow:
+        return await handlers.ensure_first_admin(uow)
 
 
 async def demo_accounts(
@@ -50,12 +55,12 @@ async def demo_accounts(
     """(persona, login, password) for each demo account created now; existing ones keep
     their password (shown as empty). Each account gets the scopes of its roles."""
     created = []
-    async with accounts_pool(dsn) as pool:
+    async with accounts_unit(dsn) as uow:
         for login, name, roles in DEMO_PERSONAS:
             password = generated_password()
             scopes = tuple(dict.fromkeys(s for role in roles for s in scopes_by_role.get(role, ())))
             try:
-                await handlers.add_account(pool, login, name, roles, scopes, password=password)
+                await handlers.add_account(uow, login, name, roles, scopes, password=password)
             except AccountError:
                 password = ""
             created.append((roles[-1], login, password))
@@ -63,12 +68,12 @@ async def demo_accounts(
 
 
 async def list_accounts(dsn: str) -> list[str]:
-    async with accounts_pool(dsn) as pool:
+    async with accounts_unit(dsn) as uow:
         return [
             f"{account.login:<22} {'enabled ' if account.enabled else 'disabled'} "
             f"{','.join(account.roles):<28} {' '.join(account.scopes) or '-'}  "
             f"{account.display_name}"
-            for account in await store.list_accounts(pool)
+            for account in await AccountStore(uow.pool).list_accounts()
         ]
 
 
@@ -76,23 +81,23 @@ async def add_account(
     dsn: str, login: str, name: str, roles: tuple[str, ...], scopes: tuple[str, ...]
 ) -> str:
     """Create the account without a password; the returned secret opens the reset page."""
-    async with accounts_pool(dsn) as pool:
-        account = await handlers.add_account(pool, login, name, roles, scopes)
-        _, secret = await handlers.issue_reset_link(pool, account.id)
+    async with accounts_unit(dsn) as uow:
+        account = await handlers.add_account(uow, login, name, roles, scopes)
+        _, secret = await handlers.issue_reset_link(uow, account.id)
     return secret
 
 
 async def disable_account(dsn: str, login: str) -> None:
-    async with accounts_pool(dsn) as pool:
-        await handlers.disable_account_by_login(pool, login)
+    async with accounts_unit(dsn) as uow:
+        await handlers.disable_account_by_login(uow, login)
 
 
 async def reset_link(dsn: str, login: str) -> str:
-    async with accounts_pool(dsn) as pool:
-        account = await store.account_by_login(pool, login)
+    async with accounts_unit(dsn) as uow:
+        account = await AccountStore(uow.pool).account_by_login(login)
         if account is None:
             raise AccountError(
                 f"No account has the login {login}.", 404, code="accounts.account_unknown"
             )
-        _, secret = await handlers.issue_reset_link(pool, account.id)
+        _, secret = await handlers.issue_reset_link(uow, account.id)
     return secret

@@ -11,10 +11,12 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
-from services.group_purchase.accounts import handlers, machines, store
+from services.group_purchase import units
+from services.group_purchase.accounts import handlers
 from services.group_purchase.accounts.api import password_link
 from services.group_purchase.accounts.domain import REFRESH_LIFETIME, AccountError
 from services.group_purchase.accounts.keys import signing_key
+from services.group_purchase.accounts.store import AccountStore
 from services.group_purchase.accounts.throttle import SignInThrottle
 from shared.auth import ROLES, Principal
 from shared.config import Settings
@@ -119,7 +121,7 @@ async def sign_in(
         )
     try:
         signed_in = await handlers.sign_in(
-            runtime.pool, signing_key(request), login, form.get("password", "")
+            units.accounts(runtime), signing_key(request), login, form.get("password", "")
         )
     except AccountError as error:
         if error.status_code == 401:
@@ -158,7 +160,9 @@ async def renew(request: Request[Any, Any, Any], runtime: NamedDependency[Runtim
     try:
         if not secret:
             raise AccountError("No session to renew.", 401, code="accounts.session_ended")
-        account, token = await handlers.refresh(runtime.pool, signing_key(request), secret)
+        account, token = await handlers.refresh(
+            units.accounts(runtime), signing_key(request), secret
+        )
     except AccountError as error:
         log.info("session_not_renewed", reason=error.code)
         notice = "disabled" if error.code == "accounts.disabled" else "session_ended"
@@ -180,7 +184,7 @@ async def renew(request: Request[Any, Any, Any], runtime: NamedDependency[Runtim
 async def sign_out(request: Request[Any, Any, Any], runtime: NamedDependency[Runtime]) -> Redirect:
     secret = request.cookies.get(REFRESH_COOKIE, "")
     if secret:
-        await handlers.sign_out(runtime.pool, secret)
+        await handlers.sign_out(units.accounts(runtime), secret)
     log.info("signed_out")
     return Redirect(
         SIGN_IN_PATH,
@@ -219,7 +223,7 @@ async def change_password(
         if form.get("new_password", "") != form.get("confirm_password", ""):
             raise AccountError("The two new passwords differ.", code="accounts.passwords_differ")
         await handlers.change_password(
-            runtime.pool,
+            units.accounts(runtime),
             _account_id(principal),
             form.get("current_password", ""),
             form.get("new_password", ""),
@@ -236,7 +240,7 @@ async def reset_page(
     request: Request[Any, Any, Any], secret: FromPath[str], runtime: NamedDependency[Runtime]
 ) -> Template:
     try:
-        account = await handlers.account_of_reset_link(runtime.pool, secret)
+        account = await handlers.account_of_reset_link(units.accounts(runtime), secret)
     except AccountError as error:
         return _refused(request, "reset.html", error, unusable=True)
     return page(request, "reset.html", login=account.login, headers=NO_STORE)
@@ -250,7 +254,9 @@ async def reset_password(
     try:
         if form.get("new_password", "") != form.get("confirm_password", ""):
             raise AccountError("The two new passwords differ.", code="accounts.passwords_differ")
-        account = await handlers.reset_password(runtime.pool, secret, form.get("new_password", ""))
+        account = await handlers.reset_password(
+            units.accounts(runtime), secret, form.get("new_password", "")
+        )
     except AccountError as error:
         unusable = error.code == "accounts.link_unusable"
         return _refused(request, "reset.html", error, unusable=unusable)
@@ -263,13 +269,13 @@ async def reset_password(
 async def _accounts_page(
     request: Request[Any, Any, Any], runtime: Runtime, status_code: int = 200, **context: Any
 ) -> Template:
-    accounts = await store.list_accounts(runtime.pool)
+    accounts = await AccountStore(runtime.pool).list_accounts()
     return page(
         request,
         "accounts.html",
         status_code=status_code,
         accounts=accounts,
-        machines=await machines.list_machine_tokens(runtime.pool),
+        machines=await AccountStore(runtime.pool).machine_tokens(),
         roles=ROLES,
         headers=NO_STORE,
         **context,
@@ -292,13 +298,13 @@ async def add_account(
     scopes = tuple(str(form.get("scopes", "")).replace(",", " ").split())
     try:
         account = await handlers.add_account(
-            runtime.pool,
+            units.accounts(runtime),
             str(form.get("login", "")),
             str(form.get("display_name", "")),
             roles,
             scopes,
         )
-        account, secret = await handlers.issue_reset_link(runtime.pool, account.id)
+        account, secret = await handlers.issue_reset_link(units.accounts(runtime), account.id)
     except AccountError as error:
         if not _wants_page(request):
             raise
@@ -316,7 +322,7 @@ async def disable_account(
     account_id: FromPath[uuid.UUID],
     runtime: NamedDependency[Runtime],
 ) -> Redirect:
-    await handlers.disable_account(runtime.pool, account_id)
+    await handlers.disable_account(units.accounts(runtime), account_id)
     log.info("account_disabled", account_id=str(account_id))
     return Redirect("/accounts", status_code=303)
 
@@ -327,7 +333,7 @@ async def issue_reset_link(
     account_id: FromPath[uuid.UUID],
     runtime: NamedDependency[Runtime],
 ) -> Template:
-    account, secret = await handlers.issue_reset_link(runtime.pool, account_id)
+    account, secret = await handlers.issue_reset_link(units.accounts(runtime), account_id)
     log.info("reset_link_issued", account_id=str(account.id))
     return page(request, "reset_link.html", account=account, link=password_link(request, secret))
 

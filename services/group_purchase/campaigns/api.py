@@ -11,8 +11,8 @@ from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from services.group_purchase import roles
-from services.group_purchase.campaigns import handlers, receiving, store, views
+from services.group_purchase import roles, units
+from services.group_purchase.campaigns import handlers, receiving, views
 from services.group_purchase.campaigns.domain import (
     CampaignCreate,
     CampaignOpening,
@@ -24,6 +24,7 @@ from services.group_purchase.campaigns.domain import (
     SupplierCreate,
 )
 from services.group_purchase.campaigns.order_documents import OrderDocument, order_csv, order_pdf
+from services.group_purchase.campaigns.store import CampaignStore
 from shared.auth import COORDINATION, Principal
 from shared.errors import NotFound
 from shared.label_sheets import FORMATS, SheetChoice, render_sheets
@@ -62,17 +63,17 @@ class SupplierController(Controller):
     async def create_supplier(
         self, data: JSONBody[SupplierCreate], runtime: NamedDependency[Runtime]
     ) -> Supplier:
-        return await handlers.create_supplier(runtime.pool, data)
+        return await handlers.create_supplier(units.campaigns(runtime), data)
 
     @get("/", opt=allow(*COORDINATION))
     async def list_suppliers(self, runtime: NamedDependency[Runtime]) -> list[Supplier]:
-        return await store.list_suppliers(runtime.pool)
+        return await CampaignStore(runtime.pool).list_suppliers()
 
     @get("/{supplier_id:uuid}", opt=allow(*COORDINATION))
     async def get_supplier(
         self, supplier_id: FromPath[uuid.UUID], runtime: NamedDependency[Runtime]
     ) -> Supplier:
-        supplier = await store.get_supplier(runtime.pool, supplier_id)
+        supplier = await CampaignStore(runtime.pool).get_supplier(supplier_id)
         if supplier is None:
             raise NotFound(f"No supplier {supplier_id}.", code="campaigns.supplier_unknown")
         return supplier
@@ -84,7 +85,7 @@ class SupplierController(Controller):
         data: JSONBody[SupplierCreate],
         runtime: NamedDependency[Runtime],
     ) -> Supplier:
-        return await handlers.update_supplier(runtime.pool, supplier_id, data)
+        return await handlers.update_supplier(units.campaigns(runtime), supplier_id, data)
 
 
 async def reachable_campaign(
@@ -114,7 +115,7 @@ class CampaignController(Controller):
         principal: NamedDependency[Principal],
     ) -> views.CampaignView:
         """A draft: item, supplier's offer and tiers, quantities, deadline, solidarity scale."""
-        campaign_id = await handlers.create_campaign(runtime.pool, principal, data)
+        campaign_id = await handlers.create_campaign(units.campaigns(runtime), principal, data)
         return await reachable_campaign(request, runtime, principal, campaign_id)
 
     @post("/drafts", opt=allow(*COORDINATION), status_code=201)
@@ -126,7 +127,9 @@ class CampaignController(Controller):
         principal: NamedDependency[Principal],
     ) -> views.CampaignView:
         """A draft for the needs of that type that stock cannot serve (see /shortage)."""
-        campaign_id = await handlers.draft_from_shortage(runtime.pool, principal, data.device_type)
+        campaign_id = await handlers.draft_from_shortage(
+            units.campaigns(runtime), principal, data.device_type
+        )
         return await reachable_campaign(request, runtime, principal, campaign_id)
 
     @get("/", opt=allow(*REQUESTERS))
@@ -188,7 +191,7 @@ class CampaignController(Controller):
         principal: NamedDependency[Principal],
     ) -> views.CampaignView:
         """Replace a draft's content as a whole (tiers are checked before anything is kept)."""
-        await handlers.update_campaign(runtime.pool, campaign_id, data)
+        await handlers.update_campaign(units.campaigns(runtime), campaign_id, data)
         return await reachable_campaign(request, runtime, principal, campaign_id)
 
     @post("/{campaign_id:uuid}/opening", opt=allow(*COORDINATION), status_code=200)
@@ -200,8 +203,7 @@ class CampaignController(Controller):
         runtime: NamedDependency[Runtime],
         principal: NamedDependency[Principal],
     ) -> views.CampaignView:
-        await handlers.open_campaign(runtime.pool, campaign_id, data.deadline_policy)
-        runtime.relay.wake()
+        await handlers.open_campaign(units.campaigns(runtime), campaign_id, data.deadline_policy)
         return await reachable_campaign(request, runtime, principal, campaign_id)
 
     @post("/{campaign_id:uuid}/pledges", opt=allow(*REQUESTERS), status_code=201)
@@ -214,8 +216,9 @@ class CampaignController(Controller):
         principal: NamedDependency[Principal],
     ) -> views.PledgeView:
         """Enrol a waiting need of one's organisation; the answer shows the household's share."""
-        pledge_id = await handlers.pledge(runtime.pool, principal, campaign_id, data.need_id)
-        runtime.relay.wake()
+        pledge_id = await handlers.pledge(
+            units.campaigns(runtime), principal, campaign_id, data.need_id
+        )
         view = await reachable_campaign(request, runtime, principal, campaign_id)
         return next(p for p in view.pledges if p.id == pledge_id)
 
@@ -227,8 +230,7 @@ class CampaignController(Controller):
         runtime: NamedDependency[Runtime],
         principal: NamedDependency[Principal],
     ) -> None:
-        await handlers.release_pledge(runtime.pool, principal, campaign_id, pledge_id)
-        runtime.relay.wake()
+        await handlers.release_pledge(units.campaigns(runtime), principal, campaign_id, pledge_id)
 
     @post("/{campaign_id:uuid}/order", opt=allow(*COORDINATION), status_code=201)
     async def order_campaign(
@@ -239,8 +241,7 @@ class CampaignController(Controller):
         principal: NamedDependency[Principal],
     ) -> views.CampaignView:
         """Order what is pledged; the purchase order is at ``order.pdf`` and ``order.csv``."""
-        await handlers.order_campaign(runtime.pool, principal, campaign_id)
-        runtime.relay.wake()
+        await handlers.order_campaign(units.campaigns(runtime), principal, campaign_id)
         return await reachable_campaign(request, runtime, principal, campaign_id)
 
     @get("/{campaign_id:uuid}/order.pdf", opt=allow(*COORDINATION), media_type="application/pdf")
@@ -267,7 +268,7 @@ class CampaignController(Controller):
     ) -> Response[bytes]:
         """The labels of the delivered devices, to print on the chosen sheet or roll."""
         sheet = read_filters(SheetChoice, format=sheet_sent).format
-        codes = await store.delivered_labels(runtime.pool, campaign_id)
+        codes = await CampaignStore(runtime.pool).delivered_labels(campaign_id)
         if not codes:
             raise NotFound(
                 f"No device of campaign {campaign_id} has been delivered yet.",
@@ -289,8 +290,9 @@ class CampaignController(Controller):
     ) -> Received:
         """Register the delivered devices: each gets a new label (to print) and is reserved for
         a pledged need. A count that differs from the order is refused unless explained."""
-        devices = await receiving.receive_delivery(runtime.pool, principal, campaign_id, data)
-        runtime.relay.wake()
+        devices = await receiving.receive_delivery(
+            units.campaigns(runtime), principal, campaign_id, data
+        )
         campaign = await reachable_campaign(request, runtime, principal, campaign_id)
         return Received(campaign=campaign, devices=devices)
 
@@ -302,8 +304,7 @@ class CampaignController(Controller):
         runtime: NamedDependency[Runtime],
         principal: NamedDependency[Principal],
     ) -> views.CampaignView:
-        await handlers.close_campaign(runtime.pool, campaign_id)
-        runtime.relay.wake()
+        await handlers.close_campaign(units.campaigns(runtime), campaign_id)
         return await reachable_campaign(request, runtime, principal, campaign_id)
 
     @post("/{campaign_id:uuid}/cancellation", opt=allow(*COORDINATION), status_code=200)
@@ -316,8 +317,7 @@ class CampaignController(Controller):
         principal: NamedDependency[Principal],
     ) -> views.CampaignView:
         """Give up a draft or an open campaign: pledges are released, social workers told."""
-        await handlers.cancel_campaign(runtime.pool, campaign_id, data.reason)
-        runtime.relay.wake()
+        await handlers.cancel_campaign(units.campaigns(runtime), campaign_id, data.reason)
         return await reachable_campaign(request, runtime, principal, campaign_id)
 
 

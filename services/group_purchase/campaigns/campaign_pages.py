@@ -14,6 +14,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from services.group_purchase import units
 from services.group_purchase.campaigns import handlers, receiving
 from services.group_purchase.campaigns.api import COORDINATION, reachable_campaign
 from services.group_purchase.campaigns.domain import CampaignStatus
@@ -149,7 +150,7 @@ async def open_campaign(
 
     async def step(form: dict[str, str]) -> None:
         policy = policy_from(form)
-        await handlers.open_campaign(runtime.pool, campaign_id, policy)  # type: ignore[arg-type]
+        await handlers.open_campaign(units.campaigns(runtime), campaign_id, policy)  # type: ignore[arg-type]
 
     return await _take(request, runtime, principal, campaign_id, "opened", step)
 
@@ -164,7 +165,7 @@ async def pledge(
     """Enrol a waiting need of one's organisation; its household's share is shown after."""
 
     async def step(form: dict[str, str]) -> None:
-        await handlers.pledge(runtime.pool, principal, campaign_id, need_from(form))
+        await handlers.pledge(units.campaigns(runtime), principal, campaign_id, need_from(form))
 
     return await _take(request, runtime, principal, campaign_id, "pledged", step)
 
@@ -180,7 +181,7 @@ async def withdraw_pledge(
     """While the campaign is open: the need waits for a device again."""
 
     async def step(form: dict[str, str]) -> None:
-        await handlers.release_pledge(runtime.pool, principal, campaign_id, pledge_id)
+        await handlers.release_pledge(units.campaigns(runtime), principal, campaign_id, pledge_id)
 
     return await _take(request, runtime, principal, campaign_id, "withdrawn", step)
 
@@ -195,7 +196,7 @@ async def order_campaign(
     """Order what is pledged at the tier reached; the purchase order is then to download."""
 
     async def step(form: dict[str, str]) -> None:
-        await handlers.order_campaign(runtime.pool, principal, campaign_id)
+        await handlers.order_campaign(units.campaigns(runtime), principal, campaign_id)
 
     return await _take(request, runtime, principal, campaign_id, "ordered", step)
 
@@ -211,7 +212,9 @@ async def receive_delivery(
     pledged needs; a count other than the order's needs a note saying why."""
 
     async def step(form: dict[str, str]) -> None:
-        await receiving.receive_delivery(runtime.pool, principal, campaign_id, delivery_from(form))
+        await receiving.receive_delivery(
+            units.campaigns(runtime), principal, campaign_id, delivery_from(form)
+        )
 
     return await _take(request, runtime, principal, campaign_id, "received", step)
 
@@ -224,7 +227,7 @@ async def close_campaign(
     principal: NamedDependency[Principal],
 ) -> Template | Redirect:
     async def step(form: dict[str, str]) -> None:
-        await handlers.close_campaign(runtime.pool, campaign_id)
+        await handlers.close_campaign(units.campaigns(runtime), campaign_id)
 
     return await _take(request, runtime, principal, campaign_id, "closed", step)
 
@@ -240,7 +243,7 @@ async def cancel_campaign(
     workers are told."""
 
     async def step(form: dict[str, str]) -> None:
-        await handlers.cancel_campaign(runtime.pool, campaign_id)
+        await handlers.cancel_campaign(units.campaigns(runtime), campaign_id)
 
     return await _take(request, runtime, principal, campaign_id, "cancelled", step)
 

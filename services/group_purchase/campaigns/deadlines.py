@@ -7,36 +7,34 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-import asyncpg
-
-from services.group_purchase.campaigns import store
 from services.group_purchase.campaigns.domain import (
     Campaign,
     DeadlineOutcome,
     deadline_outcome,
     extended_deadline,
 )
-from services.group_purchase.campaigns.handlers import MINIMUM_MISSED, announce, cancel_in
+from services.group_purchase.campaigns.handlers import MINIMUM_MISSED, Campaigns, cancel_in, step
+from services.group_purchase.campaigns.store import CampaignStore, LivePledge
 from shared.contracts.purchase import CampaignExtended
-from shared.db import transaction
-from shared.events import utc_now
+from shared.uow import Work
 
 
 async def settle_due_campaigns(
-    pool: asyncpg.Pool, now: datetime | None = None
+    uow: Campaigns, now: datetime | None = None
 ) -> list[tuple[uuid.UUID, DeadlineOutcome]]:
     """Apply each open campaign's deadline policy once its deadline has passed below the
-    minimum: extend it once, or cancel it and release its pledges."""
-    now = now or utc_now()
+    minimum: extend it once, or cancel it and release its pledges (``now``: the unit of
+    work's clock unless given)."""
     settled: list[tuple[uuid.UUID, DeadlineOutcome]] = []
-    async with transaction(pool) as connection:
-        for campaign in await store.due_campaigns(connection, now):
-            pledges = await store.live_pledges(connection, campaign.id)
+    async with uow.begin() as work:
+        now = now or work.now()
+        for campaign in await work.store.due_campaigns(now):
+            pledges = await work.store.live_pledges(campaign.id)
             outcome = deadline_outcome(campaign, len(pledges), now)
             if outcome == DeadlineOutcome.EXTENDED:
-                await _extend(connection, campaign, pledges, now)
+                await _extend(work, campaign, pledges, now)
             elif outcome == DeadlineOutcome.CANCELLED:
-                await cancel_in(connection, campaign, MINIMUM_MISSED, now)
+                await cancel_in(work, campaign, MINIMUM_MISSED, now)
             else:
                 continue
             settled.append((campaign.id, outcome))
@@ -44,17 +42,13 @@ async def settle_due_campaigns(
 
 
 async def _extend(
-    connection: asyncpg.Connection,
-    campaign: Campaign,
-    pledges: list[asyncpg.Record],
-    now: datetime,
+    work: Work[CampaignStore], campaign: Campaign, pledges: list[LivePledge], now: datetime
 ) -> None:
     deadline = extended_deadline(campaign)
-    version = await store.extend(connection, campaign.id, deadline, now)
-    await store.insert_notices(
-        connection,
+    version = await work.store.extend(campaign.id, deadline, now)
+    await work.store.insert_notices(
         campaign.id,
-        [row["organisation_id"] for row in pledges],
+        [row.organisation_id for row in pledges],
         "extended",
         {
             "deadline": deadline.isoformat(),
@@ -63,12 +57,13 @@ async def _extend(
         },
         now,
     )
-    await announce(
-        connection,
-        CampaignExtended,
-        campaign.id,
-        version,
-        deadline=deadline,
-        pledged=len(pledges),
-        minimum_quantity=campaign.minimum_quantity,
+    await work.announce(
+        step(
+            CampaignExtended,
+            campaign.id,
+            version,
+            deadline=deadline,
+            pledged=len(pledges),
+            minimum_quantity=campaign.minimum_quantity,
+        )
     )

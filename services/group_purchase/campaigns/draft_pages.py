@@ -11,10 +11,10 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from services.group_purchase.campaigns import handlers, store, views
+from services.group_purchase import units
+from services.group_purchase.campaigns import handlers, views
 from services.group_purchase.campaigns.domain import CampaignStatus
 from services.group_purchase.campaigns.forms import (
-    GRADES,
     TIER_ROWS,
     campaign_from,
     campaign_typed,
@@ -27,10 +27,12 @@ from services.group_purchase.campaigns.rendering import (
     campaign_page,
     campaign_url,
 )
+from services.group_purchase.campaigns.store import CampaignStore
 from services.group_purchase.requests.domain import DEVICE_TYPES
 from services.group_purchase.requests.pages import form_fields
 from shared.auth import Principal
 from shared.errors import Conflict, NotFound
+from shared.grades import GRADES
 from shared.web.actions import Errors, act, done_url
 from shared.web.app import Runtime
 from shared.web.form_reading import typed_back
@@ -53,7 +55,7 @@ async def _draft_page(
 ) -> Template:
     """The draft's form: empty for a new campaign, filled with the draft being completed."""
     t = translator(language_of(request))
-    suppliers = await store.list_suppliers(runtime.pool)
+    suppliers = await CampaignStore(runtime.pool).list_suppliers()
     typed: dict[str, str] = dict(DEFAULTS)
     if campaign_id is not None:
         view = await views.campaign_view(runtime.pool, campaign_id, None, language_of(request))
@@ -100,10 +102,10 @@ async def _save(
     action = "created" if campaign_id is None else "updated"
 
     async def step() -> uuid.UUID:
-        content = campaign_from(form, await store.list_suppliers(runtime.pool))
+        content = campaign_from(form, await CampaignStore(runtime.pool).list_suppliers())
         if campaign_id is None:
-            return await handlers.create_campaign(runtime.pool, principal, content)
-        await handlers.update_campaign(runtime.pool, campaign_id, content)
+            return await handlers.create_campaign(units.campaigns(runtime), principal, content)
+        await handlers.update_campaign(units.campaigns(runtime), campaign_id, content)
         return campaign_id
 
     async def again(errors: Errors, status: int) -> Template:

@@ -4,13 +4,9 @@ Paris. A field that cannot be read says which one and why, to show next to it.""
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time
-from typing import Any
-
-import msgspec
 
 from services.group_purchase.campaigns.domain import (
     CampaignCreate,
@@ -18,24 +14,18 @@ from services.group_purchase.campaigns.domain import (
     Delivery,
     Supplier,
     SupplierCreate,
+    SupplierKind,
 )
 from services.group_purchase.campaigns.pricing import PriceTier
 from services.group_purchase.campaigns.views import CampaignView
-from services.group_purchase.requests.domain import (
-    DEVICE_TYPES,
-    MAX_MEMORY_GB,
-    MAX_STORAGE_GB,
-)
-from shared.grades import GRADES
-from shared.web.form_reading import FieldProblem, cents_of, choice, text, whole
+from shared.web.form_reading import FieldProblem, cents_of, choice, read_form, whole
 from shared.web.pages import TIMEZONE
 
-SUPPLIER_KINDS = ("refurbisher", "social_enterprise", "other")
+SUPPLIER_KINDS: tuple[str, ...] = SupplierKind.__args__  # type: ignore[attr-defined]
 POLICIES = ("extend_once", "cancel")
 TIER_ROWS = 4  # rows of the tiers table; a supplier's quote rarely has more
 MAX_QUANTITY = 100_000
 MAX_DELIVERY = 2000
-PHONE = re.compile(r"^[0-9 +().-]*$")
 
 
 def _whole(form: Mapping[str, str], name: str, low: int, high: int, default: int | None) -> int:
@@ -49,17 +39,13 @@ def _whole(form: Mapping[str, str], name: str, low: int, high: int, default: int
 
 
 def supplier_from(form: Mapping[str, str]) -> SupplierCreate:
-    phone = text(form, "phone", limit=40)
-    if not PHONE.match(phone):
-        raise FieldProblem("phone", "campaigns.field.phone")
-    return SupplierCreate(
-        name=text(form, "name", least=2),
-        kind=choice(form, "kind", SUPPLIER_KINDS),  # type: ignore[arg-type]
-        contact=text(form, "contact"),
-        email=text(form, "email"),
-        phone=phone,
-        terms=text(form, "terms", limit=2000),
-    )
+    """The supplier as the API decodes it; a phone number refused says what it may hold."""
+    try:
+        return read_form(SupplierCreate, form)
+    except FieldProblem as problem:
+        if problem.field == "phone" and problem.key == "form.field.invalid":
+            raise FieldProblem("phone", "campaigns.field.phone") from problem
+        raise
 
 
 def tiers_from(form: Mapping[str, str]) -> list[PriceTier]:
@@ -101,32 +87,19 @@ def deadline_from(form: Mapping[str, str]) -> datetime | None:
 
 
 def campaign_from(form: Mapping[str, str], suppliers: Sequence[Supplier]) -> CampaignCreate:
-    """A draft's content as a whole (the tiers checked by the campaign's own rules after)."""
+    """A draft's content as a whole, as the API decodes it (the tiers checked by the
+    campaign's own rules after); the page reads the tiers, the deadline and the supplier."""
     supplier = form.get("supplier_id", "").strip()
     if supplier and supplier not in {str(known.id) for known in suppliers}:
         raise FieldProblem("supplier_id", "form.field.choose")
-    content: dict[str, Any] = {
-        "title": text(form, "title"),
-        "device_type": choice(form, "device_type", DEVICE_TYPES),
-        "min_memory_gb": _whole(form, "min_memory_gb", 0, MAX_MEMORY_GB, 0),
-        "min_storage_gb": _whole(form, "min_storage_gb", 0, MAX_STORAGE_GB, 0),
-        "grade": choice(form, "grade", GRADES),
-        "supplier_id": uuid.UUID(supplier) if supplier else None,
-        "supplier_offer": text(form, "supplier_offer"),
-        "tiers": tiers_from(form),
-        "minimum_quantity": _whole(form, "minimum_quantity", 1, MAX_QUANTITY, None),
-        "maximum_quantity": _whole(form, "maximum_quantity", 1, MAX_QUANTITY, None),
-        "deadline": deadline_from(form),
-        "extension_days": _whole(form, "extension_days", 1, 90, 14),
-        "subsidy_funder": text(form, "subsidy_funder"),
-    }
-    try:
-        return msgspec.convert(content, CampaignCreate)
-    except msgspec.ValidationError as error:
-        found = re.search(r"`\$\.(\w+)", str(error))
-        raise FieldProblem(
-            found.group(1) if found else "title", "campaigns.field.invalid"
-        ) from None
+    return read_form(
+        CampaignCreate,
+        form,
+        names={"tiers": "tier_from_1"},
+        supplier_id=uuid.UUID(supplier) if supplier else None,
+        tiers=tiers_from(form),
+        deadline=deadline_from(form),
+    )
 
 
 def policy_from(form: Mapping[str, str]) -> str:
@@ -144,10 +117,11 @@ def delivery_from(form: Mapping[str, str]) -> Delivery:
     """As many devices as counted on the delivery note (their details come with the labels'
     first scan at the workshop); a count that differs from the order needs a note."""
     count = _whole(form, "delivered", 1, MAX_DELIVERY, None)
-    return Delivery(
+    return read_form(
+        Delivery,
+        form,
+        names={"devices": "delivered"},
         devices=[DeliveredDevice() for _ in range(count)],
-        place_name=text(form, "place_name"),
-        discrepancy_note=text(form, "discrepancy_note", limit=500),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+from services.group_purchase import units
 from services.group_purchase.campaigns.deadlines import settle_due_campaigns
 from shared.db import TRANSIENT_ERRORS
 from shared.logging import get_logger
@@ -17,9 +18,8 @@ log = get_logger("boucle.group_purchase.campaign_jobs")
 async def close_due_campaigns(runtime: Runtime) -> None:
     while True:
         try:
-            settled = await settle_due_campaigns(runtime.pool)
+            settled = await settle_due_campaigns(units.campaigns(runtime))
             if settled:
-                runtime.relay.wake()
                 log.info(
                     "campaign_deadlines_applied",
                     campaigns=len(settled),

@@ -12,6 +12,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from services.group_purchase import units
 from services.group_purchase.campaigns import handlers, views
 from services.group_purchase.campaigns.api import COORDINATION
 from services.group_purchase.campaigns.domain import CampaignStatus
@@ -82,7 +83,7 @@ async def prepare_campaign(
 
     return await act(
         request,
-        partial(handlers.draft_from_shortage, runtime.pool, principal, device_type),
+        partial(handlers.draft_from_shortage, units.campaigns(runtime), principal, device_type),
         done=lambda drafted: done_url(campaign_url(drafted), "drafted"),
         again=again,
         fields=FIELDS,

@@ -8,10 +8,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-import asyncpg
 import msgspec
 
-from services.group_purchase.campaigns import store
 from services.group_purchase.campaigns.domain import (
     Campaign,
     CampaignStatus,
@@ -19,15 +17,14 @@ from services.group_purchase.campaigns.domain import (
     Delivery,
     check_delivery,
 )
-from services.group_purchase.campaigns.handlers import announce, locked_campaign
-from services.group_purchase.requests import store as request_store
-from services.group_purchase.requests.domain import NeedStatus
+from services.group_purchase.campaigns.handlers import Campaigns, locked_campaign, step
+from services.group_purchase.campaigns.store import CampaignStore, LivePledge
 from shared.auth import Principal
 from shared.contracts.purchase import CampaignReceived, PledgeReleased, PurchasedDeviceReceived
 from shared.contracts.refurbishment import SpecsSummary
-from shared.db import transaction
-from shared.events import utc_now, uuid7
+from shared.events import uuid7
 from shared.labels import format_code, generate_code
+from shared.uow import Work
 
 
 class ReceivedDevice(msgspec.Struct, frozen=True, kw_only=True):
@@ -42,27 +39,26 @@ class ReceivedDevice(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def receive_delivery(
-    pool: asyncpg.Pool, principal: Principal, campaign_id: uuid.UUID, delivery: Delivery
+    uow: Campaigns, principal: Principal, campaign_id: uuid.UUID, delivery: Delivery
 ) -> list[ReceivedDevice]:
     """Label and register the delivered devices, each reserved for a pledged need (first
     pledged, first served); a count that differs from the order must be explained, and then
     surplus devices join the stock while unserved needs wait again."""
-    now = utc_now()
-    async with transaction(pool) as connection:
-        campaign = await locked_campaign(connection, campaign_id)
-        order = await store.order_of(connection, campaign_id)
-        ordered = order["quantity"] if order is not None else 0
+    async with uow.begin() as work:
+        now = work.now()
+        store = work.store
+        campaign = await locked_campaign(store, campaign_id)
+        ordered = await store.ordered_quantity(campaign_id)
         check_delivery(campaign, ordered, delivery)
-        pledges = await store.live_pledges(connection, campaign_id)
+        pledges = await store.live_pledges(campaign_id)
         received = [
-            await _register(connection, principal, campaign, delivery, device, pledge_row, now)
-            for device, pledge_row in _pairs(delivery.devices, pledges)
+            await _register(work, principal, campaign, delivery, device, pledge, now)
+            for device, pledge in _pairs(delivery.devices, pledges)
         ]
         unserved = pledges[len(delivery.devices) :]
-        await _end_unserved(connection, campaign_id, unserved, now)
+        await _end_unserved(work, campaign_id, unserved, now)
         delivered = len(delivery.devices)
         version = await store.advance(
-            connection,
             campaign_id,
             CampaignStatus.RECEIVED,
             now,
@@ -70,54 +66,54 @@ async def receive_delivery(
             delivery_discrepancy=delivery.discrepancy_note.strip(),
         )
         await store.insert_notices(
-            connection,
             campaign_id,
-            [row["organisation_id"] for row in pledges[:delivered]],
+            [row.organisation_id for row in pledges[:delivered]],
             "received",
             {"delivered": delivered, "ordered": ordered},
             now,
         )
-        await announce(
-            connection,
-            CampaignReceived,
-            campaign_id,
-            version,
-            ordered=ordered,
-            delivered=delivered,
-            allocated=min(delivered, len(pledges)),
-            discrepancy=delivered != ordered,
+        await work.announce(
+            step(
+                CampaignReceived,
+                campaign_id,
+                version,
+                ordered=ordered,
+                delivered=delivered,
+                allocated=min(delivered, len(pledges)),
+                discrepancy=delivered != ordered,
+            )
         )
     return received
 
 
 def _pairs(
-    devices: list[DeliveredDevice], pledges: list[asyncpg.Record]
-) -> list[tuple[DeliveredDevice, asyncpg.Record | None]]:
+    devices: list[DeliveredDevice], pledges: list[LivePledge]
+) -> list[tuple[DeliveredDevice, LivePledge | None]]:
     return [
         (device, pledges[index] if index < len(pledges) else None)
         for index, device in enumerate(devices)
     ]
 
 
-async def _new_label(connection: asyncpg.Connection) -> str:
-    while await store.label_taken(connection, label := generate_code()):
+async def _new_label(store: CampaignStore) -> str:
+    while await store.label_taken(label := generate_code()):
         continue
     return label
 
 
 async def _register(
-    connection: asyncpg.Connection,
+    work: Work[CampaignStore],
     principal: Principal,
     campaign: Campaign,
     delivery: Delivery,
     device: DeliveredDevice,
-    pledge_row: asyncpg.Record | None,
+    pledge: LivePledge | None,
     now: datetime,
 ) -> ReceivedDevice:
     """One device: labelled, recorded, and (when a pledge waits for it) reserved for its need
     through the same saga as a donated device: an attempt inventory answers."""
     device_id = uuid7()
-    label = await _new_label(connection)
+    label = await _new_label(work.store)
     grade = device.grade or campaign.grade
     specs = SpecsSummary(
         brand=device.brand,
@@ -129,25 +125,10 @@ async def _register(
         operating_system=device.operating_system,
     )
     attempt_id = None
-    if pledge_row is not None:
+    if pledge is not None:
         attempt_id = uuid7()
-        await connection.execute(
-            "INSERT INTO reservation_attempts (id, need_id, organisation_id, device_id, label, "
-            "requested_by, requested_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            attempt_id,
-            pledge_row["need_id"],
-            pledge_row["organisation_id"],
-            device_id,
-            label,
-            principal.sub,
-            now,
-        )
-        await request_store.set_need_status(
-            connection, pledge_row["need_id"], NeedStatus.RESERVING, note=""
-        )
-        await store.allocate(connection, pledge_row["id"])
-    await store.insert_received_devices(
-        connection,
+        await work.store.allocate(pledge, attempt_id, device_id, label, principal.sub, now)
+    await work.store.insert_received_devices(
         [
             (
                 device_id,
@@ -156,64 +137,62 @@ async def _register(
                 grade,
                 msgspec.to_builtins(specs),
                 device.serial_number,
-                None if pledge_row is None else pledge_row["id"],
+                None if pledge is None else pledge.id,
                 attempt_id,
                 principal.sub,
                 now,
             )
         ],
     )
-    reference = "" if pledge_row is None else pledge_row["household_reference"]
-    await announce(
-        connection,
-        PurchasedDeviceReceived,
-        device_id,
-        label=label,
-        device_type=campaign.device_type,
-        grade=grade,
-        specs=specs,
-        campaign_id=campaign.id,
-        place_name=delivery.place_name,
-        request_id=attempt_id,
-        household_reference=reference,
+    reference = "" if pledge is None else pledge.household_reference
+    await work.announce(
+        step(
+            PurchasedDeviceReceived,
+            device_id,
+            label=label,
+            device_type=campaign.device_type,
+            grade=grade,
+            specs=specs,
+            campaign_id=campaign.id,
+            place_name=delivery.place_name,
+            request_id=attempt_id,
+            household_reference=reference,
+        )
     )
     return ReceivedDevice(
         device_id=device_id,
         label=label,
         printed_label=format_code(label),
         serial_number=device.serial_number,
-        need_id=None if pledge_row is None else pledge_row["need_id"],
+        need_id=None if pledge is None else pledge.need_id,
         household_reference=reference,
     )
 
 
 async def _end_unserved(
-    connection: asyncpg.Connection,
-    campaign_id: uuid.UUID,
-    unserved: list[asyncpg.Record],
-    now: datetime,
+    work: Work[CampaignStore], campaign_id: uuid.UUID, unserved: list[LivePledge], now: datetime
 ) -> None:
     """A short delivery: the needs left without a device wait again, and their social
     workers are told."""
     if not unserved:
         return
     reason = "delivery_short"
-    await store.end_pledges(connection, [row["id"] for row in unserved], "unserved", reason, now)
-    await store.insert_notices(
-        connection,
+    await work.store.end_pledges([row.id for row in unserved], "unserved", reason, now)
+    await work.store.insert_notices(
         campaign_id,
-        [row["organisation_id"] for row in unserved],
+        [row.organisation_id for row in unserved],
         "unserved",
         {"needs": len(unserved)},
         now,
     )
     for row in unserved:
-        await announce(
-            connection,
-            PledgeReleased,
-            campaign_id,
-            await store.bump_version(connection, campaign_id),
-            pledge_id=row["id"],
-            reason=reason,
-            pledged=0,
+        await work.announce(
+            step(
+                PledgeReleased,
+                campaign_id,
+                await work.store.bump_version(campaign_id),
+                pledge_id=row.id,
+                reason=reason,
+                pledged=0,
+            )
         )

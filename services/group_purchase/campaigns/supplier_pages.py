@@ -10,7 +10,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from services.group_purchase.campaigns import handlers, store
+from services.group_purchase import units
+from services.group_purchase.campaigns import handlers
 from services.group_purchase.campaigns.domain import Supplier
 from services.group_purchase.campaigns.forms import (
     SUPPLIER_KINDS,
@@ -24,6 +25,7 @@ from services.group_purchase.campaigns.rendering import (
     campaign_page,
     done_from,
 )
+from services.group_purchase.campaigns.store import CampaignStore
 from services.group_purchase.requests.pages import form_fields
 from shared.web.actions import Errors, act, done_url
 from shared.web.app import Runtime
@@ -48,7 +50,7 @@ async def _suppliers_page(
     request: AnyRequest, runtime: Runtime, status_code: int = 200, **context: Any
 ) -> Template:
     """The list, and the form: a new supplier, or the one being corrected (``?modifier=…``)."""
-    suppliers = await store.list_suppliers(runtime.pool)
+    suppliers = await CampaignStore(runtime.pool).list_suppliers()
     t = translator(language_of(request))
     editing = next(
         (s for s in suppliers if str(s.id) == request.query_params.get("modifier", "")), None
@@ -81,14 +83,14 @@ async def _save(
     async def step() -> None:
         command = supplier_from(form)
         if supplier_id is None:
-            await handlers.create_supplier(runtime.pool, command)
+            await handlers.create_supplier(units.campaigns(runtime), command)
         else:
-            await handlers.update_supplier(runtime.pool, supplier_id, command)
+            await handlers.update_supplier(units.campaigns(runtime), supplier_id, command)
 
     async def again(errors: Errors, status: int) -> Template:
         editing = None
         if supplier_id is not None:
-            editing = await store.get_supplier(runtime.pool, supplier_id)
+            editing = await CampaignStore(runtime.pool).get_supplier(supplier_id)
         return await _suppliers_page(
             request,
             runtime,

@@ -21,6 +21,7 @@ from services.group_purchase.campaigns.pricing import (
     next_tier,
     tier_at,
 )
+from services.group_purchase.campaigns.store import CampaignStore, scale_of
 from shared.web import formats
 from shared.web.i18n import translator
 
@@ -145,16 +146,13 @@ async def campaign_view(
     row = await connection.fetchrow("SELECT * FROM campaigns WHERE id = $1", campaign_id)
     if row is None:
         return None
-    tiers = await store.tiers_of(connection, campaign_id)
-    scale = store.scale_of(row)
-    pledged = await store.count_live_pledges(connection, campaign_id)
+    rows = CampaignStore(connection)
+    tiers = await rows.tiers_of(campaign_id)
+    scale = scale_of(row)
+    pledged = await rows.count_live_pledges(campaign_id)
     progress = progress_of(tiers, pledged, row["minimum_quantity"], row["maximum_quantity"])
-    order = await store.order_of(connection, campaign_id)
-    supplier = (
-        None
-        if row["supplier_id"] is None
-        else await store.get_supplier(connection, row["supplier_id"])
-    )
+    order = await rows.order_of(campaign_id)
+    supplier = None if row["supplier_id"] is None else await rows.get_supplier(row["supplier_id"])
     waiting = await connection.fetchval(
         "SELECT count(*) FROM needs WHERE device_type = $1 AND status = 'waiting'",
         row["device_type"],
@@ -351,7 +349,7 @@ async def order_document(
     )
     if row is None:
         return None
-    scale = store.scale_of(row)
+    scale = scale_of(row)
     bands = await connection.fetch(
         "SELECT band, contribution_cents, count(*) AS households FROM pledges "
         "WHERE campaign_id = $1 AND contribution_cents IS NOT NULL "

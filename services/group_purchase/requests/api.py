@@ -7,14 +7,13 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, Any
 
-import asyncpg
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from services.group_purchase import roles
-from services.group_purchase.requests import handlers, receipts, store, views
+from services.group_purchase import roles, units
+from services.group_purchase.requests import handlers, receipts, views
 from services.group_purchase.requests.domain import (
     MAX_MONTHLY_QUOTA,
     Household,
@@ -24,11 +23,12 @@ from services.group_purchase.requests.domain import (
     RequestCreate,
 )
 from services.group_purchase.requests.priority import PriorityPolicy, load_policy
-from services.group_purchase.requests.proposals import MatchingRun, run_matching
+from services.group_purchase.requests.proposals import MatchingRun
 from services.group_purchase.requests.shortage import Shortage, shortage_by_type
+from services.group_purchase.requests.store import RequestStore
+from services.group_purchase.units import Within
 from shared import audit
 from shared.auth import COORDINATION, Principal
-from shared.db import transaction
 from shared.errors import NotFound
 from shared.events import utc_now
 from shared.idempotency import answer_once
@@ -115,18 +115,18 @@ async def _once(
     runtime: Runtime,
     principal: Principal,
     key: str,
-    work: Callable[[asyncpg.Connection], Awaitable[bytes]],
+    work: Callable[[Within[RequestStore]], Awaitable[bytes]],
 ) -> Response[bytes]:
     """Do ``work`` in one transaction, once per ``Idempotency-Key`` (``key`` ends in ``None``
     without one); a replay gets the first answer."""
     fingerprint = await request_fingerprint(request, principal)
-    async with transaction(runtime.pool) as connection:
+    async with units.requests(runtime).begin() as held:
         answer = await answer_once(
-            connection,
+            held.connection,
             None if key.endswith(":None") else key,
             fingerprint,
             201,
-            lambda: work(connection),
+            lambda: work(Within(held)),
         )
     return replayable(answer)
 
@@ -139,7 +139,7 @@ class OrganisationController(Controller):
     async def create_organisation(
         self, data: JSONBody[OrganisationCreate], runtime: NamedDependency[Runtime]
     ) -> Organisation:
-        return await handlers.create_organisation(runtime.pool, data)
+        return await handlers.create_organisation(units.requests(runtime), data)
 
     @get("/", opt=allow(*REQUESTERS))
     async def list_organisations(
@@ -150,8 +150,8 @@ class OrganisationController(Controller):
         limit: Limit = PAGE_LIMIT,
     ) -> OrganisationPage:
         """One's organisation (every one for coordinators and admins), by name."""
-        rows = await store.list_organisations(
-            runtime.pool, principal.scoped_ids("organisation"), read_cursor(after, str), limit + 1
+        rows = await RequestStore(runtime.pool).list_organisations(
+            principal.scoped_ids("organisation"), read_cursor(after, str), limit + 1
         )
         organisations, next_after = page_of(
             rows, limit, lambda organisation: (organisation.name, organisation.id)
@@ -166,13 +166,9 @@ class OrganisationController(Controller):
         runtime: NamedDependency[Runtime],
     ) -> Organisation:
         """Devices an organisation may reserve per calendar month (``null``: no limit)."""
-        if not await store.set_quota(runtime.pool, organisation_id, data.monthly_quota):
-            raise NotFound(
-                f"No organisation {organisation_id}.", code="requests.organisation_unknown"
-            )
-        organisation = await store.get_organisation(runtime.pool, organisation_id)
-        assert organisation is not None
-        return organisation
+        return await handlers.set_quota(
+            units.requests(runtime), organisation_id, data.monthly_quota
+        )
 
 
 class HouseholdController(Controller):
@@ -194,8 +190,8 @@ class HouseholdController(Controller):
     ) -> Response[bytes]:
         """Register a household with its consent. ``Idempotency-Key`` is honoured."""
 
-        async def work(connection: asyncpg.Connection) -> bytes:
-            return _encoder.encode(await handlers.create_household(connection, principal, data))
+        async def work(uow: Within[RequestStore]) -> bytes:
+            return _encoder.encode(await handlers.create_household(uow, principal, data))
 
         return await _once(request, runtime, principal, f"households:{idempotency_key}", work)
 
@@ -210,9 +206,10 @@ class HouseholdController(Controller):
     ) -> HouseholdPage:
         """The households of one's organisation (of ``organisation_id`` for coordinators and
         admins, or of all), the newest first."""
-        reachable = await handlers.organisations_in_reach(runtime.pool, principal, organisation_id)
+        store = RequestStore(runtime.pool)
+        reachable = await handlers.organisations_in_reach(store, principal, organisation_id)
         rows = await store.list_households(
-            runtime.pool, reachable, read_cursor(after, datetime.fromisoformat), limit + 1
+            reachable, read_cursor(after, datetime.fromisoformat), limit + 1
         )
         households, next_after = page_of(
             rows, limit, lambda household: (household.created_at, household.id)
@@ -232,7 +229,9 @@ class HouseholdController(Controller):
         runtime: NamedDependency[Runtime],
         principal: NamedDependency[Principal],
     ) -> Household:
-        household = await handlers.reachable_household(runtime.pool, principal, household_id)
+        household = await handlers.reachable_household(
+            RequestStore(runtime.pool), principal, household_id
+        )
         await audit.record(
             runtime.pool, principal.sub, "household.read", f"household:{household_id}"
         )
@@ -247,7 +246,9 @@ class HouseholdController(Controller):
         principal: NamedDependency[Principal],
     ) -> HouseholdExport:
         """Everything Boucle keeps about a household (its right of access)."""
-        household = await handlers.reachable_household(runtime.pool, principal, household_id)
+        household = await handlers.reachable_household(
+            RequestStore(runtime.pool), principal, household_id
+        )
         await audit.record(
             runtime.pool, principal.sub, "household.exported", f"household:{household_id}"
         )
@@ -272,8 +273,10 @@ class HouseholdController(Controller):
     ) -> Household:
         """The household asked to be forgotten: contact and situation are erased; the opaque
         reference stays so that devices handed over keep their history."""
-        await handlers.erase_household(runtime.pool, principal, household_id)
-        return await handlers.reachable_household(runtime.pool, principal, household_id)
+        await handlers.erase_household(units.requests(runtime), principal, household_id)
+        return await handlers.reachable_household(
+            RequestStore(runtime.pool), principal, household_id
+        )
 
 
 class RequestController(Controller):
@@ -297,9 +300,10 @@ class RequestController(Controller):
         ``Idempotency-Key`` is honoured (a paper form typed in twice is filed once)."""
         language = language_of(request)
 
-        async def work(connection: asyncpg.Connection) -> bytes:
-            request_id = await handlers.submit_request(connection, principal, data)
-            view = await views.request_view(connection, request_id, utc_now(), language)
+        async def work(uow: Within[RequestStore]) -> bytes:
+            request_id = await handlers.submit_request(uow, principal, data)
+            async with uow.begin() as held:
+                view = await views.request_view(held.connection, request_id, utc_now(), language)
             return _encoder.encode(view)
 
         return await _once(request, runtime, principal, f"requests:{idempotency_key}", work)
@@ -316,9 +320,11 @@ class RequestController(Controller):
     ) -> views.RequestPage:
         """Requests of one's organisation (or of ``organisation_id``), of one household if
         ``household_id`` is given, the newest first, with their needs' ids and statuses."""
-        reachable = await handlers.organisations_in_reach(runtime.pool, principal, organisation_id)
+        reachable = await handlers.organisations_in_reach(
+            RequestStore(runtime.pool), principal, organisation_id
+        )
         if household_id is not None:
-            await handlers.reachable_household(runtime.pool, principal, household_id)
+            await handlers.reachable_household(RequestStore(runtime.pool), principal, household_id)
         rows = await views.list_requests(
             runtime.pool,
             reachable,
@@ -406,9 +412,8 @@ class NeedController(Controller):
     ) -> Reserving:
         """A person confirms the proposed device; inventory then holds it (or says it cannot)."""
         attempt = await handlers.confirm_proposal(
-            runtime.pool, principal, need_id, data.proposal_id
+            units.requests(runtime), principal, need_id, data.proposal_id
         )
-        runtime.relay.wake()
         return Reserving(reservation_id=attempt)
 
     @post("/decline", opt=allow(*REQUESTERS), status_code=200)
@@ -421,7 +426,7 @@ class NeedController(Controller):
     ) -> None:
         """The proposed device does not suit the household: the next one is proposed."""
         await handlers.decline_proposal(
-            runtime.pool, principal, need_id, data.proposal_id, data.reason
+            units.requests(runtime), principal, need_id, data.proposal_id, data.reason
         )
 
     @post("/cancellation", opt=allow(*REQUESTERS), status_code=200)
@@ -431,8 +436,7 @@ class NeedController(Controller):
         runtime: NamedDependency[Runtime],
         principal: NamedDependency[Principal],
     ) -> None:
-        await handlers.cancel_need(runtime.pool, principal, need_id)
-        runtime.relay.wake()
+        await handlers.cancel_need(units.requests(runtime), principal, need_id)
 
     @post("/hand-over", opt=allow(*REQUESTERS), status_code=201)
     async def hand_over(
@@ -443,8 +447,7 @@ class NeedController(Controller):
         principal: NamedDependency[Principal],
     ) -> HandedOver:
         """The family has the device; the receipt is to print and give them."""
-        attempt = await handlers.hand_over(runtime.pool, principal, need_id, data.place)
-        runtime.relay.wake()
+        attempt = await handlers.hand_over(units.requests(runtime), principal, need_id, data.place)
         return HandedOver(reservation_id=attempt, receipt=receipts.receipt_path(need_id))
 
     @get("/receipt.pdf", opt=allow(*REQUESTERS), media_type="application/pdf")
@@ -465,8 +468,7 @@ class NeedController(Controller):
         runtime: NamedDependency[Runtime],
         principal: NamedDependency[Principal],
     ) -> None:
-        await handlers.return_device(runtime.pool, principal, need_id, data.reason)
-        runtime.relay.wake()
+        await handlers.return_device(units.requests(runtime), principal, need_id, data.reason)
 
 
 class CoordinationController(Controller):
@@ -476,8 +478,7 @@ class CoordinationController(Controller):
     @post("/matching/runs", opt=allow(*COORDINATION), status_code=201)
     async def run_matching(self, runtime: NamedDependency[Runtime]) -> MatchingRun:
         """Propose now, to every open need, the best free ready device (it runs every minute)."""
-        async with transaction(runtime.pool) as connection:
-            return await run_matching(connection, utc_now())
+        return await handlers.propose_to_all(units.requests(runtime))
 
     @get("/shortage", opt=allow(*REQUESTERS))
     async def get_shortage(self, runtime: NamedDependency[Runtime]) -> list[Shortage]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-from services.group_purchase.requests import store
 from services.group_purchase.requests.domain import OrganisationCreate
+from services.group_purchase.requests.store import RequestStore
 from shared.db import create_pool
 
 DEMO_ORGANISATION_ID = uuid.UUID("6f1c2a52-3f7e-4c1e-9a55-b0c1e0000201")
@@ -21,7 +21,7 @@ DEMO_ORGANISATION = OrganisationCreate(
 async def seed(dsn: str) -> uuid.UUID:
     pool = await create_pool(dsn, "purchase", 1, 2)
     try:
-        await store.insert_organisation(pool, DEMO_ORGANISATION_ID, DEMO_ORGANISATION)
+        await RequestStore(pool).insert_organisation(DEMO_ORGANISATION_ID, DEMO_ORGANISATION)
     finally:
         await pool.close()
     return DEMO_ORGANISATION_ID

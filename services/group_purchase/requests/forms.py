@@ -3,30 +3,26 @@ says which one and why, so the page can show the message next to it."""
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Mapping, Sequence
 
 import msgspec
 
 from services.group_purchase.requests.domain import (
-    DEVICE_TYPES,
-    PURPOSES,
+    MAX_MONTHLY_QUOTA,
     HouseholdCreate,
     NeedCreate,
     Organisation,
     OrganisationCreate,
+    OrganisationKind,
 )
 from services.group_purchase.requests.priority import Situation, load_policy
-from shared.web.form_reading import FieldProblem, choice, text, whole
+from shared.web.form_reading import FieldProblem, choice, read_form, whole
 
-INTERNET_ACCESS = ("home", "phone_only", "none")
-ORGANISATION_KINDS = ("social_service", "association", "school", "other")
+ORGANISATION_KINDS: tuple[str, ...] = OrganisationKind.__args__  # type: ignore[attr-defined]
 MEMORY_CHOICES = ("0", "4", "8", "16")
 STORAGE_CHOICES = ("0", "64", "128", "256", "512")
 MAX_UNITS = 20  # children counted on the form: more is surely a typing mistake
-MAX_QUOTA = 10_000
-PHONE = re.compile(r"^[0-9 +().-]*$")
 
 
 def situation_from(form: Mapping[str, str]) -> Situation:
@@ -43,46 +39,37 @@ def situation_from(form: Mapping[str, str]) -> Situation:
 def household_from(
     form: Mapping[str, str], organisations: Sequence[Organisation]
 ) -> HouseholdCreate:
+    """The household as the API decodes it, among the organisations the page offers; a phone
+    number refused says what it may hold."""
     reachable = {str(organisation.id) for organisation in organisations}
     organisation_id = choice(form, "organisation_id", sorted(reachable))
-    phone = text(form, "contact_phone", limit=40)
-    if not PHONE.match(phone):
-        raise FieldProblem("contact_phone", "requests.field.phone")
-    return HouseholdCreate(
-        organisation_id=uuid.UUID(organisation_id),
-        commune=text(form, "commune", required=True, limit=100, least=2),
-        situation=situation_from(form),
-        existing_equipment=text(form, "existing_equipment"),
-        internet_access=choice(form, "internet_access", INTERNET_ACCESS, blank=True),  # type: ignore[arg-type]
-        contact_name=text(form, "contact_name", limit=120),
-        contact_phone=phone,
-        consent=form.get("consent") == "yes",
-    )
+    try:
+        return read_form(
+            HouseholdCreate,
+            form,
+            organisation_id=uuid.UUID(organisation_id),
+            situation=situation_from(form),
+        )
+    except FieldProblem as problem:
+        if problem.field == "contact_phone" and problem.key == "form.field.invalid":
+            raise FieldProblem("contact_phone", "requests.field.phone") from problem
+        raise
 
 
 def need_from(form: Mapping[str, str]) -> NeedCreate:
-    return NeedCreate(
-        device_type=choice(form, "device_type", DEVICE_TYPES),  # type: ignore[arg-type]
-        purpose=choice(form, "purpose", PURPOSES),  # type: ignore[arg-type]
+    """A need as the API decodes it; sizes among those the page offers."""
+    return read_form(
+        NeedCreate,
+        form,
         min_memory_gb=int(choice(form, "min_memory_gb", MEMORY_CHOICES, blank=True) or 0),
         min_storage_gb=int(choice(form, "min_storage_gb", STORAGE_CHOICES, blank=True) or 0),
-        larger_screen=form.get("larger_screen") == "yes",
-        keyboard_layout=text(form, "keyboard_layout", limit=40),
-        accessibility_note=text(form, "accessibility_note"),
-        pickup_place=text(form, "pickup_place"),
     )
 
 
 def organisation_from(form: Mapping[str, str]) -> OrganisationCreate:
-    return OrganisationCreate(
-        name=text(form, "name", required=True, least=2),
-        kind=choice(form, "kind", ORGANISATION_KINDS),  # type: ignore[arg-type]
-        contact=text(form, "contact"),
-        commune=text(form, "commune", limit=100),
-        monthly_quota=quota_from(form),
-    )
+    return read_form(OrganisationCreate, form)
 
 
 def quota_from(form: Mapping[str, str]) -> int | None:
     """Devices an organisation may reserve per month; blank means no limit."""
-    return whole(form, "monthly_quota", 0, MAX_QUOTA)
+    return whole(form, "monthly_quota", 0, MAX_MONTHLY_QUOTA)

@@ -12,7 +12,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from services.group_purchase.requests import handlers, page_views, store, views
+from services.group_purchase import units
+from services.group_purchase.requests import handlers, page_views, views
 from services.group_purchase.requests.domain import (
     DEVICE_TYPES,
     PURPOSES,
@@ -34,9 +35,9 @@ from services.group_purchase.requests.pages import (
 )
 from services.group_purchase.requests.priority import load_policy
 from services.group_purchase.requests.refusals import FIELDS
+from services.group_purchase.requests.store import RequestStore
 from shared import audit
 from shared.auth import Principal
-from shared.db import transaction
 from shared.events import utc_now
 from shared.web.actions import Errors, act, done_url
 from shared.web.app import Runtime
@@ -55,7 +56,7 @@ async def _organisations(runtime: Runtime, principal: Principal) -> list[Organis
     reachable = principal.scoped_ids("organisation")
     return [
         organisation
-        for organisation in await store.list_organisations(runtime.pool)
+        for organisation in await RequestStore(runtime.pool).list_organisations()
         if reachable is None or organisation.id in reachable
     ]
 
@@ -98,8 +99,7 @@ async def register_household(
 
     async def step() -> uuid.UUID:
         command = household_from(form, await _organisations(runtime, principal))
-        async with transaction(runtime.pool) as connection:
-            return (await handlers.create_household(connection, principal, command)).id
+        return (await handlers.create_household(units.requests(runtime), principal, command)).id
 
     async def again(errors: Errors, status: int) -> Template:
         return await _new_household_page(
@@ -130,7 +130,9 @@ async def _household_page(
     template: str = "requests_household.html",
     **context: Any,
 ) -> Template:
-    household = await handlers.reachable_household(runtime.pool, principal, household_id)
+    household = await handlers.reachable_household(
+        RequestStore(runtime.pool), principal, household_id
+    )
     # the page shows the household's contact and situation: who saw them is kept
     await audit.record(runtime.pool, principal.sub, "household.read", f"household:{household_id}")
     language = language_of(request)
@@ -146,7 +148,7 @@ async def _household_page(
         for c in policy.criteria
         if getattr(household.situation, c.key)
     ]
-    organisation = await store.get_organisation(runtime.pool, household.organisation_id)
+    organisation = await RequestStore(runtime.pool).get_organisation(household.organisation_id)
     done = request.query_params.get("fait", "")
     t = translator(language)
     return request_page(
@@ -197,8 +199,7 @@ async def submit_request(
 
     async def step() -> uuid.UUID:
         command = RequestCreate(household_id=household_id, needs=[need_from(form)])
-        async with transaction(runtime.pool) as connection:
-            return await handlers.submit_request(connection, principal, command)
+        return await handlers.submit_request(units.requests(runtime), principal, command)
 
     async def again(errors: Errors, status: int) -> Template:
         typed = typed_back(form)
@@ -258,7 +259,7 @@ async def erase_household(
 
     return await act(
         request,
-        partial(handlers.erase_household, runtime.pool, principal, household_id),
+        partial(handlers.erase_household, units.requests(runtime), principal, household_id),
         done=done_url(household_url(household_id), "erased"),
         again=again,
         fields=FIELDS,

@@ -10,9 +10,9 @@ from uuid import UUID
 
 import asyncpg
 
-from services.group_purchase.requests import store
 from services.group_purchase.requests.domain import NeedStatus
 from services.group_purchase.requests.proposals import run_matching
+from services.group_purchase.requests.store import RequestStore
 from shared.bus import Batched
 from shared.contracts.inventory import (
     DeviceAvailable,
@@ -56,8 +56,8 @@ async def note_state(connection: asyncpg.Connection, event: DeviceStateChanged) 
         event.occurred_at,
     )
     for row in withdrawn:
-        await store.set_need_status(
-            connection, row["need_id"], NeedStatus.SUBMITTED, note="proposal_withdrawn"
+        await RequestStore(connection).set_need_status(
+            row["need_id"], NeedStatus.SUBMITTED, note="proposal_withdrawn"
         )
     if withdrawn:
         await run_matching(connection, utc_now(), [row["need_id"] for row in withdrawn])
@@ -107,7 +107,7 @@ async def note_confirmed(connection: asyncpg.Connection, event: ReservationConfi
     if need_id is None:  # released meanwhile: inventory hears of the release too
         log.info("reservation_confirmed_after_release", request_id=str(event.request_id))
         return
-    await store.set_need_status(connection, need_id, NeedStatus.RESERVED, note="")
+    await RequestStore(connection).set_need_status(need_id, NeedStatus.RESERVED, note="")
 
 
 async def note_refused(connection: asyncpg.Connection, event: Event) -> None:
@@ -125,7 +125,7 @@ async def note_refused(connection: asyncpg.Connection, event: Event) -> None:
     if need_id is None:
         return
     note = "reservation_rejected" if rejected else "reservation_expired"
-    await store.set_need_status(connection, need_id, NeedStatus.SUBMITTED, note=note)
+    await RequestStore(connection).set_need_status(need_id, NeedStatus.SUBMITTED, note=note)
     await run_matching(connection, utc_now(), [need_id])
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from services.group_purchase.requests.proposals import run_matching
-from shared.db import TRANSIENT_ERRORS, transaction
-from shared.events import utc_now
+from services.group_purchase import units
+from services.group_purchase.requests import handlers
+from shared.db import TRANSIENT_ERRORS
 from shared.logging import get_logger
 from shared.web.app import Runtime
 
@@ -17,8 +17,7 @@ log = get_logger("boucle.group_purchase.jobs")
 async def propose_periodically(runtime: Runtime) -> None:
     while True:
         try:
-            async with transaction(runtime.pool) as connection:
-                run = await run_matching(connection, utc_now())
+            run = await handlers.propose_to_all(units.requests(runtime))
             if run.proposed:
                 log.info("proposals_made", proposed=run.proposed, waiting=run.waiting)
         except TRANSIENT_ERRORS as error:

@@ -29,6 +29,11 @@ class Situation(msgspec.Struct, frozen=True, kw_only=True):
     low_income: bool = False  # minimum social benefits
 
 
+def situation_of(stored: object) -> Situation:
+    """A household's situation as stored (jsonb); an erased one reads as nothing declared."""
+    return msgspec.convert(stored, Situation)
+
+
 class Criterion(msgspec.Struct, frozen=True, kw_only=True):
     """One published criterion: a field of the situation and the points it gives."""
 

@@ -24,9 +24,9 @@ from services.group_purchase.requests.matching import (
     Reason,
     match,
 )
-from services.group_purchase.requests.priority import load_policy, priority_of
-from services.group_purchase.requests.store import situation_of
+from services.group_purchase.requests.priority import load_policy, priority_of, situation_of
 from shared.events import uuid7
+from shared.rows import rows_as
 
 MATCHING_LOCK = 7_413_220_001  # pg_advisory_xact_lock key of matching runs
 
@@ -100,21 +100,7 @@ async def free_devices(
         "                AND a.status IN ('requested', 'confirmed', 'handed_over'))",
         sorted(set(device_types)),
     )
-    return [
-        ReadyDevice(
-            device_id=row["device_id"],
-            label=row["label"],
-            device_type=row["device_type"],
-            grade=row["grade"],
-            memory_gb=row["memory_gb"],
-            storage_gb=row["storage_gb"],
-            screen_inches=row["screen_inches"],
-            place_name=row["place_name"],
-            latitude=row["latitude"],
-            longitude=row["longitude"],
-        )
-        for row in rows
-    ]
+    return rows_as(ReadyDevice, rows)
 
 
 async def run_matching(

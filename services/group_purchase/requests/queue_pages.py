@@ -12,7 +12,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from services.group_purchase.requests import handlers, store, views
+from services.group_purchase import units
+from services.group_purchase.requests import handlers, views
 from services.group_purchase.requests.api import COORDINATION
 from services.group_purchase.requests.forms import (
     ORGANISATION_KINDS,
@@ -26,13 +27,11 @@ from services.group_purchase.requests.pages import (
     form_fields,
     request_page,
 )
-from services.group_purchase.requests.proposals import run_matching
 from services.group_purchase.requests.reasons import device_type_name
 from services.group_purchase.requests.refusals import FIELDS
 from services.group_purchase.requests.shortage import shortage_by_type
+from services.group_purchase.requests.store import RequestStore
 from shared.auth import Principal
-from shared.db import transaction
-from shared.errors import NotFound
 from shared.events import utc_now
 from shared.web import formats
 from shared.web.actions import Errors, act, done_url
@@ -80,8 +79,7 @@ async def show_queue(
 @post(f"{QUEUE}/propositions", opt=COORDINATORS, include_in_schema=False)
 async def propose_now(runtime: NamedDependency[Runtime]) -> Redirect:
     """Propose now, to every open need, the best free ready device (it also runs every minute)."""
-    async with transaction(runtime.pool) as connection:
-        run = await run_matching(connection, utc_now())
+    run = await handlers.propose_to_all(units.requests(runtime))
     return Redirect(f"{QUEUE}?proposees={run.proposed}&en_attente={run.waiting}", status_code=303)
 
 
@@ -94,7 +92,7 @@ async def _organisations_page(
         request,
         "requests_organisations.html",
         status_code=status_code,
-        organisations=await store.list_organisations(runtime.pool),
+        organisations=await RequestStore(runtime.pool).list_organisations(),
         kind_options=[(kind, t(f"requests.kind.{kind}")) for kind in ORGANISATION_KINDS],
         coordinating=True,
         done=done if done in {"created", "quota"} else "",
@@ -134,7 +132,7 @@ async def create_organisation(
 
 
 async def _create_organisation(runtime: Runtime, form: dict[str, str]) -> None:
-    await handlers.create_organisation(runtime.pool, organisation_from(form))
+    await handlers.create_organisation(units.requests(runtime), organisation_from(form))
 
 
 @post(f"{ORGANISATIONS}/{{organisation_id:uuid}}/quota", opt=COORDINATORS, include_in_schema=False)
@@ -145,10 +143,7 @@ async def set_quota(
     form = await form_fields(request)
 
     async def step() -> None:
-        if not await store.set_quota(runtime.pool, organisation_id, quota_from(form)):
-            raise NotFound(
-                f"No organisation {organisation_id}.", code="requests.organisation_unknown"
-            )
+        await handlers.set_quota(units.requests(runtime), organisation_id, quota_from(form))
 
     async def again(errors: Errors, status: int) -> Template:
         return await _organisations_page(

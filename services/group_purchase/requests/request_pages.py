@@ -14,6 +14,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from services.group_purchase import units
 from services.group_purchase.requests import handlers, receipts
 from services.group_purchase.requests.api import reachable_request
 from services.group_purchase.requests.domain import ENDED_STATUSES
@@ -144,7 +145,9 @@ async def confirm_proposal(
     """The household accepts the proposed device: inventory is asked to hold it."""
 
     async def step(form: dict[str, str]) -> None:
-        await handlers.confirm_proposal(runtime.pool, principal, need_id, _proposal_id(form))
+        await handlers.confirm_proposal(
+            units.requests(runtime), principal, need_id, _proposal_id(form)
+        )
 
     return await _decide(request, runtime, principal, request_id, need_id, "confirmed", step)
 
@@ -162,7 +165,7 @@ async def decline_proposal(
     async def step(form: dict[str, str]) -> None:
         reason = form.get("reason", "").strip()[:REASON_LIMIT]
         await handlers.decline_proposal(
-            runtime.pool, principal, need_id, _proposal_id(form), reason
+            units.requests(runtime), principal, need_id, _proposal_id(form), reason
         )
 
     return await _decide(request, runtime, principal, request_id, need_id, "declined", step)
@@ -180,7 +183,7 @@ async def hand_over(
 
     async def step(form: dict[str, str]) -> None:
         place = form.get("place", "").strip()[:PLACE_LIMIT]
-        await handlers.hand_over(runtime.pool, principal, need_id, place)
+        await handlers.hand_over(units.requests(runtime), principal, need_id, place)
 
     return await _decide(request, runtime, principal, request_id, need_id, "handed_over", step)
 
@@ -197,7 +200,7 @@ async def return_device(
 
     async def step(form: dict[str, str]) -> None:
         reason = form.get("reason", "").strip()[:REASON_LIMIT]
-        await handlers.return_device(runtime.pool, principal, need_id, reason)
+        await handlers.return_device(units.requests(runtime), principal, need_id, reason)
 
     return await _decide(request, runtime, principal, request_id, need_id, "returned", step)
 
@@ -213,7 +216,7 @@ async def cancel_need(
     """The household no longer needs it: a held device is released, an offer withdrawn."""
 
     async def step(form: dict[str, str]) -> None:
-        await handlers.cancel_need(runtime.pool, principal, need_id)
+        await handlers.cancel_need(units.requests(runtime), principal, need_id)
 
     return await _decide(request, runtime, principal, request_id, need_id, "cancelled", step)
 

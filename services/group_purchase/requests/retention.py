@@ -8,12 +8,9 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 
-import asyncpg
-
-from services.group_purchase.requests import store
-from shared import audit
-from shared.db import TRANSIENT_ERRORS, transaction
-from shared.events import utc_now
+from services.group_purchase import units
+from services.group_purchase.requests.handlers import Requests
+from shared.db import TRANSIENT_ERRORS
 from shared.logging import get_logger
 from shared.web.app import Runtime
 
@@ -23,25 +20,19 @@ ACTOR = "boucle-retention"
 log = get_logger("boucle.group_purchase.retention")
 
 
-async def erase_lapsed_households(pool: asyncpg.Pool, now: datetime, retention_days: int) -> int:
-    """Erase every household whose needs all ended more than ``retention_days`` ago; how many."""
+async def erase_lapsed_households(
+    uow: Requests, retention_days: int, now: datetime | None = None
+) -> int:
+    """Erase every household whose needs all ended more than ``retention_days`` ago (before
+    ``now``, the unit of work's clock unless given), a batch a transaction; how many."""
     erased = 0
-    limit = now - timedelta(days=retention_days)
     while True:
-        async with transaction(pool) as connection:
-            lapsed = await connection.fetch(
-                "SELECT h.id FROM households h WHERE h.erased_at IS NULL "
-                "AND h.created_at < $1 AND NOT EXISTS (SELECT 1 FROM requests r "
-                "  JOIN needs n ON n.request_id = r.id WHERE r.household_id = h.id "
-                "  AND (n.status NOT IN ('handed_over', 'cancelled', 'returned') "
-                "       OR n.updated_at >= $1)) "
-                "ORDER BY h.created_at LIMIT $2 FOR UPDATE SKIP LOCKED",
-                limit,
-                BATCH,
-            )
-            for row in lapsed:
-                await store.erase_household(connection, row["id"], now)
-                await audit.record(connection, ACTOR, "household.erased", f"household:{row['id']}")
+        async with uow.begin() as work:
+            at = now or work.now()
+            lapsed = await work.store.lapsed_households(at - timedelta(days=retention_days), BATCH)
+            for household_id in lapsed:
+                await work.store.erase_household(household_id, at)
+                await work.audit(ACTOR, "household.erased", f"household:{household_id}")
         erased += len(lapsed)
         if len(lapsed) < BATCH:
             return erased
@@ -51,7 +42,7 @@ async def erase_lapsed_periodically(runtime: Runtime) -> None:
     while True:
         try:
             erased = await erase_lapsed_households(
-                runtime.pool, utc_now(), runtime.settings.group_purchase.household_retention_days
+                units.requests(runtime), runtime.settings.group_purchase.household_retention_days
             )
             if erased:
                 log.info("households_erased_by_retention", households=erased)

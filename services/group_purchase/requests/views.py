@@ -10,10 +10,9 @@ import asyncpg
 import msgspec
 
 from services.group_purchase.requests.matching import Reason
-from services.group_purchase.requests.priority import load_policy, priority_of
+from services.group_purchase.requests.priority import load_policy, priority_of, situation_of
 from services.group_purchase.requests.proposals import decoded_reasons
 from services.group_purchase.requests.reasons import priority_text, reason_text
-from services.group_purchase.requests.store import situation_of
 
 
 class ProposalView(msgspec.Struct, frozen=True, kw_only=True):
