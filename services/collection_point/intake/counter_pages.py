@@ -49,7 +49,7 @@ from services.collection_point.intake.api import intake_work
 from services.collection_point.intake.scanning import UnreadablePhoto, label_in_photo
 from services.collection_point.places.domain import Place
 from services.collection_point.places.store import PlaceStore
-from services.collection_point.store import IntakeStore
+from services.collection_point.store import IntakeStore, ReceivedDevice
 from shared.auth import Principal
 from shared.contracts.collection import DeviceType
 from shared.errors import Conflict, NotFound
@@ -453,17 +453,10 @@ async def reachable_places(pool: asyncpg.Pool, principal: Principal) -> list[Pla
     return [place for place in places if principal.may_reach(point_scope(place.id))]
 
 
-async def todays_intakes(pool: asyncpg.Pool, point_id: uuid.UUID) -> list[asyncpg.Record]:
+async def todays_intakes(pool: asyncpg.Pool, point_id: uuid.UUID) -> list[ReceivedDevice]:
     """Donations received at the point since midnight, Paris time, newest first."""
     midnight = datetime.combine(utc_now().astimezone(TIMEZONE).date(), time(), TIMEZONE)
-    return await pool.fetch(
-        "SELECT label, device_type, received_at, inventory_state FROM intakes "
-        "WHERE collection_point_id = $1 AND received_at >= $2 "
-        "ORDER BY received_at DESC LIMIT $3",
-        point_id,
-        midnight,
-        TODAY_LIMIT,
-    )
+    return await IntakeStore(pool).received_since(point_id, midnight, TODAY_LIMIT)
 
 
 def _place_in(places: list[Place], point_id: uuid.UUID | None) -> Place:
