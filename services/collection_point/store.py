@@ -19,7 +19,7 @@ from shared import idempotency
 from shared.db import TRANSIENT_ERRORS, Executor
 from shared.events import Event, encode
 from shared.labels import format_code
-from shared.rows import row_as
+from shared.rows import row_as, rows_as
 
 _POINT_COLUMNS = "id, name, kind, address, postcode, commune"
 _INTAKE_COLUMNS = (
@@ -153,6 +153,18 @@ class AttachedIntake(msgspec.Struct, frozen=True, kw_only=True):
     point_name: str
 
 
+class ReceivedDevice(msgspec.Struct, frozen=True, kw_only=True):
+    """A device received at a point, as the counter and a donation receipt list it."""
+
+    label: str
+    device_type: str
+    received_at: datetime
+    inventory_state: str | None = None
+    brand: str = ""
+    model: str = ""
+    serial_number: str = ""
+
+
 class LabelStates(NamedTuple):
     issued: set[str]
     """The labels of some batch, voided or not."""
@@ -230,6 +242,37 @@ class IntakeStore(PointStore):
             f"SELECT {_INTAKE_VIEW} FROM intakes WHERE id = $1", intake_id
         )
         return _intake(row) if row else None
+
+    async def received_since(
+        self, point_id: uuid.UUID, since: datetime, limit: int
+    ) -> list[ReceivedDevice]:
+        """The devices received at the point since ``since``, newest first."""
+        rows = await self.connection.fetch(
+            "SELECT label, device_type, received_at, inventory_state FROM intakes "
+            "WHERE collection_point_id = $1 AND received_at >= $2 "
+            "ORDER BY received_at DESC LIMIT $3",
+            point_id,
+            since,
+            limit,
+        )
+        return rows_as(ReceivedDevice, rows)
+
+    async def given_by(
+        self, point_id: uuid.UUID, donor: str, start: datetime, end: datetime
+    ) -> list[ReceivedDevice]:
+        """The devices ``donor`` (its reference, in any case) gave at the point between
+        ``start`` and ``end``, in the order they were received."""
+        rows = await self.connection.fetch(
+            "SELECT label, device_type, brand, model, serial_number, received_at FROM intakes "
+            "WHERE collection_point_id = $1 AND donor_reference <> '' "
+            "AND lower(donor_reference) = lower($2) AND received_at >= $3 AND received_at < $4 "
+            "ORDER BY received_at, label",
+            point_id,
+            donor,
+            start,
+            end,
+        )
+        return rows_as(ReceivedDevice, rows)
 
     async def get_place(self, place_id: uuid.UUID) -> Place | None:
         """The active place (what it accepts, among the rest)."""

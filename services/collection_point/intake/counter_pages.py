@@ -14,7 +14,6 @@ donor."""
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import datetime, time
 from typing import Annotated, Any
@@ -31,17 +30,18 @@ from litestar.response import Redirect, Template
 from services.collection_point import roles
 from services.collection_point.domain import (
     ALL_ACKNOWLEDGED,
-    EMAIL_PATTERN,
     ORGANISATIONS,
-    PHONE_PATTERN,
     Accessory,
     Condition,
     DonorContact,
     DonorKind,
+    Email,
     Intake,
     IntakeCreate,
     LabelNeverIssued,
     LabelVoided,
+    Phone,
+    Weight,
     point_scope,
 )
 from services.collection_point.intake import handlers
@@ -49,7 +49,7 @@ from services.collection_point.intake.api import intake_work
 from services.collection_point.intake.scanning import UnreadablePhoto, label_in_photo
 from services.collection_point.places.domain import Place
 from services.collection_point.places.store import PlaceStore
-from services.collection_point.store import IntakeStore
+from services.collection_point.store import IntakeStore, ReceivedDevice
 from shared.auth import Principal
 from shared.contracts.collection import DeviceType
 from shared.errors import Conflict, NotFound
@@ -84,9 +84,9 @@ DETAILS = (
     "donor_reference",
 )
 FIELDS = ("label", "photo", "device_type", *DETAILS, "acknowledged")  # in the order of the form
-TEXT_LIMIT = 80
-EMAIL = re.compile(EMAIL_PATTERN)
-PHONE = re.compile(PHONE_PATTERN)
+LABEL_LIMIT = 200  # a scanned label may be a whole URL
+WEIGHT_LIMIT = 20  # "2,3 kg" and the like
+CHOICE_LIMIT = 80  # a choice (type, condition, kind of donor) as sent, to give back
 TODAY_LIMIT = 200
 MAX_PHOTO_MB = 10
 MAX_PHOTO_BYTES = MAX_PHOTO_MB * 1024 * 1024
@@ -291,16 +291,32 @@ async def _register(
     return msgspec.json.decode(answer.body, type=Intake)
 
 
+def _text_limits() -> dict[str, int]:
+    """The longest text each field of the form takes: as ``IntakeCreate`` and its
+    ``DonorContact`` declare it (written there once), the label and weight as typed."""
+    limits = {"label": LABEL_LIMIT, "weight": WEIGHT_LIMIT}
+    for kind, prefix in ((IntakeCreate, ""), (DonorContact, "contact_")):
+        info = msgspec.inspect.type_info(kind)
+        assert isinstance(info, msgspec.inspect.StructType)
+        for field in info.fields:
+            if isinstance(field.type, msgspec.inspect.StrType) and field.type.max_length:
+                limits[prefix + field.name] = field.type.max_length
+    return limits
+
+
+TEXT_LIMITS = _text_limits()
+
+
 def _submitted(form: Any) -> CounterForm:
     """The counter form as typed (texts trimmed to their limits)."""
 
-    def text(name: str, limit: int = TEXT_LIMIT) -> str:
-        return _text(form.get(name)).strip()[:limit]
+    def text(name: str) -> str:
+        return _text(form.get(name)).strip()[: TEXT_LIMITS.get(name, CHOICE_LIMIT)]
 
     ticked = {_text(value) for value in form.getall("accessories", [])}
 
     return CounterForm(
-        label=text("label", 200),
+        label=text("label"),
         device_type=text("device_type"),
         acknowledged=text("acknowledged") == "yes",
         brand=text("brand"),
@@ -308,13 +324,22 @@ def _submitted(form: Any) -> CounterForm:
         serial_number=text("serial_number"),
         condition=text("condition"),
         accessories=tuple(kind for kind in ACCESSORIES if kind in ticked),
-        weight=text("weight", 20),
+        weight=text("weight"),
         donor_kind=text("donor_kind"),
-        contact_name=text("contact_name", 120),
-        contact_email=text("contact_email", 254),
-        contact_phone=text("contact_phone", 30),
+        contact_name=text("contact_name"),
+        contact_email=text("contact_email"),
+        contact_phone=text("contact_phone"),
         donor_reference=text("donor_reference"),
     )
+
+
+def _holds(value: Any, kind: Any) -> bool:
+    """Whether ``value`` is within what the type ``kind`` declares (its limits, its pattern)."""
+    try:
+        msgspec.convert(value, kind)
+    except msgspec.ValidationError:
+        return False
+    return True
 
 
 def _details(form: CounterForm, t: Any) -> tuple[dict[str, Any], dict[str, str]]:
@@ -326,11 +351,11 @@ def _details(form: CounterForm, t: Any) -> tuple[dict[str, Any], dict[str, str]]
             weight = float(form.weight.replace(",", ".").removesuffix("kg").strip())
         except ValueError:
             weight = None
-        if weight is None or not 0 < weight <= 100:
+        if weight is None or not _holds(weight, Weight):
             errors["weight"] = t("counter.error.weight")
-    if form.contact_email and not EMAIL.match(form.contact_email):
+    if not _holds(form.contact_email, Email):
         errors["contact_email"] = t("counter.error.email")
-    if form.contact_phone and not PHONE.match(form.contact_phone):
+    if not _holds(form.contact_phone, Phone):
         errors["contact_phone"] = t("counter.error.phone")
     if form.donor_reference and form.donor_kind not in ORGANISATIONS:
         errors["donor_reference"] = t("counter.error.donor_reference")
@@ -417,6 +442,7 @@ async def _counter(
         conditions=CONDITIONS,
         accessories=ACCESSORIES,
         donor_kinds=DONOR_KINDS,
+        limits=TEXT_LIMITS,
         confirmation=confirmation,
         receipt=receipt,
         collected_url=f"{COUNTER_PATH}/{place.id}/collecte",
@@ -453,17 +479,10 @@ async def reachable_places(pool: asyncpg.Pool, principal: Principal) -> list[Pla
     return [place for place in places if principal.may_reach(point_scope(place.id))]
 
 
-async def todays_intakes(pool: asyncpg.Pool, point_id: uuid.UUID) -> list[asyncpg.Record]:
+async def todays_intakes(pool: asyncpg.Pool, point_id: uuid.UUID) -> list[ReceivedDevice]:
     """Donations received at the point since midnight, Paris time, newest first."""
     midnight = datetime.combine(utc_now().astimezone(TIMEZONE).date(), time(), TIMEZONE)
-    return await pool.fetch(
-        "SELECT label, device_type, received_at, inventory_state FROM intakes "
-        "WHERE collection_point_id = $1 AND received_at >= $2 "
-        "ORDER BY received_at DESC LIMIT $3",
-        point_id,
-        midnight,
-        TODAY_LIMIT,
-    )
+    return await IntakeStore(pool).received_since(point_id, midnight, TODAY_LIMIT)
 
 
 def _place_in(places: list[Place], point_id: uuid.UUID | None) -> Place:

@@ -16,11 +16,11 @@ from fpdf import FPDF
 
 from services.collection_point.domain import PARIS, point_scope
 from services.collection_point.places.store import PlaceStore
+from services.collection_point.store import IntakeStore, ReceivedDevice
 from shared.auth import Principal
 from shared.errors import DomainError, NotFound
 from shared.labels import format_code
 from shared.pdf import SANS, UnicodePDF
-from shared.rows import rows_as
 from shared.web.i18n import translator
 
 PROGRAMME = "Boucle"
@@ -38,15 +38,6 @@ class ReceiptDay(msgspec.Struct, frozen=True, kw_only=True):
     """The day a donation receipt is asked for (the ``date`` query parameter)."""
 
     date: Day | None = None
-
-
-class ReceivedDevice(msgspec.Struct, frozen=True, kw_only=True):
-    label: str
-    device_type: str
-    brand: str = ""
-    model: str = ""
-    serial_number: str = ""
-    received_at: datetime
 
 
 class DonationReceipt(msgspec.Struct, frozen=True, kw_only=True):
@@ -72,17 +63,9 @@ async def receipt_for(
             code="donation_receipt.donor_and_day",
         )
     start = datetime.combine(day, time(), PARIS)
-    rows = await pool.fetch(
-        "SELECT label, device_type, brand, model, serial_number, received_at FROM intakes "
-        "WHERE collection_point_id = $1 AND donor_reference <> '' "
-        "AND lower(donor_reference) = lower($2) AND received_at >= $3 AND received_at < $4 "
-        "ORDER BY received_at, label",
-        point_id,
-        donor.strip(),
-        start,
-        datetime.combine(day + timedelta(days=1), time(), PARIS),
-    )
-    if not rows:
+    end = datetime.combine(day + timedelta(days=1), time(), PARIS)
+    devices = await IntakeStore(pool).given_by(point_id, donor.strip(), start, end)
+    if not devices:
         raise NotFound(
             f"No device was received at {place.name} for the donor “{donor.strip()}” on "
             f"{day:%d/%m/%Y}. Check the donor reference typed at the counter and the date.",
@@ -95,7 +78,7 @@ async def receipt_for(
         day=day,
         point_name=place.name,
         point_address=f"{place.address}, {place.postcode} {place.commune}".strip(", "),
-        devices=rows_as(ReceivedDevice, rows),
+        devices=devices,
     )
 
 
