@@ -54,8 +54,8 @@ async def act(
     values: Callable[[], Awaitable[Mapping[str, Any]]] | None = None,
     elsewhere: Elsewhere | None = None,
 ) -> Shown | Redirect:
-    """Run ``step``; then 303 to ``done`` (or to ``done(what step returned)``), the events it
-    recorded on their way at once, or ``again`` with the refusal (``values()`` filling what
+    """Run ``step`` (a use case: its unit of work sends the events it announced on their way);
+    then 303 to ``done`` (or to ``done(what step returned)``), or ``again`` with the refusal (``values()`` filling what
     the refusal does not carry). A refusal whose code ``elsewhere`` names is a 303 to the
     address its function gives instead (a device scanned that is already here opens its
     work order), or said as any other when that function gives none."""
@@ -68,7 +68,6 @@ async def act(
         extra = dict(await values()) if values is not None else {}
         refusal, status = refusal_of(problem, translator(language_of(request)), fields, **extra)
         return await again({refusal.field: refusal}, status)
-    request.app.state.runtime.relay.wake()
     return Redirect(done if isinstance(done, str) else done(made), status_code=303)
 
 

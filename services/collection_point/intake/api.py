@@ -3,34 +3,25 @@
 from __future__ import annotations
 
 import uuid
-from functools import partial
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from services.collection_point import roles
+from services.collection_point import roles, units
 from services.collection_point.domain import Intake, IntakeCreate, point_scope
 from services.collection_point.intake import bulk_handlers, donation_receipt, handlers
 from services.collection_point.store import IntakeStore
 from shared.auth import Principal
-from shared.db import fail_fast_seconds
 from shared.errors import DomainError, NotFound
 from shared.idempotency import fingerprint
 from shared.listing import read_filters
-from shared.uow import PostgresUnitOfWork
 from shared.web.app import Runtime
 from shared.web.replays import IdempotencyKey, replayable, request_fingerprint
 from shared.web.security import allow
 
 COUNTER_ROLES = roles.COUNTER
-
-
-def intake_work(runtime: Runtime) -> PostgresUnitOfWork[IntakeStore]:
-    """The unit of work of the intakes' use cases; the counter's statements fail fast."""
-    seconds = fail_fast_seconds(runtime.pool)
-    return runtime.unit_of_work(partial(IntakeStore, hot_path_seconds=seconds))
 
 
 # What the counter sends for a laptop a donor brought (shown in the API description).
@@ -70,7 +61,7 @@ class IntakeController(Controller):
         are optional. The donor's ``contact`` stays here: no event carries it.
         ``Idempotency-Key`` is honoured."""
         answer = await handlers.receive_device(
-            intake_work(runtime),
+            units.intake(runtime),
             principal,
             data,
             idempotency_key,
@@ -122,7 +113,7 @@ class BulkIntakeController(Controller):
                 "The file must be CSV text encoded in UTF-8.", code="bulk.not_utf8"
             ) from error
         answer = await bulk_handlers.receive_file(
-            intake_work(runtime),
+            units.intake(runtime),
             principal,
             place_id,
             text,

@@ -27,7 +27,7 @@ from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
-from services.collection_point import roles
+from services.collection_point import roles, units
 from services.collection_point.domain import (
     ALL_ACKNOWLEDGED,
     ORGANISATIONS,
@@ -45,7 +45,6 @@ from services.collection_point.domain import (
     point_scope,
 )
 from services.collection_point.intake import handlers
-from services.collection_point.intake.api import intake_work
 from services.collection_point.intake.scanning import UnreadablePhoto, label_in_photo
 from services.collection_point.places.domain import Place
 from services.collection_point.places.store import PlaceStore
@@ -214,7 +213,7 @@ async def register_donation(
     t = translator(language_of(request))
     try:
         intake = await _register(
-            intake_work(runtime),
+            units.intake(runtime),
             principal,
             place,
             submitted,

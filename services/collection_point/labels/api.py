@@ -10,7 +10,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from services.collection_point import roles
+from services.collection_point import roles, units
 from services.collection_point.access import reachable_point
 from services.collection_point.labels import handlers as label_handlers
 from services.collection_point.labels.store import LabelBatch, LabelBatchPage, LabelStore
@@ -30,17 +30,11 @@ from shared.listing import (
     read_cursor,
     read_filters,
 )
-from shared.uow import PostgresUnitOfWork
 from shared.web.app import Runtime
 from shared.web.replays import IdempotencyKey, replayable, request_fingerprint
 from shared.web.security import allow
 
 LABEL_ROLES = roles.COUNTER
-
-
-def label_work(runtime: Runtime) -> PostgresUnitOfWork[LabelStore]:
-    """The unit of work of the labels' use cases."""
-    return runtime.unit_of_work(LabelStore)
 
 
 def _public(request: Request[Any, Any, Any], runtime: Runtime) -> str:
@@ -71,7 +65,7 @@ class LabelBatchController(Controller):
     ) -> Response[bytes]:
         """Issue new label codes to a collection point, to print before devices arrive."""
         answer = await label_handlers.issue_batch(
-            label_work(runtime),
+            units.labels(runtime),
             principal,
             data,
             idempotency_key,
@@ -170,7 +164,7 @@ class LabelController(Controller):
         principal: NamedDependency[Principal],
     ) -> None:
         """Void a damaged or lost label: it can no longer be attached to a device."""
-        await label_handlers.void_label(label_work(runtime), principal, code, data.reason)
+        await label_handlers.void_label(units.labels(runtime), principal, code, data.reason)
 
 
 ROUTES = [LabelBatchController, PointLabelBatchController, LabelController]

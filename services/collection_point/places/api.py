@@ -9,7 +9,7 @@ from litestar import Controller, Response, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 
-from services.collection_point import roles
+from services.collection_point import roles, units
 from services.collection_point.places import handlers
 from services.collection_point.places.domain import PlaceFields, PlaceView, view
 from services.collection_point.places.open_data import places_csv, places_geojson
@@ -17,16 +17,10 @@ from services.collection_point.places.store import PlaceStore
 from shared.contracts.collection import DeviceType
 from shared.errors import NotFound
 from shared.events import utc_now, uuid7
-from shared.uow import PostgresUnitOfWork
 from shared.web.app import Runtime
 from shared.web.security import allow, public
 
 MANAGERS = roles.MANAGERS
-
-
-def place_work(runtime: Runtime) -> PostgresUnitOfWork[PlaceStore]:
-    """The unit of work of the places' use cases."""
-    return runtime.unit_of_work(PlaceStore)
 
 
 def _etag(version: int) -> str:
@@ -72,7 +66,7 @@ class CollectionPointController(Controller):
         self, data: JSONBody[PlaceFields], runtime: NamedDependency[Runtime]
     ) -> Response[PlaceView]:
         """Open a new collection point."""
-        place = await handlers.open_place(place_work(runtime), uuid7(), data)
+        place = await handlers.open_place(units.places(runtime), uuid7(), data)
         return Response(
             view(place, utc_now()), status_code=201, headers={"ETag": _etag(place.version)}
         )
@@ -90,7 +84,7 @@ class CollectionPointController(Controller):
         """Change a place. Send ``If-Match`` with the ETag you read: if someone saved in
         between, nothing is overwritten and you get 409."""
         expected = _version_in(if_match)
-        place = await handlers.change_place(place_work(runtime), place_id, data, expected)
+        place = await handlers.change_place(units.places(runtime), place_id, data, expected)
         return Response(view(place, utc_now()), headers={"ETag": _etag(place.version)})
 
 

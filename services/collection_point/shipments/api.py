@@ -9,6 +9,7 @@ from litestar import Controller, Response, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
+from services.collection_point import units
 from services.collection_point.roles import COUNTER
 from services.collection_point.shipments import handlers as shipments
 from services.collection_point.shipments.domain import (
@@ -22,14 +23,8 @@ from services.collection_point.shipments.domain import (
 from services.collection_point.shipments.store import ShipmentStore
 from shared.auth import Principal
 from shared.listing import PAGE_LIMIT, After, Limit, page_of, read_cursor
-from shared.uow import PostgresUnitOfWork
 from shared.web.app import Runtime
 from shared.web.security import allow
-
-
-def shipment_work(runtime: Runtime) -> PostgresUnitOfWork[ShipmentStore]:
-    """The unit of work of the shipments' use cases."""
-    return runtime.unit_of_work(ShipmentStore)
 
 
 class ShipmentController(Controller):
@@ -72,7 +67,7 @@ class ShipmentController(Controller):
     ) -> Shipment:
         """Open a shipment for a workshop that refurbishment registered. An ``id`` chosen by
         the client makes a repeated request open one shipment."""
-        return await shipments.open_shipment(shipment_work(runtime), principal, place_id, data)
+        return await shipments.open_shipment(units.shipments(runtime), principal, place_id, data)
 
     @get("/{shipment_id:uuid}", opt=allow(*COUNTER))
     async def get_shipment(
@@ -99,7 +94,7 @@ class ShipmentController(Controller):
         """Scan a device into an open shipment: a device received at this point and still
         there, in no other shipment. A label scanned twice packs it once."""
         return await shipments.pack_device(
-            shipment_work(runtime), principal, place_id, shipment_id, data.label
+            units.shipments(runtime), principal, place_id, shipment_id, data.label
         )
 
     @delete("/{shipment_id:uuid}/devices/{label:str}", opt=allow(*COUNTER))
@@ -113,7 +108,7 @@ class ShipmentController(Controller):
     ) -> None:
         """Take a device out of an open shipment."""
         await shipments.unpack_device(
-            shipment_work(runtime), principal, place_id, shipment_id, label
+            units.shipments(runtime), principal, place_id, shipment_id, label
         )
 
     @post("/{shipment_id:uuid}/dispatch", opt=allow(*COUNTER), status_code=200)
@@ -128,7 +123,7 @@ class ShipmentController(Controller):
         refused. Dispatching it again answers the shipment as it is."""
         return Response(
             await shipments.dispatch_shipment(
-                shipment_work(runtime), principal, place_id, shipment_id
+                units.shipments(runtime), principal, place_id, shipment_id
             )
         )
 

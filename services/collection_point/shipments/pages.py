@@ -16,9 +16,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from services.collection_point import units
 from services.collection_point.intake.counter_pages import COUNTER, COUNTER_PATH, NO_STORE
 from services.collection_point.shipments import handlers as shipments
-from services.collection_point.shipments.api import shipment_work
 from services.collection_point.shipments.domain import (
     PackedDevice,
     Shipment,
@@ -102,7 +102,7 @@ async def open_shipment(
         if not chosen.strip():
             raise ShipmentRefused("Choose the destination workshop.", code="shipment.no_workshop")
         command = read_form(ShipmentOpen, form, names={"id": "key"})
-        return await shipments.open_shipment(shipment_work(runtime), principal, place_id, command)
+        return await shipments.open_shipment(units.shipments(runtime), principal, place_id, command)
 
     async def again(errors: Errors, status: int) -> Template:
         return await _shipments_page(
@@ -178,7 +178,7 @@ async def pack_device(
 
     async def step() -> PackedDevice:
         scan = read_form(ShipmentScan, form)
-        uow = shipment_work(runtime)
+        uow = units.shipments(runtime)
         return await shipments.pack_device(uow, principal, place_id, shipment_id, scan.label)
 
     typed = {"label": str(form.get("label", "")).strip()[:200]}
@@ -203,7 +203,7 @@ async def unpack_device(
 
     async def step() -> str:
         scan = read_form(ShipmentScan, form)
-        uow = shipment_work(runtime)
+        uow = units.shipments(runtime)
         return await shipments.unpack_device(uow, principal, place_id, shipment_id, scan.label)
 
     return await act(
@@ -223,7 +223,7 @@ async def dispatch_shipment(
     principal: NamedDependency[Principal],
 ) -> Template | Redirect:
     """Dispatch the shipment; an empty one is refused with the reason."""
-    uow = shipment_work(runtime)
+    uow = units.shipments(runtime)
     return await act(
         request,
         partial(shipments.dispatch_shipment, uow, principal, place_id, shipment_id),

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
+from services.inventory import units
 from services.inventory.archive.handlers import archive_histories
-from services.inventory.archive.store import ArchiveStore
 from shared.db import TRANSIENT_ERRORS
 from shared.logging import get_logger
 from shared.web.app import Runtime
@@ -16,7 +16,7 @@ log = get_logger("boucle.inventory.jobs")
 
 
 async def archive_histories_periodically(runtime: Runtime) -> None:
-    uow = runtime.unit_of_work(ArchiveStore)
+    uow = units.archive(runtime)
     while True:
         try:
             archived = await archive_histories(uow, runtime.settings.inventory.archive_after_days)

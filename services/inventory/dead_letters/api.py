@@ -11,13 +11,14 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from nats.js import JetStreamContext
 
+from services.inventory import units
 from services.inventory.dead_letters.store import Replay, ReplayStore, replays
 from shared import dead_letters
 from shared.auth import COORDINATION, Principal
 from shared.bus import NATS_ERRORS
 from shared.dead_letters import DeadLetter, MessageGone
 from shared.errors import Conflict, DomainError, NotFound
-from shared.uow import PostgresUnitOfWork, UnitOfWork
+from shared.uow import UnitOfWork
 from shared.web.app import Runtime
 from shared.web.security import allow
 
@@ -47,11 +48,6 @@ class BusUnavailable(DomainError):
     """NATS does not answer: nothing was read or replayed."""
 
     status_code = 503
-
-
-def replays_of(runtime: Runtime) -> PostgresUnitOfWork[ReplayStore]:
-    """The transactions in which dead letters are replayed."""
-    return runtime.unit_of_work(ReplayStore)
 
 
 def dlq_sequence(text: str) -> int:
@@ -164,7 +160,7 @@ class DeadLetterController(Controller):
         """Publish the message again to its subject under a new message id; once per dead
         letter (409 the second time). Consumers that had applied it skip it."""
         return await replay_dead_letter(
-            replays_of(runtime), runtime.js, dlq_sequence(dlq_seq), principal
+            units.dead_letters(runtime), runtime.js, dlq_sequence(dlq_seq), principal
         )
 
 

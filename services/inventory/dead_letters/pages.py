@@ -8,6 +8,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from services.inventory import units
 from services.inventory.dead_letters.api import (
     AlreadyReplayed,
     BusUnavailable,
@@ -15,7 +16,6 @@ from services.inventory.dead_letters.api import (
     dlq_sequence,
     list_dead_letters,
     replay_dead_letter,
-    replays_of,
 )
 from services.inventory.register.pages import (
     OVERSEERS,
@@ -66,7 +66,7 @@ async def replay_from_page(
     t = translator(language_of(request))
     try:
         sequence = dlq_sequence(dlq_seq)
-        await replay_dead_letter(replays_of(runtime), runtime.js, sequence, principal)
+        await replay_dead_letter(units.dead_letters(runtime), runtime.js, sequence, principal)
     except (AlreadyReplayed, MessageGone, NoSuchDeadLetter, BusUnavailable) as refused:
         return await _dead_letters_page(
             request, runtime, refused.status_code, said(refused, t).text

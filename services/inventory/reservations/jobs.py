@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from services.inventory import units
 from services.inventory.lifecycle.store import LifecycleStore
 from services.inventory.reservations.handlers import EXPIRY_BATCH, expire_reservations
 from shared.db import TRANSIENT_ERRORS
@@ -28,7 +29,7 @@ async def expire_due(uow: UnitOfWork[LifecycleStore]) -> int:
 
 
 async def expire_reservations_periodically(runtime: Runtime) -> None:
-    uow = runtime.unit_of_work(LifecycleStore)
+    uow = units.lifecycle(runtime)
     while True:
         try:
             await expire_due(uow)

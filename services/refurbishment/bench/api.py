@@ -11,7 +11,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from services.refurbishment import roles
+from services.refurbishment import roles, units
 from services.refurbishment.bench import handlers
 from services.refurbishment.bench.diagnosis import Diagnosis, Repair
 from services.refurbishment.bench.domain import (
@@ -29,7 +29,6 @@ from services.refurbishment.bench.domain import (
     WorkshopCreate,
 )
 from services.refurbishment.parts.domain import Part, PartCreate
-from services.refurbishment.providers import provide_bench, provide_reads
 from shared import audit
 from shared.auth import COORDINATION, Principal
 from shared.errors import NotFound
@@ -111,7 +110,7 @@ class WorkshopController(Controller):
         """Open a workshop; its position (both coordinates or neither) lets matching offer
         households the devices refurbished nearest to them."""
         workshop = Workshop(id=uuid7(), **msgspec.structs.asdict(data))
-        await handlers.register_workshop(provide_bench(runtime), workshop)
+        await handlers.register_workshop(units.bench(runtime), workshop)
         return workshop
 
     @get("/", opt=allow(*BENCH, *SHIPPERS))
@@ -125,7 +124,7 @@ class WorkshopController(Controller):
         """The workshops one works at, by name; coordinators and admins see them all, and so
         do collectors, who ship devices to any of them."""
         reachable = None if principal.has_any(SHIPPERS) else principal.scoped_ids("workshop")
-        rows = await provide_reads(runtime).workshops_reachable(
+        rows = await units.reads(runtime).workshops_reachable(
             reachable, read_cursor(after, str), limit + 1
         )
         workshops, next_after = page_of(
@@ -144,7 +143,7 @@ class WorkshopController(Controller):
     ) -> list[Part]:
         """The parts in the workshop's bin (harvested from dismantled devices or added by
         hand), by name."""
-        _, parts = await handlers.workshop_parts(provide_reads(runtime), principal, workshop_id)
+        _, parts = await handlers.workshop_parts(units.reads(runtime), principal, workshop_id)
         return parts
 
     @post("/{workshop_id:uuid}/parts", opt=allow(*BENCH), status_code=201)
@@ -156,7 +155,7 @@ class WorkshopController(Controller):
         principal: NamedDependency[Principal],
     ) -> Part:
         """Put parts in the bin by hand; a repair that uses a part ``parts_bin`` takes one."""
-        return await handlers.add_part(provide_bench(runtime), principal, workshop_id, data)
+        return await handlers.add_part(units.bench(runtime), principal, workshop_id, data)
 
 
 class BenchController(Controller):
@@ -171,7 +170,7 @@ class BenchController(Controller):
         principal: NamedDependency[Principal],
     ) -> WorkOrder:
         """Scan a device in at a workshop: its work order opens."""
-        order = await handlers.check_in(provide_bench(runtime), principal, data)
+        order = await handlers.check_in(units.bench(runtime), principal, data)
         return order
 
     @get("/work-orders", opt=allow(*BENCH))
@@ -192,7 +191,7 @@ class BenchController(Controller):
         where = read_filters(
             WorkOrderFilter, state=state_sent, workshop_id=workshop_id, label=label
         )
-        return await handlers.work_orders(provide_reads(runtime), principal, where, after, limit)
+        return await handlers.work_orders(units.reads(runtime), principal, where, after, limit)
 
     @get("/work-orders/{order_id:uuid}", opt=allow(*BENCH))
     async def get_work_order(
@@ -201,7 +200,7 @@ class BenchController(Controller):
         runtime: NamedDependency[Runtime],
         principal: NamedDependency[Principal],
     ) -> WorkOrder:
-        order = await provide_reads(runtime).get_work_order(order_id)
+        order = await units.reads(runtime).get_work_order(order_id)
         if order is None or not principal.may_reach(handlers.workshop_scope(order.workshop_id)):
             raise NotFound(
                 f"No work order {order_id} at your workshops.", code="bench.order_not_found"
@@ -221,9 +220,7 @@ class BenchController(Controller):
         principal: NamedDependency[Principal],
     ) -> ErasureRecorded:
         """Record what was erased and how; a second erasure officer validates it."""
-        erasure_id = await handlers.record_erasure(
-            provide_bench(runtime), principal, order_id, data
-        )
+        erasure_id = await handlers.record_erasure(units.bench(runtime), principal, order_id, data)
         return ErasureRecorded(erasure_id=erasure_id)
 
     @post("/erasures/{erasure_id:uuid}/validation", opt=allow(*OFFICERS), status_code=201)
@@ -236,7 +233,7 @@ class BenchController(Controller):
     ) -> CertificateIssued:
         """Validate a colleague's erasure (never one's own): the certificate is issued."""
         sha256 = await handlers.validate_erasure(
-            provide_bench(runtime), principal, erasure_id, verify_url(request, runtime)
+            units.bench(runtime), principal, erasure_id, verify_url(request, runtime)
         )
         return CertificateIssued(
             erasure_id=erasure_id, sha256=sha256, pdf=f"/api/v1/certificates/{erasure_id}/pdf"
@@ -250,7 +247,7 @@ class BenchController(Controller):
         principal: NamedDependency[Principal],
     ) -> None:
         """State that the device holds no storage at all (nothing to erase)."""
-        await handlers.state_without_storage(provide_bench(runtime), principal, order_id)
+        await handlers.state_without_storage(units.bench(runtime), principal, order_id)
 
     @post("/work-orders/{order_id:uuid}/diagnosis", opt=allow(*BENCH), status_code=204)
     async def diagnose_device(
@@ -263,7 +260,7 @@ class BenchController(Controller):
         """Record the diagnosis before grading: specs, a pass or a fail per functional test
         (``power``, ``screen``, ``keyboard``, ``touchpad``, ``ports``, ``wifi``, ``battery``,
         ``camera_audio``), cosmetic notes. Diagnosing again replaces it."""
-        await handlers.diagnose(provide_bench(runtime), principal, order_id, data)
+        await handlers.diagnose(units.bench(runtime), principal, order_id, data)
 
     @post("/work-orders/{order_id:uuid}/repairs", opt=allow(*BENCH), status_code=201)
     async def repair_device(
@@ -275,7 +272,7 @@ class BenchController(Controller):
     ) -> RepairRecorded:
         """Record a repair: its actions, the parts used (from the parts bin or bought, cost
         in euro cents if known) and the minutes spent."""
-        repair_id = await handlers.record_repair(provide_bench(runtime), principal, order_id, data)
+        repair_id = await handlers.record_repair(units.bench(runtime), principal, order_id, data)
         return RepairRecorded(repair_id=repair_id)
 
     @post(
@@ -293,7 +290,7 @@ class BenchController(Controller):
         """Grade the device; a battery under ``BOUCLE_GRADE_A_MIN_BATTERY_PERCENT`` is not
         graded A, one under ``BOUCLE_RELEASE_MIN_BATTERY_PERCENT`` does not pass its tests."""
         await handlers.grade(
-            provide_bench(runtime), principal, order_id, data, thresholds_of(runtime)
+            units.bench(runtime), principal, order_id, data, thresholds_of(runtime)
         )
 
     @post("/work-orders/{order_id:uuid}/assignment", opt=allow(*BENCH), status_code=204)
@@ -304,7 +301,7 @@ class BenchController(Controller):
         principal: NamedDependency[Principal],
     ) -> None:
         """Take the work order: the board shows who works on it."""
-        await handlers.take(provide_bench(runtime), principal, order_id)
+        await handlers.take(units.bench(runtime), principal, order_id)
 
     @post("/work-orders/{order_id:uuid}/release", opt=allow(*BENCH), status_code=204)
     async def release_device(
@@ -314,7 +311,7 @@ class BenchController(Controller):
         principal: NamedDependency[Principal],
     ) -> None:
         """Release for a second life: needs a certificate, a grade and passed tests."""
-        await handlers.release(provide_bench(runtime), principal, order_id)
+        await handlers.release(units.bench(runtime), principal, order_id)
 
     @post("/work-orders/{order_id:uuid}/recycling", opt=allow(*BENCH), status_code=204)
     async def recycle_device(
@@ -325,7 +322,7 @@ class BenchController(Controller):
         principal: NamedDependency[Principal],
     ) -> None:
         """Send to recycling, with the reason (Open Repair Data Standard barrier code)."""
-        await handlers.recycle(provide_bench(runtime), principal, order_id, data)
+        await handlers.recycle(units.bench(runtime), principal, order_id, data)
 
     @post("/work-orders/{order_id:uuid}/dismantling", opt=allow(*BENCH), status_code=204)
     async def dismantle_device(
@@ -338,7 +335,7 @@ class BenchController(Controller):
         """Take the device apart for parts (they go to the workshop's parts bin) and send the
         rest to recycling, with the reason; needs an erasure certificate or a no-storage
         statement first."""
-        await handlers.dismantle(provide_bench(runtime), principal, order_id, data)
+        await handlers.dismantle(units.bench(runtime), principal, order_id, data)
 
     @get("/certificates/{erasure_id:uuid}/pdf", opt=allow(*BENCH), media_type="application/pdf")
     async def certificate_pdf(
@@ -347,7 +344,7 @@ class BenchController(Controller):
         runtime: NamedDependency[Runtime],
         principal: NamedDependency[Principal],
     ) -> Response[bytes]:
-        pdf = await handlers.read_certificate(provide_bench(runtime), principal, erasure_id)
+        pdf = await handlers.read_certificate(units.bench(runtime), principal, erasure_id)
         return Response(pdf, media_type="application/pdf")
 
     @get("/erasures/audit", opt=allow("admin"))

@@ -12,6 +12,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from services.refurbishment import units
 from services.refurbishment.bench import handlers
 from services.refurbishment.bench import order_pages as bench_order_pages
 from services.refurbishment.bench.domain import CheckIn, WorkOrder
@@ -19,7 +20,6 @@ from services.refurbishment.bench.order_pages import BENCH, NO_STORE, form_field
 from services.refurbishment.bench.refusals import FIELDS
 from services.refurbishment.bench.views import board_columns
 from services.refurbishment.parts import pages as parts_pages
-from services.refurbishment.providers import provide_bench, provide_reads
 from shared.auth import Principal
 from shared.errors import DomainError
 from shared.labels import format_code
@@ -39,7 +39,7 @@ async def list_workshops(
     request: AnyRequest, runtime: NamedDependency[Runtime], principal: NamedDependency[Principal]
 ) -> Template:
     """The workshops a person works at, each opening its bench board."""
-    workshops = await provide_reads(runtime).workshops_reachable(principal.scoped_ids("workshop"))
+    workshops = await units.reads(runtime).workshops_reachable(principal.scoped_ids("workshop"))
     return page(request, "bench_workshops.html", workshops=workshops, headers=NO_STORE)
 
 
@@ -51,7 +51,7 @@ async def _board(
     status_code: int = 200,
     **context: Any,
 ) -> Template:
-    reads = provide_reads(runtime)
+    reads = units.reads(runtime)
     name = await handlers.reachable_workshop(reads, principal, workshop_id)
     opened = await reads.open_orders_at(workshop_id)
     closed = await reads.recently_closed_at(workshop_id)
@@ -76,9 +76,7 @@ async def _board(
 async def _order_named(runtime: Runtime, order_id: str, workshop_id: uuid.UUID) -> WorkOrder | None:
     """The work order a confirmation speaks of (``?arrivee=…``), if it is of this workshop."""
     try:
-        order = (
-            await provide_reads(runtime).get_work_order(uuid.UUID(order_id)) if order_id else None
-        )
+        order = await units.reads(runtime).get_work_order(uuid.UUID(order_id)) if order_id else None
     except ValueError:
         return None
     return order if order is not None and order.workshop_id == workshop_id else None
@@ -108,10 +106,10 @@ async def check_in_device(
 
     async def step() -> WorkOrder:
         command = CheckIn(workshop_id=workshop_id, label=label)
-        return await handlers.check_in(provide_bench(runtime), principal, command)
+        return await handlers.check_in(units.bench(runtime), principal, command)
 
     async def already_here(_: DomainError) -> str | None:
-        here = await handlers.open_order_here(provide_reads(runtime), label, workshop_id)
+        here = await handlers.open_order_here(units.reads(runtime), label, workshop_id)
         return done_url(order_url(here.id), "already_here") if here else None
 
     async def again(errors: Errors, status: int) -> Template:

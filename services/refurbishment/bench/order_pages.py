@@ -18,7 +18,7 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from services.refurbishment import roles
+from services.refurbishment import roles, units
 from services.refurbishment.bench import forms as bench_forms
 from services.refurbishment.bench import handlers
 from services.refurbishment.bench.api import thresholds_of, verify_url
@@ -26,7 +26,6 @@ from services.refurbishment.bench.domain import Recycling
 from services.refurbishment.bench.lshw import parse_lshw
 from services.refurbishment.bench.refusals import FIELDS, Refusal, explain
 from services.refurbishment.bench.views import order_view
-from services.refurbishment.providers import provide_bench, provide_reads
 from services.refurbishment.store import BenchStore
 from shared.auth import Principal
 from shared.errors import DomainError, NotFound
@@ -71,7 +70,7 @@ async def _order_page(
     status_code: int = 200,
     **context: Any,
 ) -> Template:
-    reads = provide_reads(runtime)
+    reads = units.reads(runtime)
     order = await reads.get_work_order(order_id)
     if order is None or not principal.may_reach(handlers.workshop_scope(order.workshop_id)):
         raise NotFound(f"No work order {order_id} at your workshops.", code="bench.order_not_found")
@@ -126,7 +125,7 @@ class Asked:
 
     @property
     def bench(self) -> UnitOfWork[BenchStore]:
-        return provide_bench(self.runtime)
+        return units.bench(self.runtime)
 
 
 @dataclass(frozen=True)
@@ -144,7 +143,7 @@ class Step:
 
 async def _erase(asked: Asked) -> None:
     """One medium's erasure, recorded by an erasure officer for a colleague to validate."""
-    order = await provide_reads(asked.runtime).get_work_order(asked.order_id)
+    order = await units.reads(asked.runtime).get_work_order(asked.order_id)
     log = await _uploaded(asked.files.get("tool_log"))
     log_hash = hashlib.sha256(log).hexdigest() if log else ""
     erasure = bench_forms.erasure_from(asked.texts, order.device_type if order else "", log_hash)
@@ -157,7 +156,7 @@ async def _state_no_storage(asked: Asked) -> None:
 
 async def _validate(asked: Asked) -> None:
     """A second erasure officer validates an erasure of this work order."""
-    erasures = await provide_reads(asked.runtime).erasures_of(asked.order_id)
+    erasures = await units.reads(asked.runtime).erasures_of(asked.order_id)
     wanted = asked.texts.get("erasure_id", "")
     if wanted not in {str(erasure["id"]) for erasure in erasures}:
         raise NotFound(f"No erasure {wanted[:40]} waiting for validation.", code="bench.no_pending")
@@ -187,7 +186,7 @@ async def _release(asked: Asked) -> None:
 
 async def _board_of(asked: Asked) -> str:
     """Released from the board, back to the board, to release a whole box in a row."""
-    order = await provide_reads(asked.runtime).get_work_order(asked.order_id)
+    order = await units.reads(asked.runtime).get_work_order(asked.order_id)
     if asked.texts.get("back") != "board" or order is None:
         return ""
     return f"/atelier/{order.workshop_id}?sorti={asked.order_id}"

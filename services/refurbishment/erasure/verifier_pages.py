@@ -14,9 +14,9 @@ from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from litestar.response import Template
 
+from services.refurbishment import units
 from services.refurbishment.bench.ords import ords_csv, record_of
 from services.refurbishment.erasure.certificate_pdf import MAX_CHECKED_PDF, fingerprint_of_copy
-from services.refurbishment.providers import provide_reads
 from shared.errors import DomainError
 from shared.events import utc_now
 from shared.labels import format_code
@@ -58,7 +58,7 @@ async def _verdict(
     request: AnyRequest, runtime: Runtime, fingerprint: str, uploaded: bool = False
 ) -> Template:
     """The register's answer for a well-formed fingerprint, typed or computed from a PDF."""
-    row = await provide_reads(runtime).certificate_by_hash(fingerprint)
+    row = await units.reads(runtime).certificate_by_hash(fingerprint)
     if row is None:
         return _verify_page(request, 404, sha256=fingerprint, result="unknown", uploaded=uploaded)
     return _verify_page(
@@ -126,7 +126,7 @@ async def verify_certificate_document(
     """Check a certificate PDF against the register: send the file itself as the body
     (``Content-Type: application/pdf``, at most 5 MB). ``genuine`` says whether it is one."""
     fingerprint = fingerprint_of_copy(await request.body())
-    row = await provide_reads(runtime).certificate_by_hash(fingerprint)
+    row = await units.reads(runtime).certificate_by_hash(fingerprint)
     if row is None:
         return CertificateVerification(sha256=fingerprint, genuine=False)
     return CertificateVerification(
@@ -146,7 +146,7 @@ async def verify_certificate_document(
 )
 async def repairs_csv(runtime: NamedDependency[Runtime]) -> Response[str]:
     """Finished workshop stays in the Open Repair Data Standard (no person, no label)."""
-    rows = await provide_reads(runtime).closed_work_orders()
+    rows = await units.reads(runtime).closed_work_orders()
     text = ords_csv([record_of(row) for row in rows], DATA_PROVIDER, utc_now().date())
     return Response(
         text,

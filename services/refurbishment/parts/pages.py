@@ -11,11 +11,11 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from services.refurbishment import units
 from services.refurbishment.bench import forms as bench_forms
 from services.refurbishment.bench import handlers
 from services.refurbishment.bench.order_pages import BENCH, NO_STORE, form_fields
 from services.refurbishment.bench.refusals import FIELDS
-from services.refurbishment.providers import provide_bench, provide_reads
 from shared.auth import Principal
 from shared.web.actions import Errors, act, done_url
 from shared.web.app import Runtime
@@ -38,7 +38,7 @@ async def _parts_page(
     status_code: int = 200,
     **context: Any,
 ) -> Template:
-    name, parts = await handlers.workshop_parts(provide_reads(runtime), principal, workshop_id)
+    name, parts = await handlers.workshop_parts(units.reads(runtime), principal, workshop_id)
     return page(
         request,
         "bench_parts.html",
@@ -76,7 +76,7 @@ async def add_parts(
 
     async def step() -> None:
         part = bench_forms.part_from(texts)
-        await handlers.add_part(provide_bench(runtime), principal, workshop_id, part)
+        await handlers.add_part(units.bench(runtime), principal, workshop_id, part)
 
     async def again(errors: Errors, status: int) -> Template:
         return await _parts_page(

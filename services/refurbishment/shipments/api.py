@@ -9,9 +9,9 @@ from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
+from services.refurbishment import units
 from services.refurbishment.bench import handlers
 from services.refurbishment.bench.api import BENCH
-from services.refurbishment.providers import provide_reads, provide_shipments
 from services.refurbishment.shipments import handlers as shipments
 from services.refurbishment.shipments.domain import (
     IncomingPage,
@@ -42,7 +42,7 @@ class IncomingShipmentController(Controller):
     ) -> IncomingPage:
         """The shipments collection points sent to the workshop, the newest first:
         ``status=expected`` for those to receive, ``received`` for those closed."""
-        reads = provide_reads(runtime)
+        reads = units.reads(runtime)
         await handlers.reachable_workshop(reads, principal, workshop_id)
         return await shipments.incoming_page(reads, workshop_id, status, after, limit)
 
@@ -57,7 +57,7 @@ class IncomingShipmentController(Controller):
         """The receipt: each device expected or not, and its arrival (``received``,
         ``awaited`` while open, ``missing`` once closed, ``unexpected``)."""
         return await shipments.incoming_shipment(
-            provide_reads(runtime), principal, workshop_id, shipment_id
+            units.reads(runtime), principal, workshop_id, shipment_id
         )
 
     @post("/{shipment_id:uuid}/scans", opt=allow(*BENCH), status_code=201)
@@ -73,7 +73,7 @@ class IncomingShipmentController(Controller):
         board) and noted received, or unexpected if the shipment did not hold it. Scanned
         twice, it is noted once; a closed receipt refuses scans (409)."""
         return await shipments.scan_device(
-            provide_shipments(runtime), principal, workshop_id, shipment_id, data.label
+            units.shipments(runtime), principal, workshop_id, shipment_id, data.label
         )
 
     @post("/{shipment_id:uuid}/receipt", opt=allow(*BENCH), status_code=200)
@@ -88,7 +88,7 @@ class IncomingShipmentController(Controller):
         unexpected (``refurbishment.shipment.received``). Closed again, it answers the
         receipt as it is and tells nobody twice."""
         return await shipments.close_receipt(
-            provide_shipments(runtime), principal, workshop_id, shipment_id
+            units.shipments(runtime), principal, workshop_id, shipment_id
         )
 
 

@@ -13,10 +13,10 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from services.refurbishment import units
 from services.refurbishment.bench import handlers
 from services.refurbishment.bench.order_pages import BENCH, NO_STORE, form_fields
 from services.refurbishment.bench.refusals import FIELDS
-from services.refurbishment.providers import provide_reads, provide_shipments
 from services.refurbishment.shipments import handlers as shipments
 from services.refurbishment.shipments.domain import LIST_LIMIT, ShipmentScanned
 from shared.auth import Principal
@@ -44,7 +44,7 @@ async def list_arrivals(
     principal: NamedDependency[Principal],
 ) -> Template:
     """The shipments sent to the workshop: those to receive first, then the newest."""
-    reads = provide_reads(runtime)
+    reads = units.reads(runtime)
     name = await handlers.reachable_workshop(reads, principal, workshop_id)
     return page(
         request,
@@ -78,7 +78,7 @@ async def _receipt(
     status_code: int = 200,
     **context: Any,
 ) -> Template:
-    reads = provide_reads(runtime)
+    reads = units.reads(runtime)
     await handlers.reachable_workshop(reads, principal, workshop_id)
     shipment = await shipments.incoming_shipment(reads, principal, workshop_id, shipment_id)
     scanned = request.query_params.get("scanne", "")
@@ -115,7 +115,7 @@ async def scan_device(
     label = texts.get("label", "").strip()[:200]
 
     async def step() -> ShipmentScanned:
-        receipt = provide_shipments(runtime)
+        receipt = units.shipments(runtime)
         return await shipments.scan_device(receipt, principal, workshop_id, shipment_id, label)
 
     def scanned_url(scanned: ShipmentScanned) -> str:
@@ -153,7 +153,7 @@ async def close_receipt(
 ) -> Redirect:
     """Close the receipt: the collection point learns what arrived, is missing, or was
     unexpected (``refurbishment.shipment.received``)."""
-    await shipments.close_receipt(provide_shipments(runtime), principal, workshop_id, shipment_id)
+    await shipments.close_receipt(units.shipments(runtime), principal, workshop_id, shipment_id)
     return Redirect(f"{receipt_url(workshop_id, shipment_id)}?fait=clos", status_code=303)
 
 

@@ -1,0 +1,33 @@
+"""The units of work of the collection point's features, as routes and pages get them: one
+transaction on the service's pool with the feature's store, the relay woken after a commit
+that announced something."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from services.collection_point.labels.store import LabelStore
+from services.collection_point.places.store import PlaceStore
+from services.collection_point.shipments.store import ShipmentStore
+from services.collection_point.store import IntakeStore
+from shared.db import fail_fast_seconds
+from shared.uow import PostgresUnitOfWork
+from shared.web.app import Runtime
+
+
+def intake(runtime: Runtime) -> PostgresUnitOfWork[IntakeStore]:
+    """The counter's statements fail fast."""
+    seconds = fail_fast_seconds(runtime.pool)
+    return runtime.unit_of_work(partial(IntakeStore, hot_path_seconds=seconds))
+
+
+def labels(runtime: Runtime) -> PostgresUnitOfWork[LabelStore]:
+    return runtime.unit_of_work(LabelStore)
+
+
+def places(runtime: Runtime) -> PostgresUnitOfWork[PlaceStore]:
+    return runtime.unit_of_work(PlaceStore)
+
+
+def shipments(runtime: Runtime) -> PostgresUnitOfWork[ShipmentStore]:
+    return runtime.unit_of_work(ShipmentStore)
