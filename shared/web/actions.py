@@ -54,11 +54,12 @@ async def act(
     values: Callable[[], Awaitable[Mapping[str, Any]]] | None = None,
     elsewhere: Elsewhere | None = None,
 ) -> Shown | Redirect:
-    """Run ``step`` (a use case: its unit of work sends the events it announced on their way);
-    then 303 to ``done`` (or to ``done(what step returned)``), or ``again`` with the refusal (``values()`` filling what
-    the refusal does not carry). A refusal whose code ``elsewhere`` names is a 303 to the
-    address its function gives instead (a device scanned that is already here opens its
-    work order), or said as any other when that function gives none."""
+    """Run ``step`` (a use case: its unit of work sends the events it announced on their
+    way); then 303 to ``done`` (or to ``done(what step returned)``), or ``again`` with the
+    refusal (``values()`` filling what the refusal does not carry). A refusal whose code
+    ``elsewhere`` names is a 303 to the address its function gives instead (a device scanned
+    that is already here opens its work order), or said as any other when that function
+    gives none."""
     try:
         made = await step()
     except (FieldProblem, DomainError) as problem:
