@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from litestar import Response, get, post
 from litestar.di import NamedDependency
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
@@ -26,14 +28,16 @@ from services.group_purchase.requests.pages import (
 )
 from services.group_purchase.requests.reasons import device_type_name
 from services.group_purchase.requests.refusals import FIELDS
+from services.group_purchase.requests.store import RequestStore
 from shared.auth import Principal
 from shared.errors import NotFound
+from shared.uow import UnitOfWork
 from shared.web.actions import Errors, act, done_url
 from shared.web.app import Runtime
 from shared.web.form_reading import typed_back
 from shared.web.i18n import language_of
 
-DONE = frozenset({"submitted", "confirmed", "declined", "handed_over", "returned", "cancelled"})
+Form = dict[str, str]
 NOTES = frozenset({"reservation_rejected", "reservation_expired", "proposal_withdrawn"})
 REASON_LIMIT = 300
 PLACE_LIMIT = 200
@@ -132,93 +136,82 @@ def _proposal_id(form: dict[str, str]) -> uuid.UUID:
 
 
 NEED_PATH = "/demandes/{request_id:uuid}/besoins/{need_id:uuid}"
+Requests = UnitOfWork[RequestStore]
 
 
-@post(f"{NEED_PATH}/confirmation", opt=PEOPLE, include_in_schema=False)
-async def confirm_proposal(
-    request: AnyRequest,
-    request_id: FromPath[uuid.UUID],
-    need_id: FromPath[uuid.UUID],
-    runtime: NamedDependency[Runtime],
-    principal: NamedDependency[Principal],
-) -> Template | Redirect:
+@dataclass(frozen=True)
+class NeedStep:
+    """A form of a need on the request page: where it is sent, what it does (given the
+    requests' unit of work, the person, the need and the form), and its confirmation."""
+
+    path: str
+    run: Callable[[Requests, Principal, uuid.UUID, dict[str, str]], Awaitable[object]]
+    done: str
+
+
+async def _confirm(uow: Requests, principal: Principal, need: uuid.UUID, form: Form) -> None:
     """The household accepts the proposed device: inventory is asked to hold it."""
-
-    async def step(form: dict[str, str]) -> None:
-        await handlers.confirm_proposal(
-            units.requests(runtime), principal, need_id, _proposal_id(form)
-        )
-
-    return await _decide(request, runtime, principal, request_id, need_id, "confirmed", step)
+    await handlers.confirm_proposal(uow, principal, need, _proposal_id(form))
 
 
-@post(f"{NEED_PATH}/refus", opt=PEOPLE, include_in_schema=False)
-async def decline_proposal(
-    request: AnyRequest,
-    request_id: FromPath[uuid.UUID],
-    need_id: FromPath[uuid.UUID],
-    runtime: NamedDependency[Runtime],
-    principal: NamedDependency[Principal],
-) -> Template | Redirect:
+async def _decline(uow: Requests, principal: Principal, need: uuid.UUID, form: Form) -> None:
     """The proposed device does not suit the household: the next one is proposed."""
-
-    async def step(form: dict[str, str]) -> None:
-        reason = form.get("reason", "").strip()[:REASON_LIMIT]
-        await handlers.decline_proposal(
-            units.requests(runtime), principal, need_id, _proposal_id(form), reason
-        )
-
-    return await _decide(request, runtime, principal, request_id, need_id, "declined", step)
+    reason = form.get("reason", "").strip()[:REASON_LIMIT]
+    await handlers.decline_proposal(uow, principal, need, _proposal_id(form), reason)
 
 
-@post(f"{NEED_PATH}/remise", opt=PEOPLE, include_in_schema=False)
-async def hand_over(
-    request: AnyRequest,
-    request_id: FromPath[uuid.UUID],
-    need_id: FromPath[uuid.UUID],
-    runtime: NamedDependency[Runtime],
-    principal: NamedDependency[Principal],
-) -> Template | Redirect:
+async def _hand_over(uow: Requests, principal: Principal, need: uuid.UUID, form: Form) -> None:
     """The family has the device; the receipt is then ready to print."""
-
-    async def step(form: dict[str, str]) -> None:
-        place = form.get("place", "").strip()[:PLACE_LIMIT]
-        await handlers.hand_over(units.requests(runtime), principal, need_id, place)
-
-    return await _decide(request, runtime, principal, request_id, need_id, "handed_over", step)
+    place = form.get("place", "").strip()[:PLACE_LIMIT]
+    await handlers.hand_over(uow, principal, need, place)
 
 
-@post(f"{NEED_PATH}/retour", opt=PEOPLE, include_in_schema=False)
-async def return_device(
-    request: AnyRequest,
-    request_id: FromPath[uuid.UUID],
-    need_id: FromPath[uuid.UUID],
-    runtime: NamedDependency[Runtime],
-    principal: NamedDependency[Principal],
-) -> Template | Redirect:
+async def _return(uow: Requests, principal: Principal, need: uuid.UUID, form: Form) -> None:
     """The household brought the device back: it goes through a workshop again."""
-
-    async def step(form: dict[str, str]) -> None:
-        reason = form.get("reason", "").strip()[:REASON_LIMIT]
-        await handlers.return_device(units.requests(runtime), principal, need_id, reason)
-
-    return await _decide(request, runtime, principal, request_id, need_id, "returned", step)
+    reason = form.get("reason", "").strip()[:REASON_LIMIT]
+    await handlers.return_device(uow, principal, need, reason)
 
 
-@post(f"{NEED_PATH}/annulation", opt=PEOPLE, include_in_schema=False)
-async def cancel_need(
-    request: AnyRequest,
-    request_id: FromPath[uuid.UUID],
-    need_id: FromPath[uuid.UUID],
-    runtime: NamedDependency[Runtime],
-    principal: NamedDependency[Principal],
-) -> Template | Redirect:
+async def _cancel(uow: Requests, principal: Principal, need: uuid.UUID, form: Form) -> None:
     """The household no longer needs it: a held device is released, an offer withdrawn."""
+    await handlers.cancel_need(uow, principal, need)
 
-    async def step(form: dict[str, str]) -> None:
-        await handlers.cancel_need(units.requests(runtime), principal, need_id)
 
-    return await _decide(request, runtime, principal, request_id, need_id, "cancelled", step)
+NEED_STEPS = (
+    NeedStep("confirmation", _confirm, "confirmed"),
+    NeedStep("refus", _decline, "declined"),
+    NeedStep("remise", _hand_over, "handed_over"),
+    NeedStep("retour", _return, "returned"),
+    NeedStep("annulation", _cancel, "cancelled"),
+)
+
+
+DONE = frozenset({"submitted", *(step.done for step in NEED_STEPS)})
+
+
+def need_route(step: NeedStep) -> HTTPRouteHandler:
+    """The page route of ``step``: back to the request with the confirmation, or with the
+    refusal next to that need."""
+
+    async def decide(
+        request: AnyRequest,
+        request_id: FromPath[uuid.UUID],
+        need_id: FromPath[uuid.UUID],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+    ) -> Template | Redirect:
+        async def run(form: Form) -> object:
+            return await step.run(units.requests(runtime), principal, need_id, form)
+
+        return await _decide(request, runtime, principal, request_id, need_id, step.done, run)
+
+    decide.__doc__ = step.run.__doc__
+    return post(
+        f"{NEED_PATH}/{step.path}",
+        opt=PEOPLE,
+        include_in_schema=False,
+        name=f"requests.need.{step.done}",
+    )(decide)
 
 
 @get("/demandes/besoins/{need_id:uuid}/recu.pdf", opt=PEOPLE, include_in_schema=False)
@@ -232,12 +225,4 @@ async def receipt(
     return await receipts.receipt_response(request, runtime, principal, need_id)
 
 
-ROUTES = [
-    show_request,
-    confirm_proposal,
-    decline_proposal,
-    hand_over,
-    return_device,
-    cancel_need,
-    receipt,
-]
+ROUTES = [show_request, *(need_route(step) for step in NEED_STEPS), receipt]
