@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from litestar import get, post
 from litestar.di import NamedDependency
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
@@ -38,8 +40,10 @@ from services.group_purchase.campaigns.rendering import (
     campaign_url,
     done_from,
 )
+from services.group_purchase.campaigns.store import CampaignStore
 from services.group_purchase.requests.pages import form_fields
 from shared.auth import Principal
+from shared.uow import UnitOfWork
 from shared.web.actions import Errors, act, done_url
 from shared.web.app import Runtime
 from shared.web.form_reading import typed_back
@@ -50,7 +54,8 @@ DONE = frozenset(
     | {"closed", "cancelled"}
 )
 CAMPAIGN = "/achats/campagnes/{campaign_id:uuid}"
-Step = Callable[[dict[str, str]], Awaitable[object]]
+Form = dict[str, str]
+Step = Callable[[Form], Awaitable[object]]
 
 
 def need_words(need: NeedChoice, t: Any) -> str:
@@ -139,35 +144,84 @@ async def _take(
     )
 
 
-@post(f"{CAMPAIGN}/ouverture", opt=COORDINATORS, include_in_schema=False)
-async def open_campaign(
-    request: AnyRequest,
-    campaign_id: FromPath[uuid.UUID],
-    runtime: NamedDependency[Runtime],
-    principal: NamedDependency[Principal],
-) -> Template | Redirect:
+Campaigns = UnitOfWork[CampaignStore]
+
+
+@dataclass(frozen=True)
+class CampaignStep:
+    """A form of the campaign page: where it is sent, who may send it, what it does (given
+    the campaigns' unit of work, the person, the campaign and the form), its confirmation."""
+
+    path: str
+    allowed: dict[str, Any]
+    run: Callable[[Campaigns, Principal, uuid.UUID, Form], Awaitable[object]]
+    done: str
+
+
+async def _open(uow: Campaigns, principal: Principal, campaign: uuid.UUID, form: Form) -> None:
     """Social workers may pledge from now on; the policy says what a missed minimum does."""
-
-    async def step(form: dict[str, str]) -> None:
-        policy = policy_from(form)
-        await handlers.open_campaign(units.campaigns(runtime), campaign_id, policy)  # type: ignore[arg-type]
-
-    return await _take(request, runtime, principal, campaign_id, "opened", step)
+    await handlers.open_campaign(uow, campaign, policy_from(form))  # type: ignore[arg-type]
 
 
-@post(f"{CAMPAIGN}/engagements", opt=PEOPLE, include_in_schema=False)
-async def pledge(
-    request: AnyRequest,
-    campaign_id: FromPath[uuid.UUID],
-    runtime: NamedDependency[Runtime],
-    principal: NamedDependency[Principal],
-) -> Template | Redirect:
+async def _pledge(uow: Campaigns, principal: Principal, campaign: uuid.UUID, form: Form) -> None:
     """Enrol a waiting need of one's organisation; its household's share is shown after."""
+    await handlers.pledge(uow, principal, campaign, need_from(form))
 
-    async def step(form: dict[str, str]) -> None:
-        await handlers.pledge(units.campaigns(runtime), principal, campaign_id, need_from(form))
 
-    return await _take(request, runtime, principal, campaign_id, "pledged", step)
+async def _order(uow: Campaigns, principal: Principal, campaign: uuid.UUID, form: Form) -> None:
+    """Order what is pledged at the tier reached; the purchase order is then to download."""
+    await handlers.order_campaign(uow, principal, campaign)
+
+
+async def _receive(uow: Campaigns, principal: Principal, campaign: uuid.UUID, form: Form) -> None:
+    """The devices counted on the delivery note get their labels and are reserved for the
+    pledged needs; a count other than the order's needs a note saying why."""
+    await receiving.receive_delivery(uow, principal, campaign, delivery_from(form))
+
+
+async def _close(uow: Campaigns, principal: Principal, campaign: uuid.UUID, form: Form) -> None:
+    """Once its devices are received, the campaign is done with."""
+    await handlers.close_campaign(uow, campaign)
+
+
+async def _cancel(uow: Campaigns, principal: Principal, campaign: uuid.UUID, form: Form) -> None:
+    """Give up a draft or an open campaign: the pledged needs wait again, their social
+    workers are told."""
+    await handlers.cancel_campaign(uow, campaign)
+
+
+STEPS = (
+    CampaignStep("ouverture", COORDINATORS, _open, "opened"),
+    CampaignStep("engagements", PEOPLE, _pledge, "pledged"),
+    CampaignStep("commande", COORDINATORS, _order, "ordered"),
+    CampaignStep("livraison", COORDINATORS, _receive, "received"),
+    CampaignStep("cloture", COORDINATORS, _close, "closed"),
+    CampaignStep("annulation", COORDINATORS, _cancel, "cancelled"),
+)
+
+
+def step_route(step: CampaignStep) -> HTTPRouteHandler:
+    """The page route of ``step``: back to the campaign with the confirmation, or with the
+    refusal next to the form of that step."""
+
+    async def take_step(
+        request: AnyRequest,
+        campaign_id: FromPath[uuid.UUID],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+    ) -> Template | Redirect:
+        async def run(form: Form) -> object:
+            return await step.run(units.campaigns(runtime), principal, campaign_id, form)
+
+        return await _take(request, runtime, principal, campaign_id, step.done, run)
+
+    take_step.__doc__ = step.run.__doc__
+    return post(
+        f"{CAMPAIGN}/{step.path}",
+        opt=step.allowed,
+        include_in_schema=False,
+        name=f"campaigns.step.{step.done}",
+    )(take_step)
 
 
 @post(f"{CAMPAIGN}/engagements/{{pledge_id:uuid}}/retrait", opt=PEOPLE, include_in_schema=False)
@@ -186,75 +240,4 @@ async def withdraw_pledge(
     return await _take(request, runtime, principal, campaign_id, "withdrawn", step)
 
 
-@post(f"{CAMPAIGN}/commande", opt=COORDINATORS, include_in_schema=False)
-async def order_campaign(
-    request: AnyRequest,
-    campaign_id: FromPath[uuid.UUID],
-    runtime: NamedDependency[Runtime],
-    principal: NamedDependency[Principal],
-) -> Template | Redirect:
-    """Order what is pledged at the tier reached; the purchase order is then to download."""
-
-    async def step(form: dict[str, str]) -> None:
-        await handlers.order_campaign(units.campaigns(runtime), principal, campaign_id)
-
-    return await _take(request, runtime, principal, campaign_id, "ordered", step)
-
-
-@post(f"{CAMPAIGN}/livraison", opt=COORDINATORS, include_in_schema=False)
-async def receive_delivery(
-    request: AnyRequest,
-    campaign_id: FromPath[uuid.UUID],
-    runtime: NamedDependency[Runtime],
-    principal: NamedDependency[Principal],
-) -> Template | Redirect:
-    """The devices counted on the delivery note get their labels and are reserved for the
-    pledged needs; a count other than the order's needs a note saying why."""
-
-    async def step(form: dict[str, str]) -> None:
-        await receiving.receive_delivery(
-            units.campaigns(runtime), principal, campaign_id, delivery_from(form)
-        )
-
-    return await _take(request, runtime, principal, campaign_id, "received", step)
-
-
-@post(f"{CAMPAIGN}/cloture", opt=COORDINATORS, include_in_schema=False)
-async def close_campaign(
-    request: AnyRequest,
-    campaign_id: FromPath[uuid.UUID],
-    runtime: NamedDependency[Runtime],
-    principal: NamedDependency[Principal],
-) -> Template | Redirect:
-    async def step(form: dict[str, str]) -> None:
-        await handlers.close_campaign(units.campaigns(runtime), campaign_id)
-
-    return await _take(request, runtime, principal, campaign_id, "closed", step)
-
-
-@post(f"{CAMPAIGN}/annulation", opt=COORDINATORS, include_in_schema=False)
-async def cancel_campaign(
-    request: AnyRequest,
-    campaign_id: FromPath[uuid.UUID],
-    runtime: NamedDependency[Runtime],
-    principal: NamedDependency[Principal],
-) -> Template | Redirect:
-    """Give up a draft or an open campaign: the pledged needs wait again, their social
-    workers are told."""
-
-    async def step(form: dict[str, str]) -> None:
-        await handlers.cancel_campaign(units.campaigns(runtime), campaign_id)
-
-    return await _take(request, runtime, principal, campaign_id, "cancelled", step)
-
-
-ROUTES = [
-    show_campaign,
-    open_campaign,
-    pledge,
-    withdraw_pledge,
-    order_campaign,
-    receive_delivery,
-    close_campaign,
-    cancel_campaign,
-]
+ROUTES = [show_campaign, *(step_route(step) for step in STEPS), withdraw_pledge]
