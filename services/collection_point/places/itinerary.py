@@ -52,7 +52,7 @@ class StopFields(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
         return f"{self.day.year} {month} {self.day.day:02d} {self.opens}-{self.closes}"
 
 
-class Stop(StopFields, frozen=True, kw_only=True):
+class Stop(StopFields, frozen=True, kw_only=True, forbid_unknown_fields=False):
     id: uuid.UUID
 
 
