@@ -14,6 +14,8 @@ import httpx
 import pytest
 
 from boucle.devstack.stack import Stack
+from services.collection_point.demo import BUS, demo_point_id, seed
+from services.collection_point.places.itinerary import NEXT_STOPS
 from tests.support.open_data import problems, validated
 from tests.support.places import bus_stop, created_place, in_paris, opened_bus, stops_set
 
@@ -163,3 +165,16 @@ async def test_the_open_data_says_the_bus_is_itinerant_and_where_it_stops_next(
     assert stop["id"] == stops[0]["id"]
     assert stop["geometry"]["coordinates"] == [3.0083, 50.7622]
     assert stop["properties"]["commune"] == comines
+
+
+async def test_the_demo_bus_tours_three_communes_and_seeding_again_keeps_one_schedule(
+    stack: Stack, http: httpx.AsyncClient
+) -> None:
+    await seed(stack.postgres.dsn)
+    await seed(stack.postgres.dsn)
+    url = f"{stack.url('collection_point')}/api/v1/collection-points/{demo_point_id(BUS)}"
+    stops = (await http.get(f"{url}/stops")).json()
+    assert {stop["commune"] for stop in stops} == {"Comines", "Wavrin", "Fretin"}
+    assert len(stops) == len({(stop["day"], stop["opens"]) for stop in stops})  # none twice
+    assert len(stops) > NEXT_STOPS  # all of them, not only those the pages show
+    assert (await http.get(url)).json()["place"]["kind"] == "mobile"

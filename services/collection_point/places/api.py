@@ -20,6 +20,7 @@ from services.collection_point.places.views import (
     next_stops,
     place_view,
     place_views,
+    stops_to_come,
     view,
 )
 from shared.contracts.collection import DeviceType
@@ -73,8 +74,7 @@ class CollectionPointController(Controller):
         self, place_id: FromPath[uuid.UUID], runtime: NamedDependency[Runtime]
     ) -> list[Stop]:
         """An itinerant place's stops that are not over yet, in time order (Paris time)."""
-        found = await place_view(PlaceStore(runtime.pool), place_id, utc_now())
-        return found.next_stops
+        return await stops_to_come(PlaceStore(runtime.pool), place_id, utc_now())
 
     @put("/{place_id:uuid}/stops", opt=allow(*MANAGERS))
     async def set_stops(

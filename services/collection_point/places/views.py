@@ -78,3 +78,14 @@ async def place_view(store: PlaceStore, place_id: uuid.UUID, at: datetime) -> Pl
         raise PlaceNotFound(place_id)
     stops = await next_stops(store, [place], at)
     return view(place, at, stops.get(place.id, ()))
+
+
+async def stops_to_come(store: PlaceStore, place_id: uuid.UUID, at: datetime) -> list[Stop]:
+    """Every stop of an itinerant place not over at ``at`` (none for a fixed place)."""
+    place = await store.get_place(place_id)
+    if place is None:
+        raise PlaceNotFound(place_id)
+    if not place.itinerant:
+        return []
+    known = await store.stops_from([place_id], paris_day(at))
+    return not_over(known[place_id], at)
