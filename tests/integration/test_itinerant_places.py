@@ -76,7 +76,9 @@ async def test_the_bus_is_open_now_at_its_stop_and_says_which(
     assert [v["place"]["id"] for v in open_now] == [bus["id"]]
     assert open_now[0]["at_stop"]["commune"] == fretin
     page = await http.get(f"{stack.url('collection_point')}/lieux", params={"q": fretin})
-    assert f"Ouvert maintenant</span> à Parvis de la mairie de {fretin} ({fretin})" in page.text
+    assert (
+        f"Ouvert maintenant</span> — Parvis de la mairie de {fretin}, {fretin}, jusqu" in page.text
+    )
 
 
 async def test_a_schedule_that_breaks_a_rule_is_refused_with_its_code_and_changes_nothing(
