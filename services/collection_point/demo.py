@@ -1,13 +1,17 @@
-"""A demo territory: collection points in Lille, Roubaix, Tourcoing and Villeneuve-d'Ascq."""
+"""A demo territory: collection points in Lille, Roubaix, Tourcoing and Villeneuve-d'Ascq,
+and a bus numérique touring Comines, Wavrin and Fretin."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 
 from services.collection_point.places.domain import PlaceFields
-from services.collection_point.places.handlers import save_places
+from services.collection_point.places.handlers import save_places, set_stops
+from services.collection_point.places.itinerary import Schedule, StopFields, paris_day
 from services.collection_point.places.store import PlaceStore
 from shared.db import create_pool
+from shared.events import utc_now
 from shared.uow import PostgresUnitOfWork
 
 _NAMESPACE = uuid.UUID("6f1c2a52-3f7e-4c1e-9a55-b0c1e0000001")
@@ -65,7 +69,57 @@ DEMO_PLACES: dict[str, PlaceFields] = {
         accepted_types=["laptop", "desktop", "tablet", "smartphone", "monitor", "other"],
         accessibility="Rez-de-chaussée, toilettes adaptées.",
     ),
+    "bus-numerique": PlaceFields(
+        name="Bus numérique de la métropole",
+        kind="mobile",
+        address="2 boulevard des Cités Unies",
+        postcode="59000",
+        commune="Lille",
+        insee_code="59350",
+        latitude=50.6366,
+        longitude=3.0748,
+        accepted_types=["laptop", "desktop", "tablet", "smartphone"],
+        accessibility="Plateforme élévatrice à l'arrière du bus pour les fauteuils roulants.",
+    ),
 }
+BUS = "bus-numerique"
+
+# Where the bus stops: a morning and an afternoon place in each of three communes of the MEL.
+TOUR = [
+    (commune, insee_code, place, latitude, longitude)
+    for commune, insee_code, latitude, longitude in (
+        ("Comines", "59152", 50.7622, 3.0083),
+        ("Wavrin", "59653", 50.5742, 2.9356),
+        ("Fretin", "59256", 50.5581, 3.1339),
+    )
+    for place in ("Parvis de la mairie", "Salle des fêtes")
+]
+HALF_DAYS = (("09:30", "12:30"), ("14:00", "17:30"))
+
+
+def demo_tour(now: datetime, days: int = 14) -> Schedule:
+    """Two stops a day but Sunday, from today for ``days`` days, the communes in turn; the
+    stops of today already over are left out."""
+    stops = []
+    for offset in range(days):
+        day = paris_day(now) + timedelta(days=offset)
+        if day.isoweekday() == 7:
+            continue
+        for half, (opens, closes) in enumerate(HALF_DAYS):
+            commune, insee_code, place, latitude, longitude = TOUR[(2 * offset + half) % len(TOUR)]
+            stop = StopFields(
+                place_name=place,
+                commune=commune,
+                insee_code=insee_code,
+                latitude=latitude,
+                longitude=longitude,
+                day=day,
+                opens=opens,
+                closes=closes,
+            )
+            if stop.ends > now:
+                stops.append(stop)
+    return Schedule(stops=stops)
 
 
 def demo_point_id(slug: str) -> uuid.UUID:
@@ -81,6 +135,7 @@ async def seed(dsn: str) -> list[uuid.UUID]:
         await save_places(
             uow, {demo_point_id(slug): fields for slug, fields in DEMO_PLACES.items()}
         )
+        await set_stops(uow, demo_point_id(BUS), demo_tour(utc_now()))
     finally:
         await pool.close()
     return [demo_point_id(slug) for slug in DEMO_PLACES]

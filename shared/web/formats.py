@@ -51,6 +51,12 @@ def long_day(moment: date, *, language: str) -> str:
     return dates.format_date(_local(moment), format="long", locale=language)
 
 
+def weekday(moment: date, *, language: str) -> str:
+    """``mardi 8 décembre 2026`` / ``Tuesday, December 8, 2026``: a day with its weekday,
+    for a schedule."""
+    return dates.format_date(_local(moment), format="full", locale=language)
+
+
 def day_and_time(moment: datetime, *, language: str) -> str:
     """``7 déc. 2026, 14:05`` / ``Dec 7, 2026, 2:05 PM``, in Paris time."""
     local = moment.astimezone(TIMEZONE)
@@ -98,6 +104,7 @@ FILTERS = {
     "money": money,
     "day": day,
     "long_day": long_day,
+    "weekday": weekday,
     "day_and_time": day_and_time,
     "time": time,
     "month": month,

@@ -1,59 +1,54 @@
 """The collection points' open-data CSV validates against the "lieux de médiation numérique"
 Table Schema (v1.0.2, the official file, column order included) with frictionless, as the
-standard's own CI validates files."""
+standard's own CI validates files; an itinerant place says so and gives its next stops."""
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 import msgspec
-from frictionless import Resource, Schema
 
-from services.collection_point.demo import DEMO_PLACES
+from services.collection_point.demo import BUS, DEMO_PLACES, demo_tour
 from services.collection_point.places.domain import Place
+from services.collection_point.places.hours import parse_hours
+from services.collection_point.places.itinerary import Stop
 from services.collection_point.places.open_data import COLUMNS, places_csv, places_geojson
+from tests.support.open_data import problems, schema_field_names, validated
 
-SCHEMA = Path(__file__).parent / "schemas" / "lieux-mediation-numerique-1.0.2.json"
+WRITTEN = datetime(2026, 11, 28, tzinfo=UTC)
 
 
 def _places() -> list[Place]:
-    now = datetime(2026, 11, 28, tzinfo=UTC)
     return [
         msgspec.convert(
-            {**msgspec.to_builtins(fields), "id": str(uuid.uuid4()), "updated_at": now.isoformat()},
+            {
+                **msgspec.to_builtins(fields),
+                "id": str(uuid.uuid4()),
+                "updated_at": WRITTEN.isoformat(),
+            },
             Place,
         )
         for fields in DEMO_PLACES.values()
     ]
 
 
-def _report(csv_text: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    path = tmp_path / "lieux.csv"
-    path.write_text(csv_text, encoding="utf-8")
-    schema = Schema.from_descriptor(json.loads(SCHEMA.read_text(encoding="utf-8")))
-    return Resource(path=path.name, basepath=str(tmp_path), schema=schema).validate()
-
-
 def test_the_demo_places_export_is_valid_open_data(tmp_path: Path) -> None:
-    report = _report(places_csv(_places(), "Boucle"), tmp_path)
-    assert report.valid, report.flatten(["rowNumber", "fieldName", "message"])
+    report = validated(places_csv(_places(), "Boucle"), tmp_path)
+    assert report.valid, problems(report)
 
 
 def test_the_export_has_the_standard_columns_in_order() -> None:
     header = places_csv(_places(), "Boucle").splitlines()[0].split(",")
-    descriptor = json.loads(SCHEMA.read_text(encoding="utf-8"))
-    schema_names = [field["name"] for field in descriptor["fields"]]
-    assert header == list(COLUMNS) == schema_names
+    assert header == list(COLUMNS) == schema_field_names()
 
 
 def test_a_malformed_postcode_would_be_caught_by_the_validation(tmp_path: Path) -> None:
     text = places_csv(_places()[:1], "Boucle").replace(",59000,", ",5900,")
-    assert not _report(text, tmp_path).valid
+    assert not validated(text, tmp_path).valid
 
 
 def test_places_with_coordinates_are_a_geojson_feature_collection() -> None:
@@ -84,7 +79,9 @@ def test_formula_like_names_are_written_as_text_and_the_export_stays_valid(
         phone="+33320123456",
     )
     text = places_csv([hostile], "=Boucle")
-    assert _report(text, tmp_path).valid, _report(text, tmp_path).flatten(["fieldName", "message"])
+    assert validated(text, tmp_path).valid, validated(text, tmp_path).flatten(
+        ["fieldName", "message"]
+    )
     (row,) = csv.DictReader(io.StringIO(text))
     assert row["nom"] == "'" + HOSTILE
     assert row["adresse"] == "'-2+3 rue de la Paix"
@@ -92,3 +89,45 @@ def test_formula_like_names_are_written_as_text_and_the_export_stays_valid(
     assert row["presentation_detail"] == "'\tRampe d'accès"
     assert row["source"] == "'=Boucle"
     assert (row["longitude"], row["telephone"]) == ("-1.553621", "+33320123456")
+
+
+def _bus_and_its_tour() -> tuple[list[Place], dict[uuid.UUID, list[Stop]]]:
+    places = _places()
+    bus = next(place for place in places if place.name == DEMO_PLACES[BUS].name)
+    tour = demo_tour(WRITTEN).stops[:4]
+    stops = [Stop(id=uuid.uuid4(), **msgspec.structs.asdict(stop)) for stop in tour]
+    return places, {bus.id: stops}
+
+
+def test_the_bus_is_itinerant_in_the_export_with_its_next_stops_as_its_hours(
+    tmp_path: Path,
+) -> None:
+    places, stops = _bus_and_its_tour()
+    text = places_csv(places, "Boucle", stops)
+    report = validated(text, tmp_path)
+    assert report.valid, problems(report)
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(text))}
+    (bus_id,) = stops
+    bus = rows[str(bus_id)]
+    assert bus["itinerance"] == "Itinérant"
+    assert {row["itinerance"] for key, row in rows.items() if key != str(bus_id)} == {"Fixe"}
+    assert bus["horaires"].split("; ")[0] == "2026 Nov 28 09:30-12:30"
+    assert parse_hours(bus["horaires"]) is not None  # the dated rules read as OSM hours
+    assert (
+        "Prochains arrêts : 28 nov. 2026 09:30-12:30, Parvis de la mairie (Comines)"
+        in (bus["presentation_detail"])
+    )
+
+
+def test_the_geojson_has_a_point_for_each_next_stop_of_the_bus() -> None:
+    places, stops = _bus_and_its_tour()
+    ((bus_id, tour),) = stops.items()
+    features = places_geojson(places, stops)["features"]
+    of_stops = [f for f in features if f["properties"].get("place_id") == str(bus_id)]
+    assert [f["id"] for f in of_stops] == [str(stop.id) for stop in tour]
+    first = of_stops[0]
+    assert first["geometry"]["coordinates"] == [3.0083, 50.7622]  # Comines, longitude first
+    assert first["properties"]["commune"] == "Comines"
+    assert first["properties"]["insee_code"] == "59152"
+    assert first["properties"]["opening_hours"] == "2026 Nov 28 09:30-12:30"
+    assert len(features) == len(DEMO_PLACES) + len(tour)

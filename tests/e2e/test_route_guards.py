@@ -27,6 +27,7 @@ PUBLIC_PATHS = {
     "/static/{file_path:path}",
     "/api/v1/collection-points",
     "/api/v1/collection-points/{place_id:uuid}",
+    "/api/v1/collection-points/{place_id:uuid}/stops",  # where a bus stops next: published
     "/api/v1/open-data/collection-points.csv",
     "/api/v1/open-data/collection-points.geojson",
     "/lieux",

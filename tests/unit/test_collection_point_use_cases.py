@@ -5,7 +5,7 @@ services, and the refusals, which change nothing and announce nothing."""
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import msgspec
 import pytest
@@ -25,6 +25,8 @@ from services.collection_point.intake.bulk import BulkRefused
 from services.collection_point.labels import handlers as labels
 from services.collection_point.labels.handlers import LabelBatchCreate
 from services.collection_point.places import handlers as places
+from services.collection_point.places.itinerary import Schedule, Stop, StopFields
+from services.collection_point.places.views import view
 from services.collection_point.shipments import handlers as shipments
 from services.collection_point.shipments.domain import (
     ShipmentConflict,
@@ -37,7 +39,7 @@ from shared.errors import Conflict, DomainError, NotFound
 from shared.idempotency import IdempotencyConflict
 from shared.labels import format_code, generate_code
 from tests.support.fakes.collection_point import FakeCollectionPoint
-from tests.support.uow import FakeUnitOfWork
+from tests.support.uow import FakeClock, FakeUnitOfWork
 
 ACKNOWLEDGED = {"data_erasure": True, "recycling": True, "stickers_removed": True}
 
@@ -485,3 +487,174 @@ async def test_a_place_with_half_its_coordinates_or_unknown_is_refused() -> None
         await places.change_place(uow, uuid.uuid4(), LIBRARY)
     assert store.places == {}
     assert uow.events == []
+
+
+# itinerant places: the bus and its stops
+
+BUS = DEMO_PLACES["bus-numerique"]
+TUESDAY_9AM = datetime(2026, 12, 8, 8, 0, tzinfo=UTC)  # 09:00 in Paris
+
+
+def stop(day: str, opens: str, closes: str, commune: str = "Comines") -> StopFields:
+    return StopFields(
+        place_name=f"Parvis de la mairie de {commune}",
+        commune=commune,
+        insee_code="59152",
+        latitude=50.7622,
+        longitude=3.0083,
+        day=date.fromisoformat(day),
+        opens=opens,
+        closes=closes,
+    )
+
+
+def uow_versions(uow: FakeUnitOfWork[FakeCollectionPoint]) -> list[int]:
+    """The versions of the place published by the committed units of work, in order."""
+    return [event.aggregate_version for event in uow.announced(PlacePublished)]
+
+
+class Bus:
+    """The demo's bus opened as a place, on a unit of work whose clock says Tuesday 9:00."""
+
+    def __init__(self) -> None:
+        self.store = FakeCollectionPoint()
+        self.clock = FakeClock(TUESDAY_9AM)
+        self.uow = FakeUnitOfWork(self.store, self.clock)
+        self.id = uuid.uuid4()
+
+    async def opened(self) -> Bus:
+        await places.open_place(self.uow, self.id, BUS)
+        return self
+
+    async def schedule(self, *stops: StopFields, version: int | None = None) -> list[Stop]:
+        _, kept = await places.set_stops(self.uow, self.id, Schedule(stops=list(stops)), version)
+        return kept
+
+    def days_and_hours(self) -> list[tuple[str, str, str]]:
+        return sorted(
+            (stop.day.isoformat(), stop.opens, stop.closes) for stop in self.store.stops[self.id]
+        )
+
+
+async def test_a_bus_s_stops_are_kept_in_time_order_and_the_place_is_published_again() -> None:
+    bus = await Bus().opened()
+    stops = await bus.schedule(
+        stop("2026-12-10", "14:00", "17:30", "Wavrin"), stop("2026-12-08", "09:30", "12:30")
+    )
+    assert [(s.day.isoformat(), s.commune) for s in stops] == [
+        ("2026-12-08", "Comines"),
+        ("2026-12-10", "Wavrin"),
+    ]
+    assert bus.days_and_hours() == [
+        ("2026-12-08", "09:30", "12:30"),
+        ("2026-12-10", "14:00", "17:30"),
+    ]
+    assert uow_versions(bus.uow) == [1, 2]  # opened, then its schedule: its data's date moved
+
+
+@pytest.mark.parametrize(
+    ("stops", "code"),
+    [
+        ([stop("2026-12-09", "12:30", "09:30")], "places.stop_hours"),
+        ([stop("2026-12-09", "10:00", "10:00")], "places.stop_hours"),
+        (
+            [stop("2026-12-09", "09:30", "12:30"), stop("2026-12-09", "12:00", "14:00", "Wavrin")],
+            "places.stop_overlap",
+        ),
+        ([stop("2026-12-07", "09:30", "12:30")], "places.stop_past"),
+        ([stop("2026-12-08", "07:00", "09:00")], "places.stop_past"),  # over at 9:00 today
+    ],
+)
+async def test_a_schedule_breaking_a_rule_is_refused_whole_and_changes_nothing(
+    stops: list[StopFields], code: str
+) -> None:
+    bus = await Bus().opened()
+    await bus.schedule(stop("2026-12-11", "09:30", "12:30"))
+    with pytest.raises(DomainError) as refused:
+        await bus.schedule(stop("2026-12-12", "09:30", "12:30"), *stops)
+    assert refused.value.code == code
+    assert bus.days_and_hours() == [("2026-12-11", "09:30", "12:30")]
+    assert bus.store.places[bus.id].version == 2
+    assert uow_versions(bus.uow) == [1, 2]
+    assert bus.uow.rollbacks == 1
+
+
+async def test_a_new_schedule_replaces_the_stops_to_come_and_keeps_those_over() -> None:
+    bus = await Bus().opened()
+    await bus.schedule(
+        stop("2026-12-08", "09:30", "12:30"),
+        stop("2026-12-08", "14:00", "17:30"),
+        stop("2026-12-09", "09:30", "12:30"),
+    )
+    bus.clock.advance(timedelta(hours=4))  # 13:00: the morning stop is over
+    await bus.schedule(stop("2026-12-08", "14:30", "18:00"), stop("2026-12-10", "09:00", "12:00"))
+    assert bus.days_and_hours() == [
+        ("2026-12-08", "09:30", "12:30"),
+        ("2026-12-08", "14:30", "18:00"),
+        ("2026-12-10", "09:00", "12:00"),
+    ]
+
+
+async def test_a_stop_may_not_overlap_one_already_over_today() -> None:
+    bus = await Bus().opened()
+    await bus.schedule(stop("2026-12-08", "08:00", "09:30"))
+    bus.clock.advance(timedelta(hours=1))  # 10:00: that stop is over
+    with pytest.raises(DomainError) as refused:
+        await bus.schedule(stop("2026-12-08", "09:00", "11:00", "Wavrin"))
+    assert refused.value.code == "places.stop_overlap"
+    assert refused.value.details["first"] == "Parvis de la mairie de Comines 08:00-09:30"
+
+
+async def test_only_an_itinerant_place_has_stops_and_an_unknown_place_is_not_found() -> None:
+    bus = await Bus().opened()
+    library = uuid.uuid4()
+    await places.open_place(bus.uow, library, LIBRARY)
+    with pytest.raises(DomainError) as fixed:
+        await places.set_stops(
+            bus.uow, library, Schedule(stops=[stop("2026-12-09", "09:00", "12:00")])
+        )
+    with pytest.raises(NotFound):
+        await places.set_stops(bus.uow, uuid.uuid4(), Schedule(stops=[]))
+    assert fixed.value.code == "places.not_itinerant"
+    assert bus.store.stops == {}
+    assert bus.store.places[library].version == 1
+
+
+async def test_a_schedule_set_on_a_stale_version_overwrites_nothing() -> None:
+    bus = await Bus().opened()
+    await bus.schedule(stop("2026-12-09", "09:30", "12:30"), version=1)
+    with pytest.raises(Conflict):
+        await bus.schedule(stop("2026-12-10", "09:30", "12:30"), version=1)
+    assert bus.days_and_hours() == [("2026-12-09", "09:30", "12:30")]
+
+
+async def test_the_bus_is_open_where_it_stops_and_says_where_it_goes_next() -> None:
+    bus = await Bus().opened()
+    stops = await bus.schedule(
+        stop("2026-12-08", "09:30", "12:30"), stop("2026-12-09", "14:00", "17:30", "Wavrin")
+    )
+    place = bus.store.places[bus.id]
+    at = bus.clock.at
+    before = view(place, at, stops)  # 9:00
+    during = view(place, at + timedelta(hours=1), stops)  # 10:00
+    after_all = view(place, at + timedelta(days=2), stops)
+    assert not before.status.open_now and before.at_stop is None
+    assert before.status.next_change == stops[0].starts
+    assert during.status.open_now and during.at_stop == stops[0]
+    assert during.status.next_change == stops[0].ends
+    assert [s.commune for s in during.next_stops] == ["Comines", "Wavrin"]
+    assert not after_all.status.known and after_all.next_stops == []
+
+
+async def test_a_bus_made_a_fixed_place_opens_by_its_hours_not_by_its_former_stops() -> None:
+    bus = await Bus().opened()
+    stops = await bus.schedule(stop("2026-12-08", "09:30", "12:30"))
+    fixed = await places.change_place(
+        bus.uow,
+        bus.id,
+        msgspec.structs.replace(BUS, kind="town_hall", opening_hours="Tu 14:00-17:00"),
+    )
+    ten_o_clock = TUESDAY_9AM + timedelta(hours=1)
+    assert view(fixed, ten_o_clock, stops).at_stop is None
+    assert not view(fixed, ten_o_clock, stops).status.open_now
+    assert view(fixed, ten_o_clock + timedelta(hours=5), stops).status.open_now

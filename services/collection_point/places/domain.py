@@ -9,12 +9,13 @@ from typing import Annotated
 import msgspec
 
 from services.collection_point.domain import PlaceKind
-from services.collection_point.places.hours import OpeningStatus, opening_status, parse_hours
+from services.collection_point.places.hours import parse_hours
 from shared.contracts.collection import DeviceType
-from shared.errors import DomainError
+from shared.errors import DomainError, NotFound
 
 Postcode = Annotated[str, msgspec.Meta(pattern=r"^\d{5}$", description="5 digits")]
-InseeCode = Annotated[str, msgspec.Meta(pattern=r"^(\d[\dAB]\d{3})?$")]
+INSEE = r"\d[\dAB]\d{3}"  # a commune's code: 59350, or 2A004 in Corsica
+InseeCode = Annotated[str, msgspec.Meta(pattern=f"^({INSEE})?$")]
 Latitude = Annotated[float, msgspec.Meta(ge=-90, le=90)]
 Longitude = Annotated[float, msgspec.Meta(ge=-180, le=180)]
 Phone = Annotated[str, msgspec.Meta(pattern=r"^(\+33\d{9})?$", description="+33 and 9 digits")]
@@ -55,19 +56,18 @@ class PlaceFields(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
         return self
 
 
+class PlaceNotFound(NotFound):
+    def __init__(self, place_id: uuid.UUID) -> None:
+        super().__init__(f"No active collection point {place_id}.", code="places.not_found")
+
+
 class Place(PlaceFields, frozen=True, kw_only=True):
     id: uuid.UUID
     active: bool = True
     version: int = 1
     updated_at: datetime
 
-
-class PlaceView(msgspec.Struct, frozen=True, kw_only=True):
-    """A place as the public sees it, with whether it is open at the moment asked."""
-
-    place: Place
-    status: OpeningStatus
-
-
-def view(place: Place, at: datetime) -> PlaceView:
-    return PlaceView(place=place, status=opening_status(place.opening_hours, at))
+    @property
+    def itinerant(self) -> bool:
+        """A bus or a van: open where and when its stops say, not at its address."""
+        return self.kind == "mobile"

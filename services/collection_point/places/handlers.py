@@ -1,16 +1,27 @@
-"""Use cases of places: a coordinator opens or changes a place, published to the other
-services in the same transaction."""
+"""Use cases of places: a coordinator opens or changes a place, or sets an itinerant place's
+stops; each change is published to the other services in the same transaction."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
 
+import msgspec
+
 from services.collection_point.domain import PRODUCER
-from services.collection_point.places.domain import Place, PlaceFields
+from services.collection_point.places.domain import Place, PlaceFields, PlaceNotFound
+from services.collection_point.places.itinerary import (
+    NotItinerant,
+    Schedule,
+    Stop,
+    checked_schedule,
+    not_over,
+    paris_day,
+)
 from services.collection_point.places.store import PlaceStore
 from shared.contracts.collection import PlacePublished
-from shared.errors import Conflict, NotFound
+from shared.errors import Conflict
+from shared.events import uuid7
 from shared.uow import UnitOfWork, Work
 
 
@@ -34,15 +45,40 @@ async def change_place(
     when someone saved in between."""
     async with uow.begin() as work:
         if await work.store.get_place(place_id) is None:
-            raise NotFound(f"No active collection point {place_id}.", code="places.not_found")
+            raise PlaceNotFound(place_id)
         place = await _save(work, place_id, fields.checked(), expected_version)
     if place is None:
-        raise Conflict(
-            "Someone changed this collection point since you read it; reload it and "
-            "apply your change again.",
-            code="places.changed",
-        )
+        raise _changed_since()
     return place
+
+
+async def set_stops(
+    uow: UnitOfWork[PlaceStore],
+    place_id: uuid.UUID,
+    schedule: Schedule,
+    expected_version: int | None = None,
+) -> tuple[Place, list[Stop]]:
+    """Give an itinerant place its stops to come: they replace those not over yet (the
+    stops over stay, as history). Returns the place at its new version and its stops not
+    over."""
+    async with uow.begin() as work:
+        place = await work.store.get_place(place_id)
+        if place is None:
+            raise PlaceNotFound(place_id)
+        if not place.itinerant:
+            raise NotItinerant(place.name)
+        touched = await work.store.touch_place(place_id, expected_version)  # holds the row
+        if touched is None:
+            raise _changed_since()
+        now = work.now()
+        known = (await work.store.stops_from([place_id], paris_day(now)))[place_id]
+        coming = not_over(known, now)
+        ended = [stop for stop in known if stop not in coming]
+        given = checked_schedule(schedule.stops, ended, now)
+        stops = [Stop(id=uuid7(), **msgspec.structs.asdict(stop)) for stop in given]
+        await work.store.replace_stops(place_id, [stop.id for stop in coming], stops)
+        await work.announce(published(touched))
+    return touched, stops
 
 
 async def save_places(uow: UnitOfWork[PlaceStore], places: Mapping[uuid.UUID, PlaceFields]) -> None:
@@ -62,6 +98,14 @@ async def _save(
     if place is not None:
         await work.announce(published(place))
     return place
+
+
+def _changed_since() -> Conflict:
+    return Conflict(
+        "Someone changed this collection point since you read it; reload it and "
+        "apply your change again.",
+        code="places.changed",
+    )
 
 
 def published(place: Place) -> PlacePublished:

@@ -10,10 +10,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Template
 
-from services.collection_point.places.domain import view
 from services.collection_point.places.store import PlaceStore
+from services.collection_point.places.views import place_view, place_views
 from shared.contracts.collection import DeviceType
-from shared.errors import NotFound
 from shared.events import utc_now
 from shared.web.app import Runtime
 from shared.web.pages import page
@@ -30,19 +29,19 @@ async def places_page(
     accepts: Annotated[str, QueryParameter(max_length=20)] = "",
     open_now: Annotated[str, QueryParameter(max_length=5)] = "",
 ) -> Template:
-    """Every place, or those of a town or postcode, accepting a type, open right now."""
+    """Every place, or those of a town or postcode, accepting a type, open right now; a bus
+    is found by the towns it stops in."""
     query = q.strip()
     by_postcode = query.isdigit()
     kind = accepts if accepts in DEVICE_TYPES else ""
-    places = await PlaceStore(runtime.pool).list_places(
+    views = await place_views(
+        PlaceStore(runtime.pool),
+        utc_now(),
         commune="" if by_postcode else query,
         postcode=query if by_postcode else "",
         accepts=kind,
+        open_now=bool(open_now),
     )
-    now = utc_now()
-    views = [view(place, now) for place in places]
-    if open_now:
-        views = [v for v in views if v.status.open_now]
     return page(
         request,
         "places.html",
@@ -60,10 +59,8 @@ async def place_page(
     place_id: FromPath[uuid.UUID],
     runtime: NamedDependency[Runtime],
 ) -> Template:
-    place = await PlaceStore(runtime.pool).get_place(place_id)
-    if place is None:
-        raise NotFound(f"No active collection point {place_id}.", code="places.not_found")
-    return page(request, "place.html", v=view(place, utc_now()))
+    found = await place_view(PlaceStore(runtime.pool), place_id, utc_now())
+    return page(request, "place.html", v=found)
 
 
 ROUTES = [places_page, place_page]

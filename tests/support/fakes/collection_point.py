@@ -1,12 +1,13 @@
-"""An in-memory collection point for its use cases: the points, labels, intakes, idempotency
-keys, workshops and shipments the stores keep, on plain dicts and lists (so a failed unit of
-work puts them back as they were). One fake stands for every store of the service, as one
-schema does."""
+"""An in-memory collection point for its use cases: the points, places and their stops,
+labels, intakes, idempotency keys, workshops and shipments the stores keep, on plain dicts and
+lists (so a failed unit of work puts them back as they were). One fake stands for every store
+of the service, as one schema does."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from typing import Any
 
 import asyncpg
@@ -15,6 +16,7 @@ import msgspec
 from services.collection_point.domain import CollectionPoint, DonorContact, Intake
 from services.collection_point.labels.store import Label, LabelBatch, LabelPoint
 from services.collection_point.places.domain import Place, PlaceFields
+from services.collection_point.places.itinerary import Stop
 from services.collection_point.shipments.domain import PackedDevice, Shipment
 from services.collection_point.shipments.store import CollectedDevice, GoneDevice
 from services.collection_point.store import (
@@ -41,6 +43,7 @@ class FakeCollectionPoint:
     def __init__(self) -> None:
         self.points: dict[uuid.UUID, dict[str, Any]] = {}
         self.places: dict[uuid.UUID, Place] = {}  # the points a coordinator saved as places
+        self.stops: dict[uuid.UUID, list[Stop]] = {}  # by place
         self.batches: dict[uuid.UUID, dict[str, Any]] = {}
         self.labels: dict[str, dict[str, Any]] = {}  # by code
         self.intakes: dict[str, Intake] = {}  # by label
@@ -147,6 +150,30 @@ class FakeCollectionPoint:
             "active": True,
         }
         return place
+
+    async def touch_place(self, place_id: uuid.UUID, expected_version: int | None) -> Place | None:
+        saved = self.places.get(place_id)
+        if saved is None or expected_version not in (None, saved.version):
+            return None
+        self.places[place_id] = msgspec.structs.replace(saved, version=saved.version + 1)
+        return self.places[place_id]
+
+    async def stops_from(
+        self, place_ids: Sequence[uuid.UUID], day: date
+    ) -> dict[uuid.UUID, list[Stop]]:
+        return {
+            place_id: sorted(
+                (stop for stop in self.stops.get(place_id, []) if stop.day >= day),
+                key=lambda stop: stop.starts,
+            )
+            for place_id in place_ids
+        }
+
+    async def replace_stops(
+        self, place_id: uuid.UUID, removed: Sequence[uuid.UUID], stops: Sequence[Stop]
+    ) -> None:
+        kept = [stop for stop in self.stops.get(place_id, []) if stop.id not in removed]
+        self.stops[place_id] = [*kept, *stops]
 
     async def claim(self, key: str, fingerprint: str) -> idempotency.StoredResponse | None:
         if key not in self.keys:
