@@ -561,7 +561,7 @@ async def test_signing_in_is_refused_for_a_wrong_password_a_taken_login_or_a_dis
 
 async def test_a_reset_link_works_once_and_only_while_it_lasts() -> None:
     uow = FakeUnitOfWork(FakeAccountStore())
-    account = await accounts.add_account(uow, "sacha", "Sacha", ("erasure_officer",), (), PASSWORD)
+    account = await accounts.add_account(uow, "sacha", "Sacha", ("refurbisher",), (), PASSWORD)
     session = await accounts.sign_in(uow, KEY, "sacha", PASSWORD)
     _, late = await accounts.issue_reset_link(uow, account.id)
     uow.clock.advance(RESET_LINK_LIFETIME)
