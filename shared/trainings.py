@@ -23,3 +23,8 @@ def local_day(moment: datetime) -> date:
 def valid_on(valid_from: date, valid_until: date, day: date) -> bool:
     """Valid from its first day to its last day, both included."""
     return valid_from <= day <= valid_until
+
+
+def ends_soon(valid_until: date, day: date) -> bool:
+    """Still valid on ``day`` and ending within the notice (to renew)."""
+    return day <= valid_until <= day + EXPIRY_NOTICE

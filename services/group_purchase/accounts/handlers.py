@@ -36,7 +36,7 @@ from services.group_purchase.accounts.store import AccountStore
 from shared.auth import issue_token
 from shared.contracts.purchase import TrainingRecorded
 from shared.events import uuid7
-from shared.trainings import EXPIRY_NOTICE, local_day
+from shared.trainings import EXPIRY_NOTICE, ends_soon, local_day
 from shared.uow import UnitOfWork
 
 PRODUCER = "group_purchase"
@@ -319,5 +319,5 @@ async def my_expiring_trainings(uow: Accounts, account_id: uuid.UUID) -> list[Tr
         return [
             training
             for training in await work.store.trainings_of(account_id)
-            if today <= training.valid_until <= today + EXPIRY_NOTICE
+            if ends_soon(training.valid_until, today)
         ]
