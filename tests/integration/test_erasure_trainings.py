@@ -5,6 +5,7 @@ sign an erasure, on a certificate that names the training."""
 
 from __future__ import annotations
 
+import html
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -109,7 +110,8 @@ async def test_only_someone_whose_erasure_training_is_valid_today_signs_an_erasu
             f"{stack.url('refurbishment')}/atelier", headers={"Accept": "text/html", **FRENCH}
         )
     assert home.status_code == 200
-    assert f"Votre formation à l'effacement {valid['reference']} expire le" in home.text
+    said = html.unescape(home.text)
+    assert f"Votre formation à l'effacement {valid['reference']} expire le" in said
 
     expiring = await http.get(
         f"{stack.url('group_purchase')}/api/v1/trainings/expiring", headers=admin
