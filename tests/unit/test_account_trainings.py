@@ -18,7 +18,7 @@ from shared.contracts.purchase import TrainingRecorded
 from shared.errors import DomainError
 from shared.trainings import TIMEZONE
 from tests.support.fakes.group_purchase import FakeAccountStore
-from tests.support.uow import FakeClock, FakeUnitOfWork
+from tests.support.uow import FakeClock, FakeUnitOfWork, refused
 
 ADMIN = "admin-account"
 
@@ -37,21 +37,6 @@ def erasure_training(taken_on: date, valid_until: date, **changes: Any) -> Train
         **changes,
     }
     return TrainingCreate(**values)
-
-
-def snapshot(store: FakeAccountStore) -> dict[str, str]:
-    return {key: repr(value) for key, value in vars(store).items()}
-
-
-async def refused(uow: FakeUnitOfWork[FakeAccountStore], code: str, attempt: Any) -> DomainError:
-    before, events, rollbacks = snapshot(uow.store), len(uow.events), uow.rollbacks
-    with pytest.raises(DomainError) as raised:
-        await attempt
-    assert raised.value.code == code
-    assert snapshot(uow.store) == before
-    assert len(uow.events) == events
-    assert uow.rollbacks == rollbacks + 1
-    return raised.value
 
 
 @pytest.fixture
