@@ -7,7 +7,7 @@ from pathlib import Path
 from litestar import Litestar
 
 from services.group_purchase.accounts import api as account_api
-from services.group_purchase.accounts import machines
+from services.group_purchase.accounts import machines, training_pages
 from services.group_purchase.accounts import pages as account_pages
 from services.group_purchase.campaigns import api as campaign_api
 from services.group_purchase.campaigns import jobs as campaign_jobs
@@ -32,6 +32,7 @@ DEFINITION = ServiceDefinition(
     title="Demandes et achats groupés",
     route_handlers=[
         *account_pages.ROUTES,
+        *training_pages.ROUTES,
         *account_api.ROUTES,
         *machines.ROUTES,
         *request_api.ROUTES,

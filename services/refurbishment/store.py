@@ -11,6 +11,7 @@ from typing import Any, TypeAlias
 import asyncpg
 
 from services.refurbishment.bench.domain import WorkOrder
+from services.refurbishment.erasure.domain import OfficerTraining
 from services.refurbishment.parts.domain import Part, PartCreate
 from shared.rows import row_as, rows_as
 
@@ -173,20 +174,23 @@ class BenchStore:
         body: dict[str, Any],
         performed_by: str,
         no_storage: bool = False,
+        training: str | None = None,
     ) -> None:
         await self.connection.execute(
-            "INSERT INTO erasures (id, work_order_id, body, performed_by, no_storage) "
-            "VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO erasures (id, work_order_id, body, performed_by, no_storage, "
+            "performer_training) VALUES ($1, $2, $3, $4, $5, $6)",
             erasure_id,
             order_id,
             body,
             performed_by,
             no_storage,
+            training,
         )
 
     async def pending_erasure(self, erasure_id: uuid.UUID) -> asyncpg.Record | None:
         return await self.connection.fetchrow(
-            "SELECT id, work_order_id, body, performed_by, issued_at FROM erasures "
+            "SELECT id, work_order_id, body, performed_by, performer_training, issued_at "
+            "FROM erasures "
             "WHERE id = $1 FOR UPDATE",
             erasure_id,
         )
@@ -198,15 +202,39 @@ class BenchStore:
         pdf: bytes | None,
         sha256: str | None,
         issued_at: datetime,
+        training: str | None = None,
     ) -> None:
         await self.connection.execute(
             "UPDATE erasures SET validated_by = $2, certificate_pdf = $3, certificate_sha256 = $4, "
-            "issued_at = $5 WHERE id = $1",
+            "issued_at = $5, validator_training = $6 WHERE id = $1",
             erasure_id,
             validated_by,
             pdf,
             sha256,
             issued_at,
+            training,
+        )
+
+    async def erasure_trainings_of(self, account_id: str) -> list[OfficerTraining]:
+        """The erasure trainings group_purchase announced for this account."""
+        rows = await self.connection.fetch(
+            "SELECT id, account_id, course, reference, valid_from, valid_until "
+            "FROM officer_trainings WHERE account_id = $1 AND course = 'data_erasure'",
+            account_id,
+        )
+        return rows_as(OfficerTraining, rows)
+
+    async def remember_training(self, training: OfficerTraining) -> None:
+        """A training announced again (a redelivery) is kept once."""
+        await self.connection.execute(
+            "INSERT INTO officer_trainings (id, account_id, course, reference, valid_from, "
+            "valid_until) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
+            training.id,
+            training.account_id,
+            training.course,
+            training.reference,
+            training.valid_from,
+            training.valid_until,
         )
 
     async def certificate_by_hash(self, sha256: str) -> asyncpg.Record | None:

@@ -9,7 +9,7 @@ address, phone, commune or situation.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 import msgspec
@@ -80,6 +80,28 @@ class PurchasedDeviceReceived(Event, frozen=True, kw_only=True):
     place_name: str = ""
     request_id: uuid.UUID | None = None
     household_reference: str = ""
+
+
+# Trainings of the people who hold accounts: the account id and the training's reference,
+# course and validity only (the person's name and the trainer stay in group_purchase).
+
+TrainingReference = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+
+
+@registry.register
+class TrainingRecorded(Event, frozen=True, kw_only=True):
+    """An administrator recorded a training someone followed; ``aggregate_id`` is the
+    training's id. A workshop lets only people whose erasure training (course
+    ``data_erasure``) is valid that day record or validate a certified erasure."""
+
+    subject = "purchase.training.recorded"
+    description = "A person's training was recorded: account id, course, reference, validity."
+
+    account_id: uuid.UUID
+    course: str
+    reference: TrainingReference
+    valid_from: date
+    valid_until: date
 
 
 # Group-purchase campaigns: every event's ``aggregate_id`` is the campaign id, its

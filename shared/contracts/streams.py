@@ -42,6 +42,8 @@ CONSUMERS: tuple[Consumption, ...] = (
     # workshops (to ship to) and shipment receipts; one durable per stream, one filter each
     Consumption("collection_point", "REFURBISHMENT", "refurbishment.>"),
     Consumption("refurbishment", "COLLECTION", "collection.>"),
+    # who may sign an erasure: the trainings recorded with the accounts
+    Consumption("refurbishment", "PURCHASE", "purchase.training.>"),
     Consumption("group_purchase", "INVENTORY", "inventory.>"),
     Consumption("group_purchase", "COLLECTION", "collection.place.>"),
     Consumption("group_purchase", "REFURBISHMENT", "refurbishment.workshop.>"),

@@ -5,11 +5,14 @@ puts the store back as it was (as a rolled-back transaction would)."""
 from __future__ import annotations
 
 import copy
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime, timedelta
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
+import pytest
+
+from shared.errors import DomainError
 from shared.events import Event
 
 Store = TypeVar("Store")
@@ -86,3 +89,23 @@ class FakeUnitOfWork(Generic[Store]):
     def announced(self, kind: type[Event]) -> list[Event]:
         """The committed events of ``kind``."""
         return [event for event in self.events if isinstance(event, kind)]
+
+
+def snapshot(store: Any) -> dict[str, str]:
+    """What a fake store holds, to compare before and after a refusal."""
+    return {key: repr(value) for key, value in vars(store).items()}
+
+
+async def refused(
+    uow: FakeUnitOfWork[Any], code: str, attempt: Awaitable[Any], rolled_back: bool = True
+) -> DomainError:
+    """``attempt`` is refused with ``code``, and the refusal changed and announced nothing
+    (its transaction rolled back, unless it was refused once a reading one had ended)."""
+    before, events, rollbacks = snapshot(uow.store), len(uow.events), uow.rollbacks
+    with pytest.raises(DomainError) as raised:
+        await attempt
+    assert raised.value.code == code
+    assert snapshot(uow.store) == before
+    assert len(uow.events) == events
+    assert uow.rollbacks == rollbacks + rolled_back
+    return raised.value

@@ -44,7 +44,7 @@ from shared.contracts.purchase import (
 )
 from shared.errors import DomainError
 from tests.support.fakes.group_purchase import FakeAccountStore, FakeCampaignStore
-from tests.support.uow import FakeClock, FakeUnitOfWork
+from tests.support.uow import FakeClock, FakeUnitOfWork, refused
 
 COORDINATOR = Principal(sub="coordination", roles=("coordinator",), exp=2**40, iat=0)
 TIERS = [
@@ -61,25 +61,6 @@ def worker_of(organisation_id: uuid.UUID) -> Principal:
         exp=2**40,
         iat=0,
     )
-
-
-def snapshot(store: Any) -> Any:
-    return {key: repr(value) for key, value in vars(store).items()}
-
-
-async def refused(
-    uow: FakeUnitOfWork[Any], code: str, attempt: Any, rolled_back: bool = True
-) -> DomainError:
-    """``attempt`` is refused with ``code``, and the refusal changed and announced nothing
-    (its transaction rolled back, unless it was refused once a reading one had ended)."""
-    before, events, rollbacks = snapshot(uow.store), len(uow.events), uow.rollbacks
-    with pytest.raises(DomainError) as raised:
-        await attempt
-    assert raised.value.code == code
-    assert snapshot(uow.store) == before
-    assert len(uow.events) == events
-    assert uow.rollbacks == rollbacks + rolled_back
-    return raised.value
 
 
 class Territory:
@@ -561,7 +542,7 @@ async def test_signing_in_is_refused_for_a_wrong_password_a_taken_login_or_a_dis
 
 async def test_a_reset_link_works_once_and_only_while_it_lasts() -> None:
     uow = FakeUnitOfWork(FakeAccountStore())
-    account = await accounts.add_account(uow, "sacha", "Sacha", ("erasure_officer",), (), PASSWORD)
+    account = await accounts.add_account(uow, "sacha", "Sacha", ("refurbisher",), (), PASSWORD)
     session = await accounts.sign_in(uow, KEY, "sacha", PASSWORD)
     _, late = await accounts.issue_reset_link(uow, account.id)
     uow.clock.advance(RESET_LINK_LIFETIME)

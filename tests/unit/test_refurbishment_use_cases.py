@@ -6,7 +6,7 @@ which change nothing."""
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -39,7 +39,9 @@ from shared.contracts.refurbishment import (
 )
 from shared.errors import DomainError
 from shared.labels import format_code, generate_code
+from shared.trainings import TIMEZONE
 from tests.support.fakes.refurbishment import FakeBenchStore, FakeShipmentStore
+from tests.support.requests import pdf_text
 from tests.support.uow import FakeUnitOfWork
 
 LABEL = generate_code()
@@ -70,6 +72,8 @@ class Workshop:
         self.camille = person("camille", self.id)
         self.alice = person("alice", self.id, roles=("erasure_officer",))
         self.bruno = person("bruno", self.id, roles=("erasure_officer",))
+        for officer in ("alice", "bruno"):  # trained, as group_purchase announced it
+            self.store.train(officer, date(2026, 1, 5), date(2028, 1, 4), f"EFF-{officer}")
 
     async def checked_in(self) -> WorkOrder:
         return await handlers.check_in(
@@ -413,3 +417,93 @@ async def test_someone_elses_shipment_is_not_found() -> None:
 
     assert (error.value.code, error.value.status_code) == ("arrival.not_found", 404)
     assert receiving.store.orders == {}
+
+
+# --- who may sign: an erasure training valid on the day (Europe/Paris), as announced
+
+
+def at_paris(day: date, hour: int, minute: int = 0) -> datetime:
+    """A moment of ``day`` in Paris, in UTC (late March is summer time: UTC+2)."""
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=TIMEZONE).astimezone(UTC)
+
+
+@pytest.fixture
+def dora(workshop: Workshop) -> Principal:
+    """An erasure officer whose erasure training is valid 1 to 31 March 2026 only."""
+    workshop.store.train("dora", date(2026, 3, 1), date(2026, 3, 31), "EFF-2026-031")
+    return person("dora", workshop.id, roles=("erasure_officer",))
+
+
+@pytest.mark.parametrize(
+    ("moment", "valid"),
+    [
+        (at_paris(date(2026, 3, 1), 0, 0), True),  # first day, from midnight in Paris
+        (at_paris(date(2026, 3, 31), 23, 59), True),  # last day, until midnight in Paris
+        (at_paris(date(2026, 2, 28), 23, 59), False),  # not valid yet
+        (at_paris(date(2026, 4, 1), 0, 0), False),  # expired
+    ],
+)
+async def test_an_erasure_is_recorded_only_on_a_day_the_officers_training_is_valid(
+    workshop: Workshop, dora: Principal, moment: datetime, valid: bool
+) -> None:
+    order = await workshop.checked_in()
+    workshop.uow.clock.at = moment
+    audit_before = list(workshop.uow.audit_lines)
+
+    if valid:
+        erasure_id = await handlers.record_erasure(workshop.uow, dora, order.id, purged())
+        assert workshop.store.erasures[erasure_id]["performer_training"] == "EFF-2026-031"
+        return
+    with pytest.raises(DomainError) as error:
+        await handlers.record_erasure(workshop.uow, dora, order.id, purged())
+    assert error.value.code == "bench.training_not_valid"
+    assert workshop.store.erasures == {}
+    assert workshop.uow.audit_lines == audit_before
+    assert workshop.uow.rollbacks == 1
+
+
+async def test_an_officer_without_any_erasure_training_records_nothing(
+    workshop: Workshop,
+) -> None:
+    order = await workshop.checked_in()
+    workshop.store.train("emile", date(2026, 1, 1), date(2030, 1, 1), course="first_aid")
+    emile = person("emile", workshop.id, roles=("erasure_officer",))
+
+    with pytest.raises(DomainError) as error:
+        await handlers.record_erasure(workshop.uow, emile, order.id, purged())
+    with pytest.raises(DomainError) as statement:
+        await handlers.state_without_storage(workshop.uow, emile, order.id)
+
+    assert error.value.code == statement.value.code == "bench.training_not_valid"
+    assert workshop.store.erasures == {}
+    assert workshop.uow.announced(DeviceErased) == []
+
+
+async def test_an_officer_whose_training_expired_since_the_erasure_cannot_validate_it(
+    workshop: Workshop, dora: Principal
+) -> None:
+    order = await workshop.checked_in()
+    workshop.uow.clock.at = at_paris(date(2026, 3, 30), 10)
+    erasure_id = await handlers.record_erasure(workshop.uow, workshop.alice, order.id, purged())
+    workshop.uow.clock.at = at_paris(date(2026, 4, 1), 9)  # dora's training ended yesterday
+
+    with pytest.raises(DomainError) as error:
+        await handlers.validate_erasure(workshop.uow, dora, erasure_id, VERIFY_URL)
+
+    assert error.value.code == "bench.training_not_valid"
+    assert workshop.store.erasures[erasure_id]["issued_at"] is None
+    assert workshop.uow.announced(DeviceErased) == []
+    # a colleague whose training is valid validates it
+    await handlers.validate_erasure(workshop.uow, workshop.bruno, erasure_id, VERIFY_URL)
+    assert len(workshop.uow.announced(DeviceErased)) == 1
+
+
+async def test_the_certificate_names_both_officers_trainings(workshop: Workshop) -> None:
+    order = await workshop.checked_in()
+    await workshop.erased(order)
+
+    [erasure] = workshop.store.erasures.values()
+    text = pdf_text(erasure["pdf"])
+    assert "EFF-alice" in text
+    assert "EFF-bruno" in text
+    assert erasure["validator_training"] == "EFF-bruno"

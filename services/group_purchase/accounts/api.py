@@ -4,6 +4,7 @@ add one (it gets a one-time link to choose its password), disable one, issue a n
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Annotated, Any
 
 import msgspec
@@ -13,8 +14,14 @@ from litestar.params import FromPath, JSONBody
 
 from services.group_purchase import units
 from services.group_purchase.accounts import handlers
-from services.group_purchase.accounts.domain import Account
+from services.group_purchase.accounts.domain import (
+    Account,
+    ExpiringTraining,
+    Training,
+    TrainingCreate,
+)
 from services.group_purchase.accounts.store import AccountStore
+from shared.auth import Principal
 from shared.listing import PAGE_LIMIT, After, Limit, page_of, read_cursor
 from shared.logging import get_logger
 from shared.web.app import Runtime
@@ -50,6 +57,50 @@ class AccountCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fi
     roles: Annotated[list[str], msgspec.Meta(min_length=1, max_length=6)]
     scopes: Annotated[list[Scope], msgspec.Meta(max_length=50)] = msgspec.field(
         default_factory=list
+    )
+
+
+class RolesGiven(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    roles: Annotated[list[str], msgspec.Meta(min_length=1, max_length=6)]
+
+
+class TrainingView(msgspec.Struct, frozen=True, kw_only=True):
+    """A training as recorded: valid from ``taken_on`` to ``valid_until``, both included."""
+
+    id: uuid.UUID
+    account_id: uuid.UUID
+    course: str
+    reference: str
+    taken_on: date
+    trainer: str
+    valid_until: date
+
+
+class TrainingList(msgspec.Struct, frozen=True, kw_only=True):
+    trainings: list[TrainingView]
+
+
+class ExpiringView(msgspec.Struct, frozen=True, kw_only=True):
+    training: TrainingView
+    login: str
+    display_name: str
+
+
+class ExpiringList(msgspec.Struct, frozen=True, kw_only=True):
+    """Trainings whose validity ends within 30 days, the soonest first."""
+
+    trainings: list[ExpiringView]
+
+
+def training_view(training: Training) -> TrainingView:
+    return msgspec.convert(msgspec.to_builtins(training), TrainingView, strict=False)
+
+
+def expiring_view(expiring: ExpiringTraining) -> ExpiringView:
+    return ExpiringView(
+        training=training_view(expiring.training),
+        login=expiring.login,
+        display_name=expiring.display_name,
     )
 
 
@@ -149,5 +200,73 @@ class AccountController(Controller):
         log.info("reset_link_issued", account_id=str(account.id))
         return PasswordLink(account=view_of(account), link=password_link(request, secret))
 
+    @post(
+        "/{account_id:uuid}/roles",
+        opt={**ADMIN, "example": {"roles": ["refurbisher", "erasure_officer"]}},
+        status_code=200,
+    )
+    async def set_roles(
+        self,
+        account_id: FromPath[uuid.UUID],
+        data: JSONBody[RolesGiven],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+    ) -> AccountView:
+        """Give the account these roles (in place of its current ones). The erasure-officer
+        role needs an erasure training valid today (422 ``accounts.training_required``)."""
+        account = await handlers.set_roles(
+            units.accounts(runtime), principal.sub, account_id, tuple(data.roles)
+        )
+        log.info("account_roles_set", account_id=str(account_id))
+        return view_of(account)
 
-ROUTES = [AccountController]
+    @get("/{account_id:uuid}/trainings", opt=ADMIN)
+    async def trainings(
+        self, account_id: FromPath[uuid.UUID], runtime: NamedDependency[Runtime]
+    ) -> TrainingList:
+        """The person's trainings, the one ending last first."""
+        _, trainings = await handlers.trainings_of(units.accounts(runtime), account_id)
+        return TrainingList(trainings=[training_view(t) for t in trainings])
+
+    @post(
+        "/{account_id:uuid}/trainings",
+        opt={
+            **ADMIN,
+            "example": {
+                "course": "data_erasure",
+                "reference": "EFF-2026-014",
+                "taken_on": "2026-03-02",
+                "trainer": "Organisme de formation agréé",
+                "valid_until": "2028-03-01",
+            },
+        },
+        status_code=201,
+    )
+    async def record_training(
+        self,
+        account_id: FromPath[uuid.UUID],
+        data: JSONBody[TrainingCreate],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+    ) -> TrainingView:
+        """Record a training the person followed (written in the audit trail); the workshops
+        learn of it. A reference already recorded is a 409."""
+        training = await handlers.record_training(
+            units.accounts(runtime), principal.sub, account_id, data
+        )
+        log.info("training_recorded", account_id=str(account_id))
+        return training_view(training)
+
+
+class TrainingController(Controller):
+    path = "/api/v1/trainings"
+    tags = ["accounts"]
+
+    @get("/expiring", opt=ADMIN)
+    async def expiring(self, runtime: NamedDependency[Runtime]) -> ExpiringList:
+        """Trainings whose validity ends within 30 days (today included), the soonest first."""
+        expiring = await handlers.expiring_trainings(units.accounts(runtime))
+        return ExpiringList(trainings=[expiring_view(e) for e in expiring])
+
+
+ROUTES = [AccountController, TrainingController]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 import msgspec
 
 from shared.auth import ROLES, UNSCOPED_ROLES
 from shared.errors import DomainError
+from shared.trainings import ERASURE_COURSE, Course, valid_on
 
 # A session token lives a few minutes: every service trusts it without asking anyone, so
 # this is the longest a disabled account or a signed-out session can still be used.
@@ -85,6 +86,10 @@ def check_new_account(login: str, display_name: str, roles: tuple[str, ...]) -> 
             "and a display name 1 to 120 characters.",
             code="accounts.invalid_account",
         ) from error
+    check_roles(roles)
+
+
+def check_roles(roles: tuple[str, ...]) -> None:
     unknown = [role for role in roles if role not in ROLES]
     if not roles or unknown:
         raise AccountError(
@@ -162,3 +167,65 @@ def generated_password() -> str:
     """A password for a first admin or a demo account: 4 groups of 5 readable symbols."""
     alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
     return "-".join("".join(secrets.choice(alphabet) for _ in range(5)) for _ in range(4))
+
+
+# --- trainings
+
+ERASURE_ROLE = "erasure_officer"
+TrainingReference = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+Trainer = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
+
+
+class TrainingCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A training as an administrator records it: the course, its reference (the attendance
+    certificate's number), the day it was taken, who gave it and its last valid day."""
+
+    course: Course
+    reference: TrainingReference
+    taken_on: date
+    trainer: Trainer
+    valid_until: date
+
+
+class Training(msgspec.Struct, frozen=True, kw_only=True):
+    id: uuid.UUID
+    account_id: uuid.UUID
+    course: Course
+    reference: str
+    taken_on: date
+    trainer: str
+    valid_until: date
+    recorded_by: str = ""
+    recorded_at: datetime | None = None
+
+    def valid_on(self, day: date) -> bool:
+        return valid_on(self.taken_on, self.valid_until, day)
+
+
+class ExpiringTraining(msgspec.Struct, frozen=True, kw_only=True):
+    """A training whose validity ends soon, with whose it is (for administrators' list)."""
+
+    training: Training
+    login: str
+    display_name: str
+
+
+def check_training(training: TrainingCreate) -> None:
+    if training.valid_until < training.taken_on:
+        raise AccountError(
+            "A training is valid until a day after it was taken: check the two dates.",
+            code="accounts.training_ends_before",
+        )
+
+
+def check_may_give_roles(
+    given: tuple[str, ...], held: tuple[str, ...], trainings: list[Training], day: date
+) -> None:
+    """The erasure-officer role goes only to someone whose erasure training is valid today."""
+    newly_given = ERASURE_ROLE in given and ERASURE_ROLE not in held
+    if newly_given and not any(t.course == ERASURE_COURSE and t.valid_on(day) for t in trainings):
+        raise AccountError(
+            "The erasure-officer role needs an erasure training valid today: record the "
+            "person's training first.",
+            code="accounts.training_required",
+        )

@@ -15,10 +15,16 @@ from services.group_purchase.accounts.domain import (
     SESSION_TOKEN_LIFETIME,
     Account,
     AccountError,
+    ExpiringTraining,
+    Training,
+    TrainingCreate,
+    check_may_give_roles,
     check_may_refresh,
     check_may_sign_in,
     check_new_account,
     check_new_password,
+    check_roles,
+    check_training,
     digest,
     generated_password,
     new_secret,
@@ -28,7 +34,12 @@ from services.group_purchase.accounts.domain import (
 from services.group_purchase.accounts.passwords import hash_password, password_matches
 from services.group_purchase.accounts.store import AccountStore
 from shared.auth import issue_token
+from shared.contracts.purchase import TrainingRecorded
+from shared.events import uuid7
+from shared.trainings import EXPIRY_NOTICE, ends_soon, local_day
 from shared.uow import UnitOfWork
+
+PRODUCER = "group_purchase"
 
 Accounts = UnitOfWork[AccountStore]
 
@@ -74,6 +85,8 @@ async def add_account(
         password_hash=hashed,
     )
     async with uow.begin() as work:
+        # a new account has no training yet: the erasure-officer role is given afterwards
+        check_may_give_roles(account.roles, (), [], local_day(work.now()))
         if not await work.store.insert_account(account):
             raise AccountError(
                 f"The login {login} is already taken.", 409, code="accounts.login_taken"
@@ -214,3 +227,97 @@ async def ensure_first_admin(uow: Accounts, login: str = "admin") -> str | None:
     password = generated_password()
     await add_account(uow, login, "Administrateur", ("admin",), password=password)
     return password
+
+
+# --- roles and trainings
+
+
+async def _account(work_store: AccountStore, account_id: uuid.UUID) -> Account:
+    account = await work_store.account_by_id(account_id)
+    if account is None:
+        raise AccountError("No such account.", 404, code="accounts.account_unknown")
+    return account
+
+
+async def set_roles(
+    uow: Accounts, actor: str, account_id: uuid.UUID, roles: tuple[str, ...]
+) -> Account:
+    """An administrator gives an account its roles; the erasure-officer role only to someone
+    whose erasure training is valid today. The new roles reach the person's pages within
+    minutes (their session token is renewed with the account's current roles)."""
+    roles = tuple(dict.fromkeys(roles))
+    check_roles(roles)
+    async with uow.begin() as work:
+        account = await _account(work.store, account_id)
+        trainings = await work.store.trainings_of(account_id)
+        check_may_give_roles(roles, account.roles, trainings, local_day(work.now()))
+        await work.store.set_roles(account_id, roles)
+        await work.audit(actor, "account.roles_set", f"account:{account_id}")
+    return msgspec.structs.replace(account, roles=roles)
+
+
+async def record_training(
+    uow: Accounts, actor: str, account_id: uuid.UUID, given: TrainingCreate
+) -> Training:
+    """An administrator records a training someone followed; the workshops learn of it (the
+    account id, course, reference and validity: never the name or the trainer)."""
+    check_training(given)
+    async with uow.begin() as work:
+        await _account(work.store, account_id)
+        training = Training(
+            id=uuid7(),
+            account_id=account_id,
+            course=given.course,
+            reference=given.reference.strip(),
+            taken_on=given.taken_on,
+            trainer=given.trainer.strip(),
+            valid_until=given.valid_until,
+            recorded_by=actor,
+            recorded_at=work.now(),
+        )
+        if not await work.store.insert_training(training):
+            raise AccountError(
+                f"A training with the reference {training.reference} is already recorded.",
+                409,
+                code="accounts.training_reference_taken",
+            )
+        await work.announce(
+            TrainingRecorded(
+                producer=PRODUCER,
+                aggregate_id=training.id,
+                account_id=account_id,
+                course=training.course,
+                reference=training.reference,
+                valid_from=training.taken_on,
+                valid_until=training.valid_until,
+            )
+        )
+        await work.audit(actor, "training.recorded", f"account:{account_id}")
+    return training
+
+
+async def trainings_of(uow: Accounts, account_id: uuid.UUID) -> tuple[Account, list[Training]]:
+    async with uow.begin() as work:
+        account = await _account(work.store, account_id)
+        return account, await work.store.trainings_of(account_id)
+
+
+async def expiring_trainings(uow: Accounts) -> list[ExpiringTraining]:
+    """Trainings whose validity ends within 30 days from today (today included).
+
+    This is the hook for the notifications: a daily job that mails each person, and the
+    administrators, the trainings this lists (once per training) needs nothing else."""
+    async with uow.begin() as work:
+        today = local_day(work.now())
+        return await work.store.trainings_ending_between(today, today + EXPIRY_NOTICE)
+
+
+async def my_expiring_trainings(uow: Accounts, account_id: uuid.UUID) -> list[Training]:
+    """The person's own trainings that end within 30 days (shown on their account page)."""
+    async with uow.begin() as work:
+        today = local_day(work.now())
+        return [
+            training
+            for training in await work.store.trainings_of(account_id)
+            if ends_soon(training.valid_until, today)
+        ]

@@ -3,16 +3,25 @@ the ``boucle users`` operations."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 
 from services.group_purchase.accounts import handlers
-from services.group_purchase.accounts.domain import AccountError, generated_password
+from services.group_purchase.accounts.domain import (
+    ERASURE_ROLE,
+    AccountError,
+    TrainingCreate,
+    generated_password,
+)
 from services.group_purchase.accounts.store import AccountStore
 from shared.config import SCHEMAS
 from shared.db import create_pool
+from shared.events import utc_now
 from shared.migrations import migrate
+from shared.trainings import local_day
 from shared.uow import PostgresUnitOfWork
 
 SCHEMA = SCHEMAS["group_purchase"]
@@ -28,8 +37,17 @@ DEMO_PERSONAS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 
 
+# The demo's erasure officers' trainings: (reference, days valid from today). Noor's ends
+# within 30 days, so the lists of trainings to renew show it.
+DEMO_TRAININGS: dict[str, tuple[str, int]] = {
+    "effacement": ("EFF-DEMO-0001", 700),
+    "effacement.2": ("EFF-DEMO-0002", 20),
+}
+
+
 def _nothing_to_relay() -> None:
-    """Accounts announce no events: there is no relay to wake."""
+    """The running service's relay publishes what these transactions announce (a demo
+    training): there is no relay to wake from here."""
 
 
 @asynccontextmanager
@@ -59,12 +77,46 @@ async def demo_accounts(
         for login, name, roles in DEMO_PERSONAS:
             password = generated_password()
             scopes = tuple(dict.fromkeys(s for role in roles for s in scopes_by_role.get(role, ())))
+            # an erasure officer gets the role once their training is recorded, as anyone
+            first = tuple(role for role in roles if role != ERASURE_ROLE) or ("refurbisher",)
             try:
-                await handlers.add_account(uow, login, name, roles, scopes, password=password)
+                account = await handlers.add_account(
+                    uow, login, name, first, scopes, password=password
+                )
             except AccountError:
                 password = ""
+            else:
+                if login in DEMO_TRAININGS:
+                    await _trained_officer(uow, account.id, DEMO_TRAININGS[login], roles)
             created.append((roles[-1], login, password))
     return created
+
+
+async def _trained_officer(
+    uow: PostgresUnitOfWork[AccountStore],
+    account_id: uuid.UUID,
+    training: tuple[str, int],
+    roles: tuple[str, ...],
+) -> None:
+    reference, days = training
+    today = local_day(utc_now())
+    given = TrainingCreate(
+        course="data_erasure",
+        reference=reference,
+        taken_on=today - timedelta(days=730 - days),
+        trainer="Centre de formation du réemploi (démo)",
+        valid_until=today + timedelta(days=days),
+    )
+    await handlers.record_training(uow, "demo", account_id, given)
+    await handlers.set_roles(uow, "demo", account_id, roles)
+
+
+async def officer_ids(dsn: str) -> list[str]:
+    """The account ids of the demo's erasure officers (who sign the demo's certificate)."""
+    async with accounts_unit(dsn) as uow:
+        store = AccountStore(uow.pool)
+        found = [await store.account_by_login(login) for login in DEMO_TRAININGS]
+    return [str(account.id) for account in found if account is not None]
 
 
 async def list_accounts(dsn: str) -> list[str]:

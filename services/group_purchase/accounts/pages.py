@@ -276,6 +276,7 @@ async def _accounts_page(
         status_code=status_code,
         accounts=accounts,
         machines=await AccountStore(runtime.pool).machine_tokens(),
+        expiring=await handlers.expiring_trainings(units.accounts(runtime)),
         roles=ROLES,
         headers=NO_STORE,
         **context,

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import TypeAlias
 
 import asyncpg
 
-from services.group_purchase.accounts.domain import Account, MachineToken, Session
+from services.group_purchase.accounts.domain import (
+    Account,
+    ExpiringTraining,
+    MachineToken,
+    Session,
+    Training,
+)
 from shared.rows import row_as, rows_as
 
 Connection: TypeAlias = asyncpg.Connection | asyncpg.Pool
 _MACHINE_COLUMNS = "id, name, roles, scopes, created_at, last_used_at, revoked_at"
+_TRAINING_COLUMNS = (
+    "t.id, t.account_id, t.course, t.reference, t.taken_on, t.trainer, t.valid_until, "
+    "t.recorded_by, t.recorded_at"
+)
 _ACCOUNT_COLUMNS = (
     "id, login, display_name, password_hash, roles, scopes, enabled, created_at, updated_at"
 )
@@ -57,6 +67,13 @@ class AccountStore:
             account.enabled,
         )
         return bool(status.endswith(" 1"))
+
+    async def set_roles(self, account_id: uuid.UUID, roles: tuple[str, ...]) -> None:
+        await self.connection.execute(
+            "UPDATE accounts SET roles = $2, updated_at = now() WHERE id = $1",
+            account_id,
+            list(roles),
+        )
 
     async def set_password_hash(self, account_id: uuid.UUID, hashed: str) -> None:
         await self.connection.execute(
@@ -185,3 +202,50 @@ class AccountStore:
             secret_hash,
         )
         return row_as(MachineToken, row)
+
+    # --- trainings
+
+    async def insert_training(self, training: Training) -> bool:
+        """False when a training with that reference is already recorded."""
+        status = await self.connection.execute(
+            "INSERT INTO trainings (id, account_id, course, reference, taken_on, trainer, "
+            "valid_until, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+            "ON CONFLICT (reference) DO NOTHING",
+            training.id,
+            training.account_id,
+            training.course,
+            training.reference,
+            training.taken_on,
+            training.trainer,
+            training.valid_until,
+            training.recorded_by,
+            training.recorded_at,
+        )
+        return bool(status.endswith(" 1"))
+
+    async def trainings_of(self, account_id: uuid.UUID) -> list[Training]:
+        """The person's trainings, the one ending last first."""
+        rows = await self.connection.fetch(
+            f"SELECT {_TRAINING_COLUMNS} FROM trainings t WHERE t.account_id = $1 "
+            "ORDER BY t.valid_until DESC, t.reference",
+            account_id,
+        )
+        return rows_as(Training, rows)
+
+    async def trainings_ending_between(self, first: date, last: date) -> list[ExpiringTraining]:
+        """Trainings whose last valid day falls between ``first`` and ``last`` (included), of
+        enabled accounts, the soonest first."""
+        rows = await self.connection.fetch(
+            f"SELECT {_TRAINING_COLUMNS}, a.login, a.display_name FROM trainings t "
+            "JOIN accounts a ON a.id = t.account_id "
+            "WHERE t.valid_until BETWEEN $1 AND $2 AND a.enabled "
+            "ORDER BY t.valid_until, lower(a.login), t.reference",
+            first,
+            last,
+        )
+        return [
+            ExpiringTraining(
+                training=training, login=row["login"], display_name=row["display_name"]
+            )
+            for training, row in zip(rows_as(Training, rows), rows, strict=True)
+        ]

@@ -22,7 +22,9 @@ from services.refurbishment.bench.views import board_columns
 from services.refurbishment.parts import pages as parts_pages
 from shared.auth import Principal
 from shared.errors import DomainError
+from shared.events import utc_now
 from shared.labels import format_code
+from shared.trainings import ends_soon, local_day
 from shared.web.actions import Errors, act, done_url
 from shared.web.app import Runtime
 from shared.web.pages import page
@@ -39,8 +41,19 @@ async def list_workshops(
     request: AnyRequest, runtime: NamedDependency[Runtime], principal: NamedDependency[Principal]
 ) -> Template:
     """The workshops a person works at, each opening its bench board."""
-    workshops = await units.reads(runtime).workshops_reachable(principal.scoped_ids("workshop"))
-    return page(request, "bench_workshops.html", workshops=workshops, headers=NO_STORE)
+    reads = units.reads(runtime)
+    workshops = await reads.workshops_reachable(principal.scoped_ids("workshop"))
+    today = local_day(utc_now())
+    trainings = (
+        await reads.erasure_trainings_of(principal.sub)
+        if "erasure_officer" in principal.roles
+        else []
+    )
+    # the officer's erasure trainings to renew (mails for them come with the notifications)
+    ending = [training for training in trainings if ends_soon(training.valid_until, today)]
+    return page(
+        request, "bench_workshops.html", workshops=workshops, ending=ending, headers=NO_STORE
+    )
 
 
 async def _board(

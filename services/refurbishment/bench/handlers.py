@@ -32,6 +32,7 @@ from services.refurbishment.erasure.domain import (
     Officer,
     certify,
     check_media,
+    erasure_training,
     state_no_storage,
 )
 from services.refurbishment.parts.domain import Part, PartCreate, PartsBinEmpty
@@ -53,6 +54,7 @@ from shared.events import Event, uuid7
 from shared.labels import format_code, parse_code
 from shared.listing import page_of, read_cursor
 from shared.logging import contextvars
+from shared.trainings import local_day
 from shared.uow import UnitOfWork, Work
 
 PRODUCER = "refurbishment"
@@ -72,8 +74,16 @@ async def reachable_workshop(
     return name
 
 
-def _officer(principal: Principal) -> Officer:
-    return Officer(id=principal.sub, name=principal.sub, roles=tuple(principal.roles))
+def _officer(principal: Principal, training: str = "") -> Officer:
+    return Officer(
+        id=principal.sub, name=principal.sub, roles=tuple(principal.roles), training=training
+    )
+
+
+async def _trained(work: Work[BenchStore], principal: Principal) -> str:
+    """The reference of the caller's erasure training valid today (Paris), or the refusal."""
+    trainings = await work.store.erasure_trainings_of(principal.sub)
+    return erasure_training(principal.sub, trainings, local_day(work.now())).reference
 
 
 async def _announce(
@@ -198,9 +208,10 @@ async def record_erasure(
         order = await _order_for(work.store, principal, order_id)
         check_open(order)
         check_media(order.device_type, tuple(erasure.media), erasure.phone_checklist)
+        training = await _trained(work, principal)
         erasure_id = uuid7()
         await work.store.insert_erasure(
-            erasure_id, order.id, msgspec.to_builtins(erasure), principal.sub
+            erasure_id, order.id, msgspec.to_builtins(erasure), principal.sub, training=training
         )
         await work.audit(principal.sub, "erasure.recorded", f"erasure:{erasure_id}")
     return erasure_id
@@ -225,8 +236,14 @@ async def validate_erasure(
             )
         body = msgspec.convert(pending["body"], ErasurePreparation)
         performer = Officer(
-            id=pending["performed_by"], name=pending["performed_by"], roles=("erasure_officer",)
+            id=pending["performed_by"],
+            name=pending["performed_by"],
+            roles=("erasure_officer",),
+            training=pending["performer_training"] or "",
         )
+        validator = _officer(principal)
+        if validator.is_erasure_officer and validator.id != performer.id:
+            validator = _officer(principal, await _trained(work, principal))
         certificate = certify(
             erasure_id,
             order.label,
@@ -234,13 +251,13 @@ async def validate_erasure(
             tuple(body.media),
             body.phone_checklist,
             performer,
-            _officer(principal),
+            validator,
             work.now(),
         )
         pdf = render_certificate(certificate, order.workshop_name, verify_url)
         sha256 = fingerprint(pdf)
         await work.store.issue_certificate(
-            erasure_id, principal.sub, pdf, sha256, certificate.issued_at
+            erasure_id, principal.sub, pdf, sha256, certificate.issued_at, validator.training
         )
         await work.audit(principal.sub, "certificate.issued", f"erasure:{erasure_id}")
         await _announce(work, order, DeviceErased, certificate_id=erasure_id)
@@ -255,9 +272,14 @@ async def state_without_storage(
     async with uow.begin() as work:
         order = await _order_for(work.store, principal, order_id)
         check_open(order)
+        training = await _trained(work, principal)
         erasure_id = uuid7()
-        await work.store.insert_erasure(erasure_id, order.id, {}, principal.sub, no_storage=True)
-        await work.store.issue_certificate(erasure_id, principal.sub, None, None, work.now())
+        await work.store.insert_erasure(
+            erasure_id, order.id, {}, principal.sub, no_storage=True, training=training
+        )
+        await work.store.issue_certificate(
+            erasure_id, principal.sub, None, None, work.now(), training
+        )
         await work.audit(principal.sub, "no_storage.stated", f"erasure:{erasure_id}")
         await _announce(work, order, DeviceErased, no_storage=True)
 

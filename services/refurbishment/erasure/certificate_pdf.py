@@ -9,7 +9,7 @@ import hashlib
 
 from fpdf import FPDF
 
-from services.refurbishment.erasure.domain import Certificate, MediumErasure
+from services.refurbishment.erasure.domain import Certificate, MediumErasure, Officer
 from shared.errors import DomainError
 from shared.labels import format_code
 from shared.pdf import SANS, UnicodePDF
@@ -92,8 +92,8 @@ def render_certificate(certificate: Certificate, workshop: str, verify_url: str)
     _facts(
         pdf,
         [
-            ("Effectué par / Performed by", certificate.performed_by.name),
-            ("Validé par / Validated by", certificate.validated_by.name),
+            ("Effectué par / Performed by", _signed(certificate.performed_by)),
+            ("Validé par / Validated by", _signed(certificate.validated_by)),
         ],
     )
     pdf.ln(3)
@@ -106,6 +106,13 @@ def render_certificate(certificate: Certificate, workshop: str, verify_url: str)
         new_y="NEXT",
     )
     return bytes(pdf.output())
+
+
+def _signed(officer: Officer) -> str:
+    """The officer and the reference of the erasure training valid when they signed."""
+    if not officer.training:
+        return officer.name
+    return f"{officer.name} (formation / training {officer.training})"
 
 
 def _heading(pdf: FPDF, text: str) -> None:

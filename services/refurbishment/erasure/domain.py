@@ -4,12 +4,13 @@ décret 2022-190). Pure: no I/O; the use cases store what these functions accept
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 import msgspec
 
 from shared.errors import DomainError
+from shared.trainings import ERASURE_COURSE, valid_on
 
 Level = Literal["clear", "purge", "destroy"]
 Method = Literal[
@@ -40,6 +41,7 @@ class Officer(msgspec.Struct, frozen=True, kw_only=True):
     id: str
     name: str
     roles: tuple[str, ...]
+    training: str = ""  # the reference of the erasure training valid when they signed
 
     @property
     def is_erasure_officer(self) -> bool:
@@ -191,3 +193,33 @@ def state_no_storage(officer: Officer) -> None:
             "that a device holds no storage.",
             code="bench.officers_only",
         )
+
+
+class OfficerTraining(msgspec.Struct, frozen=True, kw_only=True):
+    """A training of someone's, as group_purchase announced it (no name: the account id)."""
+
+    id: uuid.UUID
+    account_id: str
+    course: str
+    reference: str
+    valid_from: date
+    valid_until: date
+
+
+def erasure_training(who: str, trainings: list[OfficerTraining], day: date) -> OfficerTraining:
+    """The erasure training that lets ``who`` sign an erasure on ``day`` (the one valid the
+    longest), or the refusal: untrained, expired or not valid yet are all refused."""
+    valid = [
+        training
+        for training in trainings
+        if training.course == ERASURE_COURSE
+        and valid_on(training.valid_from, training.valid_until, day)
+    ]
+    if not valid:
+        raise ErasureRefused(
+            f"{who} has no erasure training valid on {day.isoformat()}: an administrator "
+            "records the training before its holder records or validates an erasure.",
+            code="bench.training_not_valid",
+            day=day,
+        )
+    return max(valid, key=lambda training: (training.valid_until, training.reference))

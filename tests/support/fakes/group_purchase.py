@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import msgspec
 
-from services.group_purchase.accounts.domain import Account, MachineToken, Session
+from services.group_purchase.accounts.domain import (
+    Account,
+    ExpiringTraining,
+    MachineToken,
+    Session,
+    Training,
+)
 from services.group_purchase.campaigns.domain import (
     Campaign,
     CampaignCreate,
@@ -505,6 +511,7 @@ class FakeAccountStore:
         self.sessions: dict[bytes, Session] = {}
         self.resets: dict[bytes, dict[str, Any]] = {}
         self.machine_tokens_by_hash: dict[bytes, MachineToken] = {}
+        self.trainings: dict[uuid.UUID, Training] = {}
 
     async def account_by_login(self, login: str) -> Account | None:
         return next((a for a in self.accounts.values() if a.login.lower() == login.lower()), None)
@@ -610,3 +617,27 @@ class FakeAccountStore:
     async def use_machine_token(self, secret_hash: bytes) -> MachineToken | None:
         token = self.machine_tokens_by_hash.get(secret_hash)
         return token if token is not None and token.revoked_at is None else None
+
+    async def set_roles(self, account_id: uuid.UUID, roles: tuple[str, ...]) -> None:
+        self.accounts[account_id] = msgspec.structs.replace(self.accounts[account_id], roles=roles)
+
+    async def insert_training(self, training: Training) -> bool:
+        if any(t.reference == training.reference for t in self.trainings.values()):
+            return False
+        self.trainings[training.id] = training
+        return True
+
+    async def trainings_of(self, account_id: uuid.UUID) -> list[Training]:
+        mine = [t for t in self.trainings.values() if t.account_id == account_id]
+        return sorted(mine, key=lambda t: t.reference)
+
+    async def trainings_ending_between(self, first: date, last: date) -> list[ExpiringTraining]:
+        return [
+            ExpiringTraining(
+                training=training,
+                login=self.accounts[training.account_id].login,
+                display_name=self.accounts[training.account_id].display_name,
+            )
+            for training in sorted(self.trainings.values(), key=lambda t: t.valid_until)
+            if first <= training.valid_until <= last and self.accounts[training.account_id].enabled
+        ]

@@ -4,10 +4,11 @@ plain dicts and lists (so a failed unit of work puts them back as they were)."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from services.refurbishment.bench.domain import WorkOrder
+from services.refurbishment.erasure.domain import OfficerTraining
 from services.refurbishment.parts.domain import Part, PartCreate
 
 OPENED = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -23,6 +24,7 @@ class FakeBenchStore:
         self.diagnoses: dict[uuid.UUID, dict[str, Any]] = {}  # by work order
         self.repairs: dict[uuid.UUID, dict[str, Any]] = {}
         self.parts: list[dict[str, Any]] = []
+        self.trainings: list[OfficerTraining] = []
 
     # what the test sets up
 
@@ -35,6 +37,26 @@ class FakeBenchStore:
         device_id = uuid.uuid4()
         self.devices[label] = {"device_id": device_id, "device_type": device_type, "version": 0}
         return device_id
+
+    def train(
+        self,
+        account_id: str,
+        valid_from: date,
+        valid_until: date,
+        reference: str = "",
+        course: str = "data_erasure",
+    ) -> OfficerTraining:
+        """A training group_purchase announced for ``account_id``."""
+        training = OfficerTraining(
+            id=uuid.uuid4(),
+            account_id=account_id,
+            course=course,
+            reference=reference or f"EFF-{account_id}",
+            valid_from=valid_from,
+            valid_until=valid_until,
+        )
+        self.trainings.append(training)
+        return training
 
     def parts_of(self, workshop_id: uuid.UUID) -> list[tuple[str, str, int]]:
         """The bin's parts as (name, kind, quantity), in the order they went in."""
@@ -152,12 +174,15 @@ class FakeBenchStore:
         body: dict[str, Any],
         performed_by: str,
         no_storage: bool = False,
+        training: str | None = None,
     ) -> None:
         self.erasures[erasure_id] = {
             "id": erasure_id,
             "work_order_id": order_id,
             "body": body,
             "performed_by": performed_by,
+            "performer_training": training,
+            "validator_training": None,
             "no_storage": no_storage,
             "validated_by": None,
             "pdf": None,
@@ -175,10 +200,22 @@ class FakeBenchStore:
         pdf: bytes | None,
         sha256: str | None,
         issued_at: datetime,
+        training: str | None = None,
     ) -> None:
         self.erasures[erasure_id].update(
-            validated_by=validated_by, pdf=pdf, sha256=sha256, issued_at=issued_at
+            validated_by=validated_by,
+            pdf=pdf,
+            sha256=sha256,
+            issued_at=issued_at,
+            validator_training=training,
         )
+
+    async def erasure_trainings_of(self, account_id: str) -> list[OfficerTraining]:
+        return [
+            training
+            for training in self.trainings
+            if training.account_id == account_id and training.course == "data_erasure"
+        ]
 
     async def certificate_pdf(self, erasure_id: uuid.UUID) -> dict[str, Any] | None:
         erasure = self.erasures.get(erasure_id)

@@ -1,0 +1,175 @@
+"""Pages of trainings: an administrator gives an account its roles and records the person's
+trainings; each person sees their own trainings and those ending soon on their account page."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from services.group_purchase import units
+from services.group_purchase.accounts import handlers
+from services.group_purchase.accounts.api import RolesGiven
+from services.group_purchase.accounts.domain import TrainingCreate
+from shared.auth import ROLES, Principal
+from shared.events import utc_now
+from shared.logging import get_logger
+from shared.trainings import COURSES, EXPIRY_NOTICE, local_day
+from shared.web.actions import Errors, act, done_url
+from shared.web.app import Runtime
+from shared.web.form_reading import read_form, typed_back
+from shared.web.pages import page
+from shared.web.security import allow
+
+log = get_logger("boucle.accounts")
+NO_STORE = {"Cache-Control": "no-store"}
+ADMIN = allow("admin")
+ANY_ROLE = allow(*ROLES)
+DONE = frozenset({"roles", "training"})
+# which field of the forms each refusal concerns; any other is said above the form
+FIELDS = {
+    "accounts.training_required": "roles",
+    "accounts.invalid_roles": "roles",
+    "accounts.training_ends_before": "valid_until",
+    "accounts.training_reference_taken": "reference",
+}
+AnyRequest = Request[Any, Any, Any]
+
+
+def account_url(account_id: uuid.UUID) -> str:
+    return f"/accounts/{account_id}"
+
+
+async def _account_page(
+    request: AnyRequest,
+    runtime: Runtime,
+    account_id: uuid.UUID,
+    status_code: int = 200,
+    **context: Any,
+) -> Template:
+    uow = units.accounts(runtime)
+    account, trainings = await handlers.trainings_of(uow, account_id)
+    today = local_day(utc_now())
+    done = request.query_params.get("fait", "")
+    return page(
+        request,
+        "account_trainings.html",
+        status_code=status_code,
+        account=account,
+        trainings=trainings,
+        today=today,
+        soon=today + EXPIRY_NOTICE,
+        roles=ROLES,
+        courses=COURSES,
+        done=done if done in DONE else "",
+        headers=NO_STORE,
+        **{"active": "", "typed": {}, "errors": {}, **context},
+    )
+
+
+@get("/accounts/{account_id:uuid}", opt=ADMIN, include_in_schema=False)
+async def account_page(
+    request: AnyRequest, account_id: FromPath[uuid.UUID], runtime: NamedDependency[Runtime]
+) -> Template:
+    """An account's roles and trainings, with the forms to change them."""
+    return await _account_page(request, runtime, account_id)
+
+
+async def _acted(
+    request: AnyRequest,
+    runtime: Runtime,
+    account_id: uuid.UUID,
+    form_name: str,
+    step: Callable[[], Awaitable[None]],
+    typed: dict[str, str],
+    anchor: str,
+) -> Template | Redirect:
+    """The account's page again with ``form_name``'s refusal, or its confirmation (303)."""
+
+    async def again(errors: Errors, status: int) -> Template:
+        return await _account_page(
+            request, runtime, account_id, status, active=form_name, typed=typed, errors=errors
+        )
+
+    return await act(
+        request,
+        step,
+        done=done_url(account_url(account_id), form_name, anchor),
+        again=again,
+        fields=FIELDS,
+    )
+
+
+@post("/accounts/{account_id:uuid}/roles", opt=ADMIN, include_in_schema=False)
+async def set_roles(
+    request: AnyRequest,
+    account_id: FromPath[uuid.UUID],
+    runtime: NamedDependency[Runtime],
+    principal: NamedDependency[Principal],
+) -> Template | Redirect:
+    form = await request.form()
+
+    async def step() -> None:
+        given = read_form(RolesGiven, form)
+        await handlers.set_roles(
+            units.accounts(runtime), principal.sub, account_id, tuple(given.roles)
+        )
+        log.info("account_roles_set", account_id=str(account_id))
+
+    typed = {str(role): "yes" for role in form.getall("roles", [])}
+    return await _acted(request, runtime, account_id, "roles", step, typed, "roles")
+
+
+@post("/accounts/{account_id:uuid}/trainings", opt=ADMIN, include_in_schema=False)
+async def record_training(
+    request: AnyRequest,
+    account_id: FromPath[uuid.UUID],
+    runtime: NamedDependency[Runtime],
+    principal: NamedDependency[Principal],
+) -> Template | Redirect:
+    form = await request.form()
+
+    async def step() -> None:
+        given = read_form(TrainingCreate, form)
+        await handlers.record_training(units.accounts(runtime), principal.sub, account_id, given)
+        log.info("training_recorded", account_id=str(account_id))
+
+    typed = typed_back({key: str(value) for key, value in form.items()})
+    return await _acted(request, runtime, account_id, "training", step, typed, "trainings")
+
+
+def _own_account(principal: Principal) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(principal.sub)
+    except ValueError:  # a development or machine token: no account, no trainings
+        return None
+
+
+@get("/compte", opt=ANY_ROLE, include_in_schema=False)
+async def my_account(
+    request: AnyRequest, runtime: NamedDependency[Runtime], principal: NamedDependency[Principal]
+) -> Template:
+    """The person's own account: their trainings, those ending within 30 days first."""
+    account_id = _own_account(principal)
+    uow = units.accounts(runtime)
+    trainings = (await handlers.trainings_of(uow, account_id))[1] if account_id else []
+    expiring = await handlers.my_expiring_trainings(uow, account_id) if account_id else []
+    today = local_day(utc_now())
+    return page(
+        request,
+        "my_account.html",
+        trainings=trainings,
+        expiring=expiring,
+        today=today,
+        soon=today + EXPIRY_NOTICE,
+        has_account=account_id is not None,
+        headers=NO_STORE,
+    )
+
+
+ROUTES = [account_page, set_roles, record_training, my_account]
