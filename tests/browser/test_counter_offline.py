@@ -13,7 +13,7 @@ from playwright.async_api import Page, Route, expect
 
 from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
-from shared.labels import format_code
+from shared.labels import format_code, generate_code
 from tests.browser.conftest import OpenPage, signed_in_as_collector, wait_in_inventory
 from tests.support.axe import assert_accessible
 from tests.support.labels import issued_codes
@@ -22,10 +22,12 @@ from tests.support.stacks import token_for
 PAGE_BUDGET = 50_000  # bytes transferred for the counter page and everything it loads
 
 
-async def ready_offline(open_page: OpenPage, stack: Stack, point: CollectionPoint) -> Page:
+async def ready_offline(
+    open_page: OpenPage, stack: Stack, point: CollectionPoint, lang: str = "fr"
+) -> Page:
     """The counter opened online, once its service worker keeps the page and its files."""
     page = await open_page(**signed_in_as_collector(stack, point))
-    await page.goto(f"{stack.url('collection_point')}/guichet?point={point.id}")
+    await page.goto(f"{stack.url('collection_point')}/guichet?point={point.id}&lang={lang}")
     kept = f"/guichet?point={point.id}"
     await page.wait_for_function(
         """async (kept) => {
@@ -143,6 +145,24 @@ async def test_a_refused_queued_scan_says_why_keeps_what_was_typed_and_can_be_se
     assert await collection_pool.fetchval("SELECT brand FROM intakes WHERE label = $1", code) == (
         "Dell"
     )
+
+
+async def test_in_english_the_kept_donations_and_the_reasons_of_a_refusal_are_in_english(
+    open_page: OpenPage, stack: Stack, collection_point: CollectionPoint
+) -> None:
+    page = await ready_offline(open_page, stack, collection_point, lang="en")
+    code = generate_code()
+    wrong = code[:8] + ("0" if code[8] != "0" else "1")  # a wrong check symbol
+    await page.context.set_offline(True)
+    await scan(page, wrong)
+    await expect(page.locator("#offline-news")).to_contain_text("kept on this device")
+    await expect(page.get_by_role("heading", name="Donations kept on this device")).to_be_visible()
+
+    await page.context.set_offline(False)
+    refused = page.locator("#queue-list li.is-refused")
+    await expect(refused).to_contain_text("Refused")
+    await expect(refused).to_contain_text("does not match")
+    await assert_accessible(page)
 
 
 async def test_a_scan_whose_answer_was_lost_on_the_way_is_sent_again_and_registered_once(
