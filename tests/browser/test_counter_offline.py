@@ -165,6 +165,32 @@ async def test_in_english_the_kept_donations_and_the_reasons_of_a_refusal_are_in
     await assert_accessible(page)
 
 
+async def test_a_browser_that_lost_its_form_token_offline_gets_a_new_one_and_sends(
+    open_page: OpenPage,
+    stack: Stack,
+    http: httpx.AsyncClient,
+    collection_point: CollectionPoint,
+    collection_pool: asyncpg.Pool,
+) -> None:
+    (code,) = await issued_codes(stack, http, collection_point.id)
+    page = await ready_offline(open_page, stack, collection_point)
+    await page.context.set_offline(True)
+    await scan(page, code)
+    await page.context.clear_cookies(name="boucle_csrf")  # the browser was closed meanwhile
+    assert await form_token_cookie(page) is None
+
+    await page.context.set_offline(False)
+    await expect(page.locator("#queue-list li.is-sent")).to_have_count(1)
+    assert await intakes_of(collection_pool, code) == 1
+    for token in await page.locator("input[name=_csrf_token]").all():  # counter, sign-out
+        assert await token.input_value() == await form_token_cookie(page)
+
+
+async def form_token_cookie(page: Page) -> str | None:
+    cookies = await page.context.cookies()
+    return next((c["value"] for c in cookies if c["name"] == "boucle_csrf"), None)
+
+
 async def test_a_scan_whose_answer_was_lost_on_the_way_is_sent_again_and_registered_once(
     open_page: OpenPage,
     stack: Stack,

@@ -229,7 +229,9 @@
       const page = new DOMParser().parseFromString(await response.text(), "text/html");
       const fresh = page.querySelector("form.counter input[name=_csrf_token]");
       if (!fresh || !fresh.value) return false;
-      form.elements._csrf_token.value = fresh.value;
+      document.querySelectorAll("input[name=_csrf_token]").forEach(function (field) {
+        field.value = fresh.value; // this form's, and signing out's
+      });
       return true;
     } catch (error) {
       return false;
@@ -503,6 +505,12 @@
     if (navigator.onLine) flush();
     else say(texts.offline);
   }).catch(function () {});
+
+  // Signing out lets go of the copy of the page (donations still waiting stay, to be sent).
+  const signOut = document.querySelector("form.sign-out");
+  if (signOut && window.caches) {
+    signOut.addEventListener("submit", function () { caches.delete("boucle-guichet-1"); });
+  }
 
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/guichet/sw.js", { scope: "/guichet" }).then(function () {
