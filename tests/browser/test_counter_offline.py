@@ -253,3 +253,7 @@ async def test_the_counter_is_installable_and_stays_within_its_page_budget(
     scope = await page.evaluate("async () => (await navigator.serviceWorker.ready).scope", None)
     assert scope == f"{stack.url('collection_point')}/guichet"
     assert uuid.UUID(await page.locator("input[name=key]").input_value())
+    devtools = await page.context.new_cdp_session(page)
+    chromium_says = await devtools.send("Page.getInstallabilityErrors")
+    errors = [error["errorId"] for error in chromium_says["installabilityErrors"]]
+    assert errors in ([], ["in-incognito"])  # a test's browser context is an incognito one
