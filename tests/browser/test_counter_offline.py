@@ -13,6 +13,7 @@ from playwright.async_api import Page, Route, expect
 
 from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
+from shared.label_sheets import render_png
 from shared.labels import format_code, generate_code
 from tests.browser.conftest import OpenPage, signed_in_as_collector, wait_in_inventory
 from tests.support.axe import assert_accessible
@@ -103,6 +104,31 @@ async def test_scans_made_offline_reach_inventory_once_when_the_network_returns_
     await expect(page.locator("#queue")).to_be_hidden()
     for code in codes:
         await expect(page.locator(".counter-today")).to_contain_text(format_code(code))
+
+
+async def test_a_photo_of_the_label_taken_offline_is_kept_and_read_when_the_network_returns(
+    open_page: OpenPage,
+    stack: Stack,
+    http: httpx.AsyncClient,
+    collection_point: CollectionPoint,
+    collection_pool: asyncpg.Pool,
+) -> None:
+    (code,) = await issued_codes(stack, http, collection_point.id)
+    photo = {
+        "name": "label.png",
+        "mimeType": "image/png",
+        "buffer": render_png(code, stack.public_host),
+    }
+    page = await ready_offline(open_page, stack, collection_point)
+    await page.context.set_offline(True)
+    await page.locator("#photo").set_input_files(photo)
+    await scan(page, "")
+    await expect(page.locator("#queue-list li.is-waiting")).to_contain_text("Étiquette en photo")
+    await page.reload()  # the photo is kept in the browser, with the rest
+
+    await page.context.set_offline(False)
+    await expect(page.locator("#queue-list li.is-sent")).to_contain_text(format_code(code))
+    assert await intakes_of(collection_pool, code) == 1
 
 
 async def test_a_refused_queued_scan_says_why_keeps_what_was_typed_and_can_be_sent_again(
