@@ -124,7 +124,6 @@ async def test_a_photo_of_the_label_taken_offline_is_kept_and_read_when_the_netw
     await page.locator("#photo").set_input_files(photo)
     await scan(page, "")
     await expect(page.locator("#queue-list li.is-waiting")).to_contain_text("Étiquette en photo")
-    await page.reload()  # the photo is kept in the browser, with the rest
 
     await page.context.set_offline(False)
     await expect(page.locator("#queue-list li.is-sent")).to_contain_text(format_code(code))

@@ -57,7 +57,8 @@ async function counterPage(request) {
   } finally {
     clearTimeout(timer);
   }
-  const kept = (await cache.match(copyOf(url))) || (await cache.match(COUNTER));
+  // Only this point's copy: another point's form would register donations there.
+  const kept = await cache.match(copyOf(url));
   return kept || fromNetwork;
 }
 
