@@ -7,7 +7,7 @@ from pathlib import Path
 from litestar import Litestar
 
 from services.collection_point import consumers
-from services.collection_point.intake import api
+from services.collection_point.intake import api, counter_offline
 from services.collection_point.intake import collected_pages as point_view
 from services.collection_point.intake import counter_pages as counter
 from services.collection_point.labels import api as labels_api
@@ -27,6 +27,7 @@ DEFINITION = ServiceDefinition(
         *labels_api.ROUTES,
         *pages.ROUTES,
         *counter.ROUTES,
+        *counter_offline.ROUTES,
         *point_view.ROUTES,
         *shipments_api.ROUTES,
         *shipment_pages.ROUTES,

@@ -133,17 +133,22 @@ async def passport(
         headers={"Authorization": f"Bearer {collector}"},
     )
     assert intake.status_code == 201, intake.text
-
-    async def registered() -> bool:
-        answer = await http.get(
-            f"{stack.url('inventory')}/api/v1/devices/{code}",
-            headers={"Authorization": f"Bearer {collector}"},
-        )
-        return answer.status_code == 200
-
-    await wait_for(registered)
+    await wait_in_inventory(stack, http, code, collector)
     return Passport(
         code=code,
         place_name=collection_point.name,
         url=f"{stack.url('inventory')}/d/{format_code(code)}",
     )
+
+
+async def wait_in_inventory(stack: Stack, http: httpx.AsyncClient, code: str, token: str) -> None:
+    """Wait until inventory knows the device labelled ``code`` (its intake's event applied)."""
+
+    async def registered() -> bool:
+        answer = await http.get(
+            f"{stack.url('inventory')}/api/v1/devices/{code}",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        return answer.status_code == 200
+
+    await wait_for(registered)

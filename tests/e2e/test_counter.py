@@ -53,6 +53,8 @@ class Counter:
         label: str,
         photo: tuple[str, bytes, str] = NO_PHOTO,
         acknowledged: bool = True,
+        query: str = "",
+        headers: dict[str, str] | None = None,
         **details: str | list[str],
     ) -> httpx.Response:
         fields: dict[str, str | list[str]] = {
@@ -63,7 +65,9 @@ class Counter:
         }
         if acknowledged:
             fields["acknowledged"] = "yes"
-        return await self.client.post(self.url, data=fields, files={"photo": photo})
+        return await self.client.post(
+            self.url + query, data=fields, files={"photo": photo}, headers=headers
+        )
 
 
 @pytest.fixture
@@ -402,3 +406,81 @@ async def test_a_form_far_too_big_for_the_server_gets_a_page_that_says_why(
     }
     assert said[lang] in html.unescape(page)
     assert f'href="/guichet?point={counter.point.id}"' in page
+
+
+JSON = {"Accept": "application/json"}  # what the page's script asks, from its offline queue
+
+
+async def test_the_pages_script_gets_the_registration_in_words_and_a_second_send_is_a_replay(
+    counter: Counter, collection_pool: asyncpg.Pool
+) -> None:
+    code = await counter.new_label()
+    hidden = await counter.open()
+    query = f"?point={counter.point.id}"
+
+    first, again = [await counter.send(hidden, code, query=query, headers=JSON) for _ in range(2)]
+
+    assert first.status_code == again.status_code == 201, first.text
+    assert first.json() == again.json()
+    answer = first.json()
+    assert answer["message"] == f"Ordinateur portable {format_code(code)} enregistré"
+    assert answer["label"] == format_code(code)
+    assert answer["location"] == f"/guichet?point={counter.point.id}&enregistre={answer['id']}"
+    assert len(await intakes_labelled(collection_pool, code[:8])) == 1
+
+
+async def test_the_pages_script_gets_a_refusal_by_field_in_the_pages_language(
+    counter: Counter, collection_pool: asyncpg.Pool
+) -> None:
+    code = generate_code()
+    wrong = code[:8] + ("0" if code[8] != "0" else "1")
+
+    refused = await counter.send(
+        await counter.open(),
+        wrong,
+        query=f"?point={counter.point.id}&lang=en",
+        headers=JSON,
+        weight="heavy",
+    )
+
+    assert refused.status_code == 422
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    problem = refused.json()
+    reasons = {error["key"]: error["message"] for error in problem["errors"]}
+    assert problem["detail"] == f"Nothing was saved: {reasons['label']} {reasons['weight']}"
+    assert set(reasons) == {"label", "weight"}
+    assert format_code(wrong) in reasons["label"]
+    assert await intakes_labelled(collection_pool, code[:8]) == []
+
+
+async def test_the_pages_script_needs_the_form_token_like_the_form(
+    counter: Counter, collection_pool: asyncpg.Pool
+) -> None:
+    code = await counter.new_label()
+    hidden = {**await counter.open(), "_csrf_token": "forged"}
+
+    refused = await counter.send(hidden, code, query=f"?point={counter.point.id}", headers=JSON)
+
+    assert refused.status_code == 403
+    assert refused.json()["extensions"] == {"reason": "csrf"}
+    assert await intakes_labelled(collection_pool, code[:8]) == []
+
+
+async def test_the_counter_app_manifest_and_service_worker_are_served_to_anyone(
+    stack: Stack, http: httpx.AsyncClient
+) -> None:
+    base = stack.url("collection_point")
+
+    worker = await http.get(f"{base}/guichet/sw.js")
+    manifest = await http.get(f"{base}/guichet/manifest.webmanifest?lang=en")
+
+    assert worker.status_code == 200
+    assert worker.headers["content-type"].startswith("text/javascript")
+    assert worker.headers["service-worker-allowed"] == "/guichet"
+    assert worker.headers["cache-control"] == "no-cache"
+    assert manifest.status_code == 200
+    assert manifest.headers["content-type"].startswith("application/manifest+json")
+    assert manifest.json()["name"] == "Boucle — collection counter"
+    icon = await http.get(f"{base}{manifest.json()['icons'][0]['src']}")
+    assert icon.status_code == 200
+    assert icon.headers["content-type"].startswith("image/svg+xml")

@@ -30,6 +30,9 @@ PUBLIC_PATHS = {
     "/api/v1/collection-points/{place_id:uuid}/stops",  # where a bus stops next: published
     "/api/v1/open-data/collection-points.csv",
     "/api/v1/open-data/collection-points.geojson",
+    # The counter's app manifest and service worker: static text, fetched without cookies.
+    "/guichet/manifest.webmanifest",
+    "/guichet/sw.js",
     "/lieux",
     "/lieux/{place_id:uuid}",
     "/verifier",

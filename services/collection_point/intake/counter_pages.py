@@ -58,6 +58,7 @@ from shared.labels import LabelError, format_code, parse_code
 from shared.web.app import Runtime
 from shared.web.i18n import language_of, translator
 from shared.web.pages import TIMEZONE, local_time, page
+from shared.web.problems import problem_response
 from shared.web.refusals import said
 from shared.web.security import allow
 
@@ -65,6 +66,7 @@ COUNTER_PATH = "/guichet"
 COUNTER = allow(*roles.COUNTER)
 POINT_COOKIE = "boucle_guichet"  # the point this device's counter works for
 NO_STORE = {"Cache-Control": "no-store"}  # each rendering carries a fresh idempotency key
+JSON = "application/json"  # asked by the page's script: the answer in words, not a page
 DEVICE_TYPES: tuple[str, ...] = DeviceType.__args__  # type: ignore[attr-defined]
 CONDITIONS: tuple[str, ...] = Condition.__args__  # type: ignore[attr-defined]
 ACCESSORIES: tuple[str, ...] = Accessory.__args__  # type: ignore[attr-defined]
@@ -180,6 +182,9 @@ async def counter_page(
 def _form_too_large(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
     """A form far beyond the size of a photo: nothing of it was read, say so in words."""
     t = translator(language_of(request))
+    if _wants_json(request):
+        message = t("counter.error.photo_too_big", size=MAX_PHOTO_MB)
+        return _refusal(request, 413, {"photo": message}, t)
     point = _uuid(request.query_params.get("point", ""))
     return page(
         request,
@@ -203,8 +208,12 @@ async def register_donation(
     request: Request[Any, Any, Any],
     runtime: NamedDependency[Runtime],
     principal: NamedDependency[Principal],
-) -> Template | Redirect:
-    """Register the donation; a form sent twice (same hidden key) registers it once."""
+) -> Template | Redirect | Response[Any]:
+    """Register the donation; a form sent twice (same hidden key) registers it once.
+
+    The page's script sends the same form asking for JSON (``Accept: application/json``), from
+    the queue it keeps while the network is away: it gets the sentence confirming the donation
+    (201), or the reasons of a refusal by field (problem+json), in the page's language."""
     form = await request.form()
     places = await reachable_places(runtime.pool, principal)
     place = _place_in(places, _uuid(_text(form.get("point"))))
@@ -222,6 +231,8 @@ async def register_donation(
             t,
         )
     except Refused as refused:
+        if _wants_json(request):
+            return _refusal(request, refused.status_code, refused.errors, t)
         return await _counter(
             request,
             runtime.pool,
@@ -231,7 +242,47 @@ async def register_donation(
             errors=refused.errors,
             status_code=refused.status_code,
         )
-    return Redirect(f"{COUNTER_PATH}?point={place.id}&enregistre={intake.id}", status_code=303)
+    done = f"{COUNTER_PATH}?point={place.id}&enregistre={intake.id}"
+    if _wants_json(request):
+        answer = Registered(
+            id=intake.id, label=intake.label_display, message=_registered(intake, t), location=done
+        )
+        return Response(_encoder.encode(answer), status_code=201, media_type=JSON, headers=NO_STORE)
+    return Redirect(done, status_code=303)
+
+
+class Registered(msgspec.Struct, frozen=True, kw_only=True):
+    """The JSON answer to the page's script: the donation registered, said in words."""
+
+    id: uuid.UUID
+    label: str
+    message: str
+    location: str  # the counter confirming it, as after a form post
+
+
+def _wants_json(request: Request[Any, Any, Any]) -> bool:
+    return JSON in request.headers.get("accept", "")
+
+
+def _refusal(
+    request: Request[Any, Any, Any], status_code: int, errors: dict[str, str], t: Any
+) -> Response[Any]:
+    """A refused donation as problem+json: the reasons by form field, in the page's language."""
+    reasons = [{"key": field, "message": errors[field]} for field in FIELDS if field in errors]
+    detail = " ".join([t("counter.not_saved"), *(reason["message"] for reason in reasons)])
+    return problem_response(
+        request,
+        status_code,
+        detail,
+        headers=NO_STORE,
+        detail_language=language_of(request),
+        errors=reasons,
+    )
+
+
+def _registered(intake: Intake, t: Any) -> str:
+    """The sentence confirming the donation of ``intake``."""
+    return str(t(f"counter.registered.{intake.device_type}", code=intake.label_display))
 
 
 async def _register(
@@ -463,7 +514,7 @@ async def _confirmation(
         or not principal.may_reach(point_scope(place.id))
     ):
         return "", None
-    sentence = str(t(f"counter.registered.{intake.device_type}", code=intake.label_display))
+    sentence = _registered(intake, t)
     if not intake.donor_reference:
         return sentence, None
     day = local_time(intake.received_at).date().isoformat()
