@@ -52,7 +52,6 @@ def mail_of(notification: Notification, sender: str, public_url: str) -> EmailMe
     message["Subject"] = text.subject
     message["Date"] = format_datetime(notification.created_at)
     message["Message-ID"] = f"<{notification.id}@{domain}>"
-    message["Content-Language"] = notification.language
     message["List-Unsubscribe"] = f"<{unsubscribe}>"
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message["Auto-Submitted"] = "auto-generated"
@@ -64,4 +63,5 @@ def mail_of(notification: Notification, sender: str, public_url: str) -> EmailMe
         t("notifications.mail.unsubscribe", link=unsubscribe),
     ]
     message.set_content("\n".join(lines))
+    message["Content-Language"] = notification.language  # set_content drops Content-* ones
     return message
