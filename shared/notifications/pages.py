@@ -18,6 +18,7 @@ from shared.notifications import outbox
 from shared.notifications.letter import render_letter
 from shared.notifications.texts import INBOX_PATH, UNSUBSCRIBE_PATH, text_of
 from shared.web.app import Runtime
+from shared.web.i18n import language_of
 from shared.web.pages import page
 from shared.web.security import allow, public
 
@@ -29,8 +30,10 @@ SHOWN = 50
 ONE_CLICK = {**public(), "csrf_exempt": True}
 
 
-def _lines(notifications: list[outbox.Notification], public_url: str) -> list[Any]:
-    return [(n, text_of(n, public_url)) for n in notifications]
+def lines_of(request: AnyRequest, notifications: list[outbox.Notification]) -> list[Any]:
+    """Each notification with its texts in the page's language, for the list templates."""
+    language = language_of(request)
+    return [(n, text_of(n, language=language)) for n in notifications]
 
 
 @get(INBOX_PATH, opt=allow(*ROLES), include_in_schema=False)
@@ -43,7 +46,7 @@ async def show_inbox(
         request,
         "notifications_inbox.html",
         headers=NO_STORE,
-        lines=_lines(notifications, ""),
+        lines=lines_of(request, notifications),
         coordinating=principal.has_any(COORDINATION),
     )
 
@@ -57,7 +60,7 @@ async def show_sent(request: AnyRequest, runtime: NamedDependency[Runtime]) -> T
         request,
         "notifications_sent.html",
         headers=NO_STORE,
-        lines=_lines(notifications, ""),
+        lines=lines_of(request, notifications),
     )
 
 

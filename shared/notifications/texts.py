@@ -21,10 +21,12 @@ class Text(msgspec.Struct, frozen=True):
     link: str  # the page the notification speaks of, "" when none
 
 
-def text_of(notification: Notification, public_url: str = "") -> Text:
-    """The subject and body of ``notification`` in its language; values the catalog does not
-    name are ignored, and a missing one shows the kind rather than failing."""
-    t = translator(notification.language)
+def text_of(notification: Notification, public_url: str = "", language: str = "") -> Text:
+    """The subject and body of ``notification`` in ``language`` (a page's), or else in the
+    notification's (its mail's); values the catalog does not name are ignored, and a missing
+    one shows the kind rather than failing. (Values put in words when it was written, a type
+    of device, stay in the notification's language.)"""
+    t = translator(language or notification.language)
     values = {key: value for key, value in notification.details.items() if key != "path"}
     try:
         subject = t(f"notifications.{notification.kind}.subject", **values)

@@ -143,11 +143,7 @@ async def test_a_proposal_and_a_lapsed_reservation_are_told_to_her_inbox(
     http: httpx.AsyncClient,
 ) -> None:
     amina = await her_account(stack, territory, purchase_pool, email="")  # no address: paper
-    device = await territory.ready_device(bus, inventory_pool, purchase_pool)
-    household = await territory.household()
-    request = await territory.request(household["id"])
-    await territory.confirm(request["needs"][0])
-    await territory.need_when(request["id"], "reserved")
+    device, household, request = await territory.reserved(bus, inventory_pool, purchase_pool)
 
     later = utc_now() + timedelta(days=4)
     assert await expire_due(unit_of_work(inventory_pool, LifecycleStore, later)) >= 1

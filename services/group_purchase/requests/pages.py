@@ -17,7 +17,7 @@ from services.group_purchase.requests.priority import Criterion, load_policy
 from shared.auth import Principal
 from shared.labels import format_code
 from shared.notifications import outbox as notifications
-from shared.notifications.texts import text_of
+from shared.notifications.pages import lines_of
 from shared.web.app import Runtime
 from shared.web.i18n import language_of
 from shared.web.pages import page
@@ -59,7 +59,7 @@ async def show_households(
         request,
         "requests_home.html",
         households=households,
-        told=[(notification, text_of(notification)) for notification in told],
+        told=lines_of(request, told),
         coordinating=principal.has_any(COORDINATION),
     )
 
