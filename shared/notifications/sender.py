@@ -19,7 +19,7 @@ import aiosmtplib
 import asyncpg
 
 from shared.config import MailSettings
-from shared.db import TRANSIENT_ERRORS, transaction
+from shared.db import transaction
 from shared.events import Clock, utc_now
 from shared.logging import get_logger
 from shared.notifications.outbox import Notification
@@ -150,7 +150,7 @@ class MailSender:
         while True:
             try:
                 await self.deliver_due()
-            except (*TRANSIENT_ERRORS, asyncpg.PostgresError) as error:
+            except Exception as error:  # a busy or restarting database: the next turn retries
                 log.warning("mail_sender_failed", error=repr(error)[:200])
             await asyncio.sleep(self._settings.mail_poll_seconds)
 
