@@ -16,7 +16,7 @@ from boucle.devstack.cluster import ClusterStack, any_free_cluster_ports
 from boucle.devstack.mail_catcher import MailCatcher
 from boucle.devstack.stack import Stack, any_free_ports
 from services.group_purchase.accounts import operators
-from services.group_purchase.notifications.demo import give_address
+from services.group_purchase.notifications.contacts import give_demo_address
 from shared.auth import ROLES, issue_token, load_private_key
 from shared.config import SERVICES
 
@@ -99,7 +99,7 @@ def _dev_tokens(stack: Stack, scopes: dict[str, tuple[str, ...]]) -> dict[str, s
 def _demo_social_worker(stack: Stack, scopes: dict[str, tuple[str, ...]]) -> dict[str, str]:
     """The demo's households are registered by the demo social worker's account (which has an
     address): her news goes by mail to the catcher, and to her inbox when she signs in."""
-    account_id = asyncio.run(give_address(stack.postgres.dsn))
+    account_id = asyncio.run(give_demo_address(stack.postgres.dsn))
     if not account_id:
         return {}
     key = load_private_key(stack.keys_dir)

@@ -6,6 +6,9 @@ the household is in a notification, nor in any event."""
 
 from __future__ import annotations
 
+import asyncio
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -164,3 +167,33 @@ async def test_a_proposal_and_a_lapsed_reservation_are_told_to_her_inbox(
     )
     assert f"La réservation du foyer {household['reference']} a expiré" in inbox.text
     assert "pas d&#39;adresse électronique : à imprimer" in inbox.text
+
+
+def test_an_operator_sets_where_an_account_is_told(stack: Stack) -> None:
+    def users(*arguments: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "boucle.cli", "users"]
+        command += ["--database-url", stack.postgres.dsn, *arguments]
+        return subprocess.run(command, capture_output=True, text=True, timeout=60)
+
+    login = f"contact-{uuid.uuid4().hex[:8]}"
+    assert users("add", login, "--name", "Sam Test", "--role", "social_worker").returncode == 0
+
+    done = users("contact", login, "--email", "sam@example.org", "--language", "en")
+    assert done.returncode == 0, done.stderr
+    refused = users("contact", login, "--email", "sam at example")
+    assert refused.returncode == 1 and "not an e-mail address" in refused.stderr
+    assert users("contact", "nobody-" + login, "--email", "x@example.org").returncode == 1
+    listed = users("list").stdout
+    assert login in listed
+
+    async def read() -> asyncpg.Record | None:
+        connection = await asyncpg.connect(stack.postgres.dsn)
+        try:
+            return await connection.fetchrow(
+                "SELECT email, language FROM purchase.accounts WHERE login = $1", login
+            )
+        finally:
+            await connection.close()
+
+    # the refused address changed nothing
+    assert tuple(asyncio.run(read()) or ()) == ("sam@example.org", "en")
