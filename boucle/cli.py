@@ -63,6 +63,12 @@ def main(argv: list[str] | None = None) -> int:
     disable.add_argument("login")
     reset = actions.add_parser("reset", help="print a one-time link to choose a new password")
     reset.add_argument("login")
+    contact = actions.add_parser(
+        "contact", help="set where an account is told what happened (e-mail, language)"
+    )
+    contact.add_argument("login")
+    contact.add_argument("--email", required=True, help='its address ("" for no mail)')
+    contact.add_argument("--language", default="fr", choices=("fr", "en"))
 
     inventory = commands.add_parser("inventory", help="maintain the device register")
     inventory.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the `boucle up` folder")
@@ -200,6 +206,7 @@ def _users(args: argparse.Namespace) -> int:
     from boucle.devstack.stack import Stack
     from services.group_purchase.accounts import operators
     from services.group_purchase.accounts.domain import AccountError
+    from services.group_purchase.notifications import contacts
     from shared.config import DEFAULT_PORTS
 
     dsn = (
@@ -223,6 +230,11 @@ def _users(args: argparse.Namespace) -> int:
             )
             print(f"account {args.login} added; its password is chosen at this one-time link:")
             print(f"{base}/auth/reset/{secret}")
+        elif args.action == "contact":
+            if not asyncio.run(contacts.set_contact(dsn, args.login, args.email, args.language)):
+                print(f"no account {args.login}", file=sys.stderr)
+                return 1
+            print(f"account {args.login}: mail to “{args.email or 'none'}”, in {args.language}")
         elif args.action == "disable":
             asyncio.run(operators.disable_account(dsn, args.login))
             print(f"account {args.login} disabled; its sessions end within 10 minutes")
@@ -230,7 +242,7 @@ def _users(args: argparse.Namespace) -> int:
             secret = asyncio.run(operators.reset_link(dsn, args.login))
             print(f"one-time link for {args.login} (valid 24 hours):")
             print(f"{base}/auth/reset/{secret}")
-    except AccountError as error:
+    except (AccountError, contacts.ContactRefused) as error:
         print(str(error), file=sys.stderr)
         return 1
     except OSError as error:

@@ -50,12 +50,34 @@ class GroupPurchaseSettings(msgspec.Struct, frozen=True, kw_only=True):
     household_retention_days: int = 365
 
 
+class MailSettings(msgspec.Struct, frozen=True, kw_only=True):
+    """How a service that sends notifications reaches its SMTP server (shared/notifications).
+    No host: nothing is mailed (notifications wait in the outbox, the inbox still shows them)."""
+
+    smtp_host: str = ""
+    smtp_port: int = 25
+    # "none" (plain, a relay on the machine), "starttls" (submission, port 587) or "tls"
+    # (implicit TLS, port 465)
+    smtp_tls: Literal["none", "starttls", "tls"] = "none"
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_timeout_seconds: float = 10.0
+    mail_from: str = "Boucle <ne-pas-repondre@boucle.localhost>"
+    # How often the sender looks for mail to send, and how long it waits after a failed
+    # attempt (doubled at each, up to the maximum); after that many attempts a mail is failed.
+    mail_poll_seconds: float = 1.0
+    mail_retry_first_seconds: float = 5.0
+    mail_retry_max_seconds: float = 3600.0
+    mail_max_attempts: int = 50
+
+
 # Each service's own settings, under the service's name; their variables are named as the
 # others, ``BOUCLE_<FIELD>`` (``BOUCLE_ARCHIVE_AFTER_DAYS``).
 GROUPS: dict[str, type[msgspec.Struct]] = {
     "inventory": InventorySettings,
     "refurbishment": RefurbishmentSettings,
     "group_purchase": GroupPurchaseSettings,
+    "mail": MailSettings,
 }
 
 
@@ -105,6 +127,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     group_purchase: GroupPurchaseSettings = msgspec.field(
         default_factory=lambda: GroupPurchaseSettings()
     )
+    mail: MailSettings = msgspec.field(default_factory=lambda: MailSettings())
     # The edge of every service (shared/web/edge.py): the largest request body (a route may
     # set its own), the deepest JSON body, requests a minute per address on public routes,
     # and host names answered besides those of the URLs above, localhost and the bind

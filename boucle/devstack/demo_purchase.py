@@ -1,6 +1,7 @@
 """The demo's households and group purchase: requests of the demo organisation, one proposed
-the refurbished laptop, one waiting for a tablet; and a campaign opened for tablets, with that
-household's need pledged."""
+the refurbished laptop, one waiting for a tablet, one for a smartphone; a campaign opened for
+tablets, with that household's need pledged, and one for smartphones pledged then cancelled
+(its social worker is told: a mail in the catcher of ``boucle up``)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,12 @@ from typing import Any
 from boucle.devstack.calls import call
 from boucle.devstack.stack import Stack
 
+TABLETS = "Tablettes pour les démarches en ligne"
+PHONES = "Smartphones pour la recherche d'emploi"
 FAMILIES: tuple[tuple[dict[str, Any], str], ...] = (
     ({"school_age_children": 2, "no_computer": True, "single_parent": True}, "laptop"),
     ({"job_seeking": True, "no_home_internet": True}, "tablet"),
+    ({"job_seeking": True}, "smartphone"),
 )
 
 
@@ -24,7 +28,7 @@ def file_requests_and_open_a_campaign(
     worker = tokens["social_worker"]
     organisation = scopes["social_worker"][0].removeprefix("organisation:")
     _until_the_laptop_is_known(api, worker)
-    waiting = ""
+    waiting: dict[str, str] = {}
     for situation, device_type in FAMILIES:
         household = call(
             f"{api}/households",
@@ -42,11 +46,17 @@ def file_requests_and_open_a_campaign(
         )
         status = request["needs"][0]["status"]
         if status == "waiting":
-            waiting = request["needs"][0]["id"]
+            waiting[device_type] = request["needs"][0]["id"]
         page = f"{stack.url('group_purchase')}/demandes/{request['id']}"
         print(f"  request of household {household['reference']} ({device_type}, {status}): {page}")
-    if waiting:
-        _open_tablet_campaign(stack, tokens, waiting)
+    campaigns = f"{stack.url('group_purchase')}/achats/campagnes"
+    if "tablet" in waiting:
+        campaign = _open_campaign(stack, tokens, waiting["tablet"], "tablet", TABLETS)
+        print(f"  group purchase (open): {campaigns}/{campaign}")
+    if "smartphone" in waiting:  # a campaign given up: its social worker is told
+        campaign = _open_campaign(stack, tokens, waiting["smartphone"], "smartphone", PHONES)
+        call(f"{api}/campaigns/{campaign}/cancellation", tokens["coordinator"], {})
+        print(f"  group purchase (cancelled): {campaigns}/{campaign}")
 
 
 def _until_the_laptop_is_known(api: str, worker: str) -> None:
@@ -58,29 +68,31 @@ def _until_the_laptop_is_known(api: str, worker: str) -> None:
         time.sleep(0.1)
 
 
-def _open_tablet_campaign(stack: Stack, tokens: dict[str, str], need_id: str) -> None:
-    """Tablets are short: a draft from the shortage, a supplier's tiers, opened, pledged."""
+def _open_campaign(
+    stack: Stack, tokens: dict[str, str], need_id: str, device_type: str, title: str
+) -> str:
+    """A type is short: a draft from the shortage, a supplier's tiers, opened, pledged."""
     api = f"{stack.url('group_purchase')}/api/v1"
     coordinator = tokens["coordinator"]
     supplier = call(
         f"{api}/suppliers",
         coordinator,
         {
-            "name": "Reconditionnés du Nord (démo)",
+            "name": f"Reconditionnés du Nord (démo, {title})",
             "kind": "social_enterprise",
             "contact": "Service commercial",
             "phone": "03 20 00 00 00",
             "terms": "Livraison sous 15 jours, garantie 12 mois.",
         },
     )
-    draft = call(f"{api}/campaigns/drafts", coordinator, {"device_type": "tablet"})
+    draft = call(f"{api}/campaigns/drafts", coordinator, {"device_type": device_type})
     deadline = (datetime.now(UTC) + timedelta(days=21)).replace(microsecond=0)
     call(
         f"{api}/campaigns/{draft['id']}",
         coordinator,
         {
-            "title": "Tablettes pour les démarches en ligne",
-            "device_type": "tablet",
+            "title": title,
+            "device_type": device_type,
             "min_storage_gb": 32,
             "grade": "B",
             "supplier_id": supplier["id"],
@@ -98,4 +110,5 @@ def _open_tablet_campaign(stack: Stack, tokens: dict[str, str], need_id: str) ->
     )
     call(f"{api}/campaigns/{draft['id']}/opening", coordinator, {"deadline_policy": "extend_once"})
     call(f"{api}/campaigns/{draft['id']}/pledges", tokens["social_worker"], {"need_id": need_id})
-    print(f"  group purchase (open): {stack.url('group_purchase')}/achats/campagnes/{draft['id']}")
+    campaign_id: str = draft["id"]
+    return campaign_id

@@ -59,6 +59,8 @@ class Stack:
         self.services: dict[str, subprocess.Popen[bytes]] = {}
         self._service_starts: dict[str, Callable[[], None]] = {}
         self.supervisor: Supervisor | None = None
+        # where the services send mail (the local SMTP catcher of ``boucle up``); none: no mail
+        self.smtp_port: int | None = None
 
     @property
     def keys_dir(self) -> Path:
@@ -99,6 +101,8 @@ class Stack:
         )
         if service == "group_purchase":  # the only service that signs sessions
             env["BOUCLE_AUTH_PRIVATE_KEY"] = str(self.keys_dir / PRIVATE_KEY_FILE)
+        if self.smtp_port is not None:
+            env.update(BOUCLE_SMTP_HOST="127.0.0.1", BOUCLE_SMTP_PORT=str(self.smtp_port))
         return env
 
     def service_log(self, name: str) -> Path:

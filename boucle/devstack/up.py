@@ -15,8 +15,10 @@ from typing import Any
 from boucle.devstack import demo_purchase
 from boucle.devstack.calls import call
 from boucle.devstack.cluster import ClusterStack, any_free_cluster_ports
+from boucle.devstack.mail_catcher import MailCatcher
 from boucle.devstack.stack import Stack, any_free_ports
 from services.group_purchase.accounts import operators
+from services.group_purchase.notifications.contacts import give_demo_address
 from shared.auth import ROLES, issue_token, load_private_key
 from shared.config import SERVICES
 
@@ -29,6 +31,8 @@ def run_up(
     else:
         stack = Stack(data_dir, any_free_ports() if free_ports else None)
     stopping = threading.Event()
+    mail = MailCatcher().start()  # every mail the services send stops here
+    stack.smtp_port = mail.port
 
     def request_stop(signal_number: int, _frame: object) -> None:
         stopping.set()
@@ -52,9 +56,11 @@ def run_up(
         if demo:
             codes = _post_demo_intakes(stack, tokens["coordinator"], point_ids)
             _refurbish_demo_laptop(stack, scopes, codes[0])
-            demo_purchase.file_requests_and_open_a_campaign(stack, tokens, scopes)
+            demo_purchase.file_requests_and_open_a_campaign(
+                stack, tokens | _demo_social_worker(stack, scopes), scopes
+            )
         stack.supervise(report=lambda line: print(f"Boucle: {line}", flush=True))
-        _print_welcome(stack, tokens)
+        _print_welcome(stack, tokens, mail.serve_page())
         _print_accounts(stack, admin_password, people)
         while not stopping.is_set():
             stopping.wait(0.5)
@@ -62,6 +68,7 @@ def run_up(
     finally:
         print("Boucle: stopping…", flush=True)
         stack.stop()
+        mail.stop()
         print("Boucle: stopped.", flush=True)
 
 
@@ -89,6 +96,17 @@ def _dev_tokens(stack: Stack, scopes: dict[str, tuple[str, ...]]) -> dict[str, s
         role: issue_token(key, f"dev-{role}", (role,), scopes.get(role, ()))  # type: ignore[arg-type]
         for role in ROLES
     }
+
+
+def _demo_social_worker(stack: Stack, scopes: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """The demo's households are registered by the demo social worker's account (which has an
+    address): her news goes by mail to the catcher, and to her inbox when she signs in."""
+    account_id = asyncio.run(give_demo_address(stack.postgres.dsn))
+    if not account_id:
+        return {}
+    key = load_private_key(stack.keys_dir)
+    role = "social_worker"
+    return {role: issue_token(key, account_id, (role,), scopes[role])}  # type: ignore[arg-type]
 
 
 def _post_demo_intakes(stack: Stack, token: str, point_ids: list[str]) -> list[str]:
@@ -195,12 +213,13 @@ def _once_heard(send: Callable[[], Any], waiting: int) -> Any:
     return None
 
 
-def _print_welcome(stack: Stack, tokens: dict[str, str]) -> None:
+def _print_welcome(stack: Stack, tokens: dict[str, str], mail_page: str) -> None:
     print("\nBoucle is running. Press Ctrl-C to stop.\n")
     for service in SERVICES:
         print(f"  {service:<17} {'  '.join(stack.urls(service))}   (API description: /schema)")
     print(f"\n  where to give     {stack.url('collection_point')}/lieux")
     print(f"  check an erasure  {stack.url('refurbishment')}/verifier")
+    print(f"  mail sent         {mail_page}   (SMTP catcher on 127.0.0.1:{stack.smtp_port})")
     print(f"\n  PostgreSQL        {stack.postgres.dsn}")
     print(f"  NATS              {stack.nats.url}")
     if stack.supervisor is not None:

@@ -12,6 +12,7 @@ from services.group_purchase.accounts import pages as account_pages
 from services.group_purchase.campaigns import api as campaign_api
 from services.group_purchase.campaigns import jobs as campaign_jobs
 from services.group_purchase.campaigns import pages as campaign_pages
+from services.group_purchase.notifications import jobs as notification_jobs
 from services.group_purchase.requests import api as request_api
 from services.group_purchase.requests import (
     household_pages,
@@ -24,6 +25,7 @@ from services.group_purchase.requests import (
     retention,
 )
 from shared.config import Settings, load_settings
+from shared.notifications import pages as notification_pages
 from shared.web.app import ServiceDefinition, create_app
 from shared.web.audit_pages import audit_page
 
@@ -42,6 +44,7 @@ DEFINITION = ServiceDefinition(
         *queue_pages.ROUTES,
         *campaign_api.ROUTES,
         *campaign_pages.ROUTES,
+        *notification_pages.ROUTES,
         audit_page("/accounts/journal", "/api/v1/households/audit"),
     ],
     migrations=Path(__file__).parent / "migrations",
@@ -51,6 +54,7 @@ DEFINITION = ServiceDefinition(
         ("requests.queue.title", "/demandes/file"),
         ("requests.criteria.title", "/demandes/criteres"),
         ("campaigns.list.title", "/achats/campagnes"),
+        ("notifications.inbox.title", "/notifications"),
     ),
     consumers=[*inventory_feed.CONSUMERS, *places_feed.CONSUMERS],
     state=account_pages.accounts_state,
@@ -58,6 +62,7 @@ DEFINITION = ServiceDefinition(
         jobs.propose_periodically,
         campaign_jobs.close_due_campaigns,
         retention.erase_lapsed_periodically,
+        notification_jobs.send_mail,
     ),
 )
 

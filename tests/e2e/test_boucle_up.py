@@ -42,6 +42,17 @@ def _wait_for_page(url: str, within: float) -> None:
         time.sleep(0.2)
 
 
+def _until_page_says(url: str, text: str, within: float) -> str:
+    deadline = time.monotonic() + within
+    while True:
+        with urllib.request.urlopen(url, timeout=5) as page:
+            body: str = page.read().decode()
+        if text in body or time.monotonic() > deadline:
+            assert text in body, body
+            return body
+        time.sleep(0.3)
+
+
 def _alive(processes: list[psutil.Process]) -> list[str]:
     return [
         " ".join(p.cmdline()[:3]) for p in processes if p.is_running() and p.status() != "zombie"
@@ -85,6 +96,11 @@ def test_boucle_up_demo_serves_passports_restarts_a_killed_service_and_ctrl_c_st
         assert re.search(
             r"group purchase \(open\): http://\S+/achats/campagnes/[0-9a-f-]{36}", printed
         )
+        mail_page = re.search(r"mail sent\s+(http://127\.0\.0\.1:\d+/)", printed)
+        assert mail_page, "boucle up prints where the mail it caught is listed"
+        caught = _until_page_says(mail_page.group(1), "Smartphones pour la recherche", within=30)
+        assert "Un appareil est proposé au foyer M-" in caught  # the laptop's proposal
+        assert "annulée" in caught  # the smartphone campaign given up: its social worker told
         children = psutil.Process(process.pid).children(recursive=True)
         commands = " ".join(" ".join(child.cmdline()) for child in children)
         for program in ("postgres", "nats-server", "serve inventory", "serve group_purchase"):

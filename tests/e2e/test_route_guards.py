@@ -52,6 +52,8 @@ PUBLIC_PATHS = {
     "/auth/refresh",
     "/auth/reset/{secret:str}",
     "/api/v1/auth/machine-token",  # a kiosk's secret for a short session token
+    # one click from a mail (RFC 8058): the unguessable token names one person's kind of mail
+    "/notifications/desabonnement/{token:uuid}",
 }
 
 

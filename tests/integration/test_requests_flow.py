@@ -369,10 +369,7 @@ async def test_a_lapsed_reservation_sends_the_need_back_to_a_proposal(
     inventory_pool: asyncpg.Pool,
     purchase_pool: asyncpg.Pool,
 ) -> None:
-    device = await territory.ready_device(bus, inventory_pool, purchase_pool)
-    request = await territory.request((await territory.household())["id"])
-    await territory.confirm(request["needs"][0])
-    await territory.need_when(request["id"], "reserved")
+    device, _, request = await territory.reserved(bus, inventory_pool, purchase_pool)
 
     later = utc_now() + timedelta(days=4)
     assert await expire_due(unit_of_work(inventory_pool, LifecycleStore, later)) >= 1
@@ -397,11 +394,9 @@ async def test_personal_data_is_erased_a_set_time_after_the_last_need_ended(
     purchase_pool: asyncpg.Pool,
     http: httpx.AsyncClient,
 ) -> None:
-    await territory.ready_device(bus, inventory_pool, purchase_pool)
-    served = await territory.household(school_age_children=1)
-    request = await territory.request(served["id"])
-    await territory.confirm(request["needs"][0])
-    await territory.need_when(request["id"], "reserved")
+    _, served, request = await territory.reserved(
+        bus, inventory_pool, purchase_pool, school_age_children=1
+    )
     handed = await http.post(
         f"{territory.api}/needs/{request['needs'][0]['id']}/hand-over",
         json={},

@@ -172,6 +172,22 @@ class Territory:
         await wait_for(known, within=40)
         return donation
 
+    async def reserved(
+        self,
+        bus: JetStreamContext,
+        inventory_pool: asyncpg.Pool,
+        purchase_pool: asyncpg.Pool,
+        **situation: Any,
+    ) -> tuple[DonationAt, dict[str, Any], dict[str, Any]]:
+        """A laptop made ready, a new household's request for one, its proposal confirmed and
+        the reservation confirmed by inventory: (the device, the household, the request)."""
+        device = await self.ready_device(bus, inventory_pool, purchase_pool)
+        household = await self.household(**situation)
+        request = await self.request(household["id"])
+        await self.confirm(request["needs"][0])
+        await self.need_when(request["id"], "reserved")
+        return device, household, request
+
     async def close(self, purchase_pool: asyncpg.Pool) -> None:
         """Leave no open need behind (pledged ones included: a campaign settled later would
         make them wait again): another test's matching must not see this one's."""

@@ -18,6 +18,7 @@ from services.group_purchase.campaigns.domain import (
     SupplierCreate,
 )
 from services.group_purchase.campaigns.pricing import ContributionScale, PriceTier, Quote
+from services.group_purchase.notifications.store import tell_about_campaign
 from services.group_purchase.requests.domain import NeedStatus
 from services.group_purchase.requests.store import HeldNeed, RequestStore
 from shared.db import Executor
@@ -444,14 +445,17 @@ class CampaignStore:
         details: dict[str, Any],
         now: datetime,
     ) -> None:
+        """The notice on the organisations' pages, and the news to their social workers."""
+        organisation_ids = sorted(set(organisation_ids))
         await self.connection.executemany(
             "INSERT INTO campaign_notices (id, campaign_id, organisation_id, kind, details, "
             "created_at) VALUES ($1, $2, $3, $4, $5, $6)",
             [
                 (uuid7(), campaign_id, organisation_id, kind, details, now)
-                for organisation_id in sorted(set(organisation_ids))
+                for organisation_id in organisation_ids
             ],
         )
+        await tell_about_campaign(self.connection, campaign_id, organisation_ids, kind, now)
 
     async def waiting_needs_of_type(self, device_type: str) -> list[WaitingNeed]:
         """Needs of that type nothing in stock serves, the longest waiting first."""

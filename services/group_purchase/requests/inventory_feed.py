@@ -10,6 +10,7 @@ from uuid import UUID
 
 import asyncpg
 
+from services.group_purchase.notifications.store import tell_about_needs
 from services.group_purchase.requests.domain import NeedStatus
 from services.group_purchase.requests.proposals import run_matching
 from services.group_purchase.requests.store import RequestStore
@@ -125,6 +126,8 @@ async def note_refused(connection: asyncpg.Connection, event: Event) -> None:
     if need_id is None:
         return
     note = "reservation_rejected" if rejected else "reservation_expired"
+    if not rejected:
+        await tell_about_needs(connection, "reservation_lapsed", [need_id], utc_now())
     await RequestStore(connection).set_need_status(need_id, NeedStatus.SUBMITTED, note=note)
     await run_matching(connection, utc_now(), [need_id])
 

@@ -16,6 +16,8 @@ from services.group_purchase.requests.paper_form_pdf import render_request_form
 from services.group_purchase.requests.priority import Criterion, load_policy
 from shared.auth import Principal
 from shared.labels import format_code
+from shared.notifications import outbox as notifications
+from shared.notifications.pages import lines_of
 from shared.web.app import Runtime
 from shared.web.i18n import language_of
 from shared.web.pages import page
@@ -26,6 +28,7 @@ PEOPLE = allow(*REQUESTERS)
 COORDINATORS = allow(*COORDINATION)
 NO_STORE = {"Cache-Control": "no-store"}
 HOME = "/demandes"
+INBOX_SHOWN = 5  # the latest notifications on the home page; all of them on /notifications
 
 
 async def form_fields(request: AnyRequest) -> dict[str, str]:
@@ -46,14 +49,17 @@ def request_page(request: AnyRequest, template: str, **context: Any) -> Template
 async def show_households(
     request: AnyRequest, runtime: NamedDependency[Runtime], principal: NamedDependency[Principal]
 ) -> Template:
-    """The households of one's organisations, newest first, with their needs open and served."""
+    """The households of one's organisations, newest first, with their needs open and served;
+    above them, the latest of what she was told (her inbox, the alternative to mail)."""
     households = await page_views.household_lines(
         runtime.pool, principal.scoped_ids("organisation")
     )
+    told = await notifications.inbox(runtime.pool, principal.sub, INBOX_SHOWN)
     return request_page(
         request,
         "requests_home.html",
         households=households,
+        told=lines_of(request, told),
         coordinating=principal.has_any(COORDINATION),
     )
 

@@ -15,6 +15,7 @@ from typing import Any
 import asyncpg
 import msgspec
 
+from services.group_purchase.notifications.store import tell_about_needs
 from services.group_purchase.requests.domain import NeedStatus
 from services.group_purchase.requests.matching import (
     LARGER_SCREEN_INCHES,
@@ -116,6 +117,9 @@ async def run_matching(
     devices = await free_devices(connection, [need.device_type for need in needs]) if needs else []
     result = match(needs, devices)
     await _record(connection, result)
+    await tell_about_needs(
+        connection, "device_proposed", [p.need_id for p in result.proposals], now
+    )
     return MatchingRun(
         needs_considered=len(needs),
         devices_free=len(devices),

@@ -1,0 +1,120 @@
+"""The pages of notifications, in any service that sends them: the person's inbox (the
+alternative to mail), a letter to print for each, what was sent and how it went
+(coordinators), and the one-click unsubscribe (RFC 8058) its mails link to."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Template
+
+from shared.auth import COORDINATION, ROLES, Principal
+from shared.errors import NotFound
+from shared.notifications import outbox
+from shared.notifications.letter import render_letter
+from shared.notifications.texts import INBOX_PATH, UNSUBSCRIBE_PATH, text_of
+from shared.web.app import Runtime
+from shared.web.i18n import language_of
+from shared.web.pages import page
+from shared.web.security import allow, public
+
+AnyRequest = Request[Any, Any, Any]
+NO_STORE = {"Cache-Control": "no-store"}
+SHOWN = 50
+# one click from a mail client has no page to take a CSRF token from; it changes only the
+# mails its own unguessable token names
+ONE_CLICK = {**public(), "csrf_exempt": True}
+
+
+def lines_of(request: AnyRequest, notifications: list[outbox.Notification]) -> list[Any]:
+    """Each notification with its texts in the page's language, for the list templates."""
+    language = language_of(request)
+    return [(n, text_of(n, language=language)) for n in notifications]
+
+
+@get(INBOX_PATH, opt=allow(*ROLES), include_in_schema=False)
+async def show_inbox(
+    request: AnyRequest, runtime: NamedDependency[Runtime], principal: Principal
+) -> Template:
+    """What the person was told, by mail or not, the newest first."""
+    notifications = await outbox.inbox(runtime.pool, principal.sub, SHOWN)
+    return page(
+        request,
+        "notifications_inbox.html",
+        headers=NO_STORE,
+        lines=lines_of(request, notifications),
+        coordinating=principal.has_any(COORDINATION),
+    )
+
+
+@get(f"{INBOX_PATH}/suivi", opt=allow(*COORDINATION), include_in_schema=False)
+async def show_sent(request: AnyRequest, runtime: NamedDependency[Runtime]) -> Template:
+    """Every notification's fate: mailed, waiting for SMTP (attempts, last error), failed,
+    unsubscribed, or to print (no address)."""
+    notifications = await outbox.latest(runtime.pool, SHOWN * 4)
+    return page(
+        request,
+        "notifications_sent.html",
+        headers=NO_STORE,
+        lines=lines_of(request, notifications),
+    )
+
+
+@get(f"{INBOX_PATH}/{{notification_id:uuid}}/lettre.pdf", opt=allow(*ROLES))
+async def letter(
+    request: AnyRequest,
+    runtime: NamedDependency[Runtime],
+    principal: Principal,
+    notification_id: FromPath[uuid.UUID],
+) -> Response[bytes]:
+    """The notification as a letter to print (its recipient's, or any for coordinators, who
+    post them to people without e-mail)."""
+    anyone = principal.has_any(COORDINATION)
+    recipient = None if anyone else principal.sub
+    notification = await outbox.one_of(runtime.pool, notification_id, recipient)
+    if notification is None:
+        raise NotFound("No such notification among yours.", code="notifications.unknown")
+    return Response(
+        render_letter(notification, str(request.base_url)),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="lettre-{notification.id}.pdf"'},
+    )
+
+
+@get(f"{UNSUBSCRIBE_PATH}/{{token:uuid}}", opt=public(), include_in_schema=False)
+async def ask_unsubscribe(
+    request: AnyRequest, runtime: NamedDependency[Runtime], token: FromPath[uuid.UUID]
+) -> Template:
+    """The page a mail's unsubscribe link opens: one button (a link alone changes nothing,
+    since mail scanners open links)."""
+    found = await outbox.kind_of_token(runtime.pool, token)
+    return _unsubscribe_page(request, found[1] if found else "", done=False)
+
+
+@post(f"{UNSUBSCRIBE_PATH}/{{token:uuid}}", opt=ONE_CLICK, status_code=200, include_in_schema=False)
+async def unsubscribe(
+    request: AnyRequest, runtime: NamedDependency[Runtime], token: FromPath[uuid.UUID]
+) -> Template:
+    """One click (RFC 8058, from the mail client, or the page's button): no more mail of that
+    kind; the inbox keeps showing them. Twice is once."""
+    kind = await outbox.unsubscribe(runtime.pool, token)
+    return _unsubscribe_page(request, kind, done=bool(kind))
+
+
+def _unsubscribe_page(request: AnyRequest, kind: str, done: bool) -> Template:
+    """Asking, or done, for ``kind``; an unknown link (no kind) is a 404 that says so."""
+    return page(
+        request,
+        "notifications_unsubscribe.html",
+        status_code=200 if kind else 404,
+        headers=NO_STORE,
+        kind=kind,
+        done=done,
+    )
+
+
+ROUTES = [show_inbox, show_sent, letter, ask_unsubscribe, unsubscribe]

@@ -1,0 +1,69 @@
+"""What a notification says, in the person's language, from the catalogs: the mail (with its
+one-click unsubscribe headers, RFC 8058), the inbox line and the letter share these texts."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+
+import msgspec
+
+from shared.notifications.outbox import Notification
+from shared.web.i18n import translator
+
+UNSUBSCRIBE_PATH = "/notifications/desabonnement"
+INBOX_PATH = "/notifications"
+
+
+class Text(msgspec.Struct, frozen=True):
+    subject: str
+    body: str
+    link: str  # the page the notification speaks of, "" when none
+
+
+def text_of(notification: Notification, public_url: str = "", language: str = "") -> Text:
+    """The subject and body of ``notification`` in ``language`` (a page's), or else in the
+    notification's (its mail's); values the catalog does not name are ignored, and a missing
+    one shows the kind rather than failing. (Values put in words when it was written, a type
+    of device, stay in the notification's language.)"""
+    t = translator(language or notification.language)
+    values = {key: value for key, value in notification.details.items() if key != "path"}
+    try:
+        subject = t(f"notifications.{notification.kind}.subject", **values)
+        body = t(f"notifications.{notification.kind}.body", **values)
+    except (KeyError, ValueError):
+        subject = body = notification.kind
+    path = str(notification.details.get("path", ""))
+    return Text(subject, body, f"{public_url.rstrip('/')}{path}" if path else "")
+
+
+def unsubscribe_url(notification: Notification, public_url: str) -> str:
+    return f"{public_url.rstrip('/')}{UNSUBSCRIBE_PATH}/{notification.unsubscribe_token}"
+
+
+def mail_of(notification: Notification, sender: str, public_url: str) -> EmailMessage:
+    """The mail of ``notification``: its id as Message-ID (so that a server that saw it
+    already can tell), plain text, and a List-Unsubscribe one click away."""
+    t = translator(notification.language)
+    text = text_of(notification, public_url)
+    unsubscribe = unsubscribe_url(notification, public_url)
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "boucle.localhost"
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = notification.email
+    message["Subject"] = text.subject
+    message["Date"] = format_datetime(notification.created_at)
+    message["Message-ID"] = f"<{notification.id}@{domain}>"
+    message["List-Unsubscribe"] = f"<{unsubscribe}>"
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message["Auto-Submitted"] = "auto-generated"
+    lines = [text.body, ""]
+    if text.link:
+        lines += [t("notifications.mail.see", link=text.link), ""]
+    lines += [
+        t("notifications.mail.inbox", link=f"{public_url.rstrip('/')}{INBOX_PATH}"),
+        t("notifications.mail.unsubscribe", link=unsubscribe),
+    ]
+    message.set_content("\n".join(lines))
+    message["Content-Language"] = notification.language  # set_content drops Content-* ones
+    return message
