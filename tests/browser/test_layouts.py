@@ -11,9 +11,10 @@ from playwright.async_api import Page
 
 from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
-from tests.browser.conftest import OpenPage, bench_person, signed_in_as_collector
+from tests.browser.conftest import OpenPage, bench_person, signed_in, signed_in_as_collector
 from tests.support.axe import assert_accessible
 from tests.support.bench import at_bench, checked_in, order_path
+from tests.support.stacks import token_for
 from tests.support.workshop import donated_device, new_workshop
 
 LAPTOP = {"width": 1280, "height": 800}
@@ -104,11 +105,13 @@ async def test_the_counter_puts_the_days_donations_beside_the_form_on_a_wide_scr
     await assert_accessible(page)
 
 
+@pytest.mark.parametrize("role", ["", "admin"], ids=["anonymous", "administrator"])
 @pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["1280 px", "360 px"])
 async def test_each_service_home_stays_within_its_budget_and_has_no_violation(
-    open_page: OpenPage, stack: Stack, viewport: dict[str, int]
+    open_page: OpenPage, stack: Stack, viewport: dict[str, int], role: str
 ) -> None:
-    page = await open_page(viewport=viewport)
+    signed = signed_in(token_for(stack, role)) if role else {}
+    page = await open_page(viewport=viewport, **signed)
     for service in ("inventory", "collection_point", "refurbishment", "group_purchase"):
         assert await _loaded(page, f"{stack.url(service)}/") < PAGE_BUDGET
         await _fits(page, viewport["width"])

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 
+import asyncpg
 import httpx
 import pytest
+from nats.js import JetStreamContext
 
 from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
@@ -103,6 +105,31 @@ async def test_a_social_worker_without_a_proposal_is_told_that_nothing_awaits(
 
     assert "Ce qui vous attend" in said(answer)
     assert "Rien ne vous attend ici pour l’instant." in said(answer)
+
+
+async def test_a_device_proposed_to_a_household_awaits_its_social_worker_and_leads_the_request(
+    stack: Stack,
+    http: httpx.AsyncClient,
+    territory: Territory,
+    bus: JetStreamContext,
+    inventory_pool: asyncpg.Pool,
+    purchase_pool: asyncpg.Pool,
+) -> None:
+    await territory.ready_device(bus, inventory_pool, purchase_pool)
+    household = await territory.household()
+    request = await territory.request(household["id"])
+    await territory.need_when(request["id"], "proposed")
+    worker = {**HTML, **territory.worker}
+
+    home = said(await http.get(f"{stack.url('group_purchase')}/", headers=worker))
+    assert "Appareils proposés à vos foyers, à confirmer ou refuser : 1" in home
+    page = await http.get(f"{stack.url('group_purchase')}/demandes/{request['id']}", headers=worker)
+    text = said(page)
+    assert "À faire maintenant : confirmer l’appareil proposé au foyer, ou le refuser." in text
+    # confirming is the step; declining and cancelling are folded beneath it
+    decline = page.text.split('<details class="step-more">', 1)[1]
+    assert decline.index("Cet appareil ne convient pas ?") < decline.index("/refus")
+    assert page.text.index("/confirmation") < page.text.index('<details class="step-more">')
 
 
 @pytest.mark.parametrize("service", SERVICES)
