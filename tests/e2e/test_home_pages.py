@@ -108,13 +108,12 @@ async def test_a_social_worker_without_a_proposal_is_told_that_nothing_awaits(
 
 
 async def test_a_device_proposed_to_a_household_awaits_its_social_worker_and_leads_the_request(
-    stack: Stack,
-    http: httpx.AsyncClient,
     territory: Territory,
     bus: JetStreamContext,
     inventory_pool: asyncpg.Pool,
     purchase_pool: asyncpg.Pool,
 ) -> None:
+    stack, http = territory.stack, territory.http
     await territory.ready_device(bus, inventory_pool, purchase_pool)
     household = await territory.household()
     request = await territory.request(household["id"])
