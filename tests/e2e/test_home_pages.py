@@ -17,6 +17,7 @@ from shared.auth import ROLES
 from shared.config import SERVICES
 from tests.support.households import Territory
 from tests.support.http import HTML, bearer, said
+from tests.support.shipments import Point
 from tests.support.stacks import token_for
 from tests.support.workshop import checked_in, donated_device, new_workshop
 
@@ -96,6 +97,21 @@ async def test_an_erasure_officer_sees_the_devices_to_erase_as_they_arrive(
     assert "Appareils à effacer" not in said(await http.get(home, headers=refurbisher))
     english = await http.get(f"{home}?lang=en", headers=officer)
     assert "Devices to erase: 2" in said(english)
+
+
+async def test_a_collector_sees_the_boxes_still_to_dispatch(
+    stack: Stack, http: httpx.AsyncClient, collection_point: CollectionPoint
+) -> None:
+    point = Point(stack, http, collection_point)
+    agent = {**HTML, **point.headers}
+    home = f"{stack.url('collection_point')}/"
+    assert "Rien ne vous attend ici pour l’instant." in said(await http.get(home, headers=agent))
+
+    await point.opened_for(await new_workshop(stack))
+
+    answer = await http.get(home, headers=agent)
+    assert "Cartons ouverts pour un atelier, à expédier : 1" in said(answer)
+    assert f'href="/guichet/{collection_point.id}/envois"' in answer.text
 
 
 async def test_a_social_worker_without_a_proposal_is_told_that_nothing_awaits(
