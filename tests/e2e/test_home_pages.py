@@ -138,6 +138,8 @@ async def test_a_device_proposed_to_a_household_awaits_its_social_worker_and_lea
 
     home = said(await http.get(f"{stack.url('group_purchase')}/", headers=worker))
     assert "Appareils proposés à vos foyers, à confirmer ou refuser : 1" in home
+    households = said(await http.get(f"{stack.url('group_purchase')}/demandes", headers=worker))
+    assert "<td>1 — <strong>1 à confirmer ou refuser</strong></td>" in households
     page = await http.get(f"{stack.url('group_purchase')}/demandes/{request['id']}", headers=worker)
     text = said(page)
     assert "À faire maintenant : confirmer l’appareil proposé au foyer, ou le refuser." in text
