@@ -6,7 +6,7 @@ from pathlib import Path
 
 from litestar import Litestar
 
-from services.collection_point import consumers
+from services.collection_point import consumers, home
 from services.collection_point.intake import api, counter_offline
 from services.collection_point.intake import collected_pages as point_view
 from services.collection_point.intake import counter_pages as counter
@@ -36,6 +36,7 @@ DEFINITION = ServiceDefinition(
     templates=Path(__file__).parent / "templates",
     entry_pages=(("places.title", "/lieux"), ("counter.title", "/guichet")),
     consumers=consumers.CONSUMERS,
+    awaiting=home.awaiting,
 )
 
 

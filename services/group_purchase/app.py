@@ -6,6 +6,7 @@ from pathlib import Path
 
 from litestar import Litestar
 
+from services.group_purchase import home
 from services.group_purchase.accounts import api as account_api
 from services.group_purchase.accounts import machines, training_pages
 from services.group_purchase.accounts import pages as account_pages
@@ -58,6 +59,7 @@ DEFINITION = ServiceDefinition(
     ),
     consumers=[*inventory_feed.CONSUMERS, *places_feed.CONSUMERS],
     state=account_pages.accounts_state,
+    awaiting=home.awaiting,
     background=(
         jobs.propose_periodically,
         campaign_jobs.close_due_campaigns,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from litestar import Litestar
 
-from services.refurbishment import consumers
+from services.refurbishment import consumers, home
 from services.refurbishment.bench import api
 from services.refurbishment.bench import board_pages as bench_pages
 from services.refurbishment.erasure import verifier_pages as pages
@@ -31,6 +31,7 @@ DEFINITION = ServiceDefinition(
     templates=Path(__file__).parent / "templates",
     entry_pages=(("bench.workshops.title", "/atelier"), ("verify.title", "/verifier")),
     consumers=consumers.CONSUMERS,
+    awaiting=home.awaiting,
 )
 
 

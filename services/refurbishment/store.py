@@ -301,15 +301,21 @@ class BenchStore:
     async def open_orders_at(self, workshop_id: uuid.UUID) -> list[Any]:
         """The open work orders of a workshop, oldest first, with whether an erasure awaits
         its second officer."""
+        return await self.open_orders_in([workshop_id])
+
+    async def open_orders_in(self, workshop_ids: list[uuid.UUID] | None) -> list[Any]:
+        """The open work orders of these workshops (all when None), oldest first, with
+        whether an erasure awaits its second officer."""
         return await self.connection.fetch(
             """SELECT board.*,
                       EXISTS (SELECT 1 FROM erasures e WHERE e.work_order_id = board.id
                               AND e.issued_at IS NULL) AS awaiting_validation
                FROM ("""
             + _ORDER
-            + """WHERE o.workshop_id = $1 AND o.closed_at IS NULL) AS board
+            + """WHERE ($1::uuid[] IS NULL OR o.workshop_id = ANY($1))
+                    AND o.closed_at IS NULL) AS board
                ORDER BY board.opened_at, board.id""",
-            workshop_id,
+            workshop_ids,
         )
 
     async def work_orders(

@@ -41,10 +41,11 @@ from shared.web.csrf import csrf_protection
 from shared.web.edge import Edge, in_order, read_to_the_end, screen_input, screen_request
 from shared.web.formats import install_formats
 from shared.web.headers import security_headers
+from shared.web.home import Awaiting, AwaitingOf, openable, reaches_accounts, signed_in
 from shared.web.i18n import LANGUAGES, install_i18n, translations
 from shared.web.metrics import Metrics
 from shared.web.openapi import ContractRenderPlugin
-from shared.web.pages import SHARED_TEMPLATES, STATIC_FILES, page
+from shared.web.pages import NO_STORE, SHARED_TEMPLATES, STATIC_FILES, page
 from shared.web.problems import EXCEPTION_HANDLERS
 from shared.web.requests import request_logging
 from shared.web.security import VerifiedTokens, authorize, provide_principal, public
@@ -68,8 +69,11 @@ class ServiceDefinition:
     # Process-wide objects of this service (a signing key, a sign-in throttle) put in
     # ``app.state`` at build time.
     state: Callable[[Settings], Mapping[str, Any]] | None = None
-    # Pages people start from, listed on the service's home page: (message key, path).
+    # Pages people start from, listed on the service's home page: (message key, path); a
+    # person sees those their role may open.
     entry_pages: Sequence[tuple[str, str]] = field(default_factory=tuple)
+    # What awaits the person signed in, counted on this service's data, shown on its home.
+    awaiting: AwaitingOf | None = None
     # Periodic work of this service (expiring reservations…), run while the service runs.
     background: Sequence[Callable[[Runtime], Coroutine[Any, Any, None]]] = field(
         default_factory=tuple
@@ -100,12 +104,23 @@ class Runtime:
 
 @get("/", opt=public(), include_in_schema=False)
 async def home(request: Request[Any, Any, Any]) -> Template:
+    """What awaits the person who opens it and the pages their role may open; the
+    administrators' accounts pages from every service."""
     definition: ServiceDefinition = request.app.state.definition
+    principal = signed_in(request)
+    awaiting: list[Awaiting] | None = None  # None: nothing of this service is theirs to do
+    if principal is not None and definition.awaiting is not None:
+        counted = await definition.awaiting(request.app.state.runtime, principal)
+        if counted is not None:
+            awaiting = [item for item in counted if item.count]
     return page(
         request,
         "service_home.html",
         service_name=definition.name,
-        entries=definition.entry_pages,
+        entries=openable(request.app, definition.entry_pages, principal),
+        awaiting=awaiting,
+        accounts=reaches_accounts(principal),
+        headers=NO_STORE,
     )
 
 

@@ -16,6 +16,7 @@ from shared.web.i18n import LANGUAGE_COOKIE, language_of, translator
 TIMEZONE = ZoneInfo("Europe/Paris")
 SHARED_TEMPLATES = Path(__file__).parent.parent / "ui" / "templates"
 STATIC_FILES = Path(__file__).parent.parent / "ui" / "static"
+NO_STORE = {"Cache-Control": "no-store"}  # a page that is someone's own, or carries a fresh key
 
 
 def page(

@@ -20,7 +20,7 @@ from shared.errors import NotAllowed, NotSignedIn
 from shared.events import Clock, utc_now
 from shared.web.session import SESSION_COOKIE, SessionExpired
 
-__all__ = ["SESSION_COOKIE", "VerifiedTokens", "allow", "authorize", "public"]
+__all__ = ["SESSION_COOKIE", "VerifiedTokens", "allow", "authorize", "public", "token_of"]
 
 
 def public() -> dict[str, Any]:
@@ -33,7 +33,8 @@ def allow(*roles: str) -> dict[str, Any]:
     return {"roles": roles}
 
 
-def _token(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
+def token_of(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
+    """The caller's token: a bearer header (programs) or the session cookie (browsers)."""
     header = connection.headers.get("authorization", "")
     if header[:7].lower() == "bearer ":
         return header[7:].strip()
@@ -98,7 +99,7 @@ async def authorize(
     Asynchronous on purpose: Litestar runs a plain function guard in a worker thread."""
     if handler.opt.get("public"):
         return
-    token = _token(connection)
+    token = token_of(connection)
     if not token:
         raise NotSignedIn("Sign in first: this action needs a Boucle account.")
     tokens: VerifiedTokens = connection.app.state.tokens

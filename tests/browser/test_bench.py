@@ -4,7 +4,7 @@ device in, its work order opens from the board, forms answer in words; no axe vi
 from __future__ import annotations
 
 import pytest
-from playwright.async_api import expect
+from playwright.async_api import Page, expect
 
 from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
@@ -13,7 +13,7 @@ from shared.db import create_pool
 from shared.labels import format_code
 from tests.browser.conftest import OpenPage, bench_person
 from tests.support.axe import SMALLEST_PHONE, assert_accessible
-from tests.support.bench import at_bench, checked_in, order_path
+from tests.support.bench import at_bench, checked_in, open_step, order_path
 from tests.support.waiting import wait_for
 from tests.support.workshop import donated_device, new_workshop
 
@@ -50,6 +50,7 @@ async def test_a_label_typed_and_entered_checks_the_device_in_and_opens_its_work
     await expect(page.get_by_role("status")).to_contain_text(f"{format_code(code)} est enregistré")
     await page.get_by_role("link", name=f"Ouvrir la fiche de {format_code(code)}").click()
     await expect(page.get_by_role("heading", level=1)).to_contain_text(format_code(code))
+    await open_step(page, "Sortir l'appareil pour une seconde vie")
     await page.get_by_role("button", name="Sortir l'appareil").click()
     await expect(page.get_by_role("alert")).to_contain_text("ne peut pas encore sortir")
     await page.get_by_role("link", name="Retour à l'établi").click()
@@ -117,9 +118,11 @@ async def test_the_board_and_a_work_order_have_no_wcag_violation_empty_or_with_a
     ):
         await page.goto(url)
         await assert_accessible(page)
+    await open_step(page, "Sortir l'appareil pour une seconde vie")
     await page.get_by_role("button", name="Sortir l'appareil").click()
     await expect(page.get_by_role("alert")).to_be_visible()
     await assert_accessible(page)
+    await open_step(page, "Évaluer l'appareil")
     await page.get_by_role("button", name="Enregistrer l'évaluation").click()
     await expect(page.get_by_role("alert")).to_contain_text("Choisissez une des options.")
     await assert_accessible(page)
@@ -141,6 +144,22 @@ async def test_a_work_order_fits_a_320_pixel_wide_screen(
             " > 320).map(e => e.tagName + '#' + e.id + '.' + e.className).slice(0, 8)"
         )
         assert await page.evaluate("document.documentElement.scrollWidth") <= 320, (path, wide)
+
+
+async def _send_repair(page: Page, kind: str, description: str, minutes: str) -> None:
+    """Unfold the work order's repair step, fill its form and send it."""
+    await open_step(page, "Enregistrer une réparation")
+    repair = page.locator("#repair-form")
+    await repair.get_by_label("Type d'intervention").select_option(kind)
+    await repair.get_by_label("Ce qui a été fait").fill(description)
+    await repair.get_by_label("Temps passé (minutes)").fill(minutes)
+    await page.get_by_role("button", name="Enregistrer la réparation").click()
+
+
+async def _repair_too_short(page: Page) -> None:
+    """A repair described too briefly: refused in words."""
+    await _send_repair(page, "other", "ok", "5")
+    await expect(page.get_by_role("alert")).to_be_visible()
 
 
 async def test_a_diagnosis_and_a_repair_are_recorded_without_javascript_and_without_violation(
@@ -168,11 +187,7 @@ async def test_a_diagnosis_and_a_repair_are_recorded_without_javascript_and_with
     await expect(page.locator("#grade-brand")).to_have_value("Lenovo")
     await expect(page.locator("#grade-functional_pass-no")).to_be_checked()
 
-    repair = page.locator("#repair-form")
-    await repair.get_by_label("Type d'intervention").select_option("cleaning")
-    await repair.get_by_label("Ce qui a été fait").fill("Ventilateur nettoyé")
-    await repair.get_by_label("Temps passé (minutes)").fill("15")
-    await page.get_by_role("button", name="Enregistrer la réparation").click()
+    await _send_repair(page, "cleaning", "Ventilateur nettoyé", "15")
     await expect(page.get_by_role("status")).to_contain_text("La réparation est enregistrée")
     await expect(page.get_by_text("Nettoyage : Ventilateur nettoyé (15 min)")).to_be_visible()
 
@@ -181,10 +196,44 @@ async def test_a_diagnosis_and_a_repair_are_recorded_without_javascript_and_with
         await scanner.goto(f"{url}?lang={lang}")
         await assert_accessible(scanner)
     await scanner.goto(f"{url}?lang=fr")
-    too_short = scanner.locator("#repair-form")
-    await too_short.get_by_label("Type d'intervention").select_option("other")
-    await too_short.get_by_label("Ce qui a été fait").fill("ok")
-    await too_short.get_by_label("Temps passé (minutes)").fill("5")
-    await scanner.get_by_role("button", name="Enregistrer la réparation").click()
-    await expect(scanner.get_by_role("alert")).to_be_visible()
+    await _repair_too_short(scanner)
     await assert_accessible(scanner)
+
+
+async def _open_steps(page: Page) -> list[str]:
+    """The titles of the work order's steps shown unfolded."""
+    return await page.locator("details.bench-step[open] > summary h2").all_inner_texts()
+
+
+async def test_a_work_order_opens_only_the_step_to_do_now_for_the_person_at_it(
+    open_page: OpenPage, stack: Stack, workshop: str, collection_point: CollectionPoint
+) -> None:
+    keyboard = await donated_device(stack, collection_point, "peripheral")
+    async with (
+        at_bench(stack, "refurbisher", workshop) as volunteer,
+        at_bench(stack, "erasure_officer", workshop) as officer,
+    ):
+        order = order_path(await checked_in(volunteer, workshop, keyboard))
+        url = stack.url("refurbishment") + order
+        officer_page = await open_page(**bench_person(stack, "erasure_officer", workshop, "amina"))
+        volunteer_page = await open_page(**bench_person(stack, "refurbisher", workshop, "camille"))
+
+        await officer_page.goto(url)
+        assert await _open_steps(officer_page) == ["Effacer les données"]
+        await volunteer_page.goto(url)
+        assert await _open_steps(volunteer_page) == ["Diagnostic"]
+        erasure = volunteer_page.locator("details.bench-step", has_text="Effacer les données")
+        await expect(erasure.locator("summary")).to_contain_text("à faire")
+        await expect(volunteer_page.locator("#release-form")).to_be_hidden()
+
+        await officer.send(order, f"{order}/sans-stockage")
+        await volunteer.send(order, f"{order}/evaluation", {"grade": "A", "functional_pass": "yes"})
+        await volunteer_page.goto(url)
+        assert await _open_steps(volunteer_page) == ["Sortir l'appareil pour une seconde vie"]
+        await expect(erasure.locator("summary")).to_be_hidden()  # done: its certificate says so
+        grade = volunteer_page.locator("details.bench-step", has_text="Évaluer l'appareil")
+        await expect(grade.locator("summary")).to_contain_text("fait")
+
+    # a folded step opens at a click, without JavaScript, and a refused form stays open
+    await _repair_too_short(volunteer_page)
+    assert await _open_steps(volunteer_page) == ["Enregistrer une réparation"]

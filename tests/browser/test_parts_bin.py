@@ -10,7 +10,7 @@ from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
 from tests.browser.conftest import OpenPage, bench_person
 from tests.support.axe import assert_accessible
-from tests.support.bench import at_bench, checked_in
+from tests.support.bench import at_bench, checked_in, open_step
 from tests.support.workshop import donated_device, new_workshop
 
 
@@ -42,6 +42,7 @@ async def test_parts_are_added_by_hand_and_a_device_is_dismantled_into_the_bin(
     await page.get_by_role("button", name="Je la prends").click()
     await expect(page.get_by_role("status")).to_contain_text("Vous avez pris cette fiche")
     await expect(page.get_by_text("Prise par amina")).to_be_visible()
+    await open_step(page, "Démonter pour pièces")
     form = page.locator("#dismantling-form")
     await form.get_by_label("Appareil trop usé").check()
     await form.get_by_label("Ce qui ne va pas").fill("Carte mère morte")
@@ -52,8 +53,10 @@ async def test_parts_are_added_by_hand_and_a_device_is_dismantled_into_the_bin(
     await expect(page.get_by_role("alert")).to_contain_text("ne peut pas encore être démonté")
     await expect(first.get_by_label("Nom de la pièce")).to_have_value("Écran 14 pouces")
 
+    await open_step(page, "Effacer les données")
     await page.get_by_role("button", name="Déclarer : aucun stockage").click()
     await expect(page.get_by_role("status")).to_contain_text("aucun stockage")
+    await open_step(page, "Démonter pour pièces")
     form = page.locator("#dismantling-form")
     await form.get_by_label("Appareil trop usé").check()
     await form.get_by_label("Ce qui ne va pas").fill("Carte mère morte")
@@ -94,6 +97,7 @@ async def test_the_parts_bin_and_the_dismantling_form_have_no_wcag_violation(
         await page.goto(f"{base}/atelier/commandes/{order}?lang={lang}")
         await assert_accessible(page)
     await page.goto(f"{base}/atelier/commandes/{order}?lang=fr")
+    await open_step(page, "Démonter pour pièces")
     await page.locator("#dismantling-form").get_by_label("Ce qui ne va pas").fill("Usé")
     await page.get_by_role("button", name="Démonter l'appareil").click()
     await expect(page.get_by_role("alert")).to_be_visible()

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
+from playwright.async_api import Page
 
 from boucle.devstack.stack import Stack
 from tests.support.http import HTML, said
@@ -72,3 +73,11 @@ async def checked_in(bench: Bench, workshop: str, label: str) -> str:
 
 def order_path(order: str) -> str:
     return f"/atelier/commandes/{order}"
+
+
+async def open_step(page: Page, title: str) -> None:
+    """Unfold the work order's step titled ``title``, as a person clicks its title (the
+    page opens only the step to do now)."""
+    step = page.locator("details.bench-step", has=page.get_by_role("heading", name=title))
+    if await step.get_attribute("open") is None:
+        await step.locator("summary").click()

@@ -43,6 +43,15 @@ class GoneDevice(msgspec.Struct, frozen=True, kw_only=True):
 class ShipmentStore(PointStore):
     """Shipments of the point, their devices, and the workshops refurbishment announced."""
 
+    async def open_count(self, point_ids: list[uuid.UUID] | None) -> int:
+        """How many boxes of these points (all when None) are open, still to dispatch."""
+        count: int = await self.connection.fetchval(
+            "SELECT count(*) FROM shipments WHERE status = 'open' "
+            "AND ($1::uuid[] IS NULL OR collection_point_id = ANY($1))",
+            point_ids,
+        )
+        return count
+
     async def workshop_name(self, workshop_id: uuid.UUID) -> str | None:
         name: str | None = await self.connection.fetchval(
             "SELECT name FROM workshops WHERE id = $1", workshop_id

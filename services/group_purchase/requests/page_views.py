@@ -9,6 +9,8 @@ from datetime import datetime
 import asyncpg
 import msgspec
 
+from shared.rows import rows_as
+
 
 class HouseholdLine(msgspec.Struct, frozen=True, kw_only=True):
     id: uuid.UUID
@@ -19,6 +21,7 @@ class HouseholdLine(msgspec.Struct, frozen=True, kw_only=True):
     erased: bool
     needs_open: int
     needs_served: int
+    needs_proposed: int = 0  # a device proposed, awaiting the social worker's answer
 
 
 async def household_lines(
@@ -26,11 +29,14 @@ async def household_lines(
     organisation_ids: list[uuid.UUID] | None,
     limit: int = 200,
 ) -> list[HouseholdLine]:
-    """The newest households first (``None``: every organisation's), with their needs counted."""
+    """The newest households first (``None``: every organisation's), with their needs counted
+    and those whose proposed device awaits an answer."""
     rows = await connection.fetch(
-        "SELECT h.id, h.reference, h.commune, h.created_at, h.erased_at, o.name, "
+        "SELECT h.id, h.reference, h.commune, h.created_at, h.erased_at IS NOT NULL AS erased, "
+        "o.name AS organisation_name, "
         "count(n.id) FILTER (WHERE n.status NOT IN ('handed_over', 'cancelled', 'returned')) "
-        "AS needs_open, count(n.id) FILTER (WHERE n.status = 'handed_over') AS needs_served "
+        "AS needs_open, count(n.id) FILTER (WHERE n.status = 'handed_over') AS needs_served, "
+        "count(n.id) FILTER (WHERE n.status = 'proposed') AS needs_proposed "
         "FROM households h JOIN organisations o ON o.id = h.organisation_id "
         "LEFT JOIN requests r ON r.household_id = h.id LEFT JOIN needs n ON n.request_id = r.id "
         "WHERE ($1::uuid[] IS NULL OR h.organisation_id = ANY($1)) "
@@ -38,19 +44,7 @@ async def household_lines(
         organisation_ids,
         limit,
     )
-    return [
-        HouseholdLine(
-            id=row["id"],
-            reference=row["reference"],
-            commune=row["commune"],
-            organisation_name=row["name"],
-            created_at=row["created_at"],
-            erased=row["erased_at"] is not None,
-            needs_open=row["needs_open"],
-            needs_served=row["needs_served"],
-        )
-        for row in rows
-    ]
+    return rows_as(HouseholdLine, rows)
 
 
 async def pickup_places(connection: asyncpg.Connection | asyncpg.Pool) -> list[str]:

@@ -285,6 +285,20 @@ async def list_proposals(
     return [ProposalSummary(**dict(row)) for row in rows]
 
 
+async def open_proposals_count(
+    connection: asyncpg.Connection | asyncpg.Pool, organisation_ids: list[uuid.UUID] | None
+) -> int:
+    """How many devices proposed to these organisations' needs (all if None) await a
+    social worker's answer."""
+    count: int = await connection.fetchval(
+        "SELECT count(*) FROM proposals p JOIN needs n ON n.id = p.need_id "
+        "JOIN requests r ON r.id = n.request_id "
+        "WHERE p.status = 'open' AND ($1::uuid[] IS NULL OR r.organisation_id = ANY($1))",
+        organisation_ids,
+    )
+    return count
+
+
 async def queue(
     connection: asyncpg.Connection | asyncpg.Pool,
     now: datetime,

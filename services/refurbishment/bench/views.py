@@ -16,6 +16,18 @@ from shared.auth import Principal
 from shared.labels import format_code
 
 COLUMNS = ("to_erase", "to_validate", "to_grade", "to_release")
+# Each form of the work order page → the step it belongs to.
+FORM_STEPS = {
+    "erasure": "erasure",
+    "validation": "erasure",
+    "no_storage": "erasure",
+    "diagnosis": "diagnosis",
+    "repair": "repair",
+    "grade": "grade",
+    "release": "release",
+    "recycling": "recycle",
+    "dismantling": "dismantle",
+}
 
 
 def next_step(order: Mapping[str, Any]) -> str:
@@ -66,6 +78,39 @@ class OrderView:
     @property
     def erasure_done(self) -> bool:
         return bool(self.certificates)
+
+    @property
+    def current_step(self) -> str:
+        """The step the person who opens the work order has to do now: erasing first (its
+        officers), then diagnosing, grading, repairing what failed, releasing."""
+        if not self.erasure_done and self.is_officer:
+            return "erasure"
+        if self.grading is None:
+            return "grade" if self.diagnosis is not None else "diagnosis"
+        if not self.grading["functional_pass"]:
+            return "repair"
+        return "release" if self.erasure_done else "erasure"
+
+    def step_state(self, step: str) -> str:
+        """Where ``step`` stands, as its folded title says it: done, to do now, waiting for
+        a second officer, to do later, or only if needed."""
+        if step == "erasure" and self.pending and not self.erasure_done:
+            return "pending"
+        finished = {
+            "erasure": self.erasure_done,
+            "diagnosis": self.diagnosis is not None,
+            "grade": self.grading is not None and bool(self.grading["functional_pass"]),
+        }
+        if finished.get(step):
+            return "done"
+        if step == self.current_step:
+            return "now"
+        return "missing" if step in ("erasure", "grade", "release") else "optional"
+
+    def opens(self, step: str, active: str) -> bool:
+        """Only one step is open: the one whose form was just refused, else the one to do now
+        (the others are folded, each a click away)."""
+        return FORM_STEPS.get(active, self.current_step) == step
 
     @property
     def minutes_spent(self) -> int:

@@ -106,6 +106,15 @@ class ShipmentStore(BenchStore):
         )
         return rows
 
+    async def awaited_count(self, workshop_ids: list[uuid.UUID] | None) -> int:
+        """How many shipments these workshops (all when None) still have to receive."""
+        count: int = await self.connection.fetchval(
+            "SELECT count(*) FROM incoming_shipments WHERE status = 'expected' "
+            "AND ($1::uuid[] IS NULL OR workshop_id = ANY($1))",
+            workshop_ids,
+        )
+        return count
+
     async def incoming_page(
         self,
         workshop_id: uuid.UUID,
