@@ -25,7 +25,8 @@ from shared.logging import get_logger
 log = get_logger("boucle.inventory")
 
 
-def _registration(event: DeviceReceived) -> store.Registration:
+def registration(event: DeviceReceived) -> store.Registration:
+    """What registering the received device writes: its first entry, its announcement."""
     entry = HistoryEntry(
         at=event.occurred_at,
         state=State.RECEIVED,
@@ -64,9 +65,7 @@ async def register_received_devices(
 ) -> None:
     """Devices received at collection points enter the register as ``received``, a batch
     in one statement; one already registered (or its label) is left as it is."""
-    registered = await store.register_devices(
-        connection, [_registration(event) for event in events]
-    )
+    registered = await store.register_devices(connection, [registration(event) for event in events])
     for event in events:
         if event.event_id not in registered:
             log.warning("device_already_registered", label=event.label)

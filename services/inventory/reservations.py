@@ -43,6 +43,11 @@ def hold_for(settings: Settings) -> Mapping[str, Any]:
     return {"reservation_hours": settings.inventory.reservation_hours}
 
 
+def held_hours() -> float:
+    """How long this process holds a device for a request."""
+    return _hold["hours"]
+
+
 async def answer_reservation_request(connection: asyncpg.Connection, event: Event) -> None:
     """Confirm the request if the device is ready and free, reject it (with why) otherwise."""
     assert isinstance(event, ReservationRequested)

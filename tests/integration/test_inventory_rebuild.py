@@ -12,9 +12,9 @@ import pytest
 from nats.js import JetStreamContext
 
 from boucle.devstack.stack import Stack
-from services.inventory.consumers import HANDLERS
 from services.inventory.rebuild import replay as rebuild
-from services.inventory.rebuild.held_writes import HeldWrites
+from services.inventory.rebuild.held_handlers import HELD_HANDLERS
+from services.inventory.rebuild.held_register import HeldRegister
 from services.inventory.rebuild.replay import drop_schema, fresh_schema, rebuild_and_compare, replay
 from shared.contracts.purchase import DeviceHandedOver, ReservationReleased
 from shared.contracts.refurbishment import DeviceGraded, DeviceRecycled
@@ -164,7 +164,7 @@ def made_ready(donation: Donation) -> list[Event]:
 async def replayed_alone(dsn: str, events: list[Event]) -> tuple[rebuild.Replayed, asyncpg.Pool]:
     """``events`` replayed into an empty schema of their own, whose pool is returned open."""
     await fresh_schema(dsn, SCHEMA)
-    pool = await create_pool(dsn, SCHEMA, 1, 2, connection_class=HeldWrites)
+    pool = await create_pool(dsn, SCHEMA, 1, 2)
 
     async def stream() -> AsyncIterator[Event]:
         for event in events:
@@ -182,14 +182,14 @@ async def test_an_event_that_fails_or_waits_within_a_chunk_loses_or_doubles_none
     donations = [Donation() for _ in range(8)]
     journeys = [made_ready(donation) for donation in donations]
     broken = journeys[2][3]  # its grading fails in the handler: the device stays ungraded
-    grade = HANDLERS[DeviceGraded]
+    grade = HELD_HANDLERS[DeviceGraded]
 
-    async def failing_on_the_broken_one(connection: asyncpg.Connection, event: Event) -> None:
+    async def failing_on_the_broken_one(register: HeldRegister, event: Event) -> None:
         if event.event_id == broken.event_id:
             raise ValueError("a handler failing on one event")
-        await grade(connection, event)
+        await grade(register, event)
 
-    monkeypatch.setitem(HANDLERS, DeviceGraded, failing_on_the_broken_one)
+    monkeypatch.setitem(HELD_HANDLERS, DeviceGraded, failing_on_the_broken_one)
     monkeypatch.setattr(rebuild, "EVENTS_PER_TRANSACTION", 16)
     early, late = journeys[5][0], journeys[5][1]  # checked in before it is received
     journeys[5][0:2] = [late, early]

@@ -11,13 +11,12 @@ from __future__ import annotations
 import heapq
 import time
 import uuid
-from collections import defaultdict
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import TypeVar
 
 import asyncpg
 import nats
@@ -25,18 +24,16 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 import shared.contracts  # noqa: F401  (registers every event contract)
-from services.inventory import lifecycle_store
 from services.inventory.consumers import HANDLERS
-from services.inventory.handlers import locked_device
 from services.inventory.rebuild.digest import RegisterDigest, register_digest
-from services.inventory.rebuild.held_writes import HeldWrites
-from services.inventory.steps import Step, record_step
+from services.inventory.rebuild.held_handlers import HELD_HANDLERS
+from services.inventory.rebuild.held_register import HeldRegister
 from shared.bus import RetryLater
+from shared.contracts.collection import DeviceReceived
 from shared.contracts.inventory import ReservationExpired
 from shared.contracts.streams import consumption_of
 from shared.db import create_pool
 from shared.events import Event, UndecodableEvent, registry
-from shared.inbox import first_deliveries, first_delivery
 from shared.logging import get_logger
 from shared.migrations import migrate
 
@@ -165,109 +162,207 @@ class Outcome(Enum):
     FAILED = "failed"
 
 
-async def apply_once(connection: HeldWrites, event: Event) -> Outcome:
-    """Apply ``event`` as the live consumer does (inbox row and effects together), inside a
-    savepoint so that a deferred or failing event leaves nothing behind."""
-    try:
-        async with connection.transaction(), connection.holding_writes():
-            if not await first_delivery(connection, CONSUMER, event):
-                return Outcome.DUPLICATE
-            await _handle(connection, event)
-    except RetryLater:
-        return Outcome.WAITING
-    except Exception:  # the live consumer sent it to the dead letters
-        log.exception("rebuild_event_failed", subject=event.subject, event_id=str(event.event_id))
-        return Outcome.FAILED
-    return Outcome.APPLIED
-
-
-async def _handle(connection: asyncpg.Connection, event: Event) -> None:
-    if isinstance(event, ReservationExpired):
-        await expire_as_announced(connection, event)
-    else:
-        await HANDLERS[type(event)](connection, event)
-
-
-async def expire_as_announced(connection: asyncpg.Connection, event: ReservationExpired) -> None:
-    """The reservation inventory once let lapse lapses again, at the same moment."""
-    if await lifecycle_store.reservation_status(connection, event.request_id) is None:
-        raise RetryLater(f"reservation request {event.request_id} has not been applied yet")
-    device = await locked_device(connection, event)
-    reservation = device.lifecycle.reservation
-    if reservation is None or reservation.request_id != event.request_id:
-        return  # ended otherwise in the meantime
-    after = device.lifecycle.expire_reservation(max(event.occurred_at, reservation.expires_at))
-    assert after is not None
-    await record_step(connection, device, after, Step.of(event), device.place_name)
-    await lifecycle_store.end_reservation(
-        connection, event.request_id, "expired", event.occurred_at
-    )
-
-
 async def replay(pool: asyncpg.Pool, events: AsyncIterable[Event]) -> Replayed:
     """Apply ``events`` in order, EVENTS_PER_TRANSACTION at a time in one transaction; one
     that arrives before its prerequisite waits, and is tried again each time another event
     about the same device applies. Only the events waiting are kept."""
     replayed = Replayed()
-    waiting: dict[uuid.UUID, list[Event]] = defaultdict(list)
-    async with pool.acquire() as acquired:
-        connection = cast(HeldWrites, acquired)
+    waiting: dict[uuid.UUID, list[Event]] = {}
+    async with pool.acquire() as connection:
         async for chunk in in_chunks(events, EVENTS_PER_TRANSACTION):
-            await _apply_in_order(connection, chunk, waiting, replayed)
-        async with connection.transaction():
-            for device_id in list(waiting):
-                await _retry_waiting(connection, device_id, waiting, replayed)
+            await _apply_together(connection, chunk, waiting, replayed)
+        for device_id in list(waiting):
+            await _retry_one_by_one(connection, device_id, waiting, replayed)
     replayed.never_applicable = [event for events in waiting.values() for event in events]
     return replayed
 
 
-async def _apply_in_order(
-    connection: HeldWrites,
-    events: Sequence[Event],
-    waiting: dict[uuid.UUID, list[Event]],
-    replayed: Replayed,
-) -> None:
-    """Apply ``events`` in order: an event about a device whose events wait on its own (it
-    may let them apply), the runs of events between such ones together."""
-    rest = events
-    while rest:
-        run = next((i for i, event in enumerate(rest) if event.aggregate_id in waiting), len(rest))
-        await _apply_together(connection, rest[:run], waiting, replayed)
-        await _apply_together(connection, rest[run : run + 1], waiting, replayed)
-        rest = rest[run + 1 :]
-
-
 async def _apply_together(
-    connection: HeldWrites,
+    connection: asyncpg.Connection,
     events: Sequence[Event],
     waiting: dict[uuid.UUID, list[Event]],
     replayed: Replayed,
 ) -> None:
-    """Apply ``events`` in one transaction, without a savepoint each. If any of them fails
-    or must wait, nothing of them is kept and each half is applied again the same way, down
-    to single events, which apply, wait or fail on their own: one such event costs a few
-    transactions more, and never loses or doubles the others."""
-    if len(events) <= 1:
-        for event in events:
-            async with connection.transaction():
-                await _apply_and_retry(connection, event, waiting, replayed)
+    """Apply ``events`` in one transaction. If any of them fails, nothing of them is kept
+    and each half is applied again the same way, down to single events: one failing event
+    costs a few transactions more, and never loses or doubles the others."""
+    if len(events) == 1:
+        await _apply_alone_then_the_waiting(connection, events[0], waiting, replayed)
         return
     try:
-        async with connection.transaction(), connection.holding_writes():
-            new = await first_deliveries(connection, CONSUMER, events)
-            applied = len(new)
-            for event in events:
-                if event.event_id in new:
-                    new.discard(event.event_id)  # the same event twice: applied once
-                    await _handle(connection, event)
-    except Exception as error:  # RetryLater too: each half again, in order
+        async with connection.transaction():
+            attempt = _Attempt(connection, waiting)
+            await attempt.apply_in_order(events)
+    except Exception as error:  # each half again, in order
         log.debug("rebuild_chunk_halved", events=len(events), error=repr(error))
         half = len(events) // 2
-        await _apply_in_order(connection, events[:half], waiting, replayed)
-        await _apply_in_order(connection, events[half:], waiting, replayed)
+        await _apply_together(connection, events[:half], waiting, replayed)
+        await _apply_together(connection, events[half:], waiting, replayed)
         return
-    replayed.applied += applied
-    replayed.duplicates += len(events) - applied
+    attempt.kept(waiting, replayed)
+
+
+async def _apply_alone_then_the_waiting(
+    connection: asyncpg.Connection,
+    event: Event,
+    waiting: dict[uuid.UUID, list[Event]],
+    replayed: Replayed,
+) -> None:
+    """An event on its own, then each of its device's waiting events on its own (once it
+    applied), so that a failing one is counted, and dropped, alone."""
+    outcome = await _apply_alone(connection, event, replayed)
+    if outcome is Outcome.WAITING:
+        waiting.setdefault(event.aggregate_id, []).append(event)
+    elif outcome is Outcome.APPLIED:
+        await _retry_one_by_one(connection, event.aggregate_id, waiting, replayed)
+
+
+async def _retry_one_by_one(
+    connection: asyncpg.Connection,
+    device_id: uuid.UUID,
+    waiting: dict[uuid.UUID, list[Event]],
+    replayed: Replayed,
+) -> None:
+    """Try the device's waiting events again, each in its own transaction, in order, until
+    none applies any more."""
+    progress = True
+    while progress and waiting.get(device_id):
+        progress = False
+        still: list[Event] = []
+        for event in waiting[device_id]:
+            if await _apply_alone(connection, event, replayed) is Outcome.WAITING:
+                still.append(event)
+            else:
+                progress = True
+        waiting[device_id] = still
+    if not waiting.get(device_id):
+        waiting.pop(device_id, None)
+
+
+async def _apply_alone(connection: asyncpg.Connection, event: Event, replayed: Replayed) -> Outcome:
+    """``event`` in a transaction of its own, its waiting counted by the caller."""
+    try:
+        async with connection.transaction():
+            attempt = _Attempt(connection, {})
+            outcome = await attempt.apply_one(event)
+    except Exception:  # the live consumer sent it to the dead letters
+        log.exception("rebuild_event_failed", subject=event.subject, event_id=str(event.event_id))
+        replayed.failed += 1
+        return Outcome.FAILED
+    attempt.kept({}, replayed)
+    return outcome
+
+
+class _Attempt:
+    """What one transaction applies: events on a register held in memory (the live handlers
+    for the rarer kinds), the events left waiting, and the counts; kept only once it commits."""
+
+    def __init__(self, connection: asyncpg.Connection, waiting: dict[uuid.UUID, list[Event]]):
+        self.connection = connection
+        self.register = HeldRegister(connection, CONSUMER)
+        self.before = waiting  # as the committed transactions left it
+        self.waiting: dict[uuid.UUID, list[Event]] = {}  # the devices whose list changed
+        self.done: set[uuid.UUID] = set()  # events applied, before or in this transaction
+        self.applied = 0
+        self.duplicates = 0
+
+    async def apply_in_order(self, events: Sequence[Event]) -> None:
+        """Apply ``events``, set aside those that must wait, and try a device's waiting
+        ones again each time an event about it applies; then write it all."""
+        waited = [e for event in events for e in self.before.get(event.aggregate_id, ())]
+        await self._read(events, waited)
+        for position, event in enumerate(events):
+            outcome = await self._apply(event, events[position + 1 :])
+            if outcome is Outcome.WAITING:
+                self._waiting(event.aggregate_id).append(event)
+            elif outcome is Outcome.APPLIED:
+                await self._retry_waiting(event.aggregate_id)
+        await self.register.flush()
+
+    async def apply_one(self, event: Event) -> Outcome:
+        """Apply ``event`` alone, and write it."""
+        await self._read([event], [])
+        outcome = await self._apply(event, ())
+        await self.register.flush()
+        return outcome
+
+    def kept(self, waiting: dict[uuid.UUID, list[Event]], replayed: Replayed) -> None:
+        """Once committed: the waiting events and counts as this transaction left them."""
+        for device_id, events in self.waiting.items():
+            if events:
+                waiting[device_id] = events
+            else:
+                waiting.pop(device_id, None)
+        replayed.applied += self.applied
+        replayed.duplicates += self.duplicates
+
+    async def _read(self, events: Sequence[Event], waited: Sequence[Event]) -> None:
+        """What the events will ask for, read at once: whether they were applied, their
+        devices (and labels), the reservation requests they name."""
+        self.done |= await self.register.already_applied([*events, *waited])
+        await self._read_devices(events)
+
+    async def _read_devices(self, events: Sequence[Event]) -> None:
+        held = [event for event in events if type(event) in HELD_HANDLERS]
+        waited = [e for event in held for e in self.before.get(event.aggregate_id, ())]
+        await self.register.read(
+            (event.aggregate_id for event in held),
+            (event.label for event in held if isinstance(event, DeviceReceived)),
+            (
+                request_id
+                for event in (*held, *waited)
+                if isinstance(request_id := getattr(event, "request_id", None), uuid.UUID)
+            ),
+        )
+
+    async def _apply(self, event: Event, rest: Sequence[Event]) -> Outcome:
+        if event.event_id in self.done:
+            self.duplicates += 1
+            return Outcome.DUPLICATE
+        held = HELD_HANDLERS.get(type(event))
+        try:
+            if held is not None:
+                await held(self.register, event)  # a waiting one has changed nothing
+            else:
+                await self._apply_live(event, rest)
+        except RetryLater:
+            return Outcome.WAITING
+        self.register.applied(event)
+        self.done.add(event.event_id)
+        self.applied += 1
+        return Outcome.APPLIED
+
+    async def _apply_live(self, event: Event, rest: Sequence[Event]) -> None:
+        """A rarer event, by the live handler, on the tables brought up to date: what is
+        held is written first, and read again afterwards for the events that follow."""
+        await self.register.flush()
+        self.register.forget()
+        async with self.connection.transaction():  # a savepoint: waiting leaves nothing
+            await HANDLERS[type(event)](self.connection, event)
+        await self._read_devices(rest)
+
+    async def _retry_waiting(self, device_id: uuid.UUID) -> None:
+        """Try the device's waiting events again, in order, until none applies any more."""
+        progress = True
+        while progress and self._waiting_of(device_id):
+            progress = False
+            still: list[Event] = []
+            for event in self._waiting_of(device_id):
+                if await self._apply(event, ()) is Outcome.WAITING:
+                    still.append(event)
+                else:
+                    progress = True
+            self.waiting[device_id] = still
+
+    def _waiting_of(self, device_id: uuid.UUID) -> list[Event]:
+        if device_id in self.waiting:
+            return self.waiting[device_id]
+        return self.before.get(device_id, [])
+
+    def _waiting(self, device_id: uuid.UUID) -> list[Event]:
+        if device_id not in self.waiting:
+            self.waiting[device_id] = list(self.before.get(device_id, ()))
+        return self.waiting[device_id]
 
 
 async def in_chunks(items: AsyncIterable[T], size: int) -> AsyncIterator[list[T]]:
@@ -280,52 +375,6 @@ async def in_chunks(items: AsyncIterable[T], size: int) -> AsyncIterator[list[T]
             chunk = []
     if chunk:
         yield chunk
-
-
-async def _apply_and_retry(
-    connection: HeldWrites,
-    event: Event,
-    waiting: dict[uuid.UUID, list[Event]],
-    replayed: Replayed,
-) -> None:
-    outcome = await apply_once(connection, event)
-    _count(outcome, replayed)
-    if outcome is Outcome.WAITING:
-        waiting[event.aggregate_id].append(event)
-    elif outcome is Outcome.APPLIED and event.aggregate_id in waiting:
-        await _retry_waiting(connection, event.aggregate_id, waiting, replayed)
-
-
-async def _retry_waiting(
-    connection: HeldWrites,
-    device_id: uuid.UUID,
-    waiting: dict[uuid.UUID, list[Event]],
-    replayed: Replayed,
-) -> None:
-    """Try the device's waiting events again, in order, until none applies any more."""
-    progress = True
-    while progress and waiting.get(device_id):
-        progress = False
-        still: list[Event] = []
-        for event in waiting[device_id]:
-            outcome = await apply_once(connection, event)
-            if outcome is Outcome.WAITING:
-                still.append(event)
-                continue
-            _count(outcome, replayed)
-            progress = True
-        waiting[device_id] = still
-    if not waiting.get(device_id):
-        waiting.pop(device_id, None)
-
-
-def _count(outcome: Outcome, replayed: Replayed) -> None:
-    if outcome is Outcome.APPLIED:
-        replayed.applied += 1
-    elif outcome is Outcome.DUPLICATE:
-        replayed.duplicates += 1
-    elif outcome is Outcome.FAILED:
-        replayed.failed += 1
 
 
 async def fresh_schema(dsn: str, schema: str) -> None:
@@ -357,7 +406,7 @@ async def rebuild_and_compare(
     the live one (of ``device_ids`` only, when given). The rebuilt schema is dropped at the
     end unless ``keep``."""
     await fresh_schema(dsn, schema)
-    rebuilt_pool = await create_pool(dsn, schema, 1, 2, connection_class=HeldWrites)
+    rebuilt_pool = await create_pool(dsn, schema, 1, 2)
     live_pool = await create_pool(dsn, live_schema, 1, 2)
     client = await nats.connect(nats_url, name="boucle-inventory-rebuild")
     js = client.jetstream()
