@@ -9,7 +9,6 @@ device or a request the chunk did not announce is read on its own when it is ask
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -17,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 import asyncpg
+import msgspec
 
 from services.inventory.domain import HistoryEntry, State, TransitionRefused
 from services.inventory.lifecycle import Erasure, Grading, Lifecycle, Reservation
@@ -102,6 +102,7 @@ _INBOX = """
 INSERT INTO inbox (consumer, event_id, subject)
 SELECT $1, event_id, subject FROM unnest($2::uuid[], $3::text[]) AS e(event_id, subject)
 """
+_encoder = msgspec.json.Encoder()
 _ALREADY_APPLIED = "SELECT event_id FROM inbox WHERE consumer = $1 AND event_id = ANY($2::uuid[])"
 
 
@@ -271,7 +272,7 @@ class HeldRegister:
                 device.lifecycle.state.value,
                 str(refusal),
                 refusal.code,
-                json.dumps(refusal.details),
+                _json(refusal.details),
                 event.correlation_id,
                 event.occurred_at,
             )
@@ -366,7 +367,7 @@ def _lifecycle_values(held: _Held) -> tuple[Any, ...]:
         grading.functional_pass if grading else None,
         grading.stated_at if grading else None,
         device.place_name,
-        json.dumps(device.specs),
+        _json(device.specs),
         device.refurbishment_facts_seen,
         held.version,
     )
@@ -388,7 +389,12 @@ def _registration_values(held: _Held) -> tuple[Any, ...]:
 
 def _outbox_row(event: Event) -> tuple[uuid.UUID, str, bytes, str]:
     event_id, subject, payload, headers = outbox_values(event)
-    return event_id, subject, payload, json.dumps(headers)
+    return event_id, subject, payload, _json(headers)
+
+
+def _json(value: object) -> str:
+    """JSON text for a ``jsonb`` column of an ``unnest`` (sent as text, cast by the SQL)."""
+    return _encoder.encode(value).decode()
 
 
 def _registered_device(row: asyncpg.Record) -> RegisteredDevice:

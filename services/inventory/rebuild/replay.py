@@ -8,6 +8,8 @@ stays in that schema's outbox, which no relay reads: a service's relay reads its
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import heapq
 import time
 import uuid
@@ -46,12 +48,12 @@ SOURCES = (
       for stream in ("COLLECTION", "REFURBISHMENT", "PURCHASE")),
     ("INVENTORY", ReservationExpired.subject),
 )  # fmt: skip
-FETCH_BATCH = 256
+FETCH_BATCH = 512
 FETCH_TIMEOUT = 5.0
 # A stream's reader may wait for hours while the merge takes the others' earlier events; it is
 # deleted at the end, or this long after a rebuild that died.
 READER_INACTIVE_THRESHOLD = 24 * 3600.0
-EVENTS_PER_TRANSACTION = 500
+EVENTS_PER_TRANSACTION = 1000
 
 log = get_logger("boucle.inventory.rebuild")
 T = TypeVar("T")
@@ -169,7 +171,7 @@ async def replay(pool: asyncpg.Pool, events: AsyncIterable[Event]) -> Replayed:
     replayed = Replayed()
     waiting: dict[uuid.UUID, list[Event]] = {}
     async with pool.acquire() as connection:
-        async for chunk in in_chunks(events, EVENTS_PER_TRANSACTION):
+        async for chunk in read_ahead(in_chunks(events, EVENTS_PER_TRANSACTION)):
             await _apply_together(connection, chunk, waiting, replayed)
         for device_id in list(waiting):
             await _retry_one_by_one(connection, device_id, waiting, replayed)
@@ -363,6 +365,27 @@ class _Attempt:
         if device_id not in self.waiting:
             self.waiting[device_id] = list(self.before.get(device_id, ()))
         return self.waiting[device_id]
+
+
+async def read_ahead(items: AsyncIterable[T]) -> AsyncIterator[T]:
+    """``items``, the next one read while the caller works on the one it was given, never
+    more than one ahead: reading the streams goes on while a chunk waits for PostgreSQL."""
+    iterator = aiter(items)
+
+    async def following() -> tuple[T] | None:
+        async for item in iterator:
+            return (item,)
+        return None
+
+    reading = asyncio.ensure_future(following())
+    try:
+        while (read := await reading) is not None:
+            reading = asyncio.ensure_future(following())
+            yield read[0]
+    finally:
+        reading.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await reading
 
 
 async def in_chunks(items: AsyncIterable[T], size: int) -> AsyncIterator[list[T]]:
