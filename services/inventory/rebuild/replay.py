@@ -21,16 +21,18 @@ from pathlib import Path
 from typing import TypeVar
 
 import asyncpg
+import msgspec
 import nats
-from nats.js import JetStreamContext
-from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.aio.client import Client
+from nats.aio.msg import Msg
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, Header
 
 import shared.contracts  # noqa: F401  (registers every event contract)
 from services.inventory.consumers import HANDLERS
 from services.inventory.rebuild.digest import RegisterDigest, register_digest
 from services.inventory.rebuild.held_handlers import HELD_HANDLERS
 from services.inventory.rebuild.held_register import HeldRegister
-from shared.bus import RetryLater
+from shared.bus import NATS_ERRORS, RetryLater
 from shared.contracts.collection import DeviceReceived
 from shared.contracts.inventory import ReservationExpired
 from shared.contracts.streams import consumption_of
@@ -49,6 +51,8 @@ SOURCES = (
     ("INVENTORY", ReservationExpired.subject),
 )  # fmt: skip
 FETCH_BATCH = 512
+PULL_REQUEST = "$JS.API.CONSUMER.MSG.NEXT"  # followed by the stream and the consumer
+STATUS = Header.STATUS.value  # a status message: no more messages, or the request expired
 FETCH_TIMEOUT = 5.0
 # A stream's reader may wait for hours while the merge takes the others' earlier events; it is
 # deleted at the end, or this long after a rebuild that died.
@@ -95,26 +99,39 @@ class Rebuild:
 
 
 async def stored_events(
-    js: JetStreamContext, stream: str, subject: str
+    client: Client, stream: str, subject: str
 ) -> AsyncGenerator[StoredEvent, None]:
     """The events of ``stream`` on ``subject`` stored when reading starts, in stream order,
     FETCH_BATCH at a time by a short-lived consumer that acknowledges nothing (the durable
-    consumers are untouched): at most one batch is held at a time."""
+    consumers are untouched): at most one batch is held at a time.
+
+    Each batch is asked for with JetStream's pull request and received by a plain
+    subscription: the client's own fetch awaited each message in a task of its own, which
+    cost the rebuild a tenth of its CPU."""
+    js = client.jetstream()
     config = ConsumerConfig(
         ack_policy=AckPolicy.NONE,
         deliver_policy=DeliverPolicy.ALL,
+        filter_subject=subject,
         inactive_threshold=READER_INACTIVE_THRESHOLD,
         mem_storage=True,
     )
-    subscription = await js.pull_subscribe(subject, stream=stream, config=config)
+    consumer = await js.add_consumer(stream, config)
+    arrived: asyncio.Queue[Msg] = asyncio.Queue()
+
+    async def receive(message: Msg) -> None:
+        arrived.put_nowait(message)
+
+    inbox = client.new_inbox()
+    subscription = await client.subscribe(inbox, cb=receive)
     try:
-        info = await subscription.consumer_info()
-        remaining = info.num_pending or 0
+        remaining = consumer.num_pending or 0
         while remaining > 0:
-            messages = await subscription.fetch(
-                batch=min(FETCH_BATCH, remaining), timeout=FETCH_TIMEOUT
-            )
-            remaining -= len(messages)
+            batch = min(FETCH_BATCH, remaining)
+            request = msgspec.json.encode({"batch": batch, "no_wait": True})
+            await client.publish(f"{PULL_REQUEST}.{stream}.{consumer.name}", request, inbox)
+            messages = await _batch(arrived, batch)
+            remaining = remaining - len(messages) if len(messages) == batch else 0
             for message in messages:
                 try:
                     event = registry.decode(message.subject, message.data)
@@ -124,6 +141,21 @@ async def stored_events(
                 yield StoredEvent(stream, metadata.sequence.stream, metadata.timestamp, event)
     finally:
         await subscription.unsubscribe()
+        with contextlib.suppress(*NATS_ERRORS):
+            await js.delete_consumer(stream, consumer.name)
+
+
+async def _batch(arrived: asyncio.Queue[Msg], size: int) -> list[Msg]:
+    """The messages answering one pull request: ``size`` of them, fewer if the server says
+    it has no more (a status message)."""
+    messages: list[Msg] = []
+    async with asyncio.timeout(FETCH_TIMEOUT):
+        while len(messages) < size:
+            message = await arrived.get()
+            if message.headers and STATUS in message.headers:
+                break
+            messages.append(message)
+    return messages
 
 
 async def in_arrival_order(
@@ -432,8 +464,7 @@ async def rebuild_and_compare(
     rebuilt_pool = await create_pool(dsn, schema, 1, 2)
     live_pool = await create_pool(dsn, live_schema, 1, 2)
     client = await nats.connect(nats_url, name="boucle-inventory-rebuild")
-    js = client.jetstream()
-    streams = [stored_events(js, stream, subject) for stream, subject in SOURCES]
+    streams = [stored_events(client, stream, subject) for stream, subject in SOURCES]
     try:
         live = await register_digest(live_pool, device_ids)
         read = _Counted(stored.event async for stored in in_arrival_order(streams))
