@@ -224,7 +224,7 @@ async def _apply_together(
         await _apply_alone_then_the_waiting(connection, events[0], waiting, replayed)
         return
     try:
-        async with connection.transaction():
+        async with _transaction(connection):
             attempt = _Attempt(connection, waiting)
             await attempt.apply_in_order(events)
     except Exception as error:  # each half again, in order
@@ -276,7 +276,7 @@ async def _retry_one_by_one(
 async def _apply_alone(connection: asyncpg.Connection, event: Event, replayed: Replayed) -> Outcome:
     """``event`` in a transaction of its own, its waiting counted by the caller."""
     try:
-        async with connection.transaction():
+        async with _transaction(connection):
             attempt = _Attempt(connection, {})
             outcome = await attempt.apply_one(event)
     except Exception:  # the live consumer sent it to the dead letters
@@ -285,6 +285,16 @@ async def _apply_alone(connection: asyncpg.Connection, event: Event, replayed: R
         return Outcome.FAILED
     attempt.kept({}, replayed)
     return outcome
+
+
+@contextlib.asynccontextmanager
+async def _transaction(connection: asyncpg.Connection) -> AsyncIterator[None]:
+    """A transaction whose commit does not wait for its flush to disk: a rebuild that stops
+    for any reason (a server crash too) is run again from an empty schema, so the rebuilt
+    tables need no durability, and a flush per chunk was waited for on a busy disk."""
+    async with connection.transaction():
+        await connection.execute("SET LOCAL synchronous_commit TO off")
+        yield
 
 
 class _Attempt:
