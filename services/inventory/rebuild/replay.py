@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import heapq
+import itertools
 import time
 import uuid
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Sequence
@@ -347,7 +348,8 @@ class _Attempt:
         await self._read_devices(events)
 
     async def _read_devices(self, events: Sequence[Event]) -> None:
-        held = [event for event in events if type(event) in HELD_HANDLERS]
+        """Up to the first rarer event (which writes what is held, then forgets it)."""
+        held = list(itertools.takewhile(lambda event: type(event) in HELD_HANDLERS, events))
         waited = [e for event in held for e in self.before.get(event.aggregate_id, ())]
         await self.register.read(
             (event.aggregate_id for event in held),
@@ -378,7 +380,7 @@ class _Attempt:
 
     async def _apply_live(self, event: Event, rest: Sequence[Event]) -> None:
         """A rarer event, by the live handler, on the tables brought up to date: what is
-        held is written first, and read again afterwards for the events that follow."""
+        held is written first, and what the following events ask for is read afterwards."""
         await self.register.flush()
         self.register.forget()
         async with self.connection.transaction():  # a savepoint: waiting leaves nothing
