@@ -13,12 +13,13 @@ from nats.js import JetStreamContext
 
 from boucle.devstack.stack import Stack
 from services.inventory.consumers import HANDLERS
-from services.inventory.lifecycle.store import LifecycleStore
+from services.inventory.lifecycle.store import LifecycleStore, work_on
 from services.inventory.rebuild import replay as rebuild
 from services.inventory.rebuild.digest import register_digest
 from services.inventory.rebuild.replay import drop_schema, fresh_schema, rebuild_and_compare, replay
 from shared.bus import RetryLater
 from shared.contracts.collection import PlacePublished, ShipmentDispatched, ShippedDevice
+from shared.contracts.inventory import ReservationExpired
 from shared.contracts.purchase import (
     DeviceHandedOver,
     DeviceReturned,
@@ -244,8 +245,9 @@ async def test_an_event_that_fails_or_waits_within_a_chunk_loses_or_doubles_none
 
 
 async def applied_one_by_one(dsn: str, events: list[Event]) -> asyncpg.Pool:
-    """``events`` applied as the live consumers apply them, by inventory's own handlers, one
-    transaction each; one that must wait is tried again after each event that applied."""
+    """``events`` applied as the live consumers apply them, by inventory's own handlers (an
+    expiry as announced, on the work of a PostgreSQL transaction), one transaction each; one
+    that must wait is tried again after each event that applied."""
     await fresh_schema(dsn, ONE_BY_ONE)
     pool = await create_pool(dsn, ONE_BY_ONE, 1, 2)
     waiting: list[Event] = []
@@ -253,7 +255,11 @@ async def applied_one_by_one(dsn: str, events: list[Event]) -> asyncpg.Pool:
     async def applied(event: Event) -> bool:
         try:
             async with pool.acquire() as connection, connection.transaction():
-                if await first_delivery(connection, "inventory", event):
+                if not await first_delivery(connection, "inventory", event):
+                    return True
+                if isinstance(event, ReservationExpired):
+                    await rebuild.expire_as_announced(work_on(connection), event)
+                else:
                     await HANDLERS[type(event)](connection, event)
         except RetryLater:
             return False
@@ -278,7 +284,7 @@ async def test_a_chunk_applied_in_memory_leaves_the_register_the_live_handlers_l
     chunk, the register, its reservations and refusals are those the live handlers leave."""
     monkeypatch.setattr(rebuild, "EVENTS_PER_TRANSACTION", 1000)
     shipped, returned, refused = Donation(), Donation(), Donation()
-    first, second, third = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    first, second, third, fourth = (uuid.uuid4() for _ in range(4))
     place = PlacePublished(
         producer="collection_point", aggregate_id=uuid.uuid4(), place_name=POINT, commune="Lille"
     )
@@ -300,6 +306,15 @@ async def test_a_chunk_applied_in_memory_leaves_the_register_the_live_handlers_l
         household_reference="M-TEST234",
     )
     early = returned.received()
+
+    def expired(donation: Donation, request_id: uuid.UUID) -> ReservationExpired:
+        return ReservationExpired(
+            producer="inventory",
+            aggregate_id=donation.id,
+            correlation_id=donation.correlation_id,
+            request_id=request_id,
+        )
+
     events = [
         shipped.received(),
         *made_ready(refused),
@@ -323,7 +338,9 @@ async def test_a_chunk_applied_in_memory_leaves_the_register_the_live_handlers_l
         returned.requested(third),
         returned.purchase(DeviceHandedOver, request_id=third),
         returned.purchase(DeviceReturned),
-        shipped.requested(uuid.uuid4()),
+        expired(shipped, first),  # ended otherwise (released): changes nothing
+        expired(shipped, fourth),  # before its request: waits
+        shipped.requested(fourth),
     ]
     one_by_one = await applied_one_by_one(stack.postgres.dsn, events)
     replayed, pool = await replayed_alone(stack.postgres.dsn, events)
@@ -332,7 +349,10 @@ async def test_a_chunk_applied_in_memory_leaves_the_register_the_live_handlers_l
         live, rebuilt = await register_digest(one_by_one), await register_digest(pool)
         assert live.differing(rebuilt) == []
         assert rebuilt.devices == 4
-        assert rebuilt.history_rows == live.history_rows == 9 + 5 + 8 + 2
+        assert rebuilt.history_rows == live.history_rows == 9 + 5 + 8 + 2 + 1  # + the expiry
+        assert (
+            await pool.fetchval("SELECT state FROM devices WHERE id = $1", shipped.id) == "ready"
+        )  # again, once its last reservation lapsed
         for query in (
             "SELECT request_id, device_id, status, reason FROM reservations ORDER BY 1",
             "SELECT device_id, event_id, state, reason_code, reason_values "
