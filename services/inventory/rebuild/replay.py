@@ -341,8 +341,9 @@ async def _transaction(connection: asyncpg.Connection) -> AsyncIterator[None]:
 
 
 class _Attempt:
-    """What one transaction applies: events on a register held in memory (the live handlers
-    for the rarer kinds), the events left waiting, and the counts; kept only once it commits."""
+    """What one transaction applies: events by inventory's use cases on a register held in
+    memory (the rarer kinds by the live consumers' handlers on the tables), the events left
+    waiting, and the counts; kept only once it commits."""
 
     def __init__(self, connection: asyncpg.Connection, waiting: dict[uuid.UUID, list[Event]]):
         self.connection = connection
