@@ -11,6 +11,8 @@ import resource
 import sys
 from pathlib import Path
 
+import uvloop
+
 from services.inventory.archive.handlers import archive_histories
 from services.inventory.archive.store import ArchiveStore
 from services.inventory.impact.counters import recount
@@ -35,7 +37,7 @@ def run_inventory_command(args: argparse.Namespace, local_dsn: str, local_nats_u
         if args.action == "recount":
             return asyncio.run(_recount(dsn))
         nats_url = args.nats_url or os.environ.get("BOUCLE_NATS_URL") or local_nats_url
-        return asyncio.run(_rebuild(dsn, nats_url, args.keep))
+        return uvloop.run(_rebuild(dsn, nats_url, args.keep))  # as the services run
     except OSError as error:
         print(f"cannot reach the servers ({error}): is `boucle up` running?", file=sys.stderr)
         return 2

@@ -2,15 +2,17 @@
 its peak memory, which stays flat however long the streams are.
 
 Run with ``python -m tests.benchmarks.bench_rebuild`` (``--events`` for another size,
-``--events 100000 --events 1000000`` to compare sizes). Each size runs on an embedded
-PostgreSQL and NATS of its own, without the services: the live register stays empty (so the
-command reports that the registers differ), only the rebuild reads the streams. The events
-are the journeys of ``--devices`` donations to a ready device, then reservations asked and
-released in turn on those devices, so that the rebuilt register has a fixed size and only
-the streams grow. Publishing them is set-up, not what is measured: this benchmark's own
-nats-server does not fsync each message (the stack's do), and says so. When the largest
-size run is under 10,000,000, it prints how long 10,000,000 would take at the rate
-measured, and what bounds that rate.
+``--events 100000 --events 1000000`` to compare sizes; ``BOUCLE_BENCH_REBUILD_EVENTS`` says
+the same). Each size runs on an embedded PostgreSQL and NATS of its own, without the
+services: the live register stays empty (so the command reports that the registers differ),
+only the rebuild reads the streams. The events are the journeys of ``--devices`` donations
+to a ready device, then reservations asked and released in turn on those devices, so that
+the rebuilt register has a fixed size and only the streams grow. Publishing them is set-up,
+not what is measured: this benchmark's own nats-server does not fsync each message (the
+stack's do), and says so. Each size prints the raw limits of its servers measured in the
+same run, the rebuild's rate and peak RSS, and the CPU each process spent per event. When
+the largest size run is under 10,000,000, it prints how long 10,000,000 would take at the
+rate measured, and the command that runs it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import os
 import re
 import subprocess
 import sys
@@ -34,7 +37,9 @@ from boucle.devstack.stack import Stack, any_free_ports
 from shared.bus import ensure_streams
 from shared.contracts.purchase import ReservationReleased
 from shared.events import Event, encode
+from tests.benchmarks import machine
 from tests.benchmarks.bench_matching import print_machine
+from tests.benchmarks.limits import FETCH_BATCH, jetstream_deliveries, postgres_commits
 from tests.support.register import Donation
 from tests.support.stacks import running
 
@@ -44,6 +49,9 @@ PUBLISHING_WINDOW = 20_000  # acknowledgements awaited at most at a time
 # stack's servers (``sync_interval: always``) took a fsync per event.
 SETUP_SYNC_INTERVAL = "2m"
 TARGET_EVENTS = 10_000_000
+RAW_SECONDS = 5.0  # time per raw limit
+RAW_DELIVERIES = 20_000
+SIZE_VARIABLE = "BOUCLE_BENCH_REBUILD_EVENTS"  # sizes, comma-separated, as --events
 
 
 def donations_made_ready(donations: list[Donation]) -> Iterator[Event]:
@@ -105,7 +113,10 @@ def one_size(events: int, devices: int) -> dict[str, float]:
         assert isinstance(stack.nats, EmbeddedNats)
         stack.nats.sync_interval = SETUP_SYNC_INTERVAL
         with running(stack, with_services=False):
-            return measured(stack, events, devices)
+            figures = measured(stack, events, devices)
+            used = sum(path.stat().st_size for path in Path(folder).rglob("*") if path.is_file())
+            print(f"  disk used by the streams and the databases: {used / 2**30:,.2f} GiB")
+            return figures
 
 
 def measured(stack: Stack, events: int, devices: int) -> dict[str, float]:
@@ -116,7 +127,11 @@ def measured(stack: Stack, events: int, devices: int) -> dict[str, float]:
         f"this nats-server syncs its streams to disk every {SETUP_SYNC_INTERVAL}, not on "
         f"every message like the stack's)"
     )
+    servers = servers_of(stack)
+    asyncio.run(print_raw_limits(stack, servers))
+    used = {name: machine.cpu_seconds(pid) for name, pid in servers.items()}
     seconds, output = rebuild(stack.postgres.dsn, stack.nats.url)
+    used = {name: machine.cpu_seconds(pid) - used[name] for name, pid in servers.items()}
     read = re.search(r"events read: (\d+); applied (\d+)", output)
     rate = re.search(r"([\d,]+) events/s; peak memory \(RSS\) ([\d,]+) MiB", output)
     busy = re.search(r"replayed in ([\d.]+) s.*; CPU ([\d.]+) s", output)
@@ -135,18 +150,51 @@ def measured(stack: Stack, events: int, devices: int) -> dict[str, float]:
         f"(the command: {seconds:.1f} s in all, its CPU {figures['CPU share']:.0%} of the "
         "replay's time: it waited the rest, for PostgreSQL's answers, NATS or a free core)"
     )
+    each = {"the command": float(busy[2]), **used}
+    per_event = ", ".join(
+        f"{name} {cpu / figures['read'] * 1e6:,.0f} µs" for name, cpu in each.items()
+    )
+    print(
+        f"  CPU per event read: {per_event} (the command's includes its start, migrations "
+        "and digests)"
+    )
     return figures
 
 
+def servers_of(stack: Stack) -> dict[str, int]:
+    pids = {}
+    if stack.postgres.process is not None:
+        pids["PostgreSQL"] = stack.postgres.process.pid
+    if isinstance(stack.nats, EmbeddedNats) and stack.nats.process is not None:
+        pids["nats-server"] = stack.nats.process.pid
+    return pids
+
+
+async def print_raw_limits(stack: Stack, servers: dict[str, int]) -> None:
+    """The bare servers' rates on this machine now, beside which the rebuild's rate reads."""
+    postgres = postgres_commits(
+        stack.postgres.dsn, 1, RAW_SECONDS, lambda: machine.cpu_seconds(servers["PostgreSQL"])
+    )
+    commits = await postgres
+    deliveries = await jetstream_deliveries(
+        stack.nats.url, RAW_DELIVERIES, lambda: machine.cpu_seconds(servers["nats-server"])
+    )
+    print(
+        f"  raw limits: PostgreSQL one-row INSERT commits, one connection, "
+        f"{commits.per_second:,.0f}/s ({commits.cpu_each * 1e6:.0f} µs of its CPU each); "
+        f"JetStream deliveries to a pull consumer fetching {FETCH_BATCH}, each acked, "
+        f"{deliveries.per_second:,.0f}/s ({deliveries.cpu_each * 1e6:.0f} µs each)"
+    )
+
+
 def not_run(largest: int, rate: float) -> str:
-    """Why the target size was not measured, and what bounds it."""
+    """Why the target size was not measured, how long it would take, and how to run it."""
     return (
-        f"{TARGET_EVENTS:,} events: not run here (--events {TARGET_EVENTS} runs it). At the "
-        f"{rate:,.0f} events/s measured at {largest:,} events its replay alone would take "
-        f"{TARGET_EVENTS / rate / 3600:.1f} h. What bounds the rate: each event is applied by "
-        "inventory's own handlers, 3 to 5 statements one after the other (the device locked "
-        "and read, its reservation, the saved step), a round trip to PostgreSQL each, and the "
-        "command waits for each answer."
+        f"{TARGET_EVENTS:,} events: not run here. At the {rate:,.0f} events/s measured at "
+        f"{largest:,} events its replay would take {TARGET_EVENTS / rate / 60:,.0f} min (the "
+        "peak RSS stays that of a chunk: compare the sizes above). To run it: "
+        f"`.venv/bin/python -m tests.benchmarks.bench_rebuild --events {TARGET_EVENTS}` "
+        "(its streams and databases take the disk said above, times the sizes' ratio)."
     )
 
 
@@ -161,7 +209,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    sizes = args.events or [10_000_000]
+    from_environment = [int(size) for size in os.environ.get(SIZE_VARIABLE, "").split(",") if size]
+    sizes = args.events or from_environment or [TARGET_EVENTS]
     print_machine()
     results = [one_size(events, args.devices) for events in sizes]
     complete = all(result["read"] == events for result, events in zip(results, sizes, strict=True))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import asyncpg
 import pytest
@@ -12,14 +13,27 @@ from nats.js import JetStreamContext
 
 from boucle.devstack.stack import Stack
 from services.inventory.consumers import HANDLERS
+from services.inventory.lifecycle.store import LifecycleStore, work_on
 from services.inventory.rebuild import replay as rebuild
-from services.inventory.rebuild.held_writes import HeldWrites
+from services.inventory.rebuild.digest import register_digest
 from services.inventory.rebuild.replay import drop_schema, fresh_schema, rebuild_and_compare, replay
-from shared.contracts.purchase import DeviceHandedOver, ReservationReleased
+from shared.bus import RetryLater
+from shared.contracts.collection import PlacePublished, ShipmentDispatched, ShippedDevice
+from shared.contracts.inventory import ReservationExpired
+from shared.contracts.purchase import (
+    DeviceHandedOver,
+    DeviceReturned,
+    PurchasedDeviceReceived,
+    ReservationReleased,
+)
 from shared.contracts.refurbishment import DeviceGraded, DeviceRecycled
 from shared.db import create_pool
 from shared.events import Event
+from shared.inbox import first_delivery
+from shared.labels import generate_code
+from shared.uow import Work
 from tests.support.register import (
+    POINT,
     Donation,
     publish,
     ready_device,
@@ -29,6 +43,7 @@ from tests.support.register import (
 from tests.support.waiting import wait_for
 
 SCHEMA = "inventory_rebuild_test"  # never the one `boucle inventory rebuild` uses
+ONE_BY_ONE = "inventory_rebuild_test_one_by_one"
 
 
 async def delivered(bus: JetStreamContext, pool: asyncpg.Pool) -> Donation:
@@ -174,7 +189,7 @@ def made_ready(donation: Donation) -> list[Event]:
 async def replayed_alone(dsn: str, events: list[Event]) -> tuple[rebuild.Replayed, asyncpg.Pool]:
     """``events`` replayed into an empty schema of their own, whose pool is returned open."""
     await fresh_schema(dsn, SCHEMA)
-    pool = await create_pool(dsn, SCHEMA, 1, 2, connection_class=HeldWrites)
+    pool = await create_pool(dsn, SCHEMA, 1, 2)
 
     async def stream() -> AsyncIterator[Event]:
         for event in events:
@@ -192,14 +207,14 @@ async def test_an_event_that_fails_or_waits_within_a_chunk_loses_or_doubles_none
     donations = [Donation() for _ in range(8)]
     journeys = [made_ready(donation) for donation in donations]
     broken = journeys[2][3]  # its grading fails in the handler: the device stays ungraded
-    grade = HANDLERS[DeviceGraded]
+    grade = rebuild.HELD[DeviceGraded]
 
-    async def failing_on_the_broken_one(connection: asyncpg.Connection, event: Event) -> None:
+    async def failing_on_the_broken_one(work: Work[LifecycleStore], event: Event) -> None:
         if event.event_id == broken.event_id:
             raise ValueError("a handler failing on one event")
-        await grade(connection, event)
+        await grade(work, event)
 
-    monkeypatch.setitem(HANDLERS, DeviceGraded, failing_on_the_broken_one)
+    monkeypatch.setitem(rebuild.HELD, DeviceGraded, failing_on_the_broken_one)
     monkeypatch.setattr(rebuild, "EVENTS_PER_TRANSACTION", 16)
     early, late = journeys[5][0], journeys[5][1]  # checked in before it is received
     journeys[5][0:2] = [late, early]
@@ -227,6 +242,134 @@ async def test_an_event_that_fails_or_waits_within_a_chunk_loses_or_doubles_none
     finally:
         await pool.close()
         await drop_schema(stack.postgres.dsn, SCHEMA)
+
+
+async def applied_one_by_one(dsn: str, events: list[Event]) -> asyncpg.Pool:
+    """``events`` applied as the live consumers apply them, by inventory's own handlers (an
+    expiry as announced, on the work of a PostgreSQL transaction), one transaction each; one
+    that must wait is tried again after each event that applied."""
+    await fresh_schema(dsn, ONE_BY_ONE)
+    pool = await create_pool(dsn, ONE_BY_ONE, 1, 2)
+    waiting: list[Event] = []
+
+    async def applied(event: Event) -> bool:
+        try:
+            async with pool.acquire() as connection, connection.transaction():
+                if not await first_delivery(connection, "inventory", event):
+                    return True
+                if isinstance(event, ReservationExpired):
+                    await rebuild.expire_as_announced(work_on(connection), event)
+                else:
+                    await HANDLERS[type(event)](connection, event)
+        except RetryLater:
+            return False
+        return True
+
+    for event in events:
+        if not await applied(event):
+            waiting.append(event)
+            continue
+        progress = True
+        while progress and waiting:
+            still = [w for w in waiting if not await applied(w)]
+            progress, waiting = len(still) < len(waiting), still
+    return pool
+
+
+async def test_a_chunk_applied_in_memory_leaves_the_register_the_live_handlers_leave(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every kind of event inventory applies, the rarer ones (a place, a shipment, a
+    purchase) amid the others about the same devices, early, refused, twice: replayed in one
+    chunk, the register, its reservations and refusals are those the live handlers leave."""
+    monkeypatch.setattr(rebuild, "EVENTS_PER_TRANSACTION", 1000)
+    shipped, returned, refused = Donation(), Donation(), Donation()
+    first, second, third, fourth = (uuid.uuid4() for _ in range(4))
+    place = PlacePublished(
+        producer="collection_point", aggregate_id=uuid.uuid4(), place_name=POINT, commune="Lille"
+    )
+    shipment = ShipmentDispatched(
+        producer="collection_point",
+        aggregate_id=uuid.uuid4(),
+        collection_point_id=uuid.uuid4(),
+        workshop_id=uuid.uuid4(),
+        devices=[ShippedDevice(device_id=d.id, label=d.label) for d in (shipped, returned)],
+        dispatched_at=datetime.now(UTC),
+    )
+    bought = PurchasedDeviceReceived(
+        producer="group_purchase",
+        aggregate_id=uuid.uuid4(),
+        label=generate_code(),
+        device_type="laptop",
+        campaign_id=uuid.uuid4(),
+        request_id=uuid.uuid4(),
+        household_reference="M-TEST234",
+    )
+    early = returned.received()
+
+    def expired(donation: Donation, request_id: uuid.UUID) -> ReservationExpired:
+        return ReservationExpired(
+            producer="inventory",
+            aggregate_id=donation.id,
+            correlation_id=donation.correlation_id,
+            request_id=request_id,
+        )
+
+    events = [
+        shipped.received(),
+        *made_ready(refused),
+        refused.erased(),  # refused: the device is ready
+        returned.checked_in(),  # before the device is received: waits
+        early,
+        place,
+        shipment,  # refused for the device in refurbishment already
+        shipped.checked_in(),
+        shipped.erased(),
+        shipped.graded(),
+        shipped.released(),
+        shipped.requested(first),
+        returned.erased(),
+        returned.graded(),
+        returned.released(),
+        shipped.requested(second),  # rejected: reserved already
+        shipped.purchase(ReservationReleased, request_id=first),
+        early,  # twice
+        bought,
+        returned.requested(third),
+        returned.purchase(DeviceHandedOver, request_id=third),
+        returned.purchase(DeviceReturned),
+        expired(shipped, first),  # ended otherwise (released): changes nothing
+        expired(shipped, fourth),  # before its request: waits
+        shipped.requested(fourth),
+    ]
+    one_by_one = await applied_one_by_one(stack.postgres.dsn, events)
+    replayed, pool = await replayed_alone(stack.postgres.dsn, events)
+    try:
+        assert (replayed.applied, replayed.duplicates, replayed.failed) == (len(events) - 1, 1, 0)
+        live, rebuilt = await register_digest(one_by_one), await register_digest(pool)
+        assert live.differing(rebuilt) == []
+        assert rebuilt.devices == 4
+        assert rebuilt.history_rows == live.history_rows == 9 + 5 + 8 + 2 + 1  # + the expiry
+        assert (
+            await pool.fetchval("SELECT state FROM devices WHERE id = $1", shipped.id) == "ready"
+        )  # again, once its last reservation lapsed
+        for query in (
+            "SELECT request_id, device_id, status, reason FROM reservations ORDER BY 1",
+            "SELECT device_id, event_id, state, reason_code, reason_values "
+            "FROM rejected_transitions ORDER BY 2",
+            "SELECT id, state, version, refurbishment_facts_seen, specs, place_name, "
+            "origin_place, source FROM devices ORDER BY 1",
+            "SELECT subject, count(*) FROM outbox GROUP BY 1 ORDER BY 1",
+            "SELECT event_id FROM inbox ORDER BY 1",
+            "SELECT name, commune FROM places ORDER BY 1",
+        ):
+            assert await pool.fetch(query) == await one_by_one.fetch(query), query
+        assert await pool.fetchval("SELECT count(*) FROM rejected_transitions") == 2
+    finally:
+        await pool.close()
+        await one_by_one.close()
+        await drop_schema(stack.postgres.dsn, SCHEMA)
+        await drop_schema(stack.postgres.dsn, ONE_BY_ONE)
 
 
 async def refusals(pool: asyncpg.Pool, schema: str, ids: list[uuid.UUID]) -> set[tuple[str, str]]:

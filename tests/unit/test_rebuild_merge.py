@@ -3,12 +3,13 @@ more than the next event of each stream, however long the streams are."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
-from services.inventory.rebuild.replay import StoredEvent, in_arrival_order, in_chunks
+from services.inventory.rebuild.replay import StoredEvent, in_arrival_order, in_chunks, read_ahead
 from shared.contracts.collection import DeviceReceived
 
 START = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
@@ -81,3 +82,17 @@ async def test_events_are_applied_in_chunks_read_only_as_they_are_needed() -> No
         assert stream.asked == sum(sizes) + len(chunk)  # nothing read ahead of the chunk
         sizes.append(len(chunk))
     assert sizes == [500, 500, 234]
+
+
+async def test_the_next_chunk_is_read_while_one_is_applied_and_never_more() -> None:
+    stream = CountedStream("A", 1_234, random.Random(4))
+    given: list[StoredEvent] = []
+    ahead = []
+    async for chunk in read_ahead(in_chunks(stream.events(), 100)):
+        given.extend(chunk)
+        await asyncio.sleep(0)  # the chunk being applied: the reading goes on meanwhile
+        ahead.append(stream.asked - len(given))
+    assert ahead == [100] * 11 + [34, 0]
+    assert given == [
+        stored async for stored in CountedStream("A", 1_234, random.Random(4)).events()
+    ]

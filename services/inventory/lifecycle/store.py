@@ -184,22 +184,7 @@ class LifecycleStore:
             "WHERE device_id = $1 AND status = 'active'",
             device_id,
         )
-        return RegisteredDevice(
-            id=row["id"],
-            label=row["label"],
-            device_type=row["device_type"],
-            place_name=row["place_name"],
-            specs=row["specs"],
-            refurbishment_facts_seen=row["refurbishment_facts_seen"],
-            lifecycle=Lifecycle(
-                state=State(row["state"]),
-                state_since=row["state_since"],
-                entered_refurbishment_at=row["entered_refurbishment_at"],
-                erasure=_erasure(row),
-                grading=_grading(row),
-                reservation=row_as(Reservation, reservation),
-            ),
-        )
+        return registered_device(row, row_as(Reservation, reservation))
 
     async def save_lifecycle(
         self,
@@ -323,6 +308,26 @@ def work_on(connection: asyncpg.Connection) -> PostgresWork[LifecycleStore]:
     """The work of a transaction already open on ``connection`` (a consumer's, with its inbox
     row): the handlers' writes and announcements join it."""
     return PostgresWork(connection, LifecycleStore(connection), utc_now)
+
+
+def registered_device(row: asyncpg.Record, reservation: Reservation | None) -> RegisteredDevice:
+    """The device a ``devices`` row says, with its active ``reservation``."""
+    return RegisteredDevice(
+        id=row["id"],
+        label=row["label"],
+        device_type=row["device_type"],
+        place_name=row["place_name"],
+        specs=row["specs"],
+        refurbishment_facts_seen=row["refurbishment_facts_seen"],
+        lifecycle=Lifecycle(
+            state=State(row["state"]),
+            state_since=row["state_since"],
+            entered_refurbishment_at=row["entered_refurbishment_at"],
+            erasure=_erasure(row),
+            grading=_grading(row),
+            reservation=reservation,
+        ),
+    )
 
 
 def _erasure(row: asyncpg.Record) -> Erasure | None:
