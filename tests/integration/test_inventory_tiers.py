@@ -153,6 +153,18 @@ async def test_histories_go_through_every_tier_and_every_reader_gives_the_same_a
     assert rebuilt.live.differing(rebuilt.rebuilt) == []
     assert rebuilt.live.history_rows == rebuilt.rebuilt.history_rows == 17
 
+    # Boucle's own footprint shows the archived month, on the page and in the open data
+    own = (await http.get(f"{stack.url('inventory')}/api/v1/open-data/footprint.json")).json()
+    size = await asyncio.to_thread(lambda: parquet.stat().st_size)
+    assert own["archived_months"] >= 1 and own["archive_file_bytes"] >= size
+    assert own["database_bytes"] > own["active_history_bytes"] > 0
+    assert own["stream_bytes"] > 0 and own["events_per_day"] is not None
+    assert own["saved_bytes"] > 0 and own["kg_co2e_per_year"] > 0
+    page = await http.get(f"{stack.url('inventory')}/impact")
+    assert 'id="empreinte-boucle"' in page.text and 'id="footprint-archive"' in page.text
+    exported = await http.get(f"{stack.url('inventory')}/api/v1/open-data/footprint.csv")
+    assert f"archive_file_bytes,{own['archive_file_bytes']}," in exported.text
+
     code, out, _ = await boucle_tier(stack, "verify", f"{month:%Y-%m}", "--folder", str(tmp_path))
     assert code == 0 and "file intact, rows intact" in out
     code, out, _ = await boucle_tier(stack, "status")
