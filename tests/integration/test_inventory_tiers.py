@@ -127,6 +127,11 @@ async def test_histories_go_through_every_tier_and_every_reader_gives_the_same_a
     assert await rows_by_tier(inventory_pool, ids) == (0, 17)
     assert await answers() == before
 
+    with pytest.raises(asyncpg.ReadOnlySQLTransactionError):  # the passive tier is read-only
+        await inventory_pool.execute(
+            "UPDATE device_history_passive SET state = 'ready' WHERE device_id = $1", ids[0]
+        )
+
     # passive → archived, by the command
     code, out, err = await boucle_tier(stack, "move", f"{month:%Y-%m}", "--folder", str(tmp_path))
     assert code == 0, err

@@ -24,6 +24,15 @@ CREATE TABLE device_history_passive (
 ) PARTITION BY RANGE (ended_month);
 CREATE INDEX device_history_passive_by_device ON device_history_passive (device_id, at);
 
+-- The passive tier is read-only: its rows are moved in and out whole, never changed.
+CREATE FUNCTION tier_passive_read_only() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'the passive history is read-only' USING ERRCODE = 'read_only_sql_transaction';
+END $$;
+CREATE TRIGGER tier_passive_read_only BEFORE UPDATE ON device_history_passive
+    FOR EACH ROW EXECUTE FUNCTION tier_passive_read_only();
+
 -- The monthly partition of `month`, created when missing, on `space` when one is named.
 CREATE FUNCTION tier_passive_partition(month date, space text) RETURNS text
 LANGUAGE plpgsql AS $$
