@@ -99,6 +99,9 @@ async def _tier_step(dsn: str, step: str, month_text: str, folder: Path, space: 
         if step == "move":
             moved = await move_month(uow, month, folder, bar)
             bar.close()
+            if moved is None:
+                print(f"{month:%Y-%m} held no passive history: its empty partition was dropped")
+                return 0
             print(
                 f"archived {moved.rows:,} history rows of {moved.devices:,} device(s) of "
                 f"{month:%Y-%m} into {moved.location} ({moved.bytes:,} bytes; "

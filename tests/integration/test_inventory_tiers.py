@@ -22,7 +22,7 @@ from boucle.devstack.stack import Stack
 from services.inventory import store
 from services.inventory.archive.handlers import archive_histories
 from services.inventory.archive.store import ArchiveStore
-from services.inventory.archive.tiers import TierRefused, move_month, restore_month
+from services.inventory.archive.tiers import TierRefused, archive_due, move_month, restore_month
 from services.inventory.impact.figures import Period, impact_figures
 from services.inventory.rebuild.digest import register_digest
 from services.inventory.rebuild.replay import drop_schema, rebuild_and_compare
@@ -204,6 +204,7 @@ async def test_a_damaged_file_is_found_and_never_restored(
     await archive_histories(uow, PASSIVE_AFTER_DAYS)
     before = await store.device_by_label(inventory_pool, donation.label)
     archived = await move_month(uow, month, tmp_path)
+    assert archived is not None
     with pytest.raises(TierRefused) as again:
         await move_month(uow, month, tmp_path)
     assert again.value.code == "tier.archived"
@@ -251,5 +252,35 @@ async def test_a_month_with_journeys_still_active_is_not_archived(
 
     await archive_histories(uow, PASSIVE_AFTER_DAYS)  # the late one's turn: then the month
     assert await rows_by_tier(inventory_pool, [late.id]) == (0, 3)
-    assert (await move_month(uow, month, tmp_path)).rows == 7 + 3
+    moved = await move_month(uow, month, tmp_path)
+    assert moved is not None and moved.rows == 7 + 3
     assert await restore_month(uow, month) == 7 + 3
+
+
+async def test_the_periodic_job_archives_the_months_due_and_only_those(
+    bus: JetStreamContext, inventory_pool: asyncpg.Pool, tmp_path: Path
+) -> None:
+    donation = await delivered(bus, inventory_pool, Clock(days=DAYS_AGO + 186))
+    month = await month_of_journeys(inventory_pool, [donation.id])
+    uow = unit_of_work(inventory_pool, ArchiveStore)
+    await archive_histories(uow, PASSIVE_AFTER_DAYS)
+    before = await store.device_by_label(inventory_pool, donation.label)
+    # months whose end is more than 100 whole months ago: this module's (about 108 months
+    # old), not the other tests' (at most about 66)
+    archived = await archive_due(uow, 100, tmp_path)
+    try:
+        months = {done.month for done in archived}
+        assert month in months
+        assert all(_months_ago(done) > 100 for done in months)
+        assert await rows_by_tier(inventory_pool, [donation.id]) == (0, 0)
+        assert await store.device_by_label(inventory_pool, donation.label) == before
+        assert await archive_due(uow, 100, tmp_path) == []  # nothing more is due
+    finally:
+        for done in archived:  # the other tests find the register as they left it
+            await restore_month(uow, done.month)
+    assert await rows_by_tier(inventory_pool, [donation.id]) == (0, 7)
+
+
+def _months_ago(month: date) -> int:
+    today = date.today()
+    return (today.year - month.year) * 12 + today.month - month.month

@@ -57,14 +57,16 @@ class Moved(msgspec.Struct, frozen=True, kw_only=True):
     last_id: uuid.UUID | None
 
 
-# Every month from the oldest end of a journey to the cutoff's gets its passive partition,
-# but a month already archived (a journey cannot end in it any more: see the settings' rule).
+# The passive partitions of the months the journeys ended in whose histories are to move (a
+# walk of the ended devices by their index, a look into each one's history), but a month
+# already archived (a journey cannot end in it any more: see the settings' rule).
 _ENSURE_PARTITIONS = """
-SELECT tier_passive_partition(m::date, $2) FROM generate_series(
-    (SELECT tier_month(min(state_since)) FROM devices
-     WHERE state IN ('delivered', 'recycled', 'dismantled')),
-    tier_month($1), interval '1 month') m
-WHERE m::date NOT IN (SELECT month FROM tier_archived)
+SELECT tier_passive_partition(month, $2) FROM (
+    SELECT DISTINCT tier_month(d.state_since) AS month FROM devices d
+    WHERE d.state IN ('delivered', 'recycled', 'dismantled') AND d.state_since < $1
+      AND EXISTS (SELECT 1 FROM device_history h WHERE h.device_id = d.id)
+) due
+WHERE month NOT IN (SELECT month FROM tier_archived)
 """
 _PASSIVE_MONTHS = """
 SELECT to_date(substr(c.relname, length('device_history_passive_') + 1), 'YYYY_MM') AS month,
@@ -191,7 +193,10 @@ class ArchiveStore:
             "WHERE ended_month = $1",
             archived.month,
         )
-        await self.connection.execute(f"DROP TABLE {_partition(archived.month)}")
+        await self.drop_partition(archived.month)
+
+    async def drop_partition(self, month: date) -> None:
+        await self.connection.execute(f"DROP TABLE {_partition(month)}")
 
     async def devices_in(self, month: date) -> int:
         count: int = await self.connection.fetchval(

@@ -60,8 +60,9 @@ def month_of(text: str) -> date:
 
 async def move_month(
     uow: UnitOfWork[ArchiveStore], month: date, folder: Path, progress: Progress = _quiet
-) -> ArchivedMonth:
-    """The passive ``month`` archived into ``folder``."""
+) -> ArchivedMonth | None:
+    """The passive ``month`` archived into ``folder`` (None: its partition was empty, and
+    was dropped)."""
     async with uow.begin() as work:
         store = work.store
         await store.lock_month(month)
@@ -79,6 +80,9 @@ async def move_month(
                 code="tier.still_active",
             )
         total = await store.passive_rows(month)
+        if not total:  # an empty partition: nothing to archive, nothing to keep
+            await store.drop_partition(month)
+            return None
         target = folder / files.file_name(f"{month:%Y-%m}")
         await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=folder, prefix=".export-") as scratch:
@@ -184,10 +188,13 @@ async def archive_due(
     archived = []
     for month in due:
         try:
-            archived.append(await move_month(uow, month, folder, progress))
+            moved = await move_month(uow, month, folder, progress)
         except TierRefused as refused:
             if refused.code != "tier.still_active":
                 raise
+            continue
+        if moved is not None:
+            archived.append(moved)
     return archived
 
 
