@@ -67,6 +67,7 @@ bench: $(BIN)/boucle  ## throughput, latency, memory, matching, the register at 
 	$(BIN)/python -m tests.benchmarks.bench_matching
 	$(BIN)/python -m tests.benchmarks.bench_pages
 	$(BIN)/python -m tests.benchmarks.bench_inventory_scale
+	$(BIN)/python -m tests.benchmarks.bench_tiers  # --full: 1,000,000 devices, 10,000,000 rows
 	$(BIN)/python -m tests.benchmarks.bench_rebuild --events 10000 --events 100000  # 10 M: --events 10000000
 
 translations: $(BIN)/boucle  ## find new messages in code and templates, add them to shared/locale/*.po, check they compile

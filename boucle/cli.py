@@ -86,7 +86,19 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=None,
         help="devices in their final state for longer than this (default: "
-        "BOUCLE_ARCHIVE_AFTER_DAYS, 365)",
+        "BOUCLE_PASSIVE_AFTER_DAYS, 365)",
+    )
+    tier = register_actions.add_parser(
+        "tier", help="move a month of passive history to the archived tier, verify, restore it"
+    )
+    tier.add_argument("step", choices=("move", "verify", "restore", "status"))
+    tier.add_argument("month", nargs="?", default=None, help="YYYY-MM (all but status)")
+    tier.add_argument(
+        "--folder",
+        type=Path,
+        default=None,
+        help="where archived months go (default: BOUCLE_ARCHIVE_FOLDER, or the `boucle up` "
+        "folder's archive/)",
     )
     register_actions.add_parser(
         "recount", help="compute the impact figures' daily counters afresh from the register"

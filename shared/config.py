@@ -26,11 +26,48 @@ SCHEMAS: dict[str, str] = {
 class InventorySettings(msgspec.Struct, frozen=True, kw_only=True):
     """What only inventory reads."""
 
-    # Histories of devices delivered, recycled or dismantled this long ago move to the
-    # archive tier (still read by passports and reports).
-    archive_after_days: int = 365
+    # Data tiers. Histories of devices delivered, recycled or dismantled this long ago leave
+    # the active table for the passive tier (read-only monthly partitions, created on
+    # ``passive_tablespace`` when one is named)...
+    passive_after_days: int = 365
+    passive_tablespace: str = ""
+    # ...and a passive month this many months after its end is archived: written as a
+    # Parquet file into ``archive_folder`` (none: the passive tier keeps everything),
+    # verified by digest, then dropped from the database. Passports, figures and the rebuild
+    # read all three tiers.
+    archive_after_months: int = 24
+    archive_folder: str = ""
+    # JetStream keeps events this many days (0: forever); see ``tier_settings_problem``.
+    stream_max_age_days: int = 0
     # How long a device is held reserved for a household before it is offered again.
     reservation_hours: float = 72.0
+
+
+def tier_settings_problem(inventory: InventorySettings) -> str:
+    """Why the tiers' settings do not hold together ("" when they do). A month is archived
+    only once no journey can still join it (``archive_after_months`` whole months outlast
+    ``passive_after_days``), and events leave the streams only after the histories they
+    built are archived (the rebuild reads those from the files)."""
+    if inventory.archive_after_months * 28 <= inventory.passive_after_days:
+        return (
+            "BOUCLE_ARCHIVE_AFTER_MONTHS must outlast BOUCLE_PASSIVE_AFTER_DAYS "
+            "(28 days a month): a month would be archived before its journeys reach it"
+        )
+    if 0 < inventory.stream_max_age_days < minimum_stream_age_days(inventory):
+        return (
+            "BOUCLE_STREAM_MAX_AGE_DAYS must be 0 (keep every event) or at least "
+            f"{minimum_stream_age_days(inventory)} days, once a journey's history is archived"
+        )
+    if inventory.stream_max_age_days and not inventory.archive_folder:
+        return "BOUCLE_STREAM_MAX_AGE_DAYS needs BOUCLE_ARCHIVE_FOLDER: nothing is archived"
+    return ""
+
+
+def minimum_stream_age_days(inventory: InventorySettings) -> int:
+    """The youngest an event may be when it leaves the streams: its device's journey ended
+    (the event is at most that old), passed to the passive tier, and its month was archived
+    (a whole month after the last day of the month it ended in)."""
+    return inventory.passive_after_days + 31 * (inventory.archive_after_months + 1)
 
 
 class RefurbishmentSettings(msgspec.Struct, frozen=True, kw_only=True):
@@ -72,7 +109,7 @@ class MailSettings(msgspec.Struct, frozen=True, kw_only=True):
 
 
 # Each service's own settings, under the service's name; their variables are named as the
-# others, ``BOUCLE_<FIELD>`` (``BOUCLE_ARCHIVE_AFTER_DAYS``).
+# others, ``BOUCLE_<FIELD>`` (``BOUCLE_PASSIVE_AFTER_DAYS``).
 GROUPS: dict[str, type[msgspec.Struct]] = {
     "inventory": InventorySettings,
     "refurbishment": RefurbishmentSettings,
@@ -184,4 +221,6 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
     settings = msgspec.convert(raw, Settings, strict=False)
     if settings.service not in SERVICES:
         raise ValueError(f"BOUCLE_SERVICE must be one of {', '.join(SERVICES)}")
+    if problem := tier_settings_problem(settings.inventory):
+        raise ValueError(problem)
     return settings

@@ -99,6 +99,8 @@ class Stack:
             BOUCLE_ACCOUNTS_URL=self.url("group_purchase"),
             BOUCLE_LOG_FORMAT="json",
         )
+        if service == "inventory":  # the archived tier's months, kept with the rest
+            env["BOUCLE_ARCHIVE_FOLDER"] = str(self.data_dir / "archive")
         if service == "group_purchase":  # the only service that signs sessions
             env["BOUCLE_AUTH_PRIVATE_KEY"] = str(self.keys_dir / PRIVATE_KEY_FILE)
         if self.smtp_port is not None:

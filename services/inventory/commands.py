@@ -1,5 +1,5 @@
-"""``boucle inventory archive``, ``recount`` and ``rebuild``: maintenance of the register from
-the command line, against the database (and bus) of a running stack."""
+"""``boucle inventory archive``, ``tier``, ``recount`` and ``rebuild``: maintenance of the
+register from the command line, against the database (and bus) of a running stack."""
 
 from __future__ import annotations
 
@@ -15,6 +15,13 @@ import uvloop
 
 from services.inventory.archive.handlers import archive_histories
 from services.inventory.archive.store import ArchiveStore
+from services.inventory.archive.tiers import (
+    TierRefused,
+    month_of,
+    move_month,
+    restore_month,
+    verify_month,
+)
 from services.inventory.impact.counters import recount
 from services.inventory.rebuild.replay import rebuild_and_compare
 from shared.config import load_settings
@@ -32,8 +39,10 @@ def run_inventory_command(args: argparse.Namespace, local_dsn: str, local_nats_u
         if args.action == "archive":
             days = args.older_than_days
             if days is None:
-                days = load_settings(service="inventory").inventory.archive_after_days
+                days = load_settings(service="inventory").inventory.passive_after_days
             return asyncio.run(_archive(dsn, days))
+        if args.action == "tier":
+            return _tier(args, dsn)
         if args.action == "recount":
             return asyncio.run(_recount(dsn))
         nats_url = args.nats_url or os.environ.get("BOUCLE_NATS_URL") or local_nats_url
@@ -56,6 +65,90 @@ async def _archive(dsn: str, days: int) -> int:
         f"dismantled more than {days} days ago ({archived.history_rows} history rows)"
     )
     return 0
+
+
+def _tier(args: argparse.Namespace, dsn: str) -> int:
+    tiers = load_settings(service="inventory").inventory
+    folder = args.folder or Path(tiers.archive_folder or args.data / "archive")
+    if args.step != "status" and args.month is None:
+        print(f"boucle inventory tier {args.step}: which month (YYYY-MM)?", file=sys.stderr)
+        return 2
+    try:
+        return asyncio.run(_tier_step(dsn, args.step, args.month, folder, tiers.passive_tablespace))
+    except TierRefused as refused:
+        print(str(refused), file=sys.stderr)
+        return 1
+
+
+async def _tier_step(dsn: str, step: str, month_text: str, folder: Path, space: str) -> int:
+    pool = await create_pool(dsn, "inventory", 1, 2, statement_timeout=3600)
+    try:
+        uow = PostgresUnitOfWork(pool, ArchiveStore, wake=lambda: None)  # nothing announced
+        if step == "status":
+            async with uow.begin() as work:
+                passive = await work.store.passive_months()
+                archived = await work.store.archived_months()
+            for part in passive:
+                print(f"{part.month:%Y-%m}  passive   {part.bytes:>14,} bytes in the database")
+            for done in archived:
+                print(
+                    f"{done.month:%Y-%m}  archived  {done.bytes:>14,} bytes in {done.location} "
+                    f"({done.rows:,} rows, {done.database_bytes:,} bytes in the database before)"
+                )
+            return 0
+        month = month_of(month_text)
+        bar = ProgressBar()
+        if step == "move":
+            moved = await move_month(uow, month, folder, bar)
+            bar.close()
+            if moved is None:
+                print(f"{month:%Y-%m} held no passive history: its empty partition was dropped")
+                return 0
+            print(
+                f"archived {moved.rows:,} history rows of {moved.devices:,} device(s) of "
+                f"{month:%Y-%m} into {moved.location} ({moved.bytes:,} bytes; "
+                f"{moved.database_bytes:,} bytes freed in the database), "
+                f"sha256 {moved.file_sha256}"
+            )
+            return 0
+        if step == "restore":
+            restored = await restore_month(uow, month, space, bar)
+            bar.close()
+            print(f"restored {restored:,} history rows of {month:%Y-%m} to the passive tier")
+            return 0
+        verification = await verify_month(uow, month)
+        print(
+            f"{month:%Y-%m}: file {'intact' if verification.file_intact else 'DAMAGED'}, "
+            f"rows {'intact' if verification.rows_intact else 'DIFFERENT'} "
+            f"({verification.location})"
+        )
+        return 0 if verification.intact else 1
+    finally:
+        await pool.close()
+
+
+class ProgressBar:
+    """A step's progress on standard error, redrawn in place: ``export [#####-----] 50%``."""
+
+    WIDTH = 30
+
+    def __init__(self) -> None:
+        self.shown = ""
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        share = done / total if total else 1.0
+        filled = round(share * self.WIDTH)
+        line = (
+            f"{step:<8}[{'#' * filled}{'-' * (self.WIDTH - filled)}] {share:4.0%} "
+            f"{done:,}/{total:,} rows"
+        )
+        if line != self.shown:
+            print(f"\r{line}", end="", file=sys.stderr, flush=True)
+            self.shown = line
+
+    def close(self) -> None:
+        if self.shown:
+            print(file=sys.stderr)
 
 
 async def _recount(dsn: str) -> int:

@@ -199,7 +199,7 @@ async def print_data_size(pool: asyncpg.Pool) -> None:
     counts = await pool.fetchrow(
         "SELECT (SELECT count(*) FROM devices) AS devices,"
         " (SELECT count(*) FROM device_history) AS active,"
-        " (SELECT count(*) FROM device_history_archive) AS archived,"
+        " (SELECT count(*) FROM device_history_passive) AS archived,"
         " (SELECT count(*) FROM reservations) AS reservations,"
         " pg_database_size(current_database()) AS bytes,"
         " current_setting('shared_buffers') AS shared_buffers,"

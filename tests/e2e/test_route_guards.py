@@ -43,6 +43,8 @@ PUBLIC_PATHS = {
     "/impact",
     "/api/v1/open-data/impact.json",
     "/api/v1/open-data/impact.csv",
+    "/api/v1/open-data/footprint.json",
+    "/api/v1/open-data/footprint.csv",
     "/api/v1/open-data/priority-criteria.json",  # the published criteria of priority
     "/demandes/criteres",  # the same criteria as a page
     "/demandes/formulaire.pdf",  # the blank paper request form

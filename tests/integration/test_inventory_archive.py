@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import sys
-import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
 import asyncpg
 import httpx
-import msgspec
 import nats
 import pytest
 from nats.js import JetStreamContext
@@ -24,11 +22,10 @@ from services.inventory.archive.handlers import archive_histories
 from services.inventory.archive.store import ArchiveStore
 from services.inventory.impact.figures import Period, impact_figures
 from services.inventory.rebuild.digest import register_digest
-from shared.contracts.purchase import DeviceHandedOver, DeviceReturned
-from shared.contracts.refurbishment import DeviceRecycled
-from shared.events import Event, utc_now
+from shared.contracts.purchase import DeviceReturned
 from shared.web.pages import TIMEZONE
-from tests.support.register import POINT, WORKSHOP, Donation, unit_of_work, until_state
+from tests.support.journeys import Clock, delivered, history_rows, publish_dated, ready, recycled
+from tests.support.register import POINT, WORKSHOP, unit_of_work, until_state
 
 # Long enough ago that no other test's devices are that old.
 ARCHIVE_AFTER_DAYS = 2000
@@ -40,75 +37,6 @@ async def bus(stack: Stack) -> AsyncIterator[JetStreamContext]:
     client = await nats.connect(stack.nats.url)
     yield client.jetstream()
     await client.close()
-
-
-class Clock:
-    """Facts dated ``days`` ago, one second apart, in the order they are stated."""
-
-    def __init__(self, days: int) -> None:
-        self.next = utc_now() - timedelta(days=days)
-
-    def dated(self, event: Event) -> Event:
-        self.next += timedelta(seconds=1)
-        return msgspec.structs.replace(event, occurred_at=self.next)
-
-
-async def publish_dated(bus: JetStreamContext, clock: Clock, *events: Event) -> None:
-    for event in events:
-        dated = clock.dated(event)
-        await bus.publish(
-            dated.subject, msgspec.json.encode(dated), headers={"Nats-Msg-Id": str(dated.event_id)}
-        )
-
-
-async def delivered(bus: JetStreamContext, pool: asyncpg.Pool, clock: Clock) -> Donation:
-    donation = Donation()
-    await publish_dated(
-        bus,
-        clock,
-        donation.received(),
-        donation.checked_in(),
-        donation.erased(),
-        donation.graded(),
-        donation.released(),
-    )
-    await until_state(pool, donation.id, "ready")
-    request_id = uuid.uuid4()
-    await publish_dated(bus, clock, donation.requested(request_id))
-    await until_state(pool, donation.id, "reserved")
-    await publish_dated(bus, clock, donation.purchase(DeviceHandedOver, request_id=request_id))
-    await until_state(pool, donation.id, "delivered")
-    return donation
-
-
-async def recycled(bus: JetStreamContext, pool: asyncpg.Pool, clock: Clock) -> Donation:
-    donation = Donation()
-    await publish_dated(bus, clock, donation.received(), donation.checked_in())
-    await publish_dated(bus, clock, donation.workshop(DeviceRecycled, reason="carte mère HS"))
-    await until_state(pool, donation.id, "recycled")
-    return donation
-
-
-async def ready(bus: JetStreamContext, pool: asyncpg.Pool, clock: Clock) -> Donation:
-    donation = Donation()
-    await publish_dated(
-        bus,
-        clock,
-        donation.received(),
-        donation.checked_in(),
-        donation.erased(),
-        donation.graded(),
-        donation.released(),
-    )
-    await until_state(pool, donation.id, "ready")
-    return donation
-
-
-async def history_rows(pool: asyncpg.Pool, table: str, ids: Sequence[uuid.UUID]) -> int:
-    count: int = await pool.fetchval(
-        f"SELECT count(*) FROM {table} WHERE device_id = ANY($1::uuid[])", list(ids)
-    )
-    return count
 
 
 async def run_archive_command(stack: Stack, days: int) -> str:
@@ -156,11 +84,11 @@ async def test_old_histories_move_to_the_archive_and_every_reader_still_sees_the
     printed = await run_archive_command(stack, ARCHIVE_AFTER_DAYS)
     assert "archived the histories of 3 device(s)" in printed
 
-    archived = await history_rows(inventory_pool, "device_history_archive", ids)
+    archived = await history_rows(inventory_pool, "device_history_passive", ids)
     assert archived == 7 + 7 + 3
     assert await history_rows(inventory_pool, "device_history", ids) == active_before - archived
     duplicated = await inventory_pool.fetchval(
-        "SELECT count(*) FROM device_history h JOIN device_history_archive a USING (event_id)"
+        "SELECT count(*) FROM device_history h JOIN device_history_passive a USING (event_id)"
     )
     assert duplicated == 0
     assert await register_digest(inventory_pool, ids) == digest

@@ -1,8 +1,10 @@
-"""The archive tier: histories of devices that ended their journey (delivered, recycled,
-dismantled) long ago move from the active history table to the archive table.
+"""The passive tier: histories of devices that ended their journey (delivered, recycled,
+dismantled) long ago move from the active history table to the passive one, in the monthly
+partition of the month the journey ended.
 
-Rows keep their ids; passports and reports read ``device_history_all`` (active and archived
-together), so moving a history changes no page and no figure.
+Rows keep their ids; passports and reports read ``device_history_all`` (active and passive
+together, and the archived files: ``tiers``), so moving a history changes no page and no
+figure.
 """
 
 from __future__ import annotations
@@ -28,18 +30,22 @@ class Archived:
 
 
 async def archive_histories(
-    uow: UnitOfWork[ArchiveStore], older_than_days: int, batch: int = ARCHIVE_BATCH
+    uow: UnitOfWork[ArchiveStore],
+    older_than_days: int,
+    batch: int = ARCHIVE_BATCH,
+    tablespace: str = "",
 ) -> Archived:
     """Move the histories of devices delivered, recycled or dismantled more than
     ``older_than_days`` before now (the unit of work's clock, when the run starts) to the
-    archive, a batch of devices per transaction. Running it again moves nothing more."""
-    cutoff: datetime | None = None
+    passive tier, a batch of devices per transaction (new partitions on ``tablespace``).
+    Running it again moves nothing more."""
+    async with uow.begin() as work:
+        cutoff = work.now() - timedelta(days=older_than_days)
+        await work.store.ensure_partitions(cutoff, tablespace)
     after_at, after_id = _BEFORE_EVERYTHING
     devices = rows = 0
     while True:
         async with uow.begin() as work:
-            if cutoff is None:
-                cutoff = work.now() - timedelta(days=older_than_days)
             moved = await work.store.move_histories(cutoff, after_at, after_id, batch)
         devices += moved.devices
         rows += moved.rows

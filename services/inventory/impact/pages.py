@@ -14,8 +14,10 @@ from markupsafe import Markup
 
 from services.inventory.impact import methods_by_text
 from services.inventory.impact.figures import ImpactFigures, Period, figures_csv, impact_figures
+from services.inventory.impact.footprint import Footprint, footprint, footprint_csv
 from services.inventory.impact.svg import Series, bar_chart
 from shared.errors import DomainError
+from shared.events import utc_now
 from shared.web import formats
 from shared.web.app import Runtime
 from shared.web.i18n import language_of, translator
@@ -74,9 +76,11 @@ async def impact_page(
         request,
         "impact.html",
         figures=figures,
+        own=await footprint(runtime.pool, runtime.js, utc_now()),
         chart=Markup(monthly_chart(figures, language)),  # every text in it is escaped
         month_name=lambda month: month_name(month, language),
         number=lambda value: number(value, language),
+        precise=lambda value: formats.decimal(value, 4, language=language),
         asked_from=start if invalid else shown_day(period.start, language),
         asked_to=end if invalid else shown_day(period.end, language),
         invalid_period=invalid,
@@ -96,6 +100,22 @@ class ImpactOpenDataController(Controller):
     ) -> ImpactFigures:
         """The impact figures (``from``/``to`` as YYYY-MM-DD), with the factors' version."""
         return await impact_figures(runtime.pool, period_of(start, end))
+
+    @get("/footprint.json", opt=public())
+    async def footprint_json(self, runtime: NamedDependency[Runtime]) -> Footprint:
+        """Boucle's own footprint: bytes per data tier, rows and events a day, the energy and
+        CO2e of keeping them (an estimate, with its method and factors), what tiers saved."""
+        return await footprint(runtime.pool, runtime.js, utc_now())
+
+    @get("/footprint.csv", opt=public(), media_type="text/csv")
+    async def footprint_as_csv(self, runtime: NamedDependency[Runtime]) -> Response[str]:
+        """Boucle's own footprint as long-format CSV."""
+        found = await footprint(runtime.pool, runtime.js, utc_now())
+        return Response(
+            footprint_csv(found),
+            media_type="text/csv",
+            headers={"Content-Disposition": 'attachment; filename="footprint-boucle.csv"'},
+        )
 
     @get("/impact.csv", opt=public(), media_type="text/csv")
     async def impact_csv(
