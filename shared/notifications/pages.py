@@ -38,7 +38,9 @@ def lines_of(request: AnyRequest, notifications: list[outbox.Notification]) -> l
 
 @get(INBOX_PATH, opt=allow(*ROLES), include_in_schema=False)
 async def show_inbox(
-    request: AnyRequest, runtime: NamedDependency[Runtime], principal: Principal
+    request: AnyRequest,
+    runtime: NamedDependency[Runtime],
+    principal: NamedDependency[Principal],
 ) -> Template:
     """What the person was told, by mail or not, the newest first."""
     notifications = await outbox.inbox(runtime.pool, principal.sub, SHOWN)
@@ -64,11 +66,15 @@ async def show_sent(request: AnyRequest, runtime: NamedDependency[Runtime]) -> T
     )
 
 
-@get(f"{INBOX_PATH}/{{notification_id:uuid}}/lettre.pdf", opt=allow(*ROLES))
+@get(
+    f"{INBOX_PATH}/{{notification_id:uuid}}/lettre.pdf",
+    opt=allow(*ROLES),
+    include_in_schema=False,
+)
 async def letter(
     request: AnyRequest,
     runtime: NamedDependency[Runtime],
-    principal: Principal,
+    principal: NamedDependency[Principal],
     notification_id: FromPath[uuid.UUID],
 ) -> Response[bytes]:
     """The notification as a letter to print (its recipient's, or any for coordinators, who
