@@ -211,8 +211,8 @@ async def test_a_damaged_file_is_found_and_never_restored(
 
     intact = await asyncio.to_thread(Path(archived.location).read_bytes)
     damage(Path(archived.location))
-    code, out, _ = await boucle_tier(stack, "verify", f"{month:%Y-%m}")
-    assert code == 1 and "file DAMAGED" in out
+    code, out, err = await boucle_tier(stack, "verify", f"{month:%Y-%m}")
+    assert code == 1 and "file DAMAGED" in out, err
     with pytest.raises(TierRefused) as refused:
         await restore_month(uow, month)
     assert refused.value.code == "tier.damaged"
