@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
 
 from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint
@@ -30,6 +30,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PATIENCE_MS = 15_000
+# what a page is expected to show may take as long as an action on a busy machine (the
+# counter sending what it kept once the network is back): assertions wait as long
+expect.set_options(timeout=PATIENCE_MS)
 
 OpenPage = Callable[..., Awaitable[Page]]
 
