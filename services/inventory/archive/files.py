@@ -111,7 +111,8 @@ def write_parquet(csv_path: Path, target: Path) -> int:
 
 
 def rows_digest(path: Path) -> RowsDigest | None:
-    """The digest of a file's rows, read in id order (None: not a Parquet file any more)."""
+    """The digest of a file's rows, read in id order (None: not a Parquet file any more, or
+    one DuckDB cannot read: a damaged file can even make it fail to decode its own message)."""
     digest = RowsDigest()
     try:
         with duckdb.connect() as db:
@@ -120,7 +121,7 @@ def rows_digest(path: Path) -> RowsDigest | None:
             )
             while batch := result.fetchmany(READ_BATCH):
                 digest.add(batch)
-    except duckdb.Error:
+    except (duckdb.Error, UnicodeError, ValueError):
         return None
     return digest
 
