@@ -19,11 +19,10 @@ from shared.notifications.letter import render_letter
 from shared.notifications.texts import INBOX_PATH, UNSUBSCRIBE_PATH, text_of
 from shared.web.app import Runtime
 from shared.web.i18n import language_of
-from shared.web.pages import page
+from shared.web.pages import NO_STORE, page
 from shared.web.security import allow, public
 
 AnyRequest = Request[Any, Any, Any]
-NO_STORE = {"Cache-Control": "no-store"}
 SHOWN = 50
 # one click from a mail client has no page to take a CSRF token from; it changes only the
 # mails its own unguessable token names

@@ -57,7 +57,7 @@ from shared.idempotency import IdempotencyConflict, fingerprint
 from shared.labels import LabelError, format_code, parse_code
 from shared.web.app import Runtime
 from shared.web.i18n import language_of, translator
-from shared.web.pages import TIMEZONE, local_time, page
+from shared.web.pages import NO_STORE, TIMEZONE, local_time, page
 from shared.web.problems import problem_response
 from shared.web.refusals import said
 from shared.web.security import allow
@@ -65,7 +65,6 @@ from shared.web.security import allow
 COUNTER_PATH = "/guichet"
 COUNTER = allow(*roles.COUNTER)
 POINT_COOKIE = "boucle_guichet"  # the point this device's counter works for
-NO_STORE = {"Cache-Control": "no-store"}  # each rendering carries a fresh idempotency key
 JSON = "application/json"  # asked by the page's script: the answer in words, not a page
 DEVICE_TYPES: tuple[str, ...] = DeviceType.__args__  # type: ignore[attr-defined]
 CONDITIONS: tuple[str, ...] = Condition.__args__  # type: ignore[attr-defined]

@@ -23,7 +23,7 @@ from shared.config import Settings
 from shared.logging import get_logger, loggable_path
 from shared.web.app import Runtime
 from shared.web.i18n import language_of, translator
-from shared.web.pages import page
+from shared.web.pages import NO_STORE, page
 from shared.web.refusals import said
 from shared.web.requests import caller_address
 from shared.web.security import allow, public
@@ -37,7 +37,6 @@ from shared.web.session import (
 )
 
 log = get_logger("boucle.accounts")
-NO_STORE = {"Cache-Control": "no-store"}
 ANY_ROLE = allow(*ROLES)
 ADMIN = allow("admin")
 

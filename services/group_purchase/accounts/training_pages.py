@@ -23,11 +23,10 @@ from shared.trainings import COURSES, EXPIRY_NOTICE, local_day
 from shared.web.actions import Errors, act, done_url
 from shared.web.app import Runtime
 from shared.web.form_reading import read_form, typed_back
-from shared.web.pages import page
+from shared.web.pages import NO_STORE, page
 from shared.web.security import allow
 
 log = get_logger("boucle.accounts")
-NO_STORE = {"Cache-Control": "no-store"}
 ADMIN = allow("admin")
 ANY_ROLE = allow(*ROLES)
 DONE = frozenset({"roles", "training"})

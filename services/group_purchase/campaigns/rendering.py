@@ -14,13 +14,12 @@ from services.group_purchase.campaigns.page_views import euros
 from services.group_purchase.requests.reasons import device_type_name
 from shared.labels import format_code
 from shared.web.i18n import language_of
-from shared.web.pages import page
+from shared.web.pages import NO_STORE, page
 from shared.web.security import allow
 
 AnyRequest = Request[Any, Any, Any]
 PEOPLE = allow(*REQUESTERS)
 COORDINATORS = allow(*COORDINATION)
-NO_STORE = {"Cache-Control": "no-store"}
 HOME = "/achats"
 CAMPAIGNS = "/achats/campagnes"
 SUPPLIERS = "/achats/fournisseurs"

@@ -20,13 +20,12 @@ from shared.notifications import outbox as notifications
 from shared.notifications.pages import lines_of
 from shared.web.app import Runtime
 from shared.web.i18n import language_of
-from shared.web.pages import page
+from shared.web.pages import NO_STORE, page
 from shared.web.security import allow, public
 
 AnyRequest = Request[Any, Any, Any]
 PEOPLE = allow(*REQUESTERS)
 COORDINATORS = allow(*COORDINATION)
-NO_STORE = {"Cache-Control": "no-store"}
 HOME = "/demandes"
 INBOX_SHOWN = 5  # the latest notifications on the home page; all of them on /notifications
 

@@ -22,14 +22,13 @@ from shared.labels import format_code
 from shared.web import formats
 from shared.web.app import Runtime
 from shared.web.i18n import language_of, translator
-from shared.web.pages import page
+from shared.web.pages import NO_STORE, page
 from shared.web.refusals import Refusal, said
 from shared.web.security import allow
 
 AnyRequest = Request[Any, Any, Any]
 OVERSEERS = allow(*COORDINATION)
 REGISTER = "/registre"
-NO_STORE = {"Cache-Control": "no-store"}
 DEVICE_TYPES: tuple[str, ...] = get_args(DeviceType)
 STATES = frozenset(state.value for state in State)
 FILTERS = ("state", "device_type", "grade", "place", "commune", "stuck_days")

@@ -34,12 +34,11 @@ from shared.web.actions import Errors, act, done_url
 from shared.web.app import Runtime
 from shared.web.form_reading import FieldProblem, read_form, typed_back
 from shared.web.i18n import language_of, translator
-from shared.web.pages import page
+from shared.web.pages import NO_STORE, page
 from shared.web.security import allow
 
 BENCH = allow(*roles.BENCH)
 OFFICERS = allow(*roles.OFFICERS)
-NO_STORE = {"Cache-Control": "no-store"}
 MAX_UPLOAD = 2 * 1024 * 1024
 
 AnyRequest = Request[Any, Any, Any]
