@@ -103,7 +103,17 @@ async function keep(page, files) {
   }
 }
 
+// Once all is kept, the page is told, so the collector knows the counter opens without network.
 self.addEventListener("message", function (event) {
   const data = event.data || {};
-  if (data.keep) event.waitUntil(keep(data.page, data.keep).catch(function () {}));
+  if (!data.keep) return;
+  event.waitUntil(
+    keep(data.page, data.keep).then(async function () {
+      const cache = await caches.open(CACHE);
+      const all = await Promise.all([data.page].concat(data.keep).map(function (url) {
+        return cache.match(url);
+      }));
+      if (all.every(Boolean) && event.source) event.source.postMessage({ kept: data.page });
+    }).catch(function () {})
+  );
 });

@@ -513,6 +513,11 @@
   }
 
   if ("serviceWorker" in navigator) {
+    // The worker says when this page and its files are kept: the counter then opens offline.
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      const ready = document.getElementById("offline-ready");
+      if (ready && event.data && event.data.kept === form.getAttribute("action")) ready.hidden = false;
+    });
     navigator.serviceWorker.register("/guichet/sw.js", { scope: "/guichet" }).then(function () {
       return navigator.serviceWorker.ready;
     }).then(function (registration) {
