@@ -41,6 +41,12 @@ class InventorySettings(msgspec.Struct, frozen=True, kw_only=True):
     stream_max_age_days: int = 0
     # How long a device is held reserved for a household before it is offered again.
     reservation_hours: float = 72.0
+    # Coordinators are told of devices left in a state longer than this (days): received but
+    # never shipped, in transit, returned and not taken back in; in refurbishment, longer
+    # (a diagnosis, an erasure and repairs take weeks). A reserved device is stuck a day
+    # after its reservation should have lapsed.
+    stuck_after_days: int = 14
+    refurbishment_stuck_after_days: int = 30
 
 
 def tier_settings_problem(inventory: InventorySettings) -> str:

@@ -8,6 +8,7 @@ from litestar import Litestar
 
 from services.inventory import consumers
 from services.inventory.archive import jobs as archive_jobs
+from services.inventory.attention import watch as attention_watch
 from services.inventory.dead_letters import api as dead_letters_api
 from services.inventory.dead_letters import pages as dead_letter_pages
 from services.inventory.impact import jobs as impact_jobs
@@ -46,6 +47,7 @@ DEFINITION = ServiceDefinition(
         reservation_jobs.expire_reservations_periodically,
         archive_jobs.archive_histories_periodically,
         impact_jobs.compact_impact_counters_periodically,
+        attention_watch.watch_attention_periodically,
     ),
 )
 

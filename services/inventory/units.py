@@ -6,6 +6,7 @@ instead: ``lifecycle.store.work_on``.)"""
 from __future__ import annotations
 
 from services.inventory.archive.store import ArchiveStore
+from services.inventory.attention.store import AttentionStore
 from services.inventory.dead_letters.store import ReplayStore
 from services.inventory.lifecycle.store import LifecycleStore
 from shared.uow import PostgresUnitOfWork
@@ -22,3 +23,7 @@ def archive(runtime: Runtime) -> PostgresUnitOfWork[ArchiveStore]:
 
 def dead_letters(runtime: Runtime) -> PostgresUnitOfWork[ReplayStore]:
     return runtime.unit_of_work(ReplayStore)
+
+
+def attention(runtime: Runtime) -> PostgresUnitOfWork[AttentionStore]:
+    return runtime.unit_of_work(AttentionStore)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Literal
 
 import msgspec
 
@@ -69,3 +70,21 @@ class ReservationExpired(Event, frozen=True, kw_only=True):
     description = "A reservation lapsed before the hand-over; the device is ready again."
 
     request_id: uuid.UUID
+
+
+@registry.register
+class AttentionRaised(Event, frozen=True, kw_only=True):
+    """Something in the register needs a person, and more of it than when last announced:
+    ``new`` dead letters the consumers set aside (``count`` kept in all), or ``new`` more
+    devices stuck in ``state`` beyond ``threshold_days`` (``count`` now, the longest there
+    since ``oldest_since``). Counts and times only: no device, owner or household."""
+
+    subject = "inventory.attention.raised"
+    description = "New dead letters, or more devices stuck in a state: a person is needed."
+
+    kind: Literal["dead_letters", "stuck"]
+    new: int
+    count: int
+    state: str = ""
+    threshold_days: float = 0.0
+    oldest_since: datetime | None = None

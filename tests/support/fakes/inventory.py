@@ -5,13 +5,14 @@ plain dicts and lists (a rolled-back unit of work puts them back as they were)."
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import msgspec
 
+from services.inventory.attention.rules import Seen, stuck_key
 from services.inventory.lifecycle.domain import HistoryEntry, State, TransitionRefused
 from services.inventory.lifecycle.intentions import Grading, Lifecycle, Reservation
 from services.inventory.lifecycle.store import Lapsed, RegisteredDevice, Registration
@@ -192,3 +193,43 @@ class FakeLifecycleStore:
 
 def replace_lifecycle(lifecycle: Lifecycle, reservation: Reservation | None) -> Lifecycle:
     return msgspec.structs.replace(lifecycle, reservation=reservation)
+
+
+class FakeAttentionStore:
+    """The attention watch's store in memory: devices as (state, since), the levels kept."""
+
+    def __init__(self) -> None:
+        self.devices: list[tuple[str, datetime]] = []
+        self.levels: dict[str, int] = {}
+        self.announcements: dict[str, int] = {}
+
+    async def take_turn(self) -> None:
+        return None
+
+    async def stuck(self, thresholds: Mapping[State, timedelta], now: datetime) -> list[Seen]:
+        seen = []
+        for state, threshold in thresholds.items():
+            since = [at for held, at in self.devices if held == state and at < now - threshold]
+            seen.append(
+                Seen(
+                    watched=stuck_key(state),
+                    level=len(since),
+                    count=len(since),
+                    state=state.value,
+                    threshold=threshold,
+                    oldest_since=min(since, default=None),
+                )
+            )
+        return seen
+
+    async def kept(self) -> dict[str, int]:
+        return dict(self.levels)
+
+    async def keep(
+        self, seen: Sequence[Seen], announced: Collection[str], now: datetime
+    ) -> dict[str, int]:
+        for look in seen:
+            self.levels[look.watched] = look.level
+            told = self.announcements.get(look.watched, 0) + (look.watched in announced)
+            self.announcements[look.watched] = told
+        return {look.watched: self.announcements[look.watched] for look in seen}
