@@ -13,6 +13,7 @@ from services.group_purchase.accounts import pages as account_pages
 from services.group_purchase.campaigns import api as campaign_api
 from services.group_purchase.campaigns import jobs as campaign_jobs
 from services.group_purchase.campaigns import pages as campaign_pages
+from services.group_purchase.notifications import coordinators
 from services.group_purchase.notifications import jobs as notification_jobs
 from services.group_purchase.requests import api as request_api
 from services.group_purchase.requests import (
@@ -65,6 +66,7 @@ DEFINITION = ServiceDefinition(
         campaign_jobs.close_due_campaigns,
         retention.erase_lapsed_periodically,
         notification_jobs.send_mail,
+        coordinators.watch_shortage_periodically,
     ),
 )
 

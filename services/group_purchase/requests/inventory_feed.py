@@ -10,12 +10,14 @@ from uuid import UUID
 
 import asyncpg
 
+from services.group_purchase.notifications.coordinators import note_attention
 from services.group_purchase.notifications.store import tell_about_needs
 from services.group_purchase.requests.domain import NeedStatus
 from services.group_purchase.requests.proposals import run_matching
 from services.group_purchase.requests.store import RequestStore
 from shared.bus import Batched
 from shared.contracts.inventory import (
+    AttentionRaised,
     DeviceAvailable,
     DeviceStateChanged,
     ReservationConfirmed,
@@ -141,6 +143,8 @@ async def apply(connection: asyncpg.Connection, event: Event) -> None:
         await note_confirmed(connection, event)
     elif isinstance(event, ReservationRejected | ReservationExpired):
         await note_refused(connection, event)
+    elif isinstance(event, AttentionRaised):
+        await note_attention(connection, event)
 
 
 async def apply_batch(connection: asyncpg.Connection, events: list[Event]) -> None:
