@@ -18,6 +18,7 @@ from boucle.devstack.cluster import ClusterStack, any_free_cluster_ports
 from boucle.devstack.mail_catcher import MailCatcher
 from boucle.devstack.stack import Stack, any_free_ports
 from services.group_purchase.accounts import operators
+from services.group_purchase.notifications import coordinators
 from services.group_purchase.notifications.contacts import give_demo_address
 from shared.auth import ROLES, issue_token, load_private_key
 from shared.config import SERVICES
@@ -50,6 +51,7 @@ def run_up(
         if demo:
             point_ids, scopes = _seed_demo_territory(stack)
             people = asyncio.run(operators.demo_accounts(stack.postgres.dsn, scopes))
+            asyncio.run(coordinators.give_demo_address(stack.postgres.dsn))
         print("Boucle: starting the four services", flush=True)
         stack.start_services()
         tokens = _dev_tokens(stack, scopes)
