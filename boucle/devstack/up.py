@@ -61,6 +61,8 @@ def run_up(
             demo_purchase.file_requests_and_open_a_campaign(
                 stack, tokens | _demo_social_worker(stack, scopes), scopes
             )
+            for device_type in asyncio.run(coordinators.tell_shortage_now(stack.postgres.dsn)):
+                print(f"  stock short, the coordination told: {device_type}")
         stack.supervise(report=lambda line: print(f"Boucle: {line}", flush=True))
         _print_welcome(stack, tokens, mail.serve_page())
         _print_accounts(stack, admin_password, people)

@@ -26,10 +26,11 @@ from services.inventory.attention.store import AttentionStore
 from services.inventory.attention.watch import dead_letters_of, watch_attention
 from shared.config import InventorySettings, MailSettings
 from shared.contracts.inventory import AttentionRaised
-from shared.events import utc_now
+from shared.events import encode, utc_now
 from shared.notifications.sender import MailSender
 from tests.support.dead_letters import dead_lettered_check_in
 from tests.support.households import Territory
+from tests.support.jetstream import done_with
 from tests.support.purchase_units import accounts_on
 from tests.support.register import Donation, publish, unit_of_work, until_state
 from tests.support.stacks import token_for
@@ -253,3 +254,28 @@ async def test_a_short_type_is_told_once_and_again_only_after_it_recovered(
     await MailSender(purchase_pool, mail_settings, "http://boucle.test").deliver_due()
     mails = catcher.messages(address)
     assert [mail["Subject"] for mail in mails] == ["Stock insuffisant : ordinateur fixe"] * 2
+
+
+async def test_an_attention_event_delivered_twice_tells_each_coordinator_once(
+    bus: JetStreamContext, inventory_pool: asyncpg.Pool, purchase_pool: asyncpg.Pool
+) -> None:
+    await all_applied(bus, inventory_pool)
+    camille = await coordinator(purchase_pool, "")
+    event = AttentionRaised(
+        producer="inventory",
+        aggregate_id=uuid.uuid4(),
+        kind="stuck",
+        new=2,
+        count=5,
+        state="in_refurbishment",
+        threshold_days=30,
+        oldest_since=utc_now() - timedelta(days=41),
+    )
+    await publish(bus, event)
+    again = await bus.publish(  # the same event under another message id: JetStream keeps both
+        event.subject, encode(event), headers={"Nats-Msg-Id": f"{event.event_id}:again"}
+    )
+    await done_with(bus, "INVENTORY", "group_purchase", again.seq)
+    notification = await told_once(purchase_pool, camille, "attention_stuck")
+    assert notification["details"]["path"] == "/registre?state=in_refurbishment&stuck_days=30"
+    assert notification["details"]["state"] == "En reconditionnement"

@@ -19,9 +19,9 @@ from services.group_purchase.notifications.store import _tell
 from services.group_purchase.requests.reasons import device_type_name
 from services.group_purchase.requests.shortage import Shortage, shortage_by_type
 from shared.contracts.inventory import AttentionRaised
-from shared.db import TRANSIENT_ERRORS
+from shared.db import TRANSIENT_ERRORS, create_pool
 from shared.logging import get_logger
-from shared.uow import UnitOfWork
+from shared.uow import PostgresUnitOfWork, UnitOfWork
 from shared.web.app import Runtime
 from shared.web.i18n import translator
 
@@ -35,7 +35,7 @@ REGISTER_PAGE = "/registre"
 SHORTAGE_PAGE = "/achats#penurie"
 EVERY_SECONDS = 60.0
 # the demo's coordinator gets an address, so that her news reaches the SMTP catcher of
-# ``boucle up`` (the demo's waiting tablet and smartphone are short within the minute)
+# ``boucle up`` (the demo's waiting smartphone is short: she is told once its need is filed)
 DEMO_COORDINATOR = "coordination"
 DEMO_COORDINATOR_ADDRESS = "morgan.coordination@mel.localhost"
 log = get_logger("boucle.group_purchase.coordinators")
@@ -153,3 +153,13 @@ async def watch_shortage_periodically(runtime: Runtime) -> None:
 async def give_demo_address(dsn: str) -> str:
     """The demo coordinator's account id, now with an address ("" without demo accounts)."""
     return await set_contact(dsn, DEMO_COORDINATOR, DEMO_COORDINATOR_ADDRESS)
+
+
+async def tell_shortage_now(dsn: str) -> list[str]:
+    """One look at the shortage now, as the periodic job's (the demo's, once its requests are
+    filed, rather than at the next minute); the device types told."""
+    pool = await create_pool(dsn, "purchase", 1, 2)
+    try:
+        return await watch_shortage(PostgresUnitOfWork(pool, CoordinatorStore, wake=lambda: None))
+    finally:
+        await pool.close()
