@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Literal
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -45,8 +45,8 @@ class InventorySettings(msgspec.Struct, frozen=True, kw_only=True):
     # never shipped, in transit, returned and not taken back in; in refurbishment, longer
     # (a diagnosis, an erasure and repairs take weeks). A reserved device is stuck a day
     # after its reservation should have lapsed.
-    stuck_after_days: int = 14
-    refurbishment_stuck_after_days: int = 30
+    stuck_after_days: Annotated[int, msgspec.Meta(ge=1)] = 14
+    refurbishment_stuck_after_days: Annotated[int, msgspec.Meta(ge=1)] = 30
 
 
 def tier_settings_problem(inventory: InventorySettings) -> str:

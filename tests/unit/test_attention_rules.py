@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import msgspec
+import pytest
+
 from services.group_purchase.notifications.coordinators import newly_short
 from services.inventory.attention.rules import (
     DEAD_LETTERS,
@@ -18,7 +21,7 @@ from services.inventory.attention.rules import (
 from services.inventory.attention.store import AttentionStore
 from services.inventory.attention.watch import watch_attention
 from services.inventory.lifecycle.domain import State
-from shared.config import InventorySettings
+from shared.config import InventorySettings, load_settings
 from shared.contracts.inventory import AttentionRaised
 from shared.uow import UnitOfWork
 from tests.support.fakes.inventory import FakeAttentionStore
@@ -79,6 +82,13 @@ def test_each_watched_state_has_its_threshold_and_ready_devices_are_not_stuck() 
         State.IN_REFURBISHMENT: timedelta(days=40),
         State.RESERVED: timedelta(days=3),  # its deadline passed a day ago
     }
+
+
+def test_a_threshold_of_no_days_is_refused_when_the_settings_are_read() -> None:
+    with pytest.raises(msgspec.ValidationError, match="stuck_after_days"):
+        load_settings({"BOUCLE_STUCK_AFTER_DAYS": "0"})
+    settings = load_settings({"BOUCLE_REFURBISHMENT_STUCK_AFTER_DAYS": "45"})
+    assert stuck_thresholds(settings.inventory)[State.IN_REFURBISHMENT] == timedelta(days=45)
 
 
 def test_a_type_is_short_once_until_it_recovers() -> None:
