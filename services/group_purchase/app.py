@@ -65,6 +65,7 @@ DEFINITION = ServiceDefinition(
         campaign_jobs.close_due_campaigns,
         retention.erase_lapsed_periodically,
         notification_jobs.send_mail,
+        notification_jobs.remind_periodically,
     ),
 )
 
