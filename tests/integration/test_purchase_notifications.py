@@ -2,7 +2,8 @@
 households, a reservation about to lapse and one that lapsed, a campaign her families pledged
 to that is cancelled — once each, by mail (a real SMTP server on loopback) when she has an
 address, in her inbox on her home page, and as a letter to print; one click stops a kind of
-mail. No personal data of the household is in a notification, nor in any event."""
+mail. No personal data of the household is in a notification, nor in any event. A training
+about to expire is told to the person and to the administrators, once."""
 
 from __future__ import annotations
 
@@ -22,9 +23,11 @@ from nats.js import JetStreamContext
 from boucle.devstack.mail_catcher import MailCatcher
 from boucle.devstack.stack import Stack
 from services.group_purchase.accounts import handlers as account_handlers
+from services.group_purchase.accounts.domain import TrainingCreate
 from services.group_purchase.campaigns import handlers as campaign_handlers
 from services.group_purchase.notifications.reminders import (
     ReminderStore,
+    announce_ending_trainings,
     warn_of_lapsing_reservations,
 )
 from services.group_purchase.notifications.store import deadline_text
@@ -33,7 +36,9 @@ from services.inventory.reservations.jobs import expire_due
 from shared.config import MailSettings
 from shared.events import utc_now
 from shared.notifications.sender import MailSender
+from shared.trainings import local_day
 from shared.uow import PostgresUnitOfWork
+from shared.web.formats import long_day
 from tests.support.campaigns import Api, http_campaign, no_tablet_ready_elsewhere, waiting_need
 from tests.support.households import Territory
 from tests.support.purchase_units import accounts_on, campaigns_on
@@ -297,3 +302,91 @@ async def test_no_warning_for_a_reservation_handed_over_or_lapsed_already(
     told = await lapsing_told(purchase_pool, amina)
     assert [row["details"]["path"] for row in told] == [f"/demandes/{waiting['id']}"]
     assert told[0]["mail_status"] == "no_address"  # her inbox and a letter
+
+
+async def person(pool: asyncpg.Pool, roles: tuple[str, ...], email: str, language: str) -> str:
+    """An account with ``roles`` and an address; its id."""
+    login = f"p-{uuid.uuid4().hex[:8]}"
+    account = await account_handlers.add_account(accounts_on(pool), login, "Sam Test", roles)
+    await pool.execute(
+        "UPDATE accounts SET email = $2, language = $3 WHERE id = $1", account.id, email, language
+    )
+    return str(account.id)
+
+
+async def trained(pool: asyncpg.Pool, account_id: str, days_left: int) -> str:
+    """An erasure training of the account ending ``days_left`` days from today; its reference."""
+    today = local_day(utc_now())
+    given = TrainingCreate(
+        course="data_erasure",
+        reference=f"EFF-{uuid.uuid4().hex[:8]}",
+        taken_on=today - timedelta(days=300),
+        trainer="Centre de formation",
+        valid_until=today + timedelta(days=days_left),
+    )
+    await account_handlers.record_training(accounts_on(pool), "test", uuid.UUID(account_id), given)
+    return given.reference
+
+
+async def test_a_training_about_to_expire_is_told_to_the_person_and_administrators_once(
+    purchase_pool: asyncpg.Pool, catcher: MailCatcher
+) -> None:
+    address = f"sacha-{uuid.uuid4().hex[:6]}@example.org"
+    sacha = await person(purchase_pool, ("refurbisher",), address, "fr")
+    admin_address = f"admin-{uuid.uuid4().hex[:6]}@example.org"
+    admin = await person(purchase_pool, ("admin",), admin_address, "en")
+    login = await purchase_pool.fetchval("SELECT login FROM accounts WHERE id = $1::uuid", sacha)
+    # 40 days left today: the service's own job leaves it; 15 days from now, 25 days are left
+    reference = await trained(purchase_pool, sacha, 40)
+    reminders = reminders_on(purchase_pool)
+    now = utc_now() + timedelta(days=15)
+    await asyncio.gather(
+        announce_ending_trainings(reminders, now), announce_ending_trainings(reminders, now)
+    )
+    await announce_ending_trainings(reminders, now + timedelta(days=1))
+
+    [mine] = await notifications_of(purchase_pool, sacha)
+    assert (mine["kind"], mine["details"]["reference"]) == ("training_expiring", reference)
+    about_sacha = [
+        row
+        for row in await notifications_of(purchase_pool, admin)
+        if row["details"].get("login") == login
+    ]
+    assert [row["kind"] for row in about_sacha] == ["training_expiring_admin"]
+
+    mailer = sender(purchase_pool, catcher.port, at=now + timedelta(hours=1))
+    await mailer.deliver_due()
+    last_day = local_day(utc_now()) + timedelta(days=40)
+    [mail] = catcher.messages(address)
+    assert mail["Subject"] == (
+        "Votre formation « Effacement certifié des données » expire le "
+        f"{long_day(last_day, language='fr')}"
+    )
+    body = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert reference in body and "http://boucle.test/compte" in body
+    [told] = [m for m in catcher.messages(admin_address) if login in m["Subject"]]
+    assert told["Subject"] == (
+        f"The training “Certified data erasure” of {login} expires on "
+        f"{long_day(last_day, language='en')}"
+    )
+    admin_body = told.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert f"http://boucle.test/accounts/{sacha}" in admin_body
+
+
+async def test_a_renewed_training_is_not_told_and_the_new_one_is_told_in_its_turn(
+    purchase_pool: asyncpg.Pool,
+) -> None:
+    sacha = await person(purchase_pool, ("refurbisher",), "", "fr")
+    old = await trained(purchase_pool, sacha, 40)
+    new = await trained(purchase_pool, sacha, 70)
+    reminders = reminders_on(purchase_pool)
+    await announce_ending_trainings(reminders, utc_now() + timedelta(days=15))
+    assert await notifications_of(purchase_pool, sacha) == []  # renewed already
+
+    await announce_ending_trainings(reminders, utc_now() + timedelta(days=45))
+    told = await notifications_of(purchase_pool, sacha)
+    assert [(row["kind"], row["details"]["reference"]) for row in told] == [
+        ("training_expiring", new)
+    ]
+    assert told[0]["mail_status"] == "no_address"
+    assert old != new

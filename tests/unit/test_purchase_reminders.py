@@ -1,12 +1,18 @@
-"""The reminders' pure rules: a deadline said in Paris time, in the person's language, and the
-texts of each reminder's kind in both catalogs."""
+"""The reminders' pure rules: a deadline said in Paris time, in the person's language; who hears
+of a training ending, and what each is told."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import uuid
+from datetime import UTC, date, datetime
 
 import pytest
 
+from services.group_purchase.notifications.reminders import (
+    Administrator,
+    EndingTraining,
+    training_notices,
+)
 from services.group_purchase.notifications.store import deadline_text
 from shared.notifications.texts import text_of
 from tests.support.notices import a_notification
@@ -44,3 +50,40 @@ def test_the_lapsing_warning_names_the_household_the_device_and_the_deadline(
     assert "M-7KQ2" in text.subject and "24" in text.subject
     assert "tablette" in text.body and "mardi 8 décembre 2026, 14:05" in text.body
     assert text.link == "https://b.example/demandes/r1"
+
+
+def test_a_training_ending_is_told_to_the_person_and_every_other_administrator() -> None:
+    sam, admin = uuid.uuid4(), uuid.uuid4()
+    ending = EndingTraining(
+        account_id=sam,
+        login="sam",
+        course="data_erasure",
+        reference="EFF-1",
+        valid_until=date(2027, 1, 6),
+        email="sam@example.org",
+        language="fr",
+    )
+    # Sam is an administrator too: told once, as the person
+    administrators = [
+        Administrator(id=sam, email="sam@example.org", language="fr"),
+        Administrator(id=admin, email="", language="en"),
+    ]
+
+    mine, theirs = training_notices([ending], administrators)
+
+    assert (mine.recipient, mine.kind, mine.email) == (str(sam), "training_expiring", ending.email)
+    assert mine.details == {
+        "course": "Effacement certifié des données",
+        "reference": "EFF-1",
+        "deadline": "6 janvier 2027",
+        "path": "/compte",
+    }
+    assert (theirs.recipient, theirs.kind, theirs.language) == (
+        str(admin),
+        "training_expiring_admin",
+        "en",
+    )
+    assert theirs.details["course"] == "Certified data erasure"
+    assert theirs.details["deadline"] == "January 6, 2027"
+    assert theirs.details["login"] == "sam"
+    assert theirs.details["path"] == f"/accounts/{sam}"

@@ -303,10 +303,8 @@ async def trainings_of(uow: Accounts, account_id: uuid.UUID) -> tuple[Account, l
 
 
 async def expiring_trainings(uow: Accounts) -> list[ExpiringTraining]:
-    """Trainings whose validity ends within 30 days from today (today included).
-
-    This is the hook for the notifications: a daily job that mails each person, and the
-    administrators, the trainings this lists (once per training) needs nothing else."""
+    """Trainings whose validity ends within 30 days from today (today included); the person
+    and the administrators are told of each once (``notifications.reminders``)."""
     async with uow.begin() as work:
         today = local_day(work.now())
         return await work.store.trainings_ending_between(today, today + EXPIRY_NOTICE)

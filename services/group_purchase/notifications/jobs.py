@@ -1,5 +1,5 @@
 """The periodic jobs of notifications: the mail sender (its links lead to this service's
-pages) and the reminders told before a reservation lapses."""
+pages) and the reminders told before a reservation or a training lapses."""
 
 from __future__ import annotations
 
@@ -28,6 +28,9 @@ async def remind_periodically(runtime: Runtime) -> None:
             warned = await reminders.warn_of_lapsing_reservations(units.reminders(runtime))
             if warned:
                 log.info("reservations_lapsing_told", reservations=warned)
+            announced = await reminders.announce_ending_trainings(units.reminders(runtime))
+            if announced:
+                log.info("trainings_ending_told", trainings=announced)
         except TRANSIENT_ERRORS as error:
             log.warning("reminders_retrying", error=repr(error))
         await asyncio.sleep(REMINDING_EVERY_SECONDS)
