@@ -15,9 +15,12 @@ from services.group_purchase.accounts.domain import (
     SESSION_TOKEN_LIFETIME,
     Account,
     AccountError,
+    Contact,
+    ContactUpdate,
     ExpiringTraining,
     Training,
     TrainingCreate,
+    changed_contact,
     check_may_give_roles,
     check_may_refresh,
     check_may_sign_in,
@@ -227,6 +230,31 @@ async def ensure_first_admin(uow: Accounts, login: str = "admin") -> str | None:
     password = generated_password()
     await add_account(uow, login, "Administrateur", ("admin",), password=password)
     return password
+
+
+# --- one's own contact
+
+
+async def contact_of(uow: Accounts, account_id: uuid.UUID) -> Contact:
+    """Where the person is told what happened (their address, the language of their mails)."""
+    async with uow.begin() as work:
+        contact = await work.store.contact_of(account_id)
+    if contact is None:
+        raise AccountError("No such account.", 404, code="accounts.account_unknown")
+    return contact
+
+
+async def set_contact(uow: Accounts, account_id: uuid.UUID, update: ContactUpdate) -> Contact:
+    """The person changes where they are told what happened: their e-mail address ("" for
+    none: the inbox and printed letters only) and the language of their mails; audited."""
+    async with uow.begin() as work:
+        contact = await work.store.contact_of(account_id)
+        if contact is None:
+            raise AccountError("No such account.", 404, code="accounts.account_unknown")
+        changed = changed_contact(contact, update)
+        await work.store.set_contact(account_id, changed)
+        await work.audit(str(account_id), "account.contact_set", f"account:{account_id}")
+    return changed
 
 
 # --- roles and trainings
