@@ -54,14 +54,16 @@ class ReminderStore:
     ) -> list[EndingTraining]:
         """The trainings of enabled accounts whose last valid day falls between ``first`` and
         ``last``, not announced yet nor renewed (no training of the same course lasts longer),
-        marked announced at ``now``. A replica that comes second waits for the first's commit
-        and finds them marked."""
+        marked announced at ``now``. Another replica at it skips those this one holds locked,
+        and finds those it committed marked."""
         rows = await self.connection.fetch(
             "UPDATE trainings t SET expiry_announced_at = $3 FROM accounts a "
-            "WHERE a.id = t.account_id AND a.enabled AND t.expiry_announced_at IS NULL "
-            "AND t.valid_until BETWEEN $1 AND $2 AND NOT EXISTS (SELECT 1 FROM trainings r "
-            "WHERE r.account_id = t.account_id AND r.course = t.course "
-            "AND r.valid_until > t.valid_until) "
+            "WHERE a.id = t.account_id AND t.id IN (SELECT e.id FROM trainings e "
+            "JOIN accounts o ON o.id = e.account_id AND o.enabled "
+            "WHERE e.expiry_announced_at IS NULL AND e.valid_until BETWEEN $1 AND $2 "
+            "AND NOT EXISTS (SELECT 1 FROM trainings r WHERE r.account_id = e.account_id "
+            "AND r.course = e.course AND r.valid_until > e.valid_until) "
+            "FOR UPDATE OF e SKIP LOCKED) "
             "RETURNING t.account_id, a.login, t.course, t.reference, t.valid_until, a.email, "
             "a.language",
             first,

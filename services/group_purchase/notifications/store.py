@@ -97,12 +97,15 @@ async def tell_about_lapsing(
 ) -> int:
     """Each confirmed reservation lapsing within ``notice`` of ``now``, still waiting to be
     handed over and not warned of yet, is marked warned and its social worker told, with its
-    deadline in Paris time; how many were. Once each, even with two replicas at it: the second
-    update of a reservation waits for the first to commit, then finds it warned already."""
+    deadline in Paris time; how many were. Once each, even with two replicas at it: one takes
+    the reservations the other holds locked for none (it skips them), and finds those the other
+    committed warned already."""
     rows = await connection.fetch(
         "WITH due AS (UPDATE reservation_attempts SET lapsing_warned_at = $1 "
-        "WHERE status = 'confirmed' AND lapsing_warned_at IS NULL AND expires_at > $1 "
-        "AND expires_at <= $1::timestamptz + $2::interval RETURNING need_id, expires_at) "
+        "WHERE id IN (SELECT id FROM reservation_attempts WHERE status = 'confirmed' "
+        "AND lapsing_warned_at IS NULL AND expires_at > $1 "
+        "AND expires_at <= $1::timestamptz + $2::interval FOR UPDATE SKIP LOCKED) "
+        "RETURNING need_id, expires_at) "
         f"SELECT {_WHO}, h.reference, n.device_type, r.id AS request_id, due.expires_at "
         "FROM due JOIN needs n ON n.id = due.need_id JOIN requests r ON r.id = n.request_id "
         f"JOIN households h ON h.id = r.household_id {_ACCOUNT}"
