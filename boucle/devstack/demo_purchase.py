@@ -1,7 +1,9 @@
 """The demo's households and group purchase: requests of the demo organisation, one proposed
-the refurbished laptop, one waiting for a tablet, one for a smartphone; a campaign opened for
-tablets, with that household's need pledged, and one for smartphones pledged then cancelled
-(its social worker is told: a mail in the catcher of ``boucle up``)."""
+the refurbished laptop (which its social worker reserves: the demo holds a reservation 20
+hours, so she is warned at once that it lapses within a day), one waiting for a tablet, one
+for a smartphone; a campaign opened for tablets, with that household's need pledged, and one
+for smartphones pledged then cancelled (its social worker is told: a mail in the catcher of
+``boucle up``)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,9 @@ from typing import Any
 from boucle.devstack.calls import call
 from boucle.devstack.stack import Stack
 
+# How long the demo's inventory holds a reservation: under the day before which social workers
+# are warned that one lapses (72 hours outside the demo).
+RESERVATION_HOURS = 20
 TABLETS = "Tablettes pour les démarches en ligne"
 PHONES = "Smartphones pour la recherche d'emploi"
 FAMILIES: tuple[tuple[dict[str, Any], str], ...] = (
@@ -44,11 +49,16 @@ def file_requests_and_open_a_campaign(
         request = call(
             f"{api}/requests", worker, {"household_id": household["id"], "needs": [need]}
         )
-        status = request["needs"][0]["status"]
+        need = request["needs"][0]
+        status = need["status"]
         if status == "waiting":
-            waiting[device_type] = request["needs"][0]["id"]
+            waiting[device_type] = need["id"]
         page = f"{stack.url('group_purchase')}/demandes/{request['id']}"
         print(f"  request of household {household['reference']} ({device_type}, {status}): {page}")
+        if status == "proposed":  # reserved: it lapses within a day, she is warned
+            body = {"proposal_id": need["proposal"]["id"]}
+            call(f"{api}/needs/{need['id']}/confirmation", worker, body)
+            print(f"    reserved for {RESERVATION_HOURS} hours: its social worker is warned")
     campaigns = f"{stack.url('group_purchase')}/achats/campagnes"
     if "tablet" in waiting:
         campaign = _open_campaign(stack, tokens, waiting["tablet"], "tablet", TABLETS)

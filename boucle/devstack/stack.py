@@ -61,6 +61,8 @@ class Stack:
         self.supervisor: Supervisor | None = None
         # where the services send mail (the local SMTP catcher of ``boucle up``); none: no mail
         self.smtp_port: int | None = None
+        # settings every service is started with (``BOUCLE_*`` names), such as the demo's
+        self.settings: dict[str, str] = {}
 
     @property
     def keys_dir(self) -> Path:
@@ -105,6 +107,7 @@ class Stack:
             env["BOUCLE_AUTH_PRIVATE_KEY"] = str(self.keys_dir / PRIVATE_KEY_FILE)
         if self.smtp_port is not None:
             env.update(BOUCLE_SMTP_HOST="127.0.0.1", BOUCLE_SMTP_PORT=str(self.smtp_port))
+        env.update(self.settings)
         return env
 
     def service_log(self, name: str) -> Path:

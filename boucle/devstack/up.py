@@ -52,6 +52,8 @@ def run_up(
             point_ids, scopes = _seed_demo_territory(stack)
             people = asyncio.run(operators.demo_accounts(stack.postgres.dsn, scopes))
             asyncio.run(coordinators.give_demo_address(stack.postgres.dsn))
+            # the demo's reservation lapses within a day, so its social worker is warned now
+            stack.settings["BOUCLE_RESERVATION_HOURS"] = str(demo_purchase.RESERVATION_HOURS)
         print("Boucle: starting the four services", flush=True)
         stack.start_services()
         tokens = _dev_tokens(stack, scopes)

@@ -67,6 +67,7 @@ DEFINITION = ServiceDefinition(
         retention.erase_lapsed_periodically,
         notification_jobs.send_mail,
         coordinators.watch_shortage_periodically,
+        notification_jobs.remind_periodically,
     ),
 )
 

@@ -10,6 +10,7 @@ from typing import Generic, TypeVar
 
 from services.group_purchase.accounts.store import AccountStore
 from services.group_purchase.campaigns.store import CampaignStore
+from services.group_purchase.notifications.reminders import ReminderStore
 from services.group_purchase.requests.store import RequestStore
 from shared.uow import PostgresUnitOfWork, PostgresWork
 from shared.web.app import Runtime
@@ -27,6 +28,10 @@ def requests(runtime: Runtime) -> PostgresUnitOfWork[RequestStore]:
 
 def campaigns(runtime: Runtime) -> PostgresUnitOfWork[CampaignStore]:
     return runtime.unit_of_work(CampaignStore)
+
+
+def reminders(runtime: Runtime) -> PostgresUnitOfWork[ReminderStore]:
+    return runtime.unit_of_work(ReminderStore)
 
 
 class Within(Generic[Built]):

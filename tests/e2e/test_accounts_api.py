@@ -82,3 +82,62 @@ async def test_only_administrators_manage_accounts(stack: Stack) -> None:
         anonymous = await http.get("/api/v1/accounts")
     assert listed.status_code == 403 and added.status_code == 403
     assert anonymous.status_code == 401
+
+
+async def test_a_person_sets_where_they_are_told_and_a_bad_address_changes_nothing(
+    stack: Stack,
+) -> None:
+    admin = _admin(stack)
+    login = f"agent.{uuid.uuid4().hex[:8]}"
+    async with httpx.AsyncClient(base_url=stack.url("group_purchase")) as http:
+        added = await http.post(
+            "/api/v1/accounts",
+            json={"login": login, "display_name": "Amina K.", "roles": ["social_worker"]},
+            headers=admin,
+        )
+        account_id = added.json()["account"]["id"]
+        me = {"Authorization": f"Bearer {token_for(stack, 'social_worker', subject=account_id)}"}
+
+        mine = await http.get("/api/v1/accounts/me", headers=me)
+        assert mine.status_code == 200, mine.text
+        assert (mine.json()["login"], mine.json()["email"], mine.json()["language"]) == (
+            login,
+            "",
+            "fr",
+        )
+        body = {"email": " amina.k@ccas-roubaix.example ", "language": "en"}
+        set_ = await http.patch("/api/v1/accounts/me", json=body, headers=me)
+        assert set_.status_code == 200, set_.text
+        assert (set_.json()["email"], set_.json()["language"]) == (
+            "amina.k@ccas-roubaix.example",
+            "en",
+        )
+
+        refused = await http.patch(
+            "/api/v1/accounts/me",
+            json={"email": "amina at ccas", "language": "fr"},
+            headers=me | {"Accept-Language": "fr"},
+        )
+        assert refused.status_code == 422, refused.text
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        assert refused.json()["code"] == "accounts.invalid_email"
+        assert "« amina at ccas » n'est pas une adresse électronique" in refused.json()["detail"]
+        unknown = await http.patch("/api/v1/accounts/me", json={"language": "de"}, headers=me)
+        assert unknown.status_code in (400, 422), unknown.text
+        kept = (await http.get("/api/v1/accounts/me", headers=me)).json()
+        assert (kept["email"], kept["language"]) == ("amina.k@ccas-roubaix.example", "en")
+
+        # a field left out stays; a blank address is no mail
+        french = await http.patch("/api/v1/accounts/me", json={"language": "fr"}, headers=me)
+        assert french.json()["email"] == "amina.k@ccas-roubaix.example"
+        none = await http.patch("/api/v1/accounts/me", json={"email": ""}, headers=me)
+        assert (none.json()["email"], none.json()["language"]) == ("", "fr")
+
+        audit = await http.get("/api/v1/households/audit", headers=admin)
+        assert audit.status_code == 200, audit.text
+        assert f"account:{account_id}" in audit.text and "account.contact_set" in audit.text
+
+        # a development token is no account: nothing to set
+        developer = {"Authorization": f"Bearer {token_for(stack, 'social_worker')}"}
+        no_one = await http.patch("/api/v1/accounts/me", json={"email": ""}, headers=developer)
+        assert no_one.status_code == 403 and no_one.json()["code"] == "accounts.not_an_account"

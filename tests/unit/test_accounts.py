@@ -16,6 +16,7 @@ from services.group_purchase.accounts.domain import (
     check_may_sign_in,
     check_new_account,
     check_new_password,
+    checked_email,
     digest,
     generated_password,
     token_scopes,
@@ -236,3 +237,20 @@ def test_cookies_are_secure_when_the_public_address_is_https_unless_told_otherwi
 def test_only_the_sign_in_service_behind_the_proxy_trusts_forwarded_addresses() -> None:
     assert not load_settings({}).trust_forwarded_for
     assert load_settings({"BOUCLE_TRUST_FORWARDED_FOR": "true"}).trust_forwarded_for
+
+
+@pytest.mark.parametrize(
+    "typed", ["amina at ccas", "amina@ccas", "@ccas.example", "a b@ccas.example", "a@b@c.example"]
+)
+def test_an_address_that_cannot_be_one_is_refused_with_what_was_typed(typed: str) -> None:
+    with pytest.raises(AccountError) as raised:
+        checked_email(typed)
+    assert raised.value.code == "accounts.invalid_email"
+    assert raised.value.details["email"] == typed
+
+
+def test_an_address_is_kept_trimmed_and_a_blank_one_means_no_mail() -> None:
+    assert checked_email("  alex.travailleur-social@ccas-roubaix.localhost ") == (
+        "alex.travailleur-social@ccas-roubaix.localhost"
+    )
+    assert checked_email("   ") == ""

@@ -14,7 +14,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from services.group_purchase.accounts import handlers as accounts
 from services.group_purchase.accounts import machines
-from services.group_purchase.accounts.domain import REFRESH_LIFETIME, RESET_LINK_LIFETIME
+from services.group_purchase.accounts.domain import (
+    REFRESH_LIFETIME,
+    RESET_LINK_LIFETIME,
+    Contact,
+    ContactUpdate,
+)
 from services.group_purchase.campaigns import deadlines
 from services.group_purchase.campaigns import handlers as campaigns
 from services.group_purchase.campaigns.domain import CampaignCreate, CampaignStatus, SupplierCreate
@@ -578,4 +583,28 @@ async def test_a_machine_token_opens_sessions_until_it_is_revoked() -> None:
     assert raised.value.code == "accounts.machine_revoked"
     await refused(
         uow, "accounts.machine_token_unknown", machines.revoke_machine_token(uow, uuid.uuid4())
+    )
+
+
+async def test_a_person_sets_where_they_are_told_and_a_bad_address_changes_nothing() -> None:
+    uow = FakeUnitOfWork(FakeAccountStore())
+    account = await accounts.add_account(uow, "amina", "Amina", ("social_worker",))
+
+    given = ContactUpdate(email=" amina@ccas.example ", language="en")
+    assert await accounts.set_contact(uow, account.id, given) == Contact(
+        email="amina@ccas.example", language="en"
+    )
+    assert uow.audit_lines[-1][1:] == ("account.contact_set", f"account:{account.id}")
+    await refused(
+        uow,
+        "accounts.invalid_email",
+        accounts.set_contact(uow, account.id, ContactUpdate(email="amina@ccas")),
+    )
+    # what is left out stays; a blank address is no mail
+    await accounts.set_contact(uow, account.id, ContactUpdate(language="fr"))
+    assert (await accounts.contact_of(uow, account.id)).email == "amina@ccas.example"
+    await accounts.set_contact(uow, account.id, ContactUpdate(email=""))
+    assert await accounts.contact_of(uow, account.id) == Contact(email="", language="fr")
+    await refused(
+        uow, "accounts.account_unknown", accounts.set_contact(uow, uuid.uuid4(), ContactUpdate())
     )

@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from shared.config import MailSettings
 from shared.notifications.outbox import Notification
 from shared.notifications.sender import backoff
 from shared.notifications.texts import mail_of
-
-TOKEN = uuid.UUID("0b4f3a58-58b3-4b4e-8f56-9a3c0f2d6c11")
+from tests.support.notices import TOKEN, a_notification
 
 
 def notification(language: str = "fr", **details: object) -> Notification:
-    return Notification(
-        id=uuid.UUID("01930000-0000-7000-8000-000000000001"),
-        recipient="account-1",
-        kind="reservation_lapsed",
-        details={"reference": "M-7KQ2", "device": "tablette", "path": "/demandes/r1", **details},
-        language=language,
-        email="amina@example.org",
-        mail_status="pending",
-        attempts=0,
-        last_error="",
-        sent_at=None,
-        unsubscribe_token=TOKEN,
-        created_at=datetime(2026, 12, 7, 9, 30, tzinfo=UTC),
-    )
+    given = {"reference": "M-7KQ2", "device": "tablette", "path": "/demandes/r1", **details}
+    return a_notification("reservation_lapsed", given, language)
 
 
 def test_the_mail_says_what_happened_in_her_language_with_a_link_and_unsubscribe() -> None:

@@ -1,5 +1,6 @@
 """JSON API of account administration, as the ``/accounts`` page does it: list the accounts,
-add one (it gets a one-time link to choose its password), disable one, issue a new link."""
+add one (it gets a one-time link to choose its password), disable one, issue a new link; and
+one's own account, as ``/compte`` shows it: where one is told what happened."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import date
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
@@ -16,12 +17,15 @@ from services.group_purchase import units
 from services.group_purchase.accounts import handlers
 from services.group_purchase.accounts.domain import (
     Account,
+    Contact,
+    ContactUpdate,
     ExpiringTraining,
     Training,
     TrainingCreate,
+    own_account,
 )
 from services.group_purchase.accounts.store import AccountStore
-from shared.auth import Principal
+from shared.auth import ROLES, Principal
 from shared.listing import PAGE_LIMIT, After, Limit, page_of, read_cursor
 from shared.logging import get_logger
 from shared.web.app import Runtime
@@ -29,6 +33,7 @@ from shared.web.security import allow
 
 log = get_logger("boucle.group_purchase.accounts")
 ADMIN = allow("admin")
+ANY_ROLE = allow(*ROLES)
 
 
 Scope = Annotated[str, msgspec.Meta(max_length=120)]
@@ -122,6 +127,29 @@ def view_of(account: Account) -> AccountView:
     )
 
 
+class MyAccountView(msgspec.Struct, frozen=True, kw_only=True):
+    """One's own account: who one is, and where one is told what happened (``email`` empty:
+    no mail, the inbox and printed letters only; ``language``: of the mails)."""
+
+    id: uuid.UUID
+    login: str
+    display_name: str
+    roles: list[str]
+    email: str
+    language: str
+
+
+def my_view(account: Account, contact: Contact) -> MyAccountView:
+    return MyAccountView(
+        id=account.id,
+        login=account.login,
+        display_name=account.display_name,
+        roles=list(account.roles),
+        email=contact.email,
+        language=contact.language,
+    )
+
+
 def password_link(request: Request[Any, Any, Any], secret: str) -> str:
     return f"{str(request.base_url).rstrip('/')}/auth/reset/{secret}"
 
@@ -146,6 +174,39 @@ class AccountController(Controller):
         ]
         shown, next_after = page_of(accounts, limit, lambda account: (account.login, account.id))
         return AccountPage(accounts=[view_of(a) for a in shown], next_after=next_after)
+
+    @get("/me", opt=ANY_ROLE)
+    async def my_account(
+        self, runtime: NamedDependency[Runtime], principal: NamedDependency[Principal]
+    ) -> MyAccountView:
+        """The account one is signed in with, and where one is told what happened."""
+        account_id = own_account(principal)
+        contact = await handlers.contact_of(units.accounts(runtime), account_id)
+        account = await AccountStore(runtime.pool).account_by_id(account_id)
+        assert account is not None  # its contact was found
+        return my_view(account, contact)
+
+    @patch(
+        "/me",
+        opt={**ANY_ROLE, "example": {"email": "amina.k@ccas-roubaix.example", "language": "fr"}},
+        status_code=200,
+    )
+    async def set_my_contact(
+        self,
+        data: JSONBody[ContactUpdate],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+    ) -> MyAccountView:
+        """Change where one is told what happened: ``email`` ("" for no mail: the inbox and
+        printed letters only) and ``language`` of the mails (``fr`` or ``en``); a field left
+        out stays. An address that cannot be one is a 422 ``accounts.invalid_email``;
+        audited."""
+        account_id = own_account(principal)
+        contact = await handlers.set_contact(units.accounts(runtime), account_id, data)
+        log.info("account_contact_set", account_id=str(account_id))
+        account = await AccountStore(runtime.pool).account_by_id(account_id)
+        assert account is not None
+        return my_view(account, contact)
 
     @post(
         "/",

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import uuid
 from datetime import date, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 
-from shared.auth import ROLES, UNSCOPED_ROLES
+from shared.auth import ROLES, UNSCOPED_ROLES, Principal
 from shared.errors import DomainError
 from shared.trainings import ERASURE_COURSE, Course, valid_on
 
@@ -71,6 +72,69 @@ class MachineToken(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def subject(self) -> str:
         return f"machine:{self.id}"
+
+
+# --- where a person is told what happened
+
+MailLanguage = Literal["fr", "en"]
+MAIL_LANGUAGES: tuple[MailLanguage, ...] = ("fr", "en")
+# one @ between a name and a domain with a dot, no space: what a mail server can be given
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+EMAIL_LENGTH = 254
+
+
+class Contact(msgspec.Struct, frozen=True, kw_only=True):
+    """Where the person is told what happened: an e-mail address ("" for none: the inbox and
+    printed letters only) and the language of the mails."""
+
+    email: str = ""
+    language: MailLanguage = "fr"
+
+
+class ContactUpdate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A change of one's contact: the fields given change, the others stay."""
+
+    email: Annotated[str, msgspec.Meta(max_length=EMAIL_LENGTH)] | msgspec.UnsetType = msgspec.UNSET
+    language: MailLanguage | msgspec.UnsetType = msgspec.UNSET
+
+
+def checked_email(email: str) -> str:
+    """The address as kept (trimmed; "" for none), or a refusal a person can act on."""
+    email = email.strip()
+    if email and (len(email) > EMAIL_LENGTH or not EMAIL.fullmatch(email)):
+        raise AccountError(
+            f"“{email}” is not an e-mail address (name@example.org); leave it blank for no mail.",
+            code="accounts.invalid_email",
+            email=email,
+        )
+    return email
+
+
+def checked_contact(email: str, language: str) -> Contact:
+    checked = checked_email(email)
+    if language not in MAIL_LANGUAGES:
+        raise AccountError("The language of the mails is fr or en.", code="accounts.mail_language")
+    return msgspec.convert({"email": checked, "language": language}, Contact)
+
+
+def own_account(principal: Principal) -> uuid.UUID:
+    """The account of the person signed in; a development or machine token has none."""
+    try:
+        return uuid.UUID(principal.sub)
+    except ValueError:
+        raise AccountError(
+            "This session was not opened with an account (a development or machine token): "
+            "it has no contact to set.",
+            403,
+            code="accounts.not_an_account",
+        ) from None
+
+
+def changed_contact(contact: Contact, update: ContactUpdate) -> Contact:
+    """``contact`` with what ``update`` gives, checked."""
+    email = contact.email if update.email is msgspec.UNSET else update.email
+    language = contact.language if update.language is msgspec.UNSET else update.language
+    return checked_contact(email, language)
 
 
 def normalise_login(login: str) -> str:

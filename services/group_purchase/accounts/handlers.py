@@ -15,9 +15,12 @@ from services.group_purchase.accounts.domain import (
     SESSION_TOKEN_LIFETIME,
     Account,
     AccountError,
+    Contact,
+    ContactUpdate,
     ExpiringTraining,
     Training,
     TrainingCreate,
+    changed_contact,
     check_may_give_roles,
     check_may_refresh,
     check_may_sign_in,
@@ -229,6 +232,31 @@ async def ensure_first_admin(uow: Accounts, login: str = "admin") -> str | None:
     return password
 
 
+# --- one's own contact
+
+
+async def contact_of(uow: Accounts, account_id: uuid.UUID) -> Contact:
+    """Where the person is told what happened (their address, the language of their mails)."""
+    async with uow.begin() as work:
+        contact = await work.store.contact_of(account_id)
+    if contact is None:
+        raise AccountError("No such account.", 404, code="accounts.account_unknown")
+    return contact
+
+
+async def set_contact(uow: Accounts, account_id: uuid.UUID, update: ContactUpdate) -> Contact:
+    """The person changes where they are told what happened: their e-mail address ("" for
+    none: the inbox and printed letters only) and the language of their mails; audited."""
+    async with uow.begin() as work:
+        contact = await work.store.contact_of(account_id)
+        if contact is None:
+            raise AccountError("No such account.", 404, code="accounts.account_unknown")
+        changed = changed_contact(contact, update)
+        await work.store.set_contact(account_id, changed)
+        await work.audit(str(account_id), "account.contact_set", f"account:{account_id}")
+    return changed
+
+
 # --- roles and trainings
 
 
@@ -303,10 +331,8 @@ async def trainings_of(uow: Accounts, account_id: uuid.UUID) -> tuple[Account, l
 
 
 async def expiring_trainings(uow: Accounts) -> list[ExpiringTraining]:
-    """Trainings whose validity ends within 30 days from today (today included).
-
-    This is the hook for the notifications: a daily job that mails each person, and the
-    administrators, the trainings this lists (once per training) needs nothing else."""
+    """Trainings whose validity ends within 30 days from today (today included); the person
+    and the administrators are told of each once (``notifications.reminders``)."""
     async with uow.begin() as work:
         today = local_day(work.now())
         return await work.store.trainings_ending_between(today, today + EXPIRY_NOTICE)

@@ -13,6 +13,7 @@ from services.group_purchase.accounts import handlers
 from services.group_purchase.accounts.domain import (
     ERASURE_ROLE,
     AccountError,
+    ContactUpdate,
     TrainingCreate,
     generated_password,
 )
@@ -42,6 +43,14 @@ DEMO_PERSONAS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 DEMO_TRAININGS: dict[str, tuple[str, int]] = {
     "effacement": ("EFF-DEMO-0001", 700),
     "effacement.2": ("EFF-DEMO-0002", 20),
+}
+
+
+# Where the demo tells these people what happened: Noor hears that her training ends within
+# 30 days, and the first administrator too (mails in the catcher of ``boucle up``).
+DEMO_ADDRESSES = {
+    "effacement.2": "noor.effacement@atelier-roubaix.localhost",
+    "admin": "admin@boucle.localhost",
 }
 
 
@@ -89,6 +98,10 @@ async def demo_accounts(
                 if login in DEMO_TRAININGS:
                     await _trained_officer(uow, account.id, DEMO_TRAININGS[login], roles)
             created.append((roles[-1], login, password))
+        for login, email in DEMO_ADDRESSES.items():
+            known = await AccountStore(uow.pool).account_by_login(login)
+            if known is not None:
+                await handlers.set_contact(uow, known.id, ContactUpdate(email=email))
     return created
 
 

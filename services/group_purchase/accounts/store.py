@@ -10,6 +10,7 @@ import asyncpg
 
 from services.group_purchase.accounts.domain import (
     Account,
+    Contact,
     ExpiringTraining,
     MachineToken,
     Session,
@@ -89,6 +90,20 @@ class AccountStore:
             enabled,
         )
         return bool(status.endswith(" 1"))
+
+    async def contact_of(self, account_id: uuid.UUID) -> Contact | None:
+        row = await self.connection.fetchrow(
+            "SELECT email, language FROM accounts WHERE id = $1", account_id
+        )
+        return row_as(Contact, row)
+
+    async def set_contact(self, account_id: uuid.UUID, contact: Contact) -> None:
+        await self.connection.execute(
+            "UPDATE accounts SET email = $2, language = $3, updated_at = now() WHERE id = $1",
+            account_id,
+            contact.email,
+            contact.language,
+        )
 
     async def insert_session(
         self, account_id: uuid.UUID, refresh_hash: bytes, expires_at: datetime

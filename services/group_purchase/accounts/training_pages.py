@@ -1,5 +1,6 @@
 """Pages of trainings: an administrator gives an account its roles and records the person's
-trainings; each person sees their own trainings and those ending soon on their account page."""
+trainings; each person sees, on their account page, their trainings and those ending soon, the
+latest of what they were told, and sets where they are told it."""
 
 from __future__ import annotations
 
@@ -15,10 +16,12 @@ from litestar.response import Redirect, Template
 from services.group_purchase import units
 from services.group_purchase.accounts import handlers
 from services.group_purchase.accounts.api import RolesGiven
-from services.group_purchase.accounts.domain import TrainingCreate
+from services.group_purchase.accounts.domain import ContactUpdate, TrainingCreate, own_account
 from shared.auth import ROLES, Principal
 from shared.events import utc_now
 from shared.logging import get_logger
+from shared.notifications import outbox as notifications
+from shared.notifications.pages import lines_of
 from shared.trainings import COURSES, EXPIRY_NOTICE, local_day
 from shared.web.actions import Errors, act, done_url
 from shared.web.app import Runtime
@@ -37,6 +40,9 @@ FIELDS = {
     "accounts.training_ends_before": "valid_until",
     "accounts.training_reference_taken": "reference",
 }
+CONTACT_FIELDS = {"accounts.invalid_email": "email", "accounts.mail_language": "language"}
+MY_ACCOUNT = "/compte"
+INBOX_SHOWN = 5  # the latest notifications; all of them on /notifications
 AnyRequest = Request[Any, Any, Any]
 
 
@@ -149,26 +155,72 @@ def _own_account(principal: Principal) -> uuid.UUID | None:
         return None
 
 
-@get("/compte", opt=ANY_ROLE, include_in_schema=False)
-async def my_account(
-    request: AnyRequest, runtime: NamedDependency[Runtime], principal: NamedDependency[Principal]
+async def _my_account_page(
+    request: AnyRequest,
+    runtime: Runtime,
+    principal: Principal,
+    status_code: int = 200,
+    **context: Any,
 ) -> Template:
-    """The person's own account: their trainings, those ending within 30 days first."""
     account_id = _own_account(principal)
     uow = units.accounts(runtime)
     trainings = (await handlers.trainings_of(uow, account_id))[1] if account_id else []
     expiring = await handlers.my_expiring_trainings(uow, account_id) if account_id else []
+    contact = await handlers.contact_of(uow, account_id) if account_id else None
+    told = await notifications.inbox(runtime.pool, principal.sub, INBOX_SHOWN)
     today = local_day(utc_now())
     return page(
         request,
         "my_account.html",
+        status_code=status_code,
         trainings=trainings,
         expiring=expiring,
+        contact=contact,
+        told=lines_of(request, told),
         today=today,
         soon=today + EXPIRY_NOTICE,
-        has_account=account_id is not None,
+        done=request.query_params.get("fait", "") == "contact",
         headers=NO_STORE,
+        **{"active": "", "typed": {}, "errors": {}, **context},
     )
 
 
-ROUTES = [account_page, set_roles, record_training, my_account]
+@get(MY_ACCOUNT, opt=ANY_ROLE, include_in_schema=False)
+async def my_account(
+    request: AnyRequest, runtime: NamedDependency[Runtime], principal: NamedDependency[Principal]
+) -> Template:
+    """The person's own account: the latest of what they were told, where they are told it
+    (their address and the language of their mails), their trainings, those ending within 30
+    days first."""
+    return await _my_account_page(request, runtime, principal)
+
+
+@post(f"{MY_ACCOUNT}/contact", opt=ANY_ROLE, include_in_schema=False)
+async def set_my_contact(
+    request: AnyRequest, runtime: NamedDependency[Runtime], principal: NamedDependency[Principal]
+) -> Template | Redirect:
+    """The person sets their address (blank: no mail) and the language of their mails."""
+    form = await request.form()
+
+    async def step() -> None:
+        # a blank address is one: no mail (not "unchanged", as a field left out of the API's)
+        given = read_form(ContactUpdate, form, email=str(form.get("email", "")).strip())
+        await handlers.set_contact(units.accounts(runtime), own_account(principal), given)
+        log.info("account_contact_set", account_id=principal.sub)
+
+    async def again(errors: Errors, status: int) -> Template:
+        typed = typed_back({key: str(value) for key, value in form.items()})
+        return await _my_account_page(
+            request, runtime, principal, status, active="contact", typed=typed, errors=errors
+        )
+
+    return await act(
+        request,
+        step,
+        done=done_url(MY_ACCOUNT, "contact", "contact"),
+        again=again,
+        fields=CONTACT_FIELDS,
+    )
+
+
+ROUTES = [account_page, set_roles, record_training, my_account, set_my_contact]

@@ -1,34 +1,29 @@
 """Where an account is told what happened: its e-mail address (none: inbox and letters only)
-and the language of its mails. Set by ``boucle users contact``; the demo's social worker gets
-one, so that the demo's news reaches the local SMTP catcher of ``boucle up``."""
+and the language of its mails. Set by the person on their account page, or by ``boucle users
+contact``; the demo's social worker gets one, so that the demo's news reaches the local SMTP
+catcher of ``boucle up``."""
 
 from __future__ import annotations
 
+from services.group_purchase.accounts.domain import checked_contact
 from shared.db import create_pool
 
 DEMO_SOCIAL_WORKER = "travailleur.social"
 DEMO_ADDRESS = "alex.travailleur-social@ccas-roubaix.localhost"
 
 
-class ContactRefused(ValueError):
-    """An address that cannot be one, or a language Boucle does not speak."""
-
-
 async def set_contact(dsn: str, login: str, email: str, language: str = "fr") -> str:
-    """The account's address ("" to stop mail) and language; its id, "" for no such login."""
-    email = email.strip()
-    if email and ("@" not in email or any(c.isspace() for c in email) or len(email) > 254):
-        raise ContactRefused(f"“{email}” is not an e-mail address (name@example.org).")
-    if language not in ("fr", "en"):
-        raise ContactRefused("The language of the mails is fr or en.")
+    """The account's address ("" to stop mail) and language; its id, "" for no such login.
+    An address that cannot be one is an ``AccountError``."""
+    contact = checked_contact(email, language)
     pool = await create_pool(dsn, "purchase", 1, 2)
     try:
         account_id = await pool.fetchval(
             "UPDATE accounts SET email = $2, language = $3, updated_at = now() "
             "WHERE lower(login) = lower($1) RETURNING id",
             login,
-            email,
-            language,
+            contact.email,
+            contact.language,
         )
     finally:
         await pool.close()

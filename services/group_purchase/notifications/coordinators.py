@@ -15,7 +15,7 @@ from typing import Any
 import asyncpg
 
 from services.group_purchase.notifications.contacts import set_contact
-from services.group_purchase.notifications.store import _tell
+from services.group_purchase.notifications.store import tell_each
 from services.group_purchase.requests.reasons import device_type_name
 from services.group_purchase.requests.shortage import Shortage, shortage_by_type
 from shared.contracts.inventory import AttentionRaised
@@ -60,7 +60,7 @@ class CoordinatorStore:
             "SELECT id::text AS recipient, email, language FROM accounts "
             "WHERE enabled AND 'coordinator' = ANY (roles) ORDER BY id"
         )
-        await _tell(self.connection, rows, kind, lambda row: details_of(row["language"]), now)
+        await tell_each(self.connection, rows, kind, lambda row: details_of(row["language"]), now)
         return len(rows)
 
     async def take_turn(self) -> None:

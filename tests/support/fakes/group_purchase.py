@@ -17,6 +17,7 @@ import msgspec
 
 from services.group_purchase.accounts.domain import (
     Account,
+    Contact,
     ExpiringTraining,
     MachineToken,
     Session,
@@ -512,6 +513,15 @@ class FakeAccountStore:
         self.resets: dict[bytes, dict[str, Any]] = {}
         self.machine_tokens_by_hash: dict[bytes, MachineToken] = {}
         self.trainings: dict[uuid.UUID, Training] = {}
+        self.contacts: dict[uuid.UUID, Contact] = {}
+
+    async def contact_of(self, account_id: uuid.UUID) -> Contact | None:
+        if account_id not in self.accounts:
+            return None
+        return self.contacts.get(account_id, Contact())
+
+    async def set_contact(self, account_id: uuid.UUID, contact: Contact) -> None:
+        self.contacts[account_id] = contact
 
     async def account_by_login(self, login: str) -> Account | None:
         return next((a for a in self.accounts.values() if a.login.lower() == login.lower()), None)
