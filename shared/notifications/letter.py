@@ -4,17 +4,17 @@ mail, dated, on one A4 page (the fonts of every Boucle PDF)."""
 from __future__ import annotations
 
 from shared.notifications.outbox import Notification
-from shared.notifications.texts import text_of
+from shared.notifications.texts import NO_SITES, Sites, text_of
 from shared.pdf import SANS, UnicodePDF
 from shared.web.formats import long_day
 from shared.web.i18n import translator
 from shared.web.pages import local_time
 
 
-def render_letter(notification: Notification, public_url: str) -> bytes:
+def render_letter(notification: Notification, public_url: str, sites: Sites = NO_SITES) -> bytes:
     """One page, byte for byte the same at each print (dated by the notification)."""
     t = translator(notification.language)
-    text = text_of(notification, public_url)
+    text = text_of(notification, public_url, sites=sites)
     pdf = UnicodePDF(unit="mm", format="A4")
     pdf.set_creation_date(notification.created_at)
     pdf.set_title(text.subject)

@@ -16,7 +16,7 @@ from shared.auth import COORDINATION, ROLES, Principal
 from shared.errors import NotFound
 from shared.notifications import outbox
 from shared.notifications.letter import render_letter
-from shared.notifications.texts import INBOX_PATH, UNSUBSCRIBE_PATH, text_of
+from shared.notifications.texts import INBOX_PATH, UNSUBSCRIBE_PATH, sites_of, text_of
 from shared.web.app import Runtime
 from shared.web.i18n import language_of
 from shared.web.pages import NO_STORE, page
@@ -32,7 +32,8 @@ ONE_CLICK = {**public(), "csrf_exempt": True}
 def lines_of(request: AnyRequest, notifications: list[outbox.Notification]) -> list[Any]:
     """Each notification with its texts in the page's language, for the list templates."""
     language = language_of(request)
-    return [(n, text_of(n, language=language)) for n in notifications]
+    sites = sites_of(request.app.state.runtime.settings)
+    return [(n, text_of(n, language=language, sites=sites)) for n in notifications]
 
 
 @get(INBOX_PATH, opt=allow(*ROLES), include_in_schema=False)
@@ -84,7 +85,11 @@ async def letter(
     if notification is None:
         raise NotFound("No such notification among yours.", code="notifications.unknown")
     return Response(
-        render_letter(notification, str(request.base_url)),
+        render_letter(
+            notification,
+            str(request.base_url),
+            sites_of(request.app.state.runtime.settings),
+        ),
         media_type="application/pdf",
         headers={"Content-Disposition": f'inline; filename="lettre-{notification.id}.pdf"'},
     )

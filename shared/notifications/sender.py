@@ -23,7 +23,7 @@ from shared.db import transaction
 from shared.events import Clock, utc_now
 from shared.logging import get_logger
 from shared.notifications.outbox import Notification
-from shared.notifications.texts import mail_of
+from shared.notifications.texts import NO_SITES, Sites, mail_of, sites_of
 from shared.rows import rows_as
 from shared.web.app import Runtime
 
@@ -47,10 +47,12 @@ class MailSender:
         settings: MailSettings,
         public_url: str,
         clock: Clock = utc_now,
+        sites: Sites = NO_SITES,
     ) -> None:
         self._pool = pool
         self._settings = settings
         self._public_url = public_url
+        self._sites = sites
         self._clock = clock
         self.sent = 0
         self.failed_attempts = 0
@@ -86,7 +88,12 @@ class MailSender:
                 for notification in due:
                     try:
                         await client.send_message(
-                            mail_of(notification, self._settings.mail_from, self._public_url)
+                            mail_of(
+                                notification,
+                                self._settings.mail_from,
+                                self._public_url,
+                                self._sites,
+                            )
                         )
                     except SMTP_ERRORS as error:
                         await self._failed(connection, [notification], error)
@@ -162,4 +169,4 @@ async def send_periodically(runtime: Runtime, base_url: str) -> None:
     if not settings.mail.smtp_host:
         log.info("mail_not_configured")
         return
-    await MailSender(runtime.pool, settings.mail, base_url).run()
+    await MailSender(runtime.pool, settings.mail, base_url, sites=sites_of(settings)).run()

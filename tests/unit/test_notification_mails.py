@@ -7,7 +7,7 @@ from datetime import timedelta
 from shared.config import MailSettings
 from shared.notifications.outbox import Notification
 from shared.notifications.sender import backoff
-from shared.notifications.texts import mail_of
+from shared.notifications.texts import mail_of, text_of
 from tests.support.notices import TOKEN, a_notification
 
 
@@ -33,6 +33,24 @@ def test_in_english_when_her_account_says_so() -> None:
     mail = mail_of(notification("en"), "ne-pas-repondre@boucle.example", "https://b.example")
     assert mail["Subject"] == "The reservation for household M-7KQ2 has lapsed"
     assert mail["Content-Language"] == "en"
+
+
+def test_a_page_of_another_service_is_linked_at_its_address_where_it_has_its_own() -> None:
+    dead_letters = {"new": 1, "count": 1, "path": "/registre/lettres-mortes", "site": "inventory"}
+    told = a_notification("attention_dead_letters", dead_letters)
+    on_its_port = {"inventory": "http://127.0.0.1:8001/", "group_purchase": ""}
+    one_origin = {"inventory": "", "group_purchase": ""}
+
+    assert text_of(told, "http://127.0.0.1:8004", sites=on_its_port).link == (
+        "http://127.0.0.1:8001/registre/lettres-mortes"
+    )
+    assert text_of(told, "https://b.example", sites=one_origin).link == (
+        "https://b.example/registre/lettres-mortes"
+    )
+    assert text_of(told, sites=one_origin).link == "/registre/lettres-mortes"  # the inbox
+    mail = mail_of(told, "ne-pas-repondre@boucle.example", "http://127.0.0.1:8004", on_its_port)
+    assert "http://127.0.0.1:8001/registre/lettres-mortes" in mail.get_content()
+    assert "site" not in mail["Subject"] and "inventory" not in mail.get_content()
 
 
 def test_each_failed_attempt_doubles_the_wait_up_to_the_maximum() -> None:

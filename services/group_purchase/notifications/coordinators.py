@@ -28,8 +28,8 @@ from shared.web.i18n import translator
 DEAD_LETTERS = "attention_dead_letters"
 STUCK = "attention_stuck"
 STOCK_SHORT = "attention_stock_short"
-# where coordinators act: inventory's pages (one origin behind the reverse proxy), and the
-# shortage table of the purchases' home
+# where coordinators act: inventory's pages (``site``: at inventory's own address where it has
+# one), and the shortage table of the purchases' home
 DEAD_LETTERS_PAGE = "/registre/lettres-mortes"
 REGISTER_PAGE = "/registre"
 SHORTAGE_PAGE = "/achats#penurie"
@@ -107,6 +107,7 @@ async def note_attention(connection: asyncpg.Connection, event: AttentionRaised)
             "days": math.floor(event.threshold_days),
             "since": f"{since:%Y-%m-%d}" if since else "",
             "path": path,
+            "site": "inventory",  # the page is inventory's
         }
 
     await CoordinatorStore(connection).tell(kind, details, event.occurred_at)
