@@ -68,7 +68,12 @@ SOURCES = (
 FETCH_BATCH = 512
 PULL_REQUEST = "$JS.API.CONSUMER.MSG.NEXT"  # followed by the stream and the consumer
 STATUS = Header.STATUS.value  # a status message: no more messages, or the request expired
-FETCH_TIMEOUT = 5.0
+# A busy server may be slow to read a long stream from disk: each message may take this long
+# (then the rebuild stops and says so) — slow is not lost.
+FETCH_PATIENCE = 120.0
+# The rebuild is an operator's command, not a request: a statement over the whole rebuilt
+# register (its digest at 10,000,000 events) may take minutes.
+STATEMENT_TIMEOUT = 3600.0
 # A stream's reader may wait for hours while the merge takes the others' earlier events; it is
 # deleted at the end, or this long after a rebuild that died.
 READER_INACTIVE_THRESHOLD = 24 * 3600.0
@@ -77,6 +82,10 @@ EVENTS_PER_TRANSACTION = 1000
 log = get_logger("boucle.inventory.rebuild")
 T = TypeVar("T")
 UseCase = Callable[[Work[LifecycleStore], Event], Awaitable[None]]
+
+
+class ReplayStalled(ConnectionError):
+    """The streams stopped answering in the middle of the rebuild."""
 
 
 @dataclass(frozen=True)
@@ -147,7 +156,10 @@ async def stored_events(
             request = msgspec.json.encode({"batch": batch, "no_wait": True})
             await client.publish(f"{PULL_REQUEST}.{stream}.{consumer.name}", request, inbox)
             messages = await _batch(arrived, batch)
-            remaining = remaining - len(messages) if len(messages) == batch else 0
+            if len(messages) == batch:
+                remaining -= batch
+            else:  # the server answered short (its status said why): ask what is left
+                remaining = (await js.consumer_info(stream, consumer.name)).num_pending or 0
             for message in messages:
                 try:
                     event = registry.decode(message.subject, message.data)
@@ -165,12 +177,17 @@ async def _batch(arrived: asyncio.Queue[Msg], size: int) -> list[Msg]:
     """The messages answering one pull request: ``size`` of them, fewer if the server says
     it has no more (a status message)."""
     messages: list[Msg] = []
-    async with asyncio.timeout(FETCH_TIMEOUT):
-        while len(messages) < size:
-            message = await arrived.get()
-            if message.headers and STATUS in message.headers:
-                break
-            messages.append(message)
+    while len(messages) < size:
+        try:
+            async with asyncio.timeout(FETCH_PATIENCE):
+                message = await arrived.get()
+        except TimeoutError:
+            raise ReplayStalled(
+                f"nats-server sent nothing for {FETCH_PATIENCE:.0f} s in the middle of a batch"
+            ) from None
+        if message.headers and STATUS in message.headers:
+            break
+        messages.append(message)
     return messages
 
 
@@ -517,8 +534,8 @@ async def rebuild_and_compare(
     the live one (of ``device_ids`` only, when given). The rebuilt schema is dropped at the
     end unless ``keep``."""
     await fresh_schema(dsn, schema)
-    rebuilt_pool = await create_pool(dsn, schema, 1, 2)
-    live_pool = await create_pool(dsn, live_schema, 1, 2)
+    rebuilt_pool = await create_pool(dsn, schema, 1, 2, statement_timeout=STATEMENT_TIMEOUT)
+    live_pool = await create_pool(dsn, live_schema, 1, 2, statement_timeout=STATEMENT_TIMEOUT)
     client = await nats.connect(nats_url, name="boucle-inventory-rebuild")
     streams = [stored_events(client, stream, subject) for stream, subject in SOURCES]
     try:
