@@ -23,7 +23,7 @@ from shared.db import transaction
 from shared.events import Clock, utc_now
 from shared.logging import get_logger
 from shared.notifications.outbox import Notification
-from shared.notifications.texts import mail_of
+from shared.notifications.texts import ACCOUNT_MAIL, MailLinks, mail_of
 from shared.rows import rows_as
 from shared.web.app import Runtime
 
@@ -47,8 +47,10 @@ class MailSender:
         settings: MailSettings,
         public_url: str,
         clock: Clock = utc_now,
+        links: MailLinks = ACCOUNT_MAIL,
     ) -> None:
         self._pool = pool
+        self._links = links
         self._settings = settings
         self._public_url = public_url
         self._clock = clock
@@ -86,7 +88,12 @@ class MailSender:
                 for notification in due:
                     try:
                         await client.send_message(
-                            mail_of(notification, self._settings.mail_from, self._public_url)
+                            mail_of(
+                                notification,
+                                self._settings.mail_from,
+                                self._public_url,
+                                self._links,
+                            )
                         )
                     except SMTP_ERRORS as error:
                         await self._failed(connection, [notification], error)
@@ -155,11 +162,14 @@ class MailSender:
             await asyncio.sleep(self._settings.mail_poll_seconds)
 
 
-async def send_periodically(runtime: Runtime, base_url: str) -> None:
-    """The sender of a service process (its links start with ``base_url``); without an SMTP
-    host nothing is mailed and notifications wait, pending, for one."""
+async def send_periodically(
+    runtime: Runtime, base_url: str, links: MailLinks = ACCOUNT_MAIL
+) -> None:
+    """The sender of a service process (its links start with ``base_url``, and lead where
+    ``links`` say); without an SMTP host nothing is mailed and notifications wait, pending,
+    for one."""
     settings = runtime.settings
     if not settings.mail.smtp_host:
         log.info("mail_not_configured")
         return
-    await MailSender(runtime.pool, settings.mail, base_url).run()
+    await MailSender(runtime.pool, settings.mail, base_url, links=links).run()

@@ -15,6 +15,21 @@ UNSUBSCRIBE_PATH = "/notifications/desabonnement"
 INBOX_PATH = "/notifications"
 
 
+class MailLinks(msgspec.Struct, frozen=True, kw_only=True):
+    """Where the links of a service's mails lead, besides the page a notification names."""
+
+    unsubscribe_path: str = UNSUBSCRIBE_PATH
+    """The one-click unsubscribe the sending service serves (the mail's token follows)."""
+    inbox_path: str = INBOX_PATH
+    """The recipients' inbox; "" when they have none (a donor has no account)."""
+    pages_url: str = ""
+    """The base of the pages a notification's ``path`` names, when another service serves
+    them; the sender's own base by default."""
+
+
+ACCOUNT_MAIL = MailLinks()  # to people with an account: group_purchase's pages
+
+
 class Text(msgspec.Struct, frozen=True):
     subject: str
     body: str
@@ -37,16 +52,24 @@ def text_of(notification: Notification, public_url: str = "", language: str = ""
     return Text(subject, body, f"{public_url.rstrip('/')}{path}" if path else "")
 
 
-def unsubscribe_url(notification: Notification, public_url: str) -> str:
-    return f"{public_url.rstrip('/')}{UNSUBSCRIBE_PATH}/{notification.unsubscribe_token}"
+def unsubscribe_url(
+    notification: Notification, public_url: str, path: str = UNSUBSCRIBE_PATH
+) -> str:
+    return f"{public_url.rstrip('/')}{path}/{notification.unsubscribe_token}"
 
 
-def mail_of(notification: Notification, sender: str, public_url: str) -> EmailMessage:
+def mail_of(
+    notification: Notification,
+    sender: str,
+    public_url: str,
+    links: MailLinks = ACCOUNT_MAIL,
+) -> EmailMessage:
     """The mail of ``notification``: its id as Message-ID (so that a server that saw it
-    already can tell), plain text, and a List-Unsubscribe one click away."""
+    already can tell), plain text, and a List-Unsubscribe one click away (``links`` say
+    where, ``public_url`` being the sending service's base)."""
     t = translator(notification.language)
-    text = text_of(notification, public_url)
-    unsubscribe = unsubscribe_url(notification, public_url)
+    text = text_of(notification, links.pages_url or public_url)
+    unsubscribe = unsubscribe_url(notification, public_url, links.unsubscribe_path)
     domain = parseaddr(sender)[1].rpartition("@")[2] or "boucle.localhost"
     message = EmailMessage()
     message["From"] = sender
@@ -60,10 +83,11 @@ def mail_of(notification: Notification, sender: str, public_url: str) -> EmailMe
     lines = [text.body, ""]
     if text.link:
         lines += [t("notifications.mail.see", link=text.link), ""]
-    lines += [
-        t("notifications.mail.inbox", link=f"{public_url.rstrip('/')}{INBOX_PATH}"),
-        t("notifications.mail.unsubscribe", link=unsubscribe),
-    ]
+    if links.inbox_path:
+        lines.append(
+            t("notifications.mail.inbox", link=f"{public_url.rstrip('/')}{links.inbox_path}")
+        )
+    lines.append(t("notifications.mail.unsubscribe", link=unsubscribe))
     message.set_content("\n".join(lines))
     message["Content-Language"] = notification.language  # set_content drops Content-* ones
     return message

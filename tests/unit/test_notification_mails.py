@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from shared.config import MailSettings
 from shared.notifications.outbox import Notification
 from shared.notifications.sender import backoff
-from shared.notifications.texts import mail_of
+from shared.notifications.texts import MailLinks, mail_of
 
 TOKEN = uuid.UUID("0b4f3a58-58b3-4b4e-8f56-9a3c0f2d6c11")
 
@@ -47,6 +47,19 @@ def test_in_english_when_her_account_says_so() -> None:
     mail = mail_of(notification("en"), "ne-pas-repondre@boucle.example", "https://b.example")
     assert mail["Subject"] == "The reservation for household M-7KQ2 has lapsed"
     assert mail["Content-Language"] == "en"
+
+
+def test_a_service_may_lead_its_mails_elsewhere_and_offer_no_inbox() -> None:
+    links = MailLinks(
+        unsubscribe_path="/dons/desabonnement", inbox_path="", pages_url="https://d.example"
+    )
+    mail = mail_of(notification(), "ne-pas-repondre@boucle.example", "https://c.example", links)
+
+    assert mail["List-Unsubscribe"] == f"<https://c.example/dons/desabonnement/{TOKEN}>"
+    body = mail.get_content()
+    assert "https://d.example/demandes/r1" in body
+    assert f"https://c.example/dons/desabonnement/{TOKEN}" in body
+    assert "Tous vos messages" not in body and "/notifications" not in body
 
 
 def test_each_failed_attempt_doubles_the_wait_up_to_the_maximum() -> None:
