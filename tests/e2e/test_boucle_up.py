@@ -101,6 +101,7 @@ def test_boucle_up_demo_serves_passports_restarts_a_killed_service_and_ctrl_c_st
         caught = _until_page_says(mail_page.group(1), "Smartphones pour la recherche", within=30)
         assert "Un appareil est proposé au foyer M-" in caught  # the laptop's proposal
         assert "annulée" in caught  # the smartphone campaign given up: its social worker told
+        assert "Votre don est prêt pour un foyer" in caught  # the laptop's donor agreed
         children = psutil.Process(process.pid).children(recursive=True)
         commands = " ".join(" ".join(child.cmdline()) for child in children)
         for program in ("postgres", "nats-server", "serve inventory", "serve group_purchase"):
