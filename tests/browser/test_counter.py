@@ -172,7 +172,7 @@ async def test_a_morning_at_the_counter_without_javascript_by_keyboard_alone(
     await page.get_by_label("Poids en kg").fill("1,6")
     await page.get_by_label("Le don vient").select_option("company")
     await page.get_by_label("Nom ou organisation, pour un reçu").fill("Brasserie du Nord")
-    await page.get_by_label("E-mail").fill("dons@brasserie.example")
+    await page.get_by_label("E-mail", exact=True).fill("dons@brasserie.example")
     await page.get_by_label(ACKNOWLEDGED).check()
     await page.get_by_label("Étiquette", exact=True).fill(format_code(third))
     await page.get_by_label("Étiquette", exact=True).press("Enter")
