@@ -16,3 +16,6 @@ CREATE TABLE donor_news (
     told_at timestamptz NOT NULL,
     PRIMARY KEY (device_id, kind)
 );
+
+-- One click from a mail stops the news to that address, of every device given with it.
+CREATE INDEX donor_contacts_news_by_email ON donor_contacts (lower(email)) WHERE news;
