@@ -163,6 +163,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     relay_batch_size: int = 256
     relay_poll_seconds: float = 0.5
     inventory_url: str = ""
+    # Where the collection point's pages are (a donor's unsubscribe link); empty when one
+    # origin serves everything.
+    collection_point_url: str = ""
     inventory: InventorySettings = msgspec.field(default_factory=lambda: InventorySettings())
     refurbishment: RefurbishmentSettings = msgspec.field(
         default_factory=lambda: RefurbishmentSettings()

@@ -98,6 +98,7 @@ class Stack:
             BOUCLE_AUTH_PUBLIC_KEY=str(self.keys_dir / TRUSTED_KEYS_FILE),
             BOUCLE_PUBLIC_URL=f"http://{self.public_host}",
             BOUCLE_INVENTORY_URL=self.url("inventory"),
+            BOUCLE_COLLECTION_POINT_URL=self.url("collection_point"),
             BOUCLE_ACCOUNTS_URL=self.url("group_purchase"),
             BOUCLE_LOG_FORMAT="json",
         )

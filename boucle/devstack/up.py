@@ -116,6 +116,8 @@ def _demo_social_worker(stack: Stack, scopes: dict[str, tuple[str, ...]]) -> dic
 
 
 def _post_demo_intakes(stack: Stack, token: str, point_ids: list[str]) -> list[str]:
+    from services.collection_point.demo import DEMO_DONOR
+
     kinds = ["laptop", "laptop", "smartphone", "tablet", "desktop", "smartphone"]
     rolls = {  # labels are printed in batches for a point before devices arrive
         point_id: [
@@ -139,6 +141,8 @@ def _post_demo_intakes(stack: Stack, token: str, point_ids: list[str]) -> list[s
             # The agent told the donor the three points and the donor accepted them.
             "acknowledgements": {"data_erasure": True, "recycling": True, "stickers_removed": True},
         }
+        if index == 0:  # the laptop refurbished below: its donor hears it is ready
+            body["contact"] = DEMO_DONOR
         call(f"{stack.url('collection_point')}/api/v1/intakes", token, body)
         codes.append(code)
         print(f"  demo device {code}: {stack.url('inventory')}/d/{code}")

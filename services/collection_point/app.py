@@ -7,6 +7,8 @@ from pathlib import Path
 from litestar import Litestar
 
 from services.collection_point import consumers, home
+from services.collection_point.donors import jobs as donor_jobs
+from services.collection_point.donors import pages as donor_pages
 from services.collection_point.intake import api, counter_offline
 from services.collection_point.intake import collected_pages as point_view
 from services.collection_point.intake import counter_pages as counter
@@ -31,12 +33,14 @@ DEFINITION = ServiceDefinition(
         *point_view.ROUTES,
         *shipments_api.ROUTES,
         *shipment_pages.ROUTES,
+        *donor_pages.ROUTES,
     ],
     migrations=Path(__file__).parent / "migrations",
     templates=Path(__file__).parent / "templates",
     entry_pages=(("places.title", "/lieux"), ("counter.title", "/guichet")),
     consumers=consumers.CONSUMERS,
     awaiting=home.awaiting,
+    background=(donor_jobs.send_mail,),
 )
 
 

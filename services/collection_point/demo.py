@@ -84,6 +84,10 @@ DEMO_PLACES: dict[str, PlaceFields] = {
 }
 BUS = "bus-numerique"
 
+# The donor of the demo's first laptop left an address and asked for news of it: its "ready"
+# mail reaches the SMTP catcher of ``boucle up``.
+DEMO_DONOR = {"name": "Claire Dupont", "email": "claire.dupont@example.org", "news": True}
+
 # Where the bus stops: a morning and an afternoon place in each of three communes of the MEL.
 TOUR = [
     (commune, insee_code, place, latitude, longitude)

@@ -71,9 +71,12 @@ class DonorContact(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     """A person's name or an organisation's."""
     email: Email = ""
     phone: Phone = ""
+    news: bool = False
+    """The donor wants news of the device by mail (at ``email``): when it is ready for a
+    household, and when it found one. Off unless the donor asks; each mail stops it."""
 
     def is_empty(self) -> bool:
-        return not (self.name.strip() or self.email or self.phone.strip())
+        return not (self.name.strip() or self.email or self.phone.strip() or self.news)
 
 
 class IntakeCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -123,8 +126,13 @@ def details_of(command: IntakeCreate) -> tuple[IntakeDetails, DonorContact | Non
     contact = command.contact
     if contact is not None:
         contact = DonorContact(
-            name=contact.name.strip(), email=contact.email.strip(), phone=contact.phone.strip()
+            name=contact.name.strip(),
+            email=contact.email.strip(),
+            phone=contact.phone.strip(),
+            news=contact.news,
         )
+        if contact.news and not contact.email:
+            raise NewsWithoutAddress()
         if contact.is_empty():
             contact = None
     reference = command.donor_reference.strip()
@@ -228,3 +236,17 @@ class DonorReferenceNotForIndividuals(DomainError):
             "public body: set donor_kind accordingly, or leave donor_reference empty.",
             code="counter.donor_reference",
         )
+
+
+class NewsWithoutAddress(DomainError):
+    """The donor wants news of the device, but left no address to send it to."""
+
+    def __init__(self) -> None:
+        message = (
+            "The donor asked for news of the device by e-mail but left no address: add "
+            "contact.email, or send contact.news false. Nothing was registered."
+        )
+        super().__init__(message, code="counter.news_without_email")
+        self.details["errors"] = [
+            {"key": "contact.email", "source": "body", "code": self.code, "message": message}
+        ]

@@ -113,8 +113,8 @@ WITH point AS (
     ON CONFLICT (label) DO NOTHING
     RETURNING id
 ), contact AS (
-    INSERT INTO donor_contacts (intake_id, name, email, phone)
-    SELECT id, $18, $19, $20 FROM intake WHERE $18::text IS NOT NULL
+    INSERT INTO donor_contacts (intake_id, name, email, phone, news, language)
+    SELECT id, $18, $19, $20, $28, $29 FROM intake WHERE $18::text IS NOT NULL
 ), event AS (
     INSERT INTO outbox (event_id, subject, payload, headers)
     SELECT $21, $22, $23, $24 FROM intake
@@ -190,9 +190,11 @@ class IntakeStore(PointStore):
         key: str | None,
         fingerprint: str,
         answer: bytes,
+        language: str = "fr",
     ) -> IntakeRecording:
-        """Record ``intake``, the donor's ``contact`` and ``event`` (and the key's 201
-        ``answer``) in one autocommit statement.
+        """Record ``intake``, the donor's ``contact`` (with the ``language`` of the counter
+        that took it) and ``event`` (and the key's 201 ``answer``) in one autocommit
+        statement.
 
         Raises ``asyncpg.UniqueViolationError`` on ``idempotency_keys_pkey`` when ``key`` was
         already used (nothing written). A connection that failed on the way (one of
@@ -212,6 +214,8 @@ class IntakeStore(PointStore):
                 key,
                 fingerprint,
                 answer,
+                bool(contact and contact.news),
+                language,
                 timeout=self.hot_path_seconds,  # asyncpg cancels the statement on the server
             )
         except TRANSIENT_ERRORS:

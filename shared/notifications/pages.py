@@ -5,10 +5,13 @@ alternative to mail), a letter to print for each, what was sent and how it went
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+import asyncpg
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath
 from litestar.response import Template
 
@@ -95,36 +98,47 @@ async def letter(
     )
 
 
-@get(f"{UNSUBSCRIBE_PATH}/{{token:uuid}}", opt=public(), include_in_schema=False)
-async def ask_unsubscribe(
-    request: AnyRequest, runtime: NamedDependency[Runtime], token: FromPath[uuid.UUID]
-) -> Template:
-    """The page a mail's unsubscribe link opens: one button (a link alone changes nothing,
-    since mail scanners open links)."""
-    found = await outbox.kind_of_token(runtime.pool, token)
-    return _unsubscribe_page(request, found[1] if found else "", done=False)
+Unsubscribing = Callable[[asyncpg.Pool, uuid.UUID], Awaitable[str]]
+"""Stop the mails a token names; their kind, or "" for an unknown token."""
 
 
-@post(f"{UNSUBSCRIBE_PATH}/{{token:uuid}}", opt=ONE_CLICK, status_code=200, include_in_schema=False)
-async def unsubscribe(
-    request: AnyRequest, runtime: NamedDependency[Runtime], token: FromPath[uuid.UUID]
-) -> Template:
-    """One click (RFC 8058, from the mail client, or the page's button): no more mail of that
-    kind; the inbox keeps showing them. Twice is once."""
-    kind = await outbox.unsubscribe(runtime.pool, token)
-    return _unsubscribe_page(request, kind, done=bool(kind))
+def unsubscribe_routes(
+    path: str = UNSUBSCRIBE_PATH,
+    template: str = "notifications_unsubscribe.html",
+    stop: Unsubscribing = outbox.unsubscribe,
+) -> list[HTTPRouteHandler]:
+    """The page a mail's unsubscribe link opens (GET ``path/<token>``: one button, since mail
+    scanners open links and a link alone changes nothing), and the one click it sends (POST,
+    RFC 8058, from the mail client or the button) that calls ``stop``. ``template`` shows the
+    ``kind`` asked about (none: an unknown link, a 404 that says so) and whether it is
+    ``done``."""
+
+    def shown(request: AnyRequest, kind: str, done: bool) -> Template:
+        return page(
+            request,
+            template,
+            status_code=200 if kind else 404,
+            headers=NO_STORE,
+            kind=kind,
+            done=done,
+        )
+
+    @get(f"{path}/{{token:uuid}}", opt=public(), include_in_schema=False)
+    async def ask_unsubscribe(
+        request: AnyRequest, runtime: NamedDependency[Runtime], token: FromPath[uuid.UUID]
+    ) -> Template:
+        found = await outbox.kind_of_token(runtime.pool, token)
+        return shown(request, found[1] if found else "", done=False)
+
+    @post(f"{path}/{{token:uuid}}", opt=ONE_CLICK, status_code=200, include_in_schema=False)
+    async def unsubscribe(
+        request: AnyRequest, runtime: NamedDependency[Runtime], token: FromPath[uuid.UUID]
+    ) -> Template:
+        kind = await stop(runtime.pool, token)  # twice is once
+        return shown(request, kind, done=bool(kind))
+
+    return [ask_unsubscribe, unsubscribe]
 
 
-def _unsubscribe_page(request: AnyRequest, kind: str, done: bool) -> Template:
-    """Asking, or done, for ``kind``; an unknown link (no kind) is a 404 that says so."""
-    return page(
-        request,
-        "notifications_unsubscribe.html",
-        status_code=200 if kind else 404,
-        headers=NO_STORE,
-        kind=kind,
-        done=done,
-    )
-
-
-ROUTES = [show_inbox, show_sent, letter, ask_unsubscribe, unsubscribe]
+# one click stops that kind of mail to that person; the inbox keeps showing them
+ROUTES = [show_inbox, show_sent, letter, *unsubscribe_routes()]

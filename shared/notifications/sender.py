@@ -23,7 +23,14 @@ from shared.db import transaction
 from shared.events import Clock, utc_now
 from shared.logging import get_logger
 from shared.notifications.outbox import Notification
-from shared.notifications.texts import NO_SITES, Sites, mail_of, sites_of
+from shared.notifications.texts import (
+    ACCOUNT_MAIL,
+    NO_SITES,
+    MailLinks,
+    Sites,
+    mail_of,
+    sites_of,
+)
 from shared.rows import rows_as
 from shared.web.app import Runtime
 
@@ -47,9 +54,11 @@ class MailSender:
         settings: MailSettings,
         public_url: str,
         clock: Clock = utc_now,
+        links: MailLinks = ACCOUNT_MAIL,
         sites: Sites = NO_SITES,
     ) -> None:
         self._pool = pool
+        self._links = links
         self._settings = settings
         self._public_url = public_url
         self._sites = sites
@@ -92,6 +101,7 @@ class MailSender:
                                 notification,
                                 self._settings.mail_from,
                                 self._public_url,
+                                self._links,
                                 self._sites,
                             )
                         )
@@ -162,11 +172,16 @@ class MailSender:
             await asyncio.sleep(self._settings.mail_poll_seconds)
 
 
-async def send_periodically(runtime: Runtime, base_url: str) -> None:
-    """The sender of a service process (its links start with ``base_url``); without an SMTP
-    host nothing is mailed and notifications wait, pending, for one."""
+async def send_periodically(
+    runtime: Runtime, base_url: str, links: MailLinks = ACCOUNT_MAIL
+) -> None:
+    """The sender of a service process (its links start with ``base_url``, and lead where
+    ``links`` say); without an SMTP host nothing is mailed and notifications wait, pending,
+    for one."""
     settings = runtime.settings
     if not settings.mail.smtp_host:
         log.info("mail_not_configured")
         return
-    await MailSender(runtime.pool, settings.mail, base_url, sites=sites_of(settings)).run()
+    await MailSender(
+        runtime.pool, settings.mail, base_url, links=links, sites=sites_of(settings)
+    ).run()

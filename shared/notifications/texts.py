@@ -18,6 +18,18 @@ UNSUBSCRIBE_PATH = "/notifications/desabonnement"
 INBOX_PATH = "/notifications"
 
 
+class MailLinks(msgspec.Struct, frozen=True, kw_only=True):
+    """Where the links of a service's mails lead, besides the page a notification names."""
+
+    unsubscribe_path: str = UNSUBSCRIBE_PATH
+    """The one-click unsubscribe the sending service serves (the mail's token follows)."""
+    inbox_path: str = INBOX_PATH
+    """The recipients' inbox; "" when they have none (a donor has no account)."""
+
+
+ACCOUNT_MAIL = MailLinks()  # to people with an account: group_purchase's pages
+
+
 class Text(msgspec.Struct, frozen=True):
     subject: str
     body: str
@@ -57,18 +69,26 @@ def text_of(
     return Text(subject, body, f"{base.rstrip('/')}{path}" if path else "")
 
 
-def unsubscribe_url(notification: Notification, public_url: str) -> str:
-    return f"{public_url.rstrip('/')}{UNSUBSCRIBE_PATH}/{notification.unsubscribe_token}"
+def unsubscribe_url(
+    notification: Notification, public_url: str, path: str = UNSUBSCRIBE_PATH
+) -> str:
+    return f"{public_url.rstrip('/')}{path}/{notification.unsubscribe_token}"
 
 
 def mail_of(
-    notification: Notification, sender: str, public_url: str, sites: Sites = NO_SITES
+    notification: Notification,
+    sender: str,
+    public_url: str,
+    links: MailLinks = ACCOUNT_MAIL,
+    sites: Sites = NO_SITES,
 ) -> EmailMessage:
     """The mail of ``notification``: its id as Message-ID (so that a server that saw it
-    already can tell), plain text, and a List-Unsubscribe one click away."""
+    already can tell), plain text, and a List-Unsubscribe one click away (``links`` say
+    where, ``public_url`` being the sending service's base; ``sites`` the other services'
+    addresses, for a page of theirs)."""
     t = translator(notification.language)
     text = text_of(notification, public_url, sites=sites)
-    unsubscribe = unsubscribe_url(notification, public_url)
+    unsubscribe = unsubscribe_url(notification, public_url, links.unsubscribe_path)
     domain = parseaddr(sender)[1].rpartition("@")[2] or "boucle.localhost"
     message = EmailMessage()
     message["From"] = sender
@@ -82,10 +102,11 @@ def mail_of(
     lines = [text.body, ""]
     if text.link:
         lines += [t("notifications.mail.see", link=text.link), ""]
-    lines += [
-        t("notifications.mail.inbox", link=f"{public_url.rstrip('/')}{INBOX_PATH}"),
-        t("notifications.mail.unsubscribe", link=unsubscribe),
-    ]
+    if links.inbox_path:
+        lines.append(
+            t("notifications.mail.inbox", link=f"{public_url.rstrip('/')}{links.inbox_path}")
+        )
+    lines.append(t("notifications.mail.unsubscribe", link=unsubscribe))
     message.set_content("\n".join(lines))
     message["Content-Language"] = notification.language  # set_content drops Content-* ones
     return message

@@ -3,6 +3,7 @@ USB scanner that types like one), with or without JavaScript; no WCAG violation.
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -171,7 +172,7 @@ async def test_a_morning_at_the_counter_without_javascript_by_keyboard_alone(
     await page.get_by_label("Poids en kg").fill("1,6")
     await page.get_by_label("Le don vient").select_option("company")
     await page.get_by_label("Nom ou organisation, pour un reçu").fill("Brasserie du Nord")
-    await page.get_by_label("E-mail").fill("dons@brasserie.example")
+    await page.get_by_label("E-mail", exact=True).fill("dons@brasserie.example")
     await page.get_by_label(ACKNOWLEDGED).check()
     await page.get_by_label("Étiquette", exact=True).fill(format_code(third))
     await page.get_by_label("Étiquette", exact=True).press("Enter")
@@ -210,3 +211,62 @@ async def test_the_counter_with_its_details_open_has_no_wcag_violation(
     await expect(page.locator("#donor_reference")).to_have_attribute("aria-invalid", "true")
     await expect(page.locator("#weight")).to_be_focused()
     await assert_accessible(page)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+async def test_news_for_the_donor_is_asked_plainly_and_has_no_wcag_violation(
+    open_page: OpenPage,
+    stack: Stack,
+    http: httpx.AsyncClient,
+    collection_point: CollectionPoint,
+    lang: str,
+) -> None:
+    (code,) = await issued_codes(stack, http, collection_point.id)
+    page = await open_page(**signed_in_as_collector(stack, collection_point))
+    await page.goto(
+        f"{stack.url('collection_point')}/guichet?point={collection_point.id}&lang={lang}"
+    )
+    await page.locator("details.counter-details summary").click()
+    news = page.locator("#contact_news")
+    await expect(news).not_to_be_checked()  # off unless the donor asks
+    await expect(news).to_have_accessible_description(re.compile("(clic|click)"))
+    await assert_accessible(page)
+
+    await page.locator("#label").fill(code)
+    await news.check()
+    await page.locator("#acknowledged").check()
+    await page.locator("button.counter-submit").click()
+    await expect(page.locator("#contact_email")).to_have_attribute("aria-invalid", "true")
+    await expect(page.locator("#contact_news")).to_be_checked()
+    await assert_accessible(page)
+
+
+async def test_without_javascript_news_needs_an_address_then_is_kept(
+    open_page: OpenPage,
+    stack: Stack,
+    http: httpx.AsyncClient,
+    collection_point: CollectionPoint,
+    collection_pool: asyncpg.Pool,
+) -> None:
+    (code,) = await issued_codes(stack, http, collection_point.id)
+    page = await open_counter(open_page, stack, collection_point, java_script_enabled=False)
+    await page.locator("details.counter-details summary").click()
+    await page.get_by_label("Étiquette", exact=True).fill(code)
+    await page.get_by_label("Le donateur veut des nouvelles de son appareil par e-mail").check()
+    await page.get_by_label(ACKNOWLEDGED).check()
+    await page.locator("button.counter-submit").click()
+    email = page.locator("#contact_email")
+    await expect(email).to_have_attribute("aria-invalid", "true")
+    await expect(email).to_be_focused()
+    await expect(page.locator("#contact_email-error")).to_contain_text("il faut son adresse")
+
+    await email.fill("martin@example.org")
+    await page.get_by_label(ACKNOWLEDGED).check()
+    await page.locator("button.counter-submit").click()
+    await expect(page.get_by_role("status")).to_contain_text(format_code(code))
+    kept = await collection_pool.fetchrow(
+        "SELECT c.news, c.language, c.email FROM intakes i "
+        "JOIN donor_contacts c ON c.intake_id = i.id WHERE i.label = $1",
+        code,
+    )
+    assert tuple(kept) == (True, "fr", "martin@example.org")

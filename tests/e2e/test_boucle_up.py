@@ -101,6 +101,7 @@ def test_boucle_up_demo_serves_passports_restarts_a_killed_service_and_ctrl_c_st
         caught = _until_page_says(mail_page.group(1), "Smartphones pour la recherche", within=30)
         assert "Un appareil est proposé au foyer M-" in caught  # the laptop's proposal
         assert "annulée" in caught  # the smartphone campaign given up: its social worker told
+        assert "Votre don est prêt pour un foyer" in caught  # the laptop's donor agreed
         assert "Votre formation « Effacement certifié des données » expire" in caught  # Noor's
         # the demo's reservation lapses within a day: the next round of reminders warns of it
         caught = _until_page_says(mail_page.group(1), "moins de 24 heures", within=120)

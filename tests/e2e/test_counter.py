@@ -311,6 +311,41 @@ async def test_a_wrong_weight_is_refused_next_to_the_field_with_the_details_open
     assert await intakes_labelled(collection_pool, code[:8]) == []
 
 
+async def test_news_for_the_donor_needs_an_address_and_keeps_the_pages_language(
+    counter: Counter, collection_pool: asyncpg.Pool
+) -> None:
+    code = await counter.new_label()
+
+    refused = await counter.send(
+        await counter.open(), code, contact_name="Mme Martin", contact_news="yes"
+    )
+
+    assert refused.status_code == 422
+    page = html.unescape(refused.text)
+    assert '<details class="counter-details" open>' in page
+    field = page.split('id="contact_email"', 1)[1].split(">", 1)[0]
+    assert 'aria-invalid="true"' in field and "contact_email-error" in field
+    assert "il faut son adresse e-mail" in page
+    checkbox = page.split('id="contact_news"', 1)[1].split(">", 1)[0]
+    assert "checked" in checkbox  # what was ticked is given back
+    assert await intakes_labelled(collection_pool, code[:8]) == []
+
+    sent = await counter.send(
+        await counter.open(),
+        code,
+        query="?lang=en",
+        contact_email="martin@example.org",
+        contact_news="yes",
+    )
+    assert sent.status_code == 303, sent.text
+    row = await collection_pool.fetchrow(
+        "SELECT c.news, c.language FROM intakes i JOIN donor_contacts c ON c.intake_id = i.id "
+        "WHERE i.label = $1",
+        code,
+    )
+    assert tuple(row) == (True, "en")
+
+
 async def test_a_voided_label_is_refused_at_the_counter_saying_when(
     stack: Stack, counter: Counter, collection_pool: asyncpg.Pool
 ) -> None:

@@ -56,6 +56,7 @@ PUBLIC_PATHS = {
     "/api/v1/auth/machine-token",  # a kiosk's secret for a short session token
     # one click from a mail (RFC 8058): the unguessable token names one person's kind of mail
     "/notifications/desabonnement/{token:uuid}",
+    "/dons/desabonnement/{token:uuid}",  # the same, for a donor's news of their device
 }
 
 

@@ -17,6 +17,7 @@ from services.collection_point.domain import (
     IntakeCreate,
     LabelNeverIssued,
     LabelVoided,
+    NewsWithoutAddress,
     TypeNotAccepted,
     point_scope,
 )
@@ -115,6 +116,29 @@ async def test_the_donors_contact_stays_here_and_is_in_no_event() -> None:
     intake = await counter.register(donation(counter.point, counter.codes[0], contact=contact))
     assert counter.store.contacts[intake.id].email == "martin@example.org"
     assert b"martin" not in msgspec.json.encode(counter.uow.events)
+
+
+async def test_a_donor_who_wants_news_is_kept_with_the_counters_language() -> None:
+    counter = Counter()
+    contact = {"email": "martin@example.org", "news": True}
+    command = donation(counter.point, counter.codes[0], contact=contact)
+    intake = await handlers.receive_device(
+        counter.uow, counter.collector, command, None, "fingerprint", language="en"
+    )
+    intake_id = msgspec.json.decode(intake.body, type=Intake).id
+    assert counter.store.contacts[intake_id].news is True
+    assert counter.store.contact_languages[intake_id] == "en"
+    assert b"martin" not in msgspec.json.encode(counter.uow.events)
+
+
+async def test_news_without_an_address_is_refused_at_the_address() -> None:
+    counter = Counter()
+    for contact in ({"news": True}, {"name": "Mme Martin", "phone": "0320000000", "news": True}):
+        command = donation(counter.point, counter.codes[0], contact=contact)
+        with pytest.raises(NewsWithoutAddress) as refused:
+            await counter.register(command)
+        assert [error["key"] for error in refused.value.details["errors"]] == ["contact.email"]
+        counter.nothing_happened()
 
 
 async def test_a_form_sent_twice_registers_the_device_once() -> None:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from shared.config import MailSettings
 from shared.notifications.outbox import Notification
 from shared.notifications.sender import backoff
-from shared.notifications.texts import mail_of, text_of
+from shared.notifications.texts import MailLinks, mail_of, text_of
 from tests.support.notices import TOKEN, a_notification
 
 
@@ -48,9 +48,26 @@ def test_a_page_of_another_service_is_linked_at_its_address_where_it_has_its_own
         "https://b.example/registre/lettres-mortes"
     )
     assert text_of(told, sites=one_origin).link == "/registre/lettres-mortes"  # the inbox
-    mail = mail_of(told, "ne-pas-repondre@boucle.example", "http://127.0.0.1:8004", on_its_port)
+    mail = mail_of(
+        told, "ne-pas-repondre@boucle.example", "http://127.0.0.1:8004", sites=on_its_port
+    )
     assert "http://127.0.0.1:8001/registre/lettres-mortes" in mail.get_content()
     assert "site" not in mail["Subject"] and "inventory" not in mail.get_content()
+
+
+def test_a_service_may_lead_its_mails_elsewhere_and_offer_no_inbox() -> None:
+    links = MailLinks(unsubscribe_path="/dons/desabonnement", inbox_path="")
+    passport = notification(path="/d/AB12CD34", site="inventory")
+    inventory = {"inventory": "https://d.example"}
+    mail = mail_of(
+        passport, "ne-pas-repondre@boucle.example", "https://c.example", links, inventory
+    )
+
+    assert mail["List-Unsubscribe"] == f"<https://c.example/dons/desabonnement/{TOKEN}>"
+    body = mail.get_content()
+    assert "https://d.example/d/AB12CD34" in body
+    assert f"https://c.example/dons/desabonnement/{TOKEN}" in body
+    assert "Tous vos messages" not in body and "/notifications" not in body
 
 
 def test_each_failed_attempt_doubles_the_wait_up_to_the_maximum() -> None:

@@ -18,6 +18,7 @@ from shared.errors import DomainError, NotFound
 from shared.idempotency import fingerprint
 from shared.listing import read_filters
 from shared.web.app import Runtime
+from shared.web.i18n import api_language_of
 from shared.web.replays import IdempotencyKey, replayable, request_fingerprint
 from shared.web.security import allow
 
@@ -58,14 +59,17 @@ class IntakeController(Controller):
         """Register a donated device: scan or type its label. The donor's three
         acknowledgements are required (``"acknowledgements": {"data_erasure": true,
         "recycling": true, "stickers_removed": true}``); the device's and the donor's details
-        are optional. The donor's ``contact`` stays here: no event carries it.
-        ``Idempotency-Key`` is honoured."""
+        are optional. The donor's ``contact`` stays here: no event carries it. A donor who
+        asks for news of the device (``"news": true`` in ``contact``, with an ``email``) gets
+        a mail when it is ready for a household and when it found one, in the language of
+        ``Accept-Language``. ``Idempotency-Key`` is honoured."""
         answer = await handlers.receive_device(
             units.intake(runtime),
             principal,
             data,
             idempotency_key,
             await request_fingerprint(request, principal),
+            language=api_language_of(request),
         )
         return replayable(answer)
 

@@ -80,6 +80,7 @@ DETAILS = (
     "donor_kind",
     "contact_name",
     "contact_email",
+    "contact_news",
     "contact_phone",
     "donor_reference",
 )
@@ -111,6 +112,7 @@ class CounterForm(msgspec.Struct, frozen=True, kw_only=True):
     donor_kind: str = ""
     contact_name: str = ""
     contact_email: str = ""
+    contact_news: bool = False
     contact_phone: str = ""
     donor_reference: str = ""
 
@@ -228,6 +230,7 @@ async def register_donation(
             await photo.read(MAX_PHOTO_BYTES + 1) if isinstance(photo, UploadFile) else b"",
             _text(form.get("key"))[:200] or None,
             t,
+            language_of(request),
         )
     except Refused as refused:
         if _wants_json(request):
@@ -292,8 +295,10 @@ async def _register(
     photo: bytes,
     key: str | None,
     t: Any,
+    language: str,
 ) -> Intake:
-    """Check the form, then register the intake; raises ``Refused`` with the reasons."""
+    """Check the form, then register the intake (the donor's news, if wanted, in the page's
+    ``language``); raises ``Refused`` with the reasons."""
     if len(photo) > MAX_PHOTO_BYTES:
         raise Refused(413, submitted, photo=t("counter.error.photo_too_big", size=MAX_PHOTO_MB))
     form, errors = _read_photo(submitted, photo, t)
@@ -330,6 +335,7 @@ async def _register(
             command,
             key,
             fingerprint(principal.sub, "counter", _encoder.encode(command)),
+            language,
         )
     except Conflict as conflict:
         raise Refused(409, form, label=said(conflict, t).text) from conflict
@@ -377,6 +383,7 @@ def _submitted(form: Any) -> CounterForm:
         donor_kind=text("donor_kind"),
         contact_name=text("contact_name"),
         contact_email=text("contact_email"),
+        contact_news=text("contact_news") == "yes",
         contact_phone=text("contact_phone"),
         donor_reference=text("donor_reference"),
     )
@@ -404,12 +411,17 @@ def _details(form: CounterForm, t: Any) -> tuple[dict[str, Any], dict[str, str]]
             errors["weight"] = t("counter.error.weight")
     if not _holds(form.contact_email, Email):
         errors["contact_email"] = t("counter.error.email")
+    elif form.contact_news and not form.contact_email:
+        errors["contact_email"] = t("counter.error.news_without_email")
     if not _holds(form.contact_phone, Phone):
         errors["contact_phone"] = t("counter.error.phone")
     if form.donor_reference and form.donor_kind not in ORGANISATIONS:
         errors["donor_reference"] = t("counter.error.donor_reference")
     contact = DonorContact(
-        name=form.contact_name, email=form.contact_email, phone=form.contact_phone
+        name=form.contact_name,
+        email=form.contact_email,
+        phone=form.contact_phone,
+        news=form.contact_news,
     )
     details = {
         "brand": form.brand,

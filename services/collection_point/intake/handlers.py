@@ -86,8 +86,10 @@ async def receive_device(
     command: IntakeCreate,
     idempotency_key: str | None,
     request_fingerprint: str,
+    language: str = "fr",
 ) -> idempotency.StoredResponse:
     """Register a donated device at the counter; a replayed key returns the first answer.
+    ``language`` is the counter's: the donor's news, if they want any, is written in it.
 
     The intake, the donor's contact, its event and the key's answer are written by one
     autocommit statement (``IntakeStore.record_intake``): all of them or nothing.
@@ -152,6 +154,7 @@ async def receive_device(
                     key,
                     request_fingerprint,
                     body,
+                    language,
                 )
             except asyncpg.UniqueViolationError as error:
                 if key is None or error.constraint_name != "idempotency_keys_pkey":

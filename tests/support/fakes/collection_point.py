@@ -48,6 +48,7 @@ class FakeCollectionPoint:
         self.labels: dict[str, dict[str, Any]] = {}  # by code
         self.intakes: dict[str, Intake] = {}  # by label
         self.contacts: dict[uuid.UUID, DonorContact] = {}  # by intake
+        self.contact_languages: dict[uuid.UUID, str] = {}  # by intake: the counter's
         self.keys: dict[str, tuple[str, int | None, bytes | None]] = {}
         self.workshops: dict[uuid.UUID, str] = {}
         self.shipments: dict[uuid.UUID, dict[str, Any]] = {}
@@ -211,6 +212,7 @@ class FakeCollectionPoint:
         key: str | None,
         fingerprint: str,
         answer: bytes,
+        language: str = "fr",
     ) -> IntakeRecording:
         """As the one statement: all of it, or nothing; a key already taken aborts it."""
         lost = self.connections_lost.pop(0) if self.connections_lost else None
@@ -231,6 +233,7 @@ class FakeCollectionPoint:
             self.intakes[intake.label] = intake
             if contact is not None:
                 self.contacts[intake.id] = contact
+                self.contact_languages[intake.id] = language
             if key is not None:
                 self.keys[key] = (fingerprint, 201, answer)
         if lost == "after":

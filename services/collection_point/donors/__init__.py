@@ -1,0 +1,1 @@
+"""Donors told what became of their device, when they agreed at the counter."""
