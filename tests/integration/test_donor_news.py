@@ -220,6 +220,7 @@ async def test_without_consent_or_address_nothing_is_told_and_announced_twice_is
     assert ready["language"] == "en"
     assert ready["details"] == {
         "path": f"/d/{agreed['label']}",
+        "site": "inventory",  # the passport is inventory's page
         "label": format_code(agreed["label"]),
         "device": "laptop",
     }
