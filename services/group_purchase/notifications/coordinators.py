@@ -6,7 +6,6 @@ copied to inventory for it). Every enabled coordinator account is told, once per
 
 from __future__ import annotations
 
-import asyncio
 import math
 from collections.abc import Callable, Iterable, Set
 from datetime import datetime
@@ -19,7 +18,8 @@ from services.group_purchase.notifications.store import tell_each
 from services.group_purchase.requests.reasons import device_type_name
 from services.group_purchase.requests.shortage import Shortage, shortage_by_type
 from shared.contracts.inventory import AttentionRaised
-from shared.db import TRANSIENT_ERRORS, create_pool
+from shared.db import create_pool
+from shared.jobs import every
 from shared.logging import get_logger
 from shared.uow import PostgresUnitOfWork, UnitOfWork
 from shared.web.app import Runtime
@@ -141,14 +141,13 @@ async def watch_shortage(uow: UnitOfWork[CoordinatorStore]) -> list[str]:
 
 async def watch_shortage_periodically(runtime: Runtime) -> None:
     uow = runtime.unit_of_work(CoordinatorStore)
-    while True:
-        try:
-            told = await watch_shortage(uow)
-            if told:
-                log.info("stock_short_told", device_types=told)
-        except TRANSIENT_ERRORS as error:
-            log.warning("shortage_watch_retrying", error=repr(error))
-        await asyncio.sleep(EVERY_SECONDS)
+
+    async def look_once() -> None:
+        told = await watch_shortage(uow)
+        if told:
+            log.info("stock_short_told", device_types=told)
+
+    await every(EVERY_SECONDS, look_once, log, "shortage_watch_retrying")
 
 
 async def give_demo_address(dsn: str) -> str:

@@ -3,11 +3,9 @@ pages) and the reminders told before a reservation or a training lapses."""
 
 from __future__ import annotations
 
-import asyncio
-
 from services.group_purchase import units
 from services.group_purchase.notifications import reminders
-from shared.db import TRANSIENT_ERRORS
+from shared.jobs import every
 from shared.logging import get_logger
 from shared.notifications.sender import send_periodically
 from shared.web.app import Runtime
@@ -23,14 +21,14 @@ async def send_mail(runtime: Runtime) -> None:
 
 async def remind_periodically(runtime: Runtime) -> None:
     """Every minute, the reminders now due (each once, whichever replica finds it first)."""
-    while True:
-        try:
-            warned = await reminders.warn_of_lapsing_reservations(units.reminders(runtime))
-            if warned:
-                log.info("reservations_lapsing_told", reservations=warned)
-            announced = await reminders.announce_ending_trainings(units.reminders(runtime))
-            if announced:
-                log.info("trainings_ending_told", trainings=announced)
-        except TRANSIENT_ERRORS as error:
-            log.warning("reminders_retrying", error=repr(error))
-        await asyncio.sleep(REMINDING_EVERY_SECONDS)
+    uow = units.reminders(runtime)
+
+    async def remind_once() -> None:
+        warned = await reminders.warn_of_lapsing_reservations(uow)
+        if warned:
+            log.info("reservations_lapsing_told", reservations=warned)
+        announced = await reminders.announce_ending_trainings(uow)
+        if announced:
+            log.info("trainings_ending_told", trainings=announced)
+
+    await every(REMINDING_EVERY_SECONDS, remind_once, log, "reminders_retrying")

@@ -5,12 +5,11 @@ devices' histories (pseudonymous statistics)."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, timedelta
 
 from services.group_purchase import units
 from services.group_purchase.requests.handlers import Requests
-from shared.db import TRANSIENT_ERRORS
+from shared.jobs import every
 from shared.logging import get_logger
 from shared.web.app import Runtime
 
@@ -39,13 +38,11 @@ async def erase_lapsed_households(
 
 
 async def erase_lapsed_periodically(runtime: Runtime) -> None:
-    while True:
-        try:
-            erased = await erase_lapsed_households(
-                units.requests(runtime), runtime.settings.group_purchase.household_retention_days
-            )
-            if erased:
-                log.info("households_erased_by_retention", households=erased)
-        except TRANSIENT_ERRORS as error:
-            log.warning("retention_retrying", error=repr(error))
-        await asyncio.sleep(EVERY_SECONDS)
+    async def erase_once() -> None:
+        erased = await erase_lapsed_households(
+            units.requests(runtime), runtime.settings.group_purchase.household_retention_days
+        )
+        if erased:
+            log.info("households_erased_by_retention", households=erased)
+
+    await every(EVERY_SECONDS, erase_once, log, "retention_retrying")

@@ -6,7 +6,6 @@ group_purchase, which holds the coordinators' contacts, tells them."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
@@ -27,7 +26,7 @@ from services.inventory.lifecycle.steps import PRODUCER
 from shared.bus import NATS_ERRORS
 from shared.contracts.inventory import AttentionRaised
 from shared.contracts.streams import DLQ_STREAM
-from shared.db import TRANSIENT_ERRORS
+from shared.jobs import every
 from shared.logging import get_logger
 from shared.uow import UnitOfWork
 from shared.web.app import Runtime
@@ -95,10 +94,9 @@ async def watch_attention_periodically(runtime: Runtime) -> None:
     uow = units.attention(runtime)
     thresholds = stuck_thresholds(runtime.settings.inventory)
     look = dead_letters_of(runtime.js)
-    while True:
-        try:
-            for raised in await watch_attention(uow, thresholds, look):
-                log.info("attention_raised", kind=raised.kind, state=raised.state, new=raised.new)
-        except TRANSIENT_ERRORS as error:
-            log.warning("attention_watch_retrying", error=repr(error))
-        await asyncio.sleep(EVERY_SECONDS)
+
+    async def look_once() -> None:
+        for raised in await watch_attention(uow, thresholds, look):
+            log.info("attention_raised", kind=raised.kind, state=raised.state, new=raised.new)
+
+    await every(EVERY_SECONDS, look_once, log, "attention_watch_retrying")

@@ -3,10 +3,8 @@ seconds."""
 
 from __future__ import annotations
 
-import asyncio
-
 from services.inventory.impact.counters import compact
-from shared.db import TRANSIENT_ERRORS
+from shared.jobs import every
 from shared.logging import get_logger
 from shared.web.app import Runtime
 
@@ -15,9 +13,6 @@ log = get_logger("boucle.inventory.jobs")
 
 
 async def compact_impact_counters_periodically(runtime: Runtime) -> None:
-    while True:
-        try:
-            await compact(runtime.pool)
-        except TRANSIENT_ERRORS as error:
-            log.warning("impact_compaction_retrying", error=repr(error))
-        await asyncio.sleep(COMPACT_EVERY_SECONDS)
+    await every(
+        COMPACT_EVERY_SECONDS, lambda: compact(runtime.pool), log, "impact_compaction_retrying"
+    )

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from services.inventory import units
 from services.inventory.lifecycle.store import LifecycleStore
 from services.inventory.reservations.handlers import EXPIRY_BATCH, expire_reservations
-from shared.db import TRANSIENT_ERRORS
+from shared.jobs import every
 from shared.logging import get_logger
 from shared.uow import UnitOfWork
 from shared.web.app import Runtime
@@ -30,9 +28,4 @@ async def expire_due(uow: UnitOfWork[LifecycleStore]) -> int:
 
 async def expire_reservations_periodically(runtime: Runtime) -> None:
     uow = units.lifecycle(runtime)
-    while True:
-        try:
-            await expire_due(uow)
-        except TRANSIENT_ERRORS as error:
-            log.warning("reservation_expiry_retrying", error=repr(error))
-        await asyncio.sleep(EVERY_SECONDS)
+    await every(EVERY_SECONDS, lambda: expire_due(uow), log, "reservation_expiry_retrying")

@@ -1,0 +1,27 @@
+"""A service's periodic job: one round now, then one every few seconds, for the life of the
+process. A round that meets a passing database error (the server restarting, a connection
+lost) is logged and the next round tries again."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from structlog.typing import FilteringBoundLogger
+
+from shared.db import TRANSIENT_ERRORS
+
+
+async def every(
+    seconds: float,
+    round_: Callable[[], Awaitable[object]],
+    log: FilteringBoundLogger,
+    retrying: str,
+) -> None:
+    """Run ``round_`` every ``seconds``; a transient error is logged as ``retrying``."""
+    while True:
+        try:
+            await round_()
+        except TRANSIENT_ERRORS as error:
+            log.warning(retrying, error=repr(error))
+        await asyncio.sleep(seconds)
