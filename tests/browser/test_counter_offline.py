@@ -38,6 +38,13 @@ async def ready_offline(
     return page
 
 
+async def offline(page: Page) -> None:
+    """The network cut, once the page itself knows it (``navigator.onLine`` follows the
+    emulation a moment later: a scan before that would be sent, not kept)."""
+    await page.context.set_offline(True)
+    await page.wait_for_function("!navigator.onLine")
+
+
 async def scan(page: Page, label: str, brand: str = "") -> None:
     """A donation as the collector registers it: details if any, acknowledgement, label, Enter."""
     if brand:
@@ -64,7 +71,7 @@ async def test_scans_made_offline_reach_inventory_once_when_the_network_returns(
     codes = await issued_codes(stack, http, collection_point.id, 3)
     page = await ready_offline(open_page, stack, collection_point)
     queue = page.locator("#queue-list")
-    await page.context.set_offline(True)
+    await offline(page)
 
     await scan(page, codes[0])
     await expect(page.locator("#offline-news")).to_contain_text("gardé sur cet appareil")
@@ -120,7 +127,7 @@ async def test_a_photo_of_the_label_taken_offline_is_kept_and_read_when_the_netw
         "buffer": render_png(code, stack.public_host),
     }
     page = await ready_offline(open_page, stack, collection_point)
-    await page.context.set_offline(True)
+    await offline(page)
     await page.locator("#photo").set_input_files(photo)
     await scan(page, "")
     await expect(page.locator("#queue-list li.is-waiting")).to_contain_text("Étiquette en photo")
@@ -140,7 +147,7 @@ async def test_a_refused_queued_scan_says_why_keeps_what_was_typed_and_can_be_se
     (code,) = await issued_codes(stack, http, collection_point.id)
     wrong = code[:8] + ("0" if code[8] != "0" else "1")  # a wrong check symbol
     page = await ready_offline(open_page, stack, collection_point)
-    await page.context.set_offline(True)
+    await offline(page)
     await scan(page, wrong, brand="Dell")
     await expect(page.locator("#queue-list li.is-waiting")).to_have_count(1)
 
@@ -178,7 +185,7 @@ async def test_in_english_the_kept_donations_and_the_reasons_of_a_refusal_are_in
     page = await ready_offline(open_page, stack, collection_point, lang="en")
     code = generate_code()
     wrong = code[:8] + ("0" if code[8] != "0" else "1")  # a wrong check symbol
-    await page.context.set_offline(True)
+    await offline(page)
     await scan(page, wrong)
     await expect(page.locator("#offline-news")).to_contain_text("kept on this device")
     await expect(page.get_by_role("heading", name="Donations kept on this device")).to_be_visible()
@@ -199,7 +206,7 @@ async def test_a_browser_that_lost_its_form_token_offline_gets_a_new_one_and_sen
 ) -> None:
     (code,) = await issued_codes(stack, http, collection_point.id)
     page = await ready_offline(open_page, stack, collection_point)
-    await page.context.set_offline(True)
+    await offline(page)
     await scan(page, code)
     await page.context.clear_cookies(name="boucle_csrf")  # the browser was closed meanwhile
     assert await form_token_cookie(page) is None
