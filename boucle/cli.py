@@ -89,10 +89,22 @@ def main(argv: list[str] | None = None) -> int:
         "BOUCLE_PASSIVE_AFTER_DAYS, 365)",
     )
     tier = register_actions.add_parser(
-        "tier", help="move a month of passive history to the archived tier, verify, restore it"
+        "tier",
+        help="move a month of passive history to the archived tier, verify, restore it; "
+        "archive old events and purge them from the streams",
     )
-    tier.add_argument("step", choices=("move", "verify", "restore", "status"))
-    tier.add_argument("month", nargs="?", default=None, help="YYYY-MM (all but status)")
+    tier.add_argument("step", choices=("move", "verify", "restore", "status", "events"))
+    tier.add_argument("month", nargs="?", default=None, help="YYYY-MM (move, verify, restore)")
+    tier.add_argument(
+        "--older-than-days",
+        type=int,
+        default=None,
+        help="events: those stored before the month of this many days ago (default: "
+        "BOUCLE_STREAM_MAX_AGE_DAYS)",
+    )
+    tier.add_argument(
+        "--nats-url", default=None, help="NATS URL (default: BOUCLE_NATS_URL or `boucle up`'s)"
+    )
     tier.add_argument(
         "--folder",
         type=Path,

@@ -11,8 +11,11 @@ import resource
 import sys
 from pathlib import Path
 
+import nats
 import uvloop
 
+from services.inventory.archive.event_store import ArchivedEventsStore
+from services.inventory.archive.events import archive_events_due
 from services.inventory.archive.handlers import archive_histories
 from services.inventory.archive.store import ArchiveStore
 from services.inventory.archive.tiers import (
@@ -23,7 +26,7 @@ from services.inventory.archive.tiers import (
     verify_month,
 )
 from services.inventory.impact.counters import recount
-from services.inventory.rebuild.replay import rebuild_and_compare
+from services.inventory.rebuild.replay import EventsMissing, rebuild_and_compare
 from shared.config import load_settings
 from shared.db import create_pool
 from shared.uow import PostgresUnitOfWork
@@ -41,14 +44,17 @@ def run_inventory_command(args: argparse.Namespace, local_dsn: str, local_nats_u
             if days is None:
                 days = load_settings(service="inventory").inventory.passive_after_days
             return asyncio.run(_archive(dsn, days))
-        if args.action == "tier":
-            return _tier(args, dsn)
         if args.action == "recount":
             return asyncio.run(_recount(dsn))
         nats_url = args.nats_url or os.environ.get("BOUCLE_NATS_URL") or local_nats_url
+        if args.action == "tier":
+            return _tier(args, dsn, nats_url)
         return uvloop.run(_rebuild(dsn, nats_url, args.keep))  # as the services run
     except OSError as error:
         print(f"cannot reach the servers ({error}): is `boucle up` running?", file=sys.stderr)
+        return 2
+    except EventsMissing as missing:
+        print(f"cannot rebuild: {missing}", file=sys.stderr)
         return 2
 
 
@@ -67,17 +73,48 @@ async def _archive(dsn: str, days: int) -> int:
     return 0
 
 
-def _tier(args: argparse.Namespace, dsn: str) -> int:
+def _tier(args: argparse.Namespace, dsn: str, nats_url: str) -> int:
     tiers = load_settings(service="inventory").inventory
     folder = args.folder or Path(tiers.archive_folder or args.data / "archive")
-    if args.step != "status" and args.month is None:
-        print(f"boucle inventory tier {args.step}: which month (YYYY-MM)?", file=sys.stderr)
-        return 2
     try:
+        if args.step == "events":
+            days = args.older_than_days
+            days = tiers.stream_max_age_days if days is None else days
+            if days <= 0 and args.older_than_days is None:
+                print(
+                    "boucle inventory tier events: the streams keep every event "
+                    "(BOUCLE_STREAM_MAX_AGE_DAYS is 0); say how old with --older-than-days",
+                    file=sys.stderr,
+                )
+                return 2
+            return asyncio.run(_events(dsn, nats_url, max(days, 0), folder))
+        if args.step != "status" and args.month is None:
+            print(f"boucle inventory tier {args.step}: which month (YYYY-MM)?", file=sys.stderr)
+            return 2
         return asyncio.run(_tier_step(dsn, args.step, args.month, folder, tiers.passive_tablespace))
     except TierRefused as refused:
         print(str(refused), file=sys.stderr)
         return 1
+
+
+async def _events(dsn: str, nats_url: str, days: int, folder: Path) -> int:
+    pool = await create_pool(dsn, "inventory", 1, 2, statement_timeout=3600)
+    client = await nats.connect(nats_url, name="boucle-inventory-tier", allow_reconnect=False)
+    try:
+        uow = PostgresUnitOfWork(pool, ArchivedEventsStore, wake=lambda: None)  # no events
+        bar = ProgressBar(unit="events")
+        streams = await archive_events_due(uow, client, days, folder, bar)
+        bar.close()
+    finally:
+        await client.close()
+        await pool.close()
+    for stream in streams:
+        events = sum(part.events for part in stream.files)
+        print(
+            f"{stream.stream:<14} {events:>10,} events archived in {len(stream.files)} file(s); "
+            f"the stream starts at {stream.first_sequence:,}, {stream.freed_bytes:,} bytes freed"
+        )
+    return 0
 
 
 async def _tier_step(dsn: str, step: str, month_text: str, folder: Path, space: str) -> int:
@@ -94,6 +131,14 @@ async def _tier_step(dsn: str, step: str, month_text: str, folder: Path, space: 
                 print(
                     f"{done.month:%Y-%m}  archived  {done.bytes:>14,} bytes in {done.location} "
                     f"({done.rows:,} rows, {done.database_bytes:,} bytes in the database before)"
+                )
+            async with PostgresUnitOfWork(pool, ArchivedEventsStore, lambda: None).begin() as work:
+                event_files = await work.store.files()
+            for kept in event_files:
+                print(
+                    f"{kept.month:%Y-%m}  events    {kept.bytes:>14,} bytes in {kept.location} "
+                    f"({kept.stream} {kept.first_sequence:,} to {kept.last_sequence:,}, "
+                    f"{kept.events:,} events)"
                 )
             return 0
         month = month_of(month_text)
@@ -132,15 +177,16 @@ class ProgressBar:
 
     WIDTH = 30
 
-    def __init__(self) -> None:
+    def __init__(self, unit: str = "rows") -> None:
         self.shown = ""
+        self.unit = unit
 
     def __call__(self, step: str, done: int, total: int) -> None:
         share = done / total if total else 1.0
         filled = round(share * self.WIDTH)
         line = (
             f"{step:<8}[{'#' * filled}{'-' * (self.WIDTH - filled)}] {share:4.0%} "
-            f"{done:,}/{total:,} rows"
+            f"{done:,}/{total:,} {self.unit}"
         )
         if line != self.shown:
             print(f"\r{line}", end="", file=sys.stderr, flush=True)

@@ -5,6 +5,7 @@ instead: ``lifecycle.store.work_on``.)"""
 
 from __future__ import annotations
 
+from services.inventory.archive.event_store import ArchivedEventsStore
 from services.inventory.archive.store import ArchiveStore
 from services.inventory.attention.store import AttentionStore
 from services.inventory.dead_letters.store import ReplayStore
@@ -19,6 +20,10 @@ def lifecycle(runtime: Runtime) -> PostgresUnitOfWork[LifecycleStore]:
 
 def archive(runtime: Runtime) -> PostgresUnitOfWork[ArchiveStore]:
     return runtime.unit_of_work(ArchiveStore)
+
+
+def event_archive(runtime: Runtime) -> PostgresUnitOfWork[ArchivedEventsStore]:
+    return runtime.unit_of_work(ArchivedEventsStore)
 
 
 def dead_letters(runtime: Runtime) -> PostgresUnitOfWork[ReplayStore]:

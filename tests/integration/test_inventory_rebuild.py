@@ -14,6 +14,7 @@ from nats.js import JetStreamContext
 from boucle.devstack.stack import Stack
 from services.inventory.consumers import HANDLERS
 from services.inventory.lifecycle.store import LifecycleStore, work_on
+from services.inventory.rebuild import reading
 from services.inventory.rebuild import replay as rebuild
 from services.inventory.rebuild.digest import register_digest
 from services.inventory.rebuild.replay import drop_schema, fresh_schema, rebuild_and_compare, replay
@@ -149,7 +150,7 @@ async def test_a_rebuild_read_a_few_events_at_a_time_matches_the_live_register(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Many small fetches per stream, merged, and many small transactions: the same register."""
-    monkeypatch.setattr(rebuild, "FETCH_BATCH", 3)
+    monkeypatch.setattr(reading, "FETCH_BATCH", 3)
     monkeypatch.setattr(rebuild, "EVENTS_PER_TRANSACTION", 7)
     donations = [await delivered(bus, inventory_pool), await recycled(bus, inventory_pool)]
     ids = [donation.id for donation in donations]
@@ -176,16 +177,6 @@ async def test_a_rebuild_leaves_no_schema_behind_unless_asked(
     assert exists is None
 
 
-def made_ready(donation: Donation) -> list[Event]:
-    return [
-        donation.received(),
-        donation.checked_in(),
-        donation.erased(),
-        donation.graded(),
-        donation.released(),
-    ]
-
-
 async def replayed_alone(dsn: str, events: list[Event]) -> tuple[rebuild.Replayed, asyncpg.Pool]:
     """``events`` replayed into an empty schema of their own, whose pool is returned open."""
     await fresh_schema(dsn, SCHEMA)
@@ -205,7 +196,7 @@ async def test_an_event_that_fails_or_waits_within_a_chunk_loses_or_doubles_none
     device never registered, a fact ahead of its device) rolls it back, and the chunk is
     applied again in halves; every other event is applied exactly once, in order."""
     donations = [Donation() for _ in range(8)]
-    journeys = [made_ready(donation) for donation in donations]
+    journeys = [donation.made_ready() for donation in donations]
     broken = journeys[2][3]  # its grading fails in the handler: the device stays ungraded
     grade = rebuild.HELD[DeviceGraded]
 
@@ -317,7 +308,7 @@ async def test_a_chunk_applied_in_memory_leaves_the_register_the_live_handlers_l
 
     events = [
         shipped.received(),
-        *made_ready(refused),
+        *refused.made_ready(),
         refused.erased(),  # refused: the device is ready
         returned.checked_in(),  # before the device is received: waits
         early,

@@ -98,6 +98,10 @@ class Donation:
     def released(self) -> Event:
         return self.workshop(DeviceReleased)
 
+    def made_ready(self) -> list[Event]:
+        """What the counter and a workshop state of it until it is ready, in order."""
+        return [self.received(), self.checked_in(), self.erased(), self.graded(), self.released()]
+
     def purchase(self, kind: type[Event], **fields: Any) -> Event:
         return kind(
             producer="group_purchase",

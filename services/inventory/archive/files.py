@@ -103,22 +103,23 @@ def write_parquet(csv_path: Path, target: Path) -> int:
             f"COPY (SELECT {_STORED} FROM read_csv(?, header = false, quote = '\"', "
             "escape = '\"', allow_quoted_nulls = false, columns = "
             f'{_duck_struct(_CSV_TYPES)}) ORDER BY device_id, "at", id) '
-            f"TO '{_quoted(partial)}' (FORMAT parquet, COMPRESSION zstd)",
+            f"TO '{quoted_path(partial)}' (FORMAT parquet, COMPRESSION zstd)",
             [str(csv_path)],
         )
     os.replace(partial, target)
     return target.stat().st_size
 
 
-def rows_digest(path: Path) -> RowsDigest | None:
-    """The digest of a file's rows, read in id order (None: not a Parquet file any more, or
-    one DuckDB cannot read: a damaged file can even make it fail to decode its own message)."""
+def rows_digest(
+    path: Path, query: str = f"SELECT {_CANONICAL} FROM read_parquet(?) ORDER BY id"
+) -> RowsDigest | None:
+    """The digest of a file's rows, read by ``query`` (history rows in id order unless told;
+    None: not a Parquet file any more, or one DuckDB cannot read: a damaged file can even make
+    it fail to decode its own message)."""
     digest = RowsDigest()
     try:
         with duckdb.connect() as db:
-            result = db.execute(
-                f"SELECT {_CANONICAL} FROM read_parquet(?) ORDER BY id", [str(path)]
-            )
+            result = db.execute(query, [str(path)])
             while batch := result.fetchmany(READ_BATCH):
                 digest.add(batch)
     except (duckdb.Error, UnicodeError, ValueError):
@@ -130,7 +131,7 @@ def write_csv(path: Path, target: Path) -> None:
     """A file's rows as CSV in ``COLUMNS`` order, for PostgreSQL's COPY (restoring)."""
     with duckdb.connect() as db:
         db.execute(
-            f"COPY (SELECT {_READ} FROM read_parquet(?)) TO '{_quoted(target)}' "
+            f"COPY (SELECT {_READ} FROM read_parquet(?)) TO '{quoted_path(target)}' "
             "(FORMAT csv, HEADER false, FORCE_QUOTE (place_name, correlation_id))",
             [str(path)],
         )
@@ -175,7 +176,7 @@ def _duck_struct(types: dict[str, str]) -> str:
     return "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in types.items()) + "}"
 
 
-def _quoted(path: Path) -> str:
+def quoted_path(path: Path) -> str:
     return str(path).replace("'", "''")
 
 

@@ -28,7 +28,7 @@ from shared.uow import UnitOfWork
 Progress = Callable[[str, int, int], None]
 
 
-def _quiet(step: str, done: int, total: int) -> None:
+def quiet(step: str, done: int, total: int) -> None:
     pass
 
 
@@ -59,7 +59,7 @@ def month_of(text: str) -> date:
 
 
 async def move_month(
-    uow: UnitOfWork[ArchiveStore], month: date, folder: Path, progress: Progress = _quiet
+    uow: UnitOfWork[ArchiveStore], month: date, folder: Path, progress: Progress = quiet
 ) -> ArchivedMonth | None:
     """The passive ``month`` archived into ``folder`` (None: its partition was empty, and
     was dropped)."""
@@ -142,7 +142,7 @@ async def _verified(archived: ArchivedMonth) -> Verification:
 
 
 async def restore_month(
-    uow: UnitOfWork[ArchiveStore], month: date, tablespace: str = "", progress: Progress = _quiet
+    uow: UnitOfWork[ArchiveStore], month: date, tablespace: str = "", progress: Progress = quiet
 ) -> int:
     """The archived ``month`` back in the passive tier, after checking its file; the file is
     removed once the rows are back. The rows restored."""
@@ -177,7 +177,7 @@ async def restore_month(
 
 
 async def archive_due(
-    uow: UnitOfWork[ArchiveStore], after_months: int, folder: Path, progress: Progress = _quiet
+    uow: UnitOfWork[ArchiveStore], after_months: int, folder: Path, progress: Progress = quiet
 ) -> list[ArchivedMonth]:
     """Every passive month that ended ``after_months`` whole months ago or more, archived
     (a month some of whose journeys are still active waits for the next run)."""

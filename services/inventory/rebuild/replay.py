@@ -1,9 +1,10 @@
 """Replay: the register rebuilt from the streams inventory consumes, with inventory's own
 handlers, into the empty tables of a schema of its own, then compared with the live register.
 
-The streams keep every event (no retention limit), so they are the register's source of
-truth; the rebuild only reads them and writes its own schema. What its handlers announce
-stays in that schema's outbox, which no relay reads: a service's relay reads its own schema.
+The streams and the archived events' files (what the streams no longer keep) are the
+register's source of truth; the rebuild only reads them and writes its own schema. What its
+handlers announce stays in that schema's outbox, which no relay reads: a service's relay
+reads its own schema.
 """
 
 from __future__ import annotations
@@ -29,13 +30,13 @@ from pathlib import Path
 from typing import TypeVar
 
 import asyncpg
-import msgspec
 import nats
 from nats.aio.client import Client
-from nats.aio.msg import Msg
-from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, Header
 
 import shared.contracts  # noqa: F401  (registers every event contract)
+from services.inventory.archive.event_files import ArchivedMessage, messages_of
+from services.inventory.archive.event_store import ArchivedEvents, ArchivedEventsStore
+from services.inventory.archive.files import at_of, file_sha256
 from services.inventory.consumers import HANDLERS
 from services.inventory.lifecycle import handlers
 from services.inventory.lifecycle.facts import DEVICE_FACTS
@@ -44,8 +45,9 @@ from services.inventory.lifecycle.steps import Step, record_step
 from services.inventory.lifecycle.store import LifecycleStore
 from services.inventory.rebuild.digest import RegisterDigest, register_digest
 from services.inventory.rebuild.held_register import HeldRegister, HeldWork
+from services.inventory.rebuild.reading import stored_messages, subject_matches
 from services.inventory.reservations import handlers as reservations
-from shared.bus import NATS_ERRORS, RetryLater
+from shared.bus import RetryLater
 from shared.contracts.collection import DeviceReceived
 from shared.contracts.inventory import ReservationExpired
 from shared.contracts.purchase import ReservationRequested
@@ -65,27 +67,14 @@ SOURCES = (
       for stream in ("COLLECTION", "REFURBISHMENT", "PURCHASE")),
     ("INVENTORY", ReservationExpired.subject),
 )  # fmt: skip
-FETCH_BATCH = 512
-PULL_REQUEST = "$JS.API.CONSUMER.MSG.NEXT"  # followed by the stream and the consumer
-STATUS = Header.STATUS.value  # a status message: no more messages, or the request expired
-# A busy server may be slow to read a long stream from disk: each message may take this long
-# (then the rebuild stops and says so) — slow is not lost.
-FETCH_PATIENCE = 120.0
 # The rebuild is an operator's command, not a request: a statement over the whole rebuilt
 # register (its digest at 10,000,000 events) may take minutes.
 STATEMENT_TIMEOUT = 3600.0
-# A stream's reader may wait for hours while the merge takes the others' earlier events; it is
-# deleted at the end, or this long after a rebuild that died.
-READER_INACTIVE_THRESHOLD = 24 * 3600.0
 EVENTS_PER_TRANSACTION = 1000
 
 log = get_logger("boucle.inventory.rebuild")
 T = TypeVar("T")
 UseCase = Callable[[Work[LifecycleStore], Event], Awaitable[None]]
-
-
-class ReplayStalled(ConnectionError):
-    """The streams stopped answering in the middle of the rebuild."""
 
 
 @dataclass(frozen=True)
@@ -123,72 +112,68 @@ class Rebuild:
         return self.live.value == self.rebuilt.value
 
 
+class EventsMissing(LookupError):
+    """Events the rebuild needs are in neither an archive file nor the stream."""
+
+
 async def stored_events(
-    client: Client, stream: str, subject: str
+    client: Client, stream: str, subject: str, archived: Sequence[ArchivedEvents] = ()
 ) -> AsyncGenerator[StoredEvent, None]:
-    """The events of ``stream`` on ``subject`` stored when reading starts, in stream order,
-    FETCH_BATCH at a time by a short-lived consumer that acknowledges nothing (the durable
-    consumers are untouched): at most one batch is held at a time.
+    """The events of ``stream`` on ``subject`` in stream order: those ``archived`` in files
+    (verified first), then those the stream still holds, read after the last archived one.
+    A sequence missing from both stops the rebuild, saying which."""
+    after = 0
+    for part in archived:
+        if part.first_sequence != after + 1:
+            raise EventsMissing(_missing(stream, after + 1, part.first_sequence - 1))
+        async for message in _archived_messages(part):
+            if subject_matches(subject, message.subject):
+                event = _decoded(message.subject, message.data)
+                if event is not None:
+                    stored_at = at_of(message.stored_us)
+                    yield StoredEvent(stream, message.sequence, stored_at, event)
+        after = part.last_sequence
+    first = (await client.jetstream().stream_info(stream)).state.first_seq or 0
+    if first > after + 1:
+        raise EventsMissing(_missing(stream, after + 1, first - 1))
+    async for stored in stored_messages(client, stream, subject, after_sequence=after):
+        event = _decoded(stored.subject, stored.data)
+        if event is not None:
+            metadata = stored.metadata
+            yield StoredEvent(stream, metadata.sequence.stream, metadata.timestamp, event)
 
-    Each batch is asked for with JetStream's pull request and received by a plain
-    subscription: the client's own fetch awaited each message in a task of its own, which
-    cost the rebuild a tenth of its CPU."""
-    js = client.jetstream()
-    config = ConsumerConfig(
-        ack_policy=AckPolicy.NONE,
-        deliver_policy=DeliverPolicy.ALL,
-        filter_subject=subject,
-        inactive_threshold=READER_INACTIVE_THRESHOLD,
-        mem_storage=True,
+
+def _missing(stream: str, first: int, last: int) -> str:
+    return (
+        f"events {first} to {last} of {stream} are in neither an archive file nor the stream "
+        "(purged without being archived, or an archive file lost): the register cannot be "
+        "rebuilt from them"
     )
-    consumer = await js.add_consumer(stream, config)
-    arrived: asyncio.Queue[Msg] = asyncio.Queue()
 
-    async def receive(message: Msg) -> None:
-        arrived.put_nowait(message)
 
-    inbox = client.new_inbox()
-    subscription = await client.subscribe(inbox, cb=receive)
+def _decoded(subject: str, data: bytes) -> Event | None:
     try:
-        remaining = consumer.num_pending or 0
-        while remaining > 0:
-            batch = min(FETCH_BATCH, remaining)
-            request = msgspec.json.encode({"batch": batch, "no_wait": True})
-            await client.publish(f"{PULL_REQUEST}.{stream}.{consumer.name}", request, inbox)
-            messages = await _batch(arrived, batch)
-            if len(messages) == batch:
-                remaining -= batch
-            else:  # the server answered short (its status said why): ask what is left
-                remaining = (await js.consumer_info(stream, consumer.name)).num_pending or 0
-            for message in messages:
-                try:
-                    event = registry.decode(message.subject, message.data)
-                except UndecodableEvent:
-                    continue
-                metadata = message.metadata
-                yield StoredEvent(stream, metadata.sequence.stream, metadata.timestamp, event)
-    finally:
-        await subscription.unsubscribe()
-        with contextlib.suppress(*NATS_ERRORS):
-            await js.delete_consumer(stream, consumer.name)
+        return registry.decode(subject, data)
+    except UndecodableEvent:
+        return None
 
 
-async def _batch(arrived: asyncio.Queue[Msg], size: int) -> list[Msg]:
-    """The messages answering one pull request: ``size`` of them, fewer if the server says
-    it has no more (a status message)."""
-    messages: list[Msg] = []
-    while len(messages) < size:
-        try:
-            async with asyncio.timeout(FETCH_PATIENCE):
-                message = await arrived.get()
-        except TimeoutError:
-            raise ReplayStalled(
-                f"nats-server sent nothing for {FETCH_PATIENCE:.0f} s in the middle of a batch"
-            ) from None
-        if message.headers and STATUS in message.headers:
-            break
-        messages.append(message)
-    return messages
+async def _archived_messages(part: ArchivedEvents) -> AsyncIterator[ArchivedMessage]:
+    """The messages of an archive file, once its SHA-256 is the one recorded."""
+    path = Path(part.location)
+    try:
+        intact = await asyncio.to_thread(file_sha256, path) == part.file_sha256
+    except OSError:
+        intact = False
+    if not intact:
+        raise EventsMissing(
+            f"the archive file of {part.stream} events {part.first_sequence} to "
+            f"{part.last_sequence} ({part.location}) is missing or not the one archived"
+        )
+    batches = messages_of(path)
+    while (batch := await asyncio.to_thread(next, batches, None)) is not None:
+        for message in batch:
+            yield message
 
 
 async def in_arrival_order(
@@ -537,7 +522,12 @@ async def rebuild_and_compare(
     rebuilt_pool = await create_pool(dsn, schema, 1, 2, statement_timeout=STATEMENT_TIMEOUT)
     live_pool = await create_pool(dsn, live_schema, 1, 2, statement_timeout=STATEMENT_TIMEOUT)
     client = await nats.connect(nats_url, name="boucle-inventory-rebuild")
-    streams = [stored_events(client, stream, subject) for stream, subject in SOURCES]
+    async with live_pool.acquire() as connection:
+        archived = await ArchivedEventsStore(connection).files()
+    streams = [
+        stored_events(client, stream, subject, [a for a in archived if a.stream == stream])
+        for stream, subject in SOURCES
+    ]
     try:
         live = await register_digest(live_pool, device_ids)
         read = _Counted(stored.event async for stored in in_arrival_order(streams))
