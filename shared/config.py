@@ -37,7 +37,9 @@ class InventorySettings(msgspec.Struct, frozen=True, kw_only=True):
     # read all three tiers.
     archive_after_months: int = 24
     archive_folder: str = ""
-    # JetStream keeps events this many days (0: forever); see ``tier_settings_problem``.
+    # Events older than the month of this many days ago are archived as files into
+    # ``archive_folder`` and purged from the streams (0: the streams keep every event); see
+    # ``tier_settings_problem``.
     stream_max_age_days: int = 0
     # How long a device is held reserved for a household before it is offered again.
     reservation_hours: float = 72.0
@@ -53,7 +55,7 @@ def tier_settings_problem(inventory: InventorySettings) -> str:
     """Why the tiers' settings do not hold together ("" when they do). A month is archived
     only once no journey can still join it (``archive_after_months`` whole months outlast
     ``passive_after_days``), and events leave the streams only after the histories they
-    built are archived (the rebuild reads those from the files)."""
+    built are archived (a rebuild then reads them from the archived events' files)."""
     if inventory.archive_after_months * 28 <= inventory.passive_after_days:
         return (
             "BOUCLE_ARCHIVE_AFTER_MONTHS must outlast BOUCLE_PASSIVE_AFTER_DAYS "

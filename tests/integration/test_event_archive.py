@@ -10,7 +10,7 @@ import contextlib
 import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
@@ -21,7 +21,8 @@ from nats.js.api import AckPolicy, ConsumerConfig
 
 from boucle.devstack.stack import Stack
 from services.inventory.archive.event_store import ArchivedEventsStore
-from services.inventory.archive.events import archive_stream
+from services.inventory.archive.events import archive_events_due, archive_stream
+from services.inventory.impact.footprint import footprint_of, measure
 from services.inventory.rebuild.digest import RegisterDigest, register_digest
 from services.inventory.rebuild.replay import (
     EventsMissing,
@@ -254,3 +255,28 @@ async def test_the_command_archives_the_events_older_than_it_is_told(
     assert "COLLECTION" in out and " 0 events archived" in out
     assert "the stream starts at 1" in out
     assert (await js.stream_info("COLLECTION")).state.messages == 1
+
+
+async def test_the_periodic_round_archives_every_stream_s_months_due_and_the_footprint_shows_it(
+    servers: Stack, client: Client, tmp_path: Path
+) -> None:
+    js = client.jetstream()
+    donation = Donation()
+    await publish(js, *donation.made_ready(), donation.requested(uuid.uuid4()))
+    pool = await create_pool(servers.postgres.dsn, "inventory", 1, 2)
+    try:
+        # seventy days from now, keeping thirty days of events: this month's are due
+        later = datetime.now(UTC) + timedelta(days=70)
+        uow = PostgresUnitOfWork(pool, ArchivedEventsStore, lambda: None, clock=lambda: later)
+        rounds = await archive_events_due(uow, client, 30, tmp_path)
+        archived = {stream.stream: sum(f.events for f in stream.files) for stream in rounds}
+        assert archived == {"COLLECTION": 1, "INVENTORY": 0, "REFURBISHMENT": 4, "PURCHASE": 1}
+        for stream in STREAMS:
+            assert (await js.stream_info(stream.name)).state.messages == 0
+
+        found = footprint_of(await measure(pool, js, datetime.now(UTC)))
+        assert found.archived_events == 6
+        assert found.event_file_bytes == sum(f.bytes for s in rounds for f in s.files) > 0
+        assert found.saved_bytes > -found.event_file_bytes  # the streams' bytes count as saved
+    finally:
+        await pool.close()

@@ -52,3 +52,26 @@ def test_streams_that_could_not_be_asked_are_said_unknown_not_zero() -> None:
     assert rows["stream_bytes"]["value"] == "" and rows["events_per_day"]["value"] == ""
     assert rows["saved_bytes"]["value"] == "8000000000"
     assert rows["database_bytes"]["factors_version"] == found.factors_version
+
+
+def test_archived_events_count_as_files_and_what_they_freed_in_the_streams_as_saved() -> None:
+    import msgspec
+
+    before = footprint_of(MEASURED)
+    found = footprint_of(
+        msgspec.structs.replace(
+            MEASURED,
+            event_file_bytes=100_000_000,
+            archived_events=365_000,
+            stream_freed_bytes=2_100_000_000,
+        )
+    )
+    assert found.events_per_day == 3_000.0  # the streams' 730,000 and the 365,000 archived
+    assert found.saved_bytes == before.saved_bytes + 2_000_000_000
+    factors = found.factors
+    kept = factors["replication"] * factors["pue"] * 8760 / 1000
+    files_kwh = 0.0001 * factors["archive_wh_per_tb_hour"] * kept
+    assert found.energy_kwh_per_year == pytest.approx(before.energy_kwh_per_year + files_kwh)
+    rows = {row["indicator"]: row for row in csv.DictReader(io.StringIO(footprint_csv(found)))}
+    assert rows["event_file_bytes"]["value"] == "100000000"
+    assert rows["archived_events"]["value"] == "365000"

@@ -37,7 +37,10 @@ SELECT pg_database_size(current_database()) AS database_bytes,
        count(a.month) AS archived_months,
        coalesce(sum(a.rows), 0)::bigint AS archived_rows,
        coalesce(sum(a.database_bytes), 0)::bigint AS archived_database_bytes,
-       (SELECT min(registered_at) FROM devices) AS since
+       (SELECT min(registered_at) FROM devices) AS since,
+       (SELECT coalesce(sum(bytes), 0) FROM tier_archived_events)::bigint AS event_file_bytes,
+       (SELECT coalesce(sum(events), 0) FROM tier_archived_events)::bigint AS archived_events,
+       (SELECT coalesce(sum(freed_bytes), 0) FROM tier_stream_purges)::bigint AS freed_bytes
 FROM tier_archived a
 """
 
@@ -55,6 +58,9 @@ class Measured(msgspec.Struct, frozen=True, kw_only=True):
     history_rows: int  # in all tiers (the database's counts are estimates)
     stream_bytes: int | None  # None: the streams could not be asked
     stream_messages: int | None
+    event_file_bytes: int = 0  # the archived events' files
+    archived_events: int = 0
+    stream_freed_bytes: int = 0  # what purging the archived events freed in the streams
     days: float  # since the first device was registered (at least one)
 
 
@@ -67,6 +73,8 @@ class Footprint(msgspec.Struct, frozen=True, kw_only=True):
     archive_file_bytes: int
     archived_months: int
     stream_bytes: int | None
+    event_file_bytes: int
+    archived_events: int
     history_rows_per_day: float
     events_per_day: float | None
     energy_kwh_per_year: float
@@ -101,12 +109,14 @@ def footprint_of(measured: Measured) -> Footprint:
     on_database = factors["database_wh_per_tb_hour"]["value"]
     on_archive = factors["archive_wh_per_tb_hour"]["value"]
     intensity = factors["kg_co2e_per_kwh"]["value"]
+    on_files = measured.archive_file_bytes + measured.event_file_bytes
     energy = kwh_per_year(
         measured.database_bytes + (measured.stream_bytes or 0), on_database
-    ) + kwh_per_year(measured.archive_file_bytes, on_archive)
-    saved = kwh_per_year(measured.archived_database_bytes, on_database) - kwh_per_year(
-        measured.archive_file_bytes, on_archive
-    )
+    ) + kwh_per_year(on_files, on_archive)
+    # what the archived months took in the database and the archived events in the streams,
+    # less the files that keep them now
+    left_fast_storage = measured.archived_database_bytes + measured.stream_freed_bytes
+    saved = kwh_per_year(left_fast_storage, on_database) - kwh_per_year(on_files, on_archive)
     return Footprint(
         factors_version=spec["version"],
         database_bytes=measured.database_bytes,
@@ -116,15 +126,17 @@ def footprint_of(measured: Measured) -> Footprint:
         archive_file_bytes=measured.archive_file_bytes,
         archived_months=measured.archived_months,
         stream_bytes=measured.stream_bytes,
+        event_file_bytes=measured.event_file_bytes,
+        archived_events=measured.archived_events,
         history_rows_per_day=round(measured.history_rows / measured.days, 3),
         events_per_day=(
             None
             if measured.stream_messages is None
-            else round(measured.stream_messages / measured.days, 3)
+            else round((measured.stream_messages + measured.archived_events) / measured.days, 3)
         ),
         energy_kwh_per_year=energy,  # unrounded: a small register's are tiny
         kg_co2e_per_year=energy * intensity,
-        saved_bytes=measured.archived_database_bytes - measured.archive_file_bytes,
+        saved_bytes=left_fast_storage - on_files,
         saved_kwh_per_year=saved,
         saved_kg_co2e_per_year=saved * intensity,
         method=spec["method"],
@@ -159,6 +171,9 @@ async def measure(pool: asyncpg.Pool, js: JetStreamContext | None, now: datetime
         history_rows=int(max(row["active_rows"], 0) + row["passive_rows"] + row["archived_rows"]),
         stream_bytes=stream_bytes,
         stream_messages=stream_messages,
+        event_file_bytes=row["event_file_bytes"],
+        archived_events=row["archived_events"],
+        stream_freed_bytes=row["freed_bytes"],
         days=days,
     )
 
@@ -176,6 +191,8 @@ _CSV_ROWS = (
     ("archive_file_bytes", "bytes"),
     ("archived_months", "months"),
     ("stream_bytes", "bytes"),
+    ("event_file_bytes", "bytes"),
+    ("archived_events", "events"),
     ("history_rows_per_day", "rows a day (average since the first device)"),
     ("events_per_day", "events a day (average since the first device)"),
     ("energy_kwh_per_year", "kWh a year (estimate, storage only)"),
