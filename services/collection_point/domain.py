@@ -11,6 +11,7 @@ import msgspec
 
 from shared.contracts.collection import DeviceType
 from shared.errors import DomainError
+from shared.notifications.addresses import Email
 
 PRODUCER = "collection_point"  # the producer every event of this service names
 
@@ -40,9 +41,7 @@ ACKNOWLEDGEMENTS = ("data_erasure", "recycling", "stickers_removed")
 
 ShortText = Annotated[str, msgspec.Meta(max_length=80)]
 Name = Annotated[str, msgspec.Meta(max_length=120)]
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 PHONE_PATTERN = r"^\+?[0-9 .()-]{6,29}$"
-Email = Annotated[str, msgspec.Meta(max_length=254, pattern=f"^$|{EMAIL_PATTERN}")]
 Phone = Annotated[str, msgspec.Meta(max_length=30, pattern=f"^$|{PHONE_PATTERN}")]
 Weight = Annotated[float, msgspec.Meta(gt=0, le=100)]
 

@@ -13,7 +13,7 @@ import io
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -23,7 +23,8 @@ from litestar.connection import ASGIConnection
 
 from shared.logging import get_logger
 
-LANGUAGES = ("fr", "en")
+Language = Literal["fr", "en"]
+LANGUAGES: tuple[Language, ...] = ("fr", "en")
 LANGUAGE_COOKIE = "boucle_lang"
 LOCALE_DIR = Path(__file__).parent.parent / "locale"
 DOMAIN = "boucle"

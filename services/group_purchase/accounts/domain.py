@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 import uuid
 from datetime import date, datetime, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import msgspec
 
 from shared.auth import ROLES, UNSCOPED_ROLES, Principal
 from shared.errors import DomainError
+from shared.notifications.addresses import EMAIL_LENGTH, is_email
 from shared.trainings import ERASURE_COURSE, Course, valid_on
+from shared.web.i18n import LANGUAGES, Language
 
 # A session token lives a few minutes: every service trusts it without asking anyone, so
 # this is the longest a disabled account or a signed-out session can still be used.
@@ -76,11 +77,7 @@ class MachineToken(msgspec.Struct, frozen=True, kw_only=True):
 
 # --- where a person is told what happened
 
-MailLanguage = Literal["fr", "en"]
-MAIL_LANGUAGES: tuple[MailLanguage, ...] = ("fr", "en")
-# one @ between a name and a domain with a dot, no space: what a mail server can be given
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
-EMAIL_LENGTH = 254
+MailLanguage = Language
 
 
 class Contact(msgspec.Struct, frozen=True, kw_only=True):
@@ -101,7 +98,7 @@ class ContactUpdate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fi
 def checked_email(email: str) -> str:
     """The address as kept (trimmed; "" for none), or a refusal a person can act on."""
     email = email.strip()
-    if email and (len(email) > EMAIL_LENGTH or not EMAIL.fullmatch(email)):
+    if email and not is_email(email):
         raise AccountError(
             f"“{email}” is not an e-mail address (name@example.org); leave it blank for no mail.",
             code="accounts.invalid_email",
@@ -112,7 +109,7 @@ def checked_email(email: str) -> str:
 
 def checked_contact(email: str, language: str) -> Contact:
     checked = checked_email(email)
-    if language not in MAIL_LANGUAGES:
+    if language not in LANGUAGES:
         raise AccountError("The language of the mails is fr or en.", code="accounts.mail_language")
     return msgspec.convert({"email": checked, "language": language}, Contact)
 
