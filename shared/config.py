@@ -87,6 +87,15 @@ class RefurbishmentSettings(msgspec.Struct, frozen=True, kw_only=True):
     release_min_battery_percent: int = 50
 
 
+class CollectionPointSettings(msgspec.Struct, frozen=True, kw_only=True):
+    """What only the collection point reads."""
+
+    # A donor's contact given at the counter (name, address, phone) is erased this long after
+    # the donation, with the address on the news mailed to them; the news they asked for
+    # reach them until then.
+    donor_contact_days: Annotated[int, msgspec.Meta(ge=1)] = 365
+
+
 class GroupPurchaseSettings(msgspec.Struct, frozen=True, kw_only=True):
     """What only group_purchase reads."""
 
@@ -120,6 +129,7 @@ class MailSettings(msgspec.Struct, frozen=True, kw_only=True):
 # others, ``BOUCLE_<FIELD>`` (``BOUCLE_PASSIVE_AFTER_DAYS``).
 GROUPS: dict[str, type[msgspec.Struct]] = {
     "inventory": InventorySettings,
+    "collection_point": CollectionPointSettings,
     "refurbishment": RefurbishmentSettings,
     "group_purchase": GroupPurchaseSettings,
     "mail": MailSettings,
@@ -169,6 +179,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # origin serves everything.
     collection_point_url: str = ""
     inventory: InventorySettings = msgspec.field(default_factory=lambda: InventorySettings())
+    collection_point: CollectionPointSettings = msgspec.field(
+        default_factory=lambda: CollectionPointSettings()
+    )
     refurbishment: RefurbishmentSettings = msgspec.field(
         default_factory=lambda: RefurbishmentSettings()
     )

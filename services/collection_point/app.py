@@ -9,6 +9,7 @@ from litestar import Litestar
 from services.collection_point import consumers, home
 from services.collection_point.donors import jobs as donor_jobs
 from services.collection_point.donors import pages as donor_pages
+from services.collection_point.donors import retention as donor_retention
 from services.collection_point.intake import api, counter_offline
 from services.collection_point.intake import collected_pages as point_view
 from services.collection_point.intake import counter_pages as counter
@@ -40,7 +41,7 @@ DEFINITION = ServiceDefinition(
     entry_pages=(("places.title", "/lieux"), ("counter.title", "/guichet")),
     consumers=consumers.CONSUMERS,
     awaiting=home.awaiting,
-    background=(donor_jobs.send_mail,),
+    background=(donor_jobs.send_mail, donor_retention.forget_lapsed_periodically),
 )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from services.collection_point.donors.store import DonorNewsStore
 from services.collection_point.labels.store import LabelStore
 from services.collection_point.places.store import PlaceStore
 from services.collection_point.shipments.store import ShipmentStore
@@ -19,6 +20,10 @@ def intake(runtime: Runtime) -> PostgresUnitOfWork[IntakeStore]:
     """The counter's statements fail fast."""
     seconds = fail_fast_seconds(runtime.pool)
     return runtime.unit_of_work(partial(IntakeStore, hot_path_seconds=seconds))
+
+
+def donors(runtime: Runtime) -> PostgresUnitOfWork[DonorNewsStore]:
+    return runtime.unit_of_work(DonorNewsStore)
 
 
 def labels(runtime: Runtime) -> PostgresUnitOfWork[LabelStore]:

@@ -19,11 +19,14 @@ from boucle.devstack.stack import Stack
 from services.collection_point import consumers
 from services.collection_point.domain import CollectionPoint
 from services.collection_point.donors.jobs import DONOR_LINKS
+from services.collection_point.donors.retention import forget_lapsed_contacts
+from services.collection_point.donors.store import DonorNewsStore
 from shared.config import MailSettings
 from shared.contracts.inventory import DeviceStateChanged
 from shared.db import transaction
 from shared.labels import format_code
 from shared.notifications.sender import MailSender
+from shared.uow import PostgresUnitOfWork
 from tests.support.households import DonationAt, Territory
 from tests.support.labels import issued_codes
 from tests.support.register import publish, until_state
@@ -286,3 +289,58 @@ async def test_news_without_an_address_is_refused_with_the_field_to_fix(
         "SELECT count(*) FROM intakes WHERE collection_point_id = $1", collection_point.id
     )
     assert count == 0
+
+
+async def erasures_of(pool: asyncpg.Pool, intake: dict[str, Any]) -> int:
+    return int(
+        await pool.fetchval(
+            "SELECT count(*) FROM audit_log WHERE action = 'donor_contact.erased' AND subject = $1",
+            f"intake:{intake['id']}",
+        )
+    )
+
+
+async def test_a_donor_s_contact_is_erased_a_year_after_the_donation_and_the_donation_stays(
+    stack: Stack,
+    http: httpx.AsyncClient,
+    collection_point: CollectionPoint,
+    collection_pool: asyncpg.Pool,
+) -> None:
+    counter = Counter(stack, http, collection_point)
+    old = await counter.donate(
+        {"name": "Mme Ancienne", "email": "ancienne@example.org", "phone": "06 11 22 33 44",
+         "news": True}
+    )  # fmt: skip
+    recent = await counter.donate({"email": "recente@example.org", "news": True})
+    await apply(collection_pool, [*announced(old, "ready"), *announced(recent, "ready")])
+    await collection_pool.execute(
+        "UPDATE donor_contacts SET created_at = now() - interval '366 days' WHERE intake_id = $1",
+        uuid.UUID(old["id"]),
+    )
+
+    uow = PostgresUnitOfWork(collection_pool, DonorNewsStore, wake=lambda: None)
+    assert await forget_lapsed_contacts(uow, 365) >= 1
+
+    contacts = {
+        str(row["intake_id"]): row
+        for row in await collection_pool.fetch(
+            "SELECT * FROM donor_contacts WHERE intake_id = ANY($1::uuid[])",
+            [old["id"], recent["id"]],
+        )
+    }
+    assert list(contacts) == [recent["id"]]  # the year-old one is gone, the recent one stays
+    [mail] = await news_of(collection_pool, old)
+    assert mail["email"] == "" and mail["kind"] == "donation_ready"  # what it said stays
+    [kept] = await news_of(collection_pool, recent)
+    assert kept["email"] == "recente@example.org"
+    donation = await collection_pool.fetchrow(
+        "SELECT * FROM intakes WHERE id = $1", uuid.UUID(old["id"])
+    )
+    assert donation is not None and donation["label"] == old["label"]
+    assert await erasures_of(collection_pool, old) == 1
+
+    # the device placed later tells no one: there is no one left to tell
+    await apply(collection_pool, announced(old, "delivered"))
+    assert [row["kind"] for row in await news_of(collection_pool, old)] == ["donation_ready"]
+    await forget_lapsed_contacts(uow, 365)  # a second round erases nothing of it twice
+    assert await erasures_of(collection_pool, old) == 1

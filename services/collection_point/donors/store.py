@@ -73,6 +73,25 @@ SELECT kind FROM mail
 """
 
 
+# The contacts given more than a set time ago, a batch at a time (another replica takes the
+# next ones): deleted, and the address blanked on the mails they were sent (what a mail said
+# stays: a type, a label, a passport; nothing about the donor).
+_FORGET = """
+WITH lapsed AS (
+    SELECT intake_id FROM donor_contacts WHERE created_at < $1
+    ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED
+), forgotten AS (
+    DELETE FROM donor_contacts c USING lapsed WHERE c.intake_id = lapsed.intake_id
+    RETURNING c.intake_id
+), mails AS (
+    UPDATE notifications n SET email = '',
+        mail_status = CASE WHEN n.mail_status = 'pending' THEN 'no_address' ELSE n.mail_status END
+    FROM forgotten f WHERE n.recipient = $3 || f.intake_id::text
+)
+SELECT intake_id FROM forgotten
+"""
+
+
 def _device_words() -> tuple[list[str], list[str], list[str]]:
     """Each type of device in words, in each language (its kind, language, name)."""
     words = [
@@ -112,6 +131,12 @@ class DonorNewsStore:
             *DEVICE_WORDS,
             RECIPIENT,
         )
+
+    async def forget_contacts(self, given_before: datetime, limit: int) -> list[uuid.UUID]:
+        """At most ``limit`` donors' contacts given before ``given_before`` erased; their
+        intakes."""
+        rows = await self.connection.fetch(_FORGET, given_before, limit, RECIPIENT)
+        return [row["intake_id"] for row in rows]
 
     async def stop(self, token: uuid.UUID, now: datetime) -> str:
         """The donor whose mail carries ``token`` hears no more (twice is once); the kind of
