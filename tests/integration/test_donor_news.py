@@ -82,6 +82,11 @@ class Counter:
         return answer.json()
 
 
+@pytest.fixture
+def counter(stack: Stack, http: httpx.AsyncClient, collection_point: CollectionPoint) -> Counter:
+    return Counter(stack, http, collection_point)
+
+
 async def news_of(pool: asyncpg.Pool, intake: dict[str, Any]) -> list[asyncpg.Record]:
     return await pool.fetch(
         "SELECT * FROM notifications WHERE recipient = $1 ORDER BY created_at, id",
@@ -301,12 +306,8 @@ async def erasures_of(pool: asyncpg.Pool, intake: dict[str, Any]) -> int:
 
 
 async def test_a_donor_s_contact_is_erased_a_year_after_the_donation_and_the_donation_stays(
-    stack: Stack,
-    http: httpx.AsyncClient,
-    collection_point: CollectionPoint,
-    collection_pool: asyncpg.Pool,
+    counter: Counter, collection_pool: asyncpg.Pool
 ) -> None:
-    counter = Counter(stack, http, collection_point)
     old = await counter.donate(
         {"name": "Mme Ancienne", "email": "ancienne@example.org", "phone": "06 11 22 33 44",
          "news": True}
@@ -344,3 +345,33 @@ async def test_a_donor_s_contact_is_erased_a_year_after_the_donation_and_the_don
     assert [row["kind"] for row in await news_of(collection_pool, old)] == ["donation_ready"]
     await forget_lapsed_contacts(uow, 365)  # a second round erases nothing of it twice
     assert await erasures_of(collection_pool, old) == 1
+
+
+async def test_a_donor_who_asks_is_forgotten_at_once_by_their_point_and_by_no_other(
+    stack: Stack, http: httpx.AsyncClient, counter: Counter, collection_pool: asyncpg.Pool
+) -> None:
+    intake = await counter.donate(
+        {"name": "M. Pressé", "email": "presse@example.org", "news": True}
+    )
+    await apply(collection_pool, announced(intake, "ready"))
+    contact = f"{stack.url('collection_point')}/api/v1/intakes/{intake['id']}/contact"
+
+    elsewhere = token_for(stack, "collector", f"collection_point:{uuid.uuid4()}")
+    refused = await http.delete(contact, headers={"Authorization": f"Bearer {elsewhere}"})
+    assert refused.status_code == 404
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert await collection_pool.fetchval(
+        "SELECT email FROM donor_contacts WHERE intake_id = $1", uuid.UUID(intake["id"])
+    ) == "presse@example.org"  # fmt: skip
+
+    for _ in range(2):  # asking twice is asking once
+        answer = await http.delete(contact, headers=counter.headers)
+        assert answer.status_code == 204, answer.text
+    assert await collection_pool.fetchval(
+        "SELECT count(*) FROM donor_contacts WHERE intake_id = $1", uuid.UUID(intake["id"])
+    ) == 0  # fmt: skip
+    [mail] = await news_of(collection_pool, intake)
+    assert mail["email"] == ""
+    assert await erasures_of(collection_pool, intake) == 1
+    await apply(collection_pool, announced(intake, "delivered"))  # nobody left to tell
+    assert len(await news_of(collection_pool, intake)) == 1

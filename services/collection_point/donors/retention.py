@@ -1,13 +1,17 @@
-"""Retention: a donor's contact is erased a set time after the donation
-(``BOUCLE_DONOR_CONTACT_DAYS``). What stays is the donation itself: the device, its label,
-the place and the acknowledgements."""
+"""A donor's contact erased: a set time after the donation (``BOUCLE_DONOR_CONTACT_DAYS``), or
+when the donor asks, by the counter or a coordinator. What stays is the donation itself: the
+device, its label, the place and the acknowledgements."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from services.collection_point import units
+from services.collection_point.domain import point_scope
 from services.collection_point.donors.store import DonorNewsStore
+from shared.auth import Principal
+from shared.errors import NotFound
 from shared.jobs import every
 from shared.logging import get_logger
 from shared.uow import UnitOfWork
@@ -31,6 +35,24 @@ async def forget_lapsed_contacts(uow: UnitOfWork[DonorNewsStore], days: int) -> 
         erased += len(intakes)
         if len(intakes) < BATCH:
             return erased
+
+
+async def forget_on_request(
+    uow: UnitOfWork[DonorNewsStore], principal: Principal, intake_id: uuid.UUID
+) -> bool:
+    """The contact of ``intake_id`` erased, as its donor asked (False: there was none left:
+    asking twice is asking once)."""
+    async with uow.begin() as work:
+        point = await work.store.point_of(intake_id)
+        if point is None or not principal.may_reach(point_scope(point)):
+            raise NotFound(
+                f"No intake {intake_id} at your collection points.",
+                code="counter.intake_not_found",
+            )
+        forgotten = await work.store.forget_contacts(work.now(), 1, intake_id)
+        for intake in forgotten:
+            await work.audit(principal.sub, "donor_contact.erased", f"intake:{intake}")
+    return bool(forgotten)
 
 
 async def forget_lapsed_periodically(runtime: Runtime) -> None:

@@ -74,11 +74,12 @@ SELECT kind FROM mail
 
 
 # The contacts given more than a set time ago, a batch at a time (another replica takes the
-# next ones): deleted, and the address blanked on the mails they were sent (what a mail said
-# stays: a type, a label, a passport; nothing about the donor).
+# next ones), or one intake's on request: deleted, and the address blanked on the mails they
+# were sent (what a mail said stays: a type, a label, a passport; nothing about the donor).
 _FORGET = """
 WITH lapsed AS (
-    SELECT intake_id FROM donor_contacts WHERE created_at < $1
+    SELECT intake_id FROM donor_contacts
+    WHERE created_at < $1 AND ($4::uuid IS NULL OR intake_id = $4)
     ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED
 ), forgotten AS (
     DELETE FROM donor_contacts c USING lapsed WHERE c.intake_id = lapsed.intake_id
@@ -132,11 +133,20 @@ class DonorNewsStore:
             RECIPIENT,
         )
 
-    async def forget_contacts(self, given_before: datetime, limit: int) -> list[uuid.UUID]:
-        """At most ``limit`` donors' contacts given before ``given_before`` erased; their
-        intakes."""
-        rows = await self.connection.fetch(_FORGET, given_before, limit, RECIPIENT)
+    async def forget_contacts(
+        self, given_before: datetime, limit: int, intake_id: uuid.UUID | None = None
+    ) -> list[uuid.UUID]:
+        """At most ``limit`` donors' contacts given before ``given_before`` (of ``intake_id``
+        only, when given) erased; their intakes."""
+        rows = await self.connection.fetch(_FORGET, given_before, limit, RECIPIENT, intake_id)
         return [row["intake_id"] for row in rows]
+
+    async def point_of(self, intake_id: uuid.UUID) -> uuid.UUID | None:
+        """The collection point of an intake (None: no such intake)."""
+        point: uuid.UUID | None = await self.connection.fetchval(
+            "SELECT collection_point_id FROM intakes WHERE id = $1", intake_id
+        )
+        return point
 
     async def stop(self, token: uuid.UUID, now: datetime) -> str:
         """The donor whose mail carries ``token`` hears no more (twice is once); the kind of

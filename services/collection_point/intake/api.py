@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from services.collection_point import roles, units
 from services.collection_point.domain import Intake, IntakeCreate, point_scope
+from services.collection_point.donors import retention as donor_retention
 from services.collection_point.intake import bulk_handlers, donation_receipt, handlers
 from services.collection_point.store import IntakeStore
 from shared.auth import Principal
@@ -86,6 +87,18 @@ class IntakeController(Controller):
                 f"No intake {intake_id} at your collection points.", code="counter.intake_not_found"
             )
         return intake
+
+    @delete("/{intake_id:uuid}/contact", opt=allow(*COUNTER_ROLES), status_code=204)
+    async def forget_contact(
+        self,
+        intake_id: FromPath[uuid.UUID],
+        runtime: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+    ) -> None:
+        """Erase the donor's contact (name, e-mail, phone, news) as the donor asks: no more
+        news reach them, the address is blanked on the mails they were sent, the erasure is
+        audited; the donation stays. Answers 204 whether a contact was left or not."""
+        await donor_retention.forget_on_request(units.donors(runtime), principal, intake_id)
 
 
 class BulkIntakeController(Controller):
