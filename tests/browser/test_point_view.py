@@ -26,9 +26,13 @@ ACKNOWLEDGED = {"data_erasure": True, "recycling": True, "stickers_removed": Tru
 
 
 async def _donated(
-    stack: Stack, http: httpx.AsyncClient, point: CollectionPoint, device_type: str = "laptop"
+    stack: Stack,
+    http: httpx.AsyncClient,
+    point: CollectionPoint,
+    device_type: str = "laptop",
+    contact: dict[str, object] | None = None,
 ) -> str:
-    """A device registered at ``point`` and announced back by inventory."""
+    """A device registered at ``point`` (with the donor's ``contact``, when given)."""
     (code,) = await issued_codes(stack, http, point.id)
     token = token_for(stack, "collector", f"collection_point:{point.id}")
     collector = {"Authorization": f"Bearer {token}"}
@@ -41,6 +45,7 @@ async def _donated(
             "acknowledgements": ACKNOWLEDGED,
             "brand": "Lenovo",
             "model": "ThinkPad",
+            **({"contact": contact} if contact else {}),
         },
         headers=collector,
     )
@@ -104,6 +109,63 @@ async def test_without_javascript_the_point_sees_where_its_devices_are_and_filte
 
     await page.get_by_role("link", name="Tout afficher").click()
     await expect(page.get_by_role("table")).to_contain_text(format_code(laptop))
+
+
+async def test_without_javascript_a_donor_who_asks_is_forgotten_after_saying_what_goes(
+    open_page: OpenPage,
+    stack: Stack,
+    http: httpx.AsyncClient,
+    collection_point: CollectionPoint,
+    collection_pool: asyncpg.Pool,
+) -> None:
+    contact = {"name": "Mme Oubli", "email": "oubli@example.org", "news": True}
+    given = await _donated(stack, http, collection_point, contact=contact)
+    anonymous = await _donated(stack, http, collection_point, "tablet")
+    collector = signed_in_as_collector(stack, collection_point)
+    page = await open_page(**{**collector, "java_script_enabled": False})
+    await page.goto(_view(stack, collection_point))
+    await expect(page.get_by_role("row", name=format_code(anonymous))).to_contain_text("Aucun")
+
+    forget = page.get_by_role("link", name=f"Effacer le contact du don {format_code(given)}")
+    await forget.click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Effacer le contact d'un donateur"
+    )
+    await expect(page.get_by_role("main")).to_contain_text(format_code(given))
+    await expect(page.get_by_role("main")).to_contain_text("Le don reste enregistré")
+    asking = page.url
+    await page.get_by_role("link", name="Annuler").click()  # changed one's mind: nothing goes
+    assert await _contacts(collection_pool, given) == 1
+
+    scanner = await open_page(**collector)  # axe-core runs in the page: JavaScript on
+    for url in (_view(stack, collection_point), asking):
+        await scanner.goto(url)
+        await assert_accessible(scanner)
+
+    await forget.click()
+    await page.get_by_role("button", name="Effacer le contact").click()
+    await expect(page.get_by_role("status")).to_contain_text("Le contact du donateur est effacé")
+    await expect(page.get_by_role("row", name=format_code(given))).to_contain_text("Aucun")
+    assert await _contacts(collection_pool, given) == 0
+    assert await collection_pool.fetchval(
+        "SELECT count(*) FROM intakes WHERE label = $1", given
+    ) == 1  # fmt: skip
+    await scanner.goto(page.url)  # the list saying it is done
+    await assert_accessible(scanner)
+
+    await page.goto(asking)  # the erasure page again: nothing left to erase, and it says so
+    await expect(page.get_by_role("status")).to_have_text("Aucun contact n'est gardé pour ce don.")
+    await expect(page.get_by_role("button", name="Effacer le contact")).to_have_count(0)
+
+
+async def _contacts(pool: asyncpg.Pool, code: str) -> int:
+    return int(
+        await pool.fetchval(
+            "SELECT count(*) FROM donor_contacts c JOIN intakes i ON i.id = c.intake_id "
+            "WHERE i.label = $1",
+            code,
+        )
+    )
 
 
 async def test_a_hundred_devices_a_page_with_a_link_to_the_older_ones(

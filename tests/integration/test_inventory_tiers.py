@@ -6,6 +6,7 @@ answers; no history row is lost or counted twice."""
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 import uuid
 from collections.abc import AsyncIterator, Sequence
@@ -167,6 +168,9 @@ async def test_histories_go_through_every_tier_and_every_reader_gives_the_same_a
     assert own["saved_bytes"] > 0 and own["kg_co2e_per_year"] > 0
     page = await http.get(f"{stack.url('inventory')}/impact")
     assert 'id="empreinte-boucle"' in page.text and 'id="footprint-archive"' in page.text
+    shown = re.search(r'id="footprint-archive" value="\d+">([^<]*)</data>', page.text)
+    assert shown and re.fullmatch(r"[\d\s\u202f,.]+ Mo", shown.group(1)), shown
+    assert f"archive ({own['archived_months']} mois)</th>" in page.text
     exported = await http.get(f"{stack.url('inventory')}/api/v1/open-data/footprint.csv")
     assert f"archive_file_bytes,{own['archive_file_bytes']}," in exported.text
 

@@ -69,6 +69,17 @@ def test_every_message_fills_its_placeholders(language: str) -> None:
             assert "%(" not in filled, key
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_message_waits_for_a_placeholder_t_never_fills(language: str) -> None:
+    """``t`` fills ``%(name)s``: a ``{name}`` would reach the page as typed."""
+    braced = [
+        key
+        for key, texts in CATALOGS[language].items()
+        if any(re.search(r"\{\w+\}", text) for text in texts)
+    ]
+    assert braced == []
+
+
 def test_every_key_the_code_asks_for_is_in_the_catalogs(keys_the_code_uses: set[str]) -> None:
     assert keys_the_code_uses - set(CATALOGS["fr"]) == set()
 

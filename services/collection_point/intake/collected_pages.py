@@ -1,5 +1,7 @@
 """The point's own view of what it collected: each device with its label, type, day and where
-it is now (as inventory last announced it), newest first, filtered by state and by day."""
+it is now (as inventory last announced it), newest first, filtered by state and by day; and,
+where a donor left a contact, the way to erase it when they ask (a page that says what will
+go, then a button)."""
 
 from __future__ import annotations
 
@@ -10,23 +12,28 @@ from urllib.parse import urlencode
 
 import asyncpg
 import msgspec
-from litestar import Request, get
+from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
+from services.collection_point import units
 from services.collection_point.domain import PARIS, point_scope
+from services.collection_point.donors import retention as donor_retention
 from services.collection_point.intake.counter_pages import COUNTER, COUNTER_PATH, NO_STORE
 from services.collection_point.places.store import PlaceStore
+from services.collection_point.store import IntakeStore
 from shared.auth import Principal
 from shared.errors import NotFound
 from shared.rows import rows_as
 from shared.web import formats
+from shared.web.actions import DONE, done_url
 from shared.web.app import Runtime
 from shared.web.i18n import language_of
 from shared.web.pages import page
 
 PAGE_SIZE = 100
+FORGOTTEN = "contact-efface"  # what the confirmation says was done
 PENDING = "pending"  # registered here, not yet announced by inventory
 STATES = (
     PENDING,
@@ -50,6 +57,7 @@ class Collected(msgspec.Struct, frozen=True, kw_only=True):
     state: str
     brand: str = ""
     model: str = ""
+    has_contact: bool = False  # a donor's contact is kept for it
 
 
 class Filters(msgspec.Struct, frozen=True, kw_only=True):
@@ -95,12 +103,13 @@ async def collected_page(
     language = language_of(request)
     filters = Filters(state=etat if etat in STATES else "", day=_day(jour, language))
     devices, next_cursor = await collected(runtime.pool, place_id, filters, _cursor(apres))
-    path = f"{COUNTER_PATH}/{place_id}/collecte"
+    path = collected_path(place_id)
     return page(
         request,
         "collected.html",
         headers=NO_STORE,
         place=place,
+        forgotten=request.query_params.get(DONE) == FORGOTTEN,
         devices=devices,
         counts=await counts_by_state(runtime.pool, place_id, filters),
         filters=filters,
@@ -129,7 +138,8 @@ async def collected(
         where += f" AND (received_at, id) < (${len(arguments) - 1}, ${len(arguments)})"
     rows = await pool.fetch(
         "SELECT id, label, device_type, received_at, coalesce(inventory_state, 'pending') AS "
-        f"state, brand, model FROM intakes WHERE {where} "
+        "state, brand, model, EXISTS (SELECT 1 FROM donor_contacts c WHERE c.intake_id = "
+        f"intakes.id) AS has_contact FROM intakes WHERE {where} "
         f"ORDER BY received_at DESC, id DESC LIMIT {PAGE_SIZE + 1}",
         *arguments,
     )
@@ -172,4 +182,59 @@ def _cursor(text: str) -> tuple[datetime, uuid.UUID] | None:
     return after if after[0].tzinfo is not None else None
 
 
-ROUTES = [collected_page]
+def collected_path(place_id: uuid.UUID) -> str:
+    return f"{COUNTER_PATH}/{place_id}/collecte"
+
+
+@get(
+    f"{COUNTER_PATH}/{{place_id:uuid}}/collecte/{{intake_id:uuid}}/oubli",
+    opt=COUNTER,
+    include_in_schema=False,
+)
+async def forget_contact_page(
+    request: Request[Any, Any, Any],
+    place_id: FromPath[uuid.UUID],
+    intake_id: FromPath[uuid.UUID],
+    runtime: NamedDependency[Runtime],
+    principal: NamedDependency[Principal],
+) -> Template:
+    """What erasing the donor's contact of a donation removes and keeps, before doing it."""
+    intake = await IntakeStore(runtime.pool).get_intake(intake_id)
+    if (
+        intake is None
+        or intake.collection_point_id != place_id
+        or not principal.may_reach(point_scope(place_id))
+    ):
+        raise NotFound(
+            f"No intake {intake_id} at your collection points.", code="counter.intake_not_found"
+        )
+    kept = await runtime.pool.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM donor_contacts WHERE intake_id = $1)", intake_id
+    )
+    return page(
+        request,
+        "forget_contact.html",
+        headers=NO_STORE,
+        intake=intake,
+        has_contact=kept,
+        back_url=collected_path(place_id),
+    )
+
+
+@post(
+    f"{COUNTER_PATH}/{{place_id:uuid}}/collecte/{{intake_id:uuid}}/oubli",
+    opt=COUNTER,
+    include_in_schema=False,
+)
+async def forget_contact(
+    place_id: FromPath[uuid.UUID],
+    intake_id: FromPath[uuid.UUID],
+    runtime: NamedDependency[Runtime],
+    principal: NamedDependency[Principal],
+) -> Redirect:
+    """Erase it, then back to the list, saying so (erased twice is erased once)."""
+    await donor_retention.forget_on_request(units.donors(runtime), principal, intake_id)
+    return Redirect(done_url(collected_path(place_id), FORGOTTEN), status_code=303)
+
+
+ROUTES = [collected_page, forget_contact_page, forget_contact]
