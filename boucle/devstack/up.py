@@ -146,6 +146,8 @@ def _post_demo_intakes(stack: Stack, token: str, point_ids: list[str]) -> list[s
         call(f"{stack.url('collection_point')}/api/v1/intakes", token, body)
         codes.append(code)
         print(f"  demo device {code}: {stack.url('inventory')}/d/{code}")
+    collected = f"{stack.url('collection_point')}/guichet/{point_ids[0]}/collecte"
+    print(f"  what the first point collected (its donor's contact can be erased): {collected}")
     return codes
 
 

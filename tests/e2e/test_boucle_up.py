@@ -88,6 +88,8 @@ def test_boucle_up_demo_serves_passports_restarts_a_killed_service_and_ctrl_c_st
         with urllib.request.urlopen(passports[0], timeout=10) as page:
             assert page.status == 200
             assert "Passeport" in page.read().decode()
+        collected = re.search(r"http://127\.0\.0\.1:\d+/guichet/[0-9a-f-]{36}/collecte", printed)
+        assert collected, "the demo says where a point's donations are, a donor's contact with them"
         certificate = re.search(r"http://127\.0\.0\.1:\d+/verifier\?sha256=[0-9a-f]{64}", printed)
         assert certificate, "the demo takes a laptop through the workshop"
         with urllib.request.urlopen(certificate.group(0), timeout=10) as page:
