@@ -25,7 +25,7 @@ from litestar.types import ControllerRouterHandler
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
-from shared.auth import TrustedKeys
+from shared.auth import Principal, TrustedKeys
 from shared.bus import Batched, Consumer, Handler, connect, ensure_streams
 from shared.config import Settings
 from shared.contracts.streams import Consumption
@@ -129,6 +129,14 @@ def provide_runtime(request: Request[Any, Any, Any]) -> Runtime:
     return runtime
 
 
+def provide_principal_after_runtime(request: Request[Any, Any, Any], runtime: Any) -> Principal:
+    """The principal, declared as depending on ``runtime`` (unused) so that Litestar resolves
+    the two one after the other: two dependencies of a handler that do not depend on each
+    other are resolved in an anyio task group, two tasks and cancel scopes on every request
+    (about 70 µs of CPU, half of a donation's trip through Litestar)."""
+    return provide_principal(request)
+
+
 def create_app(settings: Settings, definition: ServiceDefinition) -> Litestar:
     configure_logging(settings.service, settings.log_format, settings.log_level)
     for language in LANGUAGES:  # a catalog that does not compile stops the start, not a page
@@ -218,7 +226,7 @@ def create_app(settings: Settings, definition: ServiceDefinition) -> Litestar:
         guards=[in_order(screen_request, authorize, screen_input)],
         dependencies={
             "runtime": Provide(provide_runtime, sync_to_thread=False),
-            "principal": Provide(provide_principal, sync_to_thread=False),
+            "principal": Provide(provide_principal_after_runtime, sync_to_thread=False),
         },
         exception_handlers={**EXCEPTION_HANDLERS, SessionExpired: renew_session},
         middleware=[request_logging(metrics), csrf_protection(settings.secure_cookies)],

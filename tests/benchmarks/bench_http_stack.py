@@ -49,6 +49,7 @@ class IntakeController(Controller):
         self,
         request: Request[Any, Any, Any],
         data: JSONBody[IntakeCreate],
+        runtime: NamedDependency[object],
         principal: NamedDependency[Principal],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[bytes]:
@@ -70,6 +71,7 @@ def intake_app(keys: Path, log_sink: TextIO) -> tuple[Litestar, str]:
         app = create_app(settings, definition)  # its logger keeps writing to the sink
     finally:
         sys.stderr = terminal
+    app.state.runtime = None  # what the lifespan would set; the handler does not use it
     return app, issue_token(load_private_key(keys), "bench", ("collector",))
 
 

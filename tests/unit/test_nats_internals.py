@@ -4,6 +4,8 @@ consumers' connection check."""
 
 from __future__ import annotations
 
+import asyncio
+
 import nats
 from nats.js.client import JetStreamContext
 
@@ -21,3 +23,10 @@ def test_jetstream_context_knows_its_client() -> None:
     assert isinstance(js, JetStreamContext)
     assert js._nc is client  # read by shared/bus.py
     assert client.is_connected is False
+
+
+def test_jetstream_context_counts_its_publish_slots_with_a_semaphore() -> None:
+    js = nats.NATS().jetstream(publish_async_max_pending=2)
+    slots = js._publish_async_pending_semaphore  # read by shared/outbox.py
+    assert isinstance(slots, asyncio.Semaphore)
+    assert not slots.locked()
