@@ -15,7 +15,7 @@ import asyncpg
 from litestar import Litestar, Request, Router, get
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
@@ -129,7 +129,9 @@ def provide_runtime(request: Request[Any, Any, Any]) -> Runtime:
     return runtime
 
 
-def provide_principal_after_runtime(request: Request[Any, Any, Any], runtime: Any) -> Principal:
+def provide_principal_after_runtime(
+    request: Request[Any, Any, Any], runtime: NamedDependency[Any]
+) -> Principal:
     """The principal, declared as depending on ``runtime`` (unused) so that Litestar resolves
     the two one after the other: two dependencies of a handler that do not depend on each
     other are resolved in an anyio task group, two tasks and cancel scopes on every request
