@@ -215,6 +215,42 @@ async def test_a_device_left_beyond_its_threshold_is_announced_once(
     assert len(await told(purchase_pool, camille, "attention_stuck")) == 1
 
 
+async def test_a_device_newly_stuck_is_announced_even_when_another_left_the_state_meanwhile(
+    bus: JetStreamContext, inventory_pool: asyncpg.Pool
+) -> None:
+    first, second = Donation(), Donation()
+    await publish(bus, first.received(), second.received())
+    await until_state(inventory_pool, first.id, "received")
+    await until_state(inventory_pool, second.id, "received")
+    await watch(inventory_pool, bus)  # what other tests left is counted once and for all
+    since = utc_now()
+
+    async def received(donation: Donation, days_ago: float) -> None:
+        await inventory_pool.execute(
+            "UPDATE devices SET state_since = now() - $2 * interval '1 day' WHERE id = $1",
+            donation.id,
+            days_ago,
+        )
+
+    await received(first, 15)
+    await watch(inventory_pool, bus)
+    [event] = await stuck_events(inventory_pool, since)
+    assert (event["state"], event["new"]) == ("received", 1)
+    stuck = event["count"]  # with what other tests left stuck there
+    # the first leaves for a workshop, the second crosses the threshold: as many stuck
+    await inventory_pool.execute(
+        "UPDATE devices SET state = 'in_transit', state_since = now() WHERE id = $1", first.id
+    )
+    await received(second, 15)
+    await watch(inventory_pool, bus)
+    await watch(inventory_pool, bus)
+    events = await stuck_events(inventory_pool, since)
+    assert [(e["state"], e["new"], e["count"]) for e in events] == [
+        ("received", 1, stuck),
+        ("received", 1, stuck),
+    ]
+
+
 async def test_a_short_type_is_told_once_and_again_only_after_it_recovered(
     territory: Territory, purchase_pool: asyncpg.Pool, catcher: MailCatcher
 ) -> None:

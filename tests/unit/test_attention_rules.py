@@ -131,10 +131,26 @@ async def test_a_stuck_count_that_fell_is_announced_again_when_it_rises() -> Non
     assert await look(uow) == ["stuck:in_transit:2/2"]
     uow.store.devices.pop()  # one arrives at its workshop
     assert await look(uow) == []
-    uow.store.devices.append(("in_transit", start))  # another box left the same day, lost
+    # another box left the same day, its dispatch recorded only now (the fact came late)
+    uow.clock.advance(timedelta(minutes=5))
+    uow.store.devices.append(("in_transit", start, uow.clock()))
     assert await look(uow) == ["stuck:in_transit:1/2"]
     versions = [event.aggregate_version for event in uow.announced(AttentionRaised)]
     assert versions == [1, 2]
+
+
+async def test_a_device_newly_stuck_is_told_even_when_another_left_the_state_meanwhile() -> None:
+    uow = FakeUnitOfWork(FakeAttentionStore(), FakeClock())
+    start = uow.clock()
+    uow.store.devices.append(("received", start))
+    uow.clock.advance(timedelta(days=2))
+    uow.store.devices.append(("received", uow.clock()))  # two days later, another donation
+    uow.clock.advance(timedelta(days=13))
+    assert await look(uow) == ["stuck:received:1/1"]  # the first one, 15 days there
+    uow.store.devices.pop(0)  # it leaves for a workshop...
+    uow.clock.advance(timedelta(days=2))
+    assert await look(uow) == ["stuck:received:1/1"]  # ...and the second is stuck: still one
+    assert await look(uow) == []
 
 
 async def test_a_new_dead_letter_is_announced_once_with_counts_only() -> None:

@@ -20,11 +20,14 @@ RESERVATION_GRACE = timedelta(days=1)
 class Seen(msgspec.Struct, frozen=True, kw_only=True):
     """One watched thing as seen now. ``level`` is what is compared with the last look: the
     last dead letter's number, or the number of devices stuck in a state; ``count`` is how
-    many there are (dead letters kept, devices stuck)."""
+    many there are (dead letters kept, devices stuck). ``fresh``, for a state, is how many of
+    its stuck devices were not stuck at the last look (they entered the state since, or
+    crossed its threshold since): what is new, even when as many left it meanwhile."""
 
     watched: str
     level: int
     count: int
+    fresh: int | None = None
     state: str = ""
     threshold: timedelta = timedelta(0)
     oldest_since: datetime | None = None
@@ -55,11 +58,18 @@ def stuck_thresholds(settings: InventorySettings) -> dict[State, timedelta]:
 
 
 def news(kept: Mapping[str, int], seen: Sequence[Seen]) -> list[News]:
-    """What rose since the levels ``kept`` at the last look (nothing kept counts as 0): a new
-    dead letter, more devices stuck in a state. The same look twice is no news; a level
-    that fell and rises again is news again."""
-    return [
-        News(seen=now, new=min(now.level - kept.get(now.watched, 0), now.count))
-        for now in seen
-        if now.level > kept.get(now.watched, 0) and now.count > 0
-    ]
+    """What is new since the last look: dead letters beyond the level ``kept`` (nothing kept
+    counts as 0), devices newly stuck in a state (``fresh``, when the look counted them; else
+    a rise of the level). The same look twice is no news; a level that fell and rises again
+    is news again."""
+    found = []
+    for now in seen:
+        if now.count == 0:
+            continue
+        if now.fresh is not None:
+            new = now.fresh
+        else:
+            new = min(now.level - kept.get(now.watched, 0), now.count)
+        if new > 0:
+            found.append(News(seen=now, new=new))
+    return found

@@ -22,17 +22,26 @@ class AttentionStore:
             "SELECT pg_advisory_xact_lock(hashtext('inventory.attention'))"
         )
 
-    async def stuck(self, thresholds: Mapping[State, timedelta], now: datetime) -> list[Seen]:
-        """Per watched state, the devices in it for longer than its threshold at ``now``
-        (a state with none is seen at 0, so that its level falls)."""
+    async def stuck(
+        self, thresholds: Mapping[State, timedelta], now: datetime, last_look: datetime | None
+    ) -> list[Seen]:
+        """Per watched state, the devices in it for longer than its threshold at ``now``, and
+        how many of them were not at ``last_look`` (their state applied since, or its
+        threshold crossed since; all of them when there was no look). A state with none is
+        seen at 0, so that its level falls."""
         states = list(thresholds)
         rows = await self.connection.fetch(
-            "SELECT w.state, count(d.id) AS devices, min(d.state_since) AS oldest "
-            "FROM unnest($1::text[], $2::timestamptz[]) AS w(state, cutoff) "
+            "SELECT w.state, count(d.id) AS devices, min(d.state_since) AS oldest, "
+            "count(d.id) FILTER (WHERE $3::timestamptz IS NULL OR d.state_applied_at > $3 "
+            "OR d.state_since >= w.cutoff_then) AS fresh "
+            "FROM unnest($1::text[], $2::timestamptz[], $4::timestamptz[]) "
+            "AS w(state, cutoff, cutoff_then) "
             "LEFT JOIN devices d ON d.state = w.state AND d.state_since < w.cutoff "
             "GROUP BY w.state",
             [state.value for state in states],
             [now - thresholds[state] for state in states],
+            last_look,
+            [(last_look or now) - thresholds[state] for state in states],
         )
         found = {row["state"]: row for row in rows}
         return [
@@ -40,12 +49,21 @@ class AttentionStore:
                 watched=stuck_key(state),
                 level=found[state.value]["devices"],
                 count=found[state.value]["devices"],
+                fresh=found[state.value]["fresh"],
                 state=state.value,
                 threshold=thresholds[state],
                 oldest_since=found[state.value]["oldest"],
             )
             for state in states
         ]
+
+    async def last_look(self) -> datetime | None:
+        """When the watch last looked, by the database's clock, the one that stamps when a
+        state was recorded (None: never)."""
+        looked_at: datetime | None = await self.connection.fetchval(
+            "SELECT max(looked_at) FROM attention_levels"
+        )
+        return looked_at
 
     async def kept(self) -> dict[str, int]:
         rows = await self.connection.fetch("SELECT watched, level FROM attention_levels")
@@ -57,11 +75,12 @@ class AttentionStore:
         """Remember the levels ``seen``, counting an announcement for those ``announced``;
         how many times each of these was announced in all (its events' version)."""
         rows = await self.connection.fetch(
-            "INSERT INTO attention_levels AS a (watched, level, announcements, seen_at) "
-            "SELECT watched, level, announced::int, $4 "
+            "INSERT INTO attention_levels AS a (watched, level, announcements, seen_at, "
+            "looked_at) SELECT watched, level, announced::int, $4, now() "
             "FROM unnest($1::text[], $2::bigint[], $3::boolean[]) AS s(watched, level, announced) "
             "ON CONFLICT (watched) DO UPDATE SET level = excluded.level, "
-            "announcements = a.announcements + excluded.announcements, seen_at = $4 "
+            "announcements = a.announcements + excluded.announcements, seen_at = $4, "
+            "looked_at = now() "
             "RETURNING watched, announcements",
             [look.watched for look in seen],
             [look.level for look in seen],

@@ -196,28 +196,42 @@ def replace_lifecycle(lifecycle: Lifecycle, reservation: Reservation | None) -> 
 
 
 class FakeAttentionStore:
-    """The attention watch's store in memory: devices as (state, since), the levels kept."""
+    """The attention watch's store in memory: devices as (state, since) — or (state, since,
+    applied) for a state recorded later than it began — and the levels kept."""
 
     def __init__(self) -> None:
-        self.devices: list[tuple[str, datetime]] = []
+        self.devices: list[tuple[str, datetime] | tuple[str, datetime, datetime]] = []
         self.levels: dict[str, int] = {}
         self.announcements: dict[str, int] = {}
+        self.seen_at: datetime | None = None
 
     async def take_turn(self) -> None:
         return None
 
-    async def stuck(self, thresholds: Mapping[State, timedelta], now: datetime) -> list[Seen]:
+    async def last_look(self) -> datetime | None:
+        return self.seen_at
+
+    async def stuck(
+        self, thresholds: Mapping[State, timedelta], now: datetime, last_look: datetime | None
+    ) -> list[Seen]:
         seen = []
         for state, threshold in thresholds.items():
-            since = [at for held, at in self.devices if held == state and at < now - threshold]
+            held = [(d[1], d[-1]) for d in self.devices if d[0] == state]
+            stuck = [(since, applied) for since, applied in held if since < now - threshold]
+            fresh = [
+                since
+                for since, applied in stuck
+                if last_look is None or applied > last_look or since >= last_look - threshold
+            ]
             seen.append(
                 Seen(
                     watched=stuck_key(state),
-                    level=len(since),
-                    count=len(since),
+                    level=len(stuck),
+                    count=len(stuck),
+                    fresh=len(fresh),
                     state=state.value,
                     threshold=threshold,
-                    oldest_since=min(since, default=None),
+                    oldest_since=min((since for since, _ in stuck), default=None),
                 )
             )
         return seen
@@ -228,6 +242,7 @@ class FakeAttentionStore:
     async def keep(
         self, seen: Sequence[Seen], announced: Collection[str], now: datetime
     ) -> dict[str, int]:
+        self.seen_at = now
         for look in seen:
             self.levels[look.watched] = look.level
             told = self.announcements.get(look.watched, 0) + (look.watched in announced)
