@@ -70,6 +70,39 @@ async def test_an_administrator_records_a_training_then_gives_the_erasure_role(
     await expect(mine.get_by_role("status")).to_contain_text(reference)
 
 
+async def test_an_administrator_sets_where_a_person_is_told_without_javascript(
+    open_page: OpenPage, stack: Stack, noor: Account
+) -> None:
+    page = await open_page(**signed_in(token_for(stack, "admin"), javascript=False))
+    await page.goto(f"{stack.url('group_purchase')}/accounts/{noor.id}")
+    contact = page.locator("#contact-form")
+    address = contact.get_by_label("Adresse électronique")
+    await expect(address).to_have_value("")
+    await address.fill("noor at atelier")
+    await contact.get_by_role("button", name="Enregistrer").click()
+    await expect(page.locator("#contact-email-error")).to_contain_text(
+        "« noor at atelier » n'est pas une adresse électronique"
+    )
+    await expect(address).to_have_value("noor at atelier")
+
+    await address.fill("noor.haddad@atelier-fives.example")
+    await contact.get_by_label("Anglais").check()
+    await contact.get_by_role("button", name="Enregistrer").click()
+    await expect(page.get_by_role("status")).to_contain_text("ses prochains messages")
+    await expect(address).to_have_value("noor.haddad@atelier-fives.example")
+    pool = await create_pool(stack.postgres.dsn, "purchase", 1, 1)
+    try:
+        row = await pool.fetchrow("SELECT email, language FROM accounts WHERE id = $1", noor.id)
+        actors = await pool.fetch(
+            "SELECT actor FROM audit_log WHERE action = 'account.contact_set' AND subject = $1",
+            f"account:{noor.id}",
+        )
+    finally:
+        await pool.close()
+    assert tuple(row) == ("noor.haddad@atelier-fives.example", "en")
+    assert [entry["actor"] for entry in actors] == ["test-admin"]  # the one who changed it
+
+
 @pytest.mark.parametrize("lang", ["fr", "en"])
 async def test_the_training_pages_have_no_wcag_violation(
     open_page: OpenPage, stack: Stack, noor: Account, lang: str
@@ -82,6 +115,10 @@ async def test_the_training_pages_have_no_wcag_violation(
     save = "Enregistrer les rôles" if lang == "fr" else "Save the roles"
     await admin.get_by_role("button", name=save).click()
     await expect(admin.locator("#roles-roles-error")).to_be_visible()
+    await assert_accessible(admin)
+    await admin.locator("#contact-email").fill("pas une adresse")  # and the contact's refusal
+    await admin.locator("#contact-form button").click()
+    await expect(admin.locator("#contact-email-error")).to_be_visible()
     await assert_accessible(admin)
     await admin.goto(f"{stack.url('group_purchase')}/accounts?lang={lang}")
     await assert_accessible(admin)

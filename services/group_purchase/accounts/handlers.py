@@ -244,16 +244,19 @@ async def contact_of(uow: Accounts, account_id: uuid.UUID) -> Contact:
     return contact
 
 
-async def set_contact(uow: Accounts, account_id: uuid.UUID, update: ContactUpdate) -> Contact:
-    """The person changes where they are told what happened: their e-mail address ("" for
-    none: the inbox and printed letters only) and the language of their mails; audited."""
+async def set_contact(
+    uow: Accounts, account_id: uuid.UUID, update: ContactUpdate, actor: str = ""
+) -> Contact:
+    """Where the person is told what happened changes: their e-mail address ("" for none: the
+    inbox and printed letters only) and the language of their mails; audited under ``actor``
+    (an administrator), the person themselves by default."""
     async with uow.begin() as work:
         contact = await work.store.contact_of(account_id)
         if contact is None:
             raise AccountError("No such account.", 404, code="accounts.account_unknown")
         changed = changed_contact(contact, update)
         await work.store.set_contact(account_id, changed)
-        await work.audit(str(account_id), "account.contact_set", f"account:{account_id}")
+        await work.audit(actor or str(account_id), "account.contact_set", f"account:{account_id}")
     return changed
 
 

@@ -32,7 +32,7 @@ from shared.web.security import allow
 log = get_logger("boucle.accounts")
 ADMIN = allow("admin")
 ANY_ROLE = allow(*ROLES)
-DONE = frozenset({"roles", "training"})
+DONE = frozenset({"roles", "training", "contact"})
 # which field of the forms each refusal concerns; any other is said above the form
 FIELDS = {
     "accounts.training_required": "roles",
@@ -67,6 +67,7 @@ async def _account_page(
         status_code=status_code,
         account=account,
         trainings=trainings,
+        contact=await handlers.contact_of(uow, account_id),
         today=today,
         soon=today + EXPIRY_NOTICE,
         roles=ROLES,
@@ -106,7 +107,7 @@ async def _acted(
         step,
         done=done_url(account_url(account_id), form_name, anchor),
         again=again,
-        fields=FIELDS,
+        fields={**FIELDS, **CONTACT_FIELDS},
     )
 
 
@@ -146,6 +147,32 @@ async def record_training(
 
     typed = typed_back({key: str(value) for key, value in form.items()})
     return await _acted(request, runtime, account_id, "training", step, typed, "trainings")
+
+
+@post("/accounts/{account_id:uuid}/contact", opt=ADMIN, include_in_schema=False)
+async def set_contact(
+    request: AnyRequest,
+    account_id: FromPath[uuid.UUID],
+    runtime: NamedDependency[Runtime],
+    principal: NamedDependency[Principal],
+) -> Template | Redirect:
+    """An administrator sets where someone is told what happened (a coordinator without an
+    address gets no mail of what needs a person), audited under the administrator."""
+    form = await request.form()
+
+    async def step() -> None:
+        given = contact_given(form)
+        await handlers.set_contact(units.accounts(runtime), account_id, given, principal.sub)
+        log.info("account_contact_set", account_id=str(account_id), by=principal.sub)
+
+    typed = typed_back({key: str(value) for key, value in form.items()})
+    return await _acted(request, runtime, account_id, "contact", step, typed, "contact")
+
+
+def contact_given(form: Any) -> ContactUpdate:
+    """The contact form read whole; a blank address is one: no mail (not "unchanged", as a
+    field left out of the API's)."""
+    return read_form(ContactUpdate, form, email=str(form.get("email", "")).strip())
 
 
 def _own_account(principal: Principal) -> uuid.UUID | None:
@@ -203,8 +230,7 @@ async def set_my_contact(
     form = await request.form()
 
     async def step() -> None:
-        # a blank address is one: no mail (not "unchanged", as a field left out of the API's)
-        given = read_form(ContactUpdate, form, email=str(form.get("email", "")).strip())
+        given = contact_given(form)
         await handlers.set_contact(units.accounts(runtime), own_account(principal), given)
         log.info("account_contact_set", account_id=principal.sub)
 
@@ -223,4 +249,4 @@ async def set_my_contact(
     )
 
 
-ROUTES = [account_page, set_roles, record_training, my_account, set_my_contact]
+ROUTES = [account_page, set_roles, record_training, set_contact, my_account, set_my_contact]
