@@ -94,7 +94,9 @@ def main(argv: list[str] | None = None) -> int:
         help="move a month of passive history to the archived tier, verify, restore it; "
         "archive old events and purge them from the streams",
     )
-    tier.add_argument("step", choices=("move", "verify", "restore", "status", "events"))
+    tier.add_argument(
+        "step", choices=("move", "verify", "restore", "status", "events", "verify-events")
+    )
     tier.add_argument("month", nargs="?", default=None, help="YYYY-MM (move, verify, restore)")
     tier.add_argument(
         "--older-than-days",

@@ -15,7 +15,7 @@ import nats
 import uvloop
 
 from services.inventory.archive.event_store import ArchivedEventsStore
-from services.inventory.archive.events import archive_events_due
+from services.inventory.archive.events import archive_events_due, verify_event_files
 from services.inventory.archive.handlers import archive_histories
 from services.inventory.archive.store import ArchiveStore
 from services.inventory.archive.tiers import (
@@ -88,6 +88,8 @@ def _tier(args: argparse.Namespace, dsn: str, nats_url: str) -> int:
                 )
                 return 2
             return asyncio.run(_events(dsn, nats_url, max(days, 0), folder))
+        if args.step == "verify-events":
+            return asyncio.run(_verify_events(dsn))
         if args.step != "status" and args.month is None:
             print(f"boucle inventory tier {args.step}: which month (YYYY-MM)?", file=sys.stderr)
             return 2
@@ -95,6 +97,25 @@ def _tier(args: argparse.Namespace, dsn: str, nats_url: str) -> int:
     except TierRefused as refused:
         print(str(refused), file=sys.stderr)
         return 1
+
+
+async def _verify_events(dsn: str) -> int:
+    pool = await create_pool(dsn, "inventory", 1, 2, statement_timeout=3600)
+    try:
+        uow = PostgresUnitOfWork(pool, ArchivedEventsStore, wake=lambda: None)  # no events
+        verified = await verify_event_files(uow)
+    finally:
+        await pool.close()
+    for check in verified:
+        part = check.archived
+        print(
+            f"{part.stream} {part.first_sequence:,} to {part.last_sequence:,} "
+            f"({part.month:%Y-%m}): file {'intact' if check.file_intact else 'DAMAGED'}, "
+            f"events {'intact' if check.events_intact else 'DIFFERENT'} ({part.location})"
+        )
+    if not verified:
+        print("no archived events")
+    return 0 if all(check.intact for check in verified) else 1
 
 
 async def _events(dsn: str, nats_url: str, days: int, folder: Path) -> int:

@@ -108,25 +108,26 @@ async def a_moment_between() -> datetime:
     return moment
 
 
-async def tier_events(servers: Stack, folder: Path, *options: str) -> tuple[int, str, str]:
+async def tier_command(servers: Stack, *arguments: str) -> tuple[int, str, str]:
+    """``boucle inventory tier …`` against the servers, as an operator runs it."""
     process = await asyncio.create_subprocess_exec(
         str(BOUCLE),
         "inventory",
         "--database-url",
         servers.postgres.dsn,
         "tier",
-        "events",
-        "--nats-url",
-        servers.nats.url,
-        "--folder",
-        str(folder),
-        *options,
+        *arguments,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
     out, err = await process.communicate()
     assert process.returncode is not None
     return process.returncode, out.decode(), err.decode()
+
+
+async def tier_events(servers: Stack, folder: Path, *options: str) -> tuple[int, str, str]:
+    events = ("events", "--nats-url", servers.nats.url, "--folder", str(folder))
+    return await tier_command(servers, *events, *options)
 
 
 async def test_archived_events_leave_the_streams_and_the_rebuild_reads_them_from_the_files(
@@ -180,6 +181,10 @@ async def test_archived_events_leave_the_streams_and_the_rebuild_reads_them_from
         second = await archive_stream(archive, client, "COLLECTION", tmp_path, before)
         assert second.files == [] and second.first_sequence == 4
 
+        code, out, err = await tier_command(servers, "verify-events")
+        assert code == 0, err
+        assert out.count("file intact, events intact") == 2  # COLLECTION's and REFURBISHMENT's
+
         # an archive file lost is said, never read as fewer events
         lost = Path(collection.files[0].location)
         away = lost.with_suffix(".away")
@@ -190,6 +195,9 @@ async def test_archived_events_leave_the_streams_and_the_rebuild_reads_them_from
         damage(lost)  # and one changed is not the one archived
         with pytest.raises(EventsMissing, match="not the one archived"):
             await rebuilt(servers, REBUILT)
+        code, out, _ = await tier_command(servers, "verify-events")
+        assert code == 1
+        assert "COLLECTION 1 to 3" in out and "file DAMAGED" in out
     finally:
         await drop_schema(servers.postgres.dsn, REFERENCE)
         await drop_schema(servers.postgres.dsn, REBUILT)

@@ -39,6 +39,36 @@ class StreamArchived(msgspec.Struct, frozen=True, kw_only=True):
     freed_bytes: int
 
 
+class EventsVerified(msgspec.Struct, frozen=True, kw_only=True):
+    archived: ArchivedEvents
+    file_intact: bool  # its SHA-256 is the one recorded
+    events_intact: bool  # its messages' digest and count are the ones recorded
+
+    @property
+    def intact(self) -> bool:
+        return self.file_intact and self.events_intact
+
+
+async def verify_event_files(uow: UnitOfWork[ArchivedEventsStore]) -> list[EventsVerified]:
+    """Every archived events' file read again and compared with what was recorded."""
+    async with uow.begin() as work:
+        recorded = await work.store.files()
+    return [await _verified(archived) for archived in recorded]
+
+
+async def _verified(archived: ArchivedEvents) -> EventsVerified:
+    path = Path(archived.location)
+    if not await asyncio.to_thread(path.is_file):
+        return EventsVerified(archived=archived, file_intact=False, events_intact=False)
+    digest = await asyncio.to_thread(event_files.events_digest, path)
+    return EventsVerified(
+        archived=archived,
+        file_intact=await asyncio.to_thread(files.file_sha256, path) == archived.file_sha256,
+        events_intact=digest is not None
+        and (digest.rows, digest.hexdigest()) == (archived.events, archived.events_sha256),
+    )
+
+
 def events_due_before(now: datetime, max_age_days: int) -> datetime:
     """The first moment whose events stay in the streams: the start (UTC) of the month that
     was current ``max_age_days`` ago, so that months leave whole."""
