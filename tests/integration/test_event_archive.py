@@ -288,3 +288,24 @@ async def test_the_periodic_round_archives_every_stream_s_months_due_and_the_foo
         assert found.saved_bytes > -found.event_file_bytes  # the streams' bytes count as saved
     finally:
         await pool.close()
+
+
+async def test_two_replicas_archiving_at_once_write_and_record_each_file_once(
+    servers: Stack,
+    client: Client,
+    archive: PostgresUnitOfWork[ArchivedEventsStore],
+    tmp_path: Path,
+) -> None:
+    js = client.jetstream()
+    for _ in range(3):
+        await publish(js, *Donation().made_ready())
+    before = await a_moment_between()
+
+    rounds = await asyncio.gather(
+        *(archive_stream(archive, client, "REFURBISHMENT", tmp_path, before) for _ in range(2))
+    )
+    assert sorted(len(done.files) for done in rounds) == [0, 1]  # one wrote, the other left it
+    assert (await js.stream_info("REFURBISHMENT")).state.messages == 0
+    code, out, err = await tier_command(servers, "verify-events")
+    assert code == 0, err
+    assert out.count("file intact, events intact") == 1

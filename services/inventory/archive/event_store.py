@@ -34,11 +34,13 @@ class ArchivedEventsStore:
     def __init__(self, connection: asyncpg.Connection) -> None:
         self.connection = connection
 
-    async def lock_stream(self, stream: str) -> None:
-        """One archiving of a stream at a time (a second replica waits, then finds it done)."""
-        await self.connection.execute(
-            "SELECT pg_advisory_xact_lock(hashtext('tier-events:' || $1))", stream
+    async def try_lock_stream(self, stream: str) -> bool:
+        """One archiving of a stream at a time, for this transaction (False: another is at
+        it)."""
+        taken: bool = await self.connection.fetchval(
+            "SELECT pg_try_advisory_xact_lock(hashtext('tier-events:' || $1))", stream
         )
+        return taken
 
     async def last_archived(self, stream: str) -> int:
         """The last stream sequence archived (0: none)."""

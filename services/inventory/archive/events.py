@@ -102,30 +102,33 @@ async def archive_stream(
     progress: Progress = quiet,
 ) -> StreamArchived:
     """The messages ``stream`` stored before ``before`` and not yet archived, written a month
-    per file and recorded; then every archived message purged from the stream."""
-    written = await _write_files(
-        uow, client, stream, folder / EVENTS_FOLDER / stream, before, progress
-    )
+    per file and recorded; then every archived message purged from the stream.
+
+    Written and recorded in one transaction holding the stream's lock: a second replica's
+    round finds the lock taken and leaves the stream to it (two writing the same files would
+    leave one's file under the other's record); a failure records nothing (a file without its
+    record is never read, and is written again by the next round)."""
+    written: list[ArchivedEvents] = []
     async with uow.begin() as work:
-        await work.store.lock_stream(stream)
-        if written and await work.store.last_archived(stream) != written[0].first_sequence - 1:
-            written = []  # another replica archived them meanwhile: its files are the record
-        for archived in written:
-            await work.store.record(archived)
+        if await work.store.try_lock_stream(stream):
+            written = await _write_files(
+                work.store, client, stream, folder / EVENTS_FOLDER / stream, before, progress
+            )
+            for archived in written:
+                await work.store.record(archived)
     first, freed = await _purge_archived(uow, client.jetstream(), stream)
     return StreamArchived(stream=stream, files=written, first_sequence=first, freed_bytes=freed)
 
 
 async def _write_files(
-    uow: UnitOfWork[ArchivedEventsStore],
+    store: ArchivedEventsStore,
     client: Client,
     stream: str,
     folder: Path,
     before: datetime,
     progress: Progress,
 ) -> list[ArchivedEvents]:
-    async with uow.begin() as work:
-        after = await work.store.last_archived(stream)
+    after = await store.last_archived(stream)
     state = (await client.jetstream().stream_info(stream)).state
     after = max(after, (state.first_seq or 1) - 1)
     total = max(0, (state.last_seq or 0) - after)
