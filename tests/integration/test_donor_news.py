@@ -204,12 +204,9 @@ async def test_a_donor_who_agreed_is_told_once_ready_and_once_placed_with_the_pa
 
 
 async def test_without_consent_or_address_nothing_is_told_and_announced_twice_is_told_once(
-    stack: Stack,
-    http: httpx.AsyncClient,
-    collection_point: CollectionPoint,
+    counter: Counter,
     collection_pool: asyncpg.Pool,
 ) -> None:
-    counter = Counter(stack, http, collection_point)
     agreed = await counter.donate({"email": "agreed@example.org", "news": True}, language="en")
     silent = await counter.donate({"name": "M. Discret", "email": "discret@example.org"})
     anonymous = await counter.donate(None)
@@ -241,6 +238,7 @@ async def test_without_consent_or_address_nothing_is_told_and_announced_twice_is
 
 
 async def test_one_click_from_a_mail_stops_the_next_news(
+    counter: Counter,
     stack: Stack,
     http: httpx.AsyncClient,
     collection_point: CollectionPoint,
@@ -248,7 +246,6 @@ async def test_one_click_from_a_mail_stops_the_next_news(
     catcher: MailCatcher,
 ) -> None:
     address = f"clic-{uuid.uuid4().hex[:6]}@example.org"
-    counter = Counter(stack, http, collection_point)
     laptop = await counter.donate({"email": address, "news": True})
     phone = await counter.donate({"email": address.upper(), "news": True})
     await apply(collection_pool, announced(laptop, "ready"))
@@ -275,12 +272,10 @@ async def test_one_click_from_a_mail_stops_the_next_news(
 
 
 async def test_news_without_an_address_is_refused_with_the_field_to_fix(
-    stack: Stack,
-    http: httpx.AsyncClient,
+    counter: Counter,
     collection_point: CollectionPoint,
     collection_pool: asyncpg.Pool,
 ) -> None:
-    counter = Counter(stack, http, collection_point)
     refused = await counter.post({"name": "Mme Martin", "news": True}, language="en")
 
     assert refused.status_code == 422

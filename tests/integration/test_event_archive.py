@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
@@ -34,12 +33,12 @@ from shared.bus import ensure_streams
 from shared.contracts.streams import STREAMS
 from shared.db import create_pool
 from shared.uow import PostgresUnitOfWork
+from tests.support.commands import boucle_inventory
 from tests.support.register import Donation, publish
 from tests.support.stacks import running_stack
 
 REFERENCE = "inventory_rebuild_events_reference"
 REBUILT = "inventory_rebuild_events"
-BOUCLE = Path(sys.executable).with_name("boucle")
 
 
 @pytest.fixture(scope="module")
@@ -109,20 +108,7 @@ async def a_moment_between() -> datetime:
 
 
 async def tier_command(servers: Stack, *arguments: str) -> tuple[int, str, str]:
-    """``boucle inventory tier …`` against the servers, as an operator runs it."""
-    process = await asyncio.create_subprocess_exec(
-        str(BOUCLE),
-        "inventory",
-        "--database-url",
-        servers.postgres.dsn,
-        "tier",
-        *arguments,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await process.communicate()
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
+    return await boucle_inventory(servers, "tier", *arguments)
 
 
 async def tier_events(servers: Stack, folder: Path, *options: str) -> tuple[int, str, str]:

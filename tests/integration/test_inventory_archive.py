@@ -4,11 +4,8 @@ nothing is counted twice, and archiving again moves nothing."""
 
 from __future__ import annotations
 
-import asyncio
-import sys
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 
 import asyncpg
 import httpx
@@ -24,12 +21,12 @@ from services.inventory.impact.figures import Period, impact_figures
 from services.inventory.rebuild.digest import register_digest
 from shared.contracts.purchase import DeviceReturned
 from shared.web.pages import TIMEZONE
+from tests.support.commands import boucle_inventory
 from tests.support.journeys import Clock, delivered, history_rows, publish_dated, ready, recycled
 from tests.support.register import POINT, WORKSHOP, unit_of_work, until_state
 
 # Long enough ago that no other test's devices are that old.
 ARCHIVE_AFTER_DAYS = 2000
-BOUCLE = Path(sys.executable).with_name("boucle")
 
 
 @pytest.fixture
@@ -40,20 +37,9 @@ async def bus(stack: Stack) -> AsyncIterator[JetStreamContext]:
 
 
 async def run_archive_command(stack: Stack, days: int) -> str:
-    process = await asyncio.create_subprocess_exec(
-        str(BOUCLE),
-        "inventory",
-        "--database-url",
-        stack.postgres.dsn,
-        "archive",
-        "--older-than-days",
-        str(days),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await process.communicate()
-    assert process.returncode == 0, err.decode()
-    return out.decode()
+    code, out, err = await boucle_inventory(stack, "archive", "--older-than-days", str(days))
+    assert code == 0, err
+    return out
 
 
 async def test_old_histories_move_to_the_archive_and_every_reader_still_sees_them(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import sys
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from datetime import date, timedelta
@@ -28,6 +27,7 @@ from services.inventory.impact.figures import Period, impact_figures
 from services.inventory.rebuild.digest import register_digest
 from services.inventory.rebuild.replay import drop_schema, rebuild_and_compare
 from shared.web.pages import TIMEZONE
+from tests.support.commands import boucle_inventory
 from tests.support.journeys import Clock, delivered, recycled
 from tests.support.register import POINT, WORKSHOP, unit_of_work
 
@@ -35,7 +35,6 @@ from tests.support.register import POINT, WORKSHOP, unit_of_work
 # moved here hold only this module's devices.
 DAYS_AGO = 3300
 PASSIVE_AFTER_DAYS = 3000
-BOUCLE = Path(sys.executable).with_name("boucle")
 REBUILD_SCHEMA = "inventory_rebuild_tiers"
 
 
@@ -47,19 +46,7 @@ async def bus(stack: Stack) -> AsyncIterator[JetStreamContext]:
 
 
 async def boucle_tier(stack: Stack, *args: str) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        str(BOUCLE),
-        "inventory",
-        "--database-url",
-        stack.postgres.dsn,
-        "tier",
-        *args,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await process.communicate()
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
+    return await boucle_inventory(stack, "tier", *args)
 
 
 async def rows_by_tier(pool: asyncpg.Pool, ids: Sequence[uuid.UUID]) -> tuple[int, int]:
