@@ -22,26 +22,24 @@ class AttentionStore:
             "SELECT pg_advisory_xact_lock(hashtext('inventory.attention'))"
         )
 
-    async def stuck(
-        self, thresholds: Mapping[State, timedelta], now: datetime, last_look: datetime | None
-    ) -> list[Seen]:
+    async def stuck(self, thresholds: Mapping[State, timedelta], now: datetime) -> list[Seen]:
         """Per watched state, the devices in it for longer than its threshold at ``now``, and
-        how many of them were not at ``last_look`` (their state applied since, or its
-        threshold crossed since; all of them when there was no look). A state with none is
-        seen at 0, so that its level falls."""
+        how many of them were not at the last look (their state recorded since, by the
+        database's clock, or its threshold crossed since; all of them before any look). A
+        state with none is seen at 0, so that its level falls."""
         states = list(thresholds)
         rows = await self.connection.fetch(
+            "WITH last AS (SELECT max(looked_at) AS at FROM attention_levels) "
             "SELECT w.state, count(d.id) AS devices, min(d.state_since) AS oldest, "
-            "count(d.id) FILTER (WHERE $3::timestamptz IS NULL OR d.state_applied_at > $3 "
-            "OR d.state_since >= w.cutoff_then) AS fresh "
-            "FROM unnest($1::text[], $2::timestamptz[], $4::timestamptz[]) "
-            "AS w(state, cutoff, cutoff_then) "
-            "LEFT JOIN devices d ON d.state = w.state AND d.state_since < w.cutoff "
+            "count(d.id) FILTER (WHERE last.at IS NULL OR d.state_applied_at > last.at "
+            "OR d.state_since >= last.at - w.threshold) AS fresh "
+            "FROM last CROSS JOIN unnest($1::text[], $2::interval[]) AS w(state, threshold) "
+            "LEFT JOIN devices d ON d.state = w.state "
+            "AND d.state_since < $3::timestamptz - w.threshold "
             "GROUP BY w.state",
             [state.value for state in states],
-            [now - thresholds[state] for state in states],
-            last_look,
-            [(last_look or now) - thresholds[state] for state in states],
+            [thresholds[state] for state in states],
+            now,
         )
         found = {row["state"]: row for row in rows}
         return [
@@ -56,14 +54,6 @@ class AttentionStore:
             )
             for state in states
         ]
-
-    async def last_look(self) -> datetime | None:
-        """When the watch last looked, by the database's clock, the one that stamps when a
-        state was recorded (None: never)."""
-        looked_at: datetime | None = await self.connection.fetchval(
-            "SELECT max(looked_at) FROM attention_levels"
-        )
-        return looked_at
 
     async def kept(self) -> dict[str, int]:
         rows = await self.connection.fetch("SELECT watched, level FROM attention_levels")

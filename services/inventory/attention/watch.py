@@ -49,7 +49,7 @@ async def watch_attention(
         store = work.store
         await store.take_turn()
         now = work.now()
-        seen = await store.stuck(thresholds, now, await store.last_look())
+        seen = await store.stuck(thresholds, now)
         letters = await dead_letters()
         if letters is not None:
             seen.append(letters)

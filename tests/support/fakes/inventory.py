@@ -208,12 +208,8 @@ class FakeAttentionStore:
     async def take_turn(self) -> None:
         return None
 
-    async def last_look(self) -> datetime | None:
-        return self.seen_at
-
-    async def stuck(
-        self, thresholds: Mapping[State, timedelta], now: datetime, last_look: datetime | None
-    ) -> list[Seen]:
+    async def stuck(self, thresholds: Mapping[State, timedelta], now: datetime) -> list[Seen]:
+        last_look = self.seen_at
         seen = []
         for state, threshold in thresholds.items():
             held = [(d[1], d[-1]) for d in self.devices if d[0] == state]
