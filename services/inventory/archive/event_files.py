@@ -51,6 +51,16 @@ def microseconds(moment: datetime) -> int:
     return round(moment.timestamp() * 1_000_000)
 
 
+class _Line(msgspec.Struct, frozen=True, kw_only=True):
+    """A message as it travels to DuckDB, in the file's order; also what its digest reads."""
+
+    sequence: int
+    subject: str
+    stored_us: int
+    data: str  # base64
+    headers: str  # JSON, "" for none
+
+
 class EventFileWriter:
     """Messages gathered in a scratch file as they are read, with their digest, then
     written as one Parquet file."""
@@ -64,24 +74,18 @@ class EventFileWriter:
 
     def add(self, message: Msg) -> None:
         metadata = message.metadata
-        sequence = metadata.sequence.stream
-        stored_us = microseconds(metadata.timestamp)
-        data = base64.b64encode(message.data or b"").decode()
-        headers = (
-            msgspec.json.encode(dict(sorted(message.headers.items()))).decode()
-            if (message.headers)
-            else ""
+        headers = dict(sorted(message.headers.items())) if message.headers else None
+        line = _Line(
+            sequence=metadata.sequence.stream,
+            subject=message.subject,
+            stored_us=microseconds(metadata.timestamp),
+            data=base64.b64encode(message.data or b"").decode(),
+            headers=msgspec.json.encode(headers).decode() if headers else "",
         )
-        row = (sequence, message.subject, stored_us, data, headers)
-        self._lines.write(
-            msgspec.json.encode(
-                dict(zip(("sequence", "subject", "stored_us", "data", "headers"), row, strict=True))
-            )
-            + b"\n"
-        )
-        self.digest.add([row])
-        self.first_sequence = self.first_sequence or sequence
-        self.last_sequence = sequence
+        self._lines.write(msgspec.json.encode(line) + b"\n")
+        self.digest.add([msgspec.structs.astuple(line)])
+        self.first_sequence = self.first_sequence or line.sequence
+        self.last_sequence = line.sequence
 
     def write(self, target: Path) -> int:
         """The messages written to ``target`` (aside, then renamed: a file under its name is
@@ -98,10 +102,6 @@ class EventFileWriter:
             )
         os.replace(partial, target)
         return target.stat().st_size
-
-    def discard(self) -> None:
-        self._lines.close()
-        self._scratch.unlink(missing_ok=True)
 
 
 def events_digest(path: Path) -> RowsDigest | None:

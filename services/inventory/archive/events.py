@@ -57,16 +57,22 @@ async def verify_event_files(uow: UnitOfWork[ArchivedEventsStore]) -> list[Event
 
 
 async def _verified(archived: ArchivedEvents) -> EventsVerified:
-    path = Path(archived.location)
-    if not await asyncio.to_thread(path.is_file):
-        return EventsVerified(archived=archived, file_intact=False, events_intact=False)
-    digest = await asyncio.to_thread(event_files.events_digest, path)
+    digest = await asyncio.to_thread(event_files.events_digest, Path(archived.location))
     return EventsVerified(
         archived=archived,
-        file_intact=await asyncio.to_thread(files.file_sha256, path) == archived.file_sha256,
+        file_intact=await file_intact(archived),
         events_intact=digest is not None
         and (digest.rows, digest.hexdigest()) == (archived.events, archived.events_sha256),
     )
+
+
+async def file_intact(archived: ArchivedEvents) -> bool:
+    """Whether the file of ``archived`` is there and its SHA-256 is the one recorded."""
+    try:
+        found = await asyncio.to_thread(files.file_sha256, Path(archived.location))
+    except OSError:
+        return False
+    return found == archived.file_sha256
 
 
 def events_due_before(now: datetime, max_age_days: int) -> datetime:

@@ -36,7 +36,8 @@ from nats.aio.client import Client
 import shared.contracts  # noqa: F401  (registers every event contract)
 from services.inventory.archive.event_files import ArchivedMessage, messages_of
 from services.inventory.archive.event_store import ArchivedEvents, ArchivedEventsStore
-from services.inventory.archive.files import at_of, file_sha256
+from services.inventory.archive.events import file_intact
+from services.inventory.archive.files import at_of
 from services.inventory.consumers import HANDLERS
 from services.inventory.lifecycle import handlers
 from services.inventory.lifecycle.facts import DEVICE_FACTS
@@ -160,17 +161,12 @@ def _decoded(subject: str, data: bytes) -> Event | None:
 
 async def _archived_messages(part: ArchivedEvents) -> AsyncIterator[ArchivedMessage]:
     """The messages of an archive file, once its SHA-256 is the one recorded."""
-    path = Path(part.location)
-    try:
-        intact = await asyncio.to_thread(file_sha256, path) == part.file_sha256
-    except OSError:
-        intact = False
-    if not intact:
+    if not await file_intact(part):
         raise EventsMissing(
             f"the archive file of {part.stream} events {part.first_sequence} to "
             f"{part.last_sequence} ({part.location}) is missing or not the one archived"
         )
-    batches = messages_of(path)
+    batches = messages_of(Path(part.location))
     while (batch := await asyncio.to_thread(next, batches, None)) is not None:
         for message in batch:
             yield message
