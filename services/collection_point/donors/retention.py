@@ -37,22 +37,51 @@ async def forget_lapsed_contacts(uow: UnitOfWork[DonorNewsStore], days: int) -> 
             return erased
 
 
+async def has_contact(
+    uow: UnitOfWork[DonorNewsStore],
+    principal: Principal,
+    intake_id: uuid.UUID,
+    place_id: uuid.UUID | None = None,
+) -> bool:
+    """Whether a contact is kept for ``intake_id``, a donation of one of the person's points
+    (of ``place_id``, when given)."""
+    async with uow.begin() as work:
+        await _reached(work.store, principal, intake_id, place_id)
+        return await work.store.has_contact(intake_id)
+
+
 async def forget_on_request(
-    uow: UnitOfWork[DonorNewsStore], principal: Principal, intake_id: uuid.UUID
+    uow: UnitOfWork[DonorNewsStore],
+    principal: Principal,
+    intake_id: uuid.UUID,
+    place_id: uuid.UUID | None = None,
 ) -> bool:
     """The contact of ``intake_id`` erased, as its donor asked (False: there was none left:
-    asking twice is asking once)."""
+    asking twice is asking once); a donation of one of the person's points (of ``place_id``,
+    when given)."""
     async with uow.begin() as work:
-        point = await work.store.point_of(intake_id)
-        if point is None or not principal.may_reach(point_scope(point)):
-            raise NotFound(
-                f"No intake {intake_id} at your collection points.",
-                code="counter.intake_not_found",
-            )
+        await _reached(work.store, principal, intake_id, place_id)
         forgotten = await work.store.forget_contacts(work.now(), 1, intake_id)
         for intake in forgotten:
             await work.audit(principal.sub, "donor_contact.erased", f"intake:{intake}")
     return bool(forgotten)
+
+
+async def _reached(
+    store: DonorNewsStore,
+    principal: Principal,
+    intake_id: uuid.UUID,
+    place_id: uuid.UUID | None,
+) -> None:
+    point = await store.point_of(intake_id)
+    if (
+        point is None
+        or place_id not in (None, point)
+        or not principal.may_reach(point_scope(point))
+    ):
+        raise NotFound(
+            f"No intake {intake_id} at your collection points.", code="counter.intake_not_found"
+        )
 
 
 async def forget_lapsed_periodically(runtime: Runtime) -> None:

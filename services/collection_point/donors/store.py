@@ -141,6 +141,12 @@ class DonorNewsStore:
         rows = await self.connection.fetch(_FORGET, given_before, limit, RECIPIENT, intake_id)
         return [row["intake_id"] for row in rows]
 
+    async def has_contact(self, intake_id: uuid.UUID) -> bool:
+        kept: bool = await self.connection.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM donor_contacts WHERE intake_id = $1)", intake_id
+        )
+        return kept
+
     async def point_of(self, intake_id: uuid.UUID) -> uuid.UUID | None:
         """The collection point of an intake (None: no such intake)."""
         point: uuid.UUID | None = await self.connection.fetchval(

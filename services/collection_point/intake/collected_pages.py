@@ -199,18 +199,9 @@ async def forget_contact_page(
     principal: NamedDependency[Principal],
 ) -> Template:
     """What erasing the donor's contact of a donation removes and keeps, before doing it."""
+    uow = units.donors(runtime)
+    kept = await donor_retention.has_contact(uow, principal, intake_id, place_id)
     intake = await IntakeStore(runtime.pool).get_intake(intake_id)
-    if (
-        intake is None
-        or intake.collection_point_id != place_id
-        or not principal.may_reach(point_scope(place_id))
-    ):
-        raise NotFound(
-            f"No intake {intake_id} at your collection points.", code="counter.intake_not_found"
-        )
-    kept = await runtime.pool.fetchval(
-        "SELECT EXISTS (SELECT 1 FROM donor_contacts WHERE intake_id = $1)", intake_id
-    )
     return page(
         request,
         "forget_contact.html",
@@ -233,7 +224,8 @@ async def forget_contact(
     principal: NamedDependency[Principal],
 ) -> Redirect:
     """Erase it, then back to the list, saying so (erased twice is erased once)."""
-    await donor_retention.forget_on_request(units.donors(runtime), principal, intake_id)
+    uow = units.donors(runtime)
+    await donor_retention.forget_on_request(uow, principal, intake_id, place_id)
     return Redirect(done_url(collected_path(place_id), FORGOTTEN), status_code=303)
 
 
