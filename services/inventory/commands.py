@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import re
 import resource
 import sys
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import TypeVar
 
+import asyncpg
 import nats
 import uvloop
 
@@ -29,9 +33,10 @@ from services.inventory.impact.counters import recount
 from services.inventory.rebuild.replay import EventsMissing, rebuild_and_compare
 from shared.config import load_settings
 from shared.db import create_pool
-from shared.uow import PostgresUnitOfWork
+from shared.uow import PostgresUnitOfWork, UnitOfWork
 
 SHOWN_DIFFERENCES = 10
+S = TypeVar("S")
 
 
 def run_inventory_command(args: argparse.Namespace, local_dsn: str, local_nats_url: str) -> int:
@@ -58,14 +63,24 @@ def run_inventory_command(args: argparse.Namespace, local_dsn: str, local_nats_u
         return 2
 
 
-async def _archive(dsn: str, days: int) -> int:
-    pool = await create_pool(dsn, "inventory", 1, 2)
+@contextlib.asynccontextmanager
+async def _register(dsn: str) -> AsyncIterator[asyncpg.Pool]:
+    """The register's database, for an operator's command: its statements may take an hour."""
+    pool = await create_pool(dsn, "inventory", 1, 2, statement_timeout=3600)
     try:
-        # nothing is announced: no relay to wake
-        uow = PostgresUnitOfWork(pool, ArchiveStore, wake=lambda: None)
-        archived = await archive_histories(uow, days)
+        yield pool
     finally:
         await pool.close()
+
+
+def _unit(pool: asyncpg.Pool, store_of: Callable[[asyncpg.Connection], S]) -> UnitOfWork[S]:
+    """Transactions of a command: nothing it does announces events, no relay to wake."""
+    return PostgresUnitOfWork(pool, store_of, wake=lambda: None)
+
+
+async def _archive(dsn: str, days: int) -> int:
+    async with _register(dsn) as pool:
+        archived = await archive_histories(_unit(pool, ArchiveStore), days)
     print(
         f"archived the histories of {archived.devices} device(s) delivered, recycled or "
         f"dismantled more than {days} days ago ({archived.history_rows} history rows)"
@@ -79,15 +94,15 @@ def _tier(args: argparse.Namespace, dsn: str, nats_url: str) -> int:
     try:
         if args.step == "events":
             days = args.older_than_days
-            days = tiers.stream_max_age_days if days is None else days
-            if days <= 0 and args.older_than_days is None:
+            if days is None and not tiers.stream_max_age_days:
                 print(
                     "boucle inventory tier events: the streams keep every event "
                     "(BOUCLE_STREAM_MAX_AGE_DAYS is 0); say how old with --older-than-days",
                     file=sys.stderr,
                 )
                 return 2
-            return asyncio.run(_events(dsn, nats_url, max(days, 0), folder))
+            days = tiers.stream_max_age_days if days is None else max(days, 0)
+            return asyncio.run(_events(dsn, nats_url, days, folder))
         if args.step == "verify-events":
             return asyncio.run(_verify_events(dsn))
         if args.step != "status" and args.month is None:
@@ -100,12 +115,8 @@ def _tier(args: argparse.Namespace, dsn: str, nats_url: str) -> int:
 
 
 async def _verify_events(dsn: str) -> int:
-    pool = await create_pool(dsn, "inventory", 1, 2, statement_timeout=3600)
-    try:
-        uow = PostgresUnitOfWork(pool, ArchivedEventsStore, wake=lambda: None)  # no events
-        verified = await verify_event_files(uow)
-    finally:
-        await pool.close()
+    async with _register(dsn) as pool:
+        verified = await verify_event_files(_unit(pool, ArchivedEventsStore))
     for check in verified:
         part = check.archived
         print(
@@ -119,16 +130,15 @@ async def _verify_events(dsn: str) -> int:
 
 
 async def _events(dsn: str, nats_url: str, days: int, folder: Path) -> int:
-    pool = await create_pool(dsn, "inventory", 1, 2, statement_timeout=3600)
-    client = await nats.connect(nats_url, name="boucle-inventory-tier", allow_reconnect=False)
-    try:
-        uow = PostgresUnitOfWork(pool, ArchivedEventsStore, wake=lambda: None)  # no events
-        bar = ProgressBar(unit="events")
-        streams = await archive_events_due(uow, client, days, folder, bar)
-        bar.close()
-    finally:
-        await client.close()
-        await pool.close()
+    async with _register(dsn) as pool:
+        client = await nats.connect(nats_url, name="boucle-inventory-tier", allow_reconnect=False)
+        try:
+            bar = ProgressBar(unit="events")
+            uow = _unit(pool, ArchivedEventsStore)
+            streams = await archive_events_due(uow, client, days, folder, bar)
+            bar.close()
+        finally:
+            await client.close()
     for stream in streams:
         events = sum(part.events for part in stream.files)
         print(
@@ -139,9 +149,8 @@ async def _events(dsn: str, nats_url: str, days: int, folder: Path) -> int:
 
 
 async def _tier_step(dsn: str, step: str, month_text: str, folder: Path, space: str) -> int:
-    pool = await create_pool(dsn, "inventory", 1, 2, statement_timeout=3600)
-    try:
-        uow = PostgresUnitOfWork(pool, ArchiveStore, wake=lambda: None)  # nothing announced
+    async with _register(dsn) as pool:
+        uow = _unit(pool, ArchiveStore)
         if step == "status":
             async with uow.begin() as work:
                 passive = await work.store.passive_months()
@@ -153,7 +162,7 @@ async def _tier_step(dsn: str, step: str, month_text: str, folder: Path, space: 
                     f"{done.month:%Y-%m}  archived  {done.bytes:>14,} bytes in {done.location} "
                     f"({done.rows:,} rows, {done.database_bytes:,} bytes in the database before)"
                 )
-            async with PostgresUnitOfWork(pool, ArchivedEventsStore, lambda: None).begin() as work:
+            async with _unit(pool, ArchivedEventsStore).begin() as work:
                 event_files = await work.store.files()
             for kept in event_files:
                 print(
@@ -189,8 +198,6 @@ async def _tier_step(dsn: str, step: str, month_text: str, folder: Path, space: 
             f"({verification.location})"
         )
         return 0 if verification.intact else 1
-    finally:
-        await pool.close()
 
 
 class ProgressBar:
@@ -219,11 +226,8 @@ class ProgressBar:
 
 
 async def _recount(dsn: str) -> int:
-    pool = await create_pool(dsn, "inventory", 1, 2, statement_timeout=3600)
-    try:
+    async with _register(dsn) as pool:
         rows = await recount(pool)
-    finally:
-        await pool.close()
     print("impact counters computed afresh: " + ", ".join(f"{t} {n}" for t, n in rows.items()))
     return 0
 
