@@ -96,6 +96,9 @@ class PostgresUnitOfWork(Generic[Built]):
         self._wake = wake
         self._clock = clock
 
+    def now(self) -> datetime:
+        return self._clock()
+
     def begin(self) -> AbstractAsyncContextManager[PostgresWork[Built]]:
         return self._working(transaction(self.pool))
 

@@ -117,7 +117,7 @@ WITH point AS (
     SELECT id, $18, $19, $20, $28, $29 FROM intake WHERE $18::text IS NOT NULL
 ), event AS (
     INSERT INTO outbox (event_id, subject, payload, headers)
-    SELECT $21, $22, $23, $24 FROM intake
+    SELECT $21, $22, $23, $24::text::jsonb FROM intake
 ), answer AS (
     INSERT INTO idempotency_keys (key, fingerprint, status_code, response)
     SELECT $25, $26, 201, $27 FROM intake WHERE $25::text IS NOT NULL
@@ -125,6 +125,74 @@ WITH point AS (
 SELECT (SELECT name FROM point) AS point_name, EXISTS (SELECT FROM intake) AS inserted,
     EXISTS (SELECT FROM label) AS issued, (SELECT voided_at FROM label) AS voided_at
 """
+
+
+# The same statement for intakes that arrived together (``IntakeStore.record_intakes``): each
+# row is written exactly as ``_RECORD_INTAKE`` writes it, and the answer says, row by row in
+# the order given, what the single statement would have said. A key already taken aborts the
+# whole statement (nothing written), as it aborts a single one.
+_RECORD_INTAKES = f"""
+WITH given AS (
+    SELECT * FROM unnest(
+        $1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::text[],
+        $7::timestamptz[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
+        $13::float8[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[],
+        $19::text[], $20::text[], $21::uuid[], $22::text[], $23::bytea[], $24::text[],
+        $25::text[], $26::text[], $27::bytea[], $28::bool[], $29::text[]
+    ) WITH ORDINALITY AS given (
+        id, device_id, label, device_type, collection_point_id, received_by, received_at,
+        brand, model, serial_number, condition, accessories, weight_kg, donor_kind,
+        donor_reference, acknowledged_by, point_name, contact_name, contact_email,
+        contact_phone, event_id, subject, payload, headers, key, fingerprint, answer, news,
+        language, position
+    )
+), intake AS (
+    INSERT INTO intakes ({_INTAKE_COLUMNS})
+    SELECT g.id, g.device_id, g.label, g.device_type, g.collection_point_id, g.received_by,
+        g.received_at, g.brand, g.model, g.serial_number, g.condition,
+        ARRAY(SELECT jsonb_array_elements_text(g.accessories::jsonb)), g.weight_kg,
+        g.donor_kind, g.donor_reference, g.acknowledged_by
+    FROM given g
+    JOIN collection_points p ON p.id = g.collection_point_id AND p.active AND p.name = g.point_name
+    JOIN labels l ON l.code = g.label AND l.voided_at IS NULL
+    ORDER BY g.position
+    ON CONFLICT (label) DO NOTHING
+    RETURNING id
+), contact AS (
+    INSERT INTO donor_contacts (intake_id, name, email, phone, news, language)
+    SELECT g.id, g.contact_name, g.contact_email, g.contact_phone, g.news, g.language
+    FROM given g JOIN intake USING (id) WHERE g.contact_name IS NOT NULL
+), event AS (
+    INSERT INTO outbox (event_id, subject, payload, headers)
+    SELECT g.event_id, g.subject, g.payload, g.headers::jsonb
+    FROM given g JOIN intake USING (id) ORDER BY g.position
+), answer AS (
+    INSERT INTO idempotency_keys (key, fingerprint, status_code, response)
+    SELECT g.key, g.fingerprint, 201, g.answer
+    FROM given g JOIN intake USING (id) WHERE g.key IS NOT NULL
+)
+SELECT p.name AS point_name, i.id IS NOT NULL AS inserted, l.code IS NOT NULL AS issued,
+    l.voided_at
+FROM given g
+LEFT JOIN collection_points p ON p.id = g.collection_point_id AND p.active
+LEFT JOIN labels l ON l.code = g.label
+LEFT JOIN intake i ON i.id = g.id
+ORDER BY g.position
+"""
+_json = msgspec.json.Encoder()
+
+
+class IntakeRecord(NamedTuple):
+    """What ``IntakeStore.record_intake`` writes for one request, in its arguments' order."""
+
+    intake: Intake
+    contact: DonorContact | None
+    point_name: str
+    event: Event
+    key: str | None
+    fingerprint: str
+    answer: bytes
+    language: str = "fr"
 
 
 class IntakeRecording(NamedTuple):
@@ -171,6 +239,36 @@ class LabelStates(NamedTuple):
     voided: set[str]
 
 
+def _record_values(record: IntakeRecord) -> tuple[object, ...]:
+    """The parameters of ``_RECORD_INTAKE`` for ``record``, in order."""
+    contact, event = record.contact, record.event
+    headers = {"Correlation-Id": event.correlation_id} if event.correlation_id else {}
+    return (
+        *_intake_values(record.intake),
+        record.point_name,
+        contact.name if contact else None,
+        contact.email if contact else None,
+        contact.phone if contact else None,
+        event.event_id,
+        event.subject,
+        encode(event),
+        _json.encode(headers).decode(),
+        record.key,
+        record.fingerprint,
+        record.answer,
+        bool(contact and contact.news),
+        record.language,
+    )
+
+
+_RECORD_VALUES = 29
+_ACCESSORIES = 11  # their place among the values: a list, sent to the statement for many as JSON
+
+
+def _recording(row: asyncpg.Record) -> IntakeRecording:
+    return IntakeRecording(row["inserted"], row["point_name"], row["issued"], row["voided_at"])
+
+
 class IntakeStore(PointStore):
     """The intakes: the counter's one statement, a file's rows, what inventory says of them.
 
@@ -181,48 +279,43 @@ class IntakeStore(PointStore):
         super().__init__(connection)
         self.hot_path_seconds = hot_path_seconds
 
-    async def record_intake(
-        self,
-        intake: Intake,
-        contact: DonorContact | None,
-        point_name: str,
-        event: Event,
-        key: str | None,
-        fingerprint: str,
-        answer: bytes,
-        language: str = "fr",
-    ) -> IntakeRecording:
-        """Record ``intake``, the donor's ``contact`` (with the ``language`` of the counter
-        that took it) and ``event`` (and the key's 201 ``answer``) in one autocommit
+    async def record_intake(self, record: IntakeRecord) -> IntakeRecording:
+        """Record the intake, the donor's contact (with the language of the counter that took
+        it) and the event (and the key's 201 answer) of ``record`` in one autocommit
         statement.
 
-        Raises ``asyncpg.UniqueViolationError`` on ``idempotency_keys_pkey`` when ``key`` was
+        Raises ``asyncpg.UniqueViolationError`` on ``idempotency_keys_pkey`` when the key was
         already used (nothing written). A connection that failed on the way (one of
         ``TRANSIENT_ERRORS``) is closed: what it did is unknown, it goes back to no one."""
         try:
             row = await self.connection.fetchrow(
                 _RECORD_INTAKE,
-                *_intake_values(intake),
-                point_name,
-                contact.name if contact else None,
-                contact.email if contact else None,
-                contact.phone if contact else None,
-                event.event_id,
-                event.subject,
-                encode(event),
-                {"Correlation-Id": event.correlation_id} if event.correlation_id else {},
-                key,
-                fingerprint,
-                answer,
-                bool(contact and contact.news),
-                language,
+                *_record_values(record),
                 timeout=self.hot_path_seconds,  # asyncpg cancels the statement on the server
             )
         except TRANSIENT_ERRORS:
             self.connection.terminate()
             raise
         assert row is not None
-        return IntakeRecording(row["inserted"], row["point_name"], row["issued"], row["voided_at"])
+        return _recording(row)
+
+    async def record_intakes(self, records: Sequence[IntakeRecord]) -> list[IntakeRecording]:
+        """Record each of ``records`` as ``record_intake`` would, all in one autocommit
+        statement; the answers in the same order. A key already used raises
+        ``asyncpg.UniqueViolationError`` and writes nothing (nor does any failure)."""
+        columns: list[list[object]] = [[] for _ in range(_RECORD_VALUES)]
+        for record in records:
+            for column, value in zip(columns, _record_values(record), strict=True):
+                column.append(value)
+        columns[_ACCESSORIES] = [_json.encode(each).decode() for each in columns[_ACCESSORIES]]
+        try:
+            rows = await self.connection.fetch(
+                _RECORD_INTAKES, *columns, timeout=self.hot_path_seconds
+            )
+        except TRANSIENT_ERRORS:
+            self.connection.terminate()
+            raise
+        return [_recording(row) for row in rows]
 
     async def active_point(self, point_id: uuid.UUID) -> ActivePoint | None:
         row = await self.connection.fetchrow(

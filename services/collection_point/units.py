@@ -5,8 +5,12 @@ that announced something."""
 from __future__ import annotations
 
 from functools import partial
+from weakref import WeakKeyDictionary
+
+import asyncpg
 
 from services.collection_point.donors.store import DonorNewsStore
+from services.collection_point.intake.recorder import IntakeRecorder, RecordingUnitOfWork
 from services.collection_point.labels.store import LabelStore
 from services.collection_point.places.store import PlaceStore
 from services.collection_point.shipments.store import ShipmentStore
@@ -15,11 +19,19 @@ from shared.db import fail_fast_seconds
 from shared.uow import PostgresUnitOfWork
 from shared.web.app import Runtime
 
+_recorders: WeakKeyDictionary[asyncpg.Pool, IntakeRecorder] = WeakKeyDictionary()
 
-def intake(runtime: Runtime) -> PostgresUnitOfWork[IntakeStore]:
-    """The counter's statements fail fast."""
-    seconds = fail_fast_seconds(runtime.pool)
-    return runtime.unit_of_work(partial(IntakeStore, hot_path_seconds=seconds))
+
+def intake(runtime: Runtime) -> RecordingUnitOfWork:
+    """The counter's statements fail fast; its intakes are written together when they arrive
+    together, by the one recorder of the process's pool."""
+    pool = runtime.pool
+    seconds = fail_fast_seconds(pool)
+    recorder = _recorders.get(pool)
+    if recorder is None:
+        recorder = _recorders[pool] = IntakeRecorder(pool, seconds)
+    store_of = partial(IntakeStore, hot_path_seconds=seconds)
+    return RecordingUnitOfWork(pool, store_of, runtime.relay.wake, recorder)
 
 
 def donors(runtime: Runtime) -> PostgresUnitOfWork[DonorNewsStore]:

@@ -82,6 +82,9 @@ class FakeUnitOfWork(Generic[Store]):
         self.audit_lines.extend(work.audit_lines)
         self.commits += 1
 
+    def now(self) -> datetime:
+        return self.clock()
+
     def at_once(self) -> AbstractAsyncContextManager[FakeWork[Store]]:
         """As ``begin``: in memory, a block of one write is all or nothing either way."""
         return self.begin()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 from contextlib import AbstractAsyncContextManager
+from datetime import datetime
 from typing import Protocol
 
 import asyncpg
@@ -21,7 +22,13 @@ from services.collection_point.domain import (
     details_of,
     point_scope,
 )
-from services.collection_point.store import ActivePoint, AttachedIntake, IntakeStore
+from services.collection_point.store import (
+    ActivePoint,
+    AttachedIntake,
+    IntakeRecord,
+    IntakeRecording,
+    IntakeStore,
+)
 from shared import idempotency
 from shared.auth import Principal
 from shared.contracts.collection import DeviceReceived
@@ -45,8 +52,14 @@ class StatementWork(Work[IntakeStore], Protocol):
 
 
 class IntakeUnitOfWork(UnitOfWork[IntakeStore], Protocol):
-    """The intakes' unit of work, with the counter's hot path: one autocommit statement on a
-    pooled connection, no transaction around it (see ``PostgresUnitOfWork.at_once``)."""
+    """The intakes' unit of work, with the counter's hot path: ``record`` writes an intake
+    with those arriving at the same moment, in one autocommit statement, the relay woken
+    when it was written (see ``recorder.py``); ``at_once`` reads on a pooled connection, no
+    transaction around it (see ``PostgresUnitOfWork.at_once``)."""
+
+    def now(self) -> datetime: ...
+
+    async def record(self, record: IntakeRecord) -> IntakeRecording: ...
 
     def at_once(self) -> AbstractAsyncContextManager[StatementWork]: ...
 
@@ -92,7 +105,8 @@ async def receive_device(
     ``language`` is the counter's: the donor's news, if they want any, is written in it.
 
     The intake, the donor's contact, its event and the key's answer are written by one
-    autocommit statement (``IntakeStore.record_intake``): all of them or nothing.
+    autocommit statement (``IntakeStore.record_intake``, or ``record_intakes`` with others
+    arriving at the same moment): all of them or nothing.
 
     A label must come from a Boucle batch: one never issued is refused, and so is a voided one.
     A label issued to another point is accepted (labels travel with the agents who carry
@@ -105,71 +119,65 @@ async def receive_device(
     correlation_id = contextvars.get_contextvars().get("correlation_id", "")
     event_id = uuid7()
     point = active_points.get(point_id) if in_scope else None
-    intake: Intake | None = None  # the same ids and time on every attempt
-    body = b""
+    received_at = uow.now()  # the same ids and time on every attempt
+    intake = Intake(
+        id=uuid7(),
+        device_id=uuid7(),
+        label=code,
+        label_display=format_code(code),
+        device_type=command.device_type,
+        collection_point_id=point_id,
+        received_by=principal.sub,
+        received_at=received_at,
+        **msgspec.structs.asdict(details),
+    )
+    body = _encoder.encode(intake)
     attempt = 0
     while True:
         attempt += 1
+        if in_scope and point is None:
+            async with uow.at_once() as work:
+                point = await _fresh_point(work.store, point_id)
+        if not in_scope or point is None:
+            async with uow.at_once() as work:
+                return await _refused_without_point(work.store, key, request_fingerprint, point_id)
+        if command.device_type not in point.accepted_types:
+            raise TypeNotAccepted(command.device_type, point.accepted_types)
+        point_name = point.name
+        event = DeviceReceived(
+            event_id=event_id,
+            occurred_at=received_at,
+            producer=PRODUCER,
+            aggregate_id=intake.device_id,
+            correlation_id=correlation_id,
+            intake_id=intake.id,
+            label=code,
+            device_type=intake.device_type,
+            collection_point_id=point_id,
+            collection_point_name=point_name,
+            weight_kg=command.weight_kg,
+        )
+        record = IntakeRecord(
+            intake, contact, point_name, event, key, request_fingerprint, body, language
+        )
+        try:
+            recorded = await uow.record(record)
+        except asyncpg.UniqueViolationError as error:
+            if key is None or error.constraint_name != "idempotency_keys_pkey":
+                raise
+            async with uow.at_once() as work:
+                return await _replayed(work.store, key, request_fingerprint)
+        except TRANSIENT_ERRORS as error:
+            # Retrying is safe: the same ids are sent again, and an intake this request
+            # wrote before losing its connection is recognised by its id below. A database
+            # that did not answer in time would not answer a retry either: say so now.
+            if attempt >= RECORD_ATTEMPTS or isinstance(error, TimeoutError):
+                raise
+            continue
+        if recorded.inserted:
+            return idempotency.StoredResponse(201, body)
         async with uow.at_once() as work:
             store = work.store
-            if intake is None:
-                intake = Intake(
-                    id=uuid7(),
-                    device_id=uuid7(),
-                    label=code,
-                    label_display=format_code(code),
-                    device_type=command.device_type,
-                    collection_point_id=point_id,
-                    received_by=principal.sub,
-                    received_at=work.now(),
-                    **msgspec.structs.asdict(details),
-                )
-                body = _encoder.encode(intake)
-            if in_scope and point is None:
-                point = await _fresh_point(store, point_id)
-            if not in_scope or point is None:
-                return await _refused_without_point(store, key, request_fingerprint, point_id)
-            if command.device_type not in point.accepted_types:
-                raise TypeNotAccepted(command.device_type, point.accepted_types)
-            point_name = point.name
-            event = DeviceReceived(
-                event_id=event_id,
-                occurred_at=intake.received_at,
-                producer=PRODUCER,
-                aggregate_id=intake.device_id,
-                correlation_id=correlation_id,
-                intake_id=intake.id,
-                label=code,
-                device_type=intake.device_type,
-                collection_point_id=point_id,
-                collection_point_name=point_name,
-                weight_kg=command.weight_kg,
-            )
-            try:
-                recorded = await store.record_intake(
-                    intake,
-                    contact,
-                    point_name,
-                    event,
-                    key,
-                    request_fingerprint,
-                    body,
-                    language,
-                )
-            except asyncpg.UniqueViolationError as error:
-                if key is None or error.constraint_name != "idempotency_keys_pkey":
-                    raise
-                return await _replayed(store, key, request_fingerprint)
-            except TRANSIENT_ERRORS as error:
-                # Retrying is safe: the same ids are sent again, and an intake this request
-                # wrote before losing its connection is recognised by its id below. A database
-                # that did not answer in time would not answer a retry either: say so now.
-                if attempt >= RECORD_ATTEMPTS or isinstance(error, TimeoutError):
-                    raise
-                continue
-            if recorded.inserted:
-                work.recorded(event)
-                return idempotency.StoredResponse(201, body)
             if recorded.point_name != point_name:  # renamed or deactivated meanwhile
                 point = await _fresh_point(store, point_id)
                 if point is not None:

@@ -22,13 +22,14 @@ from services.collection_point.shipments.store import CollectedDevice, GoneDevic
 from services.collection_point.store import (
     ActivePoint,
     AttachedIntake,
+    IntakeRecord,
     IntakeRecording,
     LabelStates,
 )
 from shared import idempotency
 from shared.contracts.collection import ShippedDevice
-from shared.events import Event
 from shared.labels import format_code, generate_code
+from tests.support.uow import FakeUnitOfWork
 
 WRITTEN = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # when the fake's own rows were written
 
@@ -203,18 +204,9 @@ class FakeCollectionPoint:
             return None
         return ActivePoint(point["name"], list(point["accepted_types"]))
 
-    async def record_intake(
-        self,
-        intake: Intake,
-        contact: DonorContact | None,
-        point_name: str,
-        event: Event,
-        key: str | None,
-        fingerprint: str,
-        answer: bytes,
-        language: str = "fr",
-    ) -> IntakeRecording:
+    async def record_intake(self, record: IntakeRecord) -> IntakeRecording:
         """As the one statement: all of it, or nothing; a key already taken aborts it."""
+        intake, contact, point_name, _, key, fingerprint, answer, language = record
         lost = self.connections_lost.pop(0) if self.connections_lost else None
         if lost == "before":
             raise ConnectionResetError("connection lost before the statement")
@@ -419,3 +411,16 @@ class FakeCollectionPoint:
             for packed in sorted(self.packed, key=lambda packed: packed["label"])
             if packed["shipment_id"] == shipment_id
         ]
+
+
+class FakeIntakeUnitOfWork(FakeUnitOfWork[FakeCollectionPoint]):
+    """The counter's unit of work in memory: each intake written alone by the store's one
+    statement (all or nothing by itself; a connection lost after it leaves it written), as
+    the recorder writes one that arrives alone."""
+
+    async def record(self, record: IntakeRecord) -> IntakeRecording:
+        recorded = await self.store.record_intake(record)
+        if recorded.inserted:
+            self.events.append(record.event)
+            self.commits += 1
+        return recorded
