@@ -160,6 +160,8 @@ async def run_level(
     per_second = {k: (after[k] - before[k]) / load.seconds for k in after}
     level = Level(connections, load, per_second, offered_rate)
     level.not_visible = await drain(connection, since, until, args.drain_seconds)
+    applied = counters(stack)
+    level.until_applied = {k: applied[k] - before[k] for k in applied}
     await measure_visibility(connection, level, since, until)
     return level
 
@@ -260,16 +262,15 @@ async def profile(
         "holds the GIL (Python stacks: the C inside a call counts as the calling function; "
         "granian's threads, nats-server and PostgreSQL are not sampled)"
     )
-    per_intake = 1000 / level.accepted_rate if level.accepted_rate else float("nan")
-    cpu_ms = {name: level.per_second[name] * per_intake for name in profiles}
+    cpu_ms = {name: level.cpu_per_intake(name) for name in profiles}
     print_profiles(profiles, cpu_ms, args.profile_top)
     print(
         f"\nWhat one intake caused in the servers (until inventory applied it): "
         f"{caused.commits / intakes:.2f} writing transactions, "
         f"{caused.publications / intakes:.2f} publications, "
         f"{caused.deliveries / intakes:.2f} deliveries; PostgreSQL "
-        f"{level.per_second['postgresql'] * per_intake:.2f} ms and nats-server "
-        f"{level.per_second['nats-server'] * per_intake:.2f} ms of CPU per intake in this load"
+        f"{level.cpu_per_intake('postgresql'):.2f} ms and nats-server "
+        f"{level.cpu_per_intake('nats-server'):.2f} ms of CPU per intake in this load"
     )
     budget = target_cpu_ms()
     print(f"Floors of an intake (this design, this machine, this run), against {budget:.1f} ms")
@@ -323,8 +324,9 @@ async def benchmark(stack: Stack, args: argparse.Namespace) -> None:
     levels.append(open_loop)
     print_levels(levels)
     print(
-        "\nCPU during the load per process tree; machine = all CPUs busy, "
-        f"others = machine − ours (of {machine.machine().usable_cpus * 100}%)"
+        "\nCPU per process tree: % of a CPU during the load (machine = all CPUs busy, others = "
+        f"machine − ours, of {machine.machine().usable_cpus * 100}%); ms per intake from the "
+        "start of the load until inventory applied every intake accepted in it"
     )
     print_cpu(levels)
     best = max(level.sustained_rate for level in levels if not level.offered_rate)

@@ -41,6 +41,10 @@ class Level:
     relay_batches: int = 0
     not_visible: int = 0
     visible_rate: float = 0.0
+    until_applied: dict[str, float] = field(default_factory=dict)
+    """CPU seconds per process tree from the start of the load until inventory applied every
+    intake accepted in it: the work a load leaves behind when the stack does not keep up is
+    counted too."""
 
     @property
     def client_cpu(self) -> float:
@@ -58,10 +62,19 @@ class Level:
         kept_up = 0.97 * self.offered_rate
         return bool(self.offered_rate) and min(self.accepted_rate, self.visible_rate) >= kept_up
 
+    def cpu_per_intake(self, name: str) -> float:
+        """Milliseconds of CPU of process tree ``name`` per accepted intake, until applied."""
+        spent = self.until_applied.get(name, self.per_second[name] * self.load.seconds)
+        return spent * 1000 / self.load.accepted if self.load.accepted else float("nan")
+
     def stack_cpu_per_intake(self) -> float:
-        """Milliseconds of CPU per accepted intake, every process of the stack (not the client)."""
-        stack = sum(v for k, v in self.per_second.items() if k not in (CLIENT, MACHINE, FLUSHES))
-        return stack * 1000 / self.accepted_rate if self.accepted_rate else float("nan")
+        """Milliseconds of CPU per accepted intake, every process of the stack (not the client),
+        until inventory applied it."""
+        return sum(
+            self.cpu_per_intake(name)
+            for name in self.per_second
+            if name not in (CLIENT, MACHINE, FLUSHES)
+        )
 
     @property
     def accepted_rate(self) -> float:
@@ -156,8 +169,8 @@ def print_levels(levels: Sequence[Level]) -> None:
 
 
 def print_cpu(levels: Sequence[Level]) -> None:
-    """CPU share per process tree (100% = one CPU) and CPU milliseconds per accepted intake;
-    ``stack`` is every process but the client's."""
+    """CPU share per process tree (100% = one CPU) during the load, and CPU milliseconds per
+    accepted intake until inventory applied it; ``stack`` is every process but the client's."""
     if not levels:
         return
     names = [name for name in levels[0].per_second if name not in (MACHINE, FLUSHES)]
@@ -177,11 +190,10 @@ def print_cpu(levels: Sequence[Level]) -> None:
             + f"{stack * 100:>7.0f}%{machine_busy * 100:>8.0f}%"
             + f"{max(0.0, machine_busy - ours) * 100:>7.0f}%"
         )
-        per_intake = 1000 / level.accepted_rate if level.accepted_rate else float("nan")
         print(
             f"  {'':<25} {'ms/intake':<11}"
-            + "".join(f"{level.per_second[name] * per_intake:>11.2f}" for name in names)
-            + f"{stack * per_intake:>8.2f}"
+            + "".join(f"{level.cpu_per_intake(name):>11.2f}" for name in names)
+            + f"{level.stack_cpu_per_intake():>8.2f}"
         )
     for level in levels:
         flushes = level.per_second[FLUSHES]
