@@ -172,6 +172,11 @@ async def measure_visibility(
     rows = await connection.fetch(VISIBILITY_SQL, since, until)
     level.visible = [row["visible"] for row in rows if row["visible"] is not None]
     level.relayed = [row["relayed"] for row in rows if row["relayed"] is not None]
+    level.after_sent = [
+        row["visible"] - row["relayed"]
+        for row in rows
+        if row["visible"] is not None and row["relayed"] is not None
+    ]
     level.relay_batches = len({row["relay_transaction"] for row in rows if row["relayed"]})
     applied = [row["processed_at"] for row in rows if row["processed_at"] is not None]
     if applied:

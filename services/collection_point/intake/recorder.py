@@ -15,6 +15,7 @@ all, as it would have failed each: the request tries once more, or answers 503."
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from collections.abc import Callable, Sequence
 
 import asyncpg
@@ -46,7 +47,8 @@ class IntakeRecorder:
         self._most_writers = writers
         self._most_at_once = most_at_once
         self._waiting: list[Waiting] = []
-        self._writers: set[asyncio.Task[None]] = set()
+        self._writing = 0  # writers at work, counted as they start and stop
+        self._writers: set[asyncio.Task[None]] = set()  # kept from the garbage collector
         self.statements = 0
         """Statements written, to compare with the intakes they wrote."""
 
@@ -54,23 +56,32 @@ class IntakeRecorder:
         """What ``IntakeStore.record_intake`` answers for ``record``, and raises."""
         future: asyncio.Future[IntakeRecording] = asyncio.get_running_loop().create_future()
         self._waiting.append((record, future))
-        if len(self._writers) < self._most_writers:
-            writer = asyncio.create_task(self._write_waiting())
+        if self._writing < self._most_writers:
+            self._writing += 1
+            # a context of its own: the writer works for many requests, logs as none of them
+            writer = asyncio.create_task(self._write_waiting(), context=contextvars.Context())
             self._writers.add(writer)
             writer.add_done_callback(self._writers.discard)
         return await future
 
     async def _write_waiting(self) -> None:
-        while self._waiting:
-            batch = self._waiting[: self._most_at_once]
-            del self._waiting[: self._most_at_once]
-            try:
-                await self._write(batch)
-            except Exception as error:  # said to every request of the batch not answered yet
-                _fail(batch, error)
-                if isinstance(error, TimeoutError):  # stuck: those waiting would wait again
-                    waiting, self._waiting = self._waiting, []
-                    _fail(waiting, DatabaseBusy("the database did not answer in time"))
+        batch: Sequence[Waiting] = ()
+        try:
+            while self._waiting:
+                batch = self._waiting[: self._most_at_once]
+                del self._waiting[: self._most_at_once]
+                try:
+                    await self._write(batch)
+                except Exception as error:  # said to each request of the batch not answered
+                    _fail(batch, error)
+                    if isinstance(error, TimeoutError):  # stuck: those waiting would wait again
+                        waiting, self._waiting = self._waiting, []
+                        _fail(waiting, DatabaseBusy("the database did not answer in time"))
+        finally:
+            # stopped with the loop ending the process: whether the statement ran is unknown
+            _fail(batch, TimeoutError("the database's answer was not read"))
+            self._writing -= 1  # at once, not in a later callback: a request arriving
+            # meanwhile would otherwise count this writer, and wait for it in vain
 
     async def _write(self, batch: Sequence[Waiting]) -> None:
         async with connection_of(self._pool) as connection:
