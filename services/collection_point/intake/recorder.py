@@ -25,7 +25,7 @@ from shared.db import TRANSIENT_ERRORS, DatabaseBusy, connection_of
 from shared.events import Clock, utc_now
 from shared.uow import PostgresUnitOfWork
 
-WRITERS = 2  # statements in flight at once: while they run, the next requests gather
+WRITERS = 1  # one statement in flight at a time: while it runs, the next requests gather
 MOST_AT_ONCE = 64  # intakes in one statement
 
 Waiting = tuple[IntakeRecord, "asyncio.Future[IntakeRecording]"]
