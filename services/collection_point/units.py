@@ -24,12 +24,16 @@ _recorders: WeakKeyDictionary[asyncpg.Pool, IntakeRecorder] = WeakKeyDictionary(
 
 def intake(runtime: Runtime) -> RecordingUnitOfWork:
     """The counter's statements fail fast; its intakes are written together when they arrive
-    together, by the one recorder of the process's pool."""
+    together, by the one recorder of the process's pool, whose intakes and statements are
+    counted on ``/metrics`` (how many intakes a statement writes, in production)."""
     pool = runtime.pool
     seconds = fail_fast_seconds(pool)
     recorder = _recorders.get(pool)
     if recorder is None:
         recorder = _recorders[pool] = IntakeRecorder(pool, seconds)
+        gauges = runtime.metrics.gauges
+        gauges["boucle_intakes_recorded_total"] = lambda: recorder.intakes
+        gauges["boucle_intake_statements_total"] = lambda: recorder.statements
     store_of = partial(IntakeStore, hot_path_seconds=seconds)
     return RecordingUnitOfWork(pool, store_of, runtime.relay.wake, recorder)
 

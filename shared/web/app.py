@@ -93,6 +93,7 @@ class Runtime:
     js: JetStreamContext
     relay: Relay
     consumers: list[Consumer]
+    metrics: Metrics
 
     def unit_of_work(
         self, store_of: Callable[[asyncpg.Connection], Built]
@@ -187,7 +188,7 @@ def create_app(settings: Settings, definition: ServiceDefinition) -> Litestar:
             )
             for consumption, handler in definition.consumers
         ]
-        runtime = Runtime(settings, pool, client, js, relay, consumers)
+        runtime = Runtime(settings, pool, client, js, relay, consumers, metrics)
         app.state.runtime = runtime
         metrics.gauges["boucle_outbox_published_total"] = lambda: relay.published
         metrics.gauges["boucle_events_applied_total"] = lambda: sum(c.applied for c in consumers)

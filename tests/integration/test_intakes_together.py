@@ -263,7 +263,9 @@ async def test_donations_sent_at_once_over_http_each_get_their_own_answer(
         headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": f"http-{code}"}
         return await http.post(url, json=donation(code), headers=headers)
 
+    before = await _gathered(http, stack)
     answers = await asyncio.gather(*(send(code) for code in [*codes, codes[0], codes[1]]))
+    after = await _gathered(http, stack)
     assert [answer.status_code for answer in answers] == [201] * 42
     assert answers[40].content == answers[0].content  # replays, same answers
     assert answers[41].content == answers[1].content
@@ -274,6 +276,21 @@ async def test_donations_sent_at_once_over_http_each_get_their_own_answer(
     assert {row["label"]: str(row["id"]) for row in ids} == {
         answer.json()["label"]: answer.json()["id"] for answer in answers[:40]
     }
+    # and /metrics says they were gathered: fewer statements than intakes
+    intakes, statements = (now - then for now, then in zip(after, before, strict=True))
+    assert intakes >= 42
+    assert 0 < statements < intakes
+
+
+async def _gathered(http: httpx.AsyncClient, stack: Stack) -> tuple[float, float]:
+    """The intakes the counter's statements were given so far, and those statements."""
+    lines = (await http.get(f"{stack.url('collection_point')}/metrics")).text.splitlines()
+
+    def total(name: str) -> float:
+        found = [float(line.rsplit(" ", 1)[1]) for line in lines if line.startswith(name + "{")]
+        return sum(found)
+
+    return total("boucle_intakes_recorded_total"), total("boucle_intake_statements_total")
 
 
 def _as_dict(point: CollectionPoint) -> dict[str, object]:

@@ -51,6 +51,8 @@ class IntakeRecorder:
         self._writers: set[asyncio.Task[None]] = set()  # kept from the garbage collector
         self.statements = 0
         """Statements written, to compare with the intakes they wrote."""
+        self.intakes = 0
+        """Intakes given to a statement (whatever it answered)."""
 
     async def record(self, record: IntakeRecord) -> IntakeRecording:
         """What ``IntakeStore.record_intake`` answers for ``record``, and raises."""
@@ -87,6 +89,7 @@ class IntakeRecorder:
         async with connection_of(self._pool) as connection:
             store = IntakeStore(connection, self._seconds)
             self.statements += 1
+            self.intakes += len(batch)
             if len(batch) == 1:
                 await _each_alone(store, batch)
                 return
