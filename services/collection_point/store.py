@@ -291,7 +291,7 @@ class IntakeStore(PointStore):
             row = await self.connection.fetchrow(
                 _RECORD_INTAKE,
                 *_record_values(record),
-                timeout=self.hot_path_seconds,  # asyncpg cancels the statement on the server
+                timeout=self.hot_path_seconds,
             )
         except TRANSIENT_ERRORS:
             self.connection.terminate()

@@ -225,20 +225,27 @@ async def test_a_stuck_database_fails_every_intake_waiting_with_it_at_once(
     collection_pool: asyncpg.Pool,
 ) -> None:
     codes = await issued_codes(stack, http, collection_point.id, 8)
-    recorder = IntakeRecorder(collection_pool, 0.5, writers=1)
-    async with collection_pool.acquire() as holder, holder.transaction():
-        await holder.execute("LOCK TABLE labels IN ACCESS EXCLUSIVE MODE")  # the database stalls
-        sent = asyncio.ensure_future(
-            _all_at_once(recorder, [_record(collection_point, code) for code in codes[:5]])
+    recorder = IntakeRecorder(collection_pool, 0.5)
+    async with collection_pool.acquire() as holder:
+        async with holder.transaction():
+            await holder.execute("LOCK TABLE labels IN ACCESS EXCLUSIVE MODE")  # stalled
+            sent = asyncio.ensure_future(
+                _all_at_once(recorder, [_record(collection_point, code) for code in codes[:5]])
+            )
+            await asyncio.sleep(0.1)  # their statement waits for the lock; three more come
+            later = [_record(collection_point, code) for code in codes[5:]]
+            waiting = await _all_at_once(recorder, later)
+            outcomes = await sent
+        await asyncio.sleep(0.5)  # the lock freed: time enough for a late commit to show
+        written = await holder.fetchval(
+            "SELECT count(*) FROM intakes WHERE label = ANY($1::text[])", codes
         )
-        await asyncio.sleep(0.1)  # their statement waits for the lock; three more come
-        waiting = await _all_at_once(recorder, [_record(collection_point, c) for c in codes[5:]])
-        outcomes = await sent
     # sent and unanswered: 503, the client may send it again under its key; waiting for them:
     # 503 too, at the same moment rather than after a statement of their own, nothing sent
     assert [type(outcome) for outcome in outcomes] == [TimeoutError] * 5
     assert [type(outcome) for outcome in waiting] == [DatabaseBusy] * 3
     assert recorder.statements == 1
+    assert written == 0  # the statement given up on was not committed later
 
 
 async def test_donations_sent_at_once_over_http_each_get_their_own_answer(
