@@ -226,7 +226,7 @@ def create_app(settings: Settings, definition: ServiceDefinition) -> Litestar:
             ),
         ],
         lifespan=[lifespan],
-        guards=[in_order(screen_request, authorize, screen_input)],
+        before_request=in_order(screen_request, authorize, screen_input),
         dependencies={
             "runtime": Provide(provide_runtime, sync_to_thread=False),
             "principal": Provide(provide_principal_after_runtime, sync_to_thread=False),
