@@ -94,9 +94,8 @@ def _wants_page(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
 async def authorize(
     connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
 ) -> None:
-    """The app-wide guard: public routes pass; others need a valid token with a listed role.
-
-    Asynchronous on purpose: Litestar runs a plain function guard in a worker thread."""
+    """The app-wide guard, run before every handler (``edge.in_order``): public routes pass;
+    others need a valid token with a listed role."""
     if handler.opt.get("public"):
         return
     token = token_of(connection)
