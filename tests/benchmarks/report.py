@@ -65,7 +65,7 @@ class Level:
 
     def cpu_per_intake(self, name: str) -> float:
         """Milliseconds of CPU of process tree ``name`` per accepted intake, until applied."""
-        spent = self.until_applied.get(name, self.per_second[name] * self.load.seconds)
+        spent = self.until_applied[name]
         return spent * 1000 / self.load.accepted if self.load.accepted else float("nan")
 
     def stack_cpu_per_intake(self) -> float:

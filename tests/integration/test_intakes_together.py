@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 import asyncpg
 import httpx
+import msgspec
 
 from boucle.devstack.stack import Stack
 from services.collection_point.domain import CollectionPoint, DonorContact, Intake
@@ -146,7 +147,7 @@ async def test_each_refusal_in_a_statement_is_the_one_its_request_would_get_alon
     voided_at = await collection_pool.fetchval(
         "UPDATE labels SET voided_at = now() WHERE code = $1 RETURNING voided_at", voided
     )
-    renamed = CollectionPoint(**{**_as_dict(collection_point), "name": "Ancien nom"})
+    renamed = msgspec.structs.replace(collection_point, name="Ancien nom")
     never_issued = generate_code()
     records = [
         _record(collection_point, attached),
@@ -298,7 +299,3 @@ async def _gathered(http: httpx.AsyncClient, stack: Stack) -> tuple[float, float
         return sum(found)
 
     return total("boucle_intakes_recorded_total"), total("boucle_intake_statements_total")
-
-
-def _as_dict(point: CollectionPoint) -> dict[str, object]:
-    return {field: getattr(point, field) for field in point.__struct_fields__}

@@ -186,8 +186,11 @@ def collected_path(place_id: uuid.UUID) -> str:
     return f"{COUNTER_PATH}/{place_id}/collecte"
 
 
+FORGET_PATH = f"{COUNTER_PATH}/{{place_id:uuid}}/collecte/{{intake_id:uuid}}/oubli"
+
+
 @get(
-    f"{COUNTER_PATH}/{{place_id:uuid}}/collecte/{{intake_id:uuid}}/oubli",
+    FORGET_PATH,
     opt=COUNTER,
     include_in_schema=False,
 )
@@ -213,7 +216,7 @@ async def forget_contact_page(
 
 
 @post(
-    f"{COUNTER_PATH}/{{place_id:uuid}}/collecte/{{intake_id:uuid}}/oubli",
+    FORGET_PATH,
     opt=COUNTER,
     include_in_schema=False,
 )
