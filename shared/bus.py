@@ -23,6 +23,7 @@ from shared.events import Event, EventRegistry, UndecodableEvent, utc_now
 from shared.inbox import first_deliveries, first_delivery
 from shared.logging import contextvars, get_logger
 from shared.outbox import events_noted, forget_noted_events
+from shared.pulls import Pulls
 
 log = get_logger("boucle.bus")
 NATS_ERRORS = (nats.errors.Error, nats.js.errors.Error)
@@ -32,7 +33,7 @@ CONSUMER_CHECK_TIMEOUT = 2.0
 FETCH_BATCH = 128  # messages applied together, in one transaction, at most
 BATCHES_IN_HAND = 4  # fetched batches being applied at once
 FETCH_LINGER_SECONDS = 0.03  # once one message is in hand, how long others may gather
-FETCH_MORE_SECONDS = 0.01  # then how long to wait for them if none has come
+PULL_WAIT_SECONDS = 1.0  # how long the loop waits for a message before looking around
 ENSURE_STREAM_ATTEMPTS = 5
 ENSURE_STREAM_BACKOFF = 0.5  # seconds, times the attempt
 # What ``ensure_streams`` sets on a stream; a stream differing in any of them is updated.
@@ -153,7 +154,7 @@ class Consumer:
 
     def __init__(
         self,
-        js: JetStreamContext,
+        client: Client,
         pool: asyncpg.Pool,
         consumption: Consumption,
         registry: EventRegistry,
@@ -164,7 +165,7 @@ class Consumer:
         after_commit: Callable[[], None] | None = None,
         observe_lag: Callable[[str, float], None] | None = None,
     ) -> None:
-        self._js = js
+        self._client = client
         self._pool = pool
         self._consumption = consumption
         self._registry = registry
@@ -189,12 +190,12 @@ class Consumer:
         """Fetch and apply until stopped; any failure re-subscribes after a pause, never exits."""
         backoff = 0.2
         while not self._stopping.is_set():
-            subscription: JetStreamContext.PullSubscription | None = None
+            pulls: Pulls | None = None
             try:
-                subscription = await self._subscribe()
+                pulls = await self._subscribe()
                 log.info("consumer_subscribed", consumer=self.name)
                 backoff = 0.2
-                await self._fetch_and_apply(subscription)
+                await self._fetch_and_apply(pulls)
             except asyncio.CancelledError:
                 raise
             except RETRYABLE_ERRORS as error:
@@ -202,16 +203,16 @@ class Consumer:
             except Exception:  # a bug must not silently end consumption for good
                 log.exception("consumer_failed", consumer=self.name)
             finally:
-                if subscription is not None:
+                if pulls is not None:
                     with contextlib.suppress(Exception):
-                        await subscription.unsubscribe()
+                        await pulls.stop()
             await self._pause(backoff)
             backoff = min(backoff * 2, 5.0)
 
-    async def _fetch_and_apply(self, subscription: JetStreamContext.PullSubscription) -> None:
-        """Fetch while earlier batches are being applied (a few at once): waiting for each
-        batch to be done before asking for the next one left the consumer behind under load.
-        Every batch in hand is finished before leaving, whatever ends the loop."""
+    async def _fetch_and_apply(self, pulls: Pulls) -> None:
+        """Take batches while earlier ones are being applied (a few at once): waiting for
+        each batch to be done before taking the next one left the consumer behind under
+        load. Every batch in hand is finished before leaving, whatever ends the loop."""
         loop = asyncio.get_running_loop()
         checked = loop.time()
         in_hand: set[asyncio.Task[None]] = set()
@@ -219,23 +220,17 @@ class Consumer:
             while not self._stopping.is_set():
                 if len(in_hand) >= BATCHES_IN_HAND:
                     _, in_hand = await asyncio.wait(in_hand, return_when=FIRST_COMPLETED)
-                try:
-                    # the first event alone: a fetch of many waits until it has them all (or
-                    # until its timeout), which held events back for up to a second
-                    messages = await subscription.fetch(batch=1, timeout=1.0)
-                except TimeoutError:  # nothing to do (or NATS away: the client reconnects)
-                    if loop.time() - checked >= CONSUMER_CHECK_SECONDS:
+                if not await pulls.wait(PULL_WAIT_SECONDS):
+                    # nothing to do (or NATS away: the client reconnects)
+                    if pulls.trouble or loop.time() - checked >= CONSUMER_CHECK_SECONDS:
                         checked = loop.time()
                         await self._check_consumer()
                     continue
-                # then whatever came meanwhile: a fetch of many takes only what is already
-                # there, and each batch costs a transaction and a flush however small it is
-                await self._pause(FETCH_LINGER_SECONDS)
-                with contextlib.suppress(TimeoutError):
-                    messages += await subscription.fetch(
-                        batch=FETCH_BATCH - 1, timeout=FETCH_MORE_SECONDS
-                    )
-                in_hand.add(asyncio.create_task(self.apply_batch(messages)))
+                if pulls.in_hand < FETCH_BATCH:
+                    # let others gather: each batch costs a transaction and a flush however
+                    # small it is (they keep arriving meanwhile)
+                    await self._pause(FETCH_LINGER_SECONDS)
+                in_hand.add(asyncio.create_task(self.apply_batch(await pulls.take())))
         finally:
             if in_hand:
                 await asyncio.gather(*in_hand, return_exceptions=True)
@@ -258,10 +253,9 @@ class Consumer:
         there were nothing to do; ``NotFoundError`` here makes ``run`` subscribe again, which
         re-creates it (the inbox absorbs what it delivers a second time).
         """
-        client = getattr(self._js, "_nc", None)
-        if client is not None and not client.is_connected:
+        if not self._client.is_connected:
             return
-        await self._js.consumer_info(
+        await self._client.jetstream().consumer_info(
             self._consumption.stream, self.name, timeout=CONSUMER_CHECK_TIMEOUT
         )
 
@@ -269,7 +263,9 @@ class Consumer:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._stopping.wait(), seconds)
 
-    async def _subscribe(self) -> JetStreamContext.PullSubscription:
+    async def _subscribe(self) -> Pulls:
+        """The durable consumer, created when it is not there (an existing one is used as it
+        is), and its messages asked for."""
         config = ConsumerConfig(
             durable_name=self.name,
             ack_policy=AckPolicy.EXPLICIT,
@@ -279,12 +275,14 @@ class Consumer:
             filter_subject=self._consumption.filter_subject,
             max_ack_pending=10_000,
         )
-        return await self._js.pull_subscribe(
-            self._consumption.filter_subject,
-            durable=self.name,
-            stream=self._consumption.stream,
-            config=config,
-        )
+        stream, js = self._consumption.stream, self._client.jetstream()
+        try:
+            await js.consumer_info(stream, self.name)
+        except nats.js.errors.NotFoundError:
+            await js.add_consumer(stream, config)
+        pulls = Pulls(self._client, stream, self.name, FETCH_BATCH)
+        await pulls.start()
+        return pulls
 
     async def _apply_or_halve(self, chunk: list[tuple[Msg, Event]]) -> None:
         """Apply ``chunk`` in one transaction; if anything fails, every effect is rolled

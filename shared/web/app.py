@@ -176,7 +176,7 @@ def create_app(settings: Settings, definition: ServiceDefinition) -> Litestar:
         )
         consumers = [
             Consumer(
-                js,
+                client,
                 pool,
                 consumption,
                 registry,

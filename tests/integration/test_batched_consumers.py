@@ -196,7 +196,7 @@ async def test_a_batch_wakes_the_relay_only_when_it_wrote_events(
 
     wakes: list[int] = []
     consumer = Consumer(
-        js=None,  # type: ignore[arg-type]  # nothing is fetched: batches are handed over
+        client=None,  # type: ignore[arg-type]  # nothing is fetched: batches are handed over
         pool=refurbishment_pool,
         consumption=Consumption(f"test-wakes-{uuid.uuid4().hex[:8]}", "COLLECTION", "x.>"),
         registry=registry,
