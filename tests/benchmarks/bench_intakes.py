@@ -40,6 +40,7 @@ from tests.benchmarks.report import (
     CLIENT,
     FLUSHES,
     MACHINE,
+    TARGET_RATE,
     Level,
     print_cpu,
     print_levels,
@@ -311,9 +312,15 @@ async def benchmark(stack: Stack, args: argparse.Namespace) -> None:
             for connections in args.levels
         ]
         rate = args.open_share * max(level.sustained_rate for level in levels)
-        open_loop = await run_level(
-            stack, connection, make_request, args.open_connections, args, rate
-        )
+        open_loops = [
+            await run_level(stack, connection, make_request, args.open_connections, args, rate)
+        ]
+        if args.target_loop:  # the targets' own rate, whatever the closed loops reached
+            open_loops.append(
+                await run_level(
+                    stack, connection, make_request, args.target_connections, args, TARGET_RATE
+                )
+            )
     finally:
         await connection.close()
     print(
@@ -323,10 +330,15 @@ async def benchmark(stack: Stack, args: argparse.Namespace) -> None:
     )
     print(
         f"Then an open loop below saturation: {args.open_share:.0%} of the best sustained rate "
-        f"due at fixed times over {args.open_connections} connections; its HTTP latency counts "
-        "from the moment each request was due"
+        f"due at fixed times over {args.open_connections} connections"
+        + (
+            f", and {TARGET_RATE:,.0f}/s (the target rate) over {args.target_connections}"
+            if args.target_loop
+            else ""
+        )
+        + "; an open loop's HTTP latency counts from the moment each request was due"
     )
-    levels.append(open_loop)
+    levels.extend(open_loops)
     print_levels(levels)
     print(
         "\nCPU per process tree: % of a CPU during the load (machine = all CPUs busy, others = "
@@ -360,6 +372,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--open-share", type=float, default=0.5, help="open loop's rate, share of the best"
     )
     parser.add_argument("--open-connections", type=int, default=32)
+    parser.add_argument(
+        "--target-loop",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help=f"an open loop at the target rate, {TARGET_RATE:,.0f}/s",
+    )
+    parser.add_argument("--target-connections", type=int, default=64)
     parser.add_argument(
         "--profile", action=argparse.BooleanOptionalAction, default=True, help="py-spy, floors"
     )

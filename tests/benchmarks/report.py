@@ -265,10 +265,16 @@ def _what_bounds_visibility(level: Level) -> str:
         if level.below_saturation
         else "saturated: every queue is full and each batch waits its turn"
     )
+    behind = (
+        f"; inventory applied {level.visible_rate:,.0f}/s of the {level.accepted_rate:,.0f}/s "
+        "accepted: the events waiting grew with the load's length"
+        if level.visible_rate < 0.97 * level.accepted_rate
+        else ""
+    )
     return (
         f"; p99 {relayed * 1000:.0f} ms in the outbox until sent, p99 {after * 1000:.0f} ms "
         f"from sent until inventory applied it; machine {busy:.0f}% busy of {cpus}%, "
-        f"{saturated}"
+        f"{saturated}{behind}"
     )
 
 
