@@ -10,13 +10,12 @@ from collections.abc import AsyncGenerator
 import msgspec
 from nats.aio.client import Client
 from nats.aio.msg import Msg
-from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, Header
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from shared.bus import NATS_ERRORS
+from shared.pulls import PULL_REQUEST, STATUS
 
 FETCH_BATCH = 512
-PULL_REQUEST = "$JS.API.CONSUMER.MSG.NEXT"  # followed by the stream and the consumer
-STATUS = Header.STATUS.value  # a status message: no more messages, or the request expired
 # A busy server may be slow to read a long stream from disk: each message may take this long
 # (then the reading stops and says so) — slow is not lost.
 FETCH_PATIENCE = 120.0
