@@ -30,6 +30,7 @@ ACK_CHECK_SECONDS = 0.25  # how often a batch waiting for acks looks at the conn
 NATS_CHECK_SECONDS = 0.25  # how often the relay looks whether NATS is back
 PUBLISH_MAX_PENDING = 4096  # publications awaiting their ack at once
 RELAY_LINGER_SECONDS = 0.05  # under load, how long a batch waits for more rows to join
+RELAY_FULL_ENOUGH = 32  # rows in the last batch above which the next one does not wait
 RELAY_LOOPS = 2  # batches in flight at once per relay (claimed apart by SKIP LOCKED)
 # An outbox row's headers, read as JSON text: msgspec decodes them several times faster than
 # the pool's jsonb codec (the json module), once per event published.
@@ -275,8 +276,9 @@ class Relay:
                         await asyncio.wait_for(wake.wait(), self._poll_seconds)
                 finally:
                     self._idle_loops -= 1
-                if wake.is_set() and sent > 0:
-                    # rows keep coming: let a few more gather (fewer, fuller batches)
+                if wake.is_set() and 0 < sent < RELAY_FULL_ENOUGH:
+                    # rows keep coming, a few at a time: let more gather (fewer, fuller
+                    # batches); a batch that was full enough goes on at once
                     await self._pause(RELAY_LINGER_SECONDS)
 
     def _connected(self) -> bool:
