@@ -15,6 +15,7 @@ TARGET_P99_VISIBLE = 0.25
 TARGET_HTTP_P99 = 0.1  # below saturation: in the open-loop phase
 TARGET_HTTP_CONNECTIONS = 32  # the connections the HTTP target is stated for
 TARGET_MEMORY_BYTES = 500_000_000
+KEPT_UP = 0.97  # a stage that did this share of what it was given kept up
 MB = 1_000_000
 CLIENT = "client"
 MACHINE = "machine"
@@ -61,7 +62,7 @@ class Level:
     @property
     def below_saturation(self) -> bool:
         """Whether the stack kept up with an open loop's rate (answers and inventory alike)."""
-        kept_up = 0.97 * self.offered_rate
+        kept_up = KEPT_UP * self.offered_rate
         return bool(self.offered_rate) and min(self.accepted_rate, self.visible_rate) >= kept_up
 
     def cpu_per_intake(self, name: str) -> float:
@@ -239,22 +240,20 @@ def print_targets(levels: Sequence[Level], memory_used: int) -> None:
     for level in levels:
         p99 = percentile(level.visible, 0.99)
         passed = p99 < TARGET_P99_VISIBLE and level.not_visible == 0
+        figures = f"{p99 * 1000:.0f} ms, {level.not_visible} not visible" + (
+            "" if passed else _what_bounds_visibility(level)
+        )
         if not level.offered_rate and level.sustained_rate > TARGET_RATE:
             # as many as the stack takes, past the target rate: every queue full, said
             print(
                 f"  p99 until visible at {level.name}, {level.sustained_rate:,.0f}/s, past the "
-                f"target rate (judged at {TARGET_RATE:,.0f}/s due): {p99 * 1000:.0f} ms "
-                f"({level.not_visible} not visible"
-                + ("" if passed else _what_bounds_visibility(level))
-                + ")"
+                f"target rate (judged at {TARGET_RATE:,.0f}/s due): {figures}"
             )
-            continue
-        print(
-            f"  p99 until visible < {TARGET_P99_VISIBLE * 1000:.0f} ms at {level.name}: "
-            f"{verdict(passed)} ({p99 * 1000:.0f} ms, {level.not_visible} not visible"
-            + ("" if passed else _what_bounds_visibility(level))
-            + ")"
-        )
+        else:
+            print(
+                f"  p99 until visible < {TARGET_P99_VISIBLE * 1000:.0f} ms at {level.name}: "
+                f"{verdict(passed)} ({figures})"
+            )
     for level in levels:
         if level.offered_rate:
             print_below_saturation(level)
@@ -279,7 +278,7 @@ def _what_bounds_visibility(level: Level) -> str:
     behind = (
         f"; inventory applied {level.visible_rate:,.0f}/s of the {level.accepted_rate:,.0f}/s "
         "accepted: the events waiting grew with the load's length"
-        if level.visible_rate < 0.97 * level.accepted_rate
+        if level.visible_rate < KEPT_UP * level.accepted_rate
         else ""
     )
     return (
@@ -292,14 +291,14 @@ def _what_bounds_visibility(level: Level) -> str:
 def print_below_saturation(level: Level) -> None:
     """The HTTP target holds below saturation, at 32 connections: an open loop the stack
     kept up with. Another open loop's latency is printed beside it, not judged."""
-    p99 = percentile(level.load.latencies, 0.99)
-    kept_up = level.below_saturation and not level.load.errors and not level.load.refused
     if level.connections != TARGET_HTTP_CONNECTIONS:
         print(
             f"  HTTP at {level.name} (the target is stated at {TARGET_HTTP_CONNECTIONS} "
             f"connections): p50/95/99 {milliseconds(level.load.latencies)} ms"
         )
         return
+    p99 = percentile(level.load.latencies, 0.99)
+    kept_up = level.below_saturation and not level.load.errors and not level.load.refused
     print(
         f"  HTTP p99 < {TARGET_HTTP_P99 * 1000:.0f} ms below saturation, at {level.name}: "
         f"{verdict(kept_up and p99 < TARGET_HTTP_P99)} (p50/95/99 "
